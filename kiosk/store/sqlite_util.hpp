@@ -1,0 +1,70 @@
+// Small RAII helpers over the SQLite C API, and the mapping from SQLite result codes to
+// StoreError values the UI can act on.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <sqlite3.h>
+
+#include "store/store.hpp"
+
+namespace skranke::sql {
+
+StoreError error_from(sqlite3* db, int code, std::string_view what);
+
+// A prepared statement, reset after every use so it can be cached.
+class Statement {
+public:
+    Statement() = default;
+    Statement(sqlite3* db, std::string_view text);
+    ~Statement();
+    Statement(Statement&& other) noexcept;
+    Statement& operator=(Statement&& other) noexcept;
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    int prepare_code() const { return prepare_code_; }
+    bool valid() const { return stmt_ != nullptr; }
+
+    Statement& bind(int index, std::string_view text);
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+    Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }
+    Statement& bind_null(int index);
+    Statement& bind(int index, const std::optional<std::int64_t>& value);
+
+    int step();  // SQLITE_ROW, SQLITE_DONE or an error code
+    void reset();
+
+    std::string text(int column) const;
+    std::int64_t int64(int column) const;
+    bool is_null(int column) const;
+
+private:
+    sqlite3_stmt* stmt_ = nullptr;
+    int prepare_code_ = SQLITE_OK;
+};
+
+// Runs one or more statements without results; SQLITE_OK or an error code.
+int exec(sqlite3* db, std::string_view sql);
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back when the guard dies uncommitted.
+class WriteTransaction {
+public:
+    explicit WriteTransaction(sqlite3* db);
+    ~WriteTransaction();
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+    int begin_code() const { return begin_code_; }
+    int commit();
+
+private:
+    sqlite3* db_;
+    int begin_code_;
+    bool open_ = false;
+};
+
+}  // namespace skranke::sql

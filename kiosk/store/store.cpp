@@ -1,0 +1,299 @@
+#include "store/store.hpp"
+
+#include <random>
+#include <system_error>
+
+#include "domain/events.hpp"
+#include "domain/service_day.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite_util.hpp"
+
+namespace skranke {
+
+std::string_view to_string(StoreErrorKind kind) {
+    switch (kind) {
+        case StoreErrorKind::disk_full: return "disk_full";
+        case StoreErrorKind::read_only: return "read_only";
+        case StoreErrorKind::corrupt: return "corrupt";
+        case StoreErrorKind::busy: return "busy";
+        case StoreErrorKind::io: return "io";
+        case StoreErrorKind::too_new: return "too_new";
+        case StoreErrorKind::invalid_request: return "invalid_request";
+        case StoreErrorKind::internal: return "internal";
+    }
+    return "internal";
+}
+
+namespace {
+
+constexpr std::string_view ticket_columns =
+    "event_id, service_day, letter, sequence, need_id, channel, urgent, children_affected, language,"
+    " interpreter_wanted, interpreter_language, wheelchair, hearing, sight, name, phone, description,"
+    " appointment_ms, appointment_reference, created_ms, state, device_id, device_seq";
+
+Ticket ticket_from_row(const sql::Statement& row) {
+    Ticket t;
+    t.event_id = row.text(0);
+    t.service_day = row.text(1);
+    const std::string letter = row.text(2);
+    t.number.letter = letter.empty() ? '?' : letter[0];
+    t.number.sequence = static_cast<int>(row.int64(3));
+    TicketRequest& r = t.request;
+    r.need_id = row.text(4);
+    r.channel = channel_from_string(row.text(5)).value_or(Channel::walk_in);
+    r.urgent = row.int64(6) != 0;
+    r.children_affected = row.int64(7) != 0;
+    r.language = row.text(8);
+    r.interpreter_wanted = row.int64(9) != 0;
+    r.interpreter_language = row.text(10);
+    r.accessibility = {row.int64(11) != 0, row.int64(12) != 0, row.int64(13) != 0};
+    r.name = row.text(14);
+    r.phone = row.text(15);
+    r.description = row.text(16);
+    if (!row.is_null(17)) r.appointment_ms = row.int64(17);
+    r.appointment_reference = row.text(18);
+    t.created_ms = row.int64(19);
+    t.state = ticket_state_from_string(row.text(20)).value_or(TicketState::waiting);
+    t.device_id = row.text(21);
+    t.device_seq = row.int64(22);
+    return t;
+}
+
+std::string random_device_id() {
+    std::random_device random;
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string id = "kiosk-";
+    for (int i = 0; i < 12; ++i) id += hex[random() % 16];
+    return id;
+}
+
+StoreError internal_error(std::string detail) {
+    return StoreError{StoreErrorKind::internal, "error.go_to_reception", std::move(detail), {}};
+}
+
+}  // namespace
+
+struct Store::Statements {
+    sql::Statement next_number;
+    sql::Statement next_device_seq;
+    sql::Statement insert_ticket;
+    sql::Statement insert_outbox;
+    sql::Statement tickets_of_day;
+    sql::Statement find_ticket;
+    sql::Statement pending_events;
+    sql::Statement outbox_depth;
+};
+
+StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
+    if (options.kiosk_letter < 'A' || options.kiosk_letter > 'Z')
+        return internal_error("kiosk letter must be A-Z");
+    std::error_code ec;
+    if (options.path.has_parent_path()) std::filesystem::create_directories(options.path.parent_path(), ec);
+    if (ec) {
+        return StoreError{StoreErrorKind::io, "error.go_to_reception",
+                          "cannot create the store's folder: " + ec.message(), {}};
+    }
+
+    std::unique_ptr<Store> store(new Store());
+    store->letter_ = options.kiosk_letter;
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    const char* vfs = options.vfs_name.empty() ? nullptr : options.vfs_name.c_str();
+    if (int code = sqlite3_open_v2(options.path.c_str(), &store->db_, flags, vfs); code != SQLITE_OK)
+        return sql::error_from(store->db_, code, "open store");
+    sqlite3* db = store->db_;
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, options.busy_timeout_ms);
+
+    // Durability first: WAL with a full sync on every commit, so a power cut loses nothing
+    // that was shown to a visitor.
+    {
+        sql::Statement wal(db, "PRAGMA journal_mode=WAL");
+        if (!wal.valid()) return sql::error_from(db, wal.prepare_code(), "open store");
+        const int code = wal.step();
+        if (code != SQLITE_ROW) return sql::error_from(db, code, "set WAL mode");
+        if (wal.text(0) != "wal") return internal_error("store refused WAL mode: " + wal.text(0));
+    }
+    if (int code = sql::exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); code != SQLITE_OK)
+        return sql::error_from(db, code, "configure store");
+
+    if (auto migrated = migrate(db); !migrated) return migrated.error();
+
+    // The device id is chosen once and kept: it is half of every event id this device makes.
+    {
+        sql::Statement read(db, "SELECT value FROM meta WHERE key = 'device_id'");
+        if (!read.valid()) return sql::error_from(db, read.prepare_code(), "read device id");
+        const int code = read.step();
+        if (code == SQLITE_ROW) {
+            store->device_id_ = read.text(0);
+        } else if (code == SQLITE_DONE) {
+            store->device_id_ = options.device_id.empty() ? random_device_id() : options.device_id;
+            sql::WriteTransaction tx(db);
+            if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "save device id");
+            sql::Statement write(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('device_id', ?)");
+            write.bind(1, store->device_id_);
+            if (int c = write.step(); c != SQLITE_DONE) return sql::error_from(db, c, "save device id");
+            if (int c = tx.commit(); c != SQLITE_OK) return sql::error_from(db, c, "save device id");
+            read.reset();
+            if (read.step() == SQLITE_ROW) store->device_id_ = read.text(0);  // another process won
+        } else {
+            return sql::error_from(db, code, "read device id");
+        }
+    }
+
+    auto s = std::make_unique<Statements>();
+    s->next_number = sql::Statement(db,
+        "INSERT INTO day_counters (service_day, letter, last_sequence) VALUES (?1, ?2, 1)"
+        " ON CONFLICT (service_day, letter) DO UPDATE SET last_sequence = last_sequence + 1"
+        " RETURNING last_sequence");
+    s->next_device_seq = sql::Statement(db,
+        "INSERT INTO meta (key, value) VALUES ('device_seq', (SELECT coalesce(max(device_seq), 0) + 1 FROM outbox))"
+        " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value");
+    s->insert_ticket = sql::Statement(db, "INSERT INTO tickets (" + std::string(ticket_columns) +
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+        " ?19, ?20, ?21, ?22, ?23)");
+    s->insert_outbox = sql::Statement(db,
+        "INSERT INTO outbox (device_seq, event_id, type, body, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
+    s->tickets_of_day = sql::Statement(db, "SELECT " + std::string(ticket_columns) +
+        " FROM tickets WHERE service_day = ?1 ORDER BY created_ms, letter, sequence");
+    s->find_ticket = sql::Statement(db, "SELECT " + std::string(ticket_columns) +
+        " FROM tickets WHERE event_id = ?1");
+    s->pending_events = sql::Statement(db,
+        "SELECT device_seq, event_id, type, body, created_ms FROM outbox WHERE acked_ms IS NULL"
+        " ORDER BY device_seq LIMIT ?1");
+    s->outbox_depth = sql::Statement(db, "SELECT count(*) FROM outbox WHERE acked_ms IS NULL");
+    for (sql::Statement* st : {&s->next_number, &s->next_device_seq, &s->insert_ticket, &s->insert_outbox,
+                               &s->tickets_of_day, &s->find_ticket, &s->pending_events, &s->outbox_depth})
+        if (!st->valid()) return sql::error_from(db, st->prepare_code(), "prepare store statements");
+    store->statements_ = std::move(s);
+    return store;
+}
+
+Store::~Store() {
+    statements_.reset();  // statements must be finalized before the connection closes
+    sqlite3_close_v2(db_);
+}
+
+StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const ServiceCatalogue& catalogue,
+                                        std::int64_t now_ms) {
+    if (auto problems = validate(request, catalogue); !problems.empty()) {
+        StoreError error{StoreErrorKind::invalid_request, problems.front().message_key,
+                         "request failed validation", std::move(problems)};
+        return error;
+    }
+    Ticket ticket;
+    ticket.request = request;
+    ticket.request.urgent = catalogue.is_urgent(request.need_id, request.urgent);
+    ticket.service_day = service_day_of(now_ms);
+    ticket.created_ms = now_ms;
+    ticket.device_id = device_id_;
+    ticket.number.letter = letter_;
+    ticket.state = TicketState::waiting;
+
+    Statements& s = *statements_;
+    sql::WriteTransaction tx(db_);
+    if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin issue");
+
+    const std::string letter(1, letter_);
+    s.next_number.bind(1, ticket.service_day).bind(2, letter);
+    int code = s.next_number.step();
+    if (code != SQLITE_ROW) {
+        s.next_number.reset();
+        return sql::error_from(db_, code, "number ticket");
+    }
+    ticket.number.sequence = static_cast<int>(s.next_number.int64(0));
+    code = s.next_number.step();  // runs the statement to completion
+    s.next_number.reset();
+    if (code != SQLITE_DONE) return sql::error_from(db_, code, "number ticket");
+
+    code = s.next_device_seq.step();
+    if (code != SQLITE_ROW) {
+        s.next_device_seq.reset();
+        return sql::error_from(db_, code, "sequence event");
+    }
+    ticket.device_seq = s.next_device_seq.int64(0);
+    code = s.next_device_seq.step();
+    s.next_device_seq.reset();
+    if (code != SQLITE_DONE) return sql::error_from(db_, code, "sequence event");
+    ticket.event_id = make_event_id(device_id_, ticket.device_seq);
+
+    const TicketRequest& r = ticket.request;
+    s.insert_ticket.bind(1, ticket.event_id).bind(2, ticket.service_day).bind(3, letter)
+        .bind(4, ticket.number.sequence).bind(5, r.need_id).bind(6, to_string(r.channel))
+        .bind(7, r.urgent).bind(8, r.children_affected).bind(9, r.language)
+        .bind(10, r.interpreter_wanted).bind(11, r.interpreter_language)
+        .bind(12, r.accessibility.wheelchair).bind(13, r.accessibility.hearing)
+        .bind(14, r.accessibility.sight).bind(15, r.name).bind(16, r.phone).bind(17, r.description)
+        .bind(18, r.appointment_ms).bind(19, r.appointment_reference).bind(20, ticket.created_ms)
+        .bind(21, to_string(ticket.state)).bind(22, device_id_).bind(23, ticket.device_seq);
+    code = s.insert_ticket.step();
+    s.insert_ticket.reset();
+    if (code != SQLITE_DONE) return sql::error_from(db_, code, "store ticket");
+
+    const nlohmann::json event = ticket_issued_event(ticket);
+    s.insert_outbox.bind(1, ticket.device_seq).bind(2, ticket.event_id)
+        .bind(3, event.at("type").get<std::string>()).bind(4, event.dump()).bind(5, ticket.created_ms);
+    code = s.insert_outbox.step();
+    s.insert_outbox.reset();
+    if (code != SQLITE_DONE) return sql::error_from(db_, code, "store ticket event");
+
+    if (code = tx.commit(); code != SQLITE_OK) return sql::error_from(db_, code, "commit ticket");
+    return ticket;
+}
+
+StoreResult<std::vector<Ticket>> Store::tickets_of_day(const std::string& service_day) {
+    sql::Statement& q = statements_->tickets_of_day;
+    q.bind(1, service_day);
+    std::vector<Ticket> tickets;
+    int code;
+    while ((code = q.step()) == SQLITE_ROW) tickets.push_back(ticket_from_row(q));
+    q.reset();
+    if (code != SQLITE_DONE) return sql::error_from(db_, code, "read tickets");
+    return tickets;
+}
+
+StoreResult<std::optional<Ticket>> Store::find_ticket(const std::string& event_id) {
+    sql::Statement& q = statements_->find_ticket;
+    q.bind(1, event_id);
+    std::optional<Ticket> found;
+    int code = q.step();
+    if (code == SQLITE_ROW) {
+        found = ticket_from_row(q);
+        code = SQLITE_DONE;
+    }
+    q.reset();
+    if (code != SQLITE_DONE) return sql::error_from(db_, code, "find ticket");
+    return found;
+}
+
+StoreResult<std::vector<OutboxEvent>> Store::pending_events(std::size_t limit) {
+    sql::Statement& q = statements_->pending_events;
+    q.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<OutboxEvent> events;
+    int code;
+    while ((code = q.step()) == SQLITE_ROW)
+        events.push_back(OutboxEvent{q.int64(0), q.text(1), q.text(2), q.text(3), q.int64(4)});
+    q.reset();
+    if (code != SQLITE_DONE) return sql::error_from(db_, code, "read outbox");
+    return events;
+}
+
+StoreResult<std::int64_t> Store::outbox_depth() {
+    sql::Statement& q = statements_->outbox_depth;
+    const int code = q.step();
+    const std::int64_t depth = code == SQLITE_ROW ? q.int64(0) : 0;
+    q.reset();
+    if (code != SQLITE_ROW) return sql::error_from(db_, code, "count outbox");
+    return depth;
+}
+
+StoreResult<std::string> Store::integrity_check() {
+    sql::Statement q(db_, "PRAGMA integrity_check");
+    if (!q.valid()) return sql::error_from(db_, q.prepare_code(), "integrity check");
+    std::string result;
+    int code;
+    while ((code = q.step()) == SQLITE_ROW) result += (result.empty() ? "" : "\n") + q.text(0);
+    if (code != SQLITE_DONE) return sql::error_from(db_, code, "integrity check");
+    return result;
+}
+
+}  // namespace skranke

@@ -1,0 +1,100 @@
+// The kiosk's local SQLite store: tickets, the per-day number counters and the outbox of
+// events waiting for the hub. A ticket and its ticket.issued event are written in one
+// transaction; the caller shows the ticket only after issue_ticket returns it (after COMMIT).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/result.hpp"
+#include "domain/service_catalogue.hpp"
+#include "domain/ticket.hpp"
+#include "domain/validation.hpp"
+
+struct sqlite3;
+
+namespace skranke {
+
+enum class StoreErrorKind {
+    disk_full,        // SQLITE_FULL
+    read_only,        // file or disk is read-only
+    corrupt,          // not a database, or damaged pages
+    busy,             // another writer held the lock longer than busy_timeout
+    io,               // any other I/O failure
+    too_new,          // file written by a newer Skranke: refuse rather than damage it
+    invalid_request,  // the request failed validation (see problems)
+    internal,         // a bug: reported, never a crash
+};
+std::string_view to_string(StoreErrorKind kind);
+
+struct StoreError {
+    StoreErrorKind kind = StoreErrorKind::internal;
+    std::string message_key;  // what the UI shows: "error.go_to_reception" for storage faults
+    std::string detail;       // for IT logs: SQLite's message, never personal data
+    std::vector<ValidationProblem> problems;  // for invalid_request
+};
+
+template <typename T>
+using StoreResult = Result<T, StoreError>;
+
+struct StoreOptions {
+    std::filesystem::path path;
+    char kiosk_letter = 'A';       // this kiosk's ticket letter, unique in the office
+    std::string device_id;         // empty: generated on first open and kept in the file
+    std::string vfs_name;          // empty: SQLite's default VFS (tests pass a fault shim)
+    int busy_timeout_ms = 5000;
+};
+
+// An event waiting in the outbox (or already acknowledged by the hub).
+struct OutboxEvent {
+    std::int64_t device_seq = 0;
+    std::string event_id;          // "<device_id>:<device_seq>", the idempotency key
+    std::string type;              // "ticket.issued", ...
+    std::string body_json;         // the whole event as JSON (see docs/events.md)
+    std::int64_t created_ms = 0;
+};
+
+inline constexpr int current_schema_version = 3;
+
+class Store {
+public:
+    static StoreResult<std::unique_ptr<Store>> open(const StoreOptions& options);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    const std::string& device_id() const { return device_id_; }
+    char kiosk_letter() const { return letter_; }
+
+    // Validates, numbers and stores the ticket with its ticket.issued event in one
+    // transaction. now_ms is this device's wall clock; the service day is derived from it.
+    StoreResult<Ticket> issue_ticket(const TicketRequest& request, const ServiceCatalogue& catalogue,
+                                     std::int64_t now_ms);
+
+    StoreResult<std::vector<Ticket>> tickets_of_day(const std::string& service_day);
+    StoreResult<std::optional<Ticket>> find_ticket(const std::string& event_id);
+
+    // Outbox, oldest first; acknowledged events are not returned.
+    StoreResult<std::vector<OutboxEvent>> pending_events(std::size_t limit);
+    StoreResult<std::int64_t> outbox_depth();
+
+    // SQLite's own check; "ok" when healthy.
+    StoreResult<std::string> integrity_check();
+
+    sqlite3* handle() { return db_; }  // for the sync engine and tests in this library
+
+private:
+    Store() = default;
+    sqlite3* db_ = nullptr;
+    std::string device_id_;
+    char letter_ = 'A';
+    struct Statements;
+    std::unique_ptr<Statements> statements_;
+    friend struct StoreAccess;
+};
+
+}  // namespace skranke

@@ -1,0 +1,138 @@
+// A store written by any earlier version opens with every row intact.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <sqlite3.h>
+#include <string>
+
+#include "domain/service_day.hpp"
+#include "store/migrations.hpp"
+#include "store/store.hpp"
+#include "support/store_fixture.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace skranke;
+using namespace skranke::test;
+
+namespace {
+
+// Rows as a program of each earlier schema version wrote them. When a new schema version
+// is added, the previous "current" version gets its fixture here.
+const std::map<int, std::string>& fixtures() {
+    static const std::map<int, std::string> rows = {
+        {1, R"sql(
+INSERT INTO meta VALUES ('device_id', 'kiosk-old'), ('device_seq', '2');
+INSERT INTO day_counters VALUES ('2026-03-02', 'A', 2);
+INSERT INTO tickets (event_id, service_day, letter, sequence, need_id, channel, urgent,
+  children_affected, language, name, phone, description, created_ms, state, device_id, device_seq)
+VALUES ('kiosk-old:1', '2026-03-02', 'A', 1, 'other', 'walk_in', 0, 1, 'pl', 'Anna', '+4791234567',
+        'Pytanie', 1772442000000, 'waiting', 'kiosk-old', 1),
+       ('kiosk-old:2', '2026-03-02', 'A', 2, 'other', 'walk_in', 1, 0, 'nb', '', '', '',
+        1772442060000, 'called', 'kiosk-old', 2);
+INSERT INTO outbox VALUES (1, 'kiosk-old:1', 'ticket.issued', '{}', 1772442000000, NULL),
+                          (2, 'kiosk-old:2', 'ticket.issued', '{}', 1772442060000, 1772442070000);
+)sql"},
+        {2, R"sql(
+INSERT INTO meta VALUES ('device_id', 'kiosk-old'), ('device_seq', '2');
+INSERT INTO day_counters VALUES ('2026-03-02', 'A', 2);
+INSERT INTO tickets (event_id, service_day, letter, sequence, need_id, channel, urgent,
+  children_affected, language, name, phone, description, created_ms, state, device_id, device_seq,
+  interpreter_wanted, interpreter_language, wheelchair, hearing, sight, appointment_ms,
+  appointment_reference)
+VALUES ('kiosk-old:1', '2026-03-02', 'A', 1, 'other', 'walk_in', 0, 1, 'pl', 'Anna', '+4791234567',
+        'Pytanie', 1772442000000, 'waiting', 'kiosk-old', 1, 1, 'pl', 1, 0, 1, NULL, ''),
+       ('kiosk-old:2', '2026-03-02', 'A', 2, 'other', 'appointment', 1, 0, 'nb', '', '', '',
+        1772442060000, 'called', 'kiosk-old', 2, 0, '', 0, 0, 0, 1772445600000, 'REF-9');
+INSERT INTO outbox VALUES (1, 'kiosk-old:1', 'ticket.issued', '{}', 1772442000000, NULL),
+                          (2, 'kiosk-old:2', 'ticket.issued', '{}', 1772442060000, 1772442070000);
+)sql"},
+    };
+    return rows;
+}
+
+void create_at_version(const std::filesystem::path& path, int version) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    auto migrated = migrate(db, version);
+    REQUIRE(migrated.ok());
+    CHECK(*migrated == version);
+    REQUIRE(sqlite3_exec(db, fixtures().at(version).c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+}
+
+}  // namespace
+
+TEST_CASE("every earlier schema version has a fixture") {
+    for (int version = 1; version < current_schema_version; ++version) {
+        CAPTURE(version);
+        CHECK(fixtures().count(version) == 1);
+    }
+}
+
+TEST_CASE("a store from every earlier schema version opens with all rows kept") {
+    for (int version = 1; version < current_schema_version; ++version) {
+        CAPTURE(version);
+        TempDir dir;
+        const auto db = dir / "old.db";
+        create_at_version(db, version);
+
+        StoreOptions options;
+        options.path = db;
+        options.kiosk_letter = 'A';
+        auto store = Store::open(options);
+        REQUIRE_MESSAGE(store.ok(), (store.ok() ? "" : store.error().detail));
+        CHECK((*store)->device_id() == "kiosk-old");
+        CHECK(query_int(db, "PRAGMA user_version") == current_schema_version);
+
+        auto tickets = (*store)->tickets_of_day("2026-03-02");
+        REQUIRE(tickets.ok());
+        REQUIRE(tickets->size() == 2);
+        const Ticket& anna = tickets->at(0);
+        CHECK(anna.request.name == "Anna");
+        CHECK(anna.request.phone == "+4791234567");
+        CHECK(anna.request.description == "Pytanie");
+        CHECK(anna.request.children_affected);
+        CHECK(anna.request.language == "pl");
+        CHECK(tickets->at(1).state == TicketState::called);
+        CHECK(tickets->at(1).request.urgent);
+        if (version >= 2) {
+            CHECK(anna.request.interpreter_wanted);
+            CHECK(anna.request.accessibility.wheelchair);
+            CHECK(tickets->at(1).request.appointment_reference == "REF-9");
+        }
+        CHECK(query_int(db, "SELECT count(*) FROM outbox") == 2);
+        CHECK(*(*store)->outbox_depth() == 1);  // the acknowledged one stays acknowledged
+
+        // Numbering and event ids continue where the old program stopped.
+        auto next = (*store)->issue_ticket(plain_request(), shipped_catalogue(), 1772442120000);
+        REQUIRE(next.ok());
+        if (service_day_of(1772442120000) == "2026-03-02") CHECK(next->number.text() == "A 003");
+        CHECK(next->event_id == "kiosk-old:3");
+        CHECK(*(*store)->integrity_check() == "ok");
+    }
+}
+
+TEST_CASE("opening an up-to-date store twice changes nothing") {
+    TempDir dir;
+    StoreOptions options;
+    options.path = dir / "k.db";
+    { REQUIRE(Store::open(options).ok()); }
+    auto again = Store::open(options);
+    REQUIRE(again.ok());
+    CHECK(query_int(options.path, "PRAGMA user_version") == current_schema_version);
+}
+
+TEST_CASE("a store from a newer program is refused, not damaged") {
+    TempDir dir;
+    StoreOptions options;
+    options.path = dir / "k.db";
+    { REQUIRE(Store::open(options).ok()); }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(options.path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    auto store = Store::open(options);
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.error().kind == StoreErrorKind::too_new);
+    CHECK(query_int(options.path, "PRAGMA user_version") == 99);
+}
