@@ -183,6 +183,7 @@ StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const Serv
     Ticket ticket;
     ticket.request = request;
     ticket.request.urgent = catalogue.is_urgent(request.need_id, request.urgent);
+    if (!request.phone.empty()) ticket.request.phone = normalise_phone(request.phone).value_or(request.phone);
     ticket.service_day = service_day_of(now_ms);
     ticket.created_ms = now_ms;
     ticket.device_id = device_id_;
