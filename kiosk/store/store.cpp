@@ -292,7 +292,10 @@ StoreResult<std::string> Store::integrity_check() {
     if (!q.valid()) return sql::error_from(db_, q.prepare_code(), "integrity check");
     std::string result;
     int code;
-    while ((code = q.step()) == SQLITE_ROW) result += (result.empty() ? "" : "\n") + q.text(0);
+    while ((code = q.step()) == SQLITE_ROW) {
+        if (!result.empty()) result += '\n';
+        result += q.text(0);
+    }
     if (code != SQLITE_DONE) return sql::error_from(db_, code, "integrity check");
     return result;
 }
