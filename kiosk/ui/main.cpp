@@ -37,7 +37,7 @@ int fail(const std::string& message) {
 
 // What the test hook writes after each new screen: the PNG and where every target is,
 // so a driver can tap buttons by name.
-void write_screen_state(const fs::path& dir, int sequence, const std::string& page, const std::string& png,
+void write_screen_state(const fs::path& dir, int sequence, long taps, const std::string& page, const std::string& png,
                         const skranke::ui::TouchRecorder& recorder) {
     nlohmann::json targets = nlohmann::json::array();
     for (const auto& t : recorder.targets())
@@ -47,7 +47,8 @@ void write_screen_state(const fs::path& dir, int sequence, const std::string& pa
                            {"y", t.visible.centre().y},
                            {"w", t.visible.width()},
                            {"h", t.visible.height()}});
-    const nlohmann::json state{{"sequence", sequence}, {"page", page}, {"png", png}, {"targets", targets}};
+    const nlohmann::json state{
+        {"sequence", sequence}, {"taps", taps}, {"page", page}, {"png", png}, {"targets", targets}};
     const fs::path tmp = dir / "state.json.tmp";
     {
         std::ofstream out(tmp);
@@ -141,6 +142,7 @@ int main(int argc, char** argv) {
 
     int frames_due = 2;  // frames to draw before sleeping again
     int shot_sequence = 0;
+    long taps = 0;  // intents applied, so a test driver knows its tap was handled
     std::string shot_page, last_frame_page;
     while (!window.should_close()) {
         const double timer = app.seconds_until_timer(glfwGetTime());
@@ -167,11 +169,11 @@ int main(int argc, char** argv) {
         }
         last_frame_page = frame.page;
         if (!window.render(png, error)) spdlog::error("screenshot: {}", error);
-        if (!png.empty()) {
-            shot_page = frame.page;
-            write_screen_state(screenshot_dir, shot_sequence, frame.page, png, recorder);
-        }
         skranke::visitor::apply_visitor_frame(app, frame, now);
+        taps += static_cast<long>(frame.intents.size());
+        if (!png.empty()) shot_page = frame.page;
+        if (!png.empty() || (!screenshot_dir.empty() && !frame.intents.empty()))
+            write_screen_state(screenshot_dir, shot_sequence, taps, shot_page, png, recorder);
         if (!frame.intents.empty() || (!screenshot_dir.empty() && frame.page != shot_page))
             frames_due = std::max(frames_due, 2);
     }
