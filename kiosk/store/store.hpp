@@ -82,6 +82,11 @@ public:
     StoreResult<std::vector<OutboxEvent>> pending_events(std::size_t limit);
     StoreResult<std::int64_t> outbox_depth();
 
+    // Deletes outbox events the hub acknowledged before acked_before_ms, keeping the file
+    // small on a kiosk that runs for a year. Raises the event-number floor first, in the
+    // same transaction, so a deleted event's number is never given again. Returns how many.
+    StoreResult<std::int64_t> prune_acknowledged_events(std::int64_t acked_before_ms);
+
     // SQLite's own check; "ok" when healthy.
     StoreResult<std::string> integrity_check();
 
