@@ -115,6 +115,7 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
     }
     if (int code = sql::exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); code != SQLITE_OK)
         return sql::error_from(db, code, "configure store");
+    sqlite3_wal_autocheckpoint(db, options.autocheckpoint_pages);
 
     if (auto migrated = migrate(db); !migrated) return migrated.error();
 
@@ -288,6 +289,12 @@ StoreResult<std::int64_t> Store::outbox_depth() {
     q.reset();
     if (code != SQLITE_ROW) return sql::error_from(db_, code, "count outbox");
     return depth;
+}
+
+StoreResult<Done> Store::checkpoint() {
+    const int code = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (code != SQLITE_OK && (code & 0xff) != SQLITE_BUSY) return sql::error_from(db_, code, "checkpoint");
+    return Done{};  // busy: a reader is in the way; the next checkpoint catches up
 }
 
 StoreResult<std::int64_t> Store::prune_acknowledged_events(std::int64_t acked_before_ms) {
