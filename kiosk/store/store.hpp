@@ -58,7 +58,7 @@ struct OutboxEvent {
     std::int64_t created_ms = 0;
 };
 
-inline constexpr int current_schema_version = 3;
+inline constexpr int current_schema_version = 4;
 
 class Store {
 public:
