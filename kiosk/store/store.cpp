@@ -115,6 +115,7 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
     }
     if (int code = sql::exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); code != SQLITE_OK)
         return sql::error_from(db, code, "configure store");
+    sqlite3_wal_autocheckpoint(db, options.autocheckpoint_pages);
 
     if (auto migrated = migrate(db); !migrated) return migrated.error();
 
@@ -146,8 +147,11 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
         " ON CONFLICT (service_day, letter) DO UPDATE SET last_sequence = last_sequence + 1"
         " RETURNING last_sequence");
     s->next_device_seq = sql::Statement(db,
-        "INSERT INTO meta (key, value) VALUES ('device_seq', (SELECT coalesce(max(device_seq), 0) + 1 FROM outbox))"
-        " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value");
+        // The next event number follows the newest outbox row, read under the write lock, so
+        // issuing writes no counter page. Code that deletes outbox rows must first raise the
+        // 'device_seq' floor in meta (see prune_acknowledged_events): a number is never reused.
+        "SELECT max((SELECT coalesce(max(device_seq), 0) FROM outbox),"
+        " (SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM meta WHERE key = 'device_seq')) + 1");
     s->insert_ticket = sql::Statement(db, "INSERT INTO tickets (" + std::string(ticket_columns) +
         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
         " ?19, ?20, ?21, ?22, ?23)");
@@ -183,6 +187,7 @@ StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const Serv
     Ticket ticket;
     ticket.request = request;
     ticket.request.urgent = catalogue.is_urgent(request.need_id, request.urgent);
+    if (!request.phone.empty()) ticket.request.phone = normalise_phone(request.phone).value_or(request.phone);
     ticket.service_day = service_day_of(now_ms);
     ticket.created_ms = now_ms;
     ticket.device_id = device_id_;
@@ -286,12 +291,38 @@ StoreResult<std::int64_t> Store::outbox_depth() {
     return depth;
 }
 
+StoreResult<Done> Store::checkpoint() {
+    const int code = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (code != SQLITE_OK && (code & 0xff) != SQLITE_BUSY) return sql::error_from(db_, code, "checkpoint");
+    return Done{};  // busy: a reader is in the way; the next checkpoint catches up
+}
+
+StoreResult<std::int64_t> Store::prune_acknowledged_events(std::int64_t acked_before_ms) {
+    sql::WriteTransaction tx(db_);
+    if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin prune");
+    if (int code = sql::exec(db_,
+            "INSERT INTO meta (key, value) VALUES ('device_seq', (SELECT coalesce(max(device_seq), 0) FROM outbox))"
+            " ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)");
+        code != SQLITE_OK)
+        return sql::error_from(db_, code, "raise event number floor");
+    sql::Statement remove(db_, "DELETE FROM outbox WHERE acked_ms IS NOT NULL AND acked_ms < ?1");
+    if (!remove.valid()) return sql::error_from(db_, remove.prepare_code(), "prune outbox");
+    remove.bind(1, acked_before_ms);
+    if (int code = remove.step(); code != SQLITE_DONE) return sql::error_from(db_, code, "prune outbox");
+    const std::int64_t removed = sqlite3_changes64(db_);
+    if (int code = tx.commit(); code != SQLITE_OK) return sql::error_from(db_, code, "commit prune");
+    return removed;
+}
+
 StoreResult<std::string> Store::integrity_check() {
     sql::Statement q(db_, "PRAGMA integrity_check");
     if (!q.valid()) return sql::error_from(db_, q.prepare_code(), "integrity check");
     std::string result;
     int code;
-    while ((code = q.step()) == SQLITE_ROW) result += (result.empty() ? "" : "\n") + q.text(0);
+    while ((code = q.step()) == SQLITE_ROW) {
+        if (!result.empty()) result += '\n';
+        result += q.text(0);
+    }
     if (code != SQLITE_DONE) return sql::error_from(db_, code, "integrity check");
     return result;
 }

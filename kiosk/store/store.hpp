@@ -47,6 +47,7 @@ struct StoreOptions {
     std::string device_id;         // empty: generated on first open and kept in the file
     std::string vfs_name;          // empty: SQLite's default VFS (tests pass a fault shim)
     int busy_timeout_ms = 5000;
+    int autocheckpoint_pages = 10000;  // safety net (40 MB); see Store::checkpoint
 };
 
 // An event waiting in the outbox (or already acknowledged by the hub).
@@ -81,6 +82,17 @@ public:
     // Outbox, oldest first; acknowledged events are not returned.
     StoreResult<std::vector<OutboxEvent>> pending_events(std::size_t limit);
     StoreResult<std::int64_t> outbox_depth();
+
+    // Copies the write-ahead log back into the database file (a passive checkpoint). The app
+    // calls it when no visitor is waiting for a commit (after a ticket is shown, after a
+    // sync), so a visitor's COMMIT never pays for one. SQLite also checkpoints on its own once
+    // the log reaches StoreOptions::autocheckpoint_pages, so the log stays bounded regardless.
+    StoreResult<Done> checkpoint();
+
+    // Deletes outbox events the hub acknowledged before acked_before_ms, keeping the file
+    // small on a kiosk that runs for a year. Raises the event-number floor first, in the
+    // same transaction, so a deleted event's number is never given again. Returns how many.
+    StoreResult<std::int64_t> prune_acknowledged_events(std::int64_t acked_before_ms);
 
     // SQLite's own check; "ok" when healthy.
     StoreResult<std::string> integrity_check();

@@ -133,3 +133,47 @@ TEST_CASE("each ticket and its ticket.issued event are stored together with a un
     CHECK((*found)->number == ticket->number);
     CHECK(*store->outbox_depth() == 1);
 }
+
+TEST_CASE("event numbers are never reused, even after acknowledged events are pruned and the store reopened") {
+    TempDir dir;
+    std::string last_event;
+    {
+        auto store = open_store(dir / "k.db", 'A');
+        for (int i = 0; i < 5; ++i) REQUIRE(store->issue_ticket(plain_request(), shipped_catalogue(), test_time_ms(0, i)).ok());
+        // The hub acknowledged every event; pruning deletes all outbox rows, the newest included.
+        auto raw = query_texts(dir / "k.db", "UPDATE outbox SET acked_ms = 1 RETURNING event_id");
+        CHECK(raw.size() == 5);
+        auto pruned = store->prune_acknowledged_events(2);
+        REQUIRE(pruned.ok());
+        CHECK(*pruned == 5);
+        CHECK(query_int(dir / "k.db", "SELECT count(*) FROM outbox") == 0);
+        auto next = store->issue_ticket(plain_request(), shipped_catalogue(), test_time_ms(0, 9));
+        REQUIRE(next.ok());
+        CHECK(next->device_seq == 6);
+        last_event = next->event_id;
+    }
+    auto store = open_store(dir / "k.db", 'A');
+    auto again = store->issue_ticket(plain_request(), shipped_catalogue(), test_time_ms(0, 10));
+    REQUIRE(again.ok());
+    CHECK(again->device_seq == 7);
+    CHECK(again->event_id != last_event);
+    // Events not yet acknowledged are never pruned.
+    auto pruned = store->prune_acknowledged_events(test_time_ms(1));
+    REQUIRE(pruned.ok());
+    CHECK(*pruned == 0);
+    CHECK(*store->outbox_depth() == 2);
+}
+
+TEST_CASE("a checkpoint between visitors moves the log into the file and loses nothing") {
+    TempDir dir;
+    auto store = open_store(dir / "k.db", 'A');
+    for (int i = 0; i < 20; ++i) REQUIRE(store->issue_ticket(plain_request(), shipped_catalogue(), test_time_ms(0, i)).ok());
+    const auto wal = dir / "k.db-wal";
+    REQUIRE(std::filesystem::exists(wal));
+    REQUIRE(store->checkpoint().ok());
+    // The log is reused from its start after a full passive checkpoint: the next commit is small.
+    REQUIRE(store->issue_ticket(plain_request(), shipped_catalogue(), test_time_ms(0, 30)).ok());
+    CHECK(query_int(dir / "k.db", "SELECT count(*) FROM tickets") == 21);
+    CHECK(query_texts(dir / "k.db", "PRAGMA integrity_check") == std::vector<std::string>{"ok"});
+    CHECK(query_int(dir / "k.db", "PRAGMA wal_checkpoint(PASSIVE)") == 0);  // 0: not blocked
+}

@@ -1,0 +1,109 @@
+#include "domain/statistics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <sstream>
+
+namespace skranke {
+namespace {
+
+Spread spread_of(std::vector<std::int64_t> values) {
+    Spread s;
+    s.count = values.size();
+    s.median_ms = nearest_rank_percentile(values, 50);
+    s.p90_ms = nearest_rank_percentile(std::move(values), 90);
+    return s;
+}
+
+int local_hour(std::int64_t utc_ms) {
+    const auto seconds = static_cast<std::time_t>(utc_ms / 1000);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    return local.tm_hour;
+}
+
+std::string local_iso(std::optional<std::int64_t> utc_ms) {
+    if (!utc_ms) return "";
+    const auto seconds = static_cast<std::time_t>(*utc_ms / 1000);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    char buffer[64];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &local);
+    return buffer;
+}
+
+// RFC 4180: quote when the field holds a comma, quote or line break; double inner quotes.
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + '"';
+}
+
+std::optional<std::int64_t> wait_of(const TicketTimeline& t) {
+    if (!t.first_called_ms) return std::nullopt;
+    return std::max<std::int64_t>(0, *t.first_called_ms - t.issued_ms);
+}
+
+std::optional<std::int64_t> service_of(const TicketTimeline& t) {
+    if (t.state != TicketState::served || !t.finished_ms || !t.last_called_ms) return std::nullopt;
+    return std::max<std::int64_t>(0, *t.finished_ms - *t.last_called_ms);
+}
+
+std::string seconds_text(std::optional<std::int64_t> ms) { return ms ? std::to_string(*ms / 1000) : ""; }
+
+}  // namespace
+
+std::optional<std::int64_t> nearest_rank_percentile(std::vector<std::int64_t> values, double p) {
+    if (values.empty()) return std::nullopt;
+    std::sort(values.begin(), values.end());
+    const double rank = std::ceil(p / 100.0 * static_cast<double>(values.size()));
+    const auto index = static_cast<std::size_t>(std::max(1.0, rank)) - 1;
+    return values[std::min(index, values.size() - 1)];
+}
+
+DayFigures compute_day_figures(const std::vector<TicketTimeline>& tickets) {
+    DayFigures f;
+    std::vector<std::int64_t> waits, services;
+    std::map<std::string, std::vector<std::int64_t>> waits_by_need;
+    for (const TicketTimeline& t : tickets) {
+        ++f.issued;
+        ++f.issued_by_need[t.need_id];
+        ++f.issued_by_hour[local_hour(t.issued_ms)];
+        switch (t.state) {
+            case TicketState::waiting:
+            case TicketState::called: ++f.waiting_now; break;
+            case TicketState::served: ++f.served; break;
+            case TicketState::no_show: ++f.no_shows; break;
+            case TicketState::cancelled: ++f.cancelled; break;
+            case TicketState::transferred: ++f.transferred; break;
+        }
+        if (auto wait = wait_of(t)) {
+            waits.push_back(*wait);
+            waits_by_need[t.need_id].push_back(*wait);
+        }
+        if (auto service = service_of(t)) services.push_back(*service);
+    }
+    f.wait = spread_of(std::move(waits));
+    f.service = spread_of(std::move(services));
+    for (auto& [need, values] : waits_by_need) f.wait_by_need[need] = spread_of(std::move(values));
+    return f;
+}
+
+std::string day_figures_csv(const std::vector<TicketTimeline>& tickets) {
+    std::ostringstream out;
+    out << "number,need,channel,urgent,issued,first_called,finished,state,wait_s,service_s\r\n";
+    for (const TicketTimeline& t : tickets) {
+        out << csv_field(t.number) << ',' << csv_field(t.need_id) << ',' << to_string(t.channel) << ','
+            << (t.urgent ? "yes" : "no") << ',' << local_iso(t.issued_ms) << ',' << local_iso(t.first_called_ms)
+            << ',' << local_iso(t.finished_ms) << ',' << to_string(t.state) << ',' << seconds_text(wait_of(t)) << ','
+            << seconds_text(service_of(t)) << "\r\n";
+    }
+    return out.str();
+}
+
+}  // namespace skranke
