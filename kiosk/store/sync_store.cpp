@@ -142,15 +142,10 @@ StoreResult<OutboxEvent> SyncStore::record_event(nlohmann::json fields, std::int
         return StoreError{StoreErrorKind::internal, "error.go_to_reception", "staff action without type or ticket", {}};
     sql::WriteTransaction tx(db);
     if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "begin staff action");
-    // The same counter issue_ticket uses: one sequence for every event this device makes.
-    sql::Statement next(db,
-        "INSERT INTO meta (key, value) VALUES ('device_seq', (SELECT coalesce(max(device_seq), 0) + 1 FROM outbox))"
-        " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value");
-    int code = next.step();
-    if (code != SQLITE_ROW) return sql::error_from(db, code, "sequence staff action");
+    auto seq = store_.next_device_seq();
+    if (!seq) return seq.error();
     OutboxEvent out;
-    out.device_seq = next.int64(0);
-    next.reset();
+    out.device_seq = *seq;
     out.event_id = make_event_id(store_.device_id(), out.device_seq);
     out.type = fields.at("type").get<std::string>();
     out.created_ms = now_ms;
@@ -159,6 +154,7 @@ StoreResult<OutboxEvent> SyncStore::record_event(nlohmann::json fields, std::int
     fields["device_seq"] = out.device_seq;
     fields["created_ms"] = now_ms;
     out.body_json = fields.dump();
+    int code;
     sql::Statement insert(db, "INSERT INTO outbox (device_seq, event_id, type, body, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
     insert.bind(1, out.device_seq).bind(2, out.event_id).bind(3, out.type).bind(4, out.body_json).bind(5, now_ms);
     if (code = insert.step(); code != SQLITE_DONE) return sql::error_from(db, code, "store staff action");

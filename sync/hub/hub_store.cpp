@@ -13,6 +13,7 @@ namespace skranke::hub {
 using protocol::EventResult;
 using protocol::LogEntry;
 using protocol::Role;
+using protocol::role_from_string;
 
 namespace {
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "domain/service_day.hpp"
@@ -38,6 +39,8 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
+    // Logs go to stderr (journald under systemd); stdout carries the start line and command output.
+    spdlog::set_default_logger(spdlog::stderr_color_mt("skranke-hub"));
     CLI::App app{"skranke-hub: the office hub for Skranke kiosks, reception consoles and displays"};
     hub::HubOptions options;
     options.port = 8470;
@@ -65,6 +68,8 @@ int main(int argc, char** argv) {
     auto* exporter = app.add_subcommand("export", "Write the merged log after a cursor as JSON lines to stdout");
     std::int64_t after = 0;
     exporter->add_option("--after", after, "Hub sequence number to start after")->capture_default_str();
+    enrol->fallthrough();
+    exporter->fallthrough();
     app.require_subcommand(0, 1);
     CLI11_PARSE(app, argc, argv);
     options.retention_ms = static_cast<std::int64_t>(retention_days * 24 * 3600 * 1000);
