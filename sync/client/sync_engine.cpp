@@ -240,8 +240,6 @@ void SyncEngine::Impl::finish_poll(const HttpReply& reply) {
 }
 
 void SyncEngine::Impl::run() {
-    if (auto c = sync_store->cursor()) cursor = *c;
-    refresh_counts();
     while (!stopping) {
         const std::int64_t now = steady_ms();
         if (cut_backoff.exchange(false)) {
@@ -290,6 +288,8 @@ Result<std::unique_ptr<SyncEngine>, std::string> SyncEngine::start(const StoreOp
     impl->random.seed(impl->options.jitter_seed != 0 ? impl->options.jitter_seed : std::random_device{}());
     impl->store = std::move(store.value());
     impl->sync_store = std::make_unique<SyncStore>(*impl->store);
+    if (auto c = impl->sync_store->cursor()) impl->cursor = *c;
+    impl->refresh_counts();  // status() is true from the start, before the thread runs
     impl->multi = curl_multi_init();
     if (impl->multi == nullptr) return std::string("curl_multi_init failed");
     Impl* raw = impl.get();
