@@ -67,6 +67,17 @@ CREATE TABLE dead_letters (
 CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX outbox_pending ON outbox (device_seq) WHERE acked_ms IS NULL;
 )sql"},
+        // v4: the hub's merged log as this device has received it (see sync/PROTOCOL.md).
+        {4, R"sql(
+CREATE TABLE merged_log (
+  hub_seq INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  device_clock_offset_ms INTEGER
+);
+)sql"},
     };
     return steps;
 }

@@ -210,15 +210,9 @@ StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const Serv
     s.next_number.reset();
     if (code != SQLITE_DONE) return sql::error_from(db_, code, "number ticket");
 
-    code = s.next_device_seq.step();
-    if (code != SQLITE_ROW) {
-        s.next_device_seq.reset();
-        return sql::error_from(db_, code, "sequence event");
-    }
-    ticket.device_seq = s.next_device_seq.int64(0);
-    code = s.next_device_seq.step();
-    s.next_device_seq.reset();
-    if (code != SQLITE_DONE) return sql::error_from(db_, code, "sequence event");
+    auto device_seq = next_device_seq();
+    if (!device_seq) return device_seq.error();
+    ticket.device_seq = *device_seq;
     ticket.event_id = make_event_id(device_id_, ticket.device_seq);
 
     const TicketRequest& r = ticket.request;
@@ -243,6 +237,20 @@ StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const Serv
 
     if (code = tx.commit(); code != SQLITE_OK) return sql::error_from(db_, code, "commit ticket");
     return ticket;
+}
+
+StoreResult<std::int64_t> Store::next_device_seq() {
+    sql::Statement& q = statements_->next_device_seq;
+    int code = q.step();
+    if (code != SQLITE_ROW) {
+        q.reset();
+        return sql::error_from(db_, code, "sequence event");
+    }
+    const std::int64_t seq = q.int64(0);
+    code = q.step();
+    q.reset();
+    if (code != SQLITE_DONE) return sql::error_from(db_, code, "sequence event");
+    return seq;
 }
 
 StoreResult<std::vector<Ticket>> Store::tickets_of_day(const std::string& service_day) {

@@ -59,7 +59,7 @@ struct OutboxEvent {
     std::int64_t created_ms = 0;
 };
 
-inline constexpr int current_schema_version = 3;
+inline constexpr int current_schema_version = 4;
 
 class Store {
 public:
@@ -78,6 +78,10 @@ public:
 
     StoreResult<std::vector<Ticket>> tickets_of_day(const std::string& service_day);
     StoreResult<std::optional<Ticket>> find_ticket(const std::string& event_id);
+
+    // The number the next event made on this device gets (one sequence for tickets and staff
+    // actions). Call inside the write transaction that inserts that event into the outbox.
+    StoreResult<std::int64_t> next_device_seq();
 
     // Outbox, oldest first; acknowledged events are not returned.
     StoreResult<std::vector<OutboxEvent>> pending_events(std::size_t limit);

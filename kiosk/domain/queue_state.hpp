@@ -1,0 +1,70 @@
+// Queue state as a pure fold over the events a device knows, in the order it knows them
+// (hub sequence order on every device). The same fold runs in the hub (to decide conflicts),
+// in the sync engine's store and in the reception console. No UI, network or SQL here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/queue_order.hpp"
+#include "domain/ticket.hpp"
+
+namespace skranke {
+
+// Where an event came from, as the hub recorded it (empty on a device for its own events
+// that the hub has not acknowledged yet).
+struct EventMeta {
+    std::optional<std::int64_t> hub_seq;
+    std::optional<std::int64_t> received_ms;             // hub clock when first stored
+    std::optional<std::int64_t> device_clock_offset_ms;  // issuing device's clock minus hub's
+};
+
+struct QueueTicket {
+    Ticket ticket;              // as issued; request.need_id follows transfers
+    TicketState state = TicketState::waiting;
+    EventMeta issued;           // meta of the ticket.issued event
+    std::string counter;        // where it was called to, while called
+    std::string called_by;      // device id of the console that called it
+    int recalls = 0;
+};
+
+// Why an event cannot apply to the state it meets. Codes are stable (they travel in
+// the protocol's per-event results): see sync/PROTOCOL.md.
+struct QueueConflict {
+    std::string code;     // "already_called", "unknown_ticket", "ticket_closed", "not_called", "bad_event"
+    std::string message;  // for IT and the console; ids only, never personal data
+};
+
+class QueueState {
+public:
+    // What apply() would say about this event, without changing anything.
+    std::optional<QueueConflict> check(const nlohmann::json& event) const;
+    // Applies one event; an event that conflicts changes nothing and returns the conflict.
+    std::optional<QueueConflict> apply(const nlohmann::json& event, const EventMeta& meta = {});
+
+    const std::map<std::string, QueueTicket>& tickets() const { return tickets_; }
+    const QueueTicket* find(const std::string& ticket_id) const;
+
+    // Waiting tickets as entries for the one ordering rule (queue_order.hpp).
+    std::vector<QueueEntry> waiting_entries() const;
+
+private:
+    std::map<std::string, QueueTicket> tickets_;  // by ticket id (the ticket.issued event id)
+};
+
+// The ticket an event is about: the issued event's own id, or the "ticket_id" field.
+std::optional<std::string> ticket_id_of(const nlohmann::json& event);
+
+// Fold helper: state after applying every event in order (conflicting ones are skipped).
+struct KnownEvent {
+    nlohmann::json event;
+    EventMeta meta;
+};
+QueueState fold_events(const std::vector<KnownEvent>& events);
+
+}  // namespace skranke

@@ -1,0 +1,213 @@
+#include "store/sync_store.hpp"
+
+#include "domain/events.hpp"
+#include "domain/personal_data.hpp"
+#include "store/sqlite_util.hpp"
+
+namespace skranke {
+namespace {
+
+std::optional<std::int64_t> optional_int(const sql::Statement& row, int column) {
+    if (row.is_null(column)) return std::nullopt;
+    return row.int64(column);
+}
+
+// Mirrors a staff action onto this device's own ticket row (kiosks show state changes
+// of the tickets they issued); tickets of other devices live in the merged log only.
+int update_ticket_row(sqlite3* db, const nlohmann::json& event) {
+    const std::string type = event.value("type", "");
+    const auto id = ticket_id_of(event);
+    if (!id || type == event_type::ticket_issued || type == event_type::callback_requested ||
+        type == event_type::ticket_recalled)
+        return SQLITE_DONE;
+    if (type == event_type::ticket_transferred) {
+        sql::Statement q(db, "UPDATE tickets SET state = 'waiting', need_id = ?2 WHERE event_id = ?1");
+        q.bind(1, *id).bind(2, event.value("to_need_id", ""));
+        return q.step();
+    }
+    std::string_view state;
+    if (type == event_type::ticket_called) state = to_string(TicketState::called);
+    else if (type == event_type::ticket_served) state = to_string(TicketState::served);
+    else if (type == event_type::ticket_no_show) state = to_string(TicketState::no_show);
+    else if (type == event_type::ticket_cancelled) state = to_string(TicketState::cancelled);
+    else return SQLITE_DONE;
+    sql::Statement q(db, "UPDATE tickets SET state = ?2 WHERE event_id = ?1");
+    q.bind(1, *id).bind(2, state);
+    return q.step();
+}
+
+}  // namespace
+
+StoreResult<Done> SyncStore::apply_acks(const std::vector<SyncAck>& acks, std::int64_t now_ms) {
+    sqlite3* db = store_.handle();
+    nlohmann::json stored = nlohmann::json::array();
+    for (const SyncAck& a : acks)
+        if (a.stored) stored.push_back(a.event_id);
+    const std::string stored_ids = stored.dump();
+    sql::WriteTransaction tx(db);
+    if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "begin acknowledgement");
+    // The hub has the ticket now: this device keeps number, need and state, not the person.
+    // One statement per table for the whole batch; the ids travel as a JSON array.
+    sql::Statement ack(db,
+        "UPDATE outbox SET acked_ms = ?2, body = CASE WHEN json_type(body, '$.ticket') = 'object'"
+        " THEN json_set(body, '$.ticket.name', '', '$.ticket.phone', '', '$.ticket.description', '')"
+        " ELSE body END WHERE acked_ms IS NULL AND event_id IN (SELECT value FROM json_each(?1))");
+    sql::Statement forget(db,
+        "UPDATE tickets SET name = '', phone = '', description = '' WHERE event_id IN"
+        " (SELECT value FROM json_each(?1)) AND (name != '' OR phone != '' OR description != '')");
+    sql::Statement dead(db,
+        "INSERT OR REPLACE INTO dead_letters (event_id, type, body, code, message, failed_ms)"
+        " SELECT event_id, type, body, ?2, ?3, ?4 FROM outbox WHERE event_id = ?1 AND acked_ms IS NULL");
+    sql::Statement set_aside(db, "UPDATE outbox SET acked_ms = ?2 WHERE event_id = ?1 AND acked_ms IS NULL");
+    for (const sql::Statement* st : {&ack, &forget, &dead, &set_aside})
+        if (!st->valid()) return sql::error_from(db, st->prepare_code(), "prepare acknowledgement");
+    ack.bind(1, stored_ids).bind(2, now_ms);
+    if (int code = ack.step(); code != SQLITE_DONE) return sql::error_from(db, code, "acknowledge events");
+    forget.bind(1, stored_ids);
+    if (int code = forget.step(); code != SQLITE_DONE) return sql::error_from(db, code, "remove personal fields");
+    for (const SyncAck& a : acks) {
+        if (a.stored) continue;
+        dead.bind(1, a.event_id).bind(2, a.code).bind(3, a.message).bind(4, now_ms);
+        int code = dead.step();
+        dead.reset();
+        if (code == SQLITE_DONE) {
+            set_aside.bind(1, a.event_id).bind(2, now_ms);
+            code = set_aside.step();
+            set_aside.reset();
+        }
+        if (code != SQLITE_DONE) return sql::error_from(db, code, "set event aside");
+    }
+    if (int code = tx.commit(); code != SQLITE_OK) return sql::error_from(db, code, "commit acknowledgement");
+    return Done{};
+}
+
+StoreResult<std::vector<OutboxEvent>> SyncStore::pending_after(std::int64_t device_seq, std::size_t limit) {
+    sqlite3* db = store_.handle();
+    sql::Statement q(db, "SELECT device_seq, event_id, type, body, created_ms FROM outbox"
+                         " WHERE acked_ms IS NULL AND device_seq > ?1 ORDER BY device_seq LIMIT ?2");
+    q.bind(1, device_seq).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<OutboxEvent> events;
+    int code;
+    while ((code = q.step()) == SQLITE_ROW)
+        events.push_back(OutboxEvent{q.int64(0), q.text(1), q.text(2), q.text(3), q.int64(4)});
+    if (code != SQLITE_DONE) return sql::error_from(db, code, "read outbox");
+    return events;
+}
+
+StoreResult<Done> SyncStore::apply_log(const std::vector<MergedEvent>& page, std::int64_t cursor) {
+    sqlite3* db = store_.handle();
+    sql::WriteTransaction tx(db);
+    if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "begin log page");
+    sql::Statement insert(db,
+        "INSERT OR IGNORE INTO merged_log (hub_seq, event_id, type, body, received_ms, device_clock_offset_ms)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!insert.valid()) return sql::error_from(db, insert.prepare_code(), "prepare log page");
+    for (const MergedEvent& e : page) {
+        insert.bind(1, e.hub_seq).bind(2, e.event.value("event_id", "")).bind(3, e.event.value("type", ""))
+            .bind(4, e.event.dump()).bind(5, e.received_ms).bind(6, e.device_clock_offset_ms);
+        int code = insert.step();
+        insert.reset();
+        if (code != SQLITE_DONE) return sql::error_from(db, code, "store log entry");
+        if (sqlite3_changes(db) == 1)
+            if (code = update_ticket_row(db, e.event); code != SQLITE_DONE)
+                return sql::error_from(db, code, "apply log entry");
+    }
+    sql::Statement save(db, "INSERT INTO sync_state (key, value) VALUES ('cursor', ?1)"
+                            " ON CONFLICT (key) DO UPDATE SET value = ?1");
+    save.bind(1, std::to_string(cursor));
+    if (int code = save.step(); code != SQLITE_DONE) return sql::error_from(db, code, "save cursor");
+    if (int code = tx.commit(); code != SQLITE_OK) return sql::error_from(db, code, "commit log page");
+    return Done{};
+}
+
+StoreResult<std::int64_t> SyncStore::cursor() {
+    auto value = state_value("cursor");
+    if (!value) return value.error();
+    if (!*value) return std::int64_t{0};
+    try {
+        return static_cast<std::int64_t>(std::stoll(**value));
+    } catch (const std::exception&) {
+        return StoreError{StoreErrorKind::corrupt, "error.go_to_reception", "sync cursor is not a number", {}};
+    }
+}
+
+StoreResult<std::int64_t> SyncStore::dead_letter_count() {
+    sqlite3* db = store_.handle();
+    sql::Statement q(db, "SELECT count(*) FROM dead_letters");
+    const int code = q.step();
+    if (code != SQLITE_ROW) return sql::error_from(db, code, "count dead letters");
+    return q.int64(0);
+}
+
+StoreResult<std::vector<DeadLetter>> SyncStore::dead_letters() {
+    sqlite3* db = store_.handle();
+    sql::Statement q(db, "SELECT event_id, type, code, message, failed_ms FROM dead_letters ORDER BY failed_ms, event_id");
+    std::vector<DeadLetter> list;
+    int code;
+    while ((code = q.step()) == SQLITE_ROW) list.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.int64(4)});
+    if (code != SQLITE_DONE) return sql::error_from(db, code, "read dead letters");
+    return list;
+}
+
+StoreResult<OutboxEvent> SyncStore::record_event(nlohmann::json fields, std::int64_t now_ms) {
+    sqlite3* db = store_.handle();
+    if (!fields.is_object() || !fields.contains("type") || !fields.contains("ticket_id"))
+        return StoreError{StoreErrorKind::internal, "error.go_to_reception", "staff action without type or ticket", {}};
+    sql::WriteTransaction tx(db);
+    if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "begin staff action");
+    auto seq = store_.next_device_seq();
+    if (!seq) return seq.error();
+    OutboxEvent out;
+    out.device_seq = *seq;
+    out.event_id = make_event_id(store_.device_id(), out.device_seq);
+    out.type = fields.at("type").get<std::string>();
+    out.created_ms = now_ms;
+    fields["event_id"] = out.event_id;
+    fields["device_id"] = store_.device_id();
+    fields["device_seq"] = out.device_seq;
+    fields["created_ms"] = now_ms;
+    out.body_json = fields.dump();
+    int code;
+    sql::Statement insert(db, "INSERT INTO outbox (device_seq, event_id, type, body, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
+    insert.bind(1, out.device_seq).bind(2, out.event_id).bind(3, out.type).bind(4, out.body_json).bind(5, now_ms);
+    if (code = insert.step(); code != SQLITE_DONE) return sql::error_from(db, code, "store staff action");
+    if (code = update_ticket_row(db, fields); code != SQLITE_DONE) return sql::error_from(db, code, "apply staff action");
+    if (code = tx.commit(); code != SQLITE_OK) return sql::error_from(db, code, "commit staff action");
+    return out;
+}
+
+StoreResult<QueueState> SyncStore::queue_state() {
+    sqlite3* db = store_.handle();
+    QueueState state;
+    sql::Statement merged(db, "SELECT body, hub_seq, received_ms, device_clock_offset_ms FROM merged_log ORDER BY hub_seq");
+    int code;
+    while ((code = merged.step()) == SQLITE_ROW)
+        state.apply(nlohmann::json::parse(merged.text(0), nullptr, false),
+                    EventMeta{merged.int64(1), merged.int64(2), optional_int(merged, 3)});
+    if (code != SQLITE_DONE) return sql::error_from(db, code, "read merged log");
+    sql::Statement own(db, "SELECT body FROM outbox WHERE acked_ms IS NULL AND event_id NOT IN"
+                           " (SELECT event_id FROM merged_log) ORDER BY device_seq");
+    while ((code = own.step()) == SQLITE_ROW) state.apply(nlohmann::json::parse(own.text(0), nullptr, false));
+    if (code != SQLITE_DONE) return sql::error_from(db, code, "read outbox");
+    return state;
+}
+
+StoreResult<std::optional<std::string>> SyncStore::state_value(const std::string& key) {
+    sqlite3* db = store_.handle();
+    sql::Statement q(db, "SELECT value FROM sync_state WHERE key = ?1");
+    q.bind(1, key);
+    const int code = q.step();
+    if (code == SQLITE_ROW) return std::optional<std::string>(q.text(0));
+    if (code != SQLITE_DONE) return sql::error_from(db, code, "read sync state");
+    return std::optional<std::string>();
+}
+
+StoreResult<Done> SyncStore::set_state_value(const std::string& key, const std::string& value) {
+    sqlite3* db = store_.handle();
+    sql::Statement q(db, "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2");
+    q.bind(1, key).bind(2, value);
+    if (int code = q.step(); code != SQLITE_DONE) return sql::error_from(db, code, "save sync state");
+    return Done{};
+}
+
+}  // namespace skranke

@@ -1,0 +1,75 @@
+// What the sync engine keeps in a device's store beside the tickets: acknowledgements and
+// dead letters for the outbox, the merged log the hub serves (with its cursor), and the
+// engine's small state. Every change that must stay together is one transaction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/queue_state.hpp"
+#include "store/store.hpp"
+
+namespace skranke {
+
+// The hub's answer for one pushed event.
+struct SyncAck {
+    std::string event_id;
+    bool stored = false;        // false: rejected (kept as a dead letter)
+    std::string code;           // for rejected events
+    std::string message;
+};
+
+// One entry of the hub's merged log.
+struct MergedEvent {
+    std::int64_t hub_seq = 0;
+    std::int64_t received_ms = 0;
+    std::optional<std::int64_t> device_clock_offset_ms;
+    nlohmann::json event;
+};
+
+struct DeadLetter {
+    std::string event_id;
+    std::string type;
+    std::string code;
+    std::string message;
+    std::int64_t failed_ms = 0;
+};
+
+class SyncStore {
+public:
+    explicit SyncStore(Store& store) : store_(store) {}
+
+    // In one transaction: stored events are marked acknowledged and, for tickets, lose
+    // their name, phone and description on this device; rejected ones become dead letters
+    // (and leave the outbox, so the queue keeps moving).
+    StoreResult<Done> apply_acks(const std::vector<SyncAck>& acks, std::int64_t now_ms);
+    // Unacknowledged events after a device sequence number, oldest first (the engine sends
+    // the next batch while the previous one's acknowledgements are being written).
+    StoreResult<std::vector<OutboxEvent>> pending_after(std::int64_t device_seq, std::size_t limit);
+    // A page of the merged log applied and the cursor saved, in one transaction.
+    StoreResult<Done> apply_log(const std::vector<MergedEvent>& page, std::int64_t cursor);
+
+    StoreResult<std::int64_t> cursor();
+    StoreResult<std::int64_t> dead_letter_count();
+    StoreResult<std::vector<DeadLetter>> dead_letters();
+
+    // A staff action (ticket.called, ...) from this device: outbox and local ticket state in
+    // one transaction. fields must hold "type" and "ticket_id" (+ "counter", "to_need_id").
+    StoreResult<OutboxEvent> record_event(nlohmann::json fields, std::int64_t now_ms);
+
+    // The queue as this device knows it: the merged log in hub order, then its own events
+    // the hub has not acknowledged yet.
+    StoreResult<QueueState> queue_state();
+
+    StoreResult<std::optional<std::string>> state_value(const std::string& key);
+    StoreResult<Done> set_state_value(const std::string& key, const std::string& value);
+
+private:
+    Store& store_;
+};
+
+}  // namespace skranke

@@ -1,0 +1,332 @@
+#include "client/sync_engine.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/service_day.hpp"
+#include "store/sync_store.hpp"
+
+namespace skranke::sync {
+
+using nlohmann::json;
+
+std::int64_t backoff_delay_ms(int attempt, std::int64_t initial_ms, std::int64_t cap_ms, std::uint64_t random) {
+    std::int64_t ceiling = initial_ms;
+    for (int i = 0; i < attempt && ceiling < cap_ms; ++i) ceiling *= 2;
+    ceiling = std::min(ceiling, cap_ms);
+    return ceiling <= 0 ? 0 : static_cast<std::int64_t>(random % static_cast<std::uint64_t>(ceiling + 1));
+}
+
+namespace {
+
+std::int64_t steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// One kind of call (push or log read) with its own backoff.
+struct Slot {
+    HttpCall call;
+    bool busy = false;
+    std::int64_t not_before = 0;  // steady clock
+    int attempts = 0;
+    bool hub_asked_to_wait = false;  // the wait comes from Retry-After: a new event does not cut it
+};
+
+}  // namespace
+
+struct SyncEngine::Impl {
+    SyncOptions options;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<SyncStore> sync_store;
+    CURLM* multi = nullptr;
+    std::thread thread;
+    std::atomic<bool> stopping{false};
+    std::atomic<bool> outbox_dirty{true};
+    std::atomic<bool> cut_backoff{false};
+    Slot push;
+    Slot poll;
+    std::vector<OutboxEvent> in_flight;
+    std::size_t batch_limit = protocol::max_batch_events;
+    bool resend_from_start = false;  // acknowledgements could not be written: start over
+    std::int64_t cursor = 0;
+    std::mt19937_64 random;
+
+    mutable std::mutex status_mutex;
+    SyncStatus status;
+
+    std::int64_t device_now() const { return options.device_clock ? options.device_clock() : wall_clock_ms(); }
+    void run();
+    void start_push(std::int64_t now, std::int64_t after_seq = 0);
+    void finish_push(const HttpReply& reply);
+    void start_poll();
+    void finish_poll(const HttpReply& reply);
+    void back_off(Slot& slot, const HttpReply& reply, const std::string& what);
+    void succeeded(Slot& other);
+    void refresh_counts();
+    void note_error(const std::string& what, bool offline);
+};
+
+void SyncEngine::Impl::note_error(const std::string& what, bool offline) {
+    std::lock_guard lock(status_mutex);
+    status.last_error = what;
+    ++status.failures;
+    if (offline) status.online = false;
+}
+
+void SyncEngine::Impl::refresh_counts() {
+    auto depth = store->outbox_depth();
+    auto dead = sync_store->dead_letter_count();
+    std::lock_guard lock(status_mutex);
+    if (depth) status.outbox_depth = *depth;
+    if (dead) status.dead_letters = *dead;
+    status.cursor = cursor;
+}
+
+void SyncEngine::Impl::back_off(Slot& slot, const HttpReply& reply, const std::string& what) {
+    const std::int64_t now = steady_ms();
+    std::int64_t delay;
+    const bool asked = reply.answered() && (reply.status == 429 || reply.status == 503) && reply.retry_after_ms;
+    if (asked) {
+        delay = std::min(*reply.retry_after_ms, options.retry_after_cap_ms);
+    } else if (reply.answered() && (reply.status == 401 || reply.status == 403)) {
+        delay = options.backoff_cap_ms;  // needs IT (enrolment), not a quick retry
+    } else {
+        delay = backoff_delay_ms(slot.attempts, options.backoff_initial_ms, options.backoff_cap_ms, random());
+    }
+    ++slot.attempts;
+    slot.hub_asked_to_wait = asked;
+    slot.not_before = now + delay;
+    std::string detail = what;
+    if (reply.answered()) detail += ": HTTP " + std::to_string(reply.status) + " " + reply.error_code();
+    else detail += ": " + reply.error;
+    note_error(detail, !reply.answered());
+}
+
+// The hub answered: the other kind of call need not wait out its backoff either.
+void SyncEngine::Impl::succeeded(Slot& other) {
+    if (!other.busy && !other.hub_asked_to_wait) {
+        other.not_before = 0;
+        other.attempts = 0;
+    }
+    std::lock_guard lock(status_mutex);
+    status.online = true;
+    status.last_sync_ms = device_now();
+    status.last_error.clear();
+}
+
+void SyncEngine::Impl::start_push(std::int64_t now, std::int64_t after_seq) {
+    outbox_dirty = false;  // cleared before reading, so a notify during the read is not lost
+    if (resend_from_start) after_seq = 0;
+    resend_from_start = false;
+    auto pending = sync_store->pending_after(after_seq, batch_limit);
+    if (!pending) {
+        outbox_dirty = true;
+        push.not_before = now + options.backoff_cap_ms;
+        note_error("read outbox: " + pending.error().detail, false);
+        return;
+    }
+    if (pending->empty()) return refresh_counts();
+    outbox_dirty = true;  // keep pushing until a read finds the outbox empty
+    std::string body = "{\"events\":[";
+    for (std::size_t i = 0; i < pending->size(); ++i) {
+        if (i > 0) body += ',';
+        body += (*pending)[i].body_json;  // stored as JSON by the same program
+    }
+    body += "]}";
+    {
+        std::lock_guard lock(status_mutex);
+        status.largest_batch_bytes = std::max(status.largest_batch_bytes, body.size());
+    }
+    in_flight = std::move(pending.value());
+    const std::vector<std::string> headers = {
+        std::string(protocol::device_time_header) + ": " + std::to_string(device_now()),
+        std::string(protocol::outbox_depth_header) + ": " + std::to_string(status.outbox_depth)};
+    push.call.prepare(options.connection, "POST", "/v1/events", std::move(body), headers);
+    curl_multi_add_handle(multi, push.call.handle());
+    push.busy = true;
+}
+
+void SyncEngine::Impl::finish_push(const HttpReply& reply) {
+    push.busy = false;
+    if (reply.answered() && reply.status == 200) {
+        const json body = json::parse(reply.body, nullptr, false);
+        std::vector<SyncAck> acks;
+        bool valid = body.is_object() && body.contains("results") && body.at("results").is_array() &&
+                     body.at("results").size() == in_flight.size();
+        for (std::size_t i = 0; valid && i < in_flight.size(); ++i) {
+            const auto r = protocol::event_result_from_json(body.at("results")[i]);
+            valid = r && r->event_id == in_flight[i].event_id;
+            if (valid) acks.push_back(SyncAck{r->event_id, r->status == "stored", r->code, r->message});
+        }
+        if (!valid) {
+            in_flight.clear();
+            return back_off(push, HttpReply{CURLE_OK, 0, {}, {}, "malformed push reply"}, "push");
+        }
+        push.attempts = 0;
+        push.not_before = 0;
+        push.hub_asked_to_wait = false;
+        batch_limit = std::min(options.batch_size, batch_limit * 2);
+        const std::int64_t last_sent = in_flight.back().device_seq;
+        in_flight.clear();
+        // Pipelined: the hub works on the next batch while this one's acknowledgements are
+        // written here. Should writing them fail, those events are simply sent again later
+        // (same ids, same answers).
+        start_push(steady_ms(), last_sent);
+        if (auto applied = sync_store->apply_acks(acks, device_now()); !applied) {
+            outbox_dirty = true;
+            resend_from_start = true;
+            push.not_before = steady_ms() + options.backoff_cap_ms;
+            return note_error("store acknowledgements: " + applied.error().detail, false);
+        }
+        {
+            std::lock_guard lock(status_mutex);
+            ++status.pushes;
+        }
+        succeeded(poll);
+        return refresh_counts();
+    }
+    if (reply.answered() && (reply.status == 400 || reply.status == 413)) {
+        // The hub refuses the batch as a whole: find the event it cannot take by halving,
+        // then set that one event aside so the rest move on.
+        if (in_flight.size() > 1) {
+            batch_limit = std::max<std::size_t>(1, in_flight.size() / 2);
+            push.not_before = 0;
+        } else if (!in_flight.empty()) {
+            const json error = json::parse(reply.body, nullptr, false);
+            const std::string message = error.is_object() ? error.value("message", "") : "";
+            (void)sync_store->apply_acks({SyncAck{in_flight.front().event_id, false, reply.error_code(), message}},
+                                         device_now());
+            refresh_counts();
+        }
+        in_flight.clear();
+        return note_error("push refused: HTTP " + std::to_string(reply.status) + " " + reply.error_code(), false);
+    }
+    in_flight.clear();  // outcome unknown: the same events go again, with the same ids
+    back_off(push, reply, "push");
+}
+
+void SyncEngine::Impl::start_poll() {
+    const std::string path = "/v1/events?after=" + std::to_string(cursor) + "&limit=" +
+                             std::to_string(options.log_page) + "&wait_ms=" + std::to_string(options.long_poll_wait_ms);
+    const std::vector<std::string> headers = {std::string(protocol::device_time_header) + ": " +
+                                              std::to_string(device_now())};
+    poll.call.prepare(options.connection, "GET", path, {}, headers, options.long_poll_wait_ms);
+    curl_multi_add_handle(multi, poll.call.handle());
+    poll.busy = true;
+}
+
+void SyncEngine::Impl::finish_poll(const HttpReply& reply) {
+    poll.busy = false;
+    if (!(reply.answered() && reply.status == 200)) return back_off(poll, reply, "read log");
+    const json body = json::parse(reply.body, nullptr, false);
+    if (!body.is_object() || !body.contains("events") || !body.at("events").is_array() || !body.contains("cursor") ||
+        !body.at("cursor").is_number_integer())
+        return back_off(poll, HttpReply{CURLE_OK, 0, {}, {}, "malformed log reply"}, "read log");
+    std::vector<MergedEvent> page;
+    for (const auto& item : body.at("events")) {
+        auto entry = protocol::log_entry_from_json(item);
+        if (!entry) return back_off(poll, HttpReply{CURLE_OK, 0, {}, {}, "malformed log entry"}, "read log");
+        page.push_back(MergedEvent{entry->hub_seq, entry->received_ms, entry->device_clock_offset_ms,
+                                   std::move(entry->event)});
+    }
+    const std::int64_t next_cursor = body.at("cursor").get<std::int64_t>();
+    if (auto applied = sync_store->apply_log(page, next_cursor); !applied) {
+        poll.not_before = steady_ms() + options.backoff_cap_ms;
+        return note_error("store log page: " + applied.error().detail, false);
+    }
+    cursor = next_cursor;
+    poll.attempts = 0;
+    poll.hub_asked_to_wait = false;
+    // An empty page after a long-poll: ask again at once; a hub that does not wait is not
+    // hammered either.
+    poll.not_before = page.empty() ? steady_ms() + 100 : 0;
+    succeeded(push);
+    refresh_counts();
+}
+
+void SyncEngine::Impl::run() {
+    while (!stopping) {
+        const std::int64_t now = steady_ms();
+        if (cut_backoff.exchange(false)) {
+            if (!push.busy && !push.hub_asked_to_wait) push.not_before = 0;
+            refresh_counts();
+        }
+        if (!push.busy && outbox_dirty && now >= push.not_before) start_push(now);
+        if (options.pull && !poll.busy && now >= poll.not_before) start_poll();
+
+        int running = 0;
+        curl_multi_perform(multi, &running);
+        bool finished = false;
+        int left = 0;
+        while (CURLMsg* message = curl_multi_info_read(multi, &left)) {
+            if (message->msg != CURLMSG_DONE) continue;
+            CURL* easy = message->easy_handle;
+            const CURLcode code = message->data.result;
+            curl_multi_remove_handle(multi, easy);
+            finished = true;
+            if (easy == push.call.handle()) finish_push(push.call.finish(code));
+            else finish_poll(poll.call.finish(code));
+        }
+        if (finished) continue;
+
+        std::int64_t timeout = 60000;
+        const std::int64_t later = steady_ms();
+        if (!push.busy && outbox_dirty) timeout = std::min(timeout, std::max<std::int64_t>(0, push.not_before - later));
+        if (options.pull && !poll.busy) timeout = std::min(timeout, std::max<std::int64_t>(0, poll.not_before - later));
+        long curl_timeout = -1;
+        curl_multi_timeout(multi, &curl_timeout);
+        if (curl_timeout >= 0) timeout = std::min<std::int64_t>(timeout, curl_timeout);
+        curl_multi_poll(multi, nullptr, 0, static_cast<int>(timeout), nullptr);
+    }
+    if (push.busy) curl_multi_remove_handle(multi, push.call.handle());
+    if (poll.busy) curl_multi_remove_handle(multi, poll.call.handle());
+}
+
+Result<std::unique_ptr<SyncEngine>, std::string> SyncEngine::start(const StoreOptions& store_options,
+                                                                  SyncOptions options) {
+    auto store = Store::open(store_options);
+    if (!store) return "cannot open the store: " + store.error().detail;
+    auto impl = std::make_unique<Impl>();
+    impl->options = std::move(options);
+    impl->options.batch_size = std::clamp<std::size_t>(impl->options.batch_size, 1, protocol::max_batch_events);
+    impl->batch_limit = impl->options.batch_size;
+    impl->random.seed(impl->options.jitter_seed != 0 ? impl->options.jitter_seed : std::random_device{}());
+    impl->store = std::move(store.value());
+    impl->sync_store = std::make_unique<SyncStore>(*impl->store);
+    if (auto c = impl->sync_store->cursor()) impl->cursor = *c;
+    impl->refresh_counts();  // status() is true from the start, before the thread runs
+    impl->multi = curl_multi_init();
+    if (impl->multi == nullptr) return std::string("curl_multi_init failed");
+    Impl* raw = impl.get();
+    impl->thread = std::thread([raw] { raw->run(); });
+    return std::unique_ptr<SyncEngine>(new SyncEngine(std::move(impl)));
+}
+
+SyncEngine::SyncEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+SyncEngine::~SyncEngine() {
+    impl_->stopping = true;
+    curl_multi_wakeup(impl_->multi);
+    if (impl_->thread.joinable()) impl_->thread.join();
+    curl_multi_cleanup(impl_->multi);
+}
+
+void SyncEngine::notify_local_event() {
+    impl_->outbox_dirty = true;
+    impl_->cut_backoff = true;
+    curl_multi_wakeup(impl_->multi);
+}
+
+SyncStatus SyncEngine::status() const {
+    std::lock_guard lock(impl_->status_mutex);
+    return impl_->status;
+}
+
+}  // namespace skranke::sync

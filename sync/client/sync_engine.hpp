@@ -1,0 +1,67 @@
+// The sync engine every device runs beside its UI, on its own thread and its own SQLite
+// connection: pushes the outbox in batches, applies the hub's merged log by long-poll, and
+// backs off (capped, exponential, full jitter; Retry-After honoured) while the hub is away.
+// It sleeps in curl_multi_poll, so it wakes at once for a new local event and costs
+// nothing while offline.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "client/hub_client.hpp"
+#include "store/store.hpp"
+
+namespace skranke::sync {
+
+struct SyncOptions {
+    Connection connection;
+    std::size_t batch_size = protocol::max_batch_events;
+    std::size_t log_page = 500;
+    bool pull = true;                       // read the merged log (every role does; tests may not)
+    long long_poll_wait_ms = 20000;
+    std::int64_t backoff_initial_ms = 250;
+    std::int64_t backoff_cap_ms = 30000;
+    std::int64_t retry_after_cap_ms = 300000;
+    std::function<std::int64_t()> device_clock;  // this device's wall clock; empty: the real one
+    std::uint32_t jitter_seed = 0;              // 0: random
+};
+
+struct SyncStatus {
+    bool online = false;                     // the last call reached the hub and was answered
+    std::int64_t outbox_depth = 0;
+    std::optional<std::int64_t> last_sync_ms;  // last successful push or log read (device clock)
+    std::int64_t dead_letters = 0;
+    std::int64_t cursor = 0;                 // last hub sequence number applied here
+    std::string last_error;                  // for IT: ids and codes only
+    std::int64_t pushes = 0;                 // answered push calls
+    std::int64_t failures = 0;               // calls that failed or were refused
+    std::size_t largest_batch_bytes = 0;     // memory bound evidence: biggest body sent
+};
+
+class SyncEngine {
+public:
+    // Opens its own connection to the store file and starts the thread.
+    static Result<std::unique_ptr<SyncEngine>, std::string> start(const StoreOptions& store, SyncOptions options);
+    ~SyncEngine();  // stops and joins (an in-flight call is abandoned; its events are resent later)
+    SyncEngine(const SyncEngine&) = delete;
+    SyncEngine& operator=(const SyncEngine&) = delete;
+
+    // A new event is in the outbox: push now (cuts a backoff wait unless the hub asked
+    // for one with Retry-After).
+    void notify_local_event();
+    SyncStatus status() const;
+
+    struct Impl;
+
+private:
+    explicit SyncEngine(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Full-jitter backoff: a random wait in [0, min(cap, initial * 2^attempt)].
+std::int64_t backoff_delay_ms(int attempt, std::int64_t initial_ms, std::int64_t cap_ms, std::uint64_t random);
+
+}  // namespace skranke::sync

@@ -1,0 +1,384 @@
+#include "hub/hub_server.hpp"
+
+#include <arpa/inet.h>
+
+#include <atomic>
+#include <charconv>
+#include <condition_variable>
+#include <thread>
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include "domain/queue_order.hpp"
+#include "domain/service_catalogue.hpp"
+#include "domain/service_day.hpp"
+#include "domain/events.hpp"
+#include "domain/personal_data.hpp"
+
+namespace skranke::hub {
+
+using nlohmann::json;
+using protocol::Role;
+
+namespace {
+
+constexpr const char* json_type = "application/json";
+
+void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message) {
+    res.status = status;
+    res.set_content(protocol::error_body(code, message), json_type);
+}
+
+std::optional<std::int64_t> parse_int(std::string_view text) {
+    std::int64_t value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
+    return value;
+}
+
+// A query parameter as an integer within [low, high]; fallback when absent; nothing when bad.
+std::optional<std::int64_t> int_param(const httplib::Request& req, const char* name, std::int64_t fallback,
+                                      std::int64_t low, std::int64_t high) {
+    if (!req.has_param(name)) return fallback;
+    const auto value = parse_int(req.get_param_value(name));
+    if (!value || *value < low || *value > high) return std::nullopt;
+    return value;
+}
+
+bool may_push(const AuthDevice& device, const json& event) {
+    if (!event.is_object()) return true;  // shape problems are reported per event
+    const auto type = event.find("type");
+    const auto device_id = event.find("device_id");
+    if (type == event.end() || !type->is_string() || device_id == event.end() || !device_id->is_string()) return true;
+    if (device_id->get<std::string>() != device.device_id) return false;
+    const std::string t = type->get<std::string>();
+    if (!is_known_event_type(t)) return true;
+    const bool issue = t == event_type::ticket_issued || t == event_type::callback_requested;
+    switch (device.role) {
+        case Role::kiosk: return issue;
+        case Role::reception: return !issue;
+        case Role::admin: return true;
+        case Role::display: return false;
+    }
+    return false;
+}
+
+json ticket_summary(const QueueTicket& t) {
+    // The queue view never carries names, phones or descriptions.
+    return {{"ticket_id", t.ticket.event_id}, {"number", t.ticket.number.text()},
+            {"need_id", t.ticket.request.need_id}, {"urgent", t.ticket.request.urgent},
+            {"state", to_string(t.state)}, {"counter", t.counter}};
+}
+
+}  // namespace
+
+bool is_loopback_host(const std::string& host) {
+    if (host == "localhost") return true;
+    in_addr v4{};
+    if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+    in6_addr v6{};
+    if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+    return false;
+}
+
+struct Hub::Impl {
+    HubOptions options;
+    std::unique_ptr<HubStore> store;
+    std::unique_ptr<httplib::Server> server;
+    std::optional<ServiceCatalogue> catalogue;
+    int port = 0;
+    std::thread listener;
+    std::thread sweeper;
+
+    std::mutex wake_mutex;
+    std::condition_variable log_grew;      // a push stored something
+    std::condition_variable sweep_wake;    // stop
+    bool stopping = false;
+
+    std::optional<AuthDevice> authenticate(const httplib::Request& req, httplib::Response& res);
+    void routes();
+    void on_push(const httplib::Request& req, httplib::Response& res);
+    void on_read_log(const httplib::Request& req, httplib::Response& res);
+    void on_export(const httplib::Request& req, httplib::Response& res);
+    void sweep_loop();
+};
+
+std::optional<AuthDevice> Hub::Impl::authenticate(const httplib::Request& req, httplib::Response& res) {
+    const std::string header = req.get_header_value("Authorization");
+    constexpr std::string_view bearer = "Bearer ";
+    if (header.size() <= bearer.size() || header.compare(0, bearer.size(), bearer) != 0) {
+        send_error(res, 401, "unauthorized", "send Authorization: Bearer <device token>");
+        return std::nullopt;
+    }
+    auto device = store->authenticate(header.substr(bearer.size()));
+    if (!device) {
+        send_error(res, 503, "hub_storage", "the hub cannot read its store; try again");
+        res.set_header("Retry-After", "1");
+        return std::nullopt;
+    }
+    if (!*device) {
+        send_error(res, 401, "unauthorized", "unknown device token; enrol the device again");
+        return std::nullopt;
+    }
+    Contact contact{wall_clock_ms(), std::nullopt, std::nullopt};
+    if (auto t = parse_int(req.get_header_value(protocol::device_time_header))) contact.clock_offset_ms = *t - contact.hub_now_ms;
+    if (auto d = parse_int(req.get_header_value(protocol::outbox_depth_header))) contact.outbox_depth = *d;
+    store->note_contact((*device)->device_id, contact);
+    return **device;
+}
+
+void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res) {
+    const auto device = authenticate(req, res);
+    if (!device) return;
+    if (device->role == Role::display) return send_error(res, 403, "forbidden", "a display may only read");
+    if (!protocol::nesting_within(req.body, protocol::max_json_depth))
+        return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
+    const json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded()) return send_error(res, 400, "malformed_json", "the body is not valid JSON");
+    if (!body.is_object() || !body.contains("events") || !body.at("events").is_array())
+        return send_error(res, 400, "bad_request", "expected {\"events\": [...]}");
+    const auto& events = body.at("events");
+    if (events.size() > protocol::max_batch_events)
+        return send_error(res, 413, "batch_too_large", "at most 500 events per batch");
+    for (const auto& event : events) {
+        if (!may_push(*device, event)) {
+            spdlog::warn("push refused: device={} role={} may not push this event", device->device_id,
+                         protocol::to_string(device->role));
+            return send_error(res, 403, "forbidden",
+                              "this device's role may not push this event type, or not for another device");
+        }
+    }
+    Contact contact{wall_clock_ms(), std::nullopt, std::nullopt};
+    if (auto t = parse_int(req.get_header_value(protocol::device_time_header))) contact.clock_offset_ms = *t - contact.hub_now_ms;
+    const std::vector<json> list(events.begin(), events.end());
+    auto results = store->push(list, contact);
+    if (!results) {
+        spdlog::error("push failed: device={} events={} error={}", device->device_id, list.size(), results.error().detail);
+        res.set_header("Retry-After", "1");
+        return send_error(res, 503, "hub_storage", "the hub could not store the batch; nothing of it was stored");
+    }
+    json out = json::array();
+    std::size_t stored = 0;
+    for (const auto& r : *results) {
+        if (r.status == "stored") ++stored;
+        else spdlog::warn("event rejected: event={} device={} code={}", r.event_id, device->device_id, r.code);
+        out.push_back(protocol::to_json(r));
+    }
+    spdlog::info("push: device={} events={} stored={}", device->device_id, list.size(), stored);
+    {
+        std::lock_guard lock(wake_mutex);
+    }
+    log_grew.notify_all();
+    res.set_content(json{{"results", out}, {"hub_time_ms", contact.hub_now_ms}}.dump(), json_type);
+}
+
+void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res) {
+    const auto device = authenticate(req, res);
+    if (!device) return;
+    const auto after = int_param(req, "after", 0, 0, INT64_MAX);
+    const auto limit = int_param(req, "limit", 500, 1, static_cast<std::int64_t>(protocol::max_log_page));
+    auto wait = int_param(req, "wait_ms", 0, 0, INT64_MAX);
+    if (wait) wait = std::min(*wait, options.max_wait_ms);  // a longer wish is served as the longest allowed
+    if (!after || !limit || !wait)
+        return send_error(res, 400, "bad_request", "after, limit (1-1000) and wait_ms must be whole numbers in range");
+    if (*wait > 0 && store->last_seq() <= *after) {
+        std::unique_lock lock(wake_mutex);
+        log_grew.wait_for(lock, std::chrono::milliseconds(*wait),
+                          [&] { return stopping || store->last_seq() > *after; });
+    }
+    auto entries = store->read_log(*after, static_cast<std::size_t>(*limit));
+    if (!entries) {
+        res.set_header("Retry-After", "1");
+        return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");
+    }
+    const bool personal = device->role == Role::reception || device->role == Role::admin;
+    json list = json::array();
+    std::int64_t cursor = *after;
+    for (auto& e : *entries) {
+        if (!personal) remove_personal_fields(e.event);
+        cursor = e.hub_seq;
+        list.push_back(protocol::to_json(e));
+    }
+    res.set_content(json{{"events", list}, {"cursor", cursor}, {"hub_time_ms", wall_clock_ms()}}.dump(), json_type);
+}
+
+void Hub::Impl::on_export(const httplib::Request& req, httplib::Response& res) {
+    const auto device = authenticate(req, res);
+    if (!device) return;
+    if (device->role != Role::admin) return send_error(res, 403, "forbidden", "export is for admin devices");
+    const auto after = int_param(req, "after", 0, 0, INT64_MAX);
+    const auto limit = int_param(req, "limit", 1000, 1, 100000);
+    if (!after || !limit) return send_error(res, 400, "bad_request", "after and limit must be whole numbers in range");
+    std::string lines;
+    std::int64_t cursor = *after;
+    std::int64_t left = *limit;
+    while (left > 0) {
+        auto page = store->read_log(cursor, static_cast<std::size_t>(std::min<std::int64_t>(left, 1000)));
+        if (!page) return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");
+        if (page->empty()) break;
+        for (const auto& e : *page) {
+            lines += protocol::to_json(e).dump();
+            lines += '\n';
+            cursor = e.hub_seq;
+        }
+        left -= static_cast<std::int64_t>(page->size());
+    }
+    res.set_header("X-Skranke-Cursor", std::to_string(cursor));
+    res.set_content(lines, "application/x-ndjson");
+}
+
+void Hub::Impl::routes() {
+    httplib::Server& s = *server;
+    s.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) {
+        res.set_content(json{{"status", "ok"}, {"protocol", protocol::version}, {"last_seq", store->last_seq()},
+                             {"hub_time_ms", wall_clock_ms()}}.dump(), json_type);
+    });
+    s.Post("/v1/enrol", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!protocol::nesting_within(req.body, protocol::max_json_depth))
+            return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
+        const json body = json::parse(req.body, nullptr, false);
+        if (!body.is_object() || !body.contains("code") || !body.at("code").is_string() ||
+            !body.contains("device_id") || !body.at("device_id").is_string())
+            return send_error(res, 400, "bad_request", "expected {\"code\": \"...\", \"device_id\": \"...\"}");
+        const std::string device_id = body.at("device_id").get<std::string>();
+        if (!protocol::is_valid_device_id(device_id))
+            return send_error(res, 400, "bad_device_id", "device_id must be 1-64 of a-z, 0-9, -");
+        auto enrolled = store->enrol(body.at("code").get<std::string>(), device_id, wall_clock_ms());
+        if (!enrolled) return send_error(res, 503, "hub_storage", "the hub cannot store the enrolment; try again");
+        if (!*enrolled) return send_error(res, 401, "bad_enrol_code", "the code is unknown, used or expired");
+        spdlog::info("enrolled: device={} role={}", device_id, protocol::to_string((*enrolled)->role));
+        res.set_content(json{{"device_id", device_id}, {"role", protocol::to_string((*enrolled)->role)},
+                             {"token", (*enrolled)->token}, {"protocol", protocol::version}}.dump(), json_type);
+    });
+    s.Post("/v1/events", [this](const httplib::Request& req, httplib::Response& res) { on_push(req, res); });
+    s.Get("/v1/events", [this](const httplib::Request& req, httplib::Response& res) { on_read_log(req, res); });
+    s.Get("/v1/export", [this](const httplib::Request& req, httplib::Response& res) { on_export(req, res); });
+    s.Get("/v1/config", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!authenticate(req, res)) return;
+        json needs = json::array();
+        if (catalogue)
+            for (const Need& n : catalogue->needs())
+                needs.push_back({{"id", n.id}, {"text_key", n.text_key}, {"pictogram", n.pictogram},
+                                 {"queue_group", n.queue_group}, {"urgent", n.default_priority == Priority::urgent},
+                                 {"emergency", n.emergency}, {"appointment", n.appointment}});
+        res.set_content(json{{"protocol", protocol::version}, {"hub_time_ms", wall_clock_ms()}, {"needs", needs},
+                             {"max_batch_events", protocol::max_batch_events},
+                             {"max_body_bytes", options.max_body_bytes}, {"long_poll_max_ms", options.max_wait_ms},
+                             {"retention_ms", options.retention_ms}}.dump(), json_type);
+    });
+    s.Get("/v1/queue", [this](const httplib::Request& req, httplib::Response& res) {
+        const auto device = authenticate(req, res);
+        if (!device) return;
+        if (device->role == Role::kiosk) return send_error(res, 403, "forbidden", "the queue view is for staff and displays");
+        const QueueState state = store->queue_state();
+        json waiting = json::array();
+        for (const QueueEntry& e : order_queue(state.waiting_entries(), wall_clock_ms()))
+            waiting.push_back(ticket_summary(*state.find(e.key)));
+        json called = json::array();
+        for (const auto& [id, t] : state.tickets())
+            if (t.state == TicketState::called) called.push_back(ticket_summary(t));
+        res.set_content(json{{"waiting", waiting}, {"called", called}}.dump(), json_type);
+    });
+    s.Get("/v1/devices", [this](const httplib::Request& req, httplib::Response& res) {
+        const auto device = authenticate(req, res);
+        if (!device) return;
+        if (device->role != Role::admin) return send_error(res, 403, "forbidden", "device health is for admin devices");
+        auto list = store->devices();
+        if (!list) return send_error(res, 503, "hub_storage", "the hub cannot read its store; try again");
+        json out = json::array();
+        const auto opt = [](const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); };
+        for (const auto& d : *list)
+            out.push_back({{"device_id", d.device_id}, {"role", protocol::to_string(d.role)},
+                           {"enrolled_ms", d.enrolled_ms}, {"last_seen_ms", opt(d.last_seen_ms)},
+                           {"clock_offset_ms", opt(d.clock_offset_ms)}, {"outbox_depth", opt(d.outbox_depth)}});
+        res.set_content(json{{"devices", out}}.dump(), json_type);
+    });
+    s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return;
+        if (res.status == 413) send_error(res, 413, "body_too_large", "the body is larger than the hub accepts");
+        else if (res.status == 404) send_error(res, 404, "not_found", "no such endpoint in protocol v1");
+        else send_error(res, res.status, "http_error", "request refused");
+    });
+    s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        send_error(res, 500, "internal", "the hub met an unexpected error; nothing partial was stored");
+    });
+}
+
+void Hub::Impl::sweep_loop() {
+    std::unique_lock lock(wake_mutex);
+    for (;;) {
+        lock.unlock();
+        auto removed = store->remove_personal_before(wall_clock_ms() - options.retention_ms);
+        if (!removed) spdlog::error("retention sweep failed: {}", removed.error().detail);
+        else if (*removed > 0) spdlog::info("retention: personal fields removed from {} events", *removed);
+        lock.lock();
+        if (sweep_wake.wait_for(lock, std::chrono::milliseconds(options.retention_sweep_ms), [&] { return stopping; }))
+            return;
+    }
+}
+
+Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) {
+    auto impl = std::make_unique<Impl>();
+    impl->options = options;
+    const bool has_cert = !options.cert_file.empty() || !options.key_file.empty();
+    if (!has_cert && !is_loopback_host(options.host))
+        return std::string("plain HTTP is only served on loopback; configure --cert and --key to listen on ") +
+               options.host;
+    auto store = HubStore::open(options.data_dir / "hub.db");
+    if (!store) return "cannot open the hub store: " + store.error().detail;
+    impl->store = std::move(store.value());
+    if (!options.services_file.empty()) {
+        auto catalogue = ServiceCatalogue::load_file(options.services_file);
+        if (!catalogue) return "cannot load the service catalogue: " + catalogue.error().detail;
+        impl->catalogue = std::move(catalogue.value());
+    }
+    if (has_cert) {
+        auto tls = std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
+        if (!tls->is_valid()) return std::string("cannot load the TLS certificate or key");
+        impl->server = std::move(tls);
+    } else {
+        impl->server = std::make_unique<httplib::Server>();
+    }
+    const int threads = options.threads;
+    impl->server->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    impl->server->set_payload_max_length(options.max_body_bytes);
+    impl->server->set_read_timeout(10, 0);
+    impl->server->set_write_timeout(10, 0);
+    impl->server->set_keep_alive_timeout(30);
+    impl->server->set_tcp_nodelay(true);
+    impl->routes();
+    if (options.port == 0) impl->port = impl->server->bind_to_any_port(options.host);
+    else impl->port = impl->server->bind_to_port(options.host, options.port) ? options.port : -1;
+    if (impl->port <= 0) return "cannot listen on " + options.host + ":" + std::to_string(options.port);
+    Impl* raw = impl.get();
+    impl->listener = std::thread([raw] { raw->server->listen_after_bind(); });
+    impl->sweeper = std::thread([raw] { raw->sweep_loop(); });
+    spdlog::info("skranke-hub listening on {}://{}:{} (protocol v{})", has_cert ? "https" : "http", options.host,
+                 impl->port, protocol::version);
+    return std::unique_ptr<Hub>(new Hub(std::move(impl)));
+}
+
+Hub::Hub(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Hub::~Hub() {
+    {
+        std::lock_guard lock(impl_->wake_mutex);
+        impl_->stopping = true;
+    }
+    impl_->log_grew.notify_all();
+    impl_->sweep_wake.notify_all();
+    impl_->server->stop();
+    if (impl_->listener.joinable()) impl_->listener.join();
+    if (impl_->sweeper.joinable()) impl_->sweeper.join();
+}
+
+int Hub::port() const { return impl_->port; }
+bool Hub::tls() const { return !impl_->options.cert_file.empty(); }
+HubStore& Hub::store() { return *impl_->store; }
+StoreResult<std::int64_t> Hub::sweep_retention(std::int64_t now_ms) {
+    return impl_->store->remove_personal_before(now_ms - impl_->options.retention_ms);
+}
+
+}  // namespace skranke::hub

@@ -1,0 +1,441 @@
+#include "hub/hub_store.hpp"
+
+#include <chrono>
+
+#include <sodium.h>
+
+#include "domain/events.hpp"
+#include "domain/personal_data.hpp"
+#include "store/sqlite_util.hpp"
+
+namespace skranke::hub {
+
+using protocol::EventResult;
+using protocol::LogEntry;
+using protocol::Role;
+using protocol::role_from_string;
+
+namespace {
+
+constexpr int hub_schema_version = 1;
+
+constexpr std::string_view hub_schema = R"sql(
+CREATE TABLE devices (
+  device_id TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  enrolled_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER,
+  clock_offset_ms INTEGER,
+  outbox_depth INTEGER
+);
+CREATE TABLE enrol_codes (
+  code_hash TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  used_ms INTEGER,
+  used_by TEXT
+);
+CREATE TABLE events (
+  hub_seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL UNIQUE,
+  device_id TEXT NOT NULL,
+  device_seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  body_hash TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  device_clock_offset_ms INTEGER,
+  personal_removed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX events_personal ON events (received_ms) WHERE personal_removed = 0;
+CREATE TABLE rejections (
+  event_id TEXT PRIMARY KEY,
+  body_hash TEXT NOT NULL,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  rejected_ms INTEGER NOT NULL
+);
+)sql";
+
+StoreError internal_error(std::string detail) {
+    return StoreError{StoreErrorKind::internal, "error.hub", std::move(detail), {}};
+}
+
+std::string random_code() {
+    // No 0/o, 1/l/i: read aloud or typed on a kiosk's on-screen keyboard without mistakes.
+    static constexpr char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+    std::string code;
+    for (int i = 0; i < 12; ++i) code += alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    return code;
+}
+
+std::string random_token() {
+    unsigned char bytes[32];
+    randombytes_buf(bytes, sizeof bytes);
+    char hex[sizeof bytes * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+    return hex;
+}
+
+EventResult rejected(std::string event_id, std::string code, std::string message) {
+    return EventResult{std::move(event_id), "rejected", std::nullopt, std::move(code), std::move(message)};
+}
+
+}  // namespace
+
+std::string hash_hex(std::string_view text) {
+    unsigned char digest[crypto_generichash_BYTES];
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                       nullptr, 0);
+    char hex[sizeof digest * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+    return hex;
+}
+
+struct HubStore::Statements {
+    sql::Statement find_event;
+    sql::Statement find_rejection;
+    sql::Statement insert_event;
+    sql::Statement insert_rejection;
+    sql::Statement read_log;
+    sql::Statement find_token;
+    sql::Statement note_contact;
+};
+
+StoreResult<std::unique_ptr<HubStore>> HubStore::open(const std::filesystem::path& file) {
+    if (sodium_init() < 0) return internal_error("libsodium failed to initialise");
+    std::error_code ec;
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+    if (ec) return StoreError{StoreErrorKind::io, "error.hub", "cannot create data folder: " + ec.message(), {}};
+
+    std::unique_ptr<HubStore> hub(new HubStore());
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (int code = sqlite3_open_v2(file.c_str(), &hub->db_, flags, nullptr); code != SQLITE_OK)
+        return sql::error_from(hub->db_, code, "open hub store");
+    sqlite3* db = hub->db_;
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, 5000);
+    if (int code = sql::exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL"); code != SQLITE_OK)
+        return sql::error_from(db, code, "configure hub store");
+    {
+        sql::WriteTransaction tx(db);
+        if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "migrate hub store");
+        sql::Statement version(db, "PRAGMA user_version");
+        if (version.step() != SQLITE_ROW) return sql::error_from(db, SQLITE_ERROR, "read hub schema version");
+        const auto current = version.int64(0);
+        version.reset();
+        if (current > hub_schema_version) {
+            return StoreError{StoreErrorKind::too_new, "error.hub",
+                              "hub store schema " + std::to_string(current) + " is newer than this program", {}};
+        }
+        if (current == 0) {
+            if (int code = sql::exec(db, hub_schema); code != SQLITE_OK) return sql::error_from(db, code, "create hub schema");
+            if (int code = sql::exec(db, "PRAGMA user_version = 1"); code != SQLITE_OK)
+                return sql::error_from(db, code, "set hub schema version");
+        }
+        if (int code = tx.commit(); code != SQLITE_OK) return sql::error_from(db, code, "migrate hub store");
+    }
+
+    auto s = std::make_unique<Statements>();
+    s->find_event = sql::Statement(db, "SELECT hub_seq, body_hash FROM events WHERE event_id = ?1");
+    s->find_rejection = sql::Statement(db, "SELECT body_hash, code, message FROM rejections WHERE event_id = ?1");
+    s->insert_event = sql::Statement(db,
+        "INSERT INTO events (event_id, device_id, device_seq, type, body, body_hash, received_ms,"
+        " device_clock_offset_ms, hub_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    s->insert_rejection = sql::Statement(db,
+        "INSERT INTO rejections (event_id, body_hash, code, message, rejected_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
+    s->read_log = sql::Statement(db,
+        "SELECT hub_seq, received_ms, device_clock_offset_ms, body FROM events WHERE hub_seq > ?1"
+        " ORDER BY hub_seq LIMIT ?2");
+    s->find_token = sql::Statement(db, "SELECT device_id, role FROM devices WHERE token_hash = ?1");
+    s->note_contact = sql::Statement(db,
+        "UPDATE devices SET last_seen_ms = ?2, clock_offset_ms = coalesce(?3, clock_offset_ms),"
+        " outbox_depth = coalesce(?4, outbox_depth) WHERE device_id = ?1");
+    for (sql::Statement* st : {&s->find_event, &s->find_rejection, &s->insert_event, &s->insert_rejection,
+                               &s->read_log, &s->find_token, &s->note_contact})
+        if (!st->valid()) return sql::error_from(db, st->prepare_code(), "prepare hub statements");
+    hub->statements_ = std::move(s);
+    if (auto loaded = hub->load_state(); !loaded) return loaded.error();
+    return hub;
+}
+
+HubStore::~HubStore() {
+    statements_.reset();
+    sqlite3_close_v2(db_);
+}
+
+// Rebuilds the in-memory fold from the log (at start, and after a failed commit).
+StoreResult<Done> HubStore::load_state() {
+    state_ = QueueState();
+    last_device_seq_.clear();
+    rejected_ids_.clear();
+    last_seq_ = 0;
+    sql::Statement rejected(db_, "SELECT event_id FROM rejections");
+    int rc;
+    while ((rc = rejected.step()) == SQLITE_ROW) rejected_ids_.insert(rejected.text(0));
+    if (rc != SQLITE_DONE) return sql::error_from(db_, rc, "load rejections");
+    sql::Statement q(db_, "SELECT hub_seq, received_ms, device_clock_offset_ms, body, device_id, device_seq"
+                          " FROM events ORDER BY hub_seq");
+    int code;
+    while ((code = q.step()) == SQLITE_ROW) {
+        EventMeta meta{q.int64(0), q.int64(1), std::nullopt};
+        if (!q.is_null(2)) meta.device_clock_offset_ms = q.int64(2);
+        const auto event = nlohmann::json::parse(q.text(3), nullptr, false);
+        state_.apply(event, meta);
+        auto& last = last_device_seq_[q.text(4)];
+        last = std::max(last, q.int64(5));
+        last_seq_ = q.int64(0);
+    }
+    if (code != SQLITE_DONE) return sql::error_from(db_, code, "load hub log");
+    return Done{};
+}
+
+StoreResult<std::string> HubStore::create_enrol_code(Role role, std::int64_t now_ms, std::int64_t valid_ms) {
+    std::lock_guard lock(mutex_);
+    const std::string code = random_code();
+    sql::Statement insert(db_, "INSERT INTO enrol_codes (code_hash, role, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4)");
+    insert.bind(1, hash_hex(code)).bind(2, protocol::to_string(role)).bind(3, now_ms).bind(4, now_ms + valid_ms);
+    if (int c = insert.step(); c != SQLITE_DONE) return sql::error_from(db_, c, "store enrolment code");
+    return code;
+}
+
+StoreResult<std::optional<Enrolment>> HubStore::enrol(const std::string& code, const std::string& device_id,
+                                                      std::int64_t now_ms) {
+    std::lock_guard lock(mutex_);
+    sql::WriteTransaction tx(db_);
+    if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin enrolment");
+    sql::Statement use(db_,
+        "UPDATE enrol_codes SET used_ms = ?2, used_by = ?3 WHERE code_hash = ?1 AND used_ms IS NULL"
+        " AND expires_ms > ?2 RETURNING role");
+    use.bind(1, hash_hex(code)).bind(2, now_ms).bind(3, device_id);
+    int c = use.step();
+    if (c == SQLITE_DONE) return std::optional<Enrolment>();
+    if (c != SQLITE_ROW) return sql::error_from(db_, c, "use enrolment code");
+    Enrolment enrolment{device_id, role_from_string(use.text(0)).value_or(Role::display), random_token()};
+    if (c = use.step(); c != SQLITE_DONE) return sql::error_from(db_, c, "use enrolment code");
+    // Enrolling again (a replaced PC keeping its id) replaces the old token.
+    sql::Statement device(db_,
+        "INSERT INTO devices (device_id, role, token_hash, enrolled_ms) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (device_id) DO UPDATE SET role = ?2, token_hash = ?3, enrolled_ms = ?4");
+    device.bind(1, device_id).bind(2, protocol::to_string(enrolment.role)).bind(3, hash_hex(enrolment.token)).bind(4, now_ms);
+    if (c = device.step(); c != SQLITE_DONE) return sql::error_from(db_, c, "store device");
+    if (c = tx.commit(); c != SQLITE_OK) return sql::error_from(db_, c, "commit enrolment");
+    return std::optional<Enrolment>(std::move(enrolment));
+}
+
+StoreResult<std::optional<AuthDevice>> HubStore::authenticate(const std::string& token) {
+    std::lock_guard lock(mutex_);
+    sql::Statement& q = statements_->find_token;
+    q.bind(1, hash_hex(token));
+    std::optional<AuthDevice> found;
+    int c = q.step();
+    if (c == SQLITE_ROW) {
+        found = AuthDevice{q.text(0), role_from_string(q.text(1)).value_or(Role::display)};
+        c = SQLITE_DONE;
+    }
+    q.reset();
+    if (c != SQLITE_DONE) return sql::error_from(db_, c, "check token");
+    return found;
+}
+
+void HubStore::note_contact(const std::string& device_id, const Contact& contact) {
+    std::lock_guard lock(mutex_);
+    sql::Statement& q = statements_->note_contact;
+    q.bind(1, device_id).bind(2, contact.hub_now_ms).bind(3, contact.clock_offset_ms).bind(4, contact.outbox_depth);
+    q.step();  // health bookkeeping only: a failure here must not fail the request
+    q.reset();
+}
+
+StoreResult<std::vector<DeviceHealth>> HubStore::devices() {
+    std::lock_guard lock(mutex_);
+    sql::Statement q(db_, "SELECT device_id, role, enrolled_ms, last_seen_ms, clock_offset_ms, outbox_depth"
+                          " FROM devices ORDER BY device_id");
+    std::vector<DeviceHealth> list;
+    int c;
+    while ((c = q.step()) == SQLITE_ROW) {
+        DeviceHealth d{q.text(0), role_from_string(q.text(1)).value_or(Role::display), q.int64(2), {}, {}, {}};
+        if (!q.is_null(3)) d.last_seen_ms = q.int64(3);
+        if (!q.is_null(4)) d.clock_offset_ms = q.int64(4);
+        if (!q.is_null(5)) d.outbox_depth = q.int64(5);
+        list.push_back(std::move(d));
+    }
+    if (c != SQLITE_DONE) return sql::error_from(db_, c, "list devices");
+    return list;
+}
+
+StoreResult<EventResult> HubStore::push_one(const nlohmann::json& event, const Contact& contact) {
+    Statements& s = *statements_;
+    const auto id_field = event.is_object() ? event.find("event_id") : event.end();
+    const std::string event_id =
+        event.is_object() && id_field != event.end() && id_field->is_string() ? id_field->get<std::string>() : "";
+    if (auto problem = protocol::event_shape_problem(event)) return rejected(event_id, "bad_event", *problem);
+
+    const std::string body = event.dump();
+    const std::string hash = hash_hex(body);
+    const std::string device_id = event.at("device_id").get<std::string>();
+    const std::int64_t device_seq = event.at("device_seq").get<std::int64_t>();
+    const auto last = last_device_seq_.find(device_id);
+    const bool newer = last == last_device_seq_.end() || device_seq > last->second;
+    // A device's stored events only grow in device_seq, so an event newer than its last
+    // stored one and never rejected cannot be a replay: the common case skips the look-ups.
+    if (!newer || rejected_ids_.count(event_id) != 0) {
+        s.find_event.bind(1, event_id);
+        int c = s.find_event.step();
+        if (c == SQLITE_ROW) {
+            const std::int64_t seq = s.find_event.int64(0);
+            const bool same = s.find_event.text(1) == hash;
+            s.find_event.reset();
+            if (same) return EventResult{event_id, "stored", seq, "", ""};
+            return rejected(event_id, "conflict", "event id " + event_id + " was stored with a different body");
+        }
+        s.find_event.reset();
+        if (c != SQLITE_DONE) return sql::error_from(db_, c, "look up event");
+
+        s.find_rejection.bind(1, event_id);
+        c = s.find_rejection.step();
+        if (c == SQLITE_ROW) {
+            EventResult earlier = hash == s.find_rejection.text(0)
+                                      ? rejected(event_id, s.find_rejection.text(1), s.find_rejection.text(2))
+                                      : rejected(event_id, "conflict", "event id " + event_id + " was sent with a different body");
+            s.find_rejection.reset();
+            return earlier;
+        }
+        s.find_rejection.reset();
+        if (c != SQLITE_DONE) return sql::error_from(db_, c, "look up rejection");
+    }
+
+    const std::int64_t seq = last_seq_ + 1;
+    std::optional<QueueConflict> conflict;
+    if (!newer)
+        conflict = QueueConflict{"out_of_order", "event " + event_id + " is older than one already stored"};
+    else
+        conflict = state_.apply(event, EventMeta{seq, contact.hub_now_ms, contact.clock_offset_ms});
+    if (conflict) {
+        // Kept, so that the same event sent again gets the same answer.
+        s.insert_rejection.bind(1, event_id).bind(2, hash).bind(3, conflict->code).bind(4, conflict->message)
+            .bind(5, contact.hub_now_ms);
+        const int c = s.insert_rejection.step();
+        s.insert_rejection.reset();
+        if (c != SQLITE_DONE) return sql::error_from(db_, c, "store rejection");
+        rejected_ids_.insert(event_id);
+        return rejected(event_id, conflict->code, conflict->message);
+    }
+
+    s.insert_event.bind(1, event_id).bind(2, device_id).bind(3, device_seq).bind(4, event.at("type").get<std::string>())
+        .bind(5, body).bind(6, hash).bind(7, contact.hub_now_ms).bind(8, contact.clock_offset_ms).bind(9, seq);
+    const int c = s.insert_event.step();
+    s.insert_event.reset();
+    if (c != SQLITE_DONE) return sql::error_from(db_, c, "store event");  // the caller reloads the fold
+    last_device_seq_[device_id] = device_seq;
+    last_seq_ = seq;
+    return EventResult{event_id, "stored", seq, "", ""};
+}
+
+StoreResult<std::vector<EventResult>> HubStore::push(const std::vector<nlohmann::json>& events, const Contact& contact) {
+    std::lock_guard lock(mutex_);
+    std::vector<EventResult> results;
+    results.reserve(events.size());
+    StoreResult<Done> outcome = Done{};
+    {
+        sql::WriteTransaction tx(db_);
+        if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin batch");
+        for (const nlohmann::json& event : events) {
+            auto result = push_one(event, contact);
+            if (!result) {
+                outcome = result.error();
+                break;
+            }
+            results.push_back(std::move(result.value()));
+        }
+        if (outcome.ok())
+            if (int c = tx.commit(); c != SQLITE_OK) outcome = sql::error_from(db_, c, "commit batch");
+    }
+    if (!outcome.ok()) {
+        // Nothing of the batch is stored: forget what the fold learnt from it.
+        (void)load_state();
+        return outcome.error();
+    }
+    return results;
+}
+
+StoreResult<std::vector<LogEntry>> HubStore::read_log(std::int64_t after, std::size_t limit) {
+    std::lock_guard lock(mutex_);
+    sql::Statement& q = statements_->read_log;
+    q.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<LogEntry> entries;
+    int c;
+    while ((c = q.step()) == SQLITE_ROW) {
+        LogEntry e;
+        e.hub_seq = q.int64(0);
+        e.received_ms = q.int64(1);
+        if (!q.is_null(2)) e.device_clock_offset_ms = q.int64(2);
+        e.event = nlohmann::json::parse(q.text(3), nullptr, false);
+        entries.push_back(std::move(e));
+    }
+    q.reset();
+    if (c != SQLITE_DONE) return sql::error_from(db_, c, "read log");
+    return entries;
+}
+
+std::int64_t HubStore::last_seq() {
+    std::lock_guard lock(mutex_);
+    return last_seq_;
+}
+
+StoreResult<std::int64_t> HubStore::remove_personal_before(std::int64_t cutoff_ms) {
+    std::lock_guard lock(mutex_);
+    sql::WriteTransaction tx(db_);
+    if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin retention");
+    sql::Statement q(db_, "SELECT hub_seq, body FROM events WHERE personal_removed = 0 AND received_ms < ?1");
+    sql::Statement update(db_, "UPDATE events SET body = ?2, personal_removed = 1 WHERE hub_seq = ?1");
+    q.bind(1, cutoff_ms);
+    std::int64_t count = 0;
+    int c;
+    while ((c = q.step()) == SQLITE_ROW) {
+        auto event = nlohmann::json::parse(q.text(1), nullptr, false);
+        remove_personal_fields(event);
+        update.bind(1, q.int64(0)).bind(2, event.dump());
+        const int u = update.step();
+        update.reset();
+        if (u != SQLITE_DONE) return sql::error_from(db_, u, "remove personal fields");
+        ++count;
+    }
+    if (c != SQLITE_DONE) return sql::error_from(db_, c, "find expired personal fields");
+    if (c = tx.commit(); c != SQLITE_OK) return sql::error_from(db_, c, "commit retention");
+    return count;
+}
+
+QueueState HubStore::queue_state() {
+    std::lock_guard lock(mutex_);
+    return state_;
+}
+
+StoreResult<std::int64_t> HubStore::raw_insert_for_benchmark(const std::vector<nlohmann::json>& events,
+                                                             std::size_t batch_size, std::int64_t now_ms) {
+    std::lock_guard lock(mutex_);
+    sql::Statement& insert = statements_->insert_event;
+    std::size_t i = 0;
+    std::int64_t stored = 0;
+    while (i < events.size()) {
+        sql::WriteTransaction tx(db_);
+        if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin raw batch");
+        for (std::size_t n = 0; n < batch_size && i < events.size(); ++n, ++i) {
+            const auto& e = events[i];
+            const std::string body = e.dump();
+            insert.bind(1, e.at("event_id").get<std::string>()).bind(2, e.at("device_id").get<std::string>())
+                .bind(3, e.at("device_seq").get<std::int64_t>()).bind(4, e.at("type").get<std::string>())
+                .bind(5, body).bind(6, hash_hex(body)).bind(7, now_ms).bind(8, std::optional<std::int64_t>(0))
+                .bind(9, ++last_seq_);
+            const int c = insert.step();
+            insert.reset();
+            if (c != SQLITE_DONE) return sql::error_from(db_, c, "raw insert");
+            ++stored;
+        }
+        if (int c = tx.commit(); c != SQLITE_OK) return sql::error_from(db_, c, "commit raw batch");
+    }
+    return stored;
+}
+
+}  // namespace skranke::hub

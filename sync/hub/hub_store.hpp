@@ -1,0 +1,107 @@
+// The hub's SQLite file: enrolled devices (tokens hashed), one-time enrolment codes, the
+// merged event log with hub sequence numbers, and rejections kept for idempotent replies.
+// Thread-safe: every call takes the store's lock; the log is one writer by design.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/queue_state.hpp"
+#include "protocol/protocol.hpp"
+#include "store/store.hpp"
+
+struct sqlite3;
+
+namespace skranke::hub {
+
+struct AuthDevice {
+    std::string device_id;
+    protocol::Role role = protocol::Role::display;
+};
+
+struct Enrolment {
+    std::string device_id;
+    protocol::Role role = protocol::Role::display;
+    std::string token;  // shown once; only its hash is kept
+};
+
+struct DeviceHealth {
+    std::string device_id;
+    protocol::Role role = protocol::Role::display;
+    std::int64_t enrolled_ms = 0;
+    std::optional<std::int64_t> last_seen_ms;
+    std::optional<std::int64_t> clock_offset_ms;
+    std::optional<std::int64_t> outbox_depth;
+};
+
+// What the device said about itself on one request.
+struct Contact {
+    std::int64_t hub_now_ms = 0;
+    std::optional<std::int64_t> clock_offset_ms;  // device clock minus hub clock
+    std::optional<std::int64_t> outbox_depth;
+};
+
+class HubStore {
+public:
+    static StoreResult<std::unique_ptr<HubStore>> open(const std::filesystem::path& file);
+    ~HubStore();
+    HubStore(const HubStore&) = delete;
+    HubStore& operator=(const HubStore&) = delete;
+
+    // A one-time enrolment code for one device of this role, valid for valid_ms.
+    StoreResult<std::string> create_enrol_code(protocol::Role role, std::int64_t now_ms, std::int64_t valid_ms);
+    // Uses the code up and returns the device's token; nothing when the code is unknown,
+    // used or expired.
+    StoreResult<std::optional<Enrolment>> enrol(const std::string& code, const std::string& device_id,
+                                                std::int64_t now_ms);
+    StoreResult<std::optional<AuthDevice>> authenticate(const std::string& token);
+    void note_contact(const std::string& device_id, const Contact& contact);
+    StoreResult<std::vector<DeviceHealth>> devices();
+
+    // Stores a batch in one transaction; one result per event, in order. Events must
+    // already be allowed for the pushing device's role.
+    StoreResult<std::vector<protocol::EventResult>> push(const std::vector<nlohmann::json>& events,
+                                                         const Contact& contact);
+    // Merged log after a cursor, oldest first.
+    StoreResult<std::vector<protocol::LogEntry>> read_log(std::int64_t after, std::size_t limit);
+    std::int64_t last_seq();
+
+    // Empties name, phone and description of events stored before cutoff_ms; returns how many.
+    StoreResult<std::int64_t> remove_personal_before(std::int64_t cutoff_ms);
+
+    // The queue as the hub knows it (a copy of the fold).
+    QueueState queue_state();
+
+    // Benchmark baseline: inserts rows straight into the log in batches of batch_size,
+    // without any checks (what SQLite alone costs for the same rows).
+    StoreResult<std::int64_t> raw_insert_for_benchmark(const std::vector<nlohmann::json>& events,
+                                                      std::size_t batch_size, std::int64_t now_ms);
+
+private:
+    HubStore() = default;
+    StoreResult<Done> load_state();
+    StoreResult<protocol::EventResult> push_one(const nlohmann::json& event, const Contact& contact);
+
+    std::mutex mutex_;
+    sqlite3* db_ = nullptr;
+    struct Statements;
+    std::unique_ptr<Statements> statements_;
+    QueueState state_;
+    std::map<std::string, std::int64_t> last_device_seq_;
+    std::set<std::string> rejected_ids_;  // few; lets new events skip the look-ups
+    std::int64_t last_seq_ = 0;
+};
+
+// crypto_generichash of the text, as lowercase hex.
+std::string hash_hex(std::string_view text);
+
+}  // namespace skranke::hub

@@ -1,0 +1,125 @@
+// skranke-hub: the office hub. With no arguments it serves plain HTTP on 127.0.0.1:8470
+// with its data in the user's data directory, and says how to enrol a device.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "domain/service_day.hpp"
+#include "hub/hub_server.hpp"
+#include "store/paths.hpp"
+
+using namespace skranke;
+
+namespace {
+
+std::filesystem::path default_hub_dir() { return default_data_dir() / "hub"; }
+
+int wait_for_signal() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    int received = 0;
+    sigwait(&signals, &received);
+    return received;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Block the stop signals in every thread; the main thread takes them with sigwait.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    // Logs go to stderr (journald under systemd); stdout carries the start line and command output.
+    spdlog::set_default_logger(spdlog::stderr_color_mt("skranke-hub"));
+    CLI::App app{"skranke-hub: the office hub for Skranke kiosks, reception consoles and displays"};
+    hub::HubOptions options;
+    options.port = 8470;
+    options.data_dir = default_hub_dir();
+    options.services_file = default_asset_dir() / "services.toml";
+    double retention_days = 30;
+    app.add_option("--listen", options.host, "Address to listen on (plain HTTP only on loopback)")->capture_default_str();
+    app.add_option("--port", options.port, "Port (0: any free port, printed on start)")->capture_default_str();
+    app.add_option("--data", options.data_dir, "Folder for hub.db")->capture_default_str();
+    app.add_option("--cert", options.cert_file, "TLS certificate (PEM); with --key serves HTTPS");
+    app.add_option("--key", options.key_file, "TLS private key (PEM)");
+    app.add_option("--services", options.services_file, "Service catalogue served to devices")->capture_default_str();
+    app.add_option("--retention-days", retention_days, "Days names, phones and descriptions are kept")
+        ->capture_default_str()->check(CLI::Range(0.0, 3650.0));
+    app.add_option("--threads", options.threads, "Connections served at once")->capture_default_str()
+        ->check(CLI::Range(4, 4096));
+
+    auto* enrol = app.add_subcommand("enrol-code", "Print a one-time code to enrol one device");
+    std::string role_text = "kiosk";
+    double valid_hours = 24;
+    enrol->add_option("--role", role_text, "kiosk, reception, display or admin")->capture_default_str()
+        ->check(CLI::IsMember({"kiosk", "reception", "display", "admin"}));
+    enrol->add_option("--valid-hours", valid_hours, "How long the code may be used")->capture_default_str()
+        ->check(CLI::Range(0.01, 24.0 * 30));
+    auto* exporter = app.add_subcommand("export", "Write the merged log after a cursor as JSON lines to stdout");
+    std::int64_t after = 0;
+    exporter->add_option("--after", after, "Hub sequence number to start after")->capture_default_str();
+    enrol->fallthrough();
+    exporter->fallthrough();
+    app.require_subcommand(0, 1);
+    CLI11_PARSE(app, argc, argv);
+    options.retention_ms = static_cast<std::int64_t>(retention_days * 24 * 3600 * 1000);
+
+    if (enrol->parsed() || exporter->parsed()) {
+        auto store = hub::HubStore::open(options.data_dir / "hub.db");
+        if (!store) {
+            std::cerr << "skranke-hub: cannot open " << (options.data_dir / "hub.db") << ": " << store.error().detail << "\n";
+            return 1;
+        }
+        if (enrol->parsed()) {
+            const auto role = protocol::role_from_string(role_text).value_or(protocol::Role::kiosk);
+            auto code = (*store)->create_enrol_code(role, wall_clock_ms(),
+                                                   static_cast<std::int64_t>(valid_hours * 3600 * 1000));
+            if (!code) {
+                std::cerr << "skranke-hub: " << code.error().detail << "\n";
+                return 1;
+            }
+            std::cout << *code << "\n";
+            return 0;
+        }
+        std::int64_t cursor = after;
+        for (;;) {
+            auto page = (*store)->read_log(cursor, 1000);
+            if (!page) {
+                std::cerr << "skranke-hub: " << page.error().detail << "\n";
+                return 1;
+            }
+            if (page->empty()) break;
+            for (const auto& e : *page) {
+                std::cout << protocol::to_json(e).dump() << "\n";
+                cursor = e.hub_seq;
+            }
+        }
+        return std::cout.good() ? 0 : 1;
+    }
+
+    auto started = hub::Hub::start(options);
+    if (!started) {
+        std::cerr << "skranke-hub: " << started.error() << "\n";
+        return 1;
+    }
+    auto& running = started.value();
+    // Machine-readable first line (tests and scripts read the port from it).
+    std::printf("skranke-hub listening on %s://%s:%d data=%s\n", running->tls() ? "https" : "http",
+                options.host.c_str(), running->port(), options.data_dir.c_str());
+    std::printf("To enrol a device: skranke-hub enrol-code --role kiosk --data %s\n", options.data_dir.c_str());
+    std::fflush(stdout);
+    const int signal_number = wait_for_signal();
+    spdlog::info("skranke-hub stopping on signal {}", signal_number);
+    started.value().reset();
+    return 0;
+}

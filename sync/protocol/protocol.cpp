@@ -1,0 +1,135 @@
+#include "protocol/protocol.hpp"
+
+#include "domain/events.hpp"
+
+namespace skranke::protocol {
+
+std::string_view to_string(Role role) {
+    switch (role) {
+        case Role::kiosk: return "kiosk";
+        case Role::reception: return "reception";
+        case Role::display: return "display";
+        case Role::admin: return "admin";
+    }
+    return "display";
+}
+
+std::optional<Role> role_from_string(std::string_view text) {
+    for (Role role : {Role::kiosk, Role::reception, Role::display, Role::admin})
+        if (to_string(role) == text) return role;
+    return std::nullopt;
+}
+
+std::string error_body(std::string_view code, std::string_view message) {
+    return nlohmann::json{{"code", code}, {"message", message}}.dump();
+}
+
+bool nesting_within(std::string_view json_text, int max_depth) {
+    int depth = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (const char c : json_text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '[' || c == '{') {
+            if (++depth > max_depth) return false;
+        } else if (c == ']' || c == '}') --depth;
+    }
+    return true;
+}
+
+bool is_valid_device_id(std::string_view id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (const char c : id)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    return true;
+}
+
+std::optional<std::string> event_shape_problem(const nlohmann::json& event) {
+    if (!event.is_object()) return "event is not an object";
+    const auto text = [&](const char* key) -> const nlohmann::json* {
+        const auto it = event.find(key);
+        return it != event.end() && it->is_string() ? &*it : nullptr;
+    };
+    const auto integer = [&](const char* key) -> const nlohmann::json* {
+        const auto it = event.find(key);
+        return it != event.end() && it->is_number_integer() ? &*it : nullptr;
+    };
+    if (!text("event_id")) return "event_id must be a string";
+    if (!text("type")) return "type must be a string";
+    if (!text("device_id")) return "device_id must be a string";
+    if (!integer("device_seq")) return "device_seq must be an integer";
+    if (!integer("created_ms")) return "created_ms must be an integer";
+    const std::string type = event.at("type").get<std::string>();
+    if (!is_known_event_type(type)) return "unknown event type";
+    const std::string device_id = event.at("device_id").get<std::string>();
+    if (!is_valid_device_id(device_id)) return "device_id must be 1-64 of a-z, 0-9, -";
+    const std::int64_t seq = event.at("device_seq").get<std::int64_t>();
+    if (seq <= 0) return "device_seq must be positive";
+    if (event.at("event_id").get<std::string>() != make_event_id(device_id, seq))
+        return "event_id must be <device_id>:<device_seq>";
+    if (type == event_type::ticket_issued || type == event_type::callback_requested) {
+        const auto ticket = event.find("ticket");
+        if (ticket == event.end() || !ticket_from_json(*ticket)) return "ticket object is missing or malformed";
+        return std::nullopt;
+    }
+    const auto* ticket_id = text("ticket_id");
+    if (!ticket_id || ticket_id->get<std::string>().empty() || ticket_id->get<std::string>().size() > 128)
+        return "ticket_id must be a ticket's event id";
+    if (type == event_type::ticket_transferred && !text("to_need_id")) return "to_need_id must be a string";
+    return std::nullopt;
+}
+
+nlohmann::json to_json(const EventResult& result) {
+    nlohmann::json json = {{"event_id", result.event_id}, {"status", result.status}};
+    if (result.hub_seq) json["hub_seq"] = *result.hub_seq;
+    if (!result.code.empty()) json["code"] = result.code;
+    if (!result.message.empty()) json["message"] = result.message;
+    return json;
+}
+
+std::optional<EventResult> event_result_from_json(const nlohmann::json& json) {
+    if (!json.is_object()) return std::nullopt;
+    try {
+        EventResult r;
+        r.event_id = json.at("event_id").get<std::string>();
+        r.status = json.at("status").get<std::string>();
+        if (r.status != "stored" && r.status != "rejected") return std::nullopt;
+        if (json.contains("hub_seq")) r.hub_seq = json.at("hub_seq").get<std::int64_t>();
+        r.code = json.value("code", "");
+        r.message = json.value("message", "");
+        return r;
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+}
+
+nlohmann::json to_json(const LogEntry& entry) {
+    nlohmann::json json = {{"hub_seq", entry.hub_seq}, {"received_ms", entry.received_ms}, {"event", entry.event}};
+    json["device_clock_offset_ms"] =
+        entry.device_clock_offset_ms ? nlohmann::json(*entry.device_clock_offset_ms) : nlohmann::json();
+    return json;
+}
+
+std::optional<LogEntry> log_entry_from_json(const nlohmann::json& json) {
+    if (!json.is_object()) return std::nullopt;
+    try {
+        LogEntry e;
+        e.hub_seq = json.at("hub_seq").get<std::int64_t>();
+        e.received_ms = json.at("received_ms").get<std::int64_t>();
+        const auto& offset = json.at("device_clock_offset_ms");
+        if (!offset.is_null()) e.device_clock_offset_ms = offset.get<std::int64_t>();
+        e.event = json.at("event");
+        if (!e.event.is_object()) return std::nullopt;
+        return e;
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+}
+
+}  // namespace skranke::protocol

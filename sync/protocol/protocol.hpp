@@ -1,0 +1,67 @@
+// Skranke sync protocol v1: the shapes both the hub and the sync engine speak.
+// The prose version, with every endpoint and error code, is sync/PROTOCOL.md.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace skranke::protocol {
+
+inline constexpr int version = 1;
+
+// Request headers.
+inline constexpr const char* device_time_header = "X-Skranke-Device-Time";   // device wall clock, ms
+inline constexpr const char* outbox_depth_header = "X-Skranke-Outbox-Depth";  // for IT's health view
+
+// Limits the hub enforces (and the engine stays under).
+inline constexpr std::size_t max_batch_events = 500;
+inline constexpr std::size_t max_body_bytes = 4 * 1024 * 1024;
+inline constexpr int max_json_depth = 16;
+inline constexpr std::size_t max_log_page = 1000;
+
+enum class Role { kiosk, reception, display, admin };
+std::string_view to_string(Role role);
+std::optional<Role> role_from_string(std::string_view text);
+
+// Error bodies: {"code": "...", "message": "..."}; the code is stable, the message is for people.
+std::string error_body(std::string_view code, std::string_view message);
+
+// True when the text nests arrays/objects no deeper than max_depth (checked before parsing,
+// so hostile input never reaches a recursive parser or destructor).
+bool nesting_within(std::string_view json_text, int max_depth);
+
+// Device ids: 1-64 characters of [a-z0-9-]; they appear in logs and event ids.
+bool is_valid_device_id(std::string_view id);
+
+// Shape of one event as the protocol defines it (not whether it fits the queue): nothing
+// when it is well formed, else a reason naming ids only.
+std::optional<std::string> event_shape_problem(const nlohmann::json& event);
+
+// One result inside a push reply.
+struct EventResult {
+    std::string event_id;
+    std::string status;  // "stored" or "rejected"
+    std::optional<std::int64_t> hub_seq;
+    std::string code;     // for rejected: "conflict", "already_called", ...
+    std::string message;
+};
+nlohmann::json to_json(const EventResult& result);
+std::optional<EventResult> event_result_from_json(const nlohmann::json& json);
+
+// One entry of the merged log.
+struct LogEntry {
+    std::int64_t hub_seq = 0;
+    std::int64_t received_ms = 0;
+    std::optional<std::int64_t> device_clock_offset_ms;
+    nlohmann::json event;
+};
+nlohmann::json to_json(const LogEntry& entry);
+std::optional<LogEntry> log_entry_from_json(const nlohmann::json& json);
+
+}  // namespace skranke::protocol

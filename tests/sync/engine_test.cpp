@@ -1,0 +1,219 @@
+// The sync engine against an in-process hub: round trip, privacy after acknowledgement,
+// convergence of several devices, waking at once, fair order under clock skew.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "domain/service_day.hpp"
+#include "store/sync_store.hpp"
+#include "support/hub_fixture.hpp"
+#include "support/store_fixture.hpp"
+#include "support/wait.hpp"
+
+using namespace skranke;
+using namespace skranke::test;
+using namespace std::chrono_literals;
+using protocol::Role;
+
+namespace {
+
+std::unique_ptr<Store> open_store(const StoreOptions& options) {
+    auto store = Store::open(options);
+    REQUIRE_MESSAGE(store.ok(), (store.ok() ? "" : store.error().detail));
+    return std::move(store.value());
+}
+
+std::unique_ptr<sync::SyncEngine> start_engine(const StoreOptions& store, sync::SyncOptions options) {
+    auto engine = sync::SyncEngine::start(store, std::move(options));
+    REQUIRE_MESSAGE(engine.ok(), (engine.ok() ? "" : engine.error()));
+    return std::move(engine.value());
+}
+
+Ticket issue(Store& store, std::int64_t now_ms, const std::string& name = "Ola Nordmann") {
+    TicketRequest request = plain_request();
+    request.name = name;
+    request.phone = "91234567";
+    request.description = "Spørsmål om sosialhjelp";
+    auto ticket = store.issue_ticket(request, shipped_catalogue(), now_ms);
+    REQUIRE_MESSAGE(ticket.ok(), (ticket.ok() ? "" : ticket.error().detail));
+    return ticket.value();
+}
+
+bool drained(const sync::SyncEngine& engine) { return engine.status().outbox_depth == 0; }
+
+std::map<std::string, TicketState> states_of(Store& store) {
+    SyncStore sync_store(store);
+    auto state = sync_store.queue_state();
+    REQUIRE(state.ok());
+    std::map<std::string, TicketState> states;
+    for (const auto& [id, t] : state->tickets()) states[id] = t.state;
+    return states;
+}
+
+}  // namespace
+
+TEST_CASE("a ticket issued offline reaches the hub exactly once, and the kiosk forgets the person") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto options = kiosk_options(hub.dir() / "kiosk.db", "kiosk-a", 'A');
+    auto store = open_store(options);
+    std::vector<Ticket> tickets;
+    for (int i = 0; i < 3; ++i) tickets.push_back(issue(*store, wall_clock_ms()));  // no engine yet: offline
+    auto engine = start_engine(options, engine_options(hub.connection(kiosk.token)));
+    REQUIRE(wait_until([&] { return drained(*engine) && engine->status().cursor >= 3; }, 10s));
+    for (const Ticket& t : tickets) {
+        CHECK(hub.copies_of(t.event_id) == 1);
+        const auto local = store->find_ticket(t.event_id);
+        REQUIRE(local.ok());
+        REQUIRE(local->has_value());
+        CHECK((*local)->request.name.empty());
+        CHECK((*local)->request.phone.empty());
+        CHECK((*local)->request.description.empty());
+        CHECK((*local)->number == t.number);  // number, need and state stay for the queue
+        CHECK((*local)->request.need_id == t.request.need_id);
+    }
+    CHECK(query_int(options.path, "SELECT count(*) FROM outbox WHERE body LIKE '%Ola%'") == 0);
+    CHECK(query_int(options.path, "SELECT count(*) FROM merged_log WHERE body LIKE '%Ola%'") == 0);
+    // The hub keeps them (for the retention period), for reception.
+    CHECK(hub.store().queue_state().find(tickets[0].event_id)->ticket.request.name == "Ola Nordmann");
+    const auto status = engine->status();
+    CHECK(status.online);
+    CHECK(status.last_sync_ms.has_value());
+    CHECK(status.dead_letters == 0);
+    CHECK(status.cursor == hub.store().last_seq());
+}
+
+TEST_CASE("two kiosks and two reception consoles converge to the same queue") {
+    HubFixture hub;
+    const auto k1 = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto k2 = hub.enrol(Role::kiosk, "kiosk-b");
+    const auto r1 = hub.enrol(Role::reception, "desk-1");
+    const auto r2 = hub.enrol(Role::reception, "desk-2");
+    const std::vector<std::pair<EnrolledDevice, char>> devices = {{k1, 'A'}, {k2, 'B'}, {r1, 'R'}, {r2, 'S'}};
+    std::vector<StoreOptions> options;
+    std::vector<std::unique_ptr<Store>> stores;
+    std::vector<std::unique_ptr<sync::SyncEngine>> engines;
+    for (const auto& [device, letter] : devices) {
+        options.push_back(kiosk_options(hub.dir() / (device.device_id + ".db"), device.device_id, letter));
+        stores.push_back(open_store(options.back()));
+        engines.push_back(start_engine(options.back(), engine_options(hub.connection(device.token))));
+    }
+    std::vector<std::string> issued;
+    for (int i = 0; i < 5; ++i)
+        for (int k = 0; k < 2; ++k) {
+            issued.push_back(issue(*stores[k], wall_clock_ms()).event_id);
+            engines[k]->notify_local_event();
+        }
+    const auto everyone_at = [&](std::int64_t seq) {
+        for (const auto& e : engines)
+            if (e->status().cursor < seq || e->status().outbox_depth != 0) return false;
+        return true;
+    };
+    REQUIRE(wait_until([&] { return everyone_at(10); }, 15s));
+
+    // Both desks call the first ticket; whichever reaches the hub second is told.
+    SyncStore desk1(*stores[2]);
+    SyncStore desk2(*stores[3]);
+    REQUIRE(desk1.record_event({{"type", "ticket.called"}, {"ticket_id", issued[0]}, {"counter", "1"}}, wall_clock_ms()).ok());
+    REQUIRE(desk2.record_event({{"type", "ticket.called"}, {"ticket_id", issued[0]}, {"counter", "2"}}, wall_clock_ms()).ok());
+    REQUIRE(desk2.record_event({{"type", "ticket.called"}, {"ticket_id", issued[1]}, {"counter", "2"}}, wall_clock_ms()).ok());
+    REQUIRE(desk1.record_event({{"type", "ticket.served"}, {"ticket_id", issued[0]}}, wall_clock_ms()).ok());
+    REQUIRE(desk2.record_event({{"type", "ticket.transferred"}, {"ticket_id", issued[1]}, {"to_need_id", plain_request().need_id}},
+                               wall_clock_ms()).ok());
+    REQUIRE(desk1.record_event({{"type", "ticket.cancelled"}, {"ticket_id", issued[2]}}, wall_clock_ms()).ok());
+    engines[2]->notify_local_event();
+    engines[3]->notify_local_event();
+    REQUIRE(wait_until([&] { return everyone_at(hub.store().last_seq()) && hub.store().last_seq() >= 14; }, 15s));
+    REQUIRE(wait_until([&] { return everyone_at(hub.store().last_seq()); }, 5s));
+
+    const std::int64_t dead = engines[2]->status().dead_letters + engines[3]->status().dead_letters;
+    CHECK(dead == 1);  // exactly one desk lost the race for ticket 1 and sees it
+    std::map<std::string, TicketState> hub_states;
+    const QueueState hub_queue = hub.store().queue_state();
+    for (const auto& [id, t] : hub_queue.tickets()) hub_states[id] = t.state;
+    CHECK(hub_states.size() == 10);
+    CHECK(hub_states[issued[0]] == TicketState::served);
+    CHECK(hub_states[issued[1]] == TicketState::waiting);
+    CHECK(hub_states[issued[2]] == TicketState::cancelled);
+    for (auto& store : stores) CHECK(states_of(*store) == hub_states);
+    // The kiosk's own ticket row follows the staff actions.
+    CHECK((*stores[0]->find_ticket(issued[0]))->state == TicketState::served);
+}
+
+TEST_CASE("the engine wakes at once for a new local event and is idle otherwise") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto options = kiosk_options(hub.dir() / "kiosk.db", "kiosk-a", 'A');
+    auto store = open_store(options);
+    auto engine = start_engine(options, engine_options(hub.connection(kiosk.token), /*pull=*/false));
+    REQUIRE(wait_until([&] { return engine->status().outbox_depth == 0; }, 5s));
+    const auto pushes_before = engine->status().pushes;
+    const Ticket t = issue(*store, wall_clock_ms());
+    const auto start = std::chrono::steady_clock::now();
+    engine->notify_local_event();
+    // The engine's idle wait is 60 s; only the wake-up gets the ticket there this fast.
+    REQUIRE(wait_until([&] { return hub.copies_of(t.event_id) == 1; }, 5s, 2ms));
+    CHECK(std::chrono::steady_clock::now() - start < 2s);
+    CHECK(wait_until([&] { return engine->status().pushes == pushes_before + 1; }, 5s));
+}
+
+TEST_CASE("an engine with the hub away backs off instead of spinning") {
+    TempDir dir;
+    const auto options = kiosk_options(dir / "kiosk.db", "kiosk-a", 'A');
+    auto store = open_store(options);
+    issue(*store, wall_clock_ms());
+    sync::Connection nowhere;
+    nowhere.hub_url = "http://127.0.0.1:9";  // discard port: nothing listens
+    nowhere.connect_timeout_ms = 500;
+    auto engine_settings = engine_options(nowhere);
+    engine_settings.backoff_cap_ms = 400;
+    auto engine = start_engine(options, engine_settings);
+    const auto start = std::chrono::steady_clock::now();
+    REQUIRE(wait_until([&] { return engine->status().failures >= 6; }, 10s));
+    wait_until([&] { return std::chrono::steady_clock::now() - start > 1500ms; }, 2s);
+    const auto status = engine->status();
+    CHECK_FALSE(status.online);
+    CHECK(status.outbox_depth == 1);
+    CHECK_FALSE(status.last_error.empty());
+    // Two call kinds, each at most one attempt per jittered wait of up to 400 ms: a spinning
+    // engine would fail thousands of times in 1.5 s.
+    CHECK(status.failures < 80);
+}
+
+TEST_CASE("clock skew of a day either way on one kiosk: the hub still calls in arrival order") {
+    for (const std::int64_t skew : {-86400000LL, 86400000LL}) {
+        CAPTURE(skew);
+        hub::HubOptions hub_options;
+        HubFixture hub(hub_options);
+        const auto good = hub.enrol(Role::kiosk, "kiosk-a");
+        const auto skewed = hub.enrol(Role::kiosk, "kiosk-b");
+        const auto display = hub.enrol(Role::display, "display-1");
+        const auto good_options = kiosk_options(hub.dir() / "a.db", "kiosk-a", 'A');
+        const auto skewed_options = kiosk_options(hub.dir() / "b.db", "kiosk-b", 'B');
+        auto good_store = open_store(good_options);
+        auto skewed_store = open_store(skewed_options);
+        auto good_engine = start_engine(good_options, engine_options(hub.connection(good.token), false));
+        auto skewed_settings = engine_options(hub.connection(skewed.token), false);
+        skewed_settings.device_clock = [skew] { return wall_clock_ms() + skew; };
+        auto skewed_engine = start_engine(skewed_options, skewed_settings);
+
+        // Visitors alternate between the kiosks, 30 ms apart in real time.
+        std::vector<std::string> arrival;
+        for (int i = 0; i < 4; ++i) {
+            const bool on_skewed = i % 2 == 1;
+            Store& store = on_skewed ? *skewed_store : *good_store;
+            const Ticket t = issue(store, wall_clock_ms() + (on_skewed ? skew : 0));
+            arrival.push_back(t.number.text());
+            (on_skewed ? skewed_engine : good_engine)->notify_local_event();
+            REQUIRE(wait_until([&] { return hub.copies_of(t.event_id) == 1; }, 5s, 2ms));
+            const auto next = std::chrono::steady_clock::now() + 30ms;
+            wait_until([&] { return std::chrono::steady_clock::now() >= next; }, 1s, 5ms);
+        }
+        const auto queue = hub.call("GET", "/v1/queue", display.token);
+        REQUIRE(queue.status == 200);
+        std::vector<std::string> order;
+        const auto waiting = nlohmann::json::parse(queue.body)["waiting"];
+        for (const auto& t : waiting) order.push_back(t["number"]);
+        CHECK(order == arrival);
+    }
+}

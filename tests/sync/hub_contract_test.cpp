@@ -1,0 +1,174 @@
+// The hub's promises: exactly once by event id, identical acknowledgements, conflicts
+// decided by arrival, a device's order kept, personal data only where and while needed.
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <thread>
+
+#include "domain/service_day.hpp"
+#include "support/hub_fixture.hpp"
+#include "support/sample_events.hpp"
+#include "support/store_fixture.hpp"
+#include "support/wait.hpp"
+
+using namespace skranke;
+using namespace skranke::test;
+using protocol::Role;
+
+namespace {
+const std::vector<std::string> json_header = {"Content-Type: application/json"};
+
+nlohmann::json push(HubFixture& hub, const std::string& token, const std::vector<nlohmann::json>& events) {
+    const auto reply = hub.call("POST", "/v1/events", token, batch(events), json_header);
+    REQUIRE(reply.status == 200);
+    return nlohmann::json::parse(reply.body).at("results");
+}
+
+std::vector<nlohmann::json> kiosk_batch(const std::string& device, int first, int count) {
+    std::vector<nlohmann::json> events;
+    for (int i = first; i < first + count; ++i) events.push_back(issued_event(device, i, wall_clock_ms()));
+    return events;
+}
+}  // namespace
+
+TEST_CASE("the same batch twice gets the same acknowledgements and is stored once") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto events = kiosk_batch("kiosk-a", 1, 20);
+    const auto first = push(hub, kiosk.token, events);
+    const auto second = push(hub, kiosk.token, events);
+    CHECK(first == second);
+    for (const auto& r : first) CHECK(r["status"] == "stored");
+    CHECK(hub.event_count() == 20);
+    for (int i = 0; i < 50; ++i) CHECK(push(hub, kiosk.token, {events[3]})[0] == first[3]);
+    CHECK(hub.copies_of("kiosk-a:4") == 1);
+}
+
+TEST_CASE("concurrent identical pushes store one copy and all get the same answer") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto events = kiosk_batch("kiosk-a", 1, 50);
+    std::vector<std::string> replies(8);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < replies.size(); ++i)
+        threads.emplace_back([&, i] { replies[i] = hub.call("POST", "/v1/events", kiosk.token, batch(events), json_header).body; });
+    for (auto& t : threads) t.join();
+    for (const auto& r : replies) CHECK(nlohmann::json::parse(r).at("results") == nlohmann::json::parse(replies[0]).at("results"));
+    CHECK(hub.event_count() == 50);
+}
+
+TEST_CASE("the same event id with a different body is a conflict; the first body stays") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    auto event = issued_event("kiosk-a", 1, wall_clock_ms());
+    CHECK(push(hub, kiosk.token, {event})[0]["status"] == "stored");
+    event["ticket"]["urgent"] = true;
+    const auto result = push(hub, kiosk.token, {event})[0];
+    CHECK(result["status"] == "rejected");
+    CHECK(result["code"] == "conflict");
+    CHECK(hub.copies_of("kiosk-a:1") == 1);
+    CHECK_FALSE(hub.store().queue_state().find("kiosk-a:1")->ticket.request.urgent);
+}
+
+TEST_CASE("two counters call the same ticket: the first to reach the hub wins, the other is told") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto desk1 = hub.enrol(Role::reception, "desk-1");
+    const auto desk2 = hub.enrol(Role::reception, "desk-2");
+    const auto t = wall_clock_ms();
+    push(hub, kiosk.token, kiosk_batch("kiosk-a", 1, 2));
+    // desk-2 made its call first by its own clock, but desk-1's reached the hub first.
+    const auto win = push(hub, desk1.token, {staff_event("ticket.called", "desk-1", 1, "kiosk-a:1", t + 5000)});
+    const auto lose_event = staff_event("ticket.called", "desk-2", 1, "kiosk-a:1", t);
+    const auto lose = push(hub, desk2.token, {lose_event, staff_event("ticket.called", "desk-2", 2, "kiosk-a:2", t)});
+    CHECK(win[0]["status"] == "stored");
+    CHECK(lose[0]["status"] == "rejected");
+    CHECK(lose[0]["code"] == "already_called");
+    CHECK(lose[1]["status"] == "stored");  // the rest of desk-2's batch goes on
+    // Asked again (a retry after a timeout), the loser gets the same answer.
+    CHECK(push(hub, desk2.token, {lose_event})[0] == lose[0]);
+    CHECK(hub.store().queue_state().find("kiosk-a:1")->called_by == "desk-1");
+}
+
+TEST_CASE("a device's events keep their order; an older event after a newer one is refused") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto events = kiosk_batch("kiosk-a", 1, 10);
+    const auto results = push(hub, kiosk.token, std::vector<nlohmann::json>(events.begin() + 2, events.end()));
+    for (std::size_t i = 1; i < results.size(); ++i) CHECK(results[i]["hub_seq"] > results[i - 1]["hub_seq"]);
+    CHECK(push(hub, kiosk.token, {events[0]})[0]["code"] == "out_of_order");
+}
+
+TEST_CASE("the log after a cursor long-polls, and kiosks and displays never get names") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto desk = hub.enrol(Role::reception, "desk-1");
+    const auto display = hub.enrol(Role::display, "display-1");
+    sync::HttpReply waited;
+    std::thread poller([&] { waited = hub.call("GET", "/v1/events?after=0&wait_ms=2500", display.token); });
+    // The poll has reached the hub once the hub noted the display's visit.
+    REQUIRE(wait_until([&] {
+        return query_int(hub.dir() / "hub" / "hub.db",
+                         "SELECT count(*) FROM devices WHERE device_id = 'display-1' AND last_seen_ms IS NOT NULL") == 1;
+    }, std::chrono::seconds(5)));
+    push(hub, kiosk.token, kiosk_batch("kiosk-a", 1, 3));
+    poller.join();
+    REQUIRE(waited.status == 200);
+    const auto page = nlohmann::json::parse(waited.body);
+    REQUIRE_FALSE(page.at("events").empty());
+    for (const auto& e : page.at("events")) CHECK(e["event"]["ticket"]["name"] == "");
+    const auto staff = nlohmann::json::parse(hub.call("GET", "/v1/events?after=0", desk.token).body);
+    CHECK(staff.at("events").size() == 3);
+    CHECK(staff.at("events")[0]["event"]["ticket"]["name"] == "Kari Nordmann");
+    CHECK(staff.at("cursor") == staff.at("events")[2]["hub_seq"]);
+    const auto after = nlohmann::json::parse(hub.call("GET", "/v1/events?after=2", desk.token).body);
+    CHECK(after.at("events").size() == 1);
+}
+
+TEST_CASE("personal fields are deleted after the retention period; the export shows it") {
+    hub::HubOptions options;
+    options.retention_ms = 24LL * 3600 * 1000;
+    HubFixture hub(options);
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto admin = hub.enrol(Role::admin, "it-1");
+    const auto events = kiosk_batch("kiosk-a", 1, 4);
+    push(hub, kiosk.token, events);
+    CHECK(*hub.hub().sweep_retention(wall_clock_ms()) == 0);  // still within the period
+    const auto before = hub.call("GET", "/v1/export?after=1", admin.token);
+    REQUIRE(before.status == 200);
+    std::istringstream lines(before.body);
+    std::string line;
+    int count = 0;
+    while (std::getline(lines, line)) {
+        const auto entry = nlohmann::json::parse(line);
+        CHECK(entry["hub_seq"] == count + 2);
+        CHECK(entry["event"]["ticket"]["phone"] == "+4791234567");
+        ++count;
+    }
+    CHECK(count == 3);
+    CHECK(*hub.hub().sweep_retention(wall_clock_ms() + 2 * options.retention_ms) == 4);
+    const auto after = hub.call("GET", "/v1/export", admin.token);
+    CHECK(after.body.find("Kari") == std::string::npos);
+    CHECK(after.body.find("+4791234567") == std::string::npos);
+    // The idempotency contract survives redaction: the same event again gets the same ack.
+    CHECK(push(hub, kiosk.token, {events[0]})[0]["status"] == "stored");
+    CHECK(hub.event_count() == 4);
+}
+
+TEST_CASE("config lists the needs and the limits; the hub records each device's clock offset") {
+    hub::HubOptions options;
+    options.services_file = asset_dir() / "services.toml";
+    HubFixture hub(options);
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto admin = hub.enrol(Role::admin, "it-1");
+    const auto skew = 86400000LL;
+    const auto reply = hub.call("GET", "/v1/config", kiosk.token, "",
+                                {std::string(protocol::device_time_header) + ": " + std::to_string(wall_clock_ms() - skew)});
+    REQUIRE(reply.status == 200);
+    const auto config = nlohmann::json::parse(reply.body);
+    CHECK(config["needs"].size() == shipped_catalogue().needs().size());
+    CHECK(config["max_batch_events"] == 500);
+    const auto devices = nlohmann::json::parse(hub.call("GET", "/v1/devices", admin.token).body)["devices"];
+    for (const auto& d : devices)
+        if (d["device_id"] == "kiosk-a") CHECK(std::llabs(d["clock_offset_ms"].get<long long>() + skew) < 5000);
+}

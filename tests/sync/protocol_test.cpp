@@ -1,0 +1,90 @@
+// Protocol shapes and the engine's timing rules, without a network.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "client/hub_client.hpp"
+#include "client/sync_engine.hpp"
+#include "domain/personal_data.hpp"
+#include "protocol/protocol.hpp"
+#include "support/sample_events.hpp"
+#include "support/store_fixture.hpp"
+
+using namespace skranke;
+using namespace skranke::test;
+
+TEST_CASE("event shapes: well-formed events pass, every malformed field is named") {
+    const auto good = issued_event("kiosk-a", 1, test_time_ms());
+    CHECK_FALSE(protocol::event_shape_problem(good));
+    CHECK_FALSE(protocol::event_shape_problem(staff_event("ticket.called", "desk-1", 3, "kiosk-a:1", 0)));
+    auto bad = good;
+    bad["event_id"] = "kiosk-a:2";
+    CHECK(protocol::event_shape_problem(bad));
+    bad = good;
+    bad["type"] = "ticket.exploded";
+    CHECK(*protocol::event_shape_problem(bad) == "unknown event type");
+    bad = good;
+    bad["device_seq"] = "1";
+    CHECK(protocol::event_shape_problem(bad));
+    bad = good;
+    bad["device_id"] = "KIOSK A";
+    CHECK(protocol::event_shape_problem(bad));
+    bad = good;
+    bad["ticket"]["letter"] = 7;
+    CHECK(protocol::event_shape_problem(bad));
+    CHECK(protocol::event_shape_problem(nlohmann::json("text")));
+    auto transfer = staff_event("ticket.transferred", "desk-1", 1, "kiosk-a:1", 0);
+    transfer.erase("to_need_id");
+    CHECK(protocol::event_shape_problem(transfer));
+}
+
+TEST_CASE("nesting is checked before parsing, and brackets inside strings do not count") {
+    CHECK(protocol::nesting_within(R"({"a":[{"b":"[[[[[[[[[[[[[[[[[[[[[["}]})", 4));
+    CHECK_FALSE(protocol::nesting_within(std::string(17, '['), 16));
+    CHECK(protocol::nesting_within(std::string(16, '['), 16));
+    CHECK(protocol::nesting_within(R"("\"[[[[")", 0));
+}
+
+TEST_CASE("personal fields are removed and nothing else changes") {
+    auto event = issued_event("kiosk-a", 1, test_time_ms());
+    auto expected = event;
+    remove_personal_fields(event);
+    CHECK(event["ticket"]["name"] == "");
+    CHECK(event["ticket"]["phone"] == "");
+    CHECK(event["ticket"]["description"] == "");
+    expected["ticket"]["name"] = "";
+    expected["ticket"]["phone"] = "";
+    expected["ticket"]["description"] = "";
+    CHECK(event == expected);
+}
+
+TEST_CASE("results and log entries survive a round trip through JSON") {
+    const protocol::EventResult r{"kiosk-a:1", "rejected", std::nullopt, "already_called", "x"};
+    const auto back = protocol::event_result_from_json(protocol::to_json(r));
+    REQUIRE(back);
+    CHECK(back->code == "already_called");
+    CHECK_FALSE(protocol::event_result_from_json(nlohmann::json{{"event_id", "a"}, {"status", "maybe"}}));
+    const protocol::LogEntry e{7, 1000, -5, issued_event("kiosk-a", 1, 1000)};
+    const auto entry = protocol::log_entry_from_json(protocol::to_json(e));
+    REQUIRE(entry);
+    CHECK(entry->hub_seq == 7);
+    CHECK(entry->device_clock_offset_ms == -5);
+}
+
+TEST_CASE("backoff is capped, grows exponentially and is fully jittered") {
+    CHECK(sync::backoff_delay_ms(0, 250, 30000, ~0ULL) <= 250);
+    CHECK(sync::backoff_delay_ms(3, 250, 30000, 2000) == 2000);
+    CHECK(sync::backoff_delay_ms(3, 250, 30000, 2001) == 0);  // 2001 % 2001: the full range down to zero
+    for (int attempt = 0; attempt < 80; ++attempt) CHECK(sync::backoff_delay_ms(attempt, 250, 30000, ~0ULL) <= 30000);
+    std::set<std::int64_t> seen;
+    for (std::uint64_t r = 0; r < 50; ++r) seen.insert(sync::backoff_delay_ms(10, 250, 30000, r * 7919));
+    CHECK(seen.size() > 40);
+}
+
+TEST_CASE("Retry-After is read as seconds or as an HTTP date") {
+    CHECK(sync::parse_retry_after_ms(" 3\r\n") == 3000);
+    CHECK(sync::parse_retry_after_ms("0") == 0);
+    CHECK_FALSE(sync::parse_retry_after_ms("soon"));
+    CHECK_FALSE(sync::parse_retry_after_ms(""));
+    CHECK(sync::parse_retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT") == 0);  // in the past: now
+}

@@ -1,0 +1,56 @@
+// A small TCP proxy between a device and the hub that injects the faults a real network
+// and a real hub produce: refused connections, a hub that never answers, a reset before the
+// request reaches the hub, a reply cut after the hub committed, a trickling reply, and
+// 500/503/429 answers with Retry-After. Changing the fault drops every open connection.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace skranke::test {
+
+enum class Fault { none, refuse, hang, reset_before, cut_after_commit, trickle, http_500, http_503, http_429 };
+
+class FaultProxy {
+public:
+    explicit FaultProxy(int target_port);
+    ~FaultProxy();
+    FaultProxy(const FaultProxy&) = delete;
+    FaultProxy& operator=(const FaultProxy&) = delete;
+
+    int port() const { return port_; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    void set_fault(Fault fault);
+    void set_target(int target_port) { target_port_ = target_port; }
+    // Connections accepted while a fault other than none was set.
+    int faulted_connections() const { return faulted_; }
+    int connections() const { return connections_; }
+    // When each faulted connection was accepted (to check Retry-After was honoured).
+    std::vector<std::chrono::steady_clock::time_point> faulted_times();
+
+private:
+    void accept_loop();
+    void serve(int client, Fault fault);
+    void listen_socket();
+    void track(int fd, bool add);
+
+    std::atomic<int> target_port_;
+    int port_ = 0;
+    int listen_fd_ = -1;
+    int wake_[2] = {-1, -1};
+    std::atomic<Fault> fault_{Fault::none};
+    std::atomic<bool> stopping_{false};
+    std::atomic<int> faulted_{0};
+    std::atomic<int> connections_{0};
+    std::mutex mutex_;
+    std::vector<std::chrono::steady_clock::time_point> faulted_times_;
+    std::vector<int> live_;              // client and upstream sockets of open connections
+    std::vector<std::thread> workers_;
+    std::thread acceptor_;
+};
+
+}  // namespace skranke::test

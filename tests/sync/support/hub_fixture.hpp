@@ -1,0 +1,57 @@
+// An in-process hub on 127.0.0.1 (ephemeral port) in a temporary folder, device enrolment,
+// kiosk stores, and a blocking HTTP helper for raw protocol calls.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "client/hub_client.hpp"
+#include "client/sync_engine.hpp"
+#include "hub/hub_server.hpp"
+#include "store/store.hpp"
+#include "support/temp_dir.hpp"
+
+namespace skranke::test {
+
+struct EnrolledDevice {
+    std::string device_id;
+    std::string token;
+};
+
+class HubFixture {
+public:
+    explicit HubFixture(hub::HubOptions options = {});
+    hub::Hub& hub() { return *hub_; }
+    hub::HubStore& store() { return hub_->store(); }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(hub_->port()); }
+    const std::filesystem::path& dir() const { return dir_.path(); }
+
+    EnrolledDevice enrol(protocol::Role role, const std::string& device_id);
+    // Connection settings with short timeouts, for a device token (and another URL, e.g. a proxy).
+    sync::Connection connection(const std::string& token, const std::string& url = "") const;
+
+    // Raw call; body empty for GET.
+    sync::HttpReply call(const std::string& method, const std::string& path, const std::string& token,
+                         const std::string& body = "", const std::vector<std::string>& headers = {}) const;
+
+    // How many times the hub stored this event id (0 or 1 when all is well).
+    std::int64_t copies_of(const std::string& event_id);
+    std::int64_t event_count();
+
+private:
+    TempDir dir_;
+    std::unique_ptr<hub::Hub> hub_;
+};
+
+// Options for a kiosk store file in dir.
+StoreOptions kiosk_options(const std::filesystem::path& file, const std::string& device_id, char letter);
+// Engine options: short backoff so tests run fast, pull as asked.
+sync::SyncOptions engine_options(const sync::Connection& connection, bool pull = true);
+
+// Event ids in a store's outbox (acknowledged or not).
+std::vector<std::string> outbox_ids(const std::filesystem::path& store_file);
+
+}  // namespace skranke::test

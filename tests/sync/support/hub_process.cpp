@@ -1,0 +1,76 @@
+#include "support/hub_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "domain/service_day.hpp"
+#include "hub/hub_store.hpp"
+
+namespace skranke::test {
+
+HubProcess::HubProcess(std::filesystem::path data_dir) : data_dir_(std::move(data_dir)) {}
+
+HubProcess::~HubProcess() {
+    if (pid_ > 0) kill_hard();
+}
+
+void HubProcess::start() {
+    int out[2];
+    if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+    const std::string port = std::to_string(port_);
+    const pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        dup2(out[1], STDOUT_FILENO);
+        const int null = open("/dev/null", O_WRONLY);
+        dup2(null, STDERR_FILENO);
+        close(out[0]);
+        close(out[1]);
+        execl(SKRANKE_HUB, SKRANKE_HUB, "--data", data_dir_.c_str(), "--port", port.c_str(), "--threads", "16",
+              static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(out[1]);
+    pid_ = pid;
+    // The first line says where it listens; poll() bounds the wait.
+    std::string line;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    char c;
+    while (line.find('\n') == std::string::npos) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd p{out[0], POLLIN, 0};
+        if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0 || read(out[0], &c, 1) != 1) {
+            close(out[0]);
+            throw std::runtime_error("skranke-hub did not start: " + line);
+        }
+        line += c;
+    }
+    close(out[0]);  // the hub ignores SIGPIPE; later prints go nowhere
+    const auto colon = line.rfind(':', line.find(" data="));
+    port_ = std::stoi(line.substr(colon + 1));
+}
+
+void HubProcess::kill_hard() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+}
+
+std::string HubProcess::enrol_code(const std::string& role) {
+    auto store = hub::HubStore::open(data_dir_ / "hub.db");
+    if (!store) throw std::runtime_error("cannot open hub store: " + store.error().detail);
+    auto code = (*store)->create_enrol_code(protocol::role_from_string(role).value_or(protocol::Role::kiosk),
+                                           wall_clock_ms(), 60000);
+    if (!code) throw std::runtime_error("cannot create code: " + code.error().detail);
+    return *code;
+}
+
+}  // namespace skranke::test

@@ -1,0 +1,32 @@
+// The real skranke-hub binary as a child process, to kill with SIGKILL and start again on
+// the same port and data folder.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <sys/types.h>
+
+namespace skranke::test {
+
+class HubProcess {
+public:
+    explicit HubProcess(std::filesystem::path data_dir);
+    ~HubProcess();  // SIGKILL if still running
+    HubProcess(const HubProcess&) = delete;
+    HubProcess& operator=(const HubProcess&) = delete;
+
+    void start();    // first start picks a free port; later starts reuse it
+    void kill_hard();  // SIGKILL and reap
+    int port() const { return port_; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    // A one-time code written straight into the hub's file (what `skranke-hub enrol-code` does).
+    std::string enrol_code(const std::string& role);
+
+private:
+    std::filesystem::path data_dir_;
+    int port_ = 0;
+    pid_t pid_ = -1;
+};
+
+}  // namespace skranke::test

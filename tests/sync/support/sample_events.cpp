@@ -1,0 +1,39 @@
+#include "support/sample_events.hpp"
+
+#include "domain/events.hpp"
+#include "domain/service_day.hpp"
+#include "support/store_fixture.hpp"
+
+namespace skranke::test {
+
+nlohmann::json issued_event(const std::string& device_id, std::int64_t seq, std::int64_t created_ms, bool urgent,
+                            char letter) {
+    Ticket t;
+    t.request = plain_request();
+    t.request.urgent = urgent;
+    t.request.name = "Kari Nordmann";
+    t.request.phone = "+4791234567";
+    t.request.description = "Trenger hjelp med husleie";
+    t.number = {letter, static_cast<int>(seq)};
+    t.service_day = service_day_of(created_ms);
+    t.created_ms = created_ms;
+    t.device_id = device_id;
+    t.device_seq = seq;
+    t.event_id = make_event_id(device_id, seq);
+    return ticket_issued_event(t);
+}
+
+nlohmann::json staff_event(const std::string& type, const std::string& device_id, std::int64_t seq,
+                           const std::string& ticket_id, std::int64_t created_ms) {
+    nlohmann::json e = {{"event_id", make_event_id(device_id, seq)}, {"type", type}, {"device_id", device_id},
+                        {"device_seq", seq}, {"created_ms", created_ms}, {"ticket_id", ticket_id},
+                        {"counter", "2"}};
+    if (type == "ticket.transferred") e["to_need_id"] = plain_request().need_id;
+    return e;
+}
+
+std::string batch(const std::vector<nlohmann::json>& events) {
+    return nlohmann::json{{"events", events}}.dump();
+}
+
+}  // namespace skranke::test

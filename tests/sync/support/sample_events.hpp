@@ -1,0 +1,21 @@
+// Events as devices make them, for tests that talk to the hub directly.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace skranke::test {
+
+// A ticket.issued event with personal fields filled in.
+nlohmann::json issued_event(const std::string& device_id, std::int64_t seq, std::int64_t created_ms,
+                            bool urgent = false, char letter = 'A');
+// A staff action (ticket.called, ...) about a ticket.
+nlohmann::json staff_event(const std::string& type, const std::string& device_id, std::int64_t seq,
+                           const std::string& ticket_id, std::int64_t created_ms);
+// {"events": [...]} as text.
+std::string batch(const std::vector<nlohmann::json>& events);
+
+}  // namespace skranke::test
