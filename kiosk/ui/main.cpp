@@ -58,6 +58,19 @@ void write_screen_state(const fs::path& dir, int sequence, long taps, const std:
     fs::rename(tmp, dir / "state.json", ec);  // atomic: a reader never sees half a file
 }
 
+std::unique_ptr<skranke::Store> open_store(const std::string& path, char letter) {
+    skranke::StoreOptions options;
+    options.path = path;
+    options.kiosk_letter = letter;
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    auto opened = skranke::Store::open(options);
+    if (opened) return std::move(*opened);
+    spdlog::error("store {} cannot be opened ({}): {}", path, skranke::to_string(opened.error().kind),
+                  opened.error().detail);
+    return nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -65,6 +78,7 @@ int main(int argc, char** argv) {
     CLI::App cli{"Skranke front-desk kiosk (visitor role)"};
     std::string config_path, store_path = skranke::default_store_path().string();
     std::string asset_dir = skranke::default_asset_dir().string(), screenshot_dir;
+    std::string ready_file;
     bool windowed = false;
     for (const char* candidate : {"/etc/skranke/kiosk.toml"})
         if (fs::exists(candidate)) config_path = candidate;
@@ -74,6 +88,7 @@ int main(int argc, char** argv) {
     cli.add_option("--assets", asset_dir, "asset folder (services.toml, translations/)")->capture_default_str();
     cli.add_option("--screenshot-dir", screenshot_dir,
                    "test hook: save a PNG of every new screen and state.json (screen, touch targets) here");
+    cli.add_option("--ready-file", ready_file, "write this file once the first frame is on screen (for benchmarks)");
     cli.add_flag("--windowed", windowed, "a normal window with a cursor instead of kiosk full screen");
     CLI11_PARSE(cli, argc, argv);
 
@@ -86,18 +101,6 @@ int main(int argc, char** argv) {
     auto catalogue = skranke::ServiceCatalogue::load_file(fs::path(asset_dir) / "services.toml");
     if (!catalogue) return fail("cannot load the service catalogue: " + catalogue.error().detail);
 
-    // A store that cannot open does not stop the kiosk: visitors are sent to reception.
-    skranke::StoreOptions store_options;
-    store_options.path = store_path;
-    store_options.kiosk_letter = config.kiosk_letter;
-    std::error_code ec;
-    fs::create_directories(fs::path(store_path).parent_path(), ec);
-    std::unique_ptr<skranke::Store> store;
-    if (auto opened = skranke::Store::open(store_options))
-        store = std::move(*opened);
-    else
-        spdlog::error("store {} cannot be opened ({}): {}", store_path, skranke::to_string(opened.error().kind),
-                      opened.error().detail);
 
     if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
         return fail(
@@ -125,12 +128,13 @@ int main(int argc, char** argv) {
     skranke::ui::FontSet fonts;
     auto texts = translations.all_texts();
     for (auto& k : skranke::ui::keyboard_characters()) texts.push_back(k);
-    if (!skranke::ui::build_fonts(*io.Fonts, scale, texts, skranke::ui::default_font_dirs(), fonts, error))
+    if (!skranke::ui::build_fonts(*io.Fonts, scale, texts, skranke::ui::default_font_dirs(), fonts, error,
+                                  std::string(" 0123456789") + config.kiosk_letter))
         return fail(error);
 
     skranke::ui::EspeakSpeaker speaker;
     skranke::visitor::VisitorServices services;
-    services.store = store.get();
+    services.store = nullptr;  // opened after the first frame, so the screen comes up at once
     services.catalogue = &*catalogue;
     services.config = &config;
     services.translations = &translations;
@@ -143,6 +147,9 @@ int main(int argc, char** argv) {
     int frames_due = 2;  // frames to draw before sleeping again
     int shot_sequence = 0;
     long taps = 0;  // intents applied, so a test driver knows its tap was handled
+    bool state_changed = false;
+    bool store_tried = false;
+    std::unique_ptr<skranke::Store> store;
     std::string shot_page, last_frame_page;
     while (!window.should_close()) {
         const double timer = app.seconds_until_timer(glfwGetTime());
@@ -169,11 +176,26 @@ int main(int argc, char** argv) {
         }
         last_frame_page = frame.page;
         if (!window.render(png, error)) spdlog::error("screenshot: {}", error);
+        if (io.Fonts->TexPixelsAlpha8 || io.Fonts->TexPixelsRGBA32)
+            io.Fonts->ClearTexData();  // the GPU has the atlas now; keep no copy in memory
+        if (!store_tried) {
+            // A store that cannot open does not stop the kiosk: visitors are sent to reception.
+            store_tried = true;
+            store = open_store(store_path, config.kiosk_letter);
+            app.set_store(store.get());
+        }
+        if (!ready_file.empty()) {
+            std::ofstream(ready_file) << "ready\n";
+            ready_file.clear();
+        }
+        if (!png.empty()) shot_page = frame.page;
+        // state.json after each new screenshot, and on the frame after a tap was handled, so
+        // it always says where the buttons are now.
+        if (!screenshot_dir.empty() && (!png.empty() || state_changed))
+            write_screen_state(screenshot_dir, shot_sequence, taps, shot_page, png, recorder);
         skranke::visitor::apply_visitor_frame(app, frame, now);
         taps += static_cast<long>(frame.intents.size());
-        if (!png.empty()) shot_page = frame.page;
-        if (!png.empty() || (!screenshot_dir.empty() && !frame.intents.empty()))
-            write_screen_state(screenshot_dir, shot_sequence, taps, shot_page, png, recorder);
+        state_changed = !frame.intents.empty();
         if (!frame.intents.empty() || (!screenshot_dir.empty() && frame.page != shot_page))
             frames_due = std::max(frames_due, 2);
     }

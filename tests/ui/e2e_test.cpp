@@ -216,6 +216,11 @@ TEST_CASE("the real kiosk when the office is closed: says so and takes a callbac
     KioskProcess kiosk(dir.path(), false);
     auto s = kiosk.wait_for_page("start");
     REQUIRE(s);
+    // This visit uses high contrast and larger text, so the screenshots show both.
+    REQUIRE(kiosk.tap(*s, "bar.contrast"));
+    REQUIRE((s = kiosk.state()));
+    REQUIRE(kiosk.tap(*s, "bar.text_size"));
+    REQUIRE((s = kiosk.state()));
     REQUIRE(kiosk.tap(*s, "language.en"));
     REQUIRE((s = kiosk.wait_for_page("closed")));
     REQUIRE(kiosk.tap(*s, "closed.callback"));

@@ -6,9 +6,10 @@ namespace skranke::visitor {
 
 namespace {
 
+// Big buttons, one column in portrait: the first thing a visitor touches should be easy.
 void language_grid(ScreenContext& c, const std::string& id_prefix) {
     const auto& languages = c.tr.languages();
-    const auto cells = c.grid(languages.size(), c.portrait ? 2 : 3, big_button_mm);
+    const auto cells = c.grid(languages.size(), c.portrait ? 1 : 3, 34.0f);
     for (std::size_t i = 0; i < languages.size(); ++i) {
         const auto& lang = languages[i];
         const auto look = lang.code == c.state.language ? ui::Look::selected : ui::Look::normal;
