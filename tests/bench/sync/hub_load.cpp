@@ -1,18 +1,13 @@
 #include "hub_load.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <chrono>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <stdexcept>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -21,37 +16,12 @@
 #include "domain/events.hpp"
 #include "domain/service_day.hpp"
 #include "hub/hub_store.hpp"
+#include "support/hub_process.hpp"
 
 namespace skranke::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-pid_t start_hub(const std::filesystem::path& data, int& port) {
-    int out[2];
-    if (pipe(out) != 0) throw std::runtime_error("pipe");
-    const pid_t pid = fork();
-    if (pid == 0) {
-        dup2(out[1], STDOUT_FILENO);
-        const int null = open("/dev/null", O_WRONLY);
-        dup2(null, STDERR_FILENO);
-        close(out[0]);
-        close(out[1]);
-        execl(SKRANKE_HUB, SKRANKE_HUB, "--data", data.c_str(), "--port", "0",
-              static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    pollfd p{out[0], POLLIN, 0};
-    while (line.find('\n') == std::string::npos && poll(&p, 1, 10000) > 0 && read(out[0], &c, 1) == 1) line += c;
-    close(out[0]);
-    const auto colon = line.rfind(':', line.find(" data="));
-    if (colon == std::string::npos) throw std::runtime_error("hub did not start: " + line);
-    port = std::stoi(line.substr(colon + 1));
-    return pid;
-}
 
 double peak_rss_mb(pid_t pid) {
     std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -71,10 +41,10 @@ double peak_rss_mb(pid_t pid) {
 
 HubLoad run_hub_load(const std::filesystem::path& dir, int devices, int events_per_s, int seconds) {
     HubLoad result;
-    int port = 0;
-    const pid_t hub = start_hub(dir / "hub", port);
+    test::HubProcess hub(dir / "hub", devices + 56);
+    hub.start();
     sync::Connection base;
-    base.hub_url = "http://127.0.0.1:" + std::to_string(port);
+    base.hub_url = hub.url();
     base.request_timeout_ms = 10000;
 
     std::vector<std::string> tokens;
@@ -178,10 +148,8 @@ HubLoad run_hub_load(const std::filesystem::path& dir, int devices, int events_p
     std::this_thread::sleep_until(settle);
     stop = true;
     pollers.join();
-    result.peak_rss_mb = peak_rss_mb(hub);
-    kill(hub, SIGKILL);  // a graceful stop would wait out the idle keep-alive connections
-    int status = 0;
-    waitpid(hub, &status, 0);
+    result.peak_rss_mb = peak_rss_mb(hub.pid());
+    hub.kill_hard();  // a graceful stop would wait out the idle keep-alive connections
     result.delivery_ms = std::move(delivery);
     const auto expected = static_cast<std::size_t>(total) * static_cast<std::size_t>(devices);
     result.errors = errors + static_cast<int>(expected - std::min(expected, result.delivery_ms.size()));
