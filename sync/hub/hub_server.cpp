@@ -362,7 +362,7 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
     impl->server->set_payload_max_length(options.max_body_bytes);
     impl->server->set_read_timeout(10, 0);
     impl->server->set_write_timeout(10, 0);
-    impl->server->set_keep_alive_timeout(30);
+    impl->server->set_keep_alive_timeout(5);  // also bounds how long a stop waits for idle connections
     impl->server->set_keep_alive_max_count(100000);  // a long-polling device reuses its connection
     impl->server->set_tcp_nodelay(true);
     impl->routes();
