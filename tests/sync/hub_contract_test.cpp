@@ -2,6 +2,8 @@
 // decided by arrival, a device's order kept, personal data only where and while needed.
 #include <doctest/doctest.h>
 
+#include <sqlite3.h>
+
 #include <sstream>
 #include <thread>
 
@@ -202,4 +204,30 @@ TEST_CASE("the hub's logs carry event and device ids, never names, phones or des
     CHECK(log.find("Kari") == std::string::npos);
     CHECK(log.find("91234567") == std::string::npos);
     CHECK(log.find("husleie") == std::string::npos);
+}
+
+TEST_CASE("a hub that cannot commit answers 503 with Retry-After and stores nothing of the batch") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto events = kiosk_batch("kiosk-a", 1, 10);
+    // Another process holds the hub file's write lock longer than the hub's busy timeout.
+    sqlite3* blocker = nullptr;
+    REQUIRE(sqlite3_open((hub.dir() / "hub" / "hub.db").c_str(), &blocker) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    auto patient = hub.connection(kiosk.token);
+    patient.request_timeout_ms = 15000;  // the hub waits out its 5 s busy timeout first
+    patient.low_speed_time_s = 15;
+    sync::HttpCall call;
+    call.prepare(patient, "POST", "/v1/events", batch(events), json_header);
+    const auto reply = call.perform();
+    CHECK(reply.status == 503);
+    CHECK(reply.error_code() == "hub_storage");
+    CHECK(reply.retry_after_ms == 1000);
+    sqlite3_exec(blocker, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(blocker);
+    CHECK(hub.event_count() == 0);
+    // The fold forgot the failed batch too: the same events are stored whole on retry.
+    const auto results = push(hub, kiosk.token, events);
+    for (const auto& r : results) CHECK(r["status"] == "stored");
+    CHECK(hub.event_count() == 10);
 }
