@@ -279,11 +279,10 @@ TEST_CASE("the real kiosk when the office is closed: says so and takes a callbac
     check_screenshots(kiosk, 6, "closed-");
 }
 
-TEST_CASE("the real kiosk: appointment check-in, the idle warning, and a store that cannot open") {
+TEST_CASE("the real kiosk: appointment check-in and the idle warning") {
     REQUIRE(std::getenv("DISPLAY") != nullptr);
     skranke::test::TempDir dir;
-    // A store path that cannot be created: the kiosk must still run and send to reception.
-    KioskProcess kiosk(dir.path(), true, "/proc/skranke-cannot-be-here/kiosk.db", 10);
+    KioskProcess kiosk(dir.path(), true, {}, 10);
     auto s = kiosk.wait_for_page("start");
     REQUIRE(s);
     REQUIRE(kiosk.tap(*s, "language.nb"));
@@ -297,9 +296,22 @@ TEST_CASE("the real kiosk: appointment check-in, the idle warning, and a store t
     REQUIRE(kiosk.tap(*s, "nav.skip"));
     REQUIRE((s = kiosk.wait_for_page("confirm")));
     REQUIRE(kiosk.tap(*s, "confirm.get_ticket"));
+    REQUIRE((s = kiosk.wait_for_page("ticket")));
+    CHECK(skranke::test::query_int(dir.path() / "kiosk.db",
+                                   "SELECT count(*) FROM tickets WHERE channel = 'appointment'") == 1);
+    check_screenshots(kiosk, 6, "appointment-");
+}
+
+TEST_CASE("the real kiosk with a store that cannot open: runs, and sends visitors to reception") {
+    REQUIRE(std::getenv("DISPLAY") != nullptr);
+    skranke::test::TempDir dir;
+    KioskProcess kiosk(dir.path(), true, "/proc/skranke-cannot-be-here/kiosk.db");
+    auto s = kiosk.wait_for_page("start");
+    REQUIRE(s);
+    REQUIRE(kiosk.tap(*s, "language.nb"));
     REQUIRE((s = kiosk.wait_for_page("reception")));
     CHECK(KioskProcess::where(*s, "id", "reception.done").has_value());
-    check_screenshots(kiosk, 6, "appointment-");
+    check_screenshots(kiosk, 2, "store-failure-");
 }
 
 TEST_CASE("the real kiosk enrolled with a hub: a tapped ticket reaches the hub once and the kiosk forgets the name") {

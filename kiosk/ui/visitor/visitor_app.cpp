@@ -338,7 +338,11 @@ void VisitorApp::apply(const Intent& intent, const std::vector<std::string>& spo
             state_.language_menu = false;
             if (state_.screen == Screen::start && !from_menu) {
                 refresh_office();
-                go(state_.office == OfficeStatus::closed ? Screen::closed : Screen::appointment_question);
+                // No store: say so now, before the visitor types anything for nothing.
+                if (!services_.store)
+                    go(Screen::reception);
+                else
+                    go(state_.office == OfficeStatus::closed ? Screen::closed : Screen::appointment_question);
             }
             return;
         }
