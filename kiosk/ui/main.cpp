@@ -1,0 +1,181 @@
+// skranke: the front-desk GUI. Today it runs the visitor (kiosk) role; the reception
+// console and the waiting-room display will be roles of the same program, sharing shell/.
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "domain/service_catalogue.hpp"
+#include "domain/service_day.hpp"
+#include "shell/fonts.hpp"
+#include "shell/keyboard.hpp"
+#include "shell/speech.hpp"
+#include "shell/translations.hpp"
+#include "shell/window.hpp"
+#include "store/paths.hpp"
+#include "store/store.hpp"
+#include "visitor/kiosk_config.hpp"
+#include "visitor/visitor_app.hpp"
+#include "visitor/visitor_frame.hpp"
+#include "visitor/visitor_view.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+int fail(const std::string& message) {
+    std::cerr << "skranke: " << message << "\n";
+    return 1;
+}
+
+// What the test hook writes after each new screen: the PNG and where every target is,
+// so a driver can tap buttons by name.
+void write_screen_state(const fs::path& dir, int sequence, const std::string& page, const std::string& png,
+                        const skranke::ui::TouchRecorder& recorder) {
+    nlohmann::json targets = nlohmann::json::array();
+    for (const auto& t : recorder.targets())
+        targets.push_back({{"id", t.id},
+                           {"label", t.label},
+                           {"x", t.visible.centre().x},
+                           {"y", t.visible.centre().y},
+                           {"w", t.visible.width()},
+                           {"h", t.visible.height()}});
+    const nlohmann::json state{{"sequence", sequence}, {"page", page}, {"png", png}, {"targets", targets}};
+    const fs::path tmp = dir / "state.json.tmp";
+    {
+        std::ofstream out(tmp);
+        out << state.dump(1);
+    }
+    std::error_code ec;
+    fs::rename(tmp, dir / "state.json", ec);  // atomic: a reader never sees half a file
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::signal(SIGPIPE, SIG_IGN);  // a speech process that exits early must not kill the kiosk
+    CLI::App cli{"Skranke front-desk kiosk (visitor role)"};
+    std::string config_path, store_path = skranke::default_store_path().string();
+    std::string asset_dir = skranke::default_asset_dir().string(), screenshot_dir;
+    bool windowed = false;
+    for (const char* candidate : {"/etc/skranke/kiosk.toml"})
+        if (fs::exists(candidate)) config_path = candidate;
+    cli.add_option("--config", config_path, "kiosk configuration (TOML); default /etc/skranke/kiosk.toml, else "
+                                            "the built-in defaults");
+    cli.add_option("--store", store_path, "SQLite store file")->capture_default_str();
+    cli.add_option("--assets", asset_dir, "asset folder (services.toml, translations/)")->capture_default_str();
+    cli.add_option("--screenshot-dir", screenshot_dir,
+                   "test hook: save a PNG of every new screen and state.json (screen, touch targets) here");
+    cli.add_flag("--windowed", windowed, "a normal window with a cursor instead of kiosk full screen");
+    CLI11_PARSE(cli, argc, argv);
+
+    skranke::visitor::KioskConfig config = skranke::visitor::default_kiosk_config();
+    std::string error;
+    if (!config_path.empty() && !skranke::visitor::load_kiosk_config(config_path, config, error)) return fail(error);
+
+    skranke::ui::Translations translations;
+    if (!translations.load_dir(fs::path(asset_dir) / "translations", error)) return fail(error);
+    auto catalogue = skranke::ServiceCatalogue::load_file(fs::path(asset_dir) / "services.toml");
+    if (!catalogue) return fail("cannot load the service catalogue: " + catalogue.error().detail);
+
+    // A store that cannot open does not stop the kiosk: visitors are sent to reception.
+    skranke::StoreOptions store_options;
+    store_options.path = store_path;
+    store_options.kiosk_letter = config.kiosk_letter;
+    std::error_code ec;
+    fs::create_directories(fs::path(store_path).parent_path(), ec);
+    std::unique_ptr<skranke::Store> store;
+    if (auto opened = skranke::Store::open(store_options))
+        store = std::move(*opened);
+    else
+        spdlog::error("store {} cannot be opened ({}): {}", store_path, skranke::to_string(opened.error().kind),
+                      opened.error().detail);
+
+    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
+        return fail(
+            "no display: DISPLAY is not set, so there is no screen to show the kiosk on.\n"
+            "  On a kiosk PC, start Skranke from the kiosk session (see docs/kiosk.md).\n"
+            "  To try it on a machine without a screen, run it on a virtual one and save screenshots:\n"
+            "    xvfb-run -a -s '-screen 0 1080x1920x24' " +
+            std::string(argv[0]) + " --screenshot-dir /tmp/skranke-shots\n"
+            "  To check the store and issue a test ticket without a screen: skranke-cli check / issue other");
+    }
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // nothing of a visit is written to disk
+    io.LogFilename = nullptr;
+
+    skranke::ui::WindowOptions window_options;
+    window_options.kiosk_mode = !windowed;
+    if (config.orientation == "landscape") std::swap(window_options.width, window_options.height);
+    skranke::ui::Window window;
+    if (!window.open(window_options, error)) return fail(error);
+
+    const skranke::ui::PhysicalScale scale{config.dpi};
+    skranke::ui::FontSet fonts;
+    auto texts = translations.all_texts();
+    for (auto& k : skranke::ui::keyboard_characters()) texts.push_back(k);
+    if (!skranke::ui::build_fonts(*io.Fonts, scale, texts, skranke::ui::default_font_dirs(), fonts, error))
+        return fail(error);
+
+    skranke::ui::EspeakSpeaker speaker;
+    skranke::visitor::VisitorServices services;
+    services.store = store.get();
+    services.catalogue = &*catalogue;
+    services.config = &config;
+    services.translations = &translations;
+    services.speaker = &speaker;
+    services.wall_clock_ms = [] { return skranke::wall_clock_ms(); };
+    skranke::visitor::VisitorApp app(services);
+    skranke::visitor::VisitorView view;
+    skranke::ui::TouchRecorder recorder;
+
+    int frames_due = 2;  // frames to draw before sleeping again
+    int shot_sequence = 0;
+    std::string shot_page, last_frame_page;
+    while (!window.should_close()) {
+        const double timer = app.seconds_until_timer(glfwGetTime());
+        window.wait(frames_due > 0 ? 0.0 : timer);
+        const double now = glfwGetTime();
+        // A press and its release can arrive in one wake-up: draw a few frames after any
+        // input so the release (and so the tap) is handled at once.
+        if (window.take_activity()) frames_due = std::max(frames_due, 3);
+        if (app.tick(now)) frames_due = std::max(frames_due, 2);
+        if (frames_due <= 0) continue;
+        --frames_due;
+
+        window.new_frame();
+        ImGui::NewFrame();
+        const auto frame = skranke::visitor::draw_visitor_frame(app, view, translations, fonts, scale, recorder, now);
+        ImGui::Render();
+
+        // The screenshot hook: one PNG per new page, once it has been drawn twice the same.
+        std::string png;
+        if (!screenshot_dir.empty() && frame.page == last_frame_page && frame.page != shot_page && frame.intents.empty()) {
+            char name[96];
+            std::snprintf(name, sizeof name, "%02d-%s.png", ++shot_sequence, frame.page.c_str());
+            png = (fs::path(screenshot_dir) / name).string();
+        }
+        last_frame_page = frame.page;
+        if (!window.render(png, error)) spdlog::error("screenshot: {}", error);
+        if (!png.empty()) {
+            shot_page = frame.page;
+            write_screen_state(screenshot_dir, shot_sequence, frame.page, png, recorder);
+        }
+        skranke::visitor::apply_visitor_frame(app, frame, now);
+        if (!frame.intents.empty() || (!screenshot_dir.empty() && frame.page != shot_page))
+            frames_due = std::max(frames_due, 2);
+    }
+    window.close();
+    ImGui::DestroyContext();
+    return 0;
+}

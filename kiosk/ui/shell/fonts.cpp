@@ -1,0 +1,131 @@
+#include "shell/fonts.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <imgui.h>
+
+namespace skranke::ui {
+
+namespace {
+
+// DejaVu Sans: cap height 1493 of ascent+descent 2384 font units; ImGui sizes a font by
+// ascent+descent, so size = cap / this ratio.
+constexpr float dejavu_cap_ratio = 1493.0f / 2384.0f;
+
+// Decodes UTF-8 leniently: a bad byte becomes U+FFFD instead of stopping.
+void add_code_points(const std::string& text, std::set<unsigned int>& out) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        unsigned int cp = 0xFFFD;
+        std::size_t len = 1;
+        if (c < 0x80) {
+            cp = c;
+        } else if ((c >> 5) == 0x6 && i + 1 < text.size()) {
+            cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3Fu);
+            len = 2;
+        } else if ((c >> 4) == 0xE && i + 2 < text.size()) {
+            cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
+                 (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
+            len = 3;
+        } else if ((c >> 3) == 0x1E) {
+            len = 4;  // outside the Basic Multilingual Plane: ImGui 1.86 uses 16-bit glyphs
+            cp = 0xFFFD;
+        }
+        if (cp >= 0x20 && cp <= 0xFFFF) out.insert(cp);
+        i += len;
+    }
+}
+
+ImFont* add_font(ImFontAtlas& atlas, const std::filesystem::path& path, float cap_px, const ImWchar* ranges) {
+    ImFontConfig config;
+    config.OversampleH = 1;  // large sizes: oversampling only quadruples the atlas
+    config.OversampleV = 1;
+    config.PixelSnapH = true;
+    return atlas.AddFontFromFileTTF(path.c_str(), cap_px / dejavu_cap_ratio, &config, ranges);
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> default_font_dirs() {
+    return {"/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/noto"};
+}
+
+const FontFile& regular_font() {
+    static const FontFile f{"DejaVuSans.ttf", "fonts-dejavu-core"};
+    return f;
+}
+
+const FontFile& bold_font() {
+    static const FontFile f{"DejaVuSans-Bold.ttf", "fonts-dejavu-core"};
+    return f;
+}
+
+std::optional<std::filesystem::path> find_font(const FontFile& font, const std::vector<std::filesystem::path>& dirs) {
+    for (const auto& dir : dirs) {
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(dir / font.file, ec)) return dir / font.file;
+    }
+    return std::nullopt;
+}
+
+std::string missing_font_message(const FontFile& font, const std::vector<std::filesystem::path>& dirs) {
+    std::string where;
+    for (const auto& d : dirs) where += (where.empty() ? "" : ", ") + d.string();
+    return "the font " + font.file + " was not found (looked in " + where + "). Install the Debian package " +
+           font.package + ":  sudo apt-get install " + font.package;
+}
+
+std::vector<unsigned int> glyphs_for(const std::vector<std::string>& texts) {
+    std::set<unsigned int> points;
+    for (unsigned int c = 0x20; c < 0x7F; ++c) points.insert(c);
+    points.insert(0xFFFD);  // shown for anything the atlas lacks
+    for (const auto& t : texts) add_code_points(t, points);
+    return {points.begin(), points.end()};
+}
+
+bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vector<std::string>& texts,
+                 const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error) {
+    const auto regular = find_font(regular_font(), dirs);
+    if (!regular) {
+        error = missing_font_message(regular_font(), dirs);
+        return false;
+    }
+    const auto bold = find_font(bold_font(), dirs);
+    if (!bold) {
+        error = missing_font_message(bold_font(), dirs);
+        return false;
+    }
+    // ImGui keeps a pointer to the ranges until the atlas is built: keep them static.
+    static ImVector<ImWchar> text_ranges;
+    static ImVector<ImWchar> number_ranges;
+    text_ranges.clear();
+    number_ranges.clear();
+    ImFontGlyphRangesBuilder builder;
+    for (unsigned int cp : glyphs_for(texts)) builder.AddChar(static_cast<ImWchar>(cp));
+    builder.BuildRanges(&text_ranges);
+    ImFontGlyphRangesBuilder number_builder;
+    number_builder.AddText(" 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-");
+    number_builder.BuildRanges(&number_ranges);
+
+    atlas.Clear();
+    atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
+    fonts.body[0] = add_font(atlas, *regular, scale.px(body_cap_mm), text_ranges.Data);
+    fonts.body[1] = add_font(atlas, *regular, scale.px(body_large_cap_mm), text_ranges.Data);
+    fonts.title[0] = add_font(atlas, *bold, scale.px(title_cap_mm), text_ranges.Data);
+    fonts.title[1] = add_font(atlas, *bold, scale.px(title_large_cap_mm), text_ranges.Data);
+    fonts.number = add_font(atlas, *bold, scale.px(number_cap_mm), number_ranges.Data);
+    if (!fonts.body[0] || !fonts.body[1] || !fonts.title[0] || !fonts.title[1] || !fonts.number ||
+        !atlas.Build()) {
+        error = "the font atlas could not be built from " + regular->string();
+        return false;
+    }
+    return true;
+}
+
+float cap_height_px(const ImFont* font) {
+    const ImFontGlyph* h = font->FindGlyphNoFallback('H');
+    return h ? h->Y1 - h->Y0 : 0.0f;
+}
+
+}  // namespace skranke::ui

@@ -1,0 +1,58 @@
+// Fonts from Debian packages, one atlas for every size the screens use (ImGui 1.86 has no
+// dynamic sizes). Sizes are given as cap heights in mm and converted with the DPI once.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shell/units.hpp"
+
+struct ImFont;
+struct ImFontAtlas;
+
+namespace skranke::ui {
+
+struct FontFile {
+    std::string file;     // "DejaVuSans.ttf"
+    std::string package;  // the Debian package that ships it
+};
+
+// Where the fonts are looked for, in order (the kiosk config may add a folder first).
+std::vector<std::filesystem::path> default_font_dirs();
+
+// The path of a font, or nothing when no folder has it.
+std::optional<std::filesystem::path> find_font(const FontFile& font, const std::vector<std::filesystem::path>& dirs);
+
+// The start-up error for a missing font: names the file and the package to install.
+std::string missing_font_message(const FontFile& font, const std::vector<std::filesystem::path>& dirs);
+
+const FontFile& regular_font();
+const FontFile& bold_font();
+
+// Cap heights (mm). Body is above the 7.3 mm minimum with room for rounding.
+inline constexpr float body_cap_mm = 7.6f;
+inline constexpr float body_large_cap_mm = 10.0f;
+inline constexpr float title_cap_mm = 9.5f;
+inline constexpr float title_large_cap_mm = 12.5f;
+inline constexpr float number_cap_mm = 36.0f;
+
+struct FontSet {
+    ImFont* body[2] = {nullptr, nullptr};   // [0] normal, [1] larger text mode
+    ImFont* title[2] = {nullptr, nullptr};
+    ImFont* number = nullptr;               // the ticket number: letters and digits only
+};
+
+// Glyphs the fonts must hold: ASCII, every character in texts (translations, keyboard
+// layouts), so each language gets exactly the ranges it uses.
+std::vector<unsigned int> glyphs_for(const std::vector<std::string>& texts);
+
+// Builds the atlas. On failure returns false with error for the person starting the kiosk.
+bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vector<std::string>& texts,
+                 const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error);
+
+// Cap height of a built font in pixels (the height of 'H' as rasterised).
+float cap_height_px(const ImFont* font);
+
+}  // namespace skranke::ui

@@ -1,0 +1,155 @@
+#include "shell/keyboard.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace skranke::ui {
+
+namespace {
+
+const std::map<std::string, KeyboardLayout, std::less<>>& layouts() {
+    static const std::map<std::string, KeyboardLayout, std::less<>> table = {
+        {"norwegian",
+         {"norwegian",
+          {{"qwertyuiopå", "QWERTYUIOPÅ"}, {"asdfghjkløæ", "ASDFGHJKLØÆ"}, {"zxcvbnm-.,", "ZXCVBNM-.,"}}}},
+        {"ukrainian",
+         {"ukrainian",
+          {{"йцукенгшщзх", "ЙЦУКЕНГШЩЗХ"},
+           {"їфівапролдж", "ЇФІВАПРОЛДЖ"},
+           {"єячсмитьбюґ", "ЄЯЧСМИТЬБЮҐ"},
+           {"'-.,", "'-.,"}}}},
+        {"polish",
+         {"polish",
+          {{"qwertyuiop", "QWERTYUIOP"},
+           {"asdfghjkl", "ASDFGHJKL"},
+           {"zxcvbnm-.,", "ZXCVBNM-.,"},
+           {"ąćęłńóśźż", "ĄĆĘŁŃÓŚŹŻ"}}}},
+        {"latin",
+         {"latin", {{"qwertyuiop", "QWERTYUIOP"}, {"asdfghjkl'", "ASDFGHJKL'"}, {"zxcvbnm-.,", "ZXCVBNM-.,"}}}},
+    };
+    return table;
+}
+
+// Lays out n keys of equal width across area, at most max_key wide, centred.
+float key_width(const Ui& ui, float area_width, std::size_t keys) {
+    const float gap = ui.mm(min_gap_mm + 0.5f);
+    const float w = (area_width - gap * static_cast<float>(keys - 1)) / static_cast<float>(keys);
+    return std::min(w, ui.mm(30.0f));
+}
+
+}  // namespace
+
+const KeyboardLayout& keyboard_layout(std::string_view name) {
+    const auto& table = layouts();
+    if (auto found = table.find(name); found != table.end()) return found->second;
+    return table.at("latin");
+}
+
+const std::vector<std::string>& keyboard_layout_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const auto& [name, layout] : layouts()) out.push_back(name);
+        return out;
+    }();
+    return names;
+}
+
+std::vector<std::string> keyboard_characters() {
+    std::vector<std::string> out;
+    for (const auto& [name, layout] : layouts())
+        for (const auto& [lower, upper] : layout.rows) {
+            out.push_back(lower);
+            out.push_back(upper);
+        }
+    out.push_back("+0123456789");
+    return out;
+}
+
+std::vector<std::string> utf8_characters(std::string_view text) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t len = 1;
+        while (i + len < text.size() && (static_cast<unsigned char>(text[i + len]) & 0xC0) == 0x80) ++len;
+        out.emplace_back(text.substr(i, len));
+        i += len;
+    }
+    return out;
+}
+
+KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, const Rect& area,
+                              const KeyboardLabels& labels, float& used_height) {
+    KeyPress press;
+    const float gap = ui.mm(min_gap_mm + 0.5f);
+    const float key_h = ui.mm(min_target_mm + 2.0f);
+    std::size_t widest = 0;
+    for (const auto& row : layout.rows) widest = std::max(widest, utf8_characters(row.first).size());
+    const float w = key_width(ui, area.width(), std::max<std::size_t>(widest, 10));
+    float y = area.y0;
+    int row_index = 0;
+    // Keys speak as one line, not one word per key: read-aloud should not spell the alphabet.
+    std::vector<std::string>* spoken = ui.spoken;
+    ui.spoken = nullptr;
+    for (const auto& [lower, upper] : layout.rows) {
+        const auto keys = utf8_characters(shift ? upper : lower);
+        const float row_w = static_cast<float>(keys.size()) * w + static_cast<float>(keys.size() - 1) * gap;
+        float x = area.x0 + (area.width() - row_w) / 2;
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            const std::string id = "key." + std::to_string(row_index) + "." + std::to_string(i);
+            if (touch_button(ui, id, Rect{x, y, x + w, y + key_h}, Look::normal, {keys[i], {}, {}, false}))
+                press = {KeyKind::text, keys[i]};
+            x += w + gap;
+        }
+        y += key_h + gap;
+        ++row_index;
+    }
+    // Bottom row: shift, space, backspace.
+    const float shift_w = std::max(w * 2, ui.mm(min_target_mm));
+    const float back_w = shift_w;
+    const float space_w = std::min(area.width() - shift_w - back_w - 2 * gap, w * 6 + gap * 5);
+    float x = area.x0 + (area.width() - (shift_w + space_w + back_w + 2 * gap)) / 2;
+    if (touch_button(ui, "key.shift", Rect{x, y, x + shift_w, y + key_h}, shift ? Look::selected : Look::normal,
+                     {labels.shift, {}, "shift", false}))
+        press = {KeyKind::shift, {}};
+    x += shift_w + gap;
+    if (touch_button(ui, "key.space", Rect{x, y, x + space_w, y + key_h}, Look::normal, {labels.space, {}, {}, false}))
+        press = {KeyKind::space, " "};
+    x += space_w + gap;
+    if (touch_button(ui, "key.backspace", Rect{x, y, x + back_w, y + key_h}, Look::normal,
+                     {labels.backspace, {}, "backspace", false}))
+        press = {KeyKind::backspace, {}};
+    y += key_h;
+    ui.spoken = spoken;
+    used_height = y - area.y0;
+    return press;
+}
+
+KeyPress draw_phone_pad(Ui& ui, const Rect& area, const KeyboardLabels& labels, float& used_height) {
+    KeyPress press;
+    const float gap = ui.mm(min_gap_mm + 1.0f);
+    const float key_h = ui.mm(min_target_mm + 2.0f);
+    const float w = std::min(ui.mm(36.0f), (area.width() - 2 * gap) / 3);
+    const char* const keys[4][3] = {{"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {"+", "0", ""}};
+    std::vector<std::string>* spoken = ui.spoken;
+    ui.spoken = nullptr;
+    float y = area.y0;
+    for (int row = 0; row < 4; ++row) {
+        float x = area.x0 + (area.width() - (3 * w + 2 * gap)) / 2;
+        for (int col = 0; col < 3; ++col) {
+            const std::string key = keys[row][col];
+            const Rect r{x, y, x + w, y + key_h};
+            if (key.empty()) {
+                if (touch_button(ui, "key.backspace", r, Look::normal, {labels.backspace, {}, "backspace", false}))
+                    press = {KeyKind::backspace, {}};
+            } else if (touch_button(ui, "key." + key, r, Look::normal, {key, {}, {}, false})) {
+                press = {KeyKind::text, key};
+            }
+            x += w + gap;
+        }
+        y += key_h + gap;
+    }
+    ui.spoken = spoken;
+    used_height = y - gap - area.y0;
+    return press;
+}
+
+}  // namespace skranke::ui

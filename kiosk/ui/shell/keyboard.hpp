@@ -1,0 +1,48 @@
+// The on-screen keyboard (kiosks have no physical one): letter layouts per language and a
+// numeric pad for phone numbers. It holds no text: it reports keys, and the application
+// applies them to the field being typed into, so typed text lives in one place only.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shell/touch.hpp"
+
+namespace skranke::ui {
+
+struct KeyboardLayout {
+    std::string name;
+    // Each row as lower-case and upper-case strings of the same characters.
+    std::vector<std::pair<std::string, std::string>> rows;
+};
+
+// "norwegian" (æ ø å), "ukrainian" (Cyrillic), "polish", "latin"; unknown names give latin.
+const KeyboardLayout& keyboard_layout(std::string_view name);
+const std::vector<std::string>& keyboard_layout_names();
+// Every character any layout can type, for the font atlas.
+std::vector<std::string> keyboard_characters();
+
+enum class KeyKind { none, text, backspace, shift, space };
+struct KeyPress {
+    KeyKind kind = KeyKind::none;
+    std::string text;  // for KeyKind::text: one character (UTF-8)
+};
+
+struct KeyboardLabels {
+    std::string space;
+    std::string shift;
+    std::string backspace;
+};
+
+// Splits UTF-8 text into its characters.
+std::vector<std::string> utf8_characters(std::string_view text);
+
+// Draws a letter keyboard in area and returns the key tapped this frame. Keys are at
+// least 20 mm with 3 mm gaps when the area allows; height used is returned in used_height.
+KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, const Rect& area,
+                              const KeyboardLabels& labels, float& used_height);
+// A phone pad: digits, + and backspace.
+KeyPress draw_phone_pad(Ui& ui, const Rect& area, const KeyboardLabels& labels, float& used_height);
+
+}  // namespace skranke::ui

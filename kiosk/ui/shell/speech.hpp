@@ -1,0 +1,54 @@
+// Read-aloud. The kiosk speaks with espeak-ng as a child process, so a new request or a
+// tap on "stop" interrupts the current one at once. Tests use RecordingSpeaker.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace skranke::ui {
+
+class Speaker {
+public:
+    virtual ~Speaker() = default;
+    // Stops anything being said, then says text with voice at volume (0-100 %).
+    virtual void say(const std::string& voice, const std::string& text, int volume_percent) = 0;
+    virtual void stop() = 0;
+    virtual bool speaking() = 0;
+};
+
+class EspeakSpeaker : public Speaker {
+public:
+    explicit EspeakSpeaker(std::string program = "espeak-ng") : program_(std::move(program)) {}
+    ~EspeakSpeaker() override;
+    void say(const std::string& voice, const std::string& text, int volume_percent) override;
+    void stop() override;
+    bool speaking() override;
+
+private:
+    std::string program_;
+    int child_ = -1;  // pid of the espeak-ng we started, -1 when none
+};
+
+// Remembers what would have been said.
+class RecordingSpeaker : public Speaker {
+public:
+    struct Utterance {
+        std::string voice;
+        std::string text;
+        int volume = 0;
+    };
+    void say(const std::string& voice, const std::string& text, int volume_percent) override {
+        said.push_back({voice, text, volume_percent});
+        active = true;
+    }
+    void stop() override {
+        active = false;
+        ++stops;
+    }
+    bool speaking() override { return active; }
+    std::vector<Utterance> said;
+    int stops = 0;
+    bool active = false;
+};
+
+}  // namespace skranke::ui

@@ -1,0 +1,93 @@
+// Touch: the one button wrapper every screen uses (it records each target's rectangle for
+// the size audit and each label for read-aloud), and drag-to-scroll, which ImGui 1.86 lacks.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <imgui.h>
+
+#include "shell/fonts.hpp"
+#include "shell/theme.hpp"
+#include "shell/units.hpp"
+
+namespace skranke::ui {
+
+struct Rect {
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    float width() const { return x1 - x0; }
+    float height() const { return y1 - y0; }
+    ImVec2 min() const { return {x0, y0}; }
+    ImVec2 max() const { return {x1, y1}; }
+    ImVec2 centre() const { return {(x0 + x1) / 2, (y0 + y1) / 2}; }
+    bool empty() const { return x1 <= x0 || y1 <= y0; }
+};
+Rect intersect(const Rect& a, const Rect& b);
+// Gap between two rectangles (0 when they touch or overlap).
+float gap_between(const Rect& a, const Rect& b);
+
+struct TouchTarget {
+    std::string id;
+    std::string label;  // what the button says (tests tap keys by their letter)
+    Rect rect;     // the whole target
+    Rect visible;  // the part not clipped by a scroll area
+};
+
+// Every touch target drawn in the current frame.
+class TouchRecorder {
+public:
+    void clear() { targets_.clear(); }
+    void add(TouchTarget target) { targets_.push_back(std::move(target)); }
+    const std::vector<TouchTarget>& targets() const { return targets_; }
+    const TouchTarget* find(std::string_view id) const;
+
+private:
+    std::vector<TouchTarget> targets_;
+};
+
+// A scrollable region moved by dragging a finger. The offset lives with the screen's state.
+struct DragScroll {
+    float offset = 0;           // pixels scrolled
+    bool press_inside = false;  // the current press started in the area
+    bool dragging = false;      // the current press became a drag: no button may fire
+};
+
+// What the screens draw with. One per frame.
+struct Ui {
+    ImDrawList* draw = nullptr;
+    PhysicalScale scale;
+    const Theme* theme = nullptr;
+    const FontSet* fonts = nullptr;
+    bool large_text = false;
+    TouchRecorder* recorder = nullptr;
+    std::vector<std::string>* spoken = nullptr;  // visible text in reading order
+    Rect clip;                                   // current scroll area clip (empty: none)
+    bool suppress_clicks = false;                // a drag is in progress
+
+    ImFont* body() const { return fonts->body[large_text ? 1 : 0]; }
+    ImFont* title() const { return fonts->title[large_text ? 1 : 0]; }
+    float mm(float millimetres) const { return scale.px(millimetres); }
+    void say(const std::string& text) const {
+        if (spoken && !text.empty()) spoken->push_back(text);
+    }
+};
+
+enum class Look { normal, primary, selected, emergency };
+
+struct ButtonContent {
+    std::string label;
+    std::string detail;     // a second, smaller line (optional)
+    std::string pictogram;  // pictogram name (optional)
+    bool disabled = false;  // drawn but not pressable (e.g. read-aloud unavailable still speaks why)
+};
+
+// A touch button at rect. Returns true when tapped (press and release on it, no drag).
+bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, const ButtonContent& content);
+
+// Scroll area: call begin, draw items shifted by -scroll.offset, then end with the height
+// of the content. Dragging more than a few mm scrolls and cancels the tap.
+void begin_drag_scroll(Ui& ui, DragScroll& scroll, const Rect& area);
+void end_drag_scroll(Ui& ui, DragScroll& scroll, const Rect& area, float content_height);
+
+}  // namespace skranke::ui

@@ -1,0 +1,111 @@
+#include "shell/translations.hpp"
+
+#include <algorithm>
+
+#include <toml++/toml.h>
+
+namespace skranke::ui {
+
+bool Translations::load_dir(const std::filesystem::path& dir, std::string& error) {
+    languages_.clear();
+    texts_.clear();
+    std::error_code ec;
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+        if (entry.path().extension() == ".toml") files.push_back(entry.path());
+    if (ec) {
+        error = "cannot read the translations folder " + dir.string() + ": " + ec.message();
+        return false;
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+        toml::table table;
+        try {
+            table = toml::parse_file(file.string());
+        } catch (const toml::parse_error& e) {
+            error = file.string() + ": " + std::string(e.description());
+            return false;
+        }
+        Language lang;
+        lang.code = table["language"]["code"].value_or(std::string{});
+        lang.native_name = table["language"]["native_name"].value_or(std::string{});
+        lang.fallback = table["language"]["fallback"].value_or(std::string{});
+        lang.voice = table["language"]["voice"].value_or(std::string{});
+        lang.keyboard = table["language"]["keyboard"].value_or(std::string{"latin"});
+        lang.order = table["language"]["order"].value_or(100);
+        if (const auto* scripts = table["language"]["scripts"].as_array())
+            for (const auto& s : *scripts)
+                if (auto v = s.value<std::string>()) lang.scripts.push_back(*v);
+        if (lang.code.empty() || lang.native_name.empty()) {
+            error = file.string() + ": [language] needs code and native_name";
+            return false;
+        }
+        auto& texts = texts_[lang.code];
+        if (const auto* text = table["text"].as_table()) {
+            for (const auto& [key, value] : *text) {
+                auto v = value.value<std::string>();
+                if (!v) {
+                    error = file.string() + ": text." + std::string(key.str()) + " is not a string";
+                    return false;
+                }
+                texts[std::string(key.str())] = *v;
+            }
+        }
+        languages_.push_back(std::move(lang));
+    }
+    if (languages_.empty()) {
+        error = "no translation files (*.toml) in " + dir.string();
+        return false;
+    }
+    std::stable_sort(languages_.begin(), languages_.end(),
+                     [](const Language& a, const Language& b) { return a.order < b.order; });
+    return true;
+}
+
+const Language* Translations::language(std::string_view code) const {
+    for (const auto& l : languages_)
+        if (l.code == code) return &l;
+    return nullptr;
+}
+
+const std::string& Translations::text(std::string_view code, std::string_view key) const {
+    std::string_view current = code;
+    for (int depth = 0; depth < 8 && !current.empty(); ++depth) {  // bounded: fallbacks may loop
+        if (auto lang = texts_.find(current); lang != texts_.end()) {
+            if (auto found = lang->second.find(key); found != lang->second.end()) return found->second;
+        }
+        const Language* l = language(current);
+        current = l ? std::string_view(l->fallback) : std::string_view{};
+    }
+    static thread_local std::string missing;
+    missing = std::string(key);
+    return missing;
+}
+
+std::vector<std::string> Translations::keys_of(std::string_view code) const {
+    std::vector<std::string> keys;
+    if (auto lang = texts_.find(code); lang != texts_.end())
+        for (const auto& [key, value] : lang->second) keys.push_back(key);
+    return keys;
+}
+
+std::vector<std::string> Translations::all_texts() const {
+    std::vector<std::string> all;
+    for (const auto& l : languages_) all.push_back(l.native_name);
+    for (const auto& [code, texts] : texts_)
+        for (const auto& [key, value] : texts) all.push_back(value);
+    return all;
+}
+
+std::string fill(std::string_view pattern, const std::vector<std::pair<std::string, std::string>>& values) {
+    std::string out(pattern);
+    for (const auto& [name, value] : values) {
+        const std::string placeholder = "{" + name + "}";
+        for (std::size_t at = out.find(placeholder); at != std::string::npos;
+             at = out.find(placeholder, at + value.size()))
+            out.replace(at, placeholder.size(), value);
+    }
+    return out;
+}
+
+}  // namespace skranke::ui

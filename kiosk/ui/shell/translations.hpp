@@ -1,0 +1,53 @@
+// Every visible string, by key, one TOML file per language in assets/translations/.
+// A file names its language in its own script, a fallback language for keys it lacks,
+// the espeak-ng voice (empty when there is none) and the keyboard layout.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace skranke::ui {
+
+struct Language {
+    std::string code;         // "nb"
+    std::string native_name;  // "Norsk bokmål"
+    std::string fallback;     // "nb" for nynorsk; empty for the last resort
+    std::string voice;        // espeak-ng voice; empty: read-aloud is unavailable
+    std::string keyboard;     // on-screen keyboard layout name: "norwegian", "ukrainian", ...
+    std::vector<std::string> scripts;  // glyph ranges the fonts need: "latin", "cyrillic"
+    int order = 0;            // position on the start screen
+};
+
+class Translations {
+public:
+    // Loads every *.toml in dir. On failure, error says which file and why.
+    bool load_dir(const std::filesystem::path& dir, std::string& error);
+
+    const std::vector<Language>& languages() const { return languages_; }
+    const Language* language(std::string_view code) const;
+    bool has_language(std::string_view code) const { return language(code) != nullptr; }
+
+    // The text for key in language, following fallbacks; the key itself when nobody has it
+    // (visible in testing, never a crash).
+    const std::string& text(std::string_view code, std::string_view key) const;
+    // Keys one language file defines itself (no fallback), for the key test.
+    std::vector<std::string> keys_of(std::string_view code) const;
+    // Every string of every language, so fonts can add the glyphs they use.
+    std::vector<std::string> all_texts() const;
+
+private:
+    std::vector<Language> languages_;
+    std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> texts_;
+};
+
+// Marks a string literal as a translation key where it is not passed to t() directly
+// (tables, stored message keys), so the translation-key test finds every key in the code.
+constexpr const char* text_key(const char* key) { return key; }
+
+// "{phone}" style placeholders: replace every {name} with its value.
+std::string fill(std::string_view pattern, const std::vector<std::pair<std::string, std::string>>& values);
+
+}  // namespace skranke::ui

@@ -1,0 +1,131 @@
+#include "shell/window.hpp"
+
+#include <cstdlib>
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+
+namespace skranke::ui {
+
+namespace {
+
+bool activity_flag = true;
+
+void on_activity_mouse(GLFWwindow*, int, int, int) { activity_flag = true; }
+void on_activity_cursor(GLFWwindow*, double, double) { activity_flag = true; }
+void on_activity_key(GLFWwindow*, int, int, int, int) { activity_flag = true; }
+void on_activity_size(GLFWwindow*, int, int) { activity_flag = true; }
+void on_activity_refresh(GLFWwindow*) { activity_flag = true; }
+
+}  // namespace
+
+Window::~Window() { close(); }
+
+void Window::close() {
+    if (imgui_ready_) {
+        ImGui_ImplOpenGL3_Shutdown();
+        ImGui_ImplGlfw_Shutdown();
+        imgui_ready_ = false;
+    }
+    if (window_) glfwDestroyWindow(window_);
+    window_ = nullptr;
+    if (initialised_) glfwTerminate();
+    initialised_ = false;
+}
+
+bool Window::open(const WindowOptions& options, std::string& error) {
+    initialised_ = glfwInit() == GLFW_TRUE;
+    if (!initialised_) {
+        const char* description = nullptr;
+        glfwGetError(&description);
+        error = std::string("cannot connect to a display") + (description ? std::string(": ") + description : "");
+        return false;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    int width = options.width, height = options.height;
+    GLFWmonitor* monitor = nullptr;
+    if (options.kiosk_mode) {
+        glfwWindowHint(GLFW_DECORATED, GLFW_FALSE);
+        monitor = glfwGetPrimaryMonitor();
+        if (const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr) {
+            width = mode->width;
+            height = mode->height;
+            glfwWindowHint(GLFW_REFRESH_RATE, mode->refreshRate);
+        }
+    }
+    window_ = glfwCreateWindow(width, height, options.title.c_str(), monitor, nullptr);
+    if (!window_) {
+        const char* description = nullptr;
+        glfwGetError(&description);
+        error = std::string("cannot open an OpenGL 3.0 window") + (description ? std::string(": ") + description : "");
+        return false;
+    }
+    glfwMakeContextCurrent(window_);
+    glfwSwapInterval(1);
+    // A touch screen moves an emulated pointer: hidden, so no button looks hovered.
+    if (options.kiosk_mode) glfwSetInputMode(window_, GLFW_CURSOR, GLFW_CURSOR_HIDDEN);
+    // Ours first: ImGui's backend chains to these when it installs its own.
+    glfwSetMouseButtonCallback(window_, on_activity_mouse);
+    glfwSetCursorPosCallback(window_, on_activity_cursor);
+    glfwSetKeyCallback(window_, on_activity_key);
+    glfwSetFramebufferSizeCallback(window_, on_activity_size);
+    glfwSetWindowRefreshCallback(window_, on_activity_refresh);
+    if (!ImGui_ImplGlfw_InitForOpenGL(window_, true) || !ImGui_ImplOpenGL3_Init("#version 130")) {
+        error = "cannot start the ImGui OpenGL renderer";
+        return false;
+    }
+    imgui_ready_ = true;
+    return true;
+}
+
+bool Window::should_close() const { return glfwWindowShouldClose(window_); }
+void Window::request_close() { glfwSetWindowShouldClose(window_, GLFW_TRUE); }
+
+void Window::wait(double timeout_seconds) {
+    if (timeout_seconds < 0)
+        glfwWaitEvents();
+    else if (timeout_seconds == 0)
+        glfwPollEvents();
+    else
+        glfwWaitEventsTimeout(timeout_seconds);
+}
+
+bool Window::take_activity() {
+    const bool seen = activity_flag;
+    activity_flag = false;
+    return seen;
+}
+
+void Window::new_frame() {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+}
+
+int Window::width() const {
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window_, &w, &h);
+    return w;
+}
+
+int Window::height() const {
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window_, &w, &h);
+    return h;
+}
+
+bool Window::render(const std::string& png_path, std::string& error) {
+    const int w = width(), h = height();
+    glViewport(0, 0, w, h);
+    glClearColor(0, 0, 0, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    bool ok = true;
+    if (!png_path.empty()) ok = save_framebuffer_png(png_path, w, h, error);
+    glfwSwapBuffers(window_);
+    return ok;
+}
+
+}  // namespace skranke::ui

@@ -1,0 +1,38 @@
+// The callback request (phone + need + language) when the office is closed. The need is
+// chosen on the need screen; these are the phone, the summary and the receipt.
+#include "visitor/screen_context.hpp"
+
+namespace skranke::visitor {
+
+void draw_callback_phone_screen(ScreenContext& c) {
+    c.title(c.t("callback.phone_title"));
+    fields_with_keyboard(c, TextField::phone, [&] {
+        draw_text_field(c, TextField::phone, ui::text_key("field.phone"), c.state.form.phone);
+        draw_error(c);
+    });
+}
+
+void draw_callback_confirm_screen(ScreenContext& c) {
+    c.title(c.t("callback.confirm_title"));
+    std::string need;
+    for (const auto& n : c.state.needs)
+        if (n.id == c.state.form.need_id) need = c.t(n.text_key);
+    c.paragraph(c.t("confirm.need") + ": " + need);
+    c.paragraph(c.t("field.phone") + ": " + c.state.form.phone);
+    const ui::Language* lang = c.tr.language(c.state.language);
+    c.paragraph(c.t("callback.language") + ": " + (lang ? lang->native_name : c.state.language));
+    draw_error(c);
+    const auto r = c.row(big_button_mm);
+    if (ui::touch_button(c.ui, "callback.send", r, ui::Look::primary, {c.t("callback.send"), {}, "phone", false}))
+        c.emit(IntentKind::send_callback);
+}
+
+void draw_callback_done_screen(ScreenContext& c) {
+    c.title(c.t("callback.done_title"));
+    c.paragraph(ui::fill(c.t("callback.done_text"), {{"phone", c.state.form.phone}}));
+    const auto r = c.row(big_button_mm);
+    if (ui::touch_button(c.ui, "callback.done", r, ui::Look::primary, {c.t("ticket.done"), {}, "check", false}))
+        c.emit(IntentKind::finish);
+}
+
+}  // namespace skranke::visitor

@@ -1,0 +1,139 @@
+// The parts every screen shares: tool bar, step indicator and navigation bar.
+#include "visitor/chrome.hpp"
+
+#include <algorithm>
+
+namespace skranke::visitor {
+
+NavButtons nav_for(const VisitorState& s) {
+    if (s.language_menu) return {true, false, false, false};
+    switch (s.screen) {
+        case Screen::start: return {false, false, false, false};
+        case Screen::appointment_question:
+        case Screen::need:
+        case Screen::confirm:
+        case Screen::closed:
+        case Screen::callback_need:
+        case Screen::callback_confirm: return {true, true, false, false};
+        case Screen::appointment_details:
+        case Screen::details: return {true, true, true, true};
+        case Screen::questions:
+        case Screen::callback_phone: return {true, true, false, true};
+        case Screen::ticket:
+        case Screen::callback_done:
+        case Screen::reception: return {false, true, false, false};
+    }
+    return {};
+}
+
+std::pair<int, int> step_of(const VisitorState& s) {
+    if (s.form.appointment) {
+        switch (s.screen) {
+            case Screen::start: return {1, 4};
+            case Screen::appointment_question: return {2, 4};
+            case Screen::appointment_details: return {3, 4};
+            case Screen::confirm: return {4, 4};
+            default: return {0, 0};
+        }
+    }
+    switch (s.screen) {
+        case Screen::start: return {1, 6};
+        case Screen::appointment_question: return {2, 6};
+        case Screen::need: return {3, 6};
+        case Screen::questions: return {4, 6};
+        case Screen::details: return {5, 6};
+        case Screen::confirm: return {6, 6};
+        case Screen::callback_need: return {1, 3};
+        case Screen::callback_phone: return {2, 3};
+        case Screen::callback_confirm: return {3, 3};
+        default: return {0, 0};
+    }
+}
+
+float draw_tool_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& tr, const ui::Rect& screen,
+                    bool portrait, std::vector<Intent>& intents) {
+    const auto t = [&](std::string_view key) -> const std::string& { return tr.text(s.language, key); };
+    const float pad = ui.mm(chrome_pad_mm), gap = ui.mm(gap_mm), h = ui.mm(bar_button_mm);
+    const int columns = portrait ? 2 : 4;
+    const int rows = 4 / columns;
+    const float height = 2 * pad + static_cast<float>(rows) * h + static_cast<float>(rows - 1) * gap;
+    ui.draw->AddRectFilled(ImVec2(screen.x0, screen.y0), ImVec2(screen.x1, screen.y0 + height), ui.theme->bar.packed());
+    const float w = (screen.width() - 2 * pad - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+    const auto cell = [&](int i) {
+        const float x = screen.x0 + pad + static_cast<float>(i % columns) * (w + gap);
+        const float y = screen.y0 + pad + static_cast<float>(i / columns) * (h + gap);
+        return ui::Rect{x, y, x + w, y + h};
+    };
+    // The bar's labels are not read aloud with the screen: they are the same everywhere.
+    auto* spoken = ui.spoken;
+    ui.spoken = nullptr;
+    const ui::Language* lang = tr.language(s.language);
+    if (ui::touch_button(ui, "bar.language", cell(0), s.language_menu ? ui::Look::selected : ui::Look::normal,
+                         {lang ? lang->native_name : s.language, {}, "globe", false}))
+        intents.push_back({s.language_menu ? IntentKind::close_language_menu : IntentKind::open_language_menu, {}, false, {}});
+    const std::string read_label = !s.voice_available ? t("bar.read_aloud_unavailable")
+                                   : s.speaking       ? t("bar.stop_reading")
+                                                      : t("bar.read_aloud");
+    if (ui::touch_button(ui, "bar.read_aloud", cell(1), s.speaking ? ui::Look::selected : ui::Look::normal,
+                         {read_label, {}, "speaker", false}))
+        intents.push_back({IntentKind::read_aloud, {}, false, {}});
+    if (ui::touch_button(ui, "bar.text_size", cell(2), s.large_text ? ui::Look::selected : ui::Look::normal,
+                         {t(s.large_text ? ui::text_key("bar.normal_text") : ui::text_key("bar.larger_text")), {}, "text_size", false}))
+        intents.push_back({IntentKind::toggle_text_size, {}, false, {}});
+    if (ui::touch_button(ui, "bar.contrast", cell(3), s.high_contrast ? ui::Look::selected : ui::Look::normal,
+                         {t(s.high_contrast ? ui::text_key("bar.normal_contrast") : ui::text_key("bar.high_contrast")), {}, "contrast", false}))
+        intents.push_back({IntentKind::toggle_contrast, {}, false, {}});
+    ui.spoken = spoken;
+    return height;
+}
+
+float nav_bar_height(const ui::Ui& ui, const NavButtons& nav, bool portrait) {
+    const int count = nav.back + nav.start_over + nav.skip + nav.next;
+    if (count == 0) return 0;
+    const int rows = portrait && count > 2 ? 2 : 1;
+    return 2 * ui.mm(chrome_pad_mm) + static_cast<float>(rows) * ui.mm(bar_button_mm) +
+           static_cast<float>(rows - 1) * ui.mm(gap_mm);
+}
+
+void draw_nav_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& tr, const ui::Rect& screen, bool portrait,
+                  std::vector<Intent>& intents) {
+    const NavButtons nav = nav_for(s);
+    const float height = nav_bar_height(ui, nav, portrait);
+    if (height <= 0) return;
+    const auto t = [&](std::string_view key) -> const std::string& { return tr.text(s.language, key); };
+    const ui::Rect bar{screen.x0, screen.y1 - height, screen.x1, screen.y1};
+    ui.draw->AddRectFilled(bar.min(), bar.max(), ui.theme->bar.packed());
+    struct Item {
+        const char* id;
+        const char* key;
+        const char* pictogram;
+        ui::Look look;
+        IntentKind kind;
+    };
+    std::vector<Item> first, second;
+    if (nav.back) first.push_back({"nav.back", ui::text_key("nav.back"), "back", ui::Look::normal, IntentKind::back});
+    if (nav.start_over) first.push_back({"nav.start_over", ui::text_key("nav.start_over"), "home", ui::Look::normal, IntentKind::start_over});
+    // Skip is exactly as large and as strong as Next: skipping is a fine answer.
+    if (nav.skip) second.push_back({"nav.skip", ui::text_key("nav.skip"), "next", ui::Look::primary, IntentKind::skip});
+    if (nav.next) second.push_back({"nav.next", ui::text_key("nav.next"), "next", ui::Look::primary, IntentKind::next});
+    if (!portrait || first.size() + second.size() <= 2) {
+        first.insert(first.end(), second.begin(), second.end());
+        second.clear();
+    }
+    const float pad = ui.mm(chrome_pad_mm), gap = ui.mm(gap_mm), h = ui.mm(bar_button_mm);
+    float y = bar.y0 + pad;
+    for (const auto* row : {&first, &second}) {
+        if (row->empty()) continue;
+        const auto n = static_cast<float>(row->size());
+        const float w = (bar.width() - 2 * pad - gap * (n - 1)) / n;
+        float x = bar.x0 + pad;
+        for (const Item& item : *row) {
+            if (ui::touch_button(ui, item.id, ui::Rect{x, y, x + w, y + h}, item.look, {t(item.key), {}, item.pictogram, false}))
+                intents.push_back({item.kind, {}, false, {}});
+            x += w + gap;
+        }
+        y += h + gap;
+    }
+}
+
+}  // namespace skranke::visitor

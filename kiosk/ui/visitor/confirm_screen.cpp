@@ -1,0 +1,49 @@
+// Step 6: what the kiosk will send, and a large "Get ticket".
+#include "visitor/screen_context.hpp"
+
+namespace skranke::visitor {
+
+namespace {
+
+const NeedChoice* need_of(const VisitorState& s) {
+    for (const auto& n : s.needs)
+        if (n.id == s.form.need_id) return &n;
+    return nullptr;
+}
+
+void line(ScreenContext& c, std::string_view key, const std::string& value) {
+    c.paragraph(c.t(key) + ": " + (value.empty() ? c.t("confirm.none") : value));
+}
+
+}  // namespace
+
+void draw_confirm_screen(ScreenContext& c) {
+    const VisitorForm& f = c.state.form;
+    c.title(c.t("confirm.title"));
+    const NeedChoice* need = need_of(c.state);
+    line(c, ui::text_key("confirm.need"), need ? c.t(need->text_key) : std::string{});
+    if (f.appointment) {
+        line(c, ui::text_key("field.name"), f.name);
+        line(c, ui::text_key("field.reference"), f.reference);
+    } else {
+        line(c, ui::text_key("confirm.children"), c.t(f.children == true ? ui::text_key("answer.yes") : ui::text_key("answer.no")));
+        std::string interpreter = c.t(f.interpreter == true ? ui::text_key("answer.yes") : ui::text_key("answer.no"));
+        if (f.interpreter == true && !f.interpreter_language.empty())
+            interpreter += " (" + c.t("language." + f.interpreter_language) + ")";
+        line(c, ui::text_key("confirm.interpreter"), interpreter);
+        std::string access;
+        for (const auto& [on, key] : {std::pair{f.wheelchair, ui::text_key("access.wheelchair")}, std::pair{f.hearing, ui::text_key("access.hearing")},
+                                      std::pair{f.sight, ui::text_key("access.sight")}})
+            if (on) access += (access.empty() ? "" : ", ") + c.t(key);
+        line(c, ui::text_key("confirm.accessibility"), access);
+        line(c, ui::text_key("field.description"), f.description);
+        line(c, ui::text_key("field.name"), f.name);
+        line(c, ui::text_key("field.phone"), f.phone);
+    }
+    draw_error(c);
+    const auto r = c.row(big_button_mm);
+    if (ui::touch_button(c.ui, "confirm.get_ticket", r, ui::Look::primary, {c.t("confirm.get_ticket"), {}, "check", false}))
+        c.emit(IntentKind::get_ticket);
+}
+
+}  // namespace skranke::visitor

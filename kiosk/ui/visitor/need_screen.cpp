@@ -1,0 +1,33 @@
+// Step 3: what the visitor needs help with. Acute needs come first, in their own colour
+// with a heading, so someone in crisis finds them without reading the rest.
+#include "visitor/screen_context.hpp"
+
+namespace skranke::visitor {
+
+namespace {
+
+void need_buttons(ScreenContext& c, bool emergency) {
+    std::vector<const NeedChoice*> needs;
+    for (const auto& n : c.state.needs)
+        if (n.emergency == emergency && !n.appointment) needs.push_back(&n);
+    const int columns = c.portrait ? (emergency ? 1 : 2) : (emergency ? 3 : 3);
+    const auto cells = c.grid(needs.size(), columns, emergency ? 26.0f : 30.0f);
+    for (std::size_t i = 0; i < needs.size(); ++i) {
+        const NeedChoice& n = *needs[i];
+        if (ui::touch_button(c.ui, "need." + n.id, cells[i], emergency ? ui::Look::emergency : ui::Look::normal,
+                             {c.t(n.text_key), {}, n.pictogram, false}))
+            c.emit(IntentKind::choose_need, n.id);
+    }
+}
+
+}  // namespace
+
+void draw_need_screen(ScreenContext& c) {
+    c.title(c.t(c.state.screen == Screen::callback_need ? ui::text_key("callback.need_title") : ui::text_key("need.title")));
+    c.paragraph(c.t("need.emergency_heading"));
+    need_buttons(c, true);
+    c.paragraph(c.t("need.other_heading"));
+    need_buttons(c, false);
+}
+
+}  // namespace skranke::visitor

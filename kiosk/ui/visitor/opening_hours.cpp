@@ -1,0 +1,80 @@
+#include "visitor/opening_hours.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+namespace skranke::visitor {
+
+namespace {
+
+struct LocalMoment {
+    LocalDay day;
+    int minute = 0;
+};
+
+LocalMoment local_moment(std::int64_t utc_ms, int days_ahead) {
+    std::time_t seconds = static_cast<std::time_t>(utc_ms / 1000);
+    std::tm tm{};
+    localtime_r(&seconds, &tm);
+    const int minute = tm.tm_hour * 60 + tm.tm_min;
+    if (days_ahead != 0) {  // noon avoids daylight-saving edges when moving by days
+        tm.tm_mday += days_ahead;
+        tm.tm_hour = 12;
+        tm.tm_min = 0;
+        tm.tm_sec = 0;
+        tm.tm_isdst = -1;
+        std::time_t moved = std::mktime(&tm);
+        localtime_r(&moved, &tm);
+    }
+    char date[16];
+    std::snprintf(date, sizeof date, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    return {{date, (tm.tm_wday + 6) % 7}, minute};
+}
+
+bool contains(const std::vector<std::string>& dates, const std::string& date) {
+    return std::find(dates.begin(), dates.end(), date) != dates.end();
+}
+
+bool walk_in_day(const OpeningHours& hours, const LocalDay& day) {
+    const DayHours& d = hours.week[static_cast<std::size_t>(day.weekday)];
+    return d.open && !contains(hours.closed_dates, day.date) &&
+           !hours.appointment_only_weekdays[static_cast<std::size_t>(day.weekday)] &&
+           !contains(hours.appointment_only_dates, day.date);
+}
+
+}  // namespace
+
+OfficeStatus office_status(const OpeningHours& hours, std::int64_t utc_ms) {
+    const LocalMoment now = local_moment(utc_ms, 0);
+    const DayHours& d = hours.week[static_cast<std::size_t>(now.day.weekday)];
+    if (!d.open || contains(hours.closed_dates, now.day.date)) return OfficeStatus::closed;
+    if (now.minute < d.from_minute || now.minute >= d.to_minute) return OfficeStatus::closed;
+    if (hours.appointment_only_weekdays[static_cast<std::size_t>(now.day.weekday)] ||
+        contains(hours.appointment_only_dates, now.day.date))
+        return OfficeStatus::appointments_only;
+    return OfficeStatus::open;
+}
+
+std::optional<OpeningTime> next_opening(const OpeningHours& hours, std::int64_t utc_ms) {
+    const LocalMoment now = local_moment(utc_ms, 0);
+    for (int ahead = 0; ahead <= 14; ++ahead) {
+        const LocalDay day = local_moment(utc_ms, ahead).day;
+        if (!walk_in_day(hours, day)) continue;
+        const DayHours& d = hours.week[static_cast<std::size_t>(day.weekday)];
+        if (ahead == 0 && now.minute >= d.from_minute) {
+            if (now.minute < d.to_minute) return OpeningTime{0, day.weekday, now.minute};  // open now
+            continue;
+        }
+        return OpeningTime{ahead, day.weekday, d.from_minute};
+    }
+    return std::nullopt;
+}
+
+std::string clock_text(int minute) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%02d:%02d", minute / 60 % 100, minute % 60);
+    return text;
+}
+
+}  // namespace skranke::visitor

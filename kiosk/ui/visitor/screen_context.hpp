@@ -1,0 +1,113 @@
+// What every visitor screen draws with: the Ui, the read-only state, the translations,
+// the intents it may emit and a simple top-to-bottom layout cursor in the body area.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shell/text.hpp"
+#include "shell/translations.hpp"
+#include "visitor/visitor_state.hpp"
+
+namespace skranke::visitor {
+
+// Layout constants (mm). Gaps are above the 3 mm minimum so rounding never breaks it.
+inline constexpr float gap_mm = 4.0f;
+inline constexpr float button_mm = 24.0f;      // ordinary button height
+inline constexpr float big_button_mm = 32.0f;  // main choices
+
+struct ScreenContext {
+    ui::Ui& ui;
+    const VisitorState& state;
+    const ui::Translations& tr;
+    std::vector<Intent>& intents;
+    ui::Rect body;   // the area between the bars
+    float y = 0;     // layout cursor (already shifted by the scroll offset)
+    bool portrait = true;
+
+    const std::string& t(std::string_view key) const { return tr.text(state.language, key); }
+    void emit(IntentKind kind, std::string text = {}, bool flag = false) {
+        intents.push_back(Intent{kind, std::move(text), flag, ui::KeyKind::none});
+    }
+    float mm(float millimetres) const { return ui.mm(millimetres); }
+    float width() const { return body.width(); }
+
+    // A heading; returns nothing, moves the cursor.
+    void title(const std::string& text) {
+        y += ui::draw_text(ui, ui.title(), text, ui::Rect{body.x0, y, body.x1, body.y1 + 1e5f}, ui.theme->text.packed());
+        y += mm(gap_mm);
+    }
+    void paragraph(const std::string& text, bool error = false) {
+        const unsigned int colour = error ? ui.theme->error_text.packed() : ui.theme->text.packed();
+        y += ui::draw_text(ui, ui.body(), text, ui::Rect{body.x0, y, body.x1, body.y1 + 1e5f}, colour);
+        y += mm(gap_mm);
+    }
+    // A full-width row of the given height.
+    ui::Rect row(float height_mm) { return row_px(mm(height_mm)); }
+    ui::Rect row_px(float height) {
+        const ui::Rect r{body.x0, y, body.x1, y + height};
+        y = r.y1 + mm(gap_mm);
+        return r;
+    }
+    // count cells in columns, each height_mm tall, row by row.
+    std::vector<ui::Rect> grid(std::size_t count, int columns, float height_mm) {
+        std::vector<ui::Rect> cells;
+        const float gap = mm(gap_mm);
+        const float w = (body.width() - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+        const float h = mm(height_mm);
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto col = static_cast<float>(static_cast<int>(i) % columns);
+            const auto line = static_cast<float>(static_cast<int>(i) / columns);
+            const float x = body.x0 + col * (w + gap);
+            const float top = y + line * (h + gap);
+            cells.push_back(ui::Rect{x, top, x + w, top + h});
+        }
+        if (count > 0) {
+            const auto lines = static_cast<float>((static_cast<int>(count) + columns - 1) / columns);
+            y += lines * (h + gap);
+        }
+        return cells;
+    }
+    // A yes / no pair: the chosen one drawn as selected.
+    void yes_no(std::string_view id, const std::optional<bool>& value, IntentKind kind) {
+        const auto cells = grid(2, 2, button_mm);
+        const std::string base(id);
+        if (ui::touch_button(ui, base + ".yes", cells[0], value == true ? ui::Look::selected : ui::Look::normal,
+                             {t("answer.yes"), {}, value == true ? "check" : "", false}))
+            emit(kind, {}, true);
+        if (ui::touch_button(ui, base + ".no", cells[1], value == false ? ui::Look::selected : ui::Look::normal,
+                             {t("answer.no"), {}, value == false ? "check" : "", false}))
+            emit(kind, {}, false);
+    }
+};
+
+// One function per screen, one file per screen.
+void draw_start_screen(ScreenContext& c);
+void draw_appointment_question_screen(ScreenContext& c);
+void draw_appointment_details_screen(ScreenContext& c);
+void draw_need_screen(ScreenContext& c);
+void draw_questions_screen(ScreenContext& c);
+void draw_details_screen(ScreenContext& c);
+void draw_confirm_screen(ScreenContext& c);
+void draw_ticket_screen(ScreenContext& c);
+void draw_closed_screen(ScreenContext& c);
+void draw_callback_phone_screen(ScreenContext& c);
+void draw_callback_confirm_screen(ScreenContext& c);
+void draw_callback_done_screen(ScreenContext& c);
+void draw_reception_screen(ScreenContext& c);
+void draw_idle_screen(ScreenContext& c);
+void draw_language_menu(ScreenContext& c);
+
+// Shared by the details and callback screens: a text field that selects itself when tapped.
+void draw_text_field(ScreenContext& c, TextField field, std::string_view label_key, const std::string& value);
+// The keyboard for the field being edited (letters or the phone pad).
+void draw_keyboard_for(ScreenContext& c, TextField field);
+// Fields, then the keyboard: below them in portrait, beside them in landscape so both fit.
+void fields_with_keyboard(ScreenContext& c, TextField field, const std::function<void()>& draw_fields);
+// The visitor's validation message, if any.
+void draw_error(ScreenContext& c);
+std::string_view field_name(TextField field);
+
+}  // namespace skranke::visitor

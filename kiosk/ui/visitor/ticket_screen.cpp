@@ -1,0 +1,38 @@
+// The ticket: the number very large, the need, people ahead and the estimated wait, or
+// "unknown" when the kiosk has no recent service times to go on.
+#include <algorithm>
+
+#include "visitor/screen_context.hpp"
+
+namespace skranke::visitor {
+
+void draw_ticket_screen(ScreenContext& c) {
+    if (!c.state.ticket) return;
+    const TicketView& t = *c.state.ticket;
+    c.title(c.t("ticket.title"));
+    // The number, centred, in its own font.
+    ImFont* number_font = c.ui.fonts->number;
+    const ui::Rect number_box{c.body.x0, c.y, c.body.x1, c.y + number_font->FontSize};
+    const auto& surface = c.ui.theme->field;
+    c.ui.draw->AddRectFilled(ImVec2(number_box.x0, number_box.y0), ImVec2(number_box.x1, number_box.y1 + c.mm(4)),
+                             surface.fill.packed(), c.mm(3));
+    c.ui.draw->AddRect(ImVec2(number_box.x0, number_box.y0), ImVec2(number_box.x1, number_box.y1 + c.mm(4)),
+                       surface.border.packed(), c.mm(3), 0, c.mm(1.5f));
+    ui::draw_text(c.ui, number_font, t.number, ui::Rect{number_box.x0, number_box.y0 + c.mm(2), number_box.x1, number_box.y1},
+                  surface.text.packed(), ui::Align::centre, false);
+    c.ui.say(c.t("ticket.number_spoken") + " " + t.spoken_number);
+    c.y = number_box.y1 + c.mm(4 + gap_mm);
+    c.paragraph(c.t(t.need_text_key));
+    if (t.urgent) c.paragraph(c.t("ticket.urgent"));
+    c.paragraph(ui::fill(c.t("ticket.people_ahead"), {{"count", std::to_string(t.figures.people_ahead)}}));
+    if (t.figures.wait_minutes)
+        c.paragraph(ui::fill(c.t("ticket.wait"), {{"minutes", std::to_string(*t.figures.wait_minutes)}}));
+    else
+        c.paragraph(c.t("ticket.wait_unknown"));
+    c.paragraph(c.t("ticket.watch_screen"));
+    const auto r = c.row(big_button_mm);
+    if (ui::touch_button(c.ui, "ticket.done", r, ui::Look::primary, {c.t("ticket.done"), {}, "check", false}))
+        c.emit(IntentKind::finish);
+}
+
+}  // namespace skranke::visitor

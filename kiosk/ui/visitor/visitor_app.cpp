@@ -1,0 +1,436 @@
+#include "visitor/visitor_app.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "domain/service_day.hpp"
+#include "domain/validation.hpp"
+#include "store/store.hpp"
+
+namespace skranke::visitor {
+
+std::string_view screen_name(Screen screen) {
+    switch (screen) {
+        case Screen::start: return "start";
+        case Screen::appointment_question: return "appointment_question";
+        case Screen::appointment_details: return "appointment_details";
+        case Screen::need: return "need";
+        case Screen::questions: return "questions";
+        case Screen::details: return "details";
+        case Screen::confirm: return "confirm";
+        case Screen::ticket: return "ticket";
+        case Screen::closed: return "closed";
+        case Screen::callback_need: return "callback_need";
+        case Screen::callback_phone: return "callback_phone";
+        case Screen::callback_confirm: return "callback_confirm";
+        case Screen::callback_done: return "callback_done";
+        case Screen::reception: return "reception";
+    }
+    return "start";
+}
+
+namespace {
+
+// Typed-text limits shown to the visitor; the domain's limits are the same.
+std::size_t limit_of(TextField field) {
+    switch (field) {
+        case TextField::description: return max_description_chars;
+        case TextField::name: return max_name_chars;
+        case TextField::reference: return max_reference_chars;
+        case TextField::phone: return 20;
+        case TextField::none: return 0;
+    }
+    return 0;
+}
+
+TextField field_from(std::string_view name) {
+    if (name == "description") return TextField::description;
+    if (name == "name") return TextField::name;
+    if (name == "phone") return TextField::phone;
+    if (name == "reference") return TextField::reference;
+    return TextField::none;
+}
+
+}  // namespace
+
+VisitorApp::VisitorApp(VisitorServices services) : services_(std::move(services)) { wipe(); }
+
+void VisitorApp::wipe() {
+    VisitorState fresh;
+    // Kept: what belongs to the kiosk, not the visitor.
+    for (const Need& n : services_.catalogue->needs())
+        fresh.needs.push_back({n.id, n.text_key, n.pictogram, n.emergency, n.appointment});
+    fresh.office_phone = services_.config->office_phone;
+    for (const auto& code : services_.config->interpreter_languages) fresh.interpreter_languages.push_back(code);
+    fresh.language = services_.translations->has_language(services_.config->default_language)
+                         ? services_.config->default_language
+                         : services_.translations->languages().front().code;
+    state_ = std::move(fresh);
+    const ui::Language* lang = services_.translations->language(state_.language);
+    state_.voice_available = lang && !lang->voice.empty();
+    if (services_.speaker) services_.speaker->stop();
+    refresh_office();
+}
+
+void VisitorApp::refresh_office() {
+    const std::int64_t now = services_.wall_clock_ms();
+    state_.office = office_status(services_.config->hours, now);
+    state_.opens = next_opening(services_.config->hours, now);
+}
+
+void VisitorApp::go(Screen screen) {
+    const bool final_screen = screen == Screen::ticket || screen == Screen::callback_done || screen == Screen::reception;
+    if (final_screen)
+        state_.history.clear();
+    else
+        state_.history.push_back(state_.screen);
+    state_.screen = screen;
+    state_.error_key.clear();
+    state_.shift = false;
+    screen_since_s_ = last_touch_s_;
+}
+
+void VisitorApp::back() {
+    state_.error_key.clear();
+    if (state_.language_menu) {
+        state_.language_menu = false;
+        return;
+    }
+    if (state_.history.empty()) return;
+    state_.screen = state_.history.back();
+    state_.history.pop_back();
+    if (state_.screen == Screen::start) state_.form.appointment = false;
+    state_.editing = state_.screen == Screen::details               ? TextField::description
+                     : state_.screen == Screen::appointment_details ? TextField::name
+                     : state_.screen == Screen::callback_phone      ? TextField::phone
+                                                                    : TextField::none;
+}
+
+void VisitorApp::touched(double now_s) {
+    last_touch_s_ = now_s;
+    if (state_.idle_warning) return;  // only "Yes" ends the warning: a stray touch is not consent
+}
+
+std::string* VisitorApp::field_text(TextField field) {
+    switch (field) {
+        case TextField::description: return &state_.form.description;
+        case TextField::name: return &state_.form.name;
+        case TextField::phone: return &state_.form.phone;
+        case TextField::reference: return &state_.form.reference;
+        case TextField::none: return nullptr;
+    }
+    return nullptr;
+}
+
+void VisitorApp::type(const Intent& intent) {
+    std::string* text = field_text(state_.editing);
+    if (!text) return;
+    state_.error_key.clear();
+    switch (intent.key) {
+        case ui::KeyKind::shift: state_.shift = !state_.shift; return;
+        case ui::KeyKind::backspace: {
+            const auto chars = ui::utf8_characters(*text);
+            if (!chars.empty()) text->resize(text->size() - chars.back().size());
+            return;
+        }
+        case ui::KeyKind::space:
+        case ui::KeyKind::text: {
+            const std::size_t limit = limit_of(state_.editing);
+            if (utf8_length(*text) + 1 > limit) {  // refuse with a message: never cut silently
+                state_.error_key = ui::text_key("error.text_too_long");
+                state_.error_limit = limit;
+                return;
+            }
+            *text += intent.text;
+            state_.shift = false;  // one capital, like a phone keyboard
+            return;
+        }
+        case ui::KeyKind::none: return;
+    }
+}
+
+bool VisitorApp::check_field(TextField field) {
+    const std::string* text = field_text(field);
+    if (!text) return true;
+    std::optional<ValidationProblem> problem;
+    switch (field) {
+        case TextField::description: problem = check_text(Field::description, *text, max_description_chars); break;
+        case TextField::name: problem = check_text(Field::name, *text, max_name_chars); break;
+        case TextField::reference:
+            problem = check_text(Field::appointment_reference, *text, max_reference_chars);
+            break;
+        case TextField::phone:
+            if (!text->empty()) problem = check_phone(*text);
+            break;
+        case TextField::none: break;
+    }
+    if (!problem) return true;
+    state_.editing = field;
+    state_.error_key = problem->message_key;
+    state_.error_limit = problem->limit;
+    return false;
+}
+
+void VisitorApp::next() {
+    switch (state_.screen) {
+        case Screen::appointment_details:
+            if (check_field(TextField::name) && check_field(TextField::reference)) go(Screen::confirm);
+            return;
+        case Screen::questions:
+            go(Screen::details);
+            state_.editing = TextField::description;
+            return;
+        case Screen::details:
+            if (check_field(TextField::description) && check_field(TextField::name) && check_field(TextField::phone))
+                go(Screen::confirm);
+            return;
+        case Screen::callback_phone:
+            if (state_.form.phone.empty()) {
+                state_.error_key = ui::text_key("error.phone_required");
+                return;
+            }
+            if (check_field(TextField::phone)) go(Screen::callback_confirm);
+            return;
+        default: return;
+    }
+}
+
+void VisitorApp::skip() {
+    // Skipping means "I would rather not say": what was typed on this screen is dropped.
+    if (state_.screen == Screen::details) {
+        state_.form.description.clear();
+        state_.form.name.clear();
+        state_.form.phone.clear();
+        go(Screen::confirm);
+    } else if (state_.screen == Screen::appointment_details) {
+        state_.form.name.clear();
+        state_.form.reference.clear();
+        go(Screen::confirm);
+    }
+}
+
+void VisitorApp::issue(bool callback) {
+    const VisitorForm& f = state_.form;
+    TicketRequest r;
+    r.need_id = f.need_id;
+    r.channel = callback ? Channel::callback : f.appointment ? Channel::appointment : Channel::walk_in;
+    r.children_affected = f.children.value_or(false);
+    r.language = state_.language;
+    r.interpreter_wanted = f.interpreter.value_or(false);
+    r.interpreter_language = r.interpreter_wanted ? f.interpreter_language : std::string{};
+    r.accessibility = {f.wheelchair, f.hearing, f.sight};
+    r.name = f.name;
+    r.phone = f.phone;
+    r.description = f.description;
+    r.appointment_reference = f.reference;
+    if (!services_.store) {
+        go(Screen::reception);
+        return;
+    }
+    auto result = services_.store->issue_ticket(r, *services_.catalogue, services_.wall_clock_ms());
+    if (!result) {
+        const StoreError& e = result.error();
+        if (e.kind == StoreErrorKind::invalid_request && !e.problems.empty()) {
+            // Show the first problem where it can be fixed.
+            const ValidationProblem& p = e.problems.front();
+            state_.error_key = p.message_key;
+            state_.error_limit = p.limit;
+            return;
+        }
+        go(Screen::reception);
+        return;
+    }
+    const Ticket& t = *result;
+    TicketView view;
+    view.number = t.number.text();
+    view.spoken_number = t.number.spoken_text();
+    const Need* need = services_.catalogue->find(t.request.need_id);
+    view.need_text_key = need ? need->text_key : ui::text_key("need.other");
+    view.urgent = t.request.urgent;
+    if (!callback) {
+        if (auto today = services_.store->tickets_of_day(t.service_day))
+            view.figures.people_ahead = people_ahead_of(*today, t, services_.wall_clock_ms());
+        std::vector<std::int64_t> recent;
+        if (services_.recent_service_ms) recent = services_.recent_service_ms();
+        view.figures.wait_minutes =
+            estimate_wait_minutes(view.figures.people_ahead, recent, services_.config->open_counters);
+    }
+    state_.ticket = view;
+    go(callback ? Screen::callback_done : Screen::ticket);
+}
+
+void VisitorApp::read_aloud(const std::vector<std::string>& spoken) {
+    if (!services_.speaker) return;
+    if (state_.speaking) {
+        services_.speaker->stop();
+        state_.speaking = false;
+        return;
+    }
+    const ui::Language* lang = services_.translations->language(state_.language);
+    if (!lang || lang->voice.empty()) {
+        state_.notice_key = ui::text_key("speech.unavailable");
+        return;
+    }
+    std::string text;
+    for (const auto& s : spoken) text += s + ".\n";
+    services_.speaker->say(lang->voice, text, services_.config->volume_percent);
+    state_.speaking = true;
+}
+
+void VisitorApp::apply(const Intent& intent, const std::vector<std::string>& spoken, double now_s) {
+    touched(now_s);
+    if (intent.kind != IntentKind::read_aloud) state_.notice_key.clear();
+    // Anything else the visitor does interrupts reading.
+    if (state_.speaking && intent.kind != IntentKind::read_aloud && intent.kind != IntentKind::key) {
+        if (services_.speaker) services_.speaker->stop();
+        state_.speaking = false;
+    }
+    switch (intent.kind) {
+        case IntentKind::choose_language: {
+            if (!services_.translations->has_language(intent.text)) return;
+            state_.language = intent.text;
+            const ui::Language* lang = services_.translations->language(state_.language);
+            state_.voice_available = lang && !lang->voice.empty();
+            const bool from_menu = state_.language_menu;
+            state_.language_menu = false;
+            if (state_.screen == Screen::start && !from_menu) {
+                refresh_office();
+                go(state_.office == OfficeStatus::closed ? Screen::closed : Screen::appointment_question);
+            }
+            return;
+        }
+        case IntentKind::open_language_menu: state_.language_menu = true; return;
+        case IntentKind::close_language_menu: state_.language_menu = false; return;
+        case IntentKind::answer_appointment:
+            state_.form.appointment = intent.flag;
+            if (intent.flag) {
+                for (const auto& n : state_.needs)
+                    if (n.appointment) state_.form.need_id = n.id;
+                go(Screen::appointment_details);
+                state_.editing = TextField::name;
+            } else {
+                state_.form.need_id.clear();
+                go(state_.office == OfficeStatus::open ? Screen::need : Screen::closed);
+            }
+            return;
+        case IntentKind::choose_need:
+            state_.form.need_id = intent.text;
+            if (state_.screen == Screen::callback_need) {
+                go(Screen::callback_phone);
+                state_.editing = TextField::phone;
+            } else {
+                go(Screen::questions);
+            }
+            return;
+        case IntentKind::answer_children: state_.form.children = intent.flag; return;
+        case IntentKind::answer_interpreter:
+            state_.form.interpreter = intent.flag;
+            if (intent.flag && state_.form.interpreter_language.empty()) {
+                const auto& list = state_.interpreter_languages;
+                if (std::find(list.begin(), list.end(), state_.language) != list.end())
+                    state_.form.interpreter_language = state_.language;
+            }
+            return;
+        case IntentKind::choose_interpreter_language: state_.form.interpreter_language = intent.text; return;
+        case IntentKind::toggle_wheelchair: state_.form.wheelchair = !state_.form.wheelchair; return;
+        case IntentKind::toggle_hearing: state_.form.hearing = !state_.form.hearing; return;
+        case IntentKind::toggle_sight: state_.form.sight = !state_.form.sight; return;
+        case IntentKind::edit_field:
+            state_.editing = field_from(intent.text);
+            state_.shift = false;
+            state_.error_key.clear();
+            return;
+        case IntentKind::key: type(intent); return;
+        case IntentKind::next: next(); return;
+        case IntentKind::skip: skip(); return;
+        case IntentKind::back: back(); return;
+        case IntentKind::start_over:
+        case IntentKind::finish: wipe(); return;
+        case IntentKind::get_ticket: issue(false); return;
+        case IntentKind::send_callback: issue(true); return;
+        case IntentKind::request_callback:
+            state_.form.need_id.clear();
+            go(Screen::callback_need);
+            return;
+        case IntentKind::read_aloud: read_aloud(spoken); return;
+        case IntentKind::toggle_text_size: state_.large_text = !state_.large_text; return;
+        case IntentKind::toggle_contrast: state_.high_contrast = !state_.high_contrast; return;
+        case IntentKind::more_time:
+            state_.idle_warning = false;
+            return;
+    }
+}
+
+namespace {
+
+bool at_rest(const VisitorState& s, const KioskConfig& config) {
+    return s.screen == Screen::start && !s.language_menu && s.language == config.default_language && !s.large_text &&
+           !s.high_contrast && s.notice_key.empty();
+}
+
+bool self_ending(Screen screen) {
+    return screen == Screen::ticket || screen == Screen::callback_done || screen == Screen::reception;
+}
+
+}  // namespace
+
+bool VisitorApp::tick(double now_s) {
+    const KioskConfig& config = *services_.config;
+    bool changed = false;
+    if (state_.speaking && services_.speaker && !services_.speaker->speaking()) {
+        state_.speaking = false;
+        changed = true;
+    }
+    if (self_ending(state_.screen) && !state_.idle_warning) {
+        if (now_s - std::max(screen_since_s_, last_touch_s_) >= config.ticket_seconds) {
+            wipe();
+            return true;
+        }
+        return changed;
+    }
+    if (state_.idle_warning) {
+        const int left = static_cast<int>(std::ceil(idle_deadline_s_ - now_s));
+        if (left <= 0) {
+            wipe();
+            return true;
+        }
+        if (left != state_.idle_seconds_left) {
+            state_.idle_seconds_left = left;
+            changed = true;
+        }
+        return changed;
+    }
+    if (at_rest(state_, config)) return changed;
+    if (now_s - last_touch_s_ >= config.idle_seconds) {
+        state_.idle_warning = true;
+        state_.language_menu = false;
+        idle_deadline_s_ = now_s + config.idle_countdown_seconds;
+        state_.idle_seconds_left = config.idle_countdown_seconds;
+        if (services_.speaker) services_.speaker->stop();
+        state_.speaking = false;
+        return true;
+    }
+    return changed;
+}
+
+double VisitorApp::seconds_until_timer(double now_s) const {
+    const KioskConfig& config = *services_.config;
+    double due = -1;
+    const auto consider = [&](double seconds) {
+        seconds = std::max(0.0, seconds);
+        if (due < 0 || seconds < due) due = seconds;
+    };
+    if (state_.speaking) consider(0.5);  // notice when speech ends, to relabel the button
+    if (state_.idle_warning) {
+        // Wake on each whole second of the countdown.
+        const double left = idle_deadline_s_ - now_s;
+        consider(left - std::floor(left - 1e-6));
+    } else if (self_ending(state_.screen)) {
+        consider(std::max(screen_since_s_, last_touch_s_) + config.ticket_seconds - now_s);
+    } else if (!at_rest(state_, config)) {
+        consider(last_touch_s_ + config.idle_seconds - now_s);
+    }
+    return due;
+}
+
+}  // namespace skranke::visitor

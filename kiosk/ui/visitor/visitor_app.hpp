@@ -1,0 +1,69 @@
+// The visitor flow's application layer: turns intents into state changes and store calls,
+// runs the idle and ticket timers, and speaks. The screens never see the store.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "domain/service_catalogue.hpp"
+#include "shell/speech.hpp"
+#include "shell/translations.hpp"
+#include "visitor/kiosk_config.hpp"
+#include "visitor/visitor_state.hpp"
+
+namespace skranke {
+class Store;
+}
+
+namespace skranke::visitor {
+
+struct VisitorServices {
+    Store* store = nullptr;  // null: the store could not be opened; visitors are sent to reception
+    const ServiceCatalogue* catalogue = nullptr;
+    const KioskConfig* config = nullptr;
+    const ui::Translations* translations = nullptr;
+    ui::Speaker* speaker = nullptr;
+    std::function<std::int64_t()> wall_clock_ms;  // for tickets and opening hours
+    // Recent service durations (ms) this kiosk knows of; empty: the wait is "unknown".
+    std::function<std::vector<std::int64_t>()> recent_service_ms;
+};
+
+class VisitorApp {
+public:
+    explicit VisitorApp(VisitorServices services);
+
+    const VisitorState& state() const { return state_; }
+
+    // Applies one intent. spoken is the visible text of the frame, for read-aloud.
+    void apply(const Intent& intent, const std::vector<std::string>& spoken, double now_s);
+    // The screen was touched: the idle timer starts again.
+    void touched(double now_s);
+    // Runs the timers; returns true when the state changed (redraw needed).
+    bool tick(double now_s);
+    // Seconds until a timer needs the loop to wake up (negative: none).
+    double seconds_until_timer(double now_s) const;
+    // Forgets the visitor: form, keyboard, ticket, messages, speech. Back to the start.
+    void wipe();
+
+private:
+    void go(Screen screen);
+    void back();
+    void refresh_office();
+    void next();
+    void skip();
+    void type(const Intent& intent);
+    void issue(bool callback);
+    bool check_field(TextField field);
+    std::string* field_text(TextField field);
+    void read_aloud(const std::vector<std::string>& spoken);
+
+    VisitorServices services_;
+    VisitorState state_;
+    double last_touch_s_ = 0;
+    double idle_deadline_s_ = 0;  // when the idle warning wipes
+    double screen_since_s_ = 0;   // when the current ticket / receipt appeared
+};
+
+}  // namespace skranke::visitor

@@ -1,0 +1,36 @@
+#include "visitor/visitor_frame.hpp"
+
+#include <imgui.h>
+
+namespace skranke::visitor {
+
+std::string page_name(const VisitorState& state) {
+    return std::string(screen_name(state.screen)) + (state.idle_warning ? "-idle" : "") +
+           (state.language_menu ? "-languages" : "");
+}
+
+VisitorFrame draw_visitor_frame(VisitorApp& app, VisitorView& view, const ui::Translations& translations,
+                                const ui::FontSet& fonts, const ui::PhysicalScale& scale, ui::TouchRecorder& recorder,
+                                double now_s) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.MouseDown[0] || io.MouseReleased[0]) app.touched(now_s);  // any touch restarts the idle timer
+    VisitorFrame frame;
+    recorder.clear();
+    const VisitorState& state = app.state();
+    ui::Ui ui;
+    ui.scale = scale;
+    ui.theme = state.high_contrast ? &ui::high_contrast_theme() : &ui::default_theme();
+    ui.fonts = &fonts;
+    ui.large_text = state.large_text;
+    ui.recorder = &recorder;
+    ui.spoken = &frame.spoken;
+    view.draw(ui, state, translations, frame.intents);
+    frame.page = page_name(state);
+    return frame;
+}
+
+void apply_visitor_frame(VisitorApp& app, const VisitorFrame& frame, double now_s) {
+    for (const Intent& intent : frame.intents) app.apply(intent, frame.spoken, now_s);
+}
+
+}  // namespace skranke::visitor

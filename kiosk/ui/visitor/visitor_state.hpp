@@ -1,0 +1,141 @@
+// The visitor flow's view model: everything the screens read. The application layer
+// (visitor_app) owns it and changes it only in response to intents and timers; screens
+// never write to it. Everything the visitor entered is in VisitorForm, so wiping is
+// resetting one value.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shell/keyboard.hpp"
+#include "shell/touch.hpp"
+#include "visitor/opening_hours.hpp"
+#include "visitor/queue_figures.hpp"
+
+namespace skranke::visitor {
+
+enum class Screen {
+    start,                 // welcome + language
+    appointment_question,  // "Do you have an appointment?"
+    appointment_details,   // optional name / reference for a check-in
+    need,                  // need grid
+    questions,             // children, interpreter, accessibility
+    details,               // optional description, name, phone
+    confirm,               // summary + "Get ticket"
+    ticket,                // the ticket
+    closed,                // outside opening hours
+    callback_need,         // callback request: need
+    callback_phone,        // callback request: phone (required)
+    callback_confirm,      // callback request: summary + "Send"
+    callback_done,         // "We will call you"
+    reception,             // the store failed: "please go to the reception desk"
+};
+std::string_view screen_name(Screen screen);
+inline constexpr Screen all_screens[] = {
+    Screen::start,  Screen::appointment_question, Screen::appointment_details, Screen::need,
+    Screen::questions, Screen::details, Screen::confirm, Screen::ticket, Screen::closed,
+    Screen::callback_need, Screen::callback_phone, Screen::callback_confirm, Screen::callback_done,
+    Screen::reception};
+
+enum class TextField { none, description, name, phone, reference };
+
+// What the visitor told the kiosk. Personal data: wiped after each visit.
+struct VisitorForm {
+    bool appointment = false;
+    std::string need_id;
+    std::optional<bool> children;
+    std::optional<bool> interpreter;
+    std::string interpreter_language;
+    bool wheelchair = false;
+    bool hearing = false;
+    bool sight = false;
+    std::string description;
+    std::string name;
+    std::string phone;
+    std::string reference;
+};
+
+// A need button, from the service catalogue.
+struct NeedChoice {
+    std::string id;
+    std::string text_key;
+    std::string pictogram;
+    bool emergency = false;
+    bool appointment = false;
+};
+
+// The ticket (or callback receipt) as shown: no store types in the view.
+struct TicketView {
+    std::string number;         // "A 017"
+    std::string spoken_number;  // "A 17"
+    std::string need_text_key;
+    bool urgent = false;
+    QueueFigures figures;
+};
+
+struct VisitorState {
+    Screen screen = Screen::start;
+    std::vector<Screen> history;  // for Back
+    std::string language;         // UI language code
+    VisitorForm form;
+    TextField editing = TextField::none;
+    bool shift = false;                        // on-screen keyboard shift
+    std::string error_key;                     // a validation message to show, by key
+    std::size_t error_limit = 0;               // for "too long" messages
+    bool language_menu = false;                // the language picker is open
+    bool large_text = false;
+    bool high_contrast = false;
+    bool idle_warning = false;
+    int idle_seconds_left = 0;
+    std::string notice_key;                    // a short notice (e.g. read-aloud unavailable)
+    std::optional<TicketView> ticket;
+    ui::DragScroll scroll;                     // body scroll of the current screen
+
+    // Not personal: kept across visits, refreshed by the application.
+    std::vector<NeedChoice> needs;
+    OfficeStatus office = OfficeStatus::open;
+    std::optional<OpeningTime> opens;
+    std::string office_phone;
+    std::vector<std::string> interpreter_languages;
+    bool voice_available = true;
+    bool speaking = false;
+};
+
+enum class IntentKind {
+    choose_language,          // text: language code
+    open_language_menu,
+    close_language_menu,
+    answer_appointment,       // flag
+    choose_need,              // text: need id
+    answer_children,          // flag
+    answer_interpreter,       // flag
+    choose_interpreter_language,  // text: language code
+    toggle_wheelchair,
+    toggle_hearing,
+    toggle_sight,
+    edit_field,               // text: "description" | "name" | "phone" | "reference"
+    key,                      // key + text
+    next,
+    skip,
+    back,
+    start_over,
+    get_ticket,
+    read_aloud,
+    toggle_text_size,
+    toggle_contrast,
+    more_time,
+    finish,
+    request_callback,
+    send_callback,
+};
+
+struct Intent {
+    IntentKind kind{};
+    std::string text;
+    bool flag = false;
+    ui::KeyKind key = ui::KeyKind::none;
+};
+
+}  // namespace skranke::visitor

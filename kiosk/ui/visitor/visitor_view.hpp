@@ -1,0 +1,34 @@
+// Draws the visitor role into the current ImGui frame: the tool bar (language, read-aloud,
+// text size, contrast), the step, the current screen in a drag-scroll body, and the
+// navigation bar (Back, Start over, Skip, Next). Emits intents; changes nothing itself.
+#pragma once
+
+#include <vector>
+
+#include "shell/touch.hpp"
+#include "shell/translations.hpp"
+#include "visitor/visitor_state.hpp"
+
+namespace skranke::visitor {
+
+struct NavButtons {
+    bool back = false;
+    bool start_over = false;
+    bool skip = false;
+    bool next = false;
+};
+NavButtons nav_for(const VisitorState& state);
+
+// "Step n of total", when the screen is a step of a path; {0, 0} otherwise.
+std::pair<int, int> step_of(const VisitorState& state);
+
+class VisitorView {
+public:
+    void draw(ui::Ui& ui, const VisitorState& state, const ui::Translations& tr, std::vector<Intent>& intents);
+
+private:
+    ui::DragScroll scroll_;
+    int last_page_ = -1;  // scroll resets when the screen or an overlay changes
+};
+
+}  // namespace skranke::visitor

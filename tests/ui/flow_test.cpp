@@ -1,0 +1,180 @@
+// The whole visitor flow, by taps, in every language, ending in a ticket in the store.
+#include <doctest/doctest.h>
+
+#include "support/headless_kiosk.hpp"
+#include "support/store_fixture.hpp"
+
+using skranke::test::HeadlessKiosk;
+
+namespace {
+
+// A word per language that needs that language's own letters.
+std::string word_for(const std::string& language) {
+    if (language == "nb" || language == "nn") return "Blåbær søt";
+    if (language == "pl") return "Zażółć";
+    if (language == "uk") return "Привіт Ґанок";
+    if (language == "so") return "Caawimaad";
+    return "Hello";
+}
+
+}  // namespace
+
+TEST_CASE("a walk-in gets a ticket by taps alone, in every language") {
+    for (const auto& lang : skranke::test::shipped_translations().languages()) {
+        CAPTURE(lang.code);
+        HeadlessKiosk kiosk;
+        CHECK(kiosk.page() == "start");
+        REQUIRE(kiosk.tap("language." + lang.code));
+        CHECK(kiosk.page() == "appointment_question");
+        CHECK(kiosk.state().language == lang.code);
+        REQUIRE(kiosk.tap("appointment.no"));
+        CHECK(kiosk.page() == "need");
+        REQUIRE(kiosk.tap("need.emergency_food"));
+        CHECK(kiosk.page() == "questions");
+        REQUIRE(kiosk.tap("children.yes"));
+        REQUIRE(kiosk.tap("interpreter.yes"));
+        REQUIRE(kiosk.tap("interpreter.ar"));
+        REQUIRE(kiosk.tap("access.wheelchair"));
+        REQUIRE(kiosk.tap("nav.next"));
+        CHECK(kiosk.page() == "details");
+        CHECK(kiosk.state().editing == skranke::visitor::TextField::description);
+        const std::string word = word_for(lang.code);
+        REQUIRE(kiosk.type(word));
+        CHECK(kiosk.state().form.description == word);
+        REQUIRE(kiosk.tap("field.phone"));
+        REQUIRE(kiosk.type("91234567"));
+        REQUIRE(kiosk.tap("nav.next"));
+        CHECK(kiosk.page() == "confirm");
+        REQUIRE(kiosk.tap("confirm.get_ticket"));
+        REQUIRE(kiosk.page() == "ticket");
+
+        const auto tickets = kiosk.stored_tickets();
+        REQUIRE(tickets.size() == 1);
+        const skranke::Ticket& t = tickets.front();
+        CHECK(t.request.need_id == "emergency_food");
+        CHECK(t.request.urgent);  // an acute need is urgent by definition
+        CHECK(t.request.children_affected);
+        CHECK(t.request.language == lang.code);
+        CHECK(t.request.interpreter_wanted);
+        CHECK(t.request.interpreter_language == "ar");
+        CHECK(t.request.accessibility.wheelchair);
+        CHECK(t.request.description == word);
+        CHECK(t.request.phone.find("91234567") != std::string::npos);
+        CHECK(t.request.channel == skranke::Channel::walk_in);
+        REQUIRE(kiosk.state().ticket);
+        CHECK(kiosk.state().ticket->number == t.number.text());
+        CHECK(kiosk.state().ticket->figures.people_ahead == 0);
+        CHECK_FALSE(kiosk.state().ticket->figures.wait_minutes);  // no service times: "unknown"
+
+        REQUIRE(kiosk.tap("ticket.done"));
+        CHECK(kiosk.page() == "start");
+        CHECK(kiosk.state().form.description.empty());
+    }
+}
+
+TEST_CASE("skipping the details is as easy as giving them") {
+    HeadlessKiosk kiosk;
+    REQUIRE(kiosk.tap("language.nb"));
+    REQUIRE(kiosk.tap("appointment.no"));
+    REQUIRE(kiosk.tap("need.social_rent"));
+    REQUIRE(kiosk.tap("nav.next"));
+    REQUIRE(kiosk.type("abc"));
+    const auto* skip = kiosk.targets().find("nav.skip");
+    const auto* next = kiosk.targets().find("nav.next");
+    REQUIRE(skip);
+    REQUIRE(next);
+    CHECK(skip->rect.width() == doctest::Approx(next->rect.width()));
+    CHECK(skip->rect.height() == doctest::Approx(next->rect.height()));
+    REQUIRE(kiosk.tap("nav.skip"));
+    CHECK(kiosk.page() == "confirm");
+    CHECK(kiosk.state().form.description.empty());
+    REQUIRE(kiosk.tap("confirm.get_ticket"));
+    const auto tickets = kiosk.stored_tickets();
+    REQUIRE(tickets.size() == 1);
+    CHECK_FALSE(tickets.front().request.urgent);
+    CHECK(tickets.front().request.description.empty());
+}
+
+TEST_CASE("people ahead and the estimated wait come from the store") {
+    skranke::test::HeadlessOptions options;
+    options.recent_service_ms = {10 * 60000, 12 * 60000, 8 * 60000, 9 * 60000};
+    HeadlessKiosk kiosk(options);
+    for (int visitor = 0; visitor < 3; ++visitor) {
+        REQUIRE(kiosk.tap("language.en"));
+        REQUIRE(kiosk.tap("appointment.no"));
+        REQUIRE(kiosk.tap("need.other"));
+        REQUIRE(kiosk.tap("nav.next"));
+        REQUIRE(kiosk.tap("nav.skip"));
+        REQUIRE(kiosk.tap("confirm.get_ticket"));
+        REQUIRE(kiosk.state().ticket);
+        CHECK(kiosk.state().ticket->figures.people_ahead == visitor);
+        REQUIRE(kiosk.state().ticket->figures.wait_minutes);
+        REQUIRE(kiosk.tap("ticket.done"));
+    }
+    CHECK(kiosk.stored_tickets().size() == 3);
+}
+
+TEST_CASE("an appointment holder checks in with an optional name") {
+    HeadlessKiosk kiosk;
+    REQUIRE(kiosk.tap("language.nb"));
+    REQUIRE(kiosk.tap("appointment.yes"));
+    CHECK(kiosk.page() == "appointment_details");
+    REQUIRE(kiosk.type("Kari"));
+    REQUIRE(kiosk.tap("nav.next"));
+    CHECK(kiosk.page() == "confirm");
+    REQUIRE(kiosk.tap("confirm.get_ticket"));
+    const auto tickets = kiosk.stored_tickets();
+    REQUIRE(tickets.size() == 1);
+    CHECK(tickets.front().request.channel == skranke::Channel::appointment);
+    CHECK(tickets.front().request.need_id == "appointment");
+    CHECK(tickets.front().request.name == "Kari");
+}
+
+TEST_CASE("Back goes one step back and Start over forgets everything") {
+    HeadlessKiosk kiosk;
+    REQUIRE(kiosk.tap("language.pl"));
+    REQUIRE(kiosk.tap("appointment.no"));
+    REQUIRE(kiosk.tap("need.social_rent"));
+    REQUIRE(kiosk.tap("children.yes"));
+    REQUIRE(kiosk.tap("nav.next"));
+    REQUIRE(kiosk.type("Ala"));
+    REQUIRE(kiosk.tap("nav.back"));
+    CHECK(kiosk.page() == "questions");
+    CHECK(kiosk.state().form.children == true);
+    REQUIRE(kiosk.tap("nav.back"));
+    CHECK(kiosk.page() == "need");
+    REQUIRE(kiosk.tap("nav.back"));
+    CHECK(kiosk.page() == "appointment_question");
+    REQUIRE(kiosk.tap("nav.start_over"));
+    CHECK(kiosk.page() == "start");
+    CHECK(kiosk.state().language == "nb");
+    CHECK(kiosk.state().form.description.empty());
+    CHECK_FALSE(kiosk.state().form.children.has_value());
+    CHECK(kiosk.state().history.empty());
+    CHECK(kiosk.stored_tickets().empty());
+}
+
+TEST_CASE("the language can be changed on any screen and the flow stays where it was") {
+    HeadlessKiosk kiosk;
+    REQUIRE(kiosk.tap("language.nb"));
+    REQUIRE(kiosk.tap("appointment.no"));
+    REQUIRE(kiosk.tap("bar.language"));
+    CHECK(kiosk.page() == "need-languages");
+    REQUIRE(kiosk.tap("menu.language.uk"));
+    CHECK(kiosk.page() == "need");
+    CHECK(kiosk.state().language == "uk");
+}
+
+TEST_CASE("a wrong phone number gets a message and is kept for fixing, never cut") {
+    HeadlessKiosk kiosk;
+    REQUIRE(kiosk.tap("language.en"));
+    REQUIRE(kiosk.tap("appointment.no"));
+    REQUIRE(kiosk.tap("need.other"));
+    REQUIRE(kiosk.tap("nav.next"));
+    REQUIRE(kiosk.tap("field.phone"));
+    REQUIRE(kiosk.type("123"));
+    REQUIRE(kiosk.tap("nav.next"));
+    CHECK(kiosk.page() == "details");
+    CHECK(kiosk.state().error_key == "error.phone_format");
+    CHECK(kiosk.state().form.phone == "123");
+}

@@ -1,0 +1,85 @@
+// After a minute without touch the kiosk asks "Do you need more time?"; unanswered, it
+// wipes everything the visitor entered, keyboard state included.
+#include <doctest/doctest.h>
+
+#include "support/headless_kiosk.hpp"
+
+using skranke::test::HeadlessKiosk;
+using skranke::visitor::TextField;
+
+namespace {
+
+void fill_in_details(HeadlessKiosk& kiosk) {
+    REQUIRE(kiosk.tap("language.nb"));
+    REQUIRE(kiosk.tap("appointment.no"));
+    REQUIRE(kiosk.tap("need.emergency_housing"));
+    REQUIRE(kiosk.tap("children.yes"));
+    REQUIRE(kiosk.tap("nav.next"));
+    REQUIRE(kiosk.type("Hjelp"));
+    REQUIRE(kiosk.tap("field.name"));
+    REQUIRE(kiosk.tap("key.shift"));  // shift left on: keyboard state that must not survive
+    CHECK(kiosk.state().shift);
+}
+
+}  // namespace
+
+TEST_CASE("the idle warning comes after the configured time and Yes gives more time") {
+    HeadlessKiosk kiosk;
+    fill_in_details(kiosk);
+    kiosk.wait_seconds(58);
+    CHECK(kiosk.page() == "details");
+    kiosk.wait_seconds(3);
+    REQUIRE(kiosk.page() == "details-idle");
+    CHECK(kiosk.state().idle_seconds_left >= 20);
+    // Only the big Yes and "start again" are on the warning: nothing behind it can be hit.
+    for (const auto& t : kiosk.targets().targets()) CHECK((t.id == "idle.yes" || t.id == "idle.no"));
+    const auto* yes = kiosk.targets().find("idle.yes");
+    REQUIRE(yes);
+    CHECK(kiosk.scale().mm(yes->rect.height()) >= 40.0f);
+    kiosk.wait_seconds(5);
+    CHECK(kiosk.state().idle_seconds_left <= 26);
+    REQUIRE(kiosk.tap("idle.yes"));
+    CHECK(kiosk.page() == "details");
+    CHECK(kiosk.state().form.description == "Hjelp");
+}
+
+TEST_CASE("unanswered, the idle warning wipes the form and the keyboard") {
+    HeadlessKiosk kiosk;
+    fill_in_details(kiosk);
+    kiosk.wait_seconds(61);
+    REQUIRE(kiosk.page() == "details-idle");
+    kiosk.wait_seconds(31);
+    CHECK(kiosk.page() == "start");
+    const auto& s = kiosk.state();
+    CHECK(s.form.description.empty());
+    CHECK(s.form.name.empty());
+    CHECK(s.form.phone.empty());
+    CHECK_FALSE(s.form.children.has_value());
+    CHECK(s.form.need_id.empty());
+    CHECK(s.editing == TextField::none);  // no field, so no keyboard and no buffer
+    CHECK_FALSE(s.shift);
+    CHECK(s.error_key.empty());
+    CHECK(s.history.empty());
+    CHECK_FALSE(s.ticket.has_value());
+    CHECK(s.language == "nb");
+    // Nothing the visitor typed is anywhere on the next screen.
+    for (const auto& text : kiosk.spoken()) CHECK(text.find("Hjelp") == std::string::npos);
+    for (const auto& t : kiosk.targets().targets()) CHECK(t.label.find("Hjelp") == std::string::npos);
+    // And the start screen stays at rest: no warning for nobody.
+    kiosk.wait_seconds(120);
+    CHECK(kiosk.page() == "start");
+}
+
+TEST_CASE("the ticket goes away by itself after a short time") {
+    HeadlessKiosk kiosk;
+    REQUIRE(kiosk.tap("language.en"));
+    REQUIRE(kiosk.tap("appointment.no"));
+    REQUIRE(kiosk.tap("need.other"));
+    REQUIRE(kiosk.tap("nav.next"));
+    REQUIRE(kiosk.tap("nav.skip"));
+    REQUIRE(kiosk.tap("confirm.get_ticket"));
+    REQUIRE(kiosk.page() == "ticket");
+    kiosk.wait_seconds(31);
+    CHECK(kiosk.page() == "start");
+    CHECK_FALSE(kiosk.state().ticket.has_value());
+}

@@ -1,0 +1,180 @@
+#include "support/headless_kiosk.hpp"
+
+#include <stdexcept>
+
+#include <imgui.h>
+
+#include "domain/service_day.hpp"
+#include "shell/keyboard.hpp"
+#include "support/fault_vfs.hpp"
+#include "support/store_fixture.hpp"
+
+namespace skranke::test {
+
+visitor::KioskConfig HeadlessOptions::open_every_day() {
+    visitor::KioskConfig config = visitor::default_kiosk_config();
+    for (auto& day : config.hours.week) day = visitor::DayHours{true, 0, 24 * 60};
+    config.dpi = test_dpi;
+    return config;
+}
+
+std::int64_t HeadlessOptions::test_time_ms_default() { return test_time_ms(); }
+
+const ui::Translations& shipped_translations() {
+    static const ui::Translations translations = [] {
+        ui::Translations t;
+        std::string error;
+        if (!t.load_dir(asset_dir() / "translations", error)) throw std::runtime_error(error);
+        return t;
+    }();
+    return translations;
+}
+
+namespace {
+
+struct SharedAtlas {
+    ImFontAtlas atlas;
+    ui::FontSet fonts;
+};
+
+SharedAtlas& shared_atlas() {
+    static const std::unique_ptr<SharedAtlas> shared = [] {
+        auto s = std::make_unique<SharedAtlas>();
+        std::string error;
+        auto texts = shipped_translations().all_texts();
+        for (auto& k : ui::keyboard_characters()) texts.push_back(k);
+        if (!ui::build_fonts(s->atlas, ui::PhysicalScale{test_dpi}, texts, ui::default_font_dirs(), s->fonts, error))
+            throw std::runtime_error(error);
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        s->atlas.GetTexDataAsAlpha8(&pixels, &w, &h);
+        return s;
+    }();
+    return *shared;
+}
+
+}  // namespace
+
+const ui::FontSet& shared_fonts() { return shared_atlas().fonts; }
+
+HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(options)), wall_ms_(options_.wall_ms) {
+    store_path_ = dir_ / "kiosk.db";
+    if (options_.store != StoreMode::cannot_open) {
+        StoreOptions so;
+        so.path = store_path_;
+        so.kiosk_letter = options_.config.kiosk_letter;
+        if (options_.store == StoreMode::fault_vfs) {
+            register_fault_vfs();
+            so.vfs_name = fault_vfs_name;
+        }
+        auto opened = Store::open(so);
+        if (!opened) throw std::runtime_error("test store does not open: " + opened.error().detail);
+        store_ = std::move(*opened);
+    }
+    SharedAtlas& shared = shared_atlas();
+    context_ = ImGui::CreateContext(&shared.atlas);
+    ImGui::SetCurrentContext(context_);
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.LogFilename = nullptr;
+
+    visitor::VisitorServices services;
+    services.store = store_.get();
+    services.catalogue = &shipped_catalogue();
+    services.config = &options_.config;
+    services.translations = &shipped_translations();
+    services.speaker = &speaker_;
+    services.wall_clock_ms = [this] { return wall_ms_; };
+    const auto recent = options_.recent_service_ms;
+    services.recent_service_ms = [recent] { return recent; };
+    app_ = std::make_unique<visitor::VisitorApp>(services);
+    frame();
+}
+
+HeadlessKiosk::~HeadlessKiosk() {
+    ImGui::DestroyContext(context_);
+}
+
+void HeadlessKiosk::frame() {
+    ImGui::SetCurrentContext(context_);
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(options_.width, options_.height);
+    io.DeltaTime = 1.0f / 60.0f;
+    io.MousePos = mouse_;
+    io.MouseDown[0] = down_;
+    now_s_ += 1.0 / 60.0;
+    ImGui::NewFrame();
+    const visitor::VisitorFrame f = visitor::draw_visitor_frame(*app_, view_, shipped_translations(), shared_fonts(),
+                                                                scale(), recorder_, now_s_);
+    ImGui::Render();
+    last_spoken_ = f.spoken;
+    visitor::apply_visitor_frame(*app_, f, now_s_);
+    app_->tick(now_s_);
+}
+
+bool HeadlessKiosk::tap(std::string_view id) {
+    const ui::TouchTarget* target = recorder_.find(id);
+    if (!target) return false;
+    mouse_ = target->visible.centre();
+    down_ = true;
+    frame();
+    down_ = false;
+    frame();
+    frame();  // the frame that shows the result
+    return true;
+}
+
+bool HeadlessKiosk::type(std::string_view text) {
+    for (const std::string& ch : ui::utf8_characters(text)) {
+        if (ch == " ") {
+            if (!tap("key.space")) return false;
+            continue;
+        }
+        const auto find_label = [&] {
+            for (const auto& t : recorder_.targets())
+                if (t.label == ch && t.id.rfind("key.", 0) == 0) return t.id;
+            return std::string{};
+        };
+        std::string id = find_label();
+        if (id.empty()) {  // a capital: press shift and look again
+            if (!tap("key.shift")) return false;
+            id = find_label();
+        }
+        if (id.empty() || !tap(id)) return false;
+    }
+    return true;
+}
+
+void HeadlessKiosk::drag(ImVec2 from, ImVec2 to, int steps) {
+    mouse_ = from;
+    down_ = true;
+    frame();
+    for (int i = 1; i <= steps; ++i) {
+        const float k = static_cast<float>(i) / static_cast<float>(steps);
+        mouse_ = ImVec2(from.x + (to.x - from.x) * k, from.y + (to.y - from.y) * k);
+        frame();
+    }
+    down_ = false;
+    frame();
+    frame();
+}
+
+void HeadlessKiosk::wait_seconds(double seconds) {
+    mouse_ = ImVec2(-1, -1);  // the finger is gone
+    const int whole = static_cast<int>(seconds);
+    for (int i = 0; i < whole; ++i) {
+        now_s_ += 1.0 - 1.0 / 60.0;
+        frame();
+    }
+    now_s_ += seconds - whole;
+    frame();
+}
+
+std::vector<Ticket> HeadlessKiosk::stored_tickets() {
+    if (!store_) return {};
+    auto tickets = store_->tickets_of_day(service_day_of(wall_ms_));
+    if (!tickets) return {};
+    return *tickets;
+}
+
+}  // namespace skranke::test

@@ -1,0 +1,92 @@
+// The visitor role with no window: a real ImGui context, the real view and application
+// layer, a real SQLite store in a temporary folder, and taps injected the way Dear ImGui
+// 1.86 expects (io.MousePos and io.MouseDown[0] set before each NewFrame).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "domain/service_catalogue.hpp"
+#include "shell/fonts.hpp"
+#include "shell/speech.hpp"
+#include "shell/touch.hpp"
+#include "shell/translations.hpp"
+#include "store/store.hpp"
+#include "support/temp_dir.hpp"
+#include "visitor/kiosk_config.hpp"
+#include "visitor/visitor_app.hpp"
+#include "visitor/visitor_frame.hpp"
+#include "visitor/visitor_view.hpp"
+
+struct ImGuiContext;
+
+namespace skranke::test {
+
+enum class StoreMode { working, cannot_open, fault_vfs };
+
+struct HeadlessOptions {
+    float width = 1080;
+    float height = 1920;
+    visitor::KioskConfig config = open_every_day();
+    StoreMode store = StoreMode::working;
+    std::int64_t wall_ms = test_time_ms_default();
+    std::vector<std::int64_t> recent_service_ms;
+
+    static visitor::KioskConfig open_every_day();
+    static std::int64_t test_time_ms_default();
+};
+
+const ui::Translations& shipped_translations();
+const ui::FontSet& shared_fonts();  // built once per process at 96 DPI
+inline constexpr float test_dpi = 96.0f;
+
+class HeadlessKiosk {
+public:
+    explicit HeadlessKiosk(HeadlessOptions options = {});
+    ~HeadlessKiosk();
+    HeadlessKiosk(const HeadlessKiosk&) = delete;
+    HeadlessKiosk& operator=(const HeadlessKiosk&) = delete;
+
+    // One frame with the finger where it is.
+    void frame();
+    // Press and release on a target's centre; false (and no input) when it is not shown.
+    bool tap(std::string_view id);
+    // Taps the key whose label is ch, pressing shift first for capitals when needed.
+    bool type(std::string_view text);
+    // Drags from one point to another in steps (a finger moving), then lifts.
+    void drag(ImVec2 from, ImVec2 to, int steps = 8);
+    // Lets seconds pass on the monotonic clock, drawing a frame each second.
+    void wait_seconds(double seconds);
+
+    const visitor::VisitorState& state() const { return app_->state(); }
+    std::string page() const { return visitor::page_name(state()); }
+    const ui::TouchRecorder& targets() const { return recorder_; }
+    const std::vector<std::string>& spoken() const { return last_spoken_; }
+    ui::PhysicalScale scale() const { return {options_.config.dpi}; }
+    Store* store() { return store_.get(); }
+    const std::filesystem::path& store_path() const { return store_path_; }
+    ui::RecordingSpeaker& speaker() { return speaker_; }
+    void set_wall_ms(std::int64_t ms) { wall_ms_ = ms; }
+    // Today's tickets in the store (what a reader of the file sees).
+    std::vector<Ticket> stored_tickets();
+
+private:
+    HeadlessOptions options_;
+    TempDir dir_;
+    std::filesystem::path store_path_;
+    std::unique_ptr<Store> store_;
+    ui::RecordingSpeaker speaker_;
+    std::unique_ptr<visitor::VisitorApp> app_;
+    visitor::VisitorView view_;
+    ui::TouchRecorder recorder_;
+    ImGuiContext* context_ = nullptr;
+    ImVec2 mouse_{-1, -1};
+    bool down_ = false;
+    double now_s_ = 1000.0;
+    std::int64_t wall_ms_ = 0;
+    std::vector<std::string> last_spoken_;
+};
+
+}  // namespace skranke::test

@@ -1,0 +1,139 @@
+// Every touch target on every screen, in both orientations, every language and both text
+// sizes, is at least 20 mm on its short side with at least 3 mm between targets. The
+// rectangles come from the one button wrapper all screens use.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <sstream>
+
+#include "support/headless_kiosk.hpp"
+#include "support/store_fixture.hpp"
+
+using skranke::test::HeadlessKiosk;
+using skranke::test::HeadlessOptions;
+
+namespace {
+
+struct Audit {
+    std::set<std::string> pages;
+    std::vector<std::string> problems;
+
+    void check(HeadlessKiosk& kiosk, const std::string& where) {
+        const auto scale = kiosk.scale();
+        const auto& targets = kiosk.targets().targets();
+        pages.insert(kiosk.page());
+        if (targets.empty()) problems.push_back(where + " " + kiosk.page() + ": no touch targets at all");
+        const float min_side = scale.px(skranke::ui::min_target_mm) - 0.5f;
+        const float min_gap = scale.px(skranke::ui::min_gap_mm) - 0.5f;
+        for (std::size_t i = 0; i < targets.size(); ++i) {
+            const auto& a = targets[i];
+            const float side = std::min(a.rect.width(), a.rect.height());
+            if (side < min_side) {
+                std::ostringstream out;
+                out << where << " " << kiosk.page() << ": " << a.id << " is " << scale.mm(side) << " mm";
+                problems.push_back(out.str());
+            }
+            for (std::size_t j = i + 1; j < targets.size(); ++j) {
+                const auto& b = targets[j];
+                if (a.visible.empty() || b.visible.empty()) continue;
+                const float gap = skranke::ui::gap_between(a.visible, b.visible);
+                if (gap < min_gap) {
+                    std::ostringstream out;
+                    out << where << " " << kiosk.page() << ": " << a.id << " and " << b.id << " are "
+                        << scale.mm(gap) << " mm apart";
+                    problems.push_back(out.str());
+                }
+            }
+        }
+    }
+};
+
+HeadlessOptions shape(bool portrait) {
+    HeadlessOptions options;
+    options.width = portrait ? 1080.0f : 1920.0f;
+    options.height = portrait ? 1920.0f : 1080.0f;
+    return options;
+}
+
+void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::string& lang) {
+    const std::string where = std::string(portrait ? "portrait" : "landscape") + (large_text ? " large" : "") + " " + lang;
+    {
+        HeadlessKiosk kiosk(shape(portrait));
+        if (large_text) REQUIRE(kiosk.tap("bar.text_size"));
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("bar.language"));
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("menu.language." + lang));
+        REQUIRE(kiosk.tap("language." + lang));
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("appointment.yes"));
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("nav.back"));
+        REQUIRE(kiosk.tap("appointment.no"));
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("need.emergency_food"));
+        REQUIRE(kiosk.tap("interpreter.yes"));
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("nav.next"));
+        REQUIRE(kiosk.tap("key.shift"));
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("field.phone"));
+        audit.check(kiosk, where);
+        kiosk.wait_seconds(61);
+        REQUIRE(kiosk.page() == "details-idle");
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("idle.yes"));
+        REQUIRE(kiosk.tap("nav.next"));
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("confirm.get_ticket"));
+        REQUIRE(kiosk.page() == "ticket");
+        audit.check(kiosk, where);
+    }
+    {
+        HeadlessOptions options = shape(portrait);
+        options.config.hours.week[5] = {};  // closed on Saturdays
+        options.wall_ms = skranke::test::test_time_ms(5);
+        HeadlessKiosk kiosk(options);
+        if (large_text) REQUIRE(kiosk.tap("bar.text_size"));
+        REQUIRE(kiosk.tap("language." + lang));
+        REQUIRE(kiosk.page() == "closed");
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("closed.callback"));
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("need.social_rent"));
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.type("91234567"));
+        REQUIRE(kiosk.tap("nav.next"));
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("callback.send"));
+        audit.check(kiosk, where);
+    }
+    {
+        HeadlessOptions options = shape(portrait);
+        options.store = skranke::test::StoreMode::cannot_open;
+        HeadlessKiosk kiosk(options);
+        if (large_text) REQUIRE(kiosk.tap("bar.text_size"));
+        REQUIRE(kiosk.tap("language." + lang));
+        REQUIRE(kiosk.tap("appointment.yes"));
+        REQUIRE(kiosk.tap("nav.skip"));
+        REQUIRE(kiosk.tap("confirm.get_ticket"));
+        REQUIRE(kiosk.page() == "reception");
+        audit.check(kiosk, where);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("every touch target is at least 20 mm with 3 mm gaps, on every screen") {
+    Audit audit;
+    for (bool portrait : {true, false})
+        for (bool large_text : {false, true})
+            for (const auto& lang : skranke::test::shipped_translations().languages())
+                walk_every_screen(audit, portrait, large_text, lang.code);
+    for (const auto& p : audit.problems) FAIL_CHECK(p);
+    // The walk really reached every screen and overlay.
+    for (auto screen : skranke::visitor::all_screens)
+        CHECK(audit.pages.count(std::string(skranke::visitor::screen_name(screen))) == 1);
+    CHECK(audit.pages.count("details-idle") == 1);
+    CHECK(audit.pages.count("start-languages") == 1);
+}
