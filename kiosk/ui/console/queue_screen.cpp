@@ -93,7 +93,7 @@ void draw_table(ConsoleContext& c, const ui::Rect& box) {
         if (c.state.expanded == row.ticket_id) {
             ImGui::TextWrapped("%s", row.description.c_str());
         } else {
-            std::string shown = row.description.size() > 24 ? row.description.substr(0, 24) : row.description;
+            std::string shown = row.description.size() > 40 ? row.description.substr(0, 40) : row.description;
             while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
             if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) shown.pop_back();
             ImGui::TextUnformatted((shown + (shown.size() < row.description.size() ? " …" : "")).c_str());

@@ -67,8 +67,6 @@ void DisplayApp::read_calls(double now_s) {
 
 bool DisplayApp::tick(double now_s) {
     bool changed = false;
-    if (services_.announcer && services_.announcer->tick()) changed = true;
-    announcing_ = services_.announcer && services_.announcer->busy();
     // The log is read again only when the engine applied something new (or nothing tells us).
     const std::int64_t cursor = services_.cursor ? services_.cursor() : -1;
     const bool log_moved = cursor != last_cursor_ || cursor < 0;
@@ -85,6 +83,9 @@ bool DisplayApp::tick(double now_s) {
                    (state_.newest->number != before.newest->number || state_.newest->counter != before.newest->counter)) ||
                   newest_at_s_ == now_s;
     }
+    // After reading: a call that just arrived starts its chime in this same tick.
+    if (services_.announcer && services_.announcer->tick()) changed = true;
+    announcing_ = services_.announcer && services_.announcer->busy();
     return changed;
 }
 
