@@ -26,7 +26,7 @@ void draw_figures_screen(ConsoleContext& c) {
     y += c.text(c.fonts.heading, ui::fill(c.st("console.figures_title"), {{"day", c.state.day}}), x, y, w - 320, ink);
     if (c.button("export_csv", {c.area.x1 - 300, c.area.y0, c.area.x1, c.area.y0 + 52}, c.st("console.export_csv")))
         c.emit(IntentKind::export_csv);
-    y += 20;
+    y = std::max(y, c.area.y0 + 52) + 16;
 
     // The counts as large tiles.
     const struct {
@@ -46,7 +46,10 @@ void draw_figures_screen(ConsoleContext& c) {
     float tx = x;
     for (const auto& tile : tiles) {
         c.ui.draw->AddRectFilled(ImVec2(tx, y), ImVec2(tx + tile_w, y + tile_h), IM_COL32(0xFF, 0xFF, 0xFF, 0xFF), 6);
-        c.ui.draw->AddText(c.fonts.big, c.fonts.big->FontSize, ImVec2(tx + 10, y + 6), ink, tile.value.c_str());
+        ImFont* value_font = c.fonts.big->CalcTextSizeA(c.fonts.big->FontSize, 1e9f, 0, tile.value.c_str()).x > tile_w - 20
+                                 ? c.fonts.heading  // "1 h 24 min" in a narrow tile
+                                 : c.fonts.big;
+        c.ui.draw->AddText(value_font, value_font->FontSize, ImVec2(tx + 10, y + 6), ink, tile.value.c_str());
         ui::draw_text(c.ui, c.fonts.text, c.st(tile.key), {tx + 10, y + 10 + c.fonts.big->FontSize, tx + tile_w - 6, y + tile_h}, ink);
         tx += tile_w + gap;
     }
@@ -72,6 +75,15 @@ void draw_figures_screen(ConsoleContext& c) {
     ImGui::SetCursorScreenPos(ImVec2(x, y + c.fonts.text->FontSize + 6));
     ImGui::PlotHistogram("##per_hour", per_hour.data(), static_cast<int>(per_hour.size()), 0, nullptr, 0, peak * 1.15f,
                          ImVec2(half, chart_h));
+    // Hour labels under the bars (ImGui's plots have no axis).
+    const float chart_top = y + c.fonts.text->FontSize + 6;
+    const float bar_w = (half - 2 * ImGui::GetStyle().FramePadding.x) / static_cast<float>(per_hour.size());
+    for (std::size_t i = 0; i < per_hour.size(); ++i) {
+        const std::string label = std::to_string(first + static_cast<int>(i));
+        const float lx = x + ImGui::GetStyle().FramePadding.x + bar_w * (static_cast<float>(i) + 0.5f) -
+                         c.fonts.text->CalcTextSizeA(c.fonts.text->FontSize, 1e9f, 0, label.c_str()).x / 2;
+        c.ui.draw->AddText(c.fonts.text, c.fonts.text->FontSize, ImVec2(lx, chart_top + chart_h + 2), ink, label.c_str());
+    }
 
     // Tickets per need.
     std::vector<float> per_need;
@@ -87,7 +99,14 @@ void draw_figures_screen(ConsoleContext& c) {
     ImGui::SetCursorScreenPos(ImVec2(x + half + 30, y + c.fonts.text->FontSize + 6));
     ImGui::PlotHistogram("##per_need", per_need.data(), static_cast<int>(per_need.size()), 0, nullptr, 0,
                          need_peak * 1.15f, ImVec2(half, chart_h));
-    y += c.fonts.text->FontSize + 6 + chart_h + 8;
+    const float need_w = (half - 2 * ImGui::GetStyle().FramePadding.x) / static_cast<float>(std::max<std::size_t>(1, per_need.size()));
+    for (std::size_t i = 0; i < per_need.size(); ++i) {
+        const std::string label = std::to_string(i + 1);
+        const float lx = x + half + 30 + ImGui::GetStyle().FramePadding.x + need_w * (static_cast<float>(i) + 0.5f) -
+                         c.fonts.text->CalcTextSizeA(c.fonts.text->FontSize, 1e9f, 0, label.c_str()).x / 2;
+        c.ui.draw->AddText(c.fonts.text, c.fonts.text->FontSize, ImVec2(lx, chart_top + chart_h + 2), ink, label.c_str());
+    }
+    y += c.fonts.text->FontSize + 6 + chart_h + c.fonts.text->FontSize + 10;
     y += c.text(c.fonts.text, legend, x + half + 30, y, half, ink) + 16;
 
     // Waiting time per need: median and 90th percentile.

@@ -96,7 +96,7 @@ void draw_table(ConsoleContext& c, const ui::Rect& box) {
             std::string shown = row.description.size() > 40 ? row.description.substr(0, 40) : row.description;
             while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
             if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) shown.pop_back();
-            ImGui::TextUnformatted((shown + (shown.size() < row.description.size() ? " …" : "")).c_str());
+            ImGui::TextWrapped("%s", (shown + (shown.size() < row.description.size() ? " …" : "")).c_str());
         }
         (void)ink;
     }

@@ -15,7 +15,8 @@ namespace skranke::roles {
 
 console::SyncView sync_view_of(const sync::SyncEngine& engine) {
     const sync::SyncStatus s = engine.status();
-    return console::SyncView{s.online, s.outbox_depth, s.last_sync_ms, s.cursor};
+    // Until the first call fails the hub counts as reachable: a long-poll answers late.
+    return console::SyncView{s.online || s.failures == 0, s.outbox_depth, s.last_sync_ms, s.cursor};
 }
 
 int run_console(RoleRuntime& rt) {
@@ -83,7 +84,7 @@ int run_console(RoleRuntime& rt) {
     };
     frame.ready = [&] {
         const auto& s = app.state();
-        return !rt.sign_in_as.empty() ? s.signed_in && (s.waiting_total > 0 || s.figures.issued > 0) : true;
+        return !rt.sign_in_as.empty() ? s.signed_in && s.online && (s.waiting_total > 0 || s.figures.issued > 0) : true;
     };
     return run_window(rt, "Skranke – resepsjon", setup, frame);
 }

@@ -31,7 +31,10 @@ int run_display(RoleRuntime& rt) {
     services.store = rt.store.get();
     services.announcer = &announcer;
     services.wall_clock_ms = [] { return wall_clock_ms(); };
-    services.online = [&rt] { return rt.engine->status().online; };
+    services.online = [&rt] {  // reachable until a call fails: a long-poll answers late
+        const auto s = rt.engine->status();
+        return s.online || s.failures == 0;
+    };
     services.cursor = [&rt] { return rt.engine->status().cursor; };
     services.office_name = rt.config.office_name;
     services.history = rt.config.history;
@@ -48,7 +51,7 @@ int run_display(RoleRuntime& rt) {
     frame.tick = [&](double now) { return app.tick(now); };
     frame.draw = [&](double) { display::draw_display(app.state(), texts, "nb", frame.fonts); };
     frame.after_render = [](double) { return false; };
-    frame.ready = [&] { return app.state().newest.has_value(); };
+    frame.ready = [&] { return app.state().newest.has_value() && !app.state().offline; };
     return run_window(rt, "Skranke – venterom", setup, frame);
 }
 
