@@ -70,22 +70,28 @@ std::optional<QueueConflict> QueueState::check(const nlohmann::json& event) cons
 }
 
 std::optional<QueueConflict> QueueState::apply(const nlohmann::json& event, const EventMeta& meta) {
-    if (auto problem = check(event)) return problem;
-    const std::string id = *ticket_id_of(event);
     const std::string type = text_field(event, "type");
     if (is_issue(type)) {
+        // Checked here rather than by check(), so the ticket object is parsed once.
+        const auto id = ticket_id_of(event);
+        if (!id) return conflict("bad_event", "event names no ticket");
+        if (tickets_.count(*id) != 0) return conflict("duplicate", "ticket " + *id + " already issued");
+        const auto it = event.find("ticket");
+        auto parsed = it != event.end() ? ticket_from_json(*it) : std::nullopt;
+        if (!parsed) return conflict("bad_event", "ticket " + *id + " has a malformed ticket object");
         QueueTicket entry;
-        entry.ticket = *ticket_from_json(event.at("ticket"));
-        entry.ticket.event_id = id;
+        entry.ticket = std::move(*parsed);
+        entry.ticket.event_id = *id;
         entry.ticket.device_id = text_field(event, "device_id");
         const auto seq = event.find("device_seq");
         entry.ticket.device_seq = seq != event.end() && seq->is_number_integer() ? seq->get<std::int64_t>() : 0;
         entry.state = TicketState::waiting;
         entry.issued = meta;
-        tickets_.emplace(id, std::move(entry));
+        tickets_.emplace(*id, std::move(entry));
         return std::nullopt;
     }
-    QueueTicket& ticket = tickets_.at(id);
+    if (auto problem = check(event)) return problem;
+    QueueTicket& ticket = tickets_.at(*ticket_id_of(event));
     if (type == event_type::ticket_called) {
         ticket.state = TicketState::called;
         ticket.counter = text_field(event, "counter");

@@ -40,45 +40,58 @@ int update_ticket_row(sqlite3* db, const nlohmann::json& event) {
 
 StoreResult<Done> SyncStore::apply_acks(const std::vector<SyncAck>& acks, std::int64_t now_ms) {
     sqlite3* db = store_.handle();
+    nlohmann::json stored = nlohmann::json::array();
+    for (const SyncAck& a : acks)
+        if (a.stored) stored.push_back(a.event_id);
+    const std::string stored_ids = stored.dump();
     sql::WriteTransaction tx(db);
     if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "begin acknowledgement");
     // The hub has the ticket now: this device keeps number, need and state, not the person.
+    // One statement per table for the whole batch; the ids travel as a JSON array.
     sql::Statement ack(db,
         "UPDATE outbox SET acked_ms = ?2, body = CASE WHEN json_type(body, '$.ticket') = 'object'"
         " THEN json_set(body, '$.ticket.name', '', '$.ticket.phone', '', '$.ticket.description', '')"
-        " ELSE body END WHERE event_id = ?1 AND acked_ms IS NULL");
-    sql::Statement forget(db, "UPDATE tickets SET name = '', phone = '', description = '' WHERE event_id = ?1");
+        " ELSE body END WHERE acked_ms IS NULL AND event_id IN (SELECT value FROM json_each(?1))");
+    sql::Statement forget(db,
+        "UPDATE tickets SET name = '', phone = '', description = '' WHERE event_id IN"
+        " (SELECT value FROM json_each(?1)) AND (name != '' OR phone != '' OR description != '')");
     sql::Statement dead(db,
         "INSERT OR REPLACE INTO dead_letters (event_id, type, body, code, message, failed_ms)"
         " SELECT event_id, type, body, ?2, ?3, ?4 FROM outbox WHERE event_id = ?1 AND acked_ms IS NULL");
     sql::Statement set_aside(db, "UPDATE outbox SET acked_ms = ?2 WHERE event_id = ?1 AND acked_ms IS NULL");
     for (const sql::Statement* st : {&ack, &forget, &dead, &set_aside})
         if (!st->valid()) return sql::error_from(db, st->prepare_code(), "prepare acknowledgement");
+    ack.bind(1, stored_ids).bind(2, now_ms);
+    if (int code = ack.step(); code != SQLITE_DONE) return sql::error_from(db, code, "acknowledge events");
+    forget.bind(1, stored_ids);
+    if (int code = forget.step(); code != SQLITE_DONE) return sql::error_from(db, code, "remove personal fields");
     for (const SyncAck& a : acks) {
-        int code;
-        if (a.stored) {
-            ack.bind(1, a.event_id).bind(2, now_ms);
-            code = ack.step();
-            ack.reset();
-            if (code == SQLITE_DONE) {
-                forget.bind(1, a.event_id);
-                code = forget.step();
-                forget.reset();
-            }
-        } else {
-            dead.bind(1, a.event_id).bind(2, a.code).bind(3, a.message).bind(4, now_ms);
-            code = dead.step();
-            dead.reset();
-            if (code == SQLITE_DONE) {
-                set_aside.bind(1, a.event_id).bind(2, now_ms);
-                code = set_aside.step();
-                set_aside.reset();
-            }
+        if (a.stored) continue;
+        dead.bind(1, a.event_id).bind(2, a.code).bind(3, a.message).bind(4, now_ms);
+        int code = dead.step();
+        dead.reset();
+        if (code == SQLITE_DONE) {
+            set_aside.bind(1, a.event_id).bind(2, now_ms);
+            code = set_aside.step();
+            set_aside.reset();
         }
-        if (code != SQLITE_DONE) return sql::error_from(db, code, "acknowledge event");
+        if (code != SQLITE_DONE) return sql::error_from(db, code, "set event aside");
     }
     if (int code = tx.commit(); code != SQLITE_OK) return sql::error_from(db, code, "commit acknowledgement");
     return Done{};
+}
+
+StoreResult<std::vector<OutboxEvent>> SyncStore::pending_after(std::int64_t device_seq, std::size_t limit) {
+    sqlite3* db = store_.handle();
+    sql::Statement q(db, "SELECT device_seq, event_id, type, body, created_ms FROM outbox"
+                         " WHERE acked_ms IS NULL AND device_seq > ?1 ORDER BY device_seq LIMIT ?2");
+    q.bind(1, device_seq).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<OutboxEvent> events;
+    int code;
+    while ((code = q.step()) == SQLITE_ROW)
+        events.push_back(OutboxEvent{q.int64(0), q.text(1), q.text(2), q.text(3), q.int64(4)});
+    if (code != SQLITE_DONE) return sql::error_from(db, code, "read outbox");
+    return events;
 }
 
 StoreResult<Done> SyncStore::apply_log(const std::vector<MergedEvent>& page, std::int64_t cursor) {

@@ -47,6 +47,9 @@ public:
     // their name, phone and description on this device; rejected ones become dead letters
     // (and leave the outbox, so the queue keeps moving).
     StoreResult<Done> apply_acks(const std::vector<SyncAck>& acks, std::int64_t now_ms);
+    // Unacknowledged events after a device sequence number, oldest first (the engine sends
+    // the next batch while the previous one's acknowledgements are being written).
+    StoreResult<std::vector<OutboxEvent>> pending_after(std::int64_t device_seq, std::size_t limit);
     // A page of the merged log applied and the cursor saved, in one transaction.
     StoreResult<Done> apply_log(const std::vector<MergedEvent>& page, std::int64_t cursor);
 

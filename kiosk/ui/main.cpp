@@ -38,7 +38,7 @@ int fail(const std::string& message) {
 
 // What the test hook writes after each new screen: the PNG and where every target is,
 // so a driver can tap buttons by name.
-void write_screen_state(const fs::path& dir, int sequence, const std::string& page, const std::string& png,
+void write_screen_state(const fs::path& dir, int sequence, long taps, const std::string& page, const std::string& png,
                         const skranke::ui::TouchRecorder& recorder) {
     nlohmann::json targets = nlohmann::json::array();
     for (const auto& t : recorder.targets())
@@ -48,7 +48,8 @@ void write_screen_state(const fs::path& dir, int sequence, const std::string& pa
                            {"y", t.visible.centre().y},
                            {"w", t.visible.width()},
                            {"h", t.visible.height()}});
-    const nlohmann::json state{{"sequence", sequence}, {"page", page}, {"png", png}, {"targets", targets}};
+    const nlohmann::json state{
+        {"sequence", sequence}, {"taps", taps}, {"page", page}, {"png", png}, {"targets", targets}};
     const fs::path tmp = dir / "state.json.tmp";
     {
         std::ofstream out(tmp);
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
     CLI::App cli{"Skranke front-desk kiosk (visitor role)"};
     std::string config_path, store_path = skranke::default_store_path().string();
     std::string asset_dir = skranke::default_asset_dir().string(), screenshot_dir;
+    std::string ready_file;
     bool windowed = false;
     std::string role = "kiosk";
     for (const char* candidate : {"/etc/skranke/kiosk.toml"})
@@ -79,6 +81,7 @@ int main(int argc, char** argv) {
     cli.add_option("--screenshot-dir", screenshot_dir,
                    "test hook: save a PNG of every new screen and state.json (screen, touch targets) here");
     cli.add_option("--role", role, "kiosk (this visitor flow), reception or display (see skranke --role reception --help)");
+    cli.add_option("--ready-file", ready_file, "write this file once the first frame is on screen (for benchmarks)");
     cli.add_flag("--windowed", windowed, "a normal window with a cursor instead of kiosk full screen");
     CLI11_PARSE(cli, argc, argv);
 
@@ -130,7 +133,8 @@ int main(int argc, char** argv) {
     skranke::ui::FontSet fonts;
     auto texts = translations.all_texts();
     for (auto& k : skranke::ui::keyboard_characters()) texts.push_back(k);
-    if (!skranke::ui::build_fonts(*io.Fonts, scale, texts, skranke::ui::default_font_dirs(), fonts, error))
+    if (!skranke::ui::build_fonts(*io.Fonts, scale, texts, skranke::ui::default_font_dirs(), fonts, error,
+                                  std::string(" 0123456789") + config.kiosk_letter))
         return fail(error);
 
     skranke::ui::EspeakSpeaker speaker;
@@ -147,6 +151,8 @@ int main(int argc, char** argv) {
 
     int frames_due = 2;  // frames to draw before sleeping again
     int shot_sequence = 0;
+    long taps = 0;  // intents applied, so a test driver knows its tap was handled
+    bool state_changed = false;
     std::string shot_page, last_frame_page;
     while (!window.should_close()) {
         const double timer = app.seconds_until_timer(glfwGetTime());
@@ -173,11 +179,20 @@ int main(int argc, char** argv) {
         }
         last_frame_page = frame.page;
         if (!window.render(png, error)) spdlog::error("screenshot: {}", error);
-        if (!png.empty()) {
-            shot_page = frame.page;
-            write_screen_state(screenshot_dir, shot_sequence, frame.page, png, recorder);
+        if (io.Fonts->TexPixelsAlpha8 || io.Fonts->TexPixelsRGBA32)
+            io.Fonts->ClearTexData();  // the GPU has the atlas now; keep no copy in memory
+        if (!ready_file.empty()) {
+            std::ofstream(ready_file) << "ready\n";
+            ready_file.clear();
         }
+        if (!png.empty()) shot_page = frame.page;
+        // state.json after each new screenshot, and on the frame after a tap was handled, so
+        // it always says where the buttons are now.
+        if (!screenshot_dir.empty() && (!png.empty() || state_changed))
+            write_screen_state(screenshot_dir, shot_sequence, taps, shot_page, png, recorder);
         skranke::visitor::apply_visitor_frame(app, frame, now);
+        taps += static_cast<long>(frame.intents.size());
+        state_changed = !frame.intents.empty();
         if (!frame.intents.empty() || (!screenshot_dir.empty() && frame.page != shot_page))
             frames_due = std::max(frames_due, 2);
     }

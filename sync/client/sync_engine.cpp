@@ -54,6 +54,7 @@ struct SyncEngine::Impl {
     Slot poll;
     std::vector<OutboxEvent> in_flight;
     std::size_t batch_limit = protocol::max_batch_events;
+    bool resend_from_start = false;  // acknowledgements could not be written: start over
     std::int64_t cursor = 0;
     std::mt19937_64 random;
 
@@ -62,7 +63,7 @@ struct SyncEngine::Impl {
 
     std::int64_t device_now() const { return options.device_clock ? options.device_clock() : wall_clock_ms(); }
     void run();
-    void start_push(std::int64_t now);
+    void start_push(std::int64_t now, std::int64_t after_seq = 0);
     void finish_push(const HttpReply& reply);
     void start_poll();
     void finish_poll(const HttpReply& reply);
@@ -120,9 +121,11 @@ void SyncEngine::Impl::succeeded(Slot& other) {
     status.last_error.clear();
 }
 
-void SyncEngine::Impl::start_push(std::int64_t now) {
+void SyncEngine::Impl::start_push(std::int64_t now, std::int64_t after_seq) {
     outbox_dirty = false;  // cleared before reading, so a notify during the read is not lost
-    auto pending = store->pending_events(batch_limit);
+    if (resend_from_start) after_seq = 0;
+    resend_from_start = false;
+    auto pending = sync_store->pending_after(after_seq, batch_limit);
     if (!pending) {
         outbox_dirty = true;
         push.not_before = now + options.backoff_cap_ms;
@@ -162,17 +165,26 @@ void SyncEngine::Impl::finish_push(const HttpReply& reply) {
             valid = r && r->event_id == in_flight[i].event_id;
             if (valid) acks.push_back(SyncAck{r->event_id, r->status == "stored", r->code, r->message});
         }
-        if (!valid) return back_off(push, HttpReply{CURLE_OK, 0, {}, {}, "malformed push reply"}, "push");
-        if (auto applied = sync_store->apply_acks(acks, device_now()); !applied) {
-            push.not_before = steady_ms() + options.backoff_cap_ms;
-            return note_error("store acknowledgements: " + applied.error().detail, false);
+        if (!valid) {
+            in_flight.clear();
+            return back_off(push, HttpReply{CURLE_OK, 0, {}, {}, "malformed push reply"}, "push");
         }
         push.attempts = 0;
         push.not_before = 0;
         push.hub_asked_to_wait = false;
         batch_limit = std::min(options.batch_size, batch_limit * 2);
+        const std::int64_t last_sent = in_flight.back().device_seq;
         in_flight.clear();
-        outbox_dirty = true;
+        // Pipelined: the hub works on the next batch while this one's acknowledgements are
+        // written here. Should writing them fail, those events are simply sent again later
+        // (same ids, same answers).
+        start_push(steady_ms(), last_sent);
+        if (auto applied = sync_store->apply_acks(acks, device_now()); !applied) {
+            outbox_dirty = true;
+            resend_from_start = true;
+            push.not_before = steady_ms() + options.backoff_cap_ms;
+            return note_error("store acknowledgements: " + applied.error().detail, false);
+        }
         {
             std::lock_guard lock(status_mutex);
             ++status.pushes;
@@ -240,8 +252,6 @@ void SyncEngine::Impl::finish_poll(const HttpReply& reply) {
 }
 
 void SyncEngine::Impl::run() {
-    if (auto c = sync_store->cursor()) cursor = *c;
-    refresh_counts();
     while (!stopping) {
         const std::int64_t now = steady_ms();
         if (cut_backoff.exchange(false)) {
@@ -290,6 +300,8 @@ Result<std::unique_ptr<SyncEngine>, std::string> SyncEngine::start(const StoreOp
     impl->random.seed(impl->options.jitter_seed != 0 ? impl->options.jitter_seed : std::random_device{}());
     impl->store = std::move(store.value());
     impl->sync_store = std::make_unique<SyncStore>(*impl->store);
+    if (auto c = impl->sync_store->cursor()) impl->cursor = *c;
+    impl->refresh_counts();  // status() is true from the start, before the thread runs
     impl->multi = curl_multi_init();
     if (impl->multi == nullptr) return std::string("curl_multi_init failed");
     Impl* raw = impl.get();

@@ -143,7 +143,7 @@ StoreResult<std::unique_ptr<HubStore>> HubStore::open(const std::filesystem::pat
     s->find_rejection = sql::Statement(db, "SELECT body_hash, code, message FROM rejections WHERE event_id = ?1");
     s->insert_event = sql::Statement(db,
         "INSERT INTO events (event_id, device_id, device_seq, type, body, body_hash, received_ms,"
-        " device_clock_offset_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        " device_clock_offset_ms, hub_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     s->insert_rejection = sql::Statement(db,
         "INSERT INTO rejections (event_id, body_hash, code, message, rejected_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
     s->read_log = sql::Statement(db,
@@ -170,7 +170,12 @@ HubStore::~HubStore() {
 StoreResult<Done> HubStore::load_state() {
     state_ = QueueState();
     last_device_seq_.clear();
+    rejected_ids_.clear();
     last_seq_ = 0;
+    sql::Statement rejected(db_, "SELECT event_id FROM rejections");
+    int rc;
+    while ((rc = rejected.step()) == SQLITE_ROW) rejected_ids_.insert(rejected.text(0));
+    if (rc != SQLITE_DONE) return sql::error_from(db_, rc, "load rejections");
     sql::Statement q(db_, "SELECT hub_seq, received_ms, device_clock_offset_ms, body, device_id, device_seq"
                           " FROM events ORDER BY hub_seq");
     int code;
@@ -269,55 +274,60 @@ StoreResult<EventResult> HubStore::push_one(const nlohmann::json& event, const C
 
     const std::string body = event.dump();
     const std::string hash = hash_hex(body);
-    s.find_event.bind(1, event_id);
-    int c = s.find_event.step();
-    if (c == SQLITE_ROW) {
-        const std::int64_t seq = s.find_event.int64(0);
-        const bool same = s.find_event.text(1) == hash;
-        s.find_event.reset();
-        if (same) return EventResult{event_id, "stored", seq, "", ""};
-        return rejected(event_id, "conflict", "event id " + event_id + " was stored with a different body");
-    }
-    s.find_event.reset();
-    if (c != SQLITE_DONE) return sql::error_from(db_, c, "look up event");
-
-    s.find_rejection.bind(1, event_id);
-    c = s.find_rejection.step();
-    if (c == SQLITE_ROW) {
-        EventResult earlier = hash == s.find_rejection.text(0)
-                                  ? rejected(event_id, s.find_rejection.text(1), s.find_rejection.text(2))
-                                  : rejected(event_id, "conflict", "event id " + event_id + " was sent with a different body");
-        s.find_rejection.reset();
-        return earlier;
-    }
-    s.find_rejection.reset();
-    if (c != SQLITE_DONE) return sql::error_from(db_, c, "look up rejection");
-
     const std::string device_id = event.at("device_id").get<std::string>();
     const std::int64_t device_seq = event.at("device_seq").get<std::int64_t>();
-    std::optional<QueueConflict> conflict;
     const auto last = last_device_seq_.find(device_id);
-    if (last != last_device_seq_.end() && device_seq <= last->second)
+    const bool newer = last == last_device_seq_.end() || device_seq > last->second;
+    // A device's stored events only grow in device_seq, so an event newer than its last
+    // stored one and never rejected cannot be a replay: the common case skips the look-ups.
+    if (!newer || rejected_ids_.count(event_id) != 0) {
+        s.find_event.bind(1, event_id);
+        int c = s.find_event.step();
+        if (c == SQLITE_ROW) {
+            const std::int64_t seq = s.find_event.int64(0);
+            const bool same = s.find_event.text(1) == hash;
+            s.find_event.reset();
+            if (same) return EventResult{event_id, "stored", seq, "", ""};
+            return rejected(event_id, "conflict", "event id " + event_id + " was stored with a different body");
+        }
+        s.find_event.reset();
+        if (c != SQLITE_DONE) return sql::error_from(db_, c, "look up event");
+
+        s.find_rejection.bind(1, event_id);
+        c = s.find_rejection.step();
+        if (c == SQLITE_ROW) {
+            EventResult earlier = hash == s.find_rejection.text(0)
+                                      ? rejected(event_id, s.find_rejection.text(1), s.find_rejection.text(2))
+                                      : rejected(event_id, "conflict", "event id " + event_id + " was sent with a different body");
+            s.find_rejection.reset();
+            return earlier;
+        }
+        s.find_rejection.reset();
+        if (c != SQLITE_DONE) return sql::error_from(db_, c, "look up rejection");
+    }
+
+    const std::int64_t seq = last_seq_ + 1;
+    std::optional<QueueConflict> conflict;
+    if (!newer)
         conflict = QueueConflict{"out_of_order", "event " + event_id + " is older than one already stored"};
     else
-        conflict = state_.check(event);
+        conflict = state_.apply(event, EventMeta{seq, contact.hub_now_ms, contact.clock_offset_ms});
     if (conflict) {
         // Kept, so that the same event sent again gets the same answer.
         s.insert_rejection.bind(1, event_id).bind(2, hash).bind(3, conflict->code).bind(4, conflict->message)
             .bind(5, contact.hub_now_ms);
-        c = s.insert_rejection.step();
+        const int c = s.insert_rejection.step();
         s.insert_rejection.reset();
         if (c != SQLITE_DONE) return sql::error_from(db_, c, "store rejection");
+        rejected_ids_.insert(event_id);
         return rejected(event_id, conflict->code, conflict->message);
     }
 
     s.insert_event.bind(1, event_id).bind(2, device_id).bind(3, device_seq).bind(4, event.at("type").get<std::string>())
-        .bind(5, body).bind(6, hash).bind(7, contact.hub_now_ms).bind(8, contact.clock_offset_ms);
-    c = s.insert_event.step();
+        .bind(5, body).bind(6, hash).bind(7, contact.hub_now_ms).bind(8, contact.clock_offset_ms).bind(9, seq);
+    const int c = s.insert_event.step();
     s.insert_event.reset();
-    if (c != SQLITE_DONE) return sql::error_from(db_, c, "store event");
-    const std::int64_t seq = sqlite3_last_insert_rowid(db_);
-    state_.apply(event, EventMeta{seq, contact.hub_now_ms, contact.clock_offset_ms});
+    if (c != SQLITE_DONE) return sql::error_from(db_, c, "store event");  // the caller reloads the fold
     last_device_seq_[device_id] = device_seq;
     last_seq_ = seq;
     return EventResult{event_id, "stored", seq, "", ""};
@@ -416,7 +426,8 @@ StoreResult<std::int64_t> HubStore::raw_insert_for_benchmark(const std::vector<n
             const std::string body = e.dump();
             insert.bind(1, e.at("event_id").get<std::string>()).bind(2, e.at("device_id").get<std::string>())
                 .bind(3, e.at("device_seq").get<std::int64_t>()).bind(4, e.at("type").get<std::string>())
-                .bind(5, body).bind(6, hash_hex(body)).bind(7, now_ms).bind(8, std::optional<std::int64_t>(0));
+                .bind(5, body).bind(6, hash_hex(body)).bind(7, now_ms).bind(8, std::optional<std::int64_t>(0))
+                .bind(9, ++last_seq_);
             const int c = insert.step();
             insert.reset();
             if (c != SQLITE_DONE) return sql::error_from(db_, c, "raw insert");

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,7 @@ private:
     std::unique_ptr<Statements> statements_;
     QueueState state_;
     std::map<std::string, std::int64_t> last_device_seq_;
+    std::set<std::string> rejected_ids_;  // few; lets new events skip the look-ups
     std::int64_t last_seq_ = 0;
 };
 

@@ -4,14 +4,11 @@
 
 #include <chrono>
 #include <map>
-#include <poll.h>
 #include <random>
-#include <signal.h>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "support/child_process.hpp"
 #include "support/store_fixture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -20,50 +17,12 @@ using namespace skranke::test;
 
 namespace {
 
-struct Round {
-    std::string output;
-    bool killed = false;
-};
-
 // Starts the child, lets it run for run_for, kills it with SIGKILL and returns what it said.
-Round run_and_kill(const std::filesystem::path& db, std::chrono::milliseconds run_for) {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
+KilledRun run_child(const std::filesystem::path& db, std::chrono::milliseconds run_for) {
     const std::string services = (asset_dir() / "services.toml").string();
-    const std::string need = plain_request().need_id;
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execl(CRASH_CHILD, CRASH_CHILD, db.c_str(), services.c_str(), need.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    close(fds[1]);
-    Round round;
-    const auto deadline = std::chrono::steady_clock::now() + run_for;
-    char buffer[4096];
-    // Read what the child reports until the kill moment; poll() is the timer here.
-    for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) break;
-        pollfd p{fds[0], POLLIN, 0};
-        if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-        const ssize_t n = read(fds[0], buffer, sizeof buffer);
-        if (n <= 0) break;
-        round.output.append(buffer, static_cast<std::size_t>(n));
-    }
-    round.killed = kill(pid, SIGKILL) == 0;
-    ssize_t n;
-    while ((n = read(fds[0], buffer, sizeof buffer)) > 0) round.output.append(buffer, static_cast<std::size_t>(n));
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)) {
-        FAIL("child ended on its own with status " << status << " instead of being killed");
-    }
-    return round;
+    KilledRun run = run_and_kill(CRASH_CHILD, {db.string(), services, plain_request().need_id}, run_for);
+    if (!run.killed) FAIL("child ended on its own with status " << run.status << " instead of being killed");
+    return run;
 }
 
 }  // namespace
@@ -75,7 +34,7 @@ TEST_CASE("tickets shown before a power cut survive 60 random SIGKILLs") {
     std::uniform_int_distribution<int> run_ms(30, 180);
     std::map<std::string, std::string> reported;  // event id -> number
     for (int round = 0; round < 60; ++round) {
-        const Round r = run_and_kill(db, std::chrono::milliseconds(run_ms(random)));
+        const KilledRun r = run_child(db, std::chrono::milliseconds(run_ms(random)));
         std::istringstream lines(r.output);
         std::string line;
         while (std::getline(lines, line)) {

@@ -19,6 +19,21 @@ namespace {
 // Rows as a program of each earlier schema version wrote them. When a new schema version
 // is added, the previous "current" version gets its fixture here.
 const std::map<int, std::string>& fixtures() {
+    // v3 added tables only: its fixture is v2's rows plus rows in those tables.
+    static const std::string version_2_rows = R"sql(
+INSERT INTO meta VALUES ('device_id', 'kiosk-old'), ('device_seq', '2');
+INSERT INTO day_counters VALUES ('2026-03-02', 'A', 2);
+INSERT INTO tickets (event_id, service_day, letter, sequence, need_id, channel, urgent,
+  children_affected, language, name, phone, description, created_ms, state, device_id, device_seq,
+  interpreter_wanted, interpreter_language, wheelchair, hearing, sight, appointment_ms,
+  appointment_reference)
+VALUES ('kiosk-old:1', '2026-03-02', 'A', 1, 'other', 'walk_in', 0, 1, 'pl', 'Anna', '+4791234567',
+        'Pytanie', 1772442000000, 'waiting', 'kiosk-old', 1, 1, 'pl', 1, 0, 1, NULL, ''),
+       ('kiosk-old:2', '2026-03-02', 'A', 2, 'other', 'appointment', 1, 0, 'nb', '', '', '',
+        1772442060000, 'called', 'kiosk-old', 2, 0, '', 0, 0, 0, 1772445600000, 'REF-9');
+INSERT INTO outbox VALUES (1, 'kiosk-old:1', 'ticket.issued', '{}', 1772442000000, NULL),
+                          (2, 'kiosk-old:2', 'ticket.issued', '{}', 1772442060000, 1772442070000);
+)sql";
     static const std::map<int, std::string> rows = {
         {1, R"sql(
 INSERT INTO meta VALUES ('device_id', 'kiosk-old'), ('device_seq', '2');
@@ -32,33 +47,8 @@ VALUES ('kiosk-old:1', '2026-03-02', 'A', 1, 'other', 'walk_in', 0, 1, 'pl', 'An
 INSERT INTO outbox VALUES (1, 'kiosk-old:1', 'ticket.issued', '{}', 1772442000000, NULL),
                           (2, 'kiosk-old:2', 'ticket.issued', '{}', 1772442060000, 1772442070000);
 )sql"},
-        {2, R"sql(
-INSERT INTO meta VALUES ('device_id', 'kiosk-old'), ('device_seq', '2');
-INSERT INTO day_counters VALUES ('2026-03-02', 'A', 2);
-INSERT INTO tickets (event_id, service_day, letter, sequence, need_id, channel, urgent,
-  children_affected, language, name, phone, description, created_ms, state, device_id, device_seq,
-  interpreter_wanted, interpreter_language, wheelchair, hearing, sight, appointment_ms,
-  appointment_reference)
-VALUES ('kiosk-old:1', '2026-03-02', 'A', 1, 'other', 'walk_in', 0, 1, 'pl', 'Anna', '+4791234567',
-        'Pytanie', 1772442000000, 'waiting', 'kiosk-old', 1, 1, 'pl', 1, 0, 1, NULL, ''),
-       ('kiosk-old:2', '2026-03-02', 'A', 2, 'other', 'appointment', 1, 0, 'nb', '', '', '',
-        1772442060000, 'called', 'kiosk-old', 2, 0, '', 0, 0, 0, 1772445600000, 'REF-9');
-INSERT INTO outbox VALUES (1, 'kiosk-old:1', 'ticket.issued', '{}', 1772442000000, NULL),
-                          (2, 'kiosk-old:2', 'ticket.issued', '{}', 1772442060000, 1772442070000);
-)sql"},
-        {3, R"sql(
-INSERT INTO meta VALUES ('device_id', 'kiosk-old'), ('device_seq', '2');
-INSERT INTO day_counters VALUES ('2026-03-02', 'A', 2);
-INSERT INTO tickets (event_id, service_day, letter, sequence, need_id, channel, urgent,
-  children_affected, language, name, phone, description, created_ms, state, device_id, device_seq,
-  interpreter_wanted, interpreter_language, wheelchair, hearing, sight, appointment_ms,
-  appointment_reference)
-VALUES ('kiosk-old:1', '2026-03-02', 'A', 1, 'other', 'walk_in', 0, 1, 'pl', 'Anna', '+4791234567',
-        'Pytanie', 1772442000000, 'waiting', 'kiosk-old', 1, 1, 'pl', 1, 0, 1, NULL, ''),
-       ('kiosk-old:2', '2026-03-02', 'A', 2, 'other', 'appointment', 1, 0, 'nb', '', '', '',
-        1772442060000, 'called', 'kiosk-old', 2, 0, '', 0, 0, 0, 1772445600000, 'REF-9');
-INSERT INTO outbox VALUES (1, 'kiosk-old:1', 'ticket.issued', '{}', 1772442000000, NULL),
-                          (2, 'kiosk-old:2', 'ticket.issued', '{}', 1772442060000, 1772442070000);
+        {2, version_2_rows},
+        {3, version_2_rows + R"sql(
 INSERT INTO dead_letters VALUES ('kiosk-old:9', 'ticket.called', '{}', 'already_called', 'x', 1772442070000);
 INSERT INTO sync_state VALUES ('cursor', '41');
 )sql"},

@@ -1,0 +1,240 @@
+// End to end: the real skranke binary on a virtual X server (Xvfb, Mesa llvmpipe), tapped
+// with xdotool like a finger on a touch screen. The program's --screenshot-dir hook saves
+// a PNG of every new screen (read back from the GL framebuffer) and state.json with where
+// each button is, so the test taps buttons by name and waits on conditions, not on time.
+// Run by CTest through xvfb-run; set SKRANKE_SCREENSHOTS_TO=<dir> to keep the PNGs
+// (that is how docs/screenshots/ is made, see README).
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <stb_image.h>  // implementation comes from libstb.so
+
+#include "support/store_fixture.hpp"
+#include "support/temp_dir.hpp"
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+class KioskProcess {
+public:
+    // open: whether the office is open all week or closed all week.
+    KioskProcess(const fs::path& dir, bool open) : dir_(dir), shots_(dir / "shots") {
+        fs::create_directories(shots_);
+        std::ofstream config(dir / "kiosk.toml");
+        config << "[opening_hours]\n";
+        for (const char* day : {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+            config << day << " = \"" << (open ? "00:00-24:00" : "closed") << "\"\n";
+        config << "closed_days = []\n";
+        config.close();
+        std::vector<std::string> args = {SKRANKE_BIN,      "--config", (dir / "kiosk.toml").string(),
+                                         "--store",        (dir / "kiosk.db").string(),
+                                         "--screenshot-dir", shots_.string()};
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        // Mesa and libX11 keep allocations until exit that LeakSanitizer would report as
+        // leaks; the kiosk's own code is leak-checked by the headless ui_tests.
+        std::vector<std::string> env_strings = {"ASAN_OPTIONS=detect_leaks=0"};
+        for (char** e = environ; *e; ++e)
+            if (std::string(*e).rfind("ASAN_OPTIONS=", 0) != 0) env_strings.emplace_back(*e);
+        std::vector<char*> envp;
+        for (auto& e : env_strings) envp.push_back(e.data());
+        envp.push_back(nullptr);
+        REQUIRE(posix_spawn(&pid_, SKRANKE_BIN, nullptr, nullptr, argv.data(), envp.data()) == 0);
+    }
+    ~KioskProcess() {
+        if (pid_ > 0) {
+            kill(pid_, SIGTERM);
+            waitpid(pid_, nullptr, 0);
+        }
+    }
+    KioskProcess(const KioskProcess&) = delete;
+    KioskProcess& operator=(const KioskProcess&) = delete;
+
+    bool alive() {
+        if (pid_ <= 0) return false;
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            return false;
+        }
+        return true;
+    }
+
+    std::optional<nlohmann::json> state() const {
+        std::ifstream in(shots_ / "state.json");
+        if (!in) return std::nullopt;
+        try {
+            return nlohmann::json::parse(in);
+        } catch (const nlohmann::json::exception&) {
+            return std::nullopt;
+        }
+    }
+
+    // Polls state.json until pred holds, the program dies, or the deadline passes.
+    template <typename Pred>
+    std::optional<nlohmann::json> wait_for(Pred pred, std::chrono::seconds limit = std::chrono::seconds(90)) {
+        const auto deadline = Clock::now() + limit;
+        for (int round = 0; round < 100000 && Clock::now() < deadline; ++round) {
+            if (auto s = state(); s && pred(*s)) return s;
+            if (!alive()) return std::nullopt;
+            std::this_thread::sleep_until(Clock::now() + std::chrono::milliseconds(40));
+        }
+        return std::nullopt;
+    }
+
+    std::optional<nlohmann::json> wait_for_page(const std::string& page) {
+        return wait_for([&](const nlohmann::json& s) { return s["page"] == page && s["png"] != ""; });
+    }
+
+    static std::optional<std::pair<int, int>> where(const nlohmann::json& state, const std::string& key,
+                                                    const std::string& value) {
+        for (const auto& t : state["targets"])
+            if (t[key] == value) return std::pair{static_cast<int>(t["x"].get<double>()), static_cast<int>(t["y"].get<double>())};
+        return std::nullopt;
+    }
+
+    // Taps a point and waits until the program has handled it.
+    bool tap_at(std::pair<int, int> point) {
+        const auto before = state();
+        const long taps = before ? (*before)["taps"].get<long>() : 0;
+        const std::string command = "xdotool mousemove " + std::to_string(point.first) + " " +
+                                    std::to_string(point.second) + " click 1";
+        if (std::system(command.c_str()) != 0) return false;
+        return wait_for([&](const nlohmann::json& s) { return s["taps"].get<long>() > taps; }).has_value();
+    }
+
+    bool tap(const nlohmann::json& state, const std::string& id) {
+        const auto point = where(state, "id", id);
+        return point && tap_at(*point);
+    }
+
+    const fs::path& shots() const { return shots_; }
+
+private:
+    fs::path dir_, shots_;
+    pid_t pid_ = -1;
+};
+
+// Not blank: several colours, and no single colour covers almost everything.
+bool looks_drawn(const fs::path& png) {
+    int w = 0, h = 0, channels = 0;
+    unsigned char* pixels = stbi_load(png.c_str(), &w, &h, &channels, 3);
+    if (!pixels) return false;
+    std::set<unsigned int> colours;
+    std::size_t same_as_first = 0;
+    const std::size_t n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
+    for (std::size_t i = 0; i < n; i += 7) {
+        const unsigned int c = (unsigned(pixels[3 * i]) << 16) | (unsigned(pixels[3 * i + 1]) << 8) | pixels[3 * i + 2];
+        if (colours.size() < 64) colours.insert(c);
+        if (c == ((unsigned(pixels[0]) << 16) | (unsigned(pixels[1]) << 8) | pixels[2])) ++same_as_first;
+    }
+    stbi_image_free(pixels);
+    return colours.size() >= 8 && same_as_first < n / 7 * 98 / 100;
+}
+
+// Every screen has a PNG, none of them is blank; keeps them when asked.
+void check_screenshots(const KioskProcess& kiosk, std::size_t expected, const std::string& prefix) {
+    std::vector<fs::path> pngs;
+    for (const auto& entry : fs::directory_iterator(kiosk.shots()))
+        if (entry.path().extension() == ".png") pngs.push_back(entry.path());
+    std::sort(pngs.begin(), pngs.end());
+    CHECK(pngs.size() >= expected);
+    for (const auto& png : pngs) {
+        CAPTURE(png.string());
+        CHECK(looks_drawn(png));
+    }
+    if (const char* keep = std::getenv("SKRANKE_SCREENSHOTS_TO"); keep && !pngs.empty()) {
+        int w = 0, h = 0, channels = 0;
+        REQUIRE(stbi_info(pngs.front().c_str(), &w, &h, &channels));
+        const std::string orientation = w < h ? "portrait-" : "landscape-";
+        fs::create_directories(keep);
+        for (const auto& png : pngs)
+            fs::copy_file(png, fs::path(keep) / (orientation + prefix + png.filename().string()), fs::copy_options::overwrite_existing);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("the real kiosk under Xvfb: taps through to a stored ticket, with a drawn PNG of every screen") {
+    REQUIRE(std::getenv("DISPLAY") != nullptr);
+    skranke::test::TempDir dir;
+    KioskProcess kiosk(dir.path(), true);
+
+    auto s = kiosk.wait_for_page("start");
+    REQUIRE(s);
+    REQUIRE(kiosk.tap(*s, "language.nb"));
+    REQUIRE((s = kiosk.wait_for_page("appointment_question")));
+    REQUIRE(kiosk.tap(*s, "appointment.no"));
+    REQUIRE((s = kiosk.wait_for_page("need")));
+    REQUIRE(kiosk.tap(*s, "need.emergency_food"));
+    REQUIRE((s = kiosk.wait_for_page("questions")));
+    REQUIRE(kiosk.tap(*s, "children.yes"));
+    REQUIRE(kiosk.tap(*s, "interpreter.no"));
+    REQUIRE(kiosk.tap(*s, "nav.next"));
+    REQUIRE((s = kiosk.wait_for_page("details")));
+    // Type "Ola" on the on-screen keyboard: shift, then letters by their key labels.
+    const auto details = *s;
+    REQUIRE(kiosk.tap(details, "key.shift"));
+    for (const char* letter : {"o", "l", "a"}) {
+        const auto point = KioskProcess::where(details, "label", letter);
+        REQUIRE(point);
+        REQUIRE(kiosk.tap_at(*point));
+    }
+    REQUIRE(kiosk.tap(details, "nav.next"));
+    REQUIRE((s = kiosk.wait_for_page("confirm")));
+    REQUIRE(kiosk.tap(*s, "confirm.get_ticket"));
+    REQUIRE((s = kiosk.wait_for_page("ticket")));
+
+    // The ticket is in the store the program wrote.
+    const fs::path db = dir.path() / "kiosk.db";
+    CHECK(skranke::test::query_int(db, "SELECT count(*) FROM tickets") == 1);
+    CHECK(skranke::test::query_int(db, "SELECT count(*) FROM tickets WHERE need_id = 'emergency_food' AND urgent = 1 "
+                                       "AND children_affected = 1 AND description = 'Ola'") == 1);
+
+    check_screenshots(kiosk, 7, "walk-in-");
+}
+
+TEST_CASE("the real kiosk when the office is closed: says so and takes a callback request") {
+    REQUIRE(std::getenv("DISPLAY") != nullptr);
+    skranke::test::TempDir dir;
+    KioskProcess kiosk(dir.path(), false);
+    auto s = kiosk.wait_for_page("start");
+    REQUIRE(s);
+    // This visit uses high contrast and larger text, so the screenshots show both.
+    REQUIRE(kiosk.tap(*s, "bar.contrast"));
+    REQUIRE((s = kiosk.state()));
+    REQUIRE(kiosk.tap(*s, "bar.text_size"));
+    REQUIRE((s = kiosk.state()));
+    REQUIRE(kiosk.tap(*s, "language.en"));
+    REQUIRE((s = kiosk.wait_for_page("closed")));
+    REQUIRE(kiosk.tap(*s, "closed.callback"));
+    REQUIRE((s = kiosk.wait_for_page("callback_need")));
+    REQUIRE(kiosk.tap(*s, "need.social_rent"));
+    REQUIRE((s = kiosk.wait_for_page("callback_phone")));
+    const auto phone = *s;
+    for (const char* digit : {"9", "1", "2", "3", "4", "5", "6", "7"}) REQUIRE(kiosk.tap(phone, std::string("key.") + digit));
+    REQUIRE(kiosk.tap(phone, "nav.next"));
+    REQUIRE((s = kiosk.wait_for_page("callback_confirm")));
+    REQUIRE(kiosk.tap(*s, "callback.send"));
+    REQUIRE((s = kiosk.wait_for_page("callback_done")));
+    const fs::path db = dir.path() / "kiosk.db";
+    CHECK(skranke::test::query_int(db, "SELECT count(*) FROM tickets WHERE channel = 'callback' AND "
+                                       "need_id = 'social_rent' AND language = 'en' AND phone LIKE '%91234567'") == 1);
+    check_screenshots(kiosk, 6, "closed-");
+}

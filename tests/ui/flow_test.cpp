@@ -74,9 +74,7 @@ TEST_CASE("a walk-in gets a ticket by taps alone, in every language") {
 
 TEST_CASE("skipping the details is as easy as giving them") {
     HeadlessKiosk kiosk;
-    REQUIRE(kiosk.tap("language.nb"));
-    REQUIRE(kiosk.tap("appointment.no"));
-    REQUIRE(kiosk.tap("need.social_rent"));
+    REQUIRE(kiosk.walk_in("nb", "social_rent"));
     REQUIRE(kiosk.tap("nav.next"));
     REQUIRE(kiosk.type("abc"));
     const auto* skip = kiosk.targets().find("nav.skip");
@@ -100,11 +98,8 @@ TEST_CASE("people ahead and the estimated wait come from the store") {
     options.recent_service_ms = {10 * 60000, 12 * 60000, 8 * 60000, 9 * 60000};
     HeadlessKiosk kiosk(options);
     for (int visitor = 0; visitor < 3; ++visitor) {
-        REQUIRE(kiosk.tap("language.en"));
-        REQUIRE(kiosk.tap("appointment.no"));
-        REQUIRE(kiosk.tap("need.other"));
-        REQUIRE(kiosk.tap("nav.next"));
-        REQUIRE(kiosk.tap("nav.skip"));
+        REQUIRE(kiosk.walk_in("en", "other"));
+        REQUIRE(kiosk.skip_to_confirm());
         REQUIRE(kiosk.tap("confirm.get_ticket"));
         REQUIRE(kiosk.state().ticket);
         CHECK(kiosk.state().ticket->figures.people_ahead == visitor);
@@ -132,9 +127,7 @@ TEST_CASE("an appointment holder checks in with an optional name") {
 
 TEST_CASE("Back goes one step back and Start over forgets everything") {
     HeadlessKiosk kiosk;
-    REQUIRE(kiosk.tap("language.pl"));
-    REQUIRE(kiosk.tap("appointment.no"));
-    REQUIRE(kiosk.tap("need.social_rent"));
+    REQUIRE(kiosk.walk_in("pl", "social_rent"));
     REQUIRE(kiosk.tap("children.yes"));
     REQUIRE(kiosk.tap("nav.next"));
     REQUIRE(kiosk.type("Ala"));
@@ -167,9 +160,7 @@ TEST_CASE("the language can be changed on any screen and the flow stays where it
 
 TEST_CASE("a wrong phone number gets a message and is kept for fixing, never cut") {
     HeadlessKiosk kiosk;
-    REQUIRE(kiosk.tap("language.en"));
-    REQUIRE(kiosk.tap("appointment.no"));
-    REQUIRE(kiosk.tap("need.other"));
+    REQUIRE(kiosk.walk_in("en", "other"));
     REQUIRE(kiosk.tap("nav.next"));
     REQUIRE(kiosk.tap("field.phone"));
     REQUIRE(kiosk.type("123"));

@@ -10,9 +10,7 @@ using skranke::visitor::TextField;
 namespace {
 
 void fill_in_details(HeadlessKiosk& kiosk) {
-    REQUIRE(kiosk.tap("language.nb"));
-    REQUIRE(kiosk.tap("appointment.no"));
-    REQUIRE(kiosk.tap("need.emergency_housing"));
+    REQUIRE(kiosk.walk_in("nb", "emergency_housing"));
     REQUIRE(kiosk.tap("children.yes"));
     REQUIRE(kiosk.tap("nav.next"));
     REQUIRE(kiosk.type("Hjelp"));
@@ -72,11 +70,8 @@ TEST_CASE("unanswered, the idle warning wipes the form and the keyboard") {
 
 TEST_CASE("the ticket goes away by itself after a short time") {
     HeadlessKiosk kiosk;
-    REQUIRE(kiosk.tap("language.en"));
-    REQUIRE(kiosk.tap("appointment.no"));
-    REQUIRE(kiosk.tap("need.other"));
-    REQUIRE(kiosk.tap("nav.next"));
-    REQUIRE(kiosk.tap("nav.skip"));
+    REQUIRE(kiosk.walk_in("en", "other"));
+    REQUIRE(kiosk.skip_to_confirm());
     REQUIRE(kiosk.tap("confirm.get_ticket"));
     REQUIRE(kiosk.page() == "ticket");
     kiosk.wait_seconds(31);

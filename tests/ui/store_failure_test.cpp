@@ -13,11 +13,8 @@ using skranke::test::StoreMode;
 namespace {
 
 void walk_to_confirm(HeadlessKiosk& kiosk) {
-    REQUIRE(kiosk.tap("language.en"));
-    REQUIRE(kiosk.tap("appointment.no"));
-    REQUIRE(kiosk.tap("need.emergency_food"));
-    REQUIRE(kiosk.tap("nav.next"));
-    REQUIRE(kiosk.tap("nav.skip"));
+    REQUIRE(kiosk.walk_in("en", "emergency_food"));
+    REQUIRE(kiosk.skip_to_confirm());
     REQUIRE(kiosk.page() == "confirm");
 }
 

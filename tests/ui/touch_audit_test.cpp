@@ -1,6 +1,6 @@
 // Every touch target on every screen, in both orientations, every language and both text
-// sizes, is at least 20 mm on its short side with at least 3 mm between targets. The
-// rectangles come from the one button wrapper all screens use.
+// sizes, is at least 20 mm on its short side with at least 3 mm between targets, and its
+// label fits inside it. The rectangles come from the one button wrapper all screens use.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -33,6 +33,7 @@ struct Audit {
                 out << where << " " << kiosk.page() << ": " << a.id << " is " << scale.mm(side) << " mm";
                 problems.push_back(out.str());
             }
+            if (!a.text_fits) problems.push_back(where + " " + kiosk.page() + ": the label of " + a.id + " is cut off");
             for (std::size_t j = i + 1; j < targets.size(); ++j) {
                 const auto& b = targets[j];
                 if (a.visible.empty() || b.visible.empty()) continue;

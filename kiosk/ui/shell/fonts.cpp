@@ -85,7 +85,8 @@ std::vector<unsigned int> glyphs_for(const std::vector<std::string>& texts) {
 }
 
 bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vector<std::string>& texts,
-                 const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error) {
+                 const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error,
+                 const std::string& number_characters) {
     const auto regular = find_font(regular_font(), dirs);
     if (!regular) {
         error = missing_font_message(regular_font(), dirs);
@@ -105,7 +106,7 @@ bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vect
     for (unsigned int cp : glyphs_for(texts)) builder.AddChar(static_cast<ImWchar>(cp));
     builder.BuildRanges(&text_ranges);
     ImFontGlyphRangesBuilder number_builder;
-    number_builder.AddText(" 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-");
+    number_builder.AddText(number_characters.c_str());
     number_builder.BuildRanges(&number_ranges);
 
     atlas.Clear();
@@ -120,6 +121,7 @@ bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vect
         error = "the font atlas could not be built from " + regular->string();
         return false;
     }
+    atlas.ClearInputData();  // the glyphs are rasterised: the TTF files need not stay in memory
     return true;
 }
 

@@ -49,8 +49,11 @@ struct FontSet {
 std::vector<unsigned int> glyphs_for(const std::vector<std::string>& texts);
 
 // Builds the atlas. On failure returns false with error for the person starting the kiosk.
+// number_characters: what the huge ticket-number font must draw (each glyph there is
+// big, so the kiosk passes only the digits and its own letter).
 bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vector<std::string>& texts,
-                 const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error);
+                 const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error,
+                 const std::string& number_characters = " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
 // Cap height of a built font in pixels (the height of 'H' as rasterised).
 float cap_height_px(const ImFont* font);

@@ -102,20 +102,21 @@ KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, 
         y += key_h + gap;
         ++row_index;
     }
-    // Bottom row: shift, space, backspace.
-    const float shift_w = std::max(w * 2, ui.mm(min_target_mm));
+    // Bottom row: shift, space, backspace, as wide as the letter rows together.
+    const float row_w = std::min(area.width(), w * 11 + gap * 10);
+    const float shift_w = (row_w - 2 * gap) * 0.3f;
     const float back_w = shift_w;
-    const float space_w = std::min(area.width() - shift_w - back_w - 2 * gap, w * 6 + gap * 5);
+    const float space_w = row_w - shift_w - back_w - 2 * gap;
     float x = area.x0 + (area.width() - (shift_w + space_w + back_w + 2 * gap)) / 2;
     if (touch_button(ui, "key.shift", Rect{x, y, x + shift_w, y + key_h}, shift ? Look::selected : Look::normal,
-                     {labels.shift, {}, "shift", false}))
+                     {labels.shift, {}, "shift", false, true}))
         press = {KeyKind::shift, {}};
     x += shift_w + gap;
     if (touch_button(ui, "key.space", Rect{x, y, x + space_w, y + key_h}, Look::normal, {labels.space, {}, {}, false}))
         press = {KeyKind::space, " "};
     x += space_w + gap;
     if (touch_button(ui, "key.backspace", Rect{x, y, x + back_w, y + key_h}, Look::normal,
-                     {labels.backspace, {}, "backspace", false}))
+                     {labels.backspace, {}, "backspace", false, true}))
         press = {KeyKind::backspace, {}};
     y += key_h;
     ui.spoken = spoken;
@@ -138,7 +139,7 @@ KeyPress draw_phone_pad(Ui& ui, const Rect& area, const KeyboardLabels& labels, 
             const std::string key = keys[row][col];
             const Rect r{x, y, x + w, y + key_h};
             if (key.empty()) {
-                if (touch_button(ui, "key.backspace", r, Look::normal, {labels.backspace, {}, "backspace", false}))
+                if (touch_button(ui, "key.backspace", r, Look::normal, {labels.backspace, {}, "backspace", false, true}))
                     press = {KeyKind::backspace, {}};
             } else if (touch_button(ui, "key." + key, r, Look::normal, {key, {}, {}, false})) {
                 press = {KeyKind::text, key};

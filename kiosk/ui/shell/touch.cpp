@@ -68,6 +68,16 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
     const float pad = ui.mm(3.0f);
     Rect text_area{r.x0 + pad, r.y0 + pad, r.x1 - pad, r.y1 - pad};
     Align align = Align::centre;
+    if (content.icon_when_tight && !content.pictogram.empty()) {
+        const float side = std::min(r.height() - 2 * pad, ui.mm(26.0f));
+        const float label_w = ui.body()->CalcTextSizeA(ui.body()->FontSize, 1e9f, 0.0f, content.label.c_str()).x;
+        if (label_w + side + 3 * pad > r.width()) {
+            const Rect box{r.centre().x - side / 2, r.centre().y - side / 2, r.centre().x + side / 2, r.centre().y + side / 2};
+            draw_pictogram(ui.draw, content.pictogram, box, s.text.packed());
+            ui.say(content.label);
+            return released_on && !ui.suppress_clicks && !content.disabled;
+        }
+    }
     if (!content.pictogram.empty()) {
         const bool tall = r.height() > r.width() * 0.9f;
         if (tall) {
@@ -87,6 +97,7 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
     const float label_h = text_height(font, content.label, text_area.width());
     const float detail_h = content.detail.empty() ? 0.0f : text_height(font, content.detail, text_area.width());
     const float total = label_h + detail_h;
+    if (total > text_area.height() + 1.0f && ui.recorder) ui.recorder->mark_last_text_cut();
     float y = content.pictogram.empty() || align == Align::left
                   ? text_area.y0 + std::max(0.0f, (text_area.height() - total) / 2)
                   : text_area.y0 + std::max(0.0f, (text_area.height() - total) / 2);
@@ -97,6 +108,15 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
     ui.draw->PopClipRect();
 
     return released_on && !ui.suppress_clicks && !content.disabled;
+}
+
+float button_height_for(const Ui& ui, const ButtonContent& content, float width, float min_height) {
+    const float pad = ui.mm(3.0f);
+    float text_w = width - 2 * pad;
+    if (!content.pictogram.empty()) text_w -= std::min(min_height - 2 * pad, ui.mm(26.0f)) + pad;
+    float h = text_height(ui.body(), content.label, text_w);
+    if (!content.detail.empty()) h += text_height(ui.body(), content.detail, text_w);
+    return std::max(min_height, h + 2 * pad);
 }
 
 void begin_drag_scroll(Ui& ui, DragScroll& scroll, const Rect& area) {

@@ -32,6 +32,7 @@ struct TouchTarget {
     std::string label;  // what the button says (tests tap keys by their letter)
     Rect rect;     // the whole target
     Rect visible;  // the part not clipped by a scroll area
+    bool text_fits = true;  // the label fits inside the button (checked by the audit test)
 };
 
 // Every touch target drawn in the current frame.
@@ -41,6 +42,9 @@ public:
     void add(TouchTarget target) { targets_.push_back(std::move(target)); }
     const std::vector<TouchTarget>& targets() const { return targets_; }
     const TouchTarget* find(std::string_view id) const;
+    void mark_last_text_cut() {
+        if (!targets_.empty()) targets_.back().text_fits = false;
+    }
 
 private:
     std::vector<TouchTarget> targets_;
@@ -80,7 +84,11 @@ struct ButtonContent {
     std::string detail;     // a second, smaller line (optional)
     std::string pictogram;  // pictogram name (optional)
     bool disabled = false;  // drawn but not pressable (e.g. read-aloud unavailable still speaks why)
+    bool icon_when_tight = false;  // small keys: show only the pictogram if the label does not fit
 };
+
+// Height a button needs so its label wraps inside it (at least min_height).
+float button_height_for(const Ui& ui, const ButtonContent& content, float width, float min_height);
 
 // A touch button at rect. Returns true when tapped (press and release on it, no drag).
 bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, const ButtonContent& content);

@@ -33,9 +33,6 @@ bool Translations::load_dir(const std::filesystem::path& dir, std::string& error
         lang.voice = table["language"]["voice"].value_or(std::string{});
         lang.keyboard = table["language"]["keyboard"].value_or(std::string{"latin"});
         lang.order = table["language"]["order"].value_or(100);
-        if (const auto* scripts = table["language"]["scripts"].as_array())
-            for (const auto& s : *scripts)
-                if (auto v = s.value<std::string>()) lang.scripts.push_back(*v);
         if (lang.code.empty() || lang.native_name.empty()) {
             error = file.string() + ": [language] needs code and native_name";
             return false;

@@ -17,7 +17,6 @@ struct Language {
     std::string fallback;     // "nb" for nynorsk; empty for the last resort
     std::string voice;        // espeak-ng voice; empty: read-aloud is unavailable
     std::string keyboard;     // on-screen keyboard layout name: "norwegian", "ukrainian", ...
-    std::vector<std::string> scripts;  // glyph ranges the fonts need: "latin", "cyrillic"
     int order = 0;            // position on the start screen
 };
 

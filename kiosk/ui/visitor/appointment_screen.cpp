@@ -5,11 +5,13 @@ namespace skranke::visitor {
 
 void draw_appointment_question_screen(ScreenContext& c) {
     c.title(c.t("appointment.title"));
-    const auto yes = c.row(big_button_mm);
-    if (ui::touch_button(c.ui, "appointment.yes", yes, ui::Look::normal, {c.t("appointment.yes"), {}, "calendar", false}))
+    const ui::ButtonContent yes_content{c.t("appointment.yes"), {}, "calendar", false};
+    const auto yes = c.row_for(yes_content, big_button_mm);
+    if (ui::touch_button(c.ui, "appointment.yes", yes, ui::Look::normal, yes_content))
         c.emit(IntentKind::answer_appointment, {}, true);
-    const auto no = c.row(big_button_mm);
-    if (ui::touch_button(c.ui, "appointment.no", no, ui::Look::normal, {c.t("appointment.no"), {}, "person", false}))
+    const ui::ButtonContent no_content{c.t("appointment.no"), {}, "person", false};
+    const auto no = c.row_for(no_content, big_button_mm);
+    if (ui::touch_button(c.ui, "appointment.no", no, ui::Look::normal, no_content))
         c.emit(IntentKind::answer_appointment, {}, false);
 }
 

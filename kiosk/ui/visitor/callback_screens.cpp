@@ -22,16 +22,18 @@ void draw_callback_confirm_screen(ScreenContext& c) {
     const ui::Language* lang = c.tr.language(c.state.language);
     c.paragraph(c.t("callback.language") + ": " + (lang ? lang->native_name : c.state.language));
     draw_error(c);
-    const auto r = c.row(big_button_mm);
-    if (ui::touch_button(c.ui, "callback.send", r, ui::Look::primary, {c.t("callback.send"), {}, "phone", false}))
+    const ui::ButtonContent r_content{c.t("callback.send"), {}, "phone", false};
+    const auto r = c.row_for(r_content, big_button_mm);
+    if (ui::touch_button(c.ui, "callback.send", r, ui::Look::primary, r_content))
         c.emit(IntentKind::send_callback);
 }
 
 void draw_callback_done_screen(ScreenContext& c) {
     c.title(c.t("callback.done_title"));
     c.paragraph(ui::fill(c.t("callback.done_text"), {{"phone", c.state.form.phone}}));
-    const auto r = c.row(big_button_mm);
-    if (ui::touch_button(c.ui, "callback.done", r, ui::Look::primary, {c.t("ticket.done"), {}, "check", false}))
+    const ui::ButtonContent r_content{c.t("ticket.done"), {}, "check", false};
+    const auto r = c.row_for(r_content, big_button_mm);
+    if (ui::touch_button(c.ui, "callback.done", r, ui::Look::primary, r_content))
         c.emit(IntentKind::finish);
 }
 

@@ -53,12 +53,24 @@ std::pair<int, int> step_of(const VisitorState& s) {
 float draw_tool_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& tr, const ui::Rect& screen,
                     bool portrait, std::vector<Intent>& intents) {
     const auto t = [&](std::string_view key) -> const std::string& { return tr.text(s.language, key); };
-    const float pad = ui.mm(chrome_pad_mm), gap = ui.mm(gap_mm), h = ui.mm(bar_button_mm);
+    const ui::Language* lang = tr.language(s.language);
+    const std::string read_label = !s.voice_available ? t("bar.read_aloud_unavailable")
+                                   : s.speaking       ? t("bar.stop_reading")
+                                                      : t("bar.read_aloud");
+    const ui::ButtonContent buttons[4] = {
+        {lang ? lang->native_name : s.language, {}, "globe", false, false},
+        {read_label, {}, "speaker", false, false},
+        {t(s.large_text ? ui::text_key("bar.normal_text") : ui::text_key("bar.larger_text")), {}, "text_size", false, false},
+        {t(s.high_contrast ? ui::text_key("bar.normal_contrast") : ui::text_key("bar.high_contrast")), {}, "contrast", false,
+         false}};
+    const float pad = ui.mm(chrome_pad_mm), gap = ui.mm(gap_mm);
     const int columns = portrait ? 2 : 4;
     const int rows = 4 / columns;
+    const float w = (screen.width() - 2 * pad - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+    float h = ui.mm(bar_button_mm);  // as tall as the longest label needs, in every language
+    for (const auto& b : buttons) h = std::max(h, ui::button_height_for(ui, b, w, h));
     const float height = 2 * pad + static_cast<float>(rows) * h + static_cast<float>(rows - 1) * gap;
     ui.draw->AddRectFilled(ImVec2(screen.x0, screen.y0), ImVec2(screen.x1, screen.y0 + height), ui.theme->bar.packed());
-    const float w = (screen.width() - 2 * pad - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
     const auto cell = [&](int i) {
         const float x = screen.x0 + pad + static_cast<float>(i % columns) * (w + gap);
         const float y = screen.y0 + pad + static_cast<float>(i / columns) * (h + gap);
@@ -67,52 +79,42 @@ float draw_tool_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& t
     // The bar's labels are not read aloud with the screen: they are the same everywhere.
     auto* spoken = ui.spoken;
     ui.spoken = nullptr;
-    const ui::Language* lang = tr.language(s.language);
-    if (ui::touch_button(ui, "bar.language", cell(0), s.language_menu ? ui::Look::selected : ui::Look::normal,
-                         {lang ? lang->native_name : s.language, {}, "globe", false}))
+    if (ui::touch_button(ui, "bar.language", cell(0), s.language_menu ? ui::Look::selected : ui::Look::normal, buttons[0]))
         intents.push_back({s.language_menu ? IntentKind::close_language_menu : IntentKind::open_language_menu, {}, false, {}});
-    const std::string read_label = !s.voice_available ? t("bar.read_aloud_unavailable")
-                                   : s.speaking       ? t("bar.stop_reading")
-                                                      : t("bar.read_aloud");
-    if (ui::touch_button(ui, "bar.read_aloud", cell(1), s.speaking ? ui::Look::selected : ui::Look::normal,
-                         {read_label, {}, "speaker", false}))
+    if (ui::touch_button(ui, "bar.read_aloud", cell(1), s.speaking ? ui::Look::selected : ui::Look::normal, buttons[1]))
         intents.push_back({IntentKind::read_aloud, {}, false, {}});
-    if (ui::touch_button(ui, "bar.text_size", cell(2), s.large_text ? ui::Look::selected : ui::Look::normal,
-                         {t(s.large_text ? ui::text_key("bar.normal_text") : ui::text_key("bar.larger_text")), {}, "text_size", false}))
+    if (ui::touch_button(ui, "bar.text_size", cell(2), s.large_text ? ui::Look::selected : ui::Look::normal, buttons[2]))
         intents.push_back({IntentKind::toggle_text_size, {}, false, {}});
-    if (ui::touch_button(ui, "bar.contrast", cell(3), s.high_contrast ? ui::Look::selected : ui::Look::normal,
-                         {t(s.high_contrast ? ui::text_key("bar.normal_contrast") : ui::text_key("bar.high_contrast")), {}, "contrast", false}))
+    if (ui::touch_button(ui, "bar.contrast", cell(3), s.high_contrast ? ui::Look::selected : ui::Look::normal, buttons[3]))
         intents.push_back({IntentKind::toggle_contrast, {}, false, {}});
     ui.spoken = spoken;
     return height;
 }
 
-float nav_bar_height(const ui::Ui& ui, const NavButtons& nav, bool portrait) {
-    const int count = nav.back + nav.start_over + nav.skip + nav.next;
-    if (count == 0) return 0;
-    const int rows = portrait && count > 2 ? 2 : 1;
-    return 2 * ui.mm(chrome_pad_mm) + static_cast<float>(rows) * ui.mm(bar_button_mm) +
-           static_cast<float>(rows - 1) * ui.mm(gap_mm);
-}
+namespace {
 
-void draw_nav_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& tr, const ui::Rect& screen, bool portrait,
-                  std::vector<Intent>& intents) {
+struct NavItem {
+    const char* id;
+    const char* key;
+    const char* pictogram;
+    ui::Look look;
+    IntentKind kind;
+};
+
+struct NavLayout {
+    std::vector<NavItem> rows[2];
+    float button_height = 0;
+    float height = 0;
+};
+
+NavLayout nav_layout(const ui::Ui& ui, const VisitorState& s, const ui::Translations& tr, float width, bool portrait) {
+    NavLayout layout;
     const NavButtons nav = nav_for(s);
-    const float height = nav_bar_height(ui, nav, portrait);
-    if (height <= 0) return;
-    const auto t = [&](std::string_view key) -> const std::string& { return tr.text(s.language, key); };
-    const ui::Rect bar{screen.x0, screen.y1 - height, screen.x1, screen.y1};
-    ui.draw->AddRectFilled(bar.min(), bar.max(), ui.theme->bar.packed());
-    struct Item {
-        const char* id;
-        const char* key;
-        const char* pictogram;
-        ui::Look look;
-        IntentKind kind;
-    };
-    std::vector<Item> first, second;
+    auto& first = layout.rows[0];
+    auto& second = layout.rows[1];
     if (nav.back) first.push_back({"nav.back", ui::text_key("nav.back"), "back", ui::Look::normal, IntentKind::back});
-    if (nav.start_over) first.push_back({"nav.start_over", ui::text_key("nav.start_over"), "home", ui::Look::normal, IntentKind::start_over});
+    if (nav.start_over)
+        first.push_back({"nav.start_over", ui::text_key("nav.start_over"), "home", ui::Look::normal, IntentKind::start_over});
     // Skip is exactly as large and as strong as Next: skipping is a fine answer.
     if (nav.skip) second.push_back({"nav.skip", ui::text_key("nav.skip"), "next", ui::Look::primary, IntentKind::skip});
     if (nav.next) second.push_back({"nav.next", ui::text_key("nav.next"), "next", ui::Look::primary, IntentKind::next});
@@ -120,15 +122,47 @@ void draw_nav_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& tr,
         first.insert(first.end(), second.begin(), second.end());
         second.clear();
     }
-    const float pad = ui.mm(chrome_pad_mm), gap = ui.mm(gap_mm), h = ui.mm(bar_button_mm);
+    if (first.empty()) return layout;
+    const float pad = ui.mm(chrome_pad_mm), gap = ui.mm(gap_mm);
+    layout.button_height = ui.mm(bar_button_mm);
+    int rows = 0;
+    for (const auto& row : layout.rows) {
+        if (row.empty()) continue;
+        ++rows;
+        const auto n = static_cast<float>(row.size());
+        const float w = (width - 2 * pad - gap * (n - 1)) / n;
+        for (const NavItem& item : row)
+            layout.button_height = std::max(
+                layout.button_height,
+                ui::button_height_for(ui, {tr.text(s.language, item.key), {}, item.pictogram, false, false}, w,
+                                      layout.button_height));
+    }
+    layout.height = 2 * pad + static_cast<float>(rows) * layout.button_height + static_cast<float>(rows - 1) * gap;
+    return layout;
+}
+
+}  // namespace
+
+float nav_bar_height(const ui::Ui& ui, const VisitorState& s, const ui::Translations& tr, float width, bool portrait) {
+    return nav_layout(ui, s, tr, width, portrait).height;
+}
+
+void draw_nav_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& tr, const ui::Rect& screen, bool portrait,
+                  std::vector<Intent>& intents) {
+    const NavLayout layout = nav_layout(ui, s, tr, screen.width(), portrait);
+    if (layout.height <= 0) return;
+    const ui::Rect bar{screen.x0, screen.y1 - layout.height, screen.x1, screen.y1};
+    ui.draw->AddRectFilled(bar.min(), bar.max(), ui.theme->bar.packed());
+    const float pad = ui.mm(chrome_pad_mm), gap = ui.mm(gap_mm), h = layout.button_height;
     float y = bar.y0 + pad;
-    for (const auto* row : {&first, &second}) {
-        if (row->empty()) continue;
-        const auto n = static_cast<float>(row->size());
+    for (const auto& row : layout.rows) {
+        if (row.empty()) continue;
+        const auto n = static_cast<float>(row.size());
         const float w = (bar.width() - 2 * pad - gap * (n - 1)) / n;
         float x = bar.x0 + pad;
-        for (const Item& item : *row) {
-            if (ui::touch_button(ui, item.id, ui::Rect{x, y, x + w, y + h}, item.look, {t(item.key), {}, item.pictogram, false}))
+        for (const NavItem& item : row) {
+            if (ui::touch_button(ui, item.id, ui::Rect{x, y, x + w, y + h}, item.look,
+                                 {tr.text(s.language, item.key), {}, item.pictogram, false, false}))
                 intents.push_back({item.kind, {}, false, {}});
             x += w + gap;
         }

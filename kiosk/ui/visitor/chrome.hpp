@@ -17,7 +17,7 @@ inline constexpr float chrome_gap_mm = 4.0f;
 // Both return / use heights in pixels. The tool bar is drawn at the top of screen.
 float draw_tool_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& tr, const ui::Rect& screen,
                     bool portrait, std::vector<Intent>& intents);
-float nav_bar_height(const ui::Ui& ui, const NavButtons& nav, bool portrait);
+float nav_bar_height(const ui::Ui& ui, const VisitorState& s, const ui::Translations& tr, float width, bool portrait);
 void draw_nav_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& tr, const ui::Rect& screen, bool portrait,
                   std::vector<Intent>& intents);
 

@@ -25,8 +25,9 @@ void draw_closed_screen(ScreenContext& c) {
     }
     c.paragraph(ui::fill(c.t("closed.call"), {{"phone", c.state.office_phone}}));
     c.paragraph(c.t("closed.callback_offer"));
-    const auto r = c.row(big_button_mm);
-    if (ui::touch_button(c.ui, "closed.callback", r, ui::Look::primary, {c.t("closed.callback_button"), {}, "phone", false}))
+    const ui::ButtonContent r_content{c.t("closed.callback_button"), {}, "phone", false};
+    const auto r = c.row_for(r_content, big_button_mm);
+    if (ui::touch_button(c.ui, "closed.callback", r, ui::Look::primary, r_content))
         c.emit(IntentKind::request_callback);
 }
 

@@ -41,8 +41,9 @@ void draw_confirm_screen(ScreenContext& c) {
         line(c, ui::text_key("field.phone"), f.phone);
     }
     draw_error(c);
-    const auto r = c.row(big_button_mm);
-    if (ui::touch_button(c.ui, "confirm.get_ticket", r, ui::Look::primary, {c.t("confirm.get_ticket"), {}, "check", false}))
+    const ui::ButtonContent r_content{c.t("confirm.get_ticket"), {}, "check", false};
+    const auto r = c.row_for(r_content, big_button_mm);
+    if (ui::touch_button(c.ui, "confirm.get_ticket", r, ui::Look::primary, r_content))
         c.emit(IntentKind::get_ticket);
 }
 

@@ -6,11 +6,13 @@ namespace skranke::visitor {
 void draw_idle_screen(ScreenContext& c) {
     c.title(c.t("idle.title"));
     c.paragraph(ui::fill(c.t("idle.countdown"), {{"seconds", std::to_string(c.state.idle_seconds_left)}}));
-    const auto yes = c.row(big_button_mm + 16);
-    if (ui::touch_button(c.ui, "idle.yes", yes, ui::Look::primary, {c.t("idle.yes"), {}, "check", false}))
+    const ui::ButtonContent yes_content{c.t("idle.yes"), {}, "check", false};
+    const auto yes = c.row_for(yes_content, big_button_mm + 16);
+    if (ui::touch_button(c.ui, "idle.yes", yes, ui::Look::primary, yes_content))
         c.emit(IntentKind::more_time);
-    const auto no = c.row(button_mm);
-    if (ui::touch_button(c.ui, "idle.no", no, ui::Look::normal, {c.t("idle.no"), {}, "cross", false}))
+    const ui::ButtonContent no_content{c.t("idle.no"), {}, "cross", false};
+    const auto no = c.row_for(no_content, button_mm);
+    if (ui::touch_button(c.ui, "idle.no", no, ui::Look::normal, no_content))
         c.emit(IntentKind::start_over);
 }
 

@@ -1,5 +1,7 @@
 // Step 3: what the visitor needs help with. Acute needs come first, in their own colour
 // with a heading, so someone in crisis finds them without reading the rest.
+#include <algorithm>
+
 #include "visitor/screen_context.hpp"
 
 namespace skranke::visitor {
@@ -10,8 +12,14 @@ void need_buttons(ScreenContext& c, bool emergency) {
     std::vector<const NeedChoice*> needs;
     for (const auto& n : c.state.needs)
         if (n.emergency == emergency && !n.appointment) needs.push_back(&n);
-    const int columns = c.portrait ? (emergency ? 1 : 2) : (emergency ? 3 : 3);
-    const auto cells = c.grid(needs.size(), columns, emergency ? 26.0f : 30.0f);
+    const int columns = c.portrait ? (emergency ? 1 : 2) : 3;
+    // Every button in the grid as tall as the longest label needs, so no text is cut.
+    const float gap = c.mm(gap_mm);
+    const float cell_w = (c.width() - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+    float height = c.mm(emergency ? 26.0f : 30.0f);
+    for (const NeedChoice* n : needs)
+        height = std::max(height, ui::button_height_for(c.ui, {c.t(n->text_key), {}, n->pictogram, false}, cell_w, height));
+    const auto cells = c.grid(needs.size(), columns, c.ui.scale.mm(height));
     for (std::size_t i = 0; i < needs.size(); ++i) {
         const NeedChoice& n = *needs[i];
         if (ui::touch_button(c.ui, "need." + n.id, cells[i], emergency ? ui::Look::emergency : ui::Look::normal,

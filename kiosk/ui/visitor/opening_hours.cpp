@@ -27,7 +27,7 @@ LocalMoment local_moment(std::int64_t utc_ms, int days_ahead) {
         std::time_t moved = std::mktime(&tm);
         localtime_r(&moved, &tm);
     }
-    char date[16];
+    char date[48];
     std::snprintf(date, sizeof date, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     return {{date, (tm.tm_wday + 6) % 7}, minute};
 }
@@ -72,7 +72,7 @@ std::optional<OpeningTime> next_opening(const OpeningHours& hours, std::int64_t 
 }
 
 std::string clock_text(int minute) {
-    char text[8];
+    char text[32];
     std::snprintf(text, sizeof text, "%02d:%02d", minute / 60 % 100, minute % 60);
     return text;
 }

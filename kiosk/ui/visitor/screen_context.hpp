@@ -2,6 +2,7 @@
 // the intents it may emit and a simple top-to-bottom layout cursor in the body area.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,18 @@ struct ScreenContext {
         y = r.y1 + mm(gap_mm);
         return r;
     }
+    // A full-width row for one button, tall enough for its label.
+    ui::Rect row_for(const ui::ButtonContent& content, float min_mm) {
+        return row_px(ui::button_height_for(ui, content, width(), mm(min_mm)));
+    }
+    // Cells for buttons in columns, all as tall as the tallest label needs.
+    std::vector<ui::Rect> grid_for(const std::vector<ui::ButtonContent>& contents, int columns, float min_mm) {
+        const float gap = mm(gap_mm);
+        const float cell_w = (width() - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+        float height = mm(min_mm);
+        for (const auto& content : contents) height = std::max(height, ui::button_height_for(ui, content, cell_w, height));
+        return grid(contents.size(), columns, ui.scale.mm(height));
+    }
     // count cells in columns, each height_mm tall, row by row.
     std::vector<ui::Rect> grid(std::size_t count, int columns, float height_mm) {
         std::vector<ui::Rect> cells;
@@ -72,13 +85,13 @@ struct ScreenContext {
     }
     // A yes / no pair: the chosen one drawn as selected.
     void yes_no(std::string_view id, const std::optional<bool>& value, IntentKind kind) {
-        const auto cells = grid(2, 2, button_mm);
+        const ui::ButtonContent yes{t("answer.yes"), {}, value == true ? "check" : "", false, false};
+        const ui::ButtonContent no{t("answer.no"), {}, value == false ? "check" : "", false, false};
+        const auto cells = grid_for({yes, no}, 2, button_mm);
         const std::string base(id);
-        if (ui::touch_button(ui, base + ".yes", cells[0], value == true ? ui::Look::selected : ui::Look::normal,
-                             {t("answer.yes"), {}, value == true ? "check" : "", false}))
+        if (ui::touch_button(ui, base + ".yes", cells[0], value == true ? ui::Look::selected : ui::Look::normal, yes))
             emit(kind, {}, true);
-        if (ui::touch_button(ui, base + ".no", cells[1], value == false ? ui::Look::selected : ui::Look::normal,
-                             {t("answer.no"), {}, value == false ? "check" : "", false}))
+        if (ui::touch_button(ui, base + ".no", cells[1], value == false ? ui::Look::selected : ui::Look::normal, no))
             emit(kind, {}, false);
     }
 };

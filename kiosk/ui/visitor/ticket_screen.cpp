@@ -30,8 +30,9 @@ void draw_ticket_screen(ScreenContext& c) {
     else
         c.paragraph(c.t("ticket.wait_unknown"));
     c.paragraph(c.t("ticket.watch_screen"));
-    const auto r = c.row(big_button_mm);
-    if (ui::touch_button(c.ui, "ticket.done", r, ui::Look::primary, {c.t("ticket.done"), {}, "check", false}))
+    const ui::ButtonContent r_content{c.t("ticket.done"), {}, "check", false};
+    const auto r = c.row_for(r_content, big_button_mm);
+    if (ui::touch_button(c.ui, "ticket.done", r, ui::Look::primary, r_content))
         c.emit(IntentKind::finish);
 }
 

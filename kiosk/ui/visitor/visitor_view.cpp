@@ -55,7 +55,7 @@ void VisitorView::draw(ui::Ui& ui, const VisitorState& state, const ui::Translat
     float top = 0, bottom = size.y;
     if (!state.idle_warning) {
         top = draw_tool_bar(ui, state, tr, screen, portrait, intents);
-        bottom -= nav_bar_height(ui, nav_for(state), portrait);
+        bottom -= nav_bar_height(ui, state, tr, size.x, portrait);
     }
     const float margin = ui.mm(margin_mm);
     const ui::Rect area{margin, top + ui.mm(2), size.x - margin, bottom - ui.mm(2)};

@@ -145,6 +145,13 @@ bool HeadlessKiosk::type(std::string_view text) {
     return true;
 }
 
+bool HeadlessKiosk::walk_in(std::string_view language, std::string_view need) {
+    return tap("language." + std::string(language)) && tap("appointment.no") && tap("need." + std::string(need)) &&
+           page() == "questions";
+}
+
+bool HeadlessKiosk::skip_to_confirm() { return tap("nav.next") && tap("nav.skip") && page() == "confirm"; }
+
 void HeadlessKiosk::drag(ImVec2 from, ImVec2 to, int steps) {
     mouse_ = from;
     down_ = true;

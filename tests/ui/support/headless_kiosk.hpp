@@ -57,6 +57,10 @@ public:
     bool type(std::string_view text);
     // Drags from one point to another in steps (a finger moving), then lifts.
     void drag(ImVec2 from, ImVec2 to, int steps = 8);
+    // The usual first taps: language, "no appointment", a need. True when on the questions.
+    bool walk_in(std::string_view language, std::string_view need);
+    // From the questions, skipping the details, to the summary. True when on confirm.
+    bool skip_to_confirm();
     // Lets seconds pass on the monotonic clock, drawing a frame each second.
     void wait_seconds(double seconds);
 

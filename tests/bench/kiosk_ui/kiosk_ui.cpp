@@ -1,0 +1,201 @@
+// kiosk_ui benchmark. Prints:
+//   BENCH frame_cpu_median_ms      CPU time to build one frame (NewFrame to Render) of the
+//                                  busiest visitor screen at 1080x1920, headless
+//   BENCH idle_cpu_percent         the real skranke under Xvfb, 10 s untouched
+//   BENCH cold_start_ratio         start to first presented frame, kiosk / bare GLFW window
+//   BENCH kiosk_rss_over_bare_mb   peak RSS of the kiosk minus that of the bare window
+// The window figures need a display (tests/bench/kiosk_ui/run provides Xvfb).
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <imgui.h>
+
+#include "bench_stats.hpp"
+#include "domain/service_catalogue.hpp"
+#include "domain/service_day.hpp"
+#include "shell/fonts.hpp"
+#include "shell/keyboard.hpp"
+#include "shell/speech.hpp"
+#include "shell/translations.hpp"
+#include "store/paths.hpp"
+#include "store/store.hpp"
+#include "visitor/visitor_frame.hpp"
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using namespace skranke;
+
+namespace {
+
+double cpu_ms() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+// Median CPU time of building frames of each busy screen; the largest median.
+double frame_cpu_median_ms(const fs::path& dir) {
+    const fs::path assets = default_asset_dir();
+    ui::Translations translations;
+    std::string error;
+    if (!translations.load_dir(assets / "translations", error)) throw std::runtime_error(error);
+    auto catalogue = ServiceCatalogue::load_file(assets / "services.toml");
+    if (!catalogue) throw std::runtime_error(catalogue.error().detail);
+    StoreOptions so;
+    so.path = dir / "bench.db";
+    auto store = Store::open(so);
+    if (!store) throw std::runtime_error(store.error().detail);
+
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(1080, 1920);
+    io.DeltaTime = 1.0f / 60.0f;
+    const ui::PhysicalScale scale{96};
+    ui::FontSet fonts;
+    auto texts = translations.all_texts();
+    for (auto& k : ui::keyboard_characters()) texts.push_back(k);
+    if (!ui::build_fonts(*io.Fonts, scale, texts, ui::default_font_dirs(), fonts, error)) throw std::runtime_error(error);
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
+    std::cout << "# font atlas " << w << "x" << h << " px\n";
+
+    visitor::KioskConfig config = visitor::default_kiosk_config();
+    for (auto& day : config.hours.week) day = visitor::DayHours{true, 0, 24 * 60};
+    ui::RecordingSpeaker speaker;
+    visitor::VisitorServices services{store->get(), &*catalogue, &config, &translations, &speaker,
+                                      [] { return wall_clock_ms(); }, {}};
+    visitor::VisitorApp app(services);
+    visitor::VisitorView view;
+    ui::TouchRecorder recorder;
+    const auto intent = [](visitor::IntentKind kind, std::string text = {}, bool flag = false) {
+        return visitor::Intent{kind, std::move(text), flag, ui::KeyKind::none};
+    };
+    double now = 0;
+    double worst = 0;
+    const auto measure = [&](const char* what) {
+        std::vector<double> samples;
+        for (int i = 0; i < 300; ++i) {
+            now += 1.0 / 60;
+            const double start = cpu_ms();
+            ImGui::NewFrame();
+            const auto frame = visitor::draw_visitor_frame(app, view, translations, fonts, scale, recorder, now);
+            ImGui::Render();
+            samples.push_back(cpu_ms() - start);
+        }
+        const double median = bench::percentile(samples, 50);
+        std::cout << "# frame " << what << " median " << median << " ms\n";
+        worst = std::max(worst, median);
+    };
+    app.apply(intent(visitor::IntentKind::choose_language, "uk"), {}, now);
+    app.apply(intent(visitor::IntentKind::answer_appointment, {}, false), {}, now);
+    measure("need");
+    app.apply(intent(visitor::IntentKind::choose_need, "emergency_food"), {}, now);
+    app.apply(intent(visitor::IntentKind::answer_interpreter, {}, true), {}, now);
+    measure("questions");
+    app.apply(intent(visitor::IntentKind::next), {}, now);
+    measure("details");
+    ImGui::DestroyContext();
+    return worst;
+}
+
+pid_t spawn(const std::vector<std::string>& args) {
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn " + args[0]);
+    return pid;
+}
+
+// Seconds from now until the file exists (bounded: 60 s).
+double wait_for_file(const fs::path& file, Clock::time_point started) {
+    const auto deadline = started + std::chrono::seconds(60);
+    while (!fs::exists(file)) {
+        if (Clock::now() > deadline) throw std::runtime_error("no first frame within 60 s: " + file.string());
+        std::this_thread::sleep_until(Clock::now() + std::chrono::milliseconds(1));
+    }
+    return std::chrono::duration<double>(Clock::now() - started).count();
+}
+
+long status_kb(pid_t pid, const std::string& field) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+    return 0;
+}
+
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    std::string skip;
+    for (int i = 0; i < 11; ++i) fields >> skip;  // fields 3..13
+    long utime = 0, stime = 0;
+    fields >> utime >> stime;
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+void stop(pid_t pid) {
+    kill(pid, SIGTERM);
+    waitpid(pid, nullptr, 0);
+}
+
+}  // namespace
+
+int main() {
+    const fs::path dir = fs::temp_directory_path() / ("skranke-bench-ui-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    bench::print("frame_cpu_median_ms", frame_cpu_median_ms(dir), "ms");
+    if (!std::getenv("DISPLAY")) {
+        std::cout << "# no DISPLAY: window figures skipped (run through tests/bench/kiosk_ui/run)\n";
+        fs::remove_all(dir);
+        return 0;
+    }
+    // The bare window first, then the kiosk, one at a time so neither slows the other.
+    auto started = Clock::now();
+    const pid_t bare = spawn({BARE_WINDOW_BIN, (dir / "bare.ready").string()});
+    const double bare_start = wait_for_file(dir / "bare.ready", started);
+    std::this_thread::sleep_until(Clock::now() + std::chrono::seconds(1));
+    const long bare_rss = status_kb(bare, "VmHWM");
+    stop(bare);
+
+    std::ofstream(dir / "kiosk.toml") << "[screen]\ndpi = 96\n";
+    started = Clock::now();
+    const pid_t kiosk = spawn({SKRANKE_BIN, "--config", (dir / "kiosk.toml").string(), "--store",
+                               (dir / "kiosk.db").string(), "--ready-file", (dir / "kiosk.ready").string()});
+    const double kiosk_start = wait_for_file(dir / "kiosk.ready", started);
+    std::this_thread::sleep_until(Clock::now() + std::chrono::seconds(1));
+    const double cpu_before = cpu_seconds(kiosk);
+    std::this_thread::sleep_until(Clock::now() + std::chrono::seconds(10));
+    const double idle_cpu = (cpu_seconds(kiosk) - cpu_before) / 10.0 * 100.0;
+    const long kiosk_rss = status_kb(kiosk, "VmHWM");
+    stop(kiosk);
+
+    std::cout << "# first frame: kiosk " << kiosk_start * 1000 << " ms, bare window " << bare_start * 1000 << " ms\n";
+    std::cout << "# peak RSS: kiosk " << static_cast<double>(kiosk_rss) / 1024.0 << " MB, bare window "
+              << static_cast<double>(bare_rss) / 1024.0 << " MB\n";
+    bench::print("idle_cpu_percent", idle_cpu, "%");
+    bench::print("cold_start_ratio", kiosk_start / bare_start, "x");
+    bench::print("kiosk_rss_over_bare_mb", static_cast<double>(kiosk_rss - bare_rss) / 1024.0, "MB");
+    fs::remove_all(dir);
+    return 0;
+}

@@ -1,0 +1,190 @@
+// sync: how fast a kiosk's backlog drains to a local hub, against the hub's raw batched
+// SQLite insert of the same rows in the same run; and how soon an issued ticket is seen by
+// a long-polling subscriber on loopback.
+//   bench_sync [events]    (default 10000)
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <sqlite3.h>
+#include <spdlog/spdlog.h>
+
+#include "bench_stats.hpp"
+#include "client/sync_engine.hpp"
+#include "domain/service_catalogue.hpp"
+#include "domain/service_day.hpp"
+#include "hub/hub_server.hpp"
+#include "store/paths.hpp"
+
+using namespace skranke;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+[[noreturn]] void die(const std::string& what) {
+    std::fprintf(stderr, "sync bench: %s\n", what.c_str());
+    std::exit(1);
+}
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+struct Setup {
+    std::unique_ptr<hub::Hub> hub;
+    std::string kiosk_token;
+    std::string reader_token;
+};
+
+Setup start_hub(const std::filesystem::path& dir) {
+    hub::HubOptions options;
+    options.data_dir = dir / "hub";
+    options.threads = 16;
+    auto started = hub::Hub::start(options);
+    if (!started) die(started.error());
+    Setup s{std::move(started.value()), {}, {}};
+    sync::Connection c;
+    c.hub_url = "http://127.0.0.1:" + std::to_string(s.hub->port());
+    for (auto [role, id, token] : {std::tuple{protocol::Role::kiosk, "kiosk-bench", &s.kiosk_token},
+                                   std::tuple{protocol::Role::reception, "desk-bench", &s.reader_token}}) {
+        auto code = s.hub->store().create_enrol_code(role, wall_clock_ms(), 60000);
+        if (!code) die(code.error().detail);
+        auto enrolled = sync::enrol_device(c, *code, id);
+        if (!enrolled) die(enrolled.error());
+        *token = enrolled->token;
+    }
+    return s;
+}
+
+sync::SyncOptions engine_options(int port, const std::string& token, bool pull) {
+    sync::SyncOptions o;
+    o.connection.hub_url = "http://127.0.0.1:" + std::to_string(port);
+    o.connection.token = token;
+    o.pull = pull;
+    o.backoff_initial_ms = 50;
+    o.backoff_cap_ms = 1000;
+    return o;
+}
+
+// Drain rate of a backlog of count tickets, and the raw insert rate of the same rows.
+std::pair<double, double> drain_round(const std::filesystem::path& dir, const ServiceCatalogue& catalogue, int count) {
+    std::filesystem::remove_all(dir);
+    StoreOptions store_options;
+    store_options.path = dir / "kiosk.db";
+    store_options.device_id = "kiosk-bench";
+    std::vector<nlohmann::json> rows;
+    {
+        auto store = Store::open(store_options);
+        if (!store) die(store.error().detail);
+        // Building the backlog is not what is measured: no fsync per ticket here.
+        sqlite3_exec((*store)->handle(), "PRAGMA synchronous=OFF", nullptr, nullptr, nullptr);
+        TicketRequest request;
+        request.need_id = catalogue.needs().front().id;
+        request.name = "Kari Nordmann";
+        request.description = "Trenger hjelp med husleie denne måneden";
+        for (int i = 0; i < count; ++i)
+            if (auto t = (*store)->issue_ticket(request, catalogue, wall_clock_ms()); !t) die(t.error().detail);
+        auto pending = (*store)->pending_events(static_cast<std::size_t>(count));
+        if (!pending) die(pending.error().detail);
+        for (const auto& e : *pending) rows.push_back(nlohmann::json::parse(e.body_json));
+    }
+    Setup setup = start_hub(dir);
+    const auto start = Clock::now();
+    auto engine = sync::SyncEngine::start(store_options, engine_options(setup.hub->port(), setup.kiosk_token, false));
+    if (!engine) die(engine.error());
+    while ((*engine)->status().outbox_depth > 0) std::this_thread::sleep_until(Clock::now() + std::chrono::milliseconds(1));
+    const double drain = count / seconds_since(start);
+    if (setup.hub->store().last_seq() != count) die("hub did not get every event exactly once");
+
+    auto raw_store = hub::HubStore::open(dir / "raw" / "hub.db");
+    if (!raw_store) die(raw_store.error().detail);
+    const auto raw_start = Clock::now();
+    auto inserted = (*raw_store)->raw_insert_for_benchmark(rows, protocol::max_batch_events, wall_clock_ms());
+    if (!inserted || *inserted != count) die("raw insert failed");
+    const double raw = count / seconds_since(raw_start);
+    return {drain, raw};
+}
+
+// Issue on a kiosk (with its engine), see it at a long-polling reader: per-ticket latency.
+std::vector<double> issue_to_subscriber(const std::filesystem::path& dir, const ServiceCatalogue& catalogue, int count) {
+    std::filesystem::remove_all(dir);
+    Setup setup = start_hub(dir);
+    StoreOptions store_options;
+    store_options.path = dir / "kiosk.db";
+    store_options.device_id = "kiosk-bench";
+    auto store = Store::open(store_options);
+    if (!store) die(store.error().detail);
+    auto engine = sync::SyncEngine::start(store_options, engine_options(setup.hub->port(), setup.kiosk_token, false));
+    if (!engine) die(engine.error());
+
+    std::mutex mutex;
+    std::map<std::string, Clock::time_point> seen;
+    std::atomic<bool> stop{false};
+    std::thread subscriber([&] {
+        sync::Connection c = engine_options(setup.hub->port(), setup.reader_token, true).connection;
+        sync::HttpCall call;
+        std::int64_t cursor = 0;
+        while (!stop) {
+            call.prepare(c, "GET", "/v1/events?after=" + std::to_string(cursor) + "&wait_ms=500", {}, {}, 500);
+            const auto reply = call.perform();
+            if (reply.status != 200) continue;
+            const auto now = Clock::now();
+            const auto page = nlohmann::json::parse(reply.body);
+            std::lock_guard lock(mutex);
+            for (const auto& e : page["events"]) seen.emplace(e["event"]["event_id"].get<std::string>(), now);
+            cursor = page["cursor"].get<std::int64_t>();
+        }
+    });
+    TicketRequest request;
+    request.need_id = catalogue.needs().front().id;
+    std::vector<double> latencies;
+    for (int i = 0; i < count; ++i) {
+        const auto issued = Clock::now();
+        auto t = (*store)->issue_ticket(request, catalogue, wall_clock_ms());
+        if (!t) die(t.error().detail);
+        (*engine)->notify_local_event();
+        const auto deadline = issued + std::chrono::seconds(5);
+        for (;;) {
+            {
+                std::lock_guard lock(mutex);
+                if (auto it = seen.find(t->event_id); it != seen.end()) {
+                    latencies.push_back(std::chrono::duration<double, std::milli>(it->second - issued).count());
+                    break;
+                }
+            }
+            if (Clock::now() > deadline) die("subscriber never saw " + t->event_id);
+            std::this_thread::sleep_until(Clock::now() + std::chrono::microseconds(200));
+        }
+        std::this_thread::sleep_until(Clock::now() + std::chrono::milliseconds(10));  // visitors are not back to back
+    }
+    stop = true;
+    subscriber.join();
+    return latencies;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    spdlog::set_level(spdlog::level::warn);
+    const int count = argc > 1 ? std::atoi(argv[1]) : 10000;
+    auto catalogue = ServiceCatalogue::load_file(default_asset_dir() / "services.toml");
+    if (!catalogue) die(catalogue.error().detail);
+    const auto dir = std::filesystem::temp_directory_path() / ("skranke-sync-bench-" + std::to_string(getpid()));
+
+    // Three rounds; the median round is reported (the disk is shared and noisy).
+    std::vector<std::pair<double, double>> rounds;
+    for (int r = 0; r < 3; ++r) rounds.push_back(drain_round(dir, *catalogue, count));
+    std::sort(rounds.begin(), rounds.end(), [](auto& a, auto& b) { return a.first / a.second < b.first / b.second; });
+    const auto [drain, raw] = rounds[1];
+    bench::print("drain_events_per_s", drain, "events/s");
+    bench::print("drain_raw_insert_per_s", raw, "events/s");
+    bench::print("drain_fraction_of_raw", drain / raw, "ratio");
+
+    const auto latencies = issue_to_subscriber(dir, *catalogue, 200);
+    bench::print("issue_to_subscriber_p50_ms", bench::percentile(latencies, 50), "ms");
+    bench::print("issue_to_subscriber_p99_ms", bench::percentile(latencies, 99), "ms");
+    std::filesystem::remove_all(dir);
+    return 0;
+}
