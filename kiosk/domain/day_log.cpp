@@ -13,14 +13,6 @@ std::string type_of(const nlohmann::json& event) {
     return it != event.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-QueueEntry entry_of(const QueueTicket& t) {
-    QueueEntry e;
-    e.device_created_ms = t.ticket.created_ms;
-    e.device_clock_offset_ms = t.issued.device_clock_offset_ms;
-    e.received_ms = t.issued.received_ms;
-    return e;
-}
-
 }  // namespace
 
 std::int64_t event_time_ms(const KnownEvent& known) {
@@ -47,7 +39,7 @@ std::vector<TicketTimeline> day_timelines(const std::vector<KnownEvent>& events,
             t.need_id = ticket->ticket.request.need_id;
             t.channel = ticket->ticket.request.channel;
             t.urgent = ticket->ticket.request.urgent;
-            t.issued_ms = corrected_arrival_ms(entry_of(*ticket));
+            t.issued_ms = corrected_arrival_ms(queue_entry_of(*ticket));
             index[*id] = timelines.size();
             timelines.push_back(std::move(t));
             continue;

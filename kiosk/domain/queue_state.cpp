@@ -115,21 +115,23 @@ std::optional<QueueConflict> QueueState::apply(const nlohmann::json& event, cons
     return std::nullopt;
 }
 
+QueueEntry queue_entry_of(const QueueTicket& t) {
+    QueueEntry e;
+    e.key = t.ticket.event_id;
+    e.urgent = t.ticket.request.urgent;
+    e.appointment_ms = t.ticket.request.appointment_ms;
+    e.device_id = t.ticket.device_id;
+    e.device_seq = t.ticket.device_seq;
+    e.device_created_ms = t.ticket.created_ms;
+    e.device_clock_offset_ms = t.issued.device_clock_offset_ms;
+    e.received_ms = t.issued.received_ms;
+    return e;
+}
+
 std::vector<QueueEntry> QueueState::waiting_entries() const {
     std::vector<QueueEntry> entries;
-    for (const auto& [id, t] : tickets_) {
-        if (t.state != TicketState::waiting) continue;
-        QueueEntry e;
-        e.key = id;
-        e.urgent = t.ticket.request.urgent;
-        e.appointment_ms = t.ticket.request.appointment_ms;
-        e.device_id = t.ticket.device_id;
-        e.device_seq = t.ticket.device_seq;
-        e.device_created_ms = t.ticket.created_ms;
-        e.device_clock_offset_ms = t.issued.device_clock_offset_ms;
-        e.received_ms = t.issued.received_ms;
-        entries.push_back(std::move(e));
-    }
+    for (const auto& [id, t] : tickets_)
+        if (t.state == TicketState::waiting) entries.push_back(queue_entry_of(t));
     return entries;
 }
 

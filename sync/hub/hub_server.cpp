@@ -15,6 +15,7 @@
 #include "domain/service_day.hpp"
 #include "domain/events.hpp"
 #include "domain/personal_data.hpp"
+#include "hub/http_errors.hpp"
 #include "hub/staff_routes.hpp"
 
 namespace skranke::hub {
@@ -24,12 +25,6 @@ using protocol::Role;
 
 namespace {
 
-constexpr const char* json_type = "application/json";
-
-void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message) {
-    res.status = status;
-    res.set_content(protocol::error_body(code, message), json_type);
-}
 
 std::optional<std::int64_t> parse_int(std::string_view text) {
     std::int64_t value = 0;

@@ -5,6 +5,7 @@
 
 #include "domain/day_log.hpp"
 #include "domain/service_day.hpp"
+#include "hub/http_errors.hpp"
 
 namespace skranke::hub {
 
@@ -12,13 +13,6 @@ using nlohmann::json;
 using protocol::Role;
 
 namespace {
-
-constexpr const char* json_type = "application/json";
-
-void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message) {
-    res.status = status;
-    res.set_content(protocol::error_body(code, message), json_type);
-}
 
 bool staff_device(const AuthDevice& device) { return device.role == Role::reception || device.role == Role::admin; }
 

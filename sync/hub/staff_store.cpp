@@ -31,14 +31,6 @@ StoreError staff_error(std::string detail) {
     return StoreError{StoreErrorKind::invalid_request, "error.staff", std::move(detail), {}};
 }
 
-std::string new_token() {
-    unsigned char bytes[32];
-    randombytes_buf(bytes, sizeof bytes);
-    char hex[sizeof bytes * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-    return hex;
-}
-
 bool valid_staff_id(const std::string& id) {
     if (id.empty() || id.size() > 32) return false;
     for (char c : id)
@@ -143,7 +135,7 @@ StoreResult<SignInResult> StaffStore::sign_in(const std::string& staff_id, const
     }
     attempts_.record_success(staff_id);
     attempts_.record_success(device_key);
-    StaffSession session{new_token(), *member, device_id, counter, now_ms + session_ms};
+    StaffSession session{random_token(), *member, device_id, counter, now_ms + session_ms};
     sql::Statement q(db_, "INSERT INTO staff_sessions (token_hash, staff_id, device_id, counter, created_ms, expires_ms)"
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     q.bind(1, hash_hex(session.token)).bind(2, staff_id).bind(3, device_id).bind(4, counter).bind(5, now_ms)

@@ -5,6 +5,7 @@
 #include "domain/day_log.hpp"
 #include "domain/events.hpp"
 #include "domain/service_day.hpp"
+#include "support/csv.hpp"
 #include "support/sample_events.hpp"
 #include "support/store_fixture.hpp"
 
@@ -18,35 +19,6 @@ constexpr std::int64_t minute = 60000;
 // An event as the hub stored it: received at t0 + minutes.
 KnownEvent at(nlohmann::json event, std::int64_t t0, std::int64_t minutes, std::int64_t seq) {
     return {std::move(event), EventMeta{seq, t0 + minutes * minute, 0}};
-}
-
-// RFC 4180: fields separated by commas, quoted fields may hold commas, quotes ("") and line breaks.
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-    std::vector<std::vector<std::string>> rows(1);
-    std::string field;
-    bool quoted = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += text[++i];
-            else if (c == '"') quoted = false;
-            else field += c;
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            rows.back().push_back(std::move(field));
-            field.clear();
-        } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-            rows.back().push_back(std::move(field));
-            field.clear();
-            rows.emplace_back();
-            ++i;
-        } else {
-            field += c;
-        }
-    }
-    if (rows.back().empty()) rows.pop_back();
-    return rows;
 }
 
 }  // namespace

@@ -34,19 +34,6 @@ namespace {
 
 constexpr double refresh_every_s = 1.0;
 
-QueueEntry entry_of(const QueueTicket& t) {
-    QueueEntry e;
-    e.key = t.ticket.event_id;
-    e.urgent = t.ticket.request.urgent;
-    e.appointment_ms = t.ticket.request.appointment_ms;
-    e.device_id = t.ticket.device_id;
-    e.device_seq = t.ticket.device_seq;
-    e.device_created_ms = t.ticket.created_ms;
-    e.device_clock_offset_ms = t.issued.device_clock_offset_ms;
-    e.received_ms = t.issued.received_ms;
-    return e;
-}
-
 }  // namespace
 
 ConsoleApp::ConsoleApp(ConsoleServices services) : services_(std::move(services)) {
@@ -106,7 +93,7 @@ void ConsoleApp::refresh() {
         row.hearing = r.accessibility.hearing;
         row.sight = r.accessibility.sight;
         row.description = r.description;
-        row.waiting_ms = std::max<std::int64_t>(0, now - corrected_arrival_ms(entry_of(t)));
+        row.waiting_ms = std::max<std::int64_t>(0, now - corrected_arrival_ms(queue_entry_of(t)));
         row.state = t.state;
         row.counter = t.counter;
         row.mine = t.state == TicketState::called && t.counter == state_.counter &&
@@ -129,7 +116,7 @@ void ConsoleApp::refresh() {
             continue;
         }
         if (t.state == TicketState::waiting) {
-            entries.push_back(entry_of(t));
+            entries.push_back(queue_entry_of(t));
             if (t.ticket.request.urgent && known_urgent_.emplace(id, true).second && !first_refresh_) new_urgent = true;
         } else if (t.state == TicketState::called) {
             QueueRow row = row_of(t);

@@ -21,29 +21,21 @@ bool build_role_fonts(ImFontAtlas& atlas, const std::vector<std::string>& texts,
         return false;
     }
     // ImGui keeps pointers to the ranges until the atlas is built.
-    static ImVector<ImWchar> text_ranges;
-    static ImVector<ImWchar> number_ranges;
-    text_ranges.clear();
-    number_ranges.clear();
-    ImFontGlyphRangesBuilder builder;
-    for (unsigned int cp : glyphs_for(texts)) builder.AddChar(static_cast<ImWchar>(cp));
-    builder.BuildRanges(&text_ranges);
-    ImFontGlyphRangesBuilder number_builder;
-    number_builder.AddText(" 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-");
-    number_builder.BuildRanges(&number_ranges);
+    static GlyphRanges ranges;
+    ranges = glyph_ranges_for(texts);
 
-    const auto add = [&](const std::filesystem::path& file, float px, const ImWchar* ranges) {
+    const auto add = [&](const std::filesystem::path& file, float px, const ImWchar* glyphs) {
         ImFontConfig config;
         config.OversampleH = px > 40 ? 1 : 2;  // large sizes: oversampling only grows the atlas
         config.OversampleV = 1;
-        return atlas.AddFontFromFileTTF(file.c_str(), px, &config, ranges);
+        return atlas.AddFontFromFileTTF(file.c_str(), px, &config, glyphs);
     };
     atlas.Clear();
     atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
-    fonts.text = add(*regular, sizes.text_px, text_ranges.Data);
-    fonts.heading = add(*bold, sizes.heading_px, text_ranges.Data);
-    fonts.big = add(*bold, sizes.big_px, text_ranges.Data);
-    fonts.huge = add(*bold, sizes.huge_px, number_ranges.Data);
+    fonts.text = add(*regular, sizes.text_px, ranges.text.data());
+    fonts.heading = add(*bold, sizes.heading_px, ranges.text.data());
+    fonts.big = add(*bold, sizes.big_px, ranges.text.data());
+    fonts.huge = add(*bold, sizes.huge_px, ranges.number.data());
     if (!fonts.text || !fonts.heading || !fonts.big || !fonts.huge || !atlas.Build()) {
         error = "the font atlas could not be built from " + regular->string();
         return false;
