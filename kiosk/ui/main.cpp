@@ -59,6 +59,19 @@ void write_screen_state(const fs::path& dir, int sequence, long taps, const std:
     fs::rename(tmp, dir / "state.json", ec);  // atomic: a reader never sees half a file
 }
 
+std::unique_ptr<skranke::Store> open_store(const std::string& path, char letter) {
+    skranke::StoreOptions options;
+    options.path = path;
+    options.kiosk_letter = letter;
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    auto opened = skranke::Store::open(options);
+    if (opened) return std::move(*opened);
+    spdlog::error("store {} cannot be opened ({}): {}", path, skranke::to_string(opened.error().kind),
+                  opened.error().detail);
+    return nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,18 +107,6 @@ int main(int argc, char** argv) {
     auto catalogue = skranke::ServiceCatalogue::load_file(fs::path(asset_dir) / "services.toml");
     if (!catalogue) return fail("cannot load the service catalogue: " + catalogue.error().detail);
 
-    // A store that cannot open does not stop the kiosk: visitors are sent to reception.
-    skranke::StoreOptions store_options;
-    store_options.path = store_path;
-    store_options.kiosk_letter = config.kiosk_letter;
-    std::error_code ec;
-    fs::create_directories(fs::path(store_path).parent_path(), ec);
-    std::unique_ptr<skranke::Store> store;
-    if (auto opened = skranke::Store::open(store_options))
-        store = std::move(*opened);
-    else
-        spdlog::error("store {} cannot be opened ({}): {}", store_path, skranke::to_string(opened.error().kind),
-                      opened.error().detail);
 
     if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
         return fail(
@@ -139,7 +140,7 @@ int main(int argc, char** argv) {
 
     skranke::ui::EspeakSpeaker speaker;
     skranke::visitor::VisitorServices services;
-    services.store = store.get();
+    services.store = nullptr;  // opened after the first frame, so the screen comes up at once
     services.catalogue = &*catalogue;
     services.config = &config;
     services.translations = &translations;
@@ -153,6 +154,8 @@ int main(int argc, char** argv) {
     int shot_sequence = 0;
     long taps = 0;  // intents applied, so a test driver knows its tap was handled
     bool state_changed = false;
+    bool store_tried = false;
+    std::unique_ptr<skranke::Store> store;
     std::string shot_page, last_frame_page;
     while (!window.should_close()) {
         const double timer = app.seconds_until_timer(glfwGetTime());
@@ -181,6 +184,12 @@ int main(int argc, char** argv) {
         if (!window.render(png, error)) spdlog::error("screenshot: {}", error);
         if (io.Fonts->TexPixelsAlpha8 || io.Fonts->TexPixelsRGBA32)
             io.Fonts->ClearTexData();  // the GPU has the atlas now; keep no copy in memory
+        if (!store_tried) {
+            // A store that cannot open does not stop the kiosk: visitors are sent to reception.
+            store_tried = true;
+            store = open_store(store_path, config.kiosk_letter);
+            app.set_store(store.get());
+        }
         if (!ready_file.empty()) {
             std::ofstream(ready_file) << "ready\n";
             ready_file.clear();

@@ -55,6 +55,16 @@ struct SyncEngine::Impl {
     std::vector<OutboxEvent> in_flight;
     std::size_t batch_limit = protocol::max_batch_events;
     bool resend_from_start = false;  // acknowledgements could not be written: start over
+    // Answers of batches the hub stored, not yet written here: while batches stream, they
+    // are written a few batches at a time (one transaction, one disk sync). Lost in a crash,
+    // they only mean those events are sent again and get the same answers.
+    std::vector<SyncAck> unwritten_acks;
+    struct Batch {
+        std::vector<OutboxEvent> events;
+        std::string body;  // {"events": [...]}
+    };
+    std::optional<Batch> prepared;  // the next batch, read while the previous one is in flight
+    std::optional<Batch> read_batch(std::int64_t after_seq);
     std::int64_t cursor = 0;
     std::mt19937_64 random;
 
@@ -70,6 +80,7 @@ struct SyncEngine::Impl {
     void back_off(Slot& slot, const HttpReply& reply, const std::string& what);
     void succeeded(Slot& other);
     void refresh_counts();
+    void write_acks();
     void note_error(const std::string& what, bool offline);
 };
 
@@ -121,40 +132,59 @@ void SyncEngine::Impl::succeeded(Slot& other) {
     status.last_error.clear();
 }
 
+std::optional<SyncEngine::Impl::Batch> SyncEngine::Impl::read_batch(std::int64_t after_seq) {
+    auto pending = sync_store->pending_after(after_seq, batch_limit);
+    if (!pending) {
+        note_error("read outbox: " + pending.error().detail, false);
+        return std::nullopt;
+    }
+    Batch batch;
+    batch.body = "{\"events\":[";
+    for (std::size_t i = 0; i < pending->size(); ++i) {
+        if (i > 0) batch.body += ',';
+        batch.body += (*pending)[i].body_json;  // stored as JSON by the same program
+    }
+    batch.body += "]}";
+    batch.events = std::move(pending.value());
+    return batch;
+}
+
 void SyncEngine::Impl::start_push(std::int64_t now, std::int64_t after_seq) {
     outbox_dirty = false;  // cleared before reading, so a notify during the read is not lost
     if (resend_from_start) after_seq = 0;
     resend_from_start = false;
-    auto pending = sync_store->pending_after(after_seq, batch_limit);
-    if (!pending) {
+    std::optional<Batch> batch;
+    // A batch read ahead while the previous one was in flight still follows on from it.
+    if (after_seq != 0 && prepared && !prepared->events.empty() && prepared->events.front().device_seq > after_seq)
+        batch = std::move(prepared);
+    else
+        batch = read_batch(after_seq);
+    prepared.reset();
+    if (!batch) {
         outbox_dirty = true;
         push.not_before = now + options.backoff_cap_ms;
-        note_error("read outbox: " + pending.error().detail, false);
         return;
     }
-    if (pending->empty()) return refresh_counts();
+    if (batch->events.empty()) return refresh_counts();
     outbox_dirty = true;  // keep pushing until a read finds the outbox empty
-    std::string body = "{\"events\":[";
-    for (std::size_t i = 0; i < pending->size(); ++i) {
-        if (i > 0) body += ',';
-        body += (*pending)[i].body_json;  // stored as JSON by the same program
-    }
-    body += "]}";
     {
         std::lock_guard lock(status_mutex);
-        status.largest_batch_bytes = std::max(status.largest_batch_bytes, body.size());
+        status.largest_batch_bytes = std::max(status.largest_batch_bytes, batch->body.size());
     }
-    in_flight = std::move(pending.value());
+    in_flight = std::move(batch->events);
     const std::vector<std::string> headers = {
         std::string(protocol::device_time_header) + ": " + std::to_string(device_now()),
         std::string(protocol::outbox_depth_header) + ": " + std::to_string(status.outbox_depth)};
-    push.call.prepare(options.connection, "POST", "/v1/events", std::move(body), headers);
+    push.call.prepare(options.connection, "POST", "/v1/events", std::move(batch->body), headers);
     curl_multi_add_handle(multi, push.call.handle());
     push.busy = true;
 }
 
 void SyncEngine::Impl::finish_push(const HttpReply& reply) {
     push.busy = false;
+    // Anything but a clean answer ends the stream: what is known is written first, so a
+    // fresh read of the outbox does not send those events again.
+    if (!(reply.answered() && reply.status == 200)) write_acks();
     if (reply.answered() && reply.status == 200) {
         const json body = json::parse(reply.body, nullptr, false);
         std::vector<SyncAck> acks;
@@ -167,6 +197,7 @@ void SyncEngine::Impl::finish_push(const HttpReply& reply) {
         }
         if (!valid) {
             in_flight.clear();
+            write_acks();
             return back_off(push, HttpReply{CURLE_OK, 0, {}, {}, "malformed push reply"}, "push");
         }
         push.attempts = 0;
@@ -175,16 +206,11 @@ void SyncEngine::Impl::finish_push(const HttpReply& reply) {
         batch_limit = std::min(options.batch_size, batch_limit * 2);
         const std::int64_t last_sent = in_flight.back().device_seq;
         in_flight.clear();
-        // Pipelined: the hub works on the next batch while this one's acknowledgements are
-        // written here. Should writing them fail, those events are simply sent again later
-        // (same ids, same answers).
+        // Pipelined: the hub works on the next batch while this one's answers are written here.
+        unwritten_acks.insert(unwritten_acks.end(), acks.begin(), acks.end());
         start_push(steady_ms(), last_sent);
-        if (auto applied = sync_store->apply_acks(acks, device_now()); !applied) {
-            outbox_dirty = true;
-            resend_from_start = true;
-            push.not_before = steady_ms() + options.backoff_cap_ms;
-            return note_error("store acknowledgements: " + applied.error().detail, false);
-        }
+        if (!push.busy || unwritten_acks.size() >= 4 * options.batch_size) write_acks();
+        if (push.busy) prepared = read_batch(in_flight.back().device_seq);
         {
             std::lock_guard lock(status_mutex);
             ++status.pushes;
@@ -210,6 +236,18 @@ void SyncEngine::Impl::finish_push(const HttpReply& reply) {
     }
     in_flight.clear();  // outcome unknown: the same events go again, with the same ids
     back_off(push, reply, "push");
+}
+
+void SyncEngine::Impl::write_acks() {
+    if (unwritten_acks.empty()) return;
+    if (auto applied = sync_store->apply_acks(unwritten_acks, device_now()); !applied) {
+        // Those events are sent again later (same ids, same answers).
+        outbox_dirty = true;
+        resend_from_start = true;
+        push.not_before = steady_ms() + options.backoff_cap_ms;
+        note_error("store acknowledgements: " + applied.error().detail, false);
+    }
+    unwritten_acks.clear();
 }
 
 void SyncEngine::Impl::start_poll() {
@@ -287,6 +325,7 @@ void SyncEngine::Impl::run() {
     }
     if (push.busy) curl_multi_remove_handle(multi, push.call.handle());
     if (poll.busy) curl_multi_remove_handle(multi, poll.call.handle());
+    write_acks();
 }
 
 Result<std::unique_ptr<SyncEngine>, std::string> SyncEngine::start(const StoreOptions& store_options,

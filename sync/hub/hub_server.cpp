@@ -1,6 +1,8 @@
 #include "hub/hub_server.hpp"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <charconv>
@@ -66,6 +68,24 @@ json ticket_summary(const QueueTicket& t) {
     return {{"ticket_id", t.ticket.event_id}, {"number", t.ticket.number.text()},
             {"need_id", t.ticket.request.need_id}, {"urgent", t.ticket.request.urgent},
             {"state", to_string(t.state)}, {"counter", t.counter}};
+}
+
+// cpp-httplib 0.11 listens with a backlog of 5: a whole office of devices reconnecting at
+// once (after a hub restart) would overflow it and wait for TCP's SYN retries, seconds each.
+// Listening again on the same socket only raises the backlog (Linux).
+void widen_listen_backlog(int port) {
+    for (int fd = 3; fd < 4096; ++fd) {
+        int listening = 0;
+        socklen_t size = sizeof listening;
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || listening == 0) continue;
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) continue;
+        int bound = 0;
+        if (address.ss_family == AF_INET) bound = ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
+        else if (address.ss_family == AF_INET6) bound = ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port);
+        if (bound == port) listen(fd, 1024);
+    }
 }
 
 }  // namespace
@@ -185,20 +205,16 @@ void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res)
         log_grew.wait_for(lock, std::chrono::milliseconds(*wait),
                           [&] { return stopping || store->last_seq() > *after; });
     }
-    auto entries = store->read_log(*after, static_cast<std::size_t>(*limit));
+    const bool personal = device->role == Role::reception || device->role == Role::admin;
+    std::int64_t cursor = *after;
+    auto entries = store->read_log_json(*after, static_cast<std::size_t>(*limit), personal, cursor);
     if (!entries) {
         res.set_header("Retry-After", "1");
         return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");
     }
-    const bool personal = device->role == Role::reception || device->role == Role::admin;
-    json list = json::array();
-    std::int64_t cursor = *after;
-    for (auto& e : *entries) {
-        if (!personal) remove_personal_fields(e.event);
-        cursor = e.hub_seq;
-        list.push_back(protocol::to_json(e));
-    }
-    res.set_content(json{{"events", list}, {"cursor", cursor}, {"hub_time_ms", wall_clock_ms()}}.dump(), json_type);
+    res.set_content("{\"events\":" + *entries + ",\"cursor\":" + std::to_string(cursor) +
+                        ",\"hub_time_ms\":" + std::to_string(wall_clock_ms()) + "}",
+                    json_type);
 }
 
 void Hub::Impl::on_export(const httplib::Request& req, httplib::Response& res) {
@@ -350,11 +366,13 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
     impl->server->set_read_timeout(10, 0);
     impl->server->set_write_timeout(10, 0);
     impl->server->set_keep_alive_timeout(30);
+    impl->server->set_keep_alive_max_count(100000);  // a long-polling device reuses its connection
     impl->server->set_tcp_nodelay(true);
     impl->routes();
     if (options.port == 0) impl->port = impl->server->bind_to_any_port(options.host);
     else impl->port = impl->server->bind_to_port(options.host, options.port) ? options.port : -1;
     if (impl->port <= 0) return "cannot listen on " + options.host + ":" + std::to_string(options.port);
+    widen_listen_backlog(impl->port);
     Impl* raw = impl.get();
     impl->listener = std::thread([raw] { raw->server->listen_after_bind(); });
     impl->sweeper = std::thread([raw] { raw->sweep_loop(); });

@@ -170,6 +170,7 @@ HubStore::~HubStore() {
 // Rebuilds the in-memory fold from the log (at start, and after a failed commit).
 StoreResult<Done> HubStore::load_state() {
     state_ = QueueState();
+    recent_.clear();
     last_device_seq_.clear();
     rejected_ids_.clear();
     last_seq_ = 0;
@@ -223,13 +224,16 @@ StoreResult<std::optional<Enrolment>> HubStore::enrol(const std::string& code, c
     device.bind(1, device_id).bind(2, protocol::to_string(enrolment.role)).bind(3, hash_hex(enrolment.token)).bind(4, now_ms);
     if (c = device.step(); c != SQLITE_DONE) return sql::error_from(db_, c, "store device");
     if (c = tx.commit(); c != SQLITE_OK) return sql::error_from(db_, c, "commit enrolment");
+    std::erase_if(tokens_, [&](const auto& entry) { return entry.second.device_id == device_id; });  // old token
     return std::optional<Enrolment>(std::move(enrolment));
 }
 
 StoreResult<std::optional<AuthDevice>> HubStore::authenticate(const std::string& token) {
+    const std::string hash = hash_hex(token);
     std::lock_guard lock(mutex_);
+    if (const auto it = tokens_.find(hash); it != tokens_.end()) return std::optional<AuthDevice>(it->second);
     sql::Statement& q = statements_->find_token;
-    q.bind(1, hash_hex(token));
+    q.bind(1, hash);
     std::optional<AuthDevice> found;
     int c = q.step();
     if (c == SQLITE_ROW) {
@@ -238,13 +242,21 @@ StoreResult<std::optional<AuthDevice>> HubStore::authenticate(const std::string&
     }
     q.reset();
     if (c != SQLITE_DONE) return sql::error_from(db_, c, "check token");
+    if (found) tokens_.emplace(hash, *found);
     return found;
 }
 
 void HubStore::note_contact(const std::string& device_id, const Contact& contact) {
     std::lock_guard lock(mutex_);
+    Contact& known = contacts_[device_id];
+    known.hub_now_ms = contact.hub_now_ms;
+    if (contact.clock_offset_ms) known.clock_offset_ms = contact.clock_offset_ms;
+    if (contact.outbox_depth) known.outbox_depth = contact.outbox_depth;
+    auto& saved = contact_saved_ms_[device_id];
+    if (contact.hub_now_ms - saved < 60000) return;
+    saved = contact.hub_now_ms;
     sql::Statement& q = statements_->note_contact;
-    q.bind(1, device_id).bind(2, contact.hub_now_ms).bind(3, contact.clock_offset_ms).bind(4, contact.outbox_depth);
+    q.bind(1, device_id).bind(2, known.hub_now_ms).bind(3, known.clock_offset_ms).bind(4, known.outbox_depth);
     q.step();  // health bookkeeping only: a failure here must not fail the request
     q.reset();
 }
@@ -260,6 +272,11 @@ StoreResult<std::vector<DeviceHealth>> HubStore::devices() {
         if (!q.is_null(3)) d.last_seen_ms = q.int64(3);
         if (!q.is_null(4)) d.clock_offset_ms = q.int64(4);
         if (!q.is_null(5)) d.outbox_depth = q.int64(5);
+        if (const auto it = contacts_.find(d.device_id); it != contacts_.end()) {  // newer than the file
+            d.last_seen_ms = it->second.hub_now_ms;
+            if (it->second.clock_offset_ms) d.clock_offset_ms = it->second.clock_offset_ms;
+            if (it->second.outbox_depth) d.outbox_depth = it->second.outbox_depth;
+        }
         list.push_back(std::move(d));
     }
     if (c != SQLITE_DONE) return sql::error_from(db_, c, "list devices");
@@ -380,6 +397,51 @@ StoreResult<std::vector<LogEntry>> HubStore::read_log(std::int64_t after, std::s
     return entries;
 }
 
+StoreResult<std::string> HubStore::read_log_json(std::int64_t after, std::size_t limit, bool personal,
+                                                std::int64_t& cursor) {
+    std::lock_guard lock(mutex_);
+    cursor = after;
+    std::string out = "[";
+    const auto append = [&](const CachedEntry& entry) {
+        if (out.size() > 1) out += ',';
+        out += personal ? entry.full : entry.redacted;
+    };
+    std::size_t taken = 0;
+    // hub_seq has no gaps, so the cache either holds the next entry or SQLite does.
+    while (taken < limit && cursor < last_seq_) {
+        if (const auto it = recent_.find(cursor + 1); it != recent_.end()) {
+            append(it->second);
+            ++cursor;
+            ++taken;
+            continue;
+        }
+        sql::Statement& q = statements_->read_log;
+        q.bind(1, cursor).bind(2, static_cast<std::int64_t>(limit - taken));
+        int c;
+        while ((c = q.step()) == SQLITE_ROW) {
+            protocol::LogEntry e;
+            e.hub_seq = q.int64(0);
+            e.received_ms = q.int64(1);
+            if (!q.is_null(2)) e.device_clock_offset_ms = q.int64(2);
+            e.event = nlohmann::json::parse(q.text(3), nullptr, false);
+            CachedEntry entry;
+            entry.full = protocol::to_json(e).dump();
+            remove_personal_fields(e.event);
+            entry.redacted = protocol::to_json(e).dump();
+            append(entry);
+            recent_.insert_or_assign(e.hub_seq, std::move(entry));
+            cursor = e.hub_seq;
+            ++taken;
+        }
+        q.reset();
+        if (c != SQLITE_DONE) return sql::error_from(db_, c, "read log");
+        break;
+    }
+    while (recent_.size() > recent_capacity) recent_.erase(recent_.begin());
+    out += ']';
+    return out;
+}
+
 std::int64_t HubStore::last_seq() {
     std::lock_guard lock(mutex_);
     return last_seq_;
@@ -405,6 +467,7 @@ StoreResult<std::int64_t> HubStore::remove_personal_before(std::int64_t cutoff_m
     }
     if (c != SQLITE_DONE) return sql::error_from(db_, c, "find expired personal fields");
     if (c = tx.commit(); c != SQLITE_OK) return sql::error_from(db_, c, "commit retention");
+    if (count > 0) recent_.clear();  // cached copies may still hold what was just removed
     return count;
 }
 

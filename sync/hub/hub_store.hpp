@@ -74,6 +74,11 @@ public:
     // Merged log after a cursor, oldest first.
     StoreResult<std::vector<protocol::LogEntry>> read_log(std::int64_t after, std::size_t limit);
     std::int64_t last_seq();
+    // The same, ready to send: a JSON array of log entries (without personal fields unless
+    // personal), and the cursor after them. Recent entries come from a memory cache, so
+    // hundreds of devices long-polling the tail of the log cost one read each.
+    StoreResult<std::string> read_log_json(std::int64_t after, std::size_t limit, bool personal,
+                                           std::int64_t& cursor);
 
     // Empties name, phone and description of events stored before cutoff_ms; returns how many.
     StoreResult<std::int64_t> remove_personal_before(std::int64_t cutoff_ms);
@@ -98,6 +103,17 @@ private:
     QueueState state_;
     std::map<std::string, std::int64_t> last_device_seq_;
     std::set<std::string> rejected_ids_;  // few; lets new events skip the look-ups
+    // Health facts of each device's latest request; written to the file at most once a
+    // minute per device, so a long-poll does not cost a disk sync.
+    std::map<std::string, Contact> contacts_;
+    std::map<std::string, std::int64_t> contact_saved_ms_;
+    struct CachedEntry {
+        std::string full;
+        std::string redacted;
+    };
+    std::map<std::int64_t, CachedEntry> recent_;  // by hub_seq, at most recent_capacity
+    static constexpr std::size_t recent_capacity = 4096;
+    std::map<std::string, AuthDevice> tokens_;      // by token hash
     std::int64_t last_seq_ = 0;
 };
 

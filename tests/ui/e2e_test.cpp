@@ -32,17 +32,20 @@ namespace {
 
 class KioskProcess {
 public:
-    // open: whether the office is open all week or closed all week.
-    KioskProcess(const fs::path& dir, bool open) : dir_(dir), shots_(dir / "shots") {
+    // open: whether the office is open all week or closed all week; store: the store file
+    // (default: one in dir); idle_seconds: time before "Do you need more time?".
+    KioskProcess(const fs::path& dir, bool open, std::string store = {}, int idle_seconds = 60)
+        : dir_(dir), shots_(dir / "shots") {
         fs::create_directories(shots_);
+        if (store.empty()) store = (dir / "kiosk.db").string();
         std::ofstream config(dir / "kiosk.toml");
-        config << "[opening_hours]\n";
+        config << "[timing]\nidle_seconds = " << idle_seconds << "\n[opening_hours]\n";
         for (const char* day : {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
             config << day << " = \"" << (open ? "00:00-24:00" : "closed") << "\"\n";
         config << "closed_days = []\n";
         config.close();
         std::vector<std::string> args = {SKRANKE_BIN,      "--config", (dir / "kiosk.toml").string(),
-                                         "--store",        (dir / "kiosk.db").string(),
+                                         "--store",        store,
                                          "--screenshot-dir", shots_.string()};
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
@@ -169,6 +172,28 @@ void check_screenshots(const KioskProcess& kiosk, std::size_t expected, const st
     }
 }
 
+// The X window's size as xdotool sees it, "1080x1920"; empty if not found.
+std::string window_geometry() {
+    FILE* pipe = popen("xdotool search --name '^Skranke$' getwindowgeometry 2>/dev/null", "r");
+    if (!pipe) return {};
+    std::string out;
+    char buffer[256];
+    while (fgets(buffer, sizeof buffer, pipe)) out += buffer;
+    pclose(pipe);
+    const auto at = out.find("Geometry: ");
+    if (at == std::string::npos) return {};
+    return out.substr(at + 10, out.find('\n', at) - at - 10);
+}
+
+std::string screen_geometry() {
+    FILE* pipe = popen("xdotool getdisplaygeometry 2>/dev/null", "r");
+    if (!pipe) return {};
+    int w = 0, h = 0;
+    const int got = fscanf(pipe, "%d %d", &w, &h);
+    pclose(pipe);
+    return got == 2 ? std::to_string(w) + "x" + std::to_string(h) : std::string{};
+}
+
 }  // namespace
 
 TEST_CASE("the real kiosk under Xvfb: taps through to a stored ticket, with a drawn PNG of every screen") {
@@ -178,9 +203,16 @@ TEST_CASE("the real kiosk under Xvfb: taps through to a stored ticket, with a dr
 
     auto s = kiosk.wait_for_page("start");
     REQUIRE(s);
+    // Kiosk mode: the window covers the whole screen.
+    CHECK(window_geometry() == screen_geometry());
+    CHECK_FALSE(screen_geometry().empty());
     REQUIRE(kiosk.tap(*s, "language.nb"));
     REQUIRE((s = kiosk.wait_for_page("appointment_question")));
     REQUIRE(kiosk.tap(*s, "appointment.no"));
+    REQUIRE((s = kiosk.wait_for_page("need")));
+    REQUIRE(kiosk.tap(*s, "bar.language"));  // the language picker, open over any screen
+    REQUIRE((s = kiosk.wait_for_page("need-languages")));
+    REQUIRE(kiosk.tap(*s, "menu.language.nb"));
     REQUIRE((s = kiosk.wait_for_page("need")));
     REQUIRE(kiosk.tap(*s, "need.emergency_food"));
     REQUIRE((s = kiosk.wait_for_page("questions")));
@@ -207,7 +239,7 @@ TEST_CASE("the real kiosk under Xvfb: taps through to a stored ticket, with a dr
     CHECK(skranke::test::query_int(db, "SELECT count(*) FROM tickets WHERE need_id = 'emergency_food' AND urgent = 1 "
                                        "AND children_affected = 1 AND description = 'Ola'") == 1);
 
-    check_screenshots(kiosk, 7, "walk-in-");
+    check_screenshots(kiosk, 9, "walk-in-");
 }
 
 TEST_CASE("the real kiosk when the office is closed: says so and takes a callback request") {
@@ -237,4 +269,27 @@ TEST_CASE("the real kiosk when the office is closed: says so and takes a callbac
     CHECK(skranke::test::query_int(db, "SELECT count(*) FROM tickets WHERE channel = 'callback' AND "
                                        "need_id = 'social_rent' AND language = 'en' AND phone LIKE '%91234567'") == 1);
     check_screenshots(kiosk, 6, "closed-");
+}
+
+TEST_CASE("the real kiosk: appointment check-in, the idle warning, and a store that cannot open") {
+    REQUIRE(std::getenv("DISPLAY") != nullptr);
+    skranke::test::TempDir dir;
+    // A store path that cannot be created: the kiosk must still run and send to reception.
+    KioskProcess kiosk(dir.path(), true, "/proc/skranke-cannot-be-here/kiosk.db", 10);
+    auto s = kiosk.wait_for_page("start");
+    REQUIRE(s);
+    REQUIRE(kiosk.tap(*s, "language.nb"));
+    REQUIRE((s = kiosk.wait_for_page("appointment_question")));
+    REQUIRE(kiosk.tap(*s, "appointment.yes"));
+    REQUIRE((s = kiosk.wait_for_page("appointment_details")));
+    // Untouched for the configured 10 s: the warning comes by itself.
+    REQUIRE((s = kiosk.wait_for_page("appointment_details-idle")));
+    REQUIRE(kiosk.tap(*s, "idle.yes"));
+    REQUIRE((s = kiosk.wait_for_page("appointment_details")));
+    REQUIRE(kiosk.tap(*s, "nav.skip"));
+    REQUIRE((s = kiosk.wait_for_page("confirm")));
+    REQUIRE(kiosk.tap(*s, "confirm.get_ticket"));
+    REQUIRE((s = kiosk.wait_for_page("reception")));
+    CHECK(KioskProcess::where(*s, "id", "reception.done").has_value());
+    check_screenshots(kiosk, 6, "appointment-");
 }

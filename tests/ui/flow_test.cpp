@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "support/headless_kiosk.hpp"
+#include "domain/validation.hpp"
 #include "support/store_fixture.hpp"
 
 using skranke::test::HeadlessKiosk;
@@ -168,4 +169,24 @@ TEST_CASE("a wrong phone number gets a message and is kept for fixing, never cut
     CHECK(kiosk.page() == "details");
     CHECK(kiosk.state().error_key == "error.phone_format");
     CHECK(kiosk.state().form.phone == "123");
+}
+
+TEST_CASE("typing past a field's limit is refused with a message, never cut silently") {
+    HeadlessKiosk kiosk;
+    REQUIRE(kiosk.tap("language.en"));
+    REQUIRE(kiosk.tap("appointment.yes"));
+    REQUIRE(kiosk.tap("field.reference"));
+    const std::size_t limit = skranke::max_reference_chars;
+    REQUIRE(kiosk.type(std::string(limit, 'q')));
+    CHECK(kiosk.state().error_key.empty());
+    REQUIRE(kiosk.type("q"));
+    CHECK(kiosk.state().error_key == "error.text_too_long");
+    CHECK(kiosk.state().error_limit == limit);
+    CHECK(kiosk.state().form.reference.size() == limit);
+    bool shown = false;
+    for (const auto& text : kiosk.spoken()) shown = shown || text.find(std::to_string(limit)) != std::string::npos;
+    CHECK(shown);
+    REQUIRE(kiosk.tap("key.backspace"));
+    CHECK(kiosk.state().error_key.empty());
+    CHECK(kiosk.state().form.reference.size() == limit - 1);
 }

@@ -3,9 +3,13 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include "support/headless_kiosk.hpp"
+#include "shell/speech.hpp"
 #include "support/temp_dir.hpp"
 
 using skranke::test::HeadlessKiosk;
@@ -53,4 +57,36 @@ TEST_CASE("every voice named in a translation file exists in espeak-ng") {
         CHECK(std::system(command.c_str()) == 0);
         CHECK(std::filesystem::file_size(wav) > 1000);
     }
+}
+
+TEST_CASE("the speech process gets the text on stdin and is stopped at once when interrupted") {
+    skranke::test::TempDir dir;
+    const auto script = dir / "fake-espeak";
+    const auto heard = dir / "heard.txt";
+    {
+        std::ofstream out(script);
+        // Records its arguments and the text, then blocks like a long sentence would.
+        out << "#!/bin/sh\necho \"$@\" > " << heard.string() << ".args\ncat > " << heard.string()
+            << "\nexec tail -f /dev/null\n";
+    }
+    std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+    skranke::ui::EspeakSpeaker speaker(script.string());
+    speaker.say("nb", "Nummeret ditt er A 17", 80);
+    CHECK(speaker.speaking());
+    // Wait (bounded) until the fake has read everything.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    std::string text;
+    for (int i = 0; i < 1000 && std::chrono::steady_clock::now() < deadline; ++i) {
+        std::ifstream in(heard);
+        std::getline(in, text);
+        if (text == "Nummeret ditt er A 17") break;
+        std::this_thread::sleep_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(10));
+    }
+    CHECK(text == "Nummeret ditt er A 17");
+    std::ifstream args(heard.string() + ".args");
+    std::string arg_line;
+    std::getline(args, arg_line);
+    CHECK(arg_line == "-v nb -a 160");
+    speaker.stop();
+    CHECK_FALSE(speaker.speaking());
 }

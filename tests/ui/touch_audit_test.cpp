@@ -125,6 +125,22 @@ void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::
 
 }  // namespace
 
+TEST_CASE("on a dense screen (120 DPI) the keyboards split rows rather than shrink keys") {
+    Audit audit;
+    for (const std::string lang : {"nb", "uk", "pl"}) {
+        HeadlessOptions options;
+        options.config.dpi = 120;
+        HeadlessKiosk kiosk(options);
+        REQUIRE(kiosk.walk_in(lang, "social_rent"));
+        REQUIRE(kiosk.tap("nav.next"));
+        audit.check(kiosk, "portrait 120 dpi " + lang);
+        const std::string word = lang == "uk" ? "аб" : "ab";
+        REQUIRE(kiosk.type(word));
+        CHECK(kiosk.state().form.description == word);
+    }
+    for (const auto& p : audit.problems) FAIL_CHECK(p);
+}
+
 TEST_CASE("every touch target is at least 20 mm with 3 mm gaps, on every screen") {
     Audit audit;
     for (bool portrait : {true, false})

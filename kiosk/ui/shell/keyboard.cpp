@@ -83,27 +83,35 @@ KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, 
     const float key_h = ui.mm(min_target_mm + 2.0f);
     std::size_t widest = 0;
     for (const auto& row : layout.rows) widest = std::max(widest, utf8_characters(row.first).size());
-    const float w = key_width(ui, area.width(), std::max<std::size_t>(widest, 10));
+    // On a narrow or dense screen a row may not fit at 20 mm a key: it is then split in two.
+    const auto fit = static_cast<std::size_t>((area.width() + gap) / (ui.mm(min_target_mm + 0.2f) + gap));
+    const std::size_t columns = std::max<std::size_t>(1, std::min(std::max<std::size_t>(widest, 10), fit));
+    const float w = key_width(ui, area.width(), columns);
     float y = area.y0;
     int row_index = 0;
     // Keys speak as one line, not one word per key: read-aloud should not spell the alphabet.
     std::vector<std::string>* spoken = ui.spoken;
     ui.spoken = nullptr;
     for (const auto& [lower, upper] : layout.rows) {
-        const auto keys = utf8_characters(shift ? upper : lower);
-        const float row_w = static_cast<float>(keys.size()) * w + static_cast<float>(keys.size() - 1) * gap;
-        float x = area.x0 + (area.width() - row_w) / 2;
-        for (std::size_t i = 0; i < keys.size(); ++i) {
-            const std::string id = "key." + std::to_string(row_index) + "." + std::to_string(i);
-            if (touch_button(ui, id, Rect{x, y, x + w, y + key_h}, Look::normal, {keys[i], {}, {}, false}))
-                press = {KeyKind::text, keys[i]};
-            x += w + gap;
+        const auto all_keys = utf8_characters(shift ? upper : lower);
+        const std::size_t parts = (all_keys.size() + columns - 1) / columns;
+        const std::size_t per_part = (all_keys.size() + parts - 1) / parts;
+        for (std::size_t first = 0; first < all_keys.size(); first += per_part) {
+            const std::size_t count = std::min(per_part, all_keys.size() - first);
+            const float row_w = static_cast<float>(count) * w + static_cast<float>(count - 1) * gap;
+            float x = area.x0 + (area.width() - row_w) / 2;
+            for (std::size_t i = first; i < first + count; ++i) {
+                const std::string id = "key." + std::to_string(row_index) + "." + std::to_string(i);
+                if (touch_button(ui, id, Rect{x, y, x + w, y + key_h}, Look::normal, {all_keys[i], {}, {}, false, false}))
+                    press = {KeyKind::text, all_keys[i]};
+                x += w + gap;
+            }
+            y += key_h + gap;
         }
-        y += key_h + gap;
         ++row_index;
     }
     // Bottom row: shift, space, backspace, as wide as the letter rows together.
-    const float row_w = std::min(area.width(), w * 11 + gap * 10);
+    const float row_w = std::min(area.width(), w * static_cast<float>(columns) + gap * static_cast<float>(columns - 1));
     const float shift_w = (row_w - 2 * gap) * 0.3f;
     const float back_w = shift_w;
     const float space_w = row_w - shift_w - back_w - 2 * gap;

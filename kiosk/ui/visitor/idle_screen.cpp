@@ -1,4 +1,6 @@
 // "Do you need more time?" over the whole screen, with the seconds left and a big Yes.
+#include <imgui.h>
+
 #include "visitor/screen_context.hpp"
 
 namespace skranke::visitor {
@@ -6,6 +8,12 @@ namespace skranke::visitor {
 void draw_idle_screen(ScreenContext& c) {
     c.title(c.t("idle.title"));
     c.paragraph(ui::fill(c.t("idle.countdown"), {{"seconds", std::to_string(c.state.idle_seconds_left)}}));
+    // The seconds left, very large: visible from a distance and without reading.
+    ImFont* number = c.ui.fonts->number;
+    c.y += ui::draw_text(c.ui, number, std::to_string(c.state.idle_seconds_left),
+                         ui::Rect{c.body.x0, c.y, c.body.x1, c.y + number->FontSize}, c.ui.theme->text.packed(),
+                         ui::Align::centre, false);
+    c.y += c.mm(gap_mm);
     const ui::ButtonContent yes_content{c.t("idle.yes"), {}, "check", false};
     const auto yes = c.row_for(yes_content, big_button_mm + 16);
     if (ui::touch_button(c.ui, "idle.yes", yes, ui::Look::primary, yes_content))

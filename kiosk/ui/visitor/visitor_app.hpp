@@ -44,6 +44,8 @@ public:
     bool tick(double now_s);
     // Seconds until a timer needs the loop to wake up (negative: none).
     double seconds_until_timer(double now_s) const;
+    // The store, once open (the window comes up before it); null sends visitors to reception.
+    void set_store(Store* store) { services_.store = store; }
     // Forgets the visitor: form, keyboard, ticket, messages, speech. Back to the start.
     void wipe();
 

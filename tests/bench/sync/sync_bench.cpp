@@ -1,7 +1,8 @@
 // sync: how fast a kiosk's backlog drains to a local hub, against the hub's raw batched
 // SQLite insert of the same rows in the same run; and how soon an issued ticket is seen by
 // a long-polling subscriber on loopback.
-//   bench_sync [events]    (default 10000)
+// Then the hub process under 200 long-polling devices while 50 events/s arrive.
+//   bench_sync [events] [load seconds]    (defaults 10000, 60)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bench_stats.hpp"
+#include "hub_load.hpp"
 #include "client/sync_engine.hpp"
 #include "domain/service_catalogue.hpp"
 #include "domain/service_day.hpp"
@@ -185,6 +187,14 @@ int main(int argc, char** argv) {
     const auto latencies = issue_to_subscriber(dir, *catalogue, 200);
     bench::print("issue_to_subscriber_p50_ms", bench::percentile(latencies, 50), "ms");
     bench::print("issue_to_subscriber_p99_ms", bench::percentile(latencies, 99), "ms");
+
+    const int load_seconds = argc > 2 ? std::atoi(argv[2]) : 60;
+    std::filesystem::remove_all(dir);
+    const auto load = bench::run_hub_load(dir, 200, 50, load_seconds);
+    bench::print("hub_load_p50_ms", bench::percentile(load.delivery_ms, 50), "ms");
+    bench::print("hub_load_p99_ms", bench::percentile(load.delivery_ms, 99), "ms");
+    bench::print("hub_load_errors", load.errors, "count");
+    bench::print("hub_peak_rss_mb", load.peak_rss_mb, "MB");
     std::filesystem::remove_all(dir);
     return 0;
 }

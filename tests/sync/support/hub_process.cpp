@@ -14,7 +14,8 @@
 
 namespace skranke::test {
 
-HubProcess::HubProcess(std::filesystem::path data_dir) : data_dir_(std::move(data_dir)) {}
+HubProcess::HubProcess(std::filesystem::path data_dir, int threads)
+    : data_dir_(std::move(data_dir)), threads_(threads) {}
 
 HubProcess::~HubProcess() {
     if (pid_ > 0) kill_hard();
@@ -24,6 +25,7 @@ void HubProcess::start() {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe failed");
     const std::string port = std::to_string(port_);
+    const std::string threads = std::to_string(threads_);
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
@@ -32,7 +34,7 @@ void HubProcess::start() {
         dup2(null, STDERR_FILENO);
         close(out[0]);
         close(out[1]);
-        execl(SKRANKE_HUB, SKRANKE_HUB, "--data", data_dir_.c_str(), "--port", port.c_str(), "--threads", "16",
+        execl(SKRANKE_HUB, SKRANKE_HUB, "--data", data_dir_.c_str(), "--port", port.c_str(), "--threads", threads.c_str(),
               static_cast<char*>(nullptr));
         _exit(127);
     }

@@ -1,5 +1,5 @@
 // The real skranke-hub binary as a child process, to kill with SIGKILL and start again on
-// the same port and data folder.
+// the same port and data folder. Used by the fault tests and the sync benchmark.
 #pragma once
 
 #include <filesystem>
@@ -11,7 +11,8 @@ namespace skranke::test {
 
 class HubProcess {
 public:
-    explicit HubProcess(std::filesystem::path data_dir);
+    // threads: connections the hub serves at once (each long-polling device holds one).
+    explicit HubProcess(std::filesystem::path data_dir, int threads = 16);
     ~HubProcess();  // SIGKILL if still running
     HubProcess(const HubProcess&) = delete;
     HubProcess& operator=(const HubProcess&) = delete;
@@ -19,12 +20,14 @@ public:
     void start();    // first start picks a free port; later starts reuse it
     void kill_hard();  // SIGKILL and reap
     int port() const { return port_; }
+    pid_t pid() const { return pid_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     // A one-time code written straight into the hub's file (what `skranke-hub enrol-code` does).
     std::string enrol_code(const std::string& role);
 
 private:
     std::filesystem::path data_dir_;
+    int threads_ = 16;
     int port_ = 0;
     pid_t pid_ = -1;
 };
