@@ -22,14 +22,7 @@ struct ConsoleWorld {
     ui::RecordingSpeaker speaker;
     std::int64_t now_ms = test_time_ms();
 
-    ConsoleWorld() {
-        StoreOptions options;
-        options.path = dir / "reception.db";
-        options.device_id = "reception-a";
-        auto opened = Store::open(options);
-        REQUIRE(opened.ok());
-        store = std::move(*opened);
-    }
+    ConsoleWorld() : store(open_test_store(dir / "reception.db", "reception-a")) {}
     console::ConsoleServices services() {
         console::ConsoleServices s;
         s.store = store.get();

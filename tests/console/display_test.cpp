@@ -24,14 +24,7 @@ struct DisplayWorld {
     bool online = true;
     ui::RecordingSpeaker speaker;
 
-    DisplayWorld() {
-        StoreOptions options;
-        options.path = dir / "display.db";
-        options.device_id = "display-a";
-        auto opened = Store::open(options);
-        REQUIRE(opened.ok());
-        store = std::move(*opened);
-    }
+    DisplayWorld() : store(open_test_store(dir / "display.db", "display-a")) {}
     // A ticket with everything personal filled in, called to a counter.
     Ticket call(const std::string& name, const std::string& counter) {
         TicketRequest request = plain_request();

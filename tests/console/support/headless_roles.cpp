@@ -159,6 +159,15 @@ void HeadlessConsole::press_key(int key) {
     frame();
 }
 
+std::unique_ptr<Store> open_test_store(const std::filesystem::path& file, const std::string& device_id) {
+    StoreOptions options;
+    options.path = file;
+    options.device_id = device_id;
+    auto opened = Store::open(options);
+    if (!opened) throw std::runtime_error("test store does not open: " + opened.error().detail);
+    return std::move(*opened);
+}
+
 Result<sync::StaffSignIn, sync::StaffCallFailure> FakeStaffDesk::sign_in(const std::string& staff_id,
                                                                          const std::string& pin,
                                                                          const std::string& counter) {

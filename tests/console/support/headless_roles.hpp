@@ -86,6 +86,9 @@ private:
     std::vector<console::Intent> intents_;
 };
 
+// A store file for a console or display of this device id (opening it must work).
+std::unique_ptr<Store> open_test_store(const std::filesystem::path& file, const std::string& device_id);
+
 // A staff desk that needs no hub: one staff member "kari" with PIN 2468.
 class FakeStaffDesk : public console::StaffDesk {
 public:
