@@ -6,11 +6,11 @@
 #include <fstream>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <GLFW/glfw3.h>
 #include <imgui.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "domain/service_catalogue.hpp"
 #include "domain/service_day.hpp"
@@ -87,8 +87,9 @@ int main(int argc, char** argv) {
     std::string role = "kiosk";
     for (const char* candidate : {"/etc/skranke/kiosk.toml"})
         if (fs::exists(candidate)) config_path = candidate;
-    cli.add_option("--config", config_path, "kiosk configuration (TOML); default /etc/skranke/kiosk.toml, else "
-                                            "the built-in defaults");
+    cli.add_option("--config", config_path,
+                   "kiosk configuration (TOML); default /etc/skranke/kiosk.toml, else "
+                   "the built-in defaults");
     cli.add_option("--store", store_path, "SQLite store file")->capture_default_str();
     cli.add_option("--assets", asset_dir, "asset folder (services.toml, translations/)")->capture_default_str();
     cli.add_option("--screenshot-dir", screenshot_dir,
@@ -107,14 +108,14 @@ int main(int argc, char** argv) {
     auto catalogue = skranke::ServiceCatalogue::load_file(fs::path(asset_dir) / "services.toml");
     if (!catalogue) return fail("cannot load the service catalogue: " + catalogue.error().detail);
 
-
     if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
         return fail(
             "no display: DISPLAY is not set, so there is no screen to show the kiosk on.\n"
             "  On a kiosk PC, start Skranke from the kiosk session (see docs/kiosk.md).\n"
             "  To try it on a machine without a screen, run it on a virtual one and save screenshots:\n"
             "    xvfb-run -a -s '-screen 0 1080x1920x24' " +
-            std::string(argv[0]) + " --screenshot-dir /tmp/skranke-shots\n"
+            std::string(argv[0]) +
+            " --screenshot-dir /tmp/skranke-shots\n"
             "  To check the store and issue a test ticket without a screen: skranke-cli check / issue other");
     }
 
@@ -175,7 +176,8 @@ int main(int argc, char** argv) {
 
         // The screenshot hook: one PNG per new page, once it has been drawn twice the same.
         std::string png;
-        if (!screenshot_dir.empty() && frame.page == last_frame_page && frame.page != shot_page && frame.intents.empty()) {
+        if (!screenshot_dir.empty() && frame.page == last_frame_page && frame.page != shot_page &&
+            frame.intents.empty()) {
             char name[96];
             std::snprintf(name, sizeof name, "%02d-%s.png", ++shot_sequence, frame.page.c_str());
             png = (fs::path(screenshot_dir) / name).string();

@@ -152,7 +152,7 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res) {
     if (device->role == Role::display) return send_error(res, 403, "forbidden", "a display may only read");
     if (!protocol::nesting_within(req.body, protocol::max_json_depth))
         return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
-    const json body = json::parse(req.body, nullptr, false);
+    json body = json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return send_error(res, 400, "malformed_json", "the body is not valid JSON");
     if (!body.is_object() || !body.contains("events") || !body.at("events").is_array())
         return send_error(res, 400, "bad_request", "expected {\"events\": [...]}");
@@ -169,7 +169,9 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res) {
     }
     Contact contact{wall_clock_ms(), std::nullopt, std::nullopt};
     if (auto t = parse_int(req.get_header_value(protocol::device_time_header))) contact.clock_offset_ms = *t - contact.hub_now_ms;
-    const std::vector<json> list(events.begin(), events.end());
+    std::vector<json> list;
+    list.reserve(events.size());
+    for (auto& event : body.at("events")) list.push_back(std::move(event));  // no deep copies
     auto results = store->push(list, contact);
     if (!results) {
         spdlog::error("push failed: device={} events={} error={}", device->device_id, list.size(), results.error().detail);
@@ -365,7 +367,7 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
     impl->server->set_payload_max_length(options.max_body_bytes);
     impl->server->set_read_timeout(10, 0);
     impl->server->set_write_timeout(10, 0);
-    impl->server->set_keep_alive_timeout(30);
+    impl->server->set_keep_alive_timeout(5);  // also bounds how long a stop waits for idle connections
     impl->server->set_keep_alive_max_count(100000);  // a long-polling device reuses its connection
     impl->server->set_tcp_nodelay(true);
     impl->routes();

@@ -2,9 +2,11 @@
 // convergence of several devices, waking at once, fair order under clock skew.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <map>
 
 #include "domain/service_day.hpp"
+#include "client/saved_hub.hpp"
 #include "store/sync_store.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/store_fixture.hpp"
@@ -216,4 +218,30 @@ TEST_CASE("clock skew of a day either way on one kiosk: the hub still calls in a
         for (const auto& t : waiting) order.push_back(t["number"]);
         CHECK(order == arrival);
     }
+}
+
+TEST_CASE("skranke-sync enrols a store with a code, and the engine then syncs with what it saved") {
+    HubFixture hub;
+    const auto options = kiosk_options(hub.dir() / "kiosk.db", "kiosk-a", 'A');
+    {
+        auto store = open_store(options);
+        issue(*store, wall_clock_ms());
+    }
+    auto code = hub.store().create_enrol_code(Role::kiosk, wall_clock_ms(), 60000);
+    REQUIRE(code.ok());
+    const auto out = hub.dir() / "enrol.txt";
+    const std::string command = std::string(SKRANKE_SYNC_TOOL) + " --store " + options.path.string() +
+                                " enrol --hub " + hub.url() + " --code " + *code + " > " + out.string();
+    REQUIRE(std::system(command.c_str()) == 0);
+    auto store = open_store(options);
+    SyncStore sync_store(*store);
+    auto saved = sync::load_saved_hub(sync_store);
+    REQUIRE(saved.ok());
+    REQUIRE(saved->has_value());
+    CHECK((*saved)->hub_url == hub.url());
+    // The code is used up: a second enrolment with it fails.
+    CHECK(std::system(command.c_str()) != 0);
+    auto engine = start_engine(options, engine_options(**saved, false));
+    REQUIRE(wait_until([&] { return drained(*engine); }, 10s));
+    CHECK(hub.copies_of("kiosk-a:1") == 1);
 }

@@ -2,8 +2,13 @@
 // decided by arrival, a device's order kept, personal data only where and while needed.
 #include <doctest/doctest.h>
 
+#include <sqlite3.h>
+
 #include <sstream>
 #include <thread>
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "domain/service_day.hpp"
 #include "support/hub_fixture.hpp"
@@ -171,4 +176,58 @@ TEST_CASE("config lists the needs and the limits; the hub records each device's 
     const auto devices = nlohmann::json::parse(hub.call("GET", "/v1/devices", admin.token).body)["devices"];
     for (const auto& d : devices)
         if (d["device_id"] == "kiosk-a") CHECK(std::llabs(d["clock_offset_ms"].get<long long>() + skew) < 5000);
+}
+
+TEST_CASE("the hub's logs carry event and device ids, never names, phones or descriptions") {
+    std::ostringstream captured;
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+    const auto previous = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+    {
+        HubFixture hub;
+        spdlog::set_level(spdlog::level::trace);
+        const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+        const auto desk = hub.enrol(Role::reception, "desk-1");
+        auto events = kiosk_batch("kiosk-a", 1, 3);
+        auto bad = issued_event("kiosk-a", 4, wall_clock_ms());
+        bad["ticket"]["urgent"] = "Kari Nordmann";  // personal text in a malformed field, too
+        events.push_back(bad);
+        push(hub, kiosk.token, events);
+        push(hub, kiosk.token, events);
+        push(hub, desk.token, {staff_event("ticket.served", "desk-1", 1, "kiosk-a:1", wall_clock_ms())});
+        hub.call("GET", "/v1/events?after=0", desk.token);
+        hub.hub().sweep_retention(wall_clock_ms() + 365LL * 24 * 3600 * 1000);
+    }
+    spdlog::set_default_logger(previous);
+    const std::string log = captured.str();
+    CHECK(log.find("kiosk-a:4") != std::string::npos);  // ids are there
+    CHECK(log.find("Kari") == std::string::npos);
+    CHECK(log.find("91234567") == std::string::npos);
+    CHECK(log.find("husleie") == std::string::npos);
+}
+
+TEST_CASE("a hub that cannot commit answers 503 with Retry-After and stores nothing of the batch") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto events = kiosk_batch("kiosk-a", 1, 10);
+    // Another process holds the hub file's write lock longer than the hub's busy timeout.
+    sqlite3* blocker = nullptr;
+    REQUIRE(sqlite3_open((hub.dir() / "hub" / "hub.db").c_str(), &blocker) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    auto patient = hub.connection(kiosk.token);
+    patient.request_timeout_ms = 15000;  // the hub waits out its 5 s busy timeout first
+    patient.low_speed_time_s = 15;
+    sync::HttpCall call;
+    call.prepare(patient, "POST", "/v1/events", batch(events), json_header);
+    const auto reply = call.perform();
+    CHECK(reply.status == 503);
+    CHECK(reply.error_code() == "hub_storage");
+    CHECK(reply.retry_after_ms == 1000);
+    sqlite3_exec(blocker, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(blocker);
+    CHECK(hub.event_count() == 0);
+    // The fold forgot the failed batch too: the same events are stored whole on retry.
+    const auto results = push(hub, kiosk.token, events);
+    for (const auto& r : results) CHECK(r["status"] == "stored");
+    CHECK(hub.event_count() == 10);
 }

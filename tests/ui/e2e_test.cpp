@@ -17,8 +17,8 @@
 #include <set>
 #include <thread>
 
-#include <nlohmann/json.hpp>
 #include <stb_image.h>  // implementation comes from libstb.so
+#include <nlohmann/json.hpp>
 
 #include "support/store_fixture.hpp"
 #include "support/temp_dir.hpp"
@@ -44,9 +44,9 @@ public:
             config << day << " = \"" << (open ? "00:00-24:00" : "closed") << "\"\n";
         config << "closed_days = []\n";
         config.close();
-        std::vector<std::string> args = {SKRANKE_BIN,      "--config", (dir / "kiosk.toml").string(),
-                                         "--store",        store,
-                                         "--screenshot-dir", shots_.string()};
+        std::vector<std::string> args = {SKRANKE_BIN,    "--config", (dir / "kiosk.toml").string(),
+                                         "--store",      store,      "--screenshot-dir",
+                                         shots_.string()};
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
@@ -108,7 +108,8 @@ public:
     static std::optional<std::pair<int, int>> where(const nlohmann::json& state, const std::string& key,
                                                     const std::string& value) {
         for (const auto& t : state["targets"])
-            if (t[key] == value) return std::pair{static_cast<int>(t["x"].get<double>()), static_cast<int>(t["y"].get<double>())};
+            if (t[key] == value)
+                return std::pair{static_cast<int>(t["x"].get<double>()), static_cast<int>(t["y"].get<double>())};
         return std::nullopt;
     }
 
@@ -116,8 +117,8 @@ public:
     bool tap_at(std::pair<int, int> point) {
         const auto before = state();
         const long taps = before ? (*before)["taps"].get<long>() : 0;
-        const std::string command = "xdotool mousemove " + std::to_string(point.first) + " " +
-                                    std::to_string(point.second) + " click 1";
+        const std::string command =
+            "xdotool mousemove " + std::to_string(point.first) + " " + std::to_string(point.second) + " click 1";
         if (std::system(command.c_str()) != 0) return false;
         return wait_for([&](const nlohmann::json& s) { return s["taps"].get<long>() > taps; }).has_value();
     }
@@ -168,7 +169,8 @@ void check_screenshots(const KioskProcess& kiosk, std::size_t expected, const st
         const std::string orientation = w < h ? "portrait-" : "landscape-";
         fs::create_directories(keep);
         for (const auto& png : pngs)
-            fs::copy_file(png, fs::path(keep) / (orientation + prefix + png.filename().string()), fs::copy_options::overwrite_existing);
+            fs::copy_file(png, fs::path(keep) / (orientation + prefix + png.filename().string()),
+                          fs::copy_options::overwrite_existing);
     }
 }
 
@@ -236,8 +238,9 @@ TEST_CASE("the real kiosk under Xvfb: taps through to a stored ticket, with a dr
     // The ticket is in the store the program wrote.
     const fs::path db = dir.path() / "kiosk.db";
     CHECK(skranke::test::query_int(db, "SELECT count(*) FROM tickets") == 1);
-    CHECK(skranke::test::query_int(db, "SELECT count(*) FROM tickets WHERE need_id = 'emergency_food' AND urgent = 1 "
-                                       "AND children_affected = 1 AND description = 'Ola'") == 1);
+    CHECK(skranke::test::query_int(db,
+                                   "SELECT count(*) FROM tickets WHERE need_id = 'emergency_food' AND urgent = 1 "
+                                   "AND children_affected = 1 AND description = 'Ola'") == 1);
 
     check_screenshots(kiosk, 9, "walk-in-");
 }
@@ -260,14 +263,16 @@ TEST_CASE("the real kiosk when the office is closed: says so and takes a callbac
     REQUIRE(kiosk.tap(*s, "need.social_rent"));
     REQUIRE((s = kiosk.wait_for_page("callback_phone")));
     const auto phone = *s;
-    for (const char* digit : {"9", "1", "2", "3", "4", "5", "6", "7"}) REQUIRE(kiosk.tap(phone, std::string("key.") + digit));
+    for (const char* digit : {"9", "1", "2", "3", "4", "5", "6", "7"})
+        REQUIRE(kiosk.tap(phone, std::string("key.") + digit));
     REQUIRE(kiosk.tap(phone, "nav.next"));
     REQUIRE((s = kiosk.wait_for_page("callback_confirm")));
     REQUIRE(kiosk.tap(*s, "callback.send"));
     REQUIRE((s = kiosk.wait_for_page("callback_done")));
     const fs::path db = dir.path() / "kiosk.db";
-    CHECK(skranke::test::query_int(db, "SELECT count(*) FROM tickets WHERE channel = 'callback' AND "
-                                       "need_id = 'social_rent' AND language = 'en' AND phone LIKE '%91234567'") == 1);
+    CHECK(skranke::test::query_int(db,
+                                   "SELECT count(*) FROM tickets WHERE channel = 'callback' AND "
+                                   "need_id = 'social_rent' AND language = 'en' AND phone LIKE '%91234567'") == 1);
     check_screenshots(kiosk, 6, "closed-");
 }
 

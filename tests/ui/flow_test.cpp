@@ -1,8 +1,8 @@
 // The whole visitor flow, by taps, in every language, ending in a ticket in the store.
 #include <doctest/doctest.h>
 
-#include "support/headless_kiosk.hpp"
 #include "domain/validation.hpp"
+#include "support/headless_kiosk.hpp"
 #include "support/store_fixture.hpp"
 
 using skranke::test::HeadlessKiosk;

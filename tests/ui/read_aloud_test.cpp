@@ -2,14 +2,14 @@
 // when a language has no voice.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
-#include "support/headless_kiosk.hpp"
 #include "shell/speech.hpp"
+#include "support/headless_kiosk.hpp"
 #include "support/temp_dir.hpp"
 
 using skranke::test::HeadlessKiosk;

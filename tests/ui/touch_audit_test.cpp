@@ -40,8 +40,8 @@ struct Audit {
                 const float gap = skranke::ui::gap_between(a.visible, b.visible);
                 if (gap < min_gap) {
                     std::ostringstream out;
-                    out << where << " " << kiosk.page() << ": " << a.id << " and " << b.id << " are "
-                        << scale.mm(gap) << " mm apart";
+                    out << where << " " << kiosk.page() << ": " << a.id << " and " << b.id << " are " << scale.mm(gap)
+                        << " mm apart";
                     problems.push_back(out.str());
                 }
             }
@@ -57,7 +57,8 @@ HeadlessOptions shape(bool portrait) {
 }
 
 void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::string& lang) {
-    const std::string where = std::string(portrait ? "portrait" : "landscape") + (large_text ? " large" : "") + " " + lang;
+    const std::string where =
+        std::string(portrait ? "portrait" : "landscape") + (large_text ? " large" : "") + " " + lang;
     {
         HeadlessKiosk kiosk(shape(portrait));
         if (large_text) REQUIRE(kiosk.tap("bar.text_size"));

@@ -4,9 +4,9 @@
 // the default kiosk config, and the message keys the domain and store return.
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <cctype>
 #include <set>
 #include <sstream>
 
@@ -98,9 +98,9 @@ TEST_CASE("every key used in code exists in every language, and no language has 
 
 TEST_CASE("the six languages are offered, each named in its own language and script") {
     const auto& translations = skranke::test::shipped_translations();
-    const std::vector<std::pair<std::string, std::string>> expected = {
-        {"nb", "Norsk bokmål"}, {"nn", "Norsk nynorsk"}, {"en", "English"},
-        {"pl", "Polski"},       {"uk", "Українська"},    {"so", "Soomaali"}};
+    const std::vector<std::pair<std::string, std::string>> expected = {{"nb", "Norsk bokmål"}, {"nn", "Norsk nynorsk"},
+                                                                       {"en", "English"},      {"pl", "Polski"},
+                                                                       {"uk", "Українська"},   {"so", "Soomaali"}};
     for (const auto& [code, name] : expected) {
         CAPTURE(code);
         const auto* lang = translations.language(code);

@@ -11,6 +11,7 @@
 
 #include "shell/window.hpp"
 #include "store/paths.hpp"
+#include "client/saved_hub.hpp"
 #include "store/sync_store.hpp"
 
 namespace skranke::roles {
@@ -58,24 +59,27 @@ int run_staff_role(const std::string& role, int argc, char** argv) {
     rt.store = std::move(*opened);
     rt.store_options.device_id = rt.store->device_id();
 
-    rt.connection.hub_url = rt.config.hub_url;
-    rt.connection.ca_file = rt.config.ca_file;
+    // The hub settings are kept in the store at enrolment (client/saved_hub.hpp), shared with
+    // skranke-sync; the command line and roles.toml fill in what is not saved yet.
     SyncStore sync_store(*rt.store);
+    auto saved = sync::load_saved_hub(sync_store);
+    if (!saved) return fail("cannot read the hub settings from the store: " + saved.error().detail);
+    if (*saved) rt.connection = **saved;
+    if (rt.connection.hub_url.empty() || !hub_url.empty()) rt.connection.hub_url = rt.config.hub_url;
+    if (rt.connection.ca_file.empty()) rt.connection.ca_file = rt.config.ca_file;
+    if (!token.empty()) rt.connection.token = token;
     if (!enrol_code.empty()) {
         auto enrolled = sync::enrol_device(rt.connection, enrol_code, rt.store->device_id());
         if (!enrolled) return fail("enrolment failed: " + enrolled.error());
         if (enrolled->role != role)
             return fail("the code enrols a " + enrolled->role + " device, but this is started as " + role);
-        if (!sync_store.set_state_value("device_token", enrolled->token))
-            return fail("cannot keep the device token in the store");
+        rt.connection.token = enrolled->token;
+        if (!sync::save_hub(sync_store, rt.connection)) return fail("cannot keep the hub settings in the store");
         std::cout << "enrolled as " << enrolled->device_id << " (" << enrolled->role << ")\n";
     }
-    if (token.empty())
-        if (auto kept = sync_store.state_value("device_token"); kept && *kept) token = **kept;
-    if (token.empty())
+    if (rt.connection.token.empty())
         return fail("this " + role + " is not enrolled with the hub yet. On the hub: skranke-hub enrol-code --role " +
                     role + "; then here: skranke --role " + role + " --enrol <code>");
-    rt.connection.token = token;
 
     sync::SyncOptions sync_options;
     sync_options.connection = rt.connection;

@@ -122,8 +122,7 @@ bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vect
     fonts.title[0] = add_font(atlas, *bold, scale.px(title_cap_mm), text_ranges);
     fonts.title[1] = add_font(atlas, *bold, scale.px(title_large_cap_mm), text_ranges);
     fonts.number = add_font(atlas, *bold, scale.px(number_cap_mm), number_ranges);
-    if (!fonts.body[0] || !fonts.body[1] || !fonts.title[0] || !fonts.title[1] || !fonts.number ||
-        !atlas.Build()) {
+    if (!fonts.body[0] || !fonts.body[1] || !fonts.title[0] || !fonts.title[1] || !fonts.number || !atlas.Build()) {
         error = "the font atlas could not be built from " + regular->string();
         return false;
     }

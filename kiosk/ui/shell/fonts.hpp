@@ -39,9 +39,9 @@ inline constexpr float title_large_cap_mm = 12.5f;
 inline constexpr float number_cap_mm = 36.0f;
 
 struct FontSet {
-    ImFont* body[2] = {nullptr, nullptr};   // [0] normal, [1] larger text mode
+    ImFont* body[2] = {nullptr, nullptr};  // [0] normal, [1] larger text mode
     ImFont* title[2] = {nullptr, nullptr};
-    ImFont* number = nullptr;               // the ticket number: letters and digits only
+    ImFont* number = nullptr;  // the ticket number: letters and digits only
 };
 
 // Glyphs the fonts must hold: ASCII, every character in texts (translations, keyboard

@@ -10,8 +10,7 @@ namespace {
 const std::map<std::string, KeyboardLayout, std::less<>>& layouts() {
     static const std::map<std::string, KeyboardLayout, std::less<>> table = {
         {"norwegian",
-         {"norwegian",
-          {{"qwertyuiopå", "QWERTYUIOPÅ"}, {"asdfghjkløæ", "ASDFGHJKLØÆ"}, {"zxcvbnm-.,", "ZXCVBNM-.,"}}}},
+         {"norwegian", {{"qwertyuiopå", "QWERTYUIOPÅ"}, {"asdfghjkløæ", "ASDFGHJKLØÆ"}, {"zxcvbnm-.,", "ZXCVBNM-.,"}}}},
         {"ukrainian",
          {"ukrainian",
           {{"йцукенгшщзх", "ЙЦУКЕНГШЩЗХ"},
@@ -102,7 +101,8 @@ KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, 
             float x = area.x0 + (area.width() - row_w) / 2;
             for (std::size_t i = first; i < first + count; ++i) {
                 const std::string id = "key." + std::to_string(row_index) + "." + std::to_string(i);
-                if (touch_button(ui, id, Rect{x, y, x + w, y + key_h}, Look::normal, {all_keys[i], {}, {}, false, false}))
+                if (touch_button(ui, id, Rect{x, y, x + w, y + key_h}, Look::normal,
+                                 {all_keys[i], {}, {}, false, false}))
                     press = {KeyKind::text, all_keys[i]};
                 x += w + gap;
             }
@@ -147,7 +147,8 @@ KeyPress draw_phone_pad(Ui& ui, const Rect& area, const KeyboardLabels& labels, 
             const std::string key = keys[row][col];
             const Rect r{x, y, x + w, y + key_h};
             if (key.empty()) {
-                if (touch_button(ui, "key.backspace", r, Look::normal, {labels.backspace, {}, "backspace", false, true}))
+                if (touch_button(ui, "key.backspace", r, Look::normal,
+                                 {labels.backspace, {}, "backspace", false, true}))
                     press = {KeyKind::backspace, {}};
             } else if (touch_button(ui, "key." + key, r, Look::normal, {key, {}, {}, false})) {
                 press = {KeyKind::text, key};

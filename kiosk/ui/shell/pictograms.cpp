@@ -21,7 +21,9 @@ struct Pen {
     float s;  // box side in pixels
     ImVec2 p(float x, float y) const { return {box.x0 + x * s, box.y0 + y * s}; }
     float w(float fraction) const { return std::max(2.0f, fraction * s); }
-    void line(float x0, float y0, float x1, float y1, float t = 0.07f) const { d->AddLine(p(x0, y0), p(x1, y1), c, w(t)); }
+    void line(float x0, float y0, float x1, float y1, float t = 0.07f) const {
+        d->AddLine(p(x0, y0), p(x1, y1), c, w(t));
+    }
     void rect(float x0, float y0, float x1, float y1, float t = 0.07f) const {
         d->AddRect(p(x0, y0), p(x1, y1), c, s * 0.04f, 0, w(t));
     }
@@ -46,7 +48,8 @@ void person(const Pen& g, float x, float y, float k) {
 
 const std::map<std::string, std::function<void(const Pen&)>, std::less<>>& painters() {
     static const std::map<std::string, std::function<void(const Pen&)>, std::less<>> table = {
-        {"food", [](const Pen& g) {  // plate with fork and knife
+        {"food",
+         [](const Pen& g) {  // plate with fork and knife
              g.circle(0.5f, 0.55f, 0.28f);
              g.circle(0.5f, 0.55f, 0.16f, 0.04f);
              g.line(0.1f, 0.2f, 0.1f, 0.9f, 0.05f);
@@ -54,76 +57,90 @@ const std::map<std::string, std::function<void(const Pen&)>, std::less<>>& paint
              g.line(0.15f, 0.2f, 0.15f, 0.42f, 0.035f);
              g.line(0.9f, 0.2f, 0.9f, 0.9f, 0.06f);
          }},
-        {"bed", [](const Pen& g) {  // bed with pillow
+        {"bed",
+         [](const Pen& g) {  // bed with pillow
              g.fill(0.08f, 0.55f, 0.92f, 0.68f);
              g.line(0.1f, 0.3f, 0.1f, 0.85f);
              g.line(0.9f, 0.5f, 0.9f, 0.85f);
              g.fill(0.15f, 0.43f, 0.35f, 0.55f);
              g.fill(0.38f, 0.45f, 0.9f, 0.55f);
          }},
-        {"power", [](const Pen& g) {  // lightning bolt
+        {"power",
+         [](const Pen& g) {  // lightning bolt
              g.tri(0.55f, 0.05f, 0.25f, 0.55f, 0.5f, 0.55f);
              g.tri(0.5f, 0.45f, 0.75f, 0.45f, 0.42f, 0.95f);
              g.tri(0.55f, 0.05f, 0.5f, 0.55f, 0.75f, 0.45f);
          }},
-        {"money", [](const Pen& g) {  // coins
+        {"money",
+         [](const Pen& g) {  // coins
              g.circle(0.38f, 0.45f, 0.25f);
              g.circle(0.65f, 0.62f, 0.25f);
              g.line(0.65f, 0.5f, 0.65f, 0.74f, 0.05f);
          }},
-        {"work", [](const Pen& g) {  // briefcase
+        {"work",
+         [](const Pen& g) {  // briefcase
              g.rect(0.1f, 0.32f, 0.9f, 0.85f);
              g.rect(0.37f, 0.18f, 0.63f, 0.32f, 0.05f);
              g.line(0.1f, 0.52f, 0.9f, 0.52f, 0.04f);
          }},
-        {"briefcase", [](const Pen& g) {
+        {"briefcase",
+         [](const Pen& g) {
              g.rect(0.1f, 0.32f, 0.9f, 0.85f);
              g.rect(0.37f, 0.18f, 0.63f, 0.32f, 0.05f);
              g.fill(0.42f, 0.48f, 0.58f, 0.58f);
          }},
-        {"wallet", [](const Pen& g) {
+        {"wallet",
+         [](const Pen& g) {
              g.rect(0.08f, 0.25f, 0.92f, 0.85f);
              g.fill(0.6f, 0.45f, 0.95f, 0.65f);
              g.line(0.15f, 0.25f, 0.7f, 0.1f, 0.05f);
          }},
-        {"radiator", [](const Pen& g) {
+        {"radiator",
+         [](const Pen& g) {
              for (float x : {0.15f, 0.33f, 0.51f, 0.69f}) g.fill(x, 0.3f, x + 0.14f, 0.85f);
              g.line(0.08f, 0.4f, 0.92f, 0.4f, 0.04f);
              g.line(0.08f, 0.75f, 0.92f, 0.75f, 0.04f);
              g.arc(0.3f, 0.15f, 0.06f, 0.5f * pi, 1.5f * pi, 0.03f);
              g.arc(0.6f, 0.15f, 0.06f, 0.5f * pi, 1.5f * pi, 0.03f);
          }},
-        {"heart", [](const Pen& g) {
+        {"heart",
+         [](const Pen& g) {
              g.disc(0.32f, 0.36f, 0.2f);
              g.disc(0.68f, 0.36f, 0.2f);
              g.tri(0.13f, 0.42f, 0.87f, 0.42f, 0.5f, 0.9f);
          }},
-        {"screen", [](const Pen& g) {  // a computer screen
+        {"screen",
+         [](const Pen& g) {  // a computer screen
              g.rect(0.08f, 0.12f, 0.92f, 0.68f);
              g.line(0.5f, 0.68f, 0.5f, 0.85f);
              g.line(0.28f, 0.88f, 0.72f, 0.88f);
          }},
-        {"advice", [](const Pen& g) {  // a speech bubble with an i
+        {"advice",
+         [](const Pen& g) {  // a speech bubble with an i
              g.rect(0.06f, 0.1f, 0.94f, 0.7f);
              g.tri(0.25f, 0.7f, 0.45f, 0.7f, 0.2f, 0.92f);
              g.disc(0.5f, 0.24f, 0.05f);
              g.line(0.5f, 0.35f, 0.5f, 0.6f, 0.08f);
          }},
-        {"documents", [](const Pen& g) {
+        {"documents",
+         [](const Pen& g) {
              g.rect(0.12f, 0.16f, 0.66f, 0.92f);
              g.rect(0.34f, 0.06f, 0.88f, 0.82f);
              for (float y : {0.28f, 0.42f, 0.56f}) g.line(0.44f, y, 0.78f, y, 0.04f);
          }},
-        {"house", [](const Pen& g) {
+        {"house",
+         [](const Pen& g) {
              g.tri(0.5f, 0.08f, 0.05f, 0.48f, 0.95f, 0.48f);
              g.rect(0.18f, 0.46f, 0.82f, 0.9f);
              g.fill(0.42f, 0.62f, 0.58f, 0.9f);
          }},
-        {"health", [](const Pen& g) {  // cross
+        {"health",
+         [](const Pen& g) {  // cross
              g.fill(0.38f, 0.12f, 0.62f, 0.88f);
              g.fill(0.12f, 0.38f, 0.88f, 0.62f);
          }},
-        {"calendar", [](const Pen& g) {
+        {"calendar",
+         [](const Pen& g) {
              g.rect(0.1f, 0.18f, 0.9f, 0.9f);
              g.fill(0.1f, 0.18f, 0.9f, 0.35f);
              g.line(0.3f, 0.08f, 0.3f, 0.25f);
@@ -131,28 +148,33 @@ const std::map<std::string, std::function<void(const Pen&)>, std::less<>>& paint
              g.line(0.32f, 0.62f, 0.46f, 0.76f);
              g.line(0.46f, 0.76f, 0.72f, 0.46f);
          }},
-        {"question", [](const Pen& g) {
+        {"question",
+         [](const Pen& g) {
              g.circle(0.5f, 0.5f, 0.42f);
              g.arc(0.5f, 0.38f, 0.14f, pi, 2.4f * pi);
              g.line(0.5f, 0.5f, 0.5f, 0.62f);
              g.disc(0.5f, 0.74f, 0.045f);
          }},
-        {"document", [](const Pen& g) {
+        {"document",
+         [](const Pen& g) {
              g.rect(0.2f, 0.08f, 0.8f, 0.92f);
              for (float y : {0.3f, 0.45f, 0.6f, 0.75f}) g.line(0.32f, y, 0.68f, y, 0.04f);
          }},
-        {"child", [](const Pen& g) {  // adult and child
+        {"child",
+         [](const Pen& g) {  // adult and child
              person(g, 0.35f, 0.18f, 1.3f);
              person(g, 0.72f, 0.45f, 0.8f);
          }},
         {"person", [](const Pen& g) { person(g, 0.5f, 0.2f, 1.5f); }},
-        {"interpreter", [](const Pen& g) {  // two speech bubbles
+        {"interpreter",
+         [](const Pen& g) {  // two speech bubbles
              g.rect(0.05f, 0.1f, 0.58f, 0.48f);
              g.tri(0.15f, 0.48f, 0.3f, 0.48f, 0.12f, 0.62f);
              g.fill(0.42f, 0.5f, 0.95f, 0.85f);
              g.tri(0.85f, 0.85f, 0.7f, 0.85f, 0.88f, 0.97f);
          }},
-        {"wheelchair", [](const Pen& g) {
+        {"wheelchair",
+         [](const Pen& g) {
              g.disc(0.42f, 0.12f, 0.08f);
              g.line(0.42f, 0.25f, 0.42f, 0.55f);
              g.line(0.42f, 0.55f, 0.72f, 0.55f);
@@ -160,21 +182,25 @@ const std::map<std::string, std::function<void(const Pen&)>, std::less<>>& paint
              g.line(0.42f, 0.38f, 0.65f, 0.38f);
              g.arc(0.42f, 0.66f, 0.26f, 0.2f * pi, 1.6f * pi);
          }},
-        {"ear", [](const Pen& g) {
+        {"ear",
+         [](const Pen& g) {
              g.arc(0.5f, 0.38f, 0.26f, pi, 2.25f * pi);
              g.line(0.68f, 0.56f, 0.45f, 0.9f);
              g.arc(0.5f, 0.4f, 0.1f, pi, 2.0f * pi, 0.05f);
          }},
-        {"eye", [](const Pen& g) {
+        {"eye",
+         [](const Pen& g) {
              g.arc(0.5f, 0.95f, 0.6f, 1.22f * pi, 1.78f * pi);
              g.arc(0.5f, 0.05f, 0.6f, 0.22f * pi, 0.78f * pi);
              g.disc(0.5f, 0.5f, 0.13f);
          }},
-        {"phone", [](const Pen& g) {
+        {"phone",
+         [](const Pen& g) {
              g.rect(0.28f, 0.06f, 0.72f, 0.94f);
              g.line(0.42f, 0.82f, 0.58f, 0.82f);
          }},
-        {"speaker", [](const Pen& g) {
+        {"speaker",
+         [](const Pen& g) {
              g.fill(0.08f, 0.38f, 0.28f, 0.62f);
              g.tri(0.28f, 0.38f, 0.5f, 0.15f, 0.5f, 0.5f);
              g.tri(0.28f, 0.62f, 0.5f, 0.5f, 0.5f, 0.85f);
@@ -182,63 +208,72 @@ const std::map<std::string, std::function<void(const Pen&)>, std::less<>>& paint
              g.arc(0.5f, 0.5f, 0.2f, -0.3f * pi, 0.3f * pi, 0.05f);
              g.arc(0.5f, 0.5f, 0.36f, -0.3f * pi, 0.3f * pi, 0.05f);
          }},
-        {"globe", [](const Pen& g) {
+        {"globe",
+         [](const Pen& g) {
              g.circle(0.5f, 0.5f, 0.42f);
              g.line(0.08f, 0.5f, 0.92f, 0.5f, 0.04f);
              g.line(0.5f, 0.08f, 0.5f, 0.92f, 0.04f);
              g.arc(0.18f, 0.5f, 0.42f, -0.35f * pi, 0.35f * pi, 0.04f);
              g.arc(0.82f, 0.5f, 0.42f, 0.65f * pi, 1.35f * pi, 0.04f);
          }},
-        {"text_size", [](const Pen& g) {  // a small and a big A
+        {"text_size",
+         [](const Pen& g) {  // a small and a big A
              g.line(0.05f, 0.85f, 0.22f, 0.45f, 0.05f);
              g.line(0.22f, 0.45f, 0.39f, 0.85f, 0.05f);
              g.line(0.45f, 0.9f, 0.7f, 0.1f, 0.08f);
              g.line(0.7f, 0.1f, 0.95f, 0.9f, 0.08f);
              g.line(0.55f, 0.62f, 0.85f, 0.62f, 0.06f);
          }},
-        {"contrast", [](const Pen& g) {  // half-filled circle
+        {"contrast",
+         [](const Pen& g) {  // half-filled circle
              g.circle(0.5f, 0.5f, 0.4f);
              g.d->PathArcTo(g.p(0.5f, 0.5f), 0.4f * g.s, 0.5f * pi, 1.5f * pi, 24);
              g.d->PathFillConvex(g.c);
          }},
-        {"back", [](const Pen& g) {
+        {"back",
+         [](const Pen& g) {
              g.tri(0.08f, 0.5f, 0.45f, 0.18f, 0.45f, 0.82f);
              g.fill(0.4f, 0.4f, 0.92f, 0.6f);
          }},
-        {"next", [](const Pen& g) {
+        {"next",
+         [](const Pen& g) {
              g.tri(0.92f, 0.5f, 0.55f, 0.18f, 0.55f, 0.82f);
              g.fill(0.08f, 0.4f, 0.6f, 0.6f);
          }},
-        {"home", [](const Pen& g) {  // start over: a house outline
+        {"home",
+         [](const Pen& g) {  // start over: a house outline
              g.tri(0.5f, 0.1f, 0.08f, 0.48f, 0.92f, 0.48f);
              g.rect(0.22f, 0.46f, 0.78f, 0.88f);
          }},
-        {"check", [](const Pen& g) {
+        {"check",
+         [](const Pen& g) {
              g.line(0.12f, 0.55f, 0.4f, 0.82f, 0.1f);
              g.line(0.4f, 0.82f, 0.9f, 0.2f, 0.1f);
          }},
-        {"cross", [](const Pen& g) {
+        {"cross",
+         [](const Pen& g) {
              g.line(0.18f, 0.18f, 0.82f, 0.82f, 0.1f);
              g.line(0.82f, 0.18f, 0.18f, 0.82f, 0.1f);
          }},
-        {"clock", [](const Pen& g) {
+        {"clock",
+         [](const Pen& g) {
              g.circle(0.5f, 0.5f, 0.42f);
              g.line(0.5f, 0.5f, 0.5f, 0.22f);
              g.line(0.5f, 0.5f, 0.7f, 0.6f);
          }},
-        {"backspace", [](const Pen& g) {
+        {"backspace",
+         [](const Pen& g) {
              g.tri(0.05f, 0.5f, 0.3f, 0.2f, 0.3f, 0.8f);
              g.rect(0.3f, 0.2f, 0.95f, 0.8f);
              g.line(0.5f, 0.35f, 0.75f, 0.65f, 0.05f);
              g.line(0.75f, 0.35f, 0.5f, 0.65f, 0.05f);
          }},
-        {"shift", [](const Pen& g) {
+        {"shift",
+         [](const Pen& g) {
              g.tri(0.5f, 0.08f, 0.1f, 0.5f, 0.9f, 0.5f);
              g.fill(0.33f, 0.48f, 0.67f, 0.9f);
          }},
-        {"warning", [](const Pen& g) {
-             g.tri(0.5f, 0.05f, 0.03f, 0.92f, 0.97f, 0.92f);
-         }},
+        {"warning", [](const Pen& g) { g.tri(0.5f, 0.05f, 0.03f, 0.92f, 0.97f, 0.92f); }},
     };
     return table;
 }

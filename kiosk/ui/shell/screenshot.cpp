@@ -24,8 +24,8 @@ bool save_framebuffer_png(const std::string& path, int width, int height, std::s
     // OpenGL's first row is the bottom one; PNG's is the top.
     std::vector<std::uint8_t> flipped(pixels.size());
     for (int y = 0; y < height; ++y)
-        std::copy_n(pixels.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(height - 1 - y)),
-                    row, flipped.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(y)));
+        std::copy_n(pixels.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(height - 1 - y)), row,
+                    flipped.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(y)));
     for (std::size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;  // opaque
     if (!stbi_write_png(path.c_str(), width, height, 4, flipped.data(), static_cast<int>(row))) {
         error = "cannot write " + path;

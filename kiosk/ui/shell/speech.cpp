@@ -1,10 +1,10 @@
 #include "shell/speech.hpp"
 
-#include <csignal>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <algorithm>
 
@@ -12,7 +12,9 @@ extern char** environ;
 
 namespace skranke::ui {
 
-EspeakSpeaker::~EspeakSpeaker() { stop(); }
+EspeakSpeaker::~EspeakSpeaker() {
+    stop();
+}
 
 int EspeakSpeaker::spawn(std::vector<std::string> args, const std::string& text) {
     std::vector<char*> argv;

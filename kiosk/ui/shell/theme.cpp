@@ -79,15 +79,14 @@ double contrast_ratio(Rgb a, Rgb b) {
 
 std::vector<ColourPair> text_pairs(const Theme& t) {
     std::vector<ColourPair> pairs = {
-        {t.text, t.background, "text on background"},
-        {t.error_text, t.background, "error text on background"},
-        {t.bar_text, t.bar, "bar text on bar"},
-        {t.field.text, t.field.fill, "typed text in a field"},
+        {t.text, t.background, "text on background"},     {t.error_text, t.background, "error text on background"},
+        {t.bar_text, t.bar, "bar text on bar"},           {t.field.text, t.field.fill, "typed text in a field"},
         {t.overlay.text, t.overlay.fill, "overlay text"},
     };
-    const std::pair<const ButtonColours*, const char*> buttons[] = {
-        {&t.normal, "normal button"}, {&t.primary, "primary button"},
-        {&t.selected, "selected button"}, {&t.emergency, "emergency button"}};
+    const std::pair<const ButtonColours*, const char*> buttons[] = {{&t.normal, "normal button"},
+                                                                    {&t.primary, "primary button"},
+                                                                    {&t.selected, "selected button"},
+                                                                    {&t.emergency, "emergency button"}};
     for (const auto& [colours, what] : buttons) {
         pairs.push_back({colours->rest.text, colours->rest.fill, std::string(what) + " at rest"});
         pairs.push_back({colours->pressed.text, colours->pressed.fill, std::string(what) + " pressed"});

@@ -31,7 +31,7 @@ struct Theme {
     Rgb background;
     Rgb text;
     Rgb error_text;
-    Rgb bar;       // the tool bar and navigation bar strip
+    Rgb bar;  // the tool bar and navigation bar strip
     Rgb bar_text;
     ButtonColours normal;     // ordinary choices
     ButtonColours primary;    // Next, Get ticket, Yes

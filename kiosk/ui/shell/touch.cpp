@@ -30,10 +30,14 @@ namespace {
 
 const ButtonColours& colours_of(const Theme& theme, Look look) {
     switch (look) {
-        case Look::normal: return theme.normal;
-        case Look::primary: return theme.primary;
-        case Look::selected: return theme.selected;
-        case Look::emergency: return theme.emergency;
+        case Look::normal:
+            return theme.normal;
+        case Look::primary:
+            return theme.primary;
+        case Look::selected:
+            return theme.selected;
+        case Look::emergency:
+            return theme.emergency;
     }
     return theme.normal;
 }
@@ -72,7 +76,8 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
         const float side = std::min(r.height() - 2 * pad, ui.mm(26.0f));
         const float label_w = ui.body()->CalcTextSizeA(ui.body()->FontSize, 1e9f, 0.0f, content.label.c_str()).x;
         if (label_w + side + 3 * pad > r.width()) {
-            const Rect box{r.centre().x - side / 2, r.centre().y - side / 2, r.centre().x + side / 2, r.centre().y + side / 2};
+            const Rect box{r.centre().x - side / 2, r.centre().y - side / 2, r.centre().x + side / 2,
+                           r.centre().y + side / 2};
             draw_pictogram(ui.draw, content.pictogram, box, s.text.packed());
             ui.say(content.label);
             return released_on && !ui.suppress_clicks && !content.disabled;

@@ -29,9 +29,9 @@ float gap_between(const Rect& a, const Rect& b);
 
 struct TouchTarget {
     std::string id;
-    std::string label;  // what the button says (tests tap keys by their letter)
-    Rect rect;     // the whole target
-    Rect visible;  // the part not clipped by a scroll area
+    std::string label;      // what the button says (tests tap keys by their letter)
+    Rect rect;              // the whole target
+    Rect visible;           // the part not clipped by a scroll area
     bool text_fits = true;  // the label fits inside the button (checked by the audit test)
 };
 
@@ -81,9 +81,9 @@ enum class Look { normal, primary, selected, emergency };
 
 struct ButtonContent {
     std::string label;
-    std::string detail;     // a second, smaller line (optional)
-    std::string pictogram;  // pictogram name (optional)
-    bool disabled = false;  // drawn but not pressable (e.g. read-aloud unavailable still speaks why)
+    std::string detail;            // a second, smaller line (optional)
+    std::string pictogram;         // pictogram name (optional)
+    bool disabled = false;         // drawn but not pressable (e.g. read-aloud unavailable still speaks why)
     bool icon_when_tight = false;  // small keys: show only the pictogram if the label does not fit
 };
 

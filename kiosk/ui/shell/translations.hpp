@@ -44,7 +44,9 @@ private:
 
 // Marks a string literal as a translation key where it is not passed to t() directly
 // (tables, stored message keys), so the translation-key test finds every key in the code.
-constexpr const char* text_key(const char* key) { return key; }
+constexpr const char* text_key(const char* key) {
+    return key;
+}
 
 // "{phone}" style placeholders: replace every {name} with its value.
 std::string fill(std::string_view pattern, const std::vector<std::pair<std::string, std::string>>& values);

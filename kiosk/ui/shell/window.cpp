@@ -13,15 +13,27 @@ namespace {
 
 bool activity_flag = true;
 
-void on_activity_mouse(GLFWwindow*, int, int, int) { activity_flag = true; }
-void on_activity_cursor(GLFWwindow*, double, double) { activity_flag = true; }
-void on_activity_key(GLFWwindow*, int, int, int, int) { activity_flag = true; }
-void on_activity_size(GLFWwindow*, int, int) { activity_flag = true; }
-void on_activity_refresh(GLFWwindow*) { activity_flag = true; }
+void on_activity_mouse(GLFWwindow*, int, int, int) {
+    activity_flag = true;
+}
+void on_activity_cursor(GLFWwindow*, double, double) {
+    activity_flag = true;
+}
+void on_activity_key(GLFWwindow*, int, int, int, int) {
+    activity_flag = true;
+}
+void on_activity_size(GLFWwindow*, int, int) {
+    activity_flag = true;
+}
+void on_activity_refresh(GLFWwindow*) {
+    activity_flag = true;
+}
 
 }  // namespace
 
-Window::~Window() { close(); }
+Window::~Window() {
+    close();
+}
 
 void Window::close() {
     if (imgui_ready_) {
@@ -81,8 +93,12 @@ bool Window::open(const WindowOptions& options, std::string& error) {
     return true;
 }
 
-bool Window::should_close() const { return glfwWindowShouldClose(window_); }
-void Window::request_close() { glfwSetWindowShouldClose(window_, GLFW_TRUE); }
+bool Window::should_close() const {
+    return glfwWindowShouldClose(window_);
+}
+void Window::request_close() {
+    glfwSetWindowShouldClose(window_, GLFW_TRUE);
+}
 
 void Window::wait(double timeout_seconds) {
     if (timeout_seconds < 0)

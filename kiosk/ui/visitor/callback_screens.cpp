@@ -24,8 +24,7 @@ void draw_callback_confirm_screen(ScreenContext& c) {
     draw_error(c);
     const ui::ButtonContent r_content{c.t("callback.send"), {}, "phone", false};
     const auto r = c.row_for(r_content, big_button_mm);
-    if (ui::touch_button(c.ui, "callback.send", r, ui::Look::primary, r_content))
-        c.emit(IntentKind::send_callback);
+    if (ui::touch_button(c.ui, "callback.send", r, ui::Look::primary, r_content)) c.emit(IntentKind::send_callback);
 }
 
 void draw_callback_done_screen(ScreenContext& c) {
@@ -33,8 +32,7 @@ void draw_callback_done_screen(ScreenContext& c) {
     c.paragraph(ui::fill(c.t("callback.done_text"), {{"phone", c.state.form.phone}}));
     const ui::ButtonContent r_content{c.t("ticket.done"), {}, "check", false};
     const auto r = c.row_for(r_content, big_button_mm);
-    if (ui::touch_button(c.ui, "callback.done", r, ui::Look::primary, r_content))
-        c.emit(IntentKind::finish);
+    if (ui::touch_button(c.ui, "callback.done", r, ui::Look::primary, r_content)) c.emit(IntentKind::finish);
 }
 
 }  // namespace skranke::visitor

@@ -8,20 +8,25 @@ namespace skranke::visitor {
 NavButtons nav_for(const VisitorState& s) {
     if (s.language_menu) return {true, false, false, false};
     switch (s.screen) {
-        case Screen::start: return {false, false, false, false};
+        case Screen::start:
+            return {false, false, false, false};
         case Screen::appointment_question:
         case Screen::need:
         case Screen::confirm:
         case Screen::closed:
         case Screen::callback_need:
-        case Screen::callback_confirm: return {true, true, false, false};
+        case Screen::callback_confirm:
+            return {true, true, false, false};
         case Screen::appointment_details:
-        case Screen::details: return {true, true, true, true};
+        case Screen::details:
+            return {true, true, true, true};
         case Screen::questions:
-        case Screen::callback_phone: return {true, true, false, true};
+        case Screen::callback_phone:
+            return {true, true, false, true};
         case Screen::ticket:
         case Screen::callback_done:
-        case Screen::reception: return {false, true, false, false};
+        case Screen::reception:
+            return {false, true, false, false};
     }
     return {};
 }
@@ -29,24 +34,39 @@ NavButtons nav_for(const VisitorState& s) {
 std::pair<int, int> step_of(const VisitorState& s) {
     if (s.form.appointment) {
         switch (s.screen) {
-            case Screen::start: return {1, 4};
-            case Screen::appointment_question: return {2, 4};
-            case Screen::appointment_details: return {3, 4};
-            case Screen::confirm: return {4, 4};
-            default: return {0, 0};
+            case Screen::start:
+                return {1, 4};
+            case Screen::appointment_question:
+                return {2, 4};
+            case Screen::appointment_details:
+                return {3, 4};
+            case Screen::confirm:
+                return {4, 4};
+            default:
+                return {0, 0};
         }
     }
     switch (s.screen) {
-        case Screen::start: return {1, 6};
-        case Screen::appointment_question: return {2, 6};
-        case Screen::need: return {3, 6};
-        case Screen::questions: return {4, 6};
-        case Screen::details: return {5, 6};
-        case Screen::confirm: return {6, 6};
-        case Screen::callback_need: return {1, 3};
-        case Screen::callback_phone: return {2, 3};
-        case Screen::callback_confirm: return {3, 3};
-        default: return {0, 0};
+        case Screen::start:
+            return {1, 6};
+        case Screen::appointment_question:
+            return {2, 6};
+        case Screen::need:
+            return {3, 6};
+        case Screen::questions:
+            return {4, 6};
+        case Screen::details:
+            return {5, 6};
+        case Screen::confirm:
+            return {6, 6};
+        case Screen::callback_need:
+            return {1, 3};
+        case Screen::callback_phone:
+            return {2, 3};
+        case Screen::callback_confirm:
+            return {3, 3};
+        default:
+            return {0, 0};
     }
 }
 
@@ -60,8 +80,15 @@ float draw_tool_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& t
     const ui::ButtonContent buttons[4] = {
         {lang ? lang->native_name : s.language, {}, "globe", false, false},
         {read_label, {}, "speaker", false, false},
-        {t(s.large_text ? ui::text_key("bar.normal_text") : ui::text_key("bar.larger_text")), {}, "text_size", false, false},
-        {t(s.high_contrast ? ui::text_key("bar.normal_contrast") : ui::text_key("bar.high_contrast")), {}, "contrast", false,
+        {t(s.large_text ? ui::text_key("bar.normal_text") : ui::text_key("bar.larger_text")),
+         {},
+         "text_size",
+         false,
+         false},
+        {t(s.high_contrast ? ui::text_key("bar.normal_contrast") : ui::text_key("bar.high_contrast")),
+         {},
+         "contrast",
+         false,
          false}};
     const float pad = ui.mm(chrome_pad_mm), gap = ui.mm(gap_mm);
     const int columns = portrait ? 2 : 4;
@@ -79,13 +106,17 @@ float draw_tool_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& t
     // The bar's labels are not read aloud with the screen: they are the same everywhere.
     auto* spoken = ui.spoken;
     ui.spoken = nullptr;
-    if (ui::touch_button(ui, "bar.language", cell(0), s.language_menu ? ui::Look::selected : ui::Look::normal, buttons[0]))
-        intents.push_back({s.language_menu ? IntentKind::close_language_menu : IntentKind::open_language_menu, {}, false, {}});
+    if (ui::touch_button(ui, "bar.language", cell(0), s.language_menu ? ui::Look::selected : ui::Look::normal,
+                         buttons[0]))
+        intents.push_back(
+            {s.language_menu ? IntentKind::close_language_menu : IntentKind::open_language_menu, {}, false, {}});
     if (ui::touch_button(ui, "bar.read_aloud", cell(1), s.speaking ? ui::Look::selected : ui::Look::normal, buttons[1]))
         intents.push_back({IntentKind::read_aloud, {}, false, {}});
-    if (ui::touch_button(ui, "bar.text_size", cell(2), s.large_text ? ui::Look::selected : ui::Look::normal, buttons[2]))
+    if (ui::touch_button(ui, "bar.text_size", cell(2), s.large_text ? ui::Look::selected : ui::Look::normal,
+                         buttons[2]))
         intents.push_back({IntentKind::toggle_text_size, {}, false, {}});
-    if (ui::touch_button(ui, "bar.contrast", cell(3), s.high_contrast ? ui::Look::selected : ui::Look::normal, buttons[3]))
+    if (ui::touch_button(ui, "bar.contrast", cell(3), s.high_contrast ? ui::Look::selected : ui::Look::normal,
+                         buttons[3]))
         intents.push_back({IntentKind::toggle_contrast, {}, false, {}});
     ui.spoken = spoken;
     return height;
@@ -114,7 +145,8 @@ NavLayout nav_layout(const ui::Ui& ui, const VisitorState& s, const ui::Translat
     auto& second = layout.rows[1];
     if (nav.back) first.push_back({"nav.back", ui::text_key("nav.back"), "back", ui::Look::normal, IntentKind::back});
     if (nav.start_over)
-        first.push_back({"nav.start_over", ui::text_key("nav.start_over"), "home", ui::Look::normal, IntentKind::start_over});
+        first.push_back(
+            {"nav.start_over", ui::text_key("nav.start_over"), "home", ui::Look::normal, IntentKind::start_over});
     // Skip is exactly as large and as strong as Next: skipping is a fine answer.
     if (nav.skip) second.push_back({"nav.skip", ui::text_key("nav.skip"), "next", ui::Look::primary, IntentKind::skip});
     if (nav.next) second.push_back({"nav.next", ui::text_key("nav.next"), "next", ui::Look::primary, IntentKind::next});
@@ -132,10 +164,10 @@ NavLayout nav_layout(const ui::Ui& ui, const VisitorState& s, const ui::Translat
         const auto n = static_cast<float>(row.size());
         const float w = (width - 2 * pad - gap * (n - 1)) / n;
         for (const NavItem& item : row)
-            layout.button_height = std::max(
-                layout.button_height,
-                ui::button_height_for(ui, {tr.text(s.language, item.key), {}, item.pictogram, false, false}, w,
-                                      layout.button_height));
+            layout.button_height =
+                std::max(layout.button_height,
+                         ui::button_height_for(ui, {tr.text(s.language, item.key), {}, item.pictogram, false, false}, w,
+                                               layout.button_height));
     }
     layout.height = 2 * pad + static_cast<float>(rows) * layout.button_height + static_cast<float>(rows - 1) * gap;
     return layout;

@@ -6,8 +6,10 @@ namespace skranke::visitor {
 
 namespace {
 
-constexpr const char* weekday_keys[7] = {ui::text_key("weekday.monday"), ui::text_key("weekday.tuesday"),  ui::text_key("weekday.wednesday"), ui::text_key("weekday.thursday"),
-                                         ui::text_key("weekday.friday"), ui::text_key("weekday.saturday"), ui::text_key("weekday.sunday")};
+constexpr const char* weekday_keys[7] = {ui::text_key("weekday.monday"),    ui::text_key("weekday.tuesday"),
+                                         ui::text_key("weekday.wednesday"), ui::text_key("weekday.thursday"),
+                                         ui::text_key("weekday.friday"),    ui::text_key("weekday.saturday"),
+                                         ui::text_key("weekday.sunday")};
 
 }  // namespace
 

@@ -26,14 +26,16 @@ void draw_confirm_screen(ScreenContext& c) {
         line(c, ui::text_key("field.name"), f.name);
         line(c, ui::text_key("field.reference"), f.reference);
     } else {
-        line(c, ui::text_key("confirm.children"), c.t(f.children == true ? ui::text_key("answer.yes") : ui::text_key("answer.no")));
+        line(c, ui::text_key("confirm.children"),
+             c.t(f.children == true ? ui::text_key("answer.yes") : ui::text_key("answer.no")));
         std::string interpreter = c.t(f.interpreter == true ? ui::text_key("answer.yes") : ui::text_key("answer.no"));
         if (f.interpreter == true && !f.interpreter_language.empty())
             interpreter += " (" + c.t("language." + f.interpreter_language) + ")";
         line(c, ui::text_key("confirm.interpreter"), interpreter);
         std::string access;
-        for (const auto& [on, key] : {std::pair{f.wheelchair, ui::text_key("access.wheelchair")}, std::pair{f.hearing, ui::text_key("access.hearing")},
-                                      std::pair{f.sight, ui::text_key("access.sight")}})
+        for (const auto& [on, key] :
+             {std::pair{f.wheelchair, ui::text_key("access.wheelchair")},
+              std::pair{f.hearing, ui::text_key("access.hearing")}, std::pair{f.sight, ui::text_key("access.sight")}})
             if (on) access += (access.empty() ? "" : ", ") + c.t(key);
         line(c, ui::text_key("confirm.accessibility"), access);
         line(c, ui::text_key("field.description"), f.description);
@@ -43,8 +45,7 @@ void draw_confirm_screen(ScreenContext& c) {
     draw_error(c);
     const ui::ButtonContent r_content{c.t("confirm.get_ticket"), {}, "check", false};
     const auto r = c.row_for(r_content, big_button_mm);
-    if (ui::touch_button(c.ui, "confirm.get_ticket", r, ui::Look::primary, r_content))
-        c.emit(IntentKind::get_ticket);
+    if (ui::touch_button(c.ui, "confirm.get_ticket", r, ui::Look::primary, r_content)) c.emit(IntentKind::get_ticket);
 }
 
 }  // namespace skranke::visitor

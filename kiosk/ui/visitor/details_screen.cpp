@@ -8,11 +8,16 @@ namespace skranke::visitor {
 
 std::string_view field_name(TextField field) {
     switch (field) {
-        case TextField::none: return "none";
-        case TextField::description: return "description";
-        case TextField::name: return "name";
-        case TextField::phone: return "phone";
-        case TextField::reference: return "reference";
+        case TextField::none:
+            return "none";
+        case TextField::description:
+            return "description";
+        case TextField::name:
+            return "name";
+        case TextField::phone:
+            return "phone";
+        case TextField::reference:
+            return "reference";
     }
     return "none";
 }
@@ -51,8 +56,7 @@ void draw_keyboard_for(ScreenContext& c, TextField field) {
                                          area, labels, used);
     }
     c.y += used + c.mm(gap_mm);
-    if (press.kind != ui::KeyKind::none)
-        c.intents.push_back(Intent{IntentKind::key, press.text, false, press.kind});
+    if (press.kind != ui::KeyKind::none) c.intents.push_back(Intent{IntentKind::key, press.text, false, press.kind});
 }
 
 void fields_with_keyboard(ScreenContext& c, TextField field, const std::function<void()>& draw_fields) {

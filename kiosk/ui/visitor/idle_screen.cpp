@@ -16,12 +16,10 @@ void draw_idle_screen(ScreenContext& c) {
     c.y += c.mm(gap_mm);
     const ui::ButtonContent yes_content{c.t("idle.yes"), {}, "check", false};
     const auto yes = c.row_for(yes_content, big_button_mm + 16);
-    if (ui::touch_button(c.ui, "idle.yes", yes, ui::Look::primary, yes_content))
-        c.emit(IntentKind::more_time);
+    if (ui::touch_button(c.ui, "idle.yes", yes, ui::Look::primary, yes_content)) c.emit(IntentKind::more_time);
     const ui::ButtonContent no_content{c.t("idle.no"), {}, "cross", false};
     const auto no = c.row_for(no_content, button_mm);
-    if (ui::touch_button(c.ui, "idle.no", no, ui::Look::normal, no_content))
-        c.emit(IntentKind::start_over);
+    if (ui::touch_button(c.ui, "idle.no", no, ui::Look::normal, no_content)) c.emit(IntentKind::start_over);
 }
 
 }  // namespace skranke::visitor

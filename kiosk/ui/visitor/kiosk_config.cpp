@@ -87,7 +87,8 @@ bool load_kiosk_config(const std::filesystem::path& path, KioskConfig& config, s
 
     config.office_phone = t["office"]["phone"].value_or(config.office_phone);
     const std::string letter = t["office"]["kiosk_letter"].value_or(std::string(1, config.kiosk_letter));
-    if (letter.size() != 1 || letter[0] < 'A' || letter[0] > 'Z') return bad("office.kiosk_letter", "must be one letter A-Z");
+    if (letter.size() != 1 || letter[0] < 'A' || letter[0] > 'Z')
+        return bad("office.kiosk_letter", "must be one letter A-Z");
     config.kiosk_letter = letter[0];
     config.open_counters = t["office"]["open_counters"].value_or(config.open_counters);
     if (config.open_counters < 1 || config.open_counters > 100) return bad("office.open_counters", "must be 1-100");

@@ -17,24 +17,24 @@ struct DayHours {
 };
 
 struct OpeningHours {
-    std::array<DayHours, 7> week;                  // [0] Monday ... [6] Sunday
-    std::vector<std::string> closed_dates;         // "2026-12-24"
+    std::array<DayHours, 7> week;           // [0] Monday ... [6] Sunday
+    std::vector<std::string> closed_dates;  // "2026-12-24"
     std::array<bool, 7> appointment_only_weekdays{};
     std::vector<std::string> appointment_only_dates;
 };
 
 struct KioskConfig {
-    float dpi = 96.0f;                   // the screen's real DPI: physical sizes depend on it
+    float dpi = 96.0f;                     // the screen's real DPI: physical sizes depend on it
     std::string orientation = "portrait";  // window shape outside kiosk mode: portrait | landscape
-    int idle_seconds = 60;               // no touch for this long: "Do you need more time?"
-    int idle_countdown_seconds = 30;     // then this long to answer (at least 20)
-    int ticket_seconds = 30;             // the ticket stays on screen this long
+    int idle_seconds = 60;                 // no touch for this long: "Do you need more time?"
+    int idle_countdown_seconds = 30;       // then this long to answer (at least 20)
+    int ticket_seconds = 30;               // the ticket stays on screen this long
     std::string office_phone = "55 55 33 33";
     char kiosk_letter = 'A';
-    int volume_percent = 80;             // read-aloud volume
+    int volume_percent = 80;  // read-aloud volume
     std::string default_language = "nb";
     std::vector<std::string> interpreter_languages = {"ar", "en", "fa", "pl", "ru", "so", "ti", "uk"};
-    int open_counters = 2;               // counters serving walk-ins, for the wait estimate
+    int open_counters = 2;  // counters serving walk-ins, for the wait estimate
     OpeningHours hours;
 };
 

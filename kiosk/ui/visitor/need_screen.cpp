@@ -18,7 +18,8 @@ void need_buttons(ScreenContext& c, bool emergency) {
     const float cell_w = (c.width() - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
     float height = c.mm(emergency ? 26.0f : 30.0f);
     for (const NeedChoice* n : needs)
-        height = std::max(height, ui::button_height_for(c.ui, {c.t(n->text_key), {}, n->pictogram, false}, cell_w, height));
+        height =
+            std::max(height, ui::button_height_for(c.ui, {c.t(n->text_key), {}, n->pictogram, false}, cell_w, height));
     const auto cells = c.grid(needs.size(), columns, c.ui.scale.mm(height));
     for (std::size_t i = 0; i < needs.size(); ++i) {
         const NeedChoice& n = *needs[i];
@@ -31,7 +32,8 @@ void need_buttons(ScreenContext& c, bool emergency) {
 }  // namespace
 
 void draw_need_screen(ScreenContext& c) {
-    c.title(c.t(c.state.screen == Screen::callback_need ? ui::text_key("callback.need_title") : ui::text_key("need.title")));
+    c.title(c.t(c.state.screen == Screen::callback_need ? ui::text_key("callback.need_title")
+                                                        : ui::text_key("need.title")));
     c.paragraph(c.t("need.emergency_heading"));
     need_buttons(c, true);
     c.paragraph(c.t("need.other_heading"));

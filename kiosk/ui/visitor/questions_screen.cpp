@@ -16,7 +16,8 @@ void draw_questions_screen(ScreenContext& c) {
         const auto cells = c.grid(codes.size(), c.portrait ? 2 : 4, button_mm);
         for (std::size_t i = 0; i < codes.size(); ++i) {
             const bool chosen = codes[i] == f.interpreter_language;
-            if (ui::touch_button(c.ui, "interpreter." + codes[i], cells[i], chosen ? ui::Look::selected : ui::Look::normal,
+            if (ui::touch_button(c.ui, "interpreter." + codes[i], cells[i],
+                                 chosen ? ui::Look::selected : ui::Look::normal,
                                  {c.t("language." + codes[i]), {}, {}, false}))
                 c.emit(IntentKind::choose_interpreter_language, codes[i]);
         }
@@ -29,7 +30,8 @@ void draw_questions_screen(ScreenContext& c) {
         const char* pictogram;
         bool on;
         IntentKind kind;
-    } options[] = {{"access.wheelchair", ui::text_key("access.wheelchair"), "wheelchair", f.wheelchair, IntentKind::toggle_wheelchair},
+    } options[] = {{"access.wheelchair", ui::text_key("access.wheelchair"), "wheelchair", f.wheelchair,
+                    IntentKind::toggle_wheelchair},
                    {"access.hearing", ui::text_key("access.hearing"), "ear", f.hearing, IntentKind::toggle_hearing},
                    {"access.sight", ui::text_key("access.sight"), "eye", f.sight, IntentKind::toggle_sight}};
     for (std::size_t i = 0; i < 3; ++i) {

@@ -9,8 +9,7 @@ void draw_reception_screen(ScreenContext& c) {
     c.paragraph(c.t("reception.sorry"));
     const ui::ButtonContent r_content{c.t("ticket.done"), {}, "check", false};
     const auto r = c.row_for(r_content, big_button_mm);
-    if (ui::touch_button(c.ui, "reception.done", r, ui::Look::primary, r_content))
-        c.emit(IntentKind::finish);
+    if (ui::touch_button(c.ui, "reception.done", r, ui::Look::primary, r_content)) c.emit(IntentKind::finish);
 }
 
 }  // namespace skranke::visitor

@@ -24,8 +24,8 @@ struct ScreenContext {
     const VisitorState& state;
     const ui::Translations& tr;
     std::vector<Intent>& intents;
-    ui::Rect body;   // the area between the bars
-    float y = 0;     // layout cursor (already shifted by the scroll offset)
+    ui::Rect body;  // the area between the bars
+    float y = 0;    // layout cursor (already shifted by the scroll offset)
     bool portrait = true;
 
     const std::string& t(std::string_view key) const { return tr.text(state.language, key); }
@@ -37,7 +37,8 @@ struct ScreenContext {
 
     // A heading; returns nothing, moves the cursor.
     void title(const std::string& text) {
-        y += ui::draw_text(ui, ui.title(), text, ui::Rect{body.x0, y, body.x1, body.y1 + 1e5f}, ui.theme->text.packed());
+        y +=
+            ui::draw_text(ui, ui.title(), text, ui::Rect{body.x0, y, body.x1, body.y1 + 1e5f}, ui.theme->text.packed());
         y += mm(gap_mm);
     }
     void paragraph(const std::string& text, bool error = false) {
@@ -61,7 +62,8 @@ struct ScreenContext {
         const float gap = mm(gap_mm);
         const float cell_w = (width() - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
         float height = mm(min_mm);
-        for (const auto& content : contents) height = std::max(height, ui::button_height_for(ui, content, cell_w, height));
+        for (const auto& content : contents)
+            height = std::max(height, ui::button_height_for(ui, content, cell_w, height));
         return grid(contents.size(), columns, ui.scale.mm(height));
     }
     // count cells in columns, each height_mm tall, row by row.

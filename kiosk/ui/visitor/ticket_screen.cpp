@@ -18,8 +18,9 @@ void draw_ticket_screen(ScreenContext& c) {
                              surface.fill.packed(), c.mm(3));
     c.ui.draw->AddRect(ImVec2(number_box.x0, number_box.y0), ImVec2(number_box.x1, number_box.y1 + c.mm(4)),
                        surface.border.packed(), c.mm(3), 0, c.mm(1.5f));
-    ui::draw_text(c.ui, number_font, t.number, ui::Rect{number_box.x0, number_box.y0 + c.mm(2), number_box.x1, number_box.y1},
-                  surface.text.packed(), ui::Align::centre, false);
+    ui::draw_text(c.ui, number_font, t.number,
+                  ui::Rect{number_box.x0, number_box.y0 + c.mm(2), number_box.x1, number_box.y1}, surface.text.packed(),
+                  ui::Align::centre, false);
     c.ui.say(c.t("ticket.number_spoken") + " " + t.spoken_number);
     c.y = number_box.y1 + c.mm(4 + gap_mm);
     c.paragraph(c.t(t.need_text_key));
@@ -32,8 +33,7 @@ void draw_ticket_screen(ScreenContext& c) {
     c.paragraph(c.t("ticket.watch_screen"));
     const ui::ButtonContent r_content{c.t("ticket.done"), {}, "check", false};
     const auto r = c.row_for(r_content, big_button_mm);
-    if (ui::touch_button(c.ui, "ticket.done", r, ui::Look::primary, r_content))
-        c.emit(IntentKind::finish);
+    if (ui::touch_button(c.ui, "ticket.done", r, ui::Look::primary, r_content)) c.emit(IntentKind::finish);
 }
 
 }  // namespace skranke::visitor

@@ -11,20 +11,34 @@ namespace skranke::visitor {
 
 std::string_view screen_name(Screen screen) {
     switch (screen) {
-        case Screen::start: return "start";
-        case Screen::appointment_question: return "appointment_question";
-        case Screen::appointment_details: return "appointment_details";
-        case Screen::need: return "need";
-        case Screen::questions: return "questions";
-        case Screen::details: return "details";
-        case Screen::confirm: return "confirm";
-        case Screen::ticket: return "ticket";
-        case Screen::closed: return "closed";
-        case Screen::callback_need: return "callback_need";
-        case Screen::callback_phone: return "callback_phone";
-        case Screen::callback_confirm: return "callback_confirm";
-        case Screen::callback_done: return "callback_done";
-        case Screen::reception: return "reception";
+        case Screen::start:
+            return "start";
+        case Screen::appointment_question:
+            return "appointment_question";
+        case Screen::appointment_details:
+            return "appointment_details";
+        case Screen::need:
+            return "need";
+        case Screen::questions:
+            return "questions";
+        case Screen::details:
+            return "details";
+        case Screen::confirm:
+            return "confirm";
+        case Screen::ticket:
+            return "ticket";
+        case Screen::closed:
+            return "closed";
+        case Screen::callback_need:
+            return "callback_need";
+        case Screen::callback_phone:
+            return "callback_phone";
+        case Screen::callback_confirm:
+            return "callback_confirm";
+        case Screen::callback_done:
+            return "callback_done";
+        case Screen::reception:
+            return "reception";
     }
     return "start";
 }
@@ -34,11 +48,16 @@ namespace {
 // Typed-text limits shown to the visitor; the domain's limits are the same.
 std::size_t limit_of(TextField field) {
     switch (field) {
-        case TextField::description: return max_description_chars;
-        case TextField::name: return max_name_chars;
-        case TextField::reference: return max_reference_chars;
-        case TextField::phone: return 20;
-        case TextField::none: return 0;
+        case TextField::description:
+            return max_description_chars;
+        case TextField::name:
+            return max_name_chars;
+        case TextField::reference:
+            return max_reference_chars;
+        case TextField::phone:
+            return 20;
+        case TextField::none:
+            return 0;
     }
     return 0;
 }
@@ -53,7 +72,9 @@ TextField field_from(std::string_view name) {
 
 }  // namespace
 
-VisitorApp::VisitorApp(VisitorServices services) : services_(std::move(services)) { wipe(); }
+VisitorApp::VisitorApp(VisitorServices services) : services_(std::move(services)) {
+    wipe();
+}
 
 void VisitorApp::wipe() {
     VisitorState fresh;
@@ -79,7 +100,8 @@ void VisitorApp::refresh_office() {
 }
 
 void VisitorApp::go(Screen screen) {
-    const bool final_screen = screen == Screen::ticket || screen == Screen::callback_done || screen == Screen::reception;
+    const bool final_screen =
+        screen == Screen::ticket || screen == Screen::callback_done || screen == Screen::reception;
     if (final_screen)
         state_.history.clear();
     else
@@ -113,11 +135,16 @@ void VisitorApp::touched(double now_s) {
 
 std::string* VisitorApp::field_text(TextField field) {
     switch (field) {
-        case TextField::description: return &state_.form.description;
-        case TextField::name: return &state_.form.name;
-        case TextField::phone: return &state_.form.phone;
-        case TextField::reference: return &state_.form.reference;
-        case TextField::none: return nullptr;
+        case TextField::description:
+            return &state_.form.description;
+        case TextField::name:
+            return &state_.form.name;
+        case TextField::phone:
+            return &state_.form.phone;
+        case TextField::reference:
+            return &state_.form.reference;
+        case TextField::none:
+            return nullptr;
     }
     return nullptr;
 }
@@ -127,7 +154,9 @@ void VisitorApp::type(const Intent& intent) {
     if (!text) return;
     state_.error_key.clear();
     switch (intent.key) {
-        case ui::KeyKind::shift: state_.shift = !state_.shift; return;
+        case ui::KeyKind::shift:
+            state_.shift = !state_.shift;
+            return;
         case ui::KeyKind::backspace: {
             const auto chars = ui::utf8_characters(*text);
             if (!chars.empty()) text->resize(text->size() - chars.back().size());
@@ -145,7 +174,8 @@ void VisitorApp::type(const Intent& intent) {
             state_.shift = false;  // one capital, like a phone keyboard
             return;
         }
-        case ui::KeyKind::none: return;
+        case ui::KeyKind::none:
+            return;
     }
 }
 
@@ -154,15 +184,20 @@ bool VisitorApp::check_field(TextField field) {
     if (!text) return true;
     std::optional<ValidationProblem> problem;
     switch (field) {
-        case TextField::description: problem = check_text(Field::description, *text, max_description_chars); break;
-        case TextField::name: problem = check_text(Field::name, *text, max_name_chars); break;
+        case TextField::description:
+            problem = check_text(Field::description, *text, max_description_chars);
+            break;
+        case TextField::name:
+            problem = check_text(Field::name, *text, max_name_chars);
+            break;
         case TextField::reference:
             problem = check_text(Field::appointment_reference, *text, max_reference_chars);
             break;
         case TextField::phone:
             if (!text->empty()) problem = check_phone(*text);
             break;
-        case TextField::none: break;
+        case TextField::none:
+            break;
     }
     if (!problem) return true;
     state_.editing = field;
@@ -191,7 +226,8 @@ void VisitorApp::next() {
             }
             if (check_field(TextField::phone)) go(Screen::callback_confirm);
             return;
-        default: return;
+        default:
+            return;
     }
 }
 
@@ -299,8 +335,12 @@ void VisitorApp::apply(const Intent& intent, const std::vector<std::string>& spo
             }
             return;
         }
-        case IntentKind::open_language_menu: state_.language_menu = true; return;
-        case IntentKind::close_language_menu: state_.language_menu = false; return;
+        case IntentKind::open_language_menu:
+            state_.language_menu = true;
+            return;
+        case IntentKind::close_language_menu:
+            state_.language_menu = false;
+            return;
         case IntentKind::answer_appointment:
             state_.form.appointment = intent.flag;
             if (intent.flag) {
@@ -322,7 +362,9 @@ void VisitorApp::apply(const Intent& intent, const std::vector<std::string>& spo
                 go(Screen::questions);
             }
             return;
-        case IntentKind::answer_children: state_.form.children = intent.flag; return;
+        case IntentKind::answer_children:
+            state_.form.children = intent.flag;
+            return;
         case IntentKind::answer_interpreter:
             state_.form.interpreter = intent.flag;
             if (intent.flag && state_.form.interpreter_language.empty()) {
@@ -331,30 +373,58 @@ void VisitorApp::apply(const Intent& intent, const std::vector<std::string>& spo
                     state_.form.interpreter_language = state_.language;
             }
             return;
-        case IntentKind::choose_interpreter_language: state_.form.interpreter_language = intent.text; return;
-        case IntentKind::toggle_wheelchair: state_.form.wheelchair = !state_.form.wheelchair; return;
-        case IntentKind::toggle_hearing: state_.form.hearing = !state_.form.hearing; return;
-        case IntentKind::toggle_sight: state_.form.sight = !state_.form.sight; return;
+        case IntentKind::choose_interpreter_language:
+            state_.form.interpreter_language = intent.text;
+            return;
+        case IntentKind::toggle_wheelchair:
+            state_.form.wheelchair = !state_.form.wheelchair;
+            return;
+        case IntentKind::toggle_hearing:
+            state_.form.hearing = !state_.form.hearing;
+            return;
+        case IntentKind::toggle_sight:
+            state_.form.sight = !state_.form.sight;
+            return;
         case IntentKind::edit_field:
             state_.editing = field_from(intent.text);
             state_.shift = false;
             state_.error_key.clear();
             return;
-        case IntentKind::key: type(intent); return;
-        case IntentKind::next: next(); return;
-        case IntentKind::skip: skip(); return;
-        case IntentKind::back: back(); return;
+        case IntentKind::key:
+            type(intent);
+            return;
+        case IntentKind::next:
+            next();
+            return;
+        case IntentKind::skip:
+            skip();
+            return;
+        case IntentKind::back:
+            back();
+            return;
         case IntentKind::start_over:
-        case IntentKind::finish: wipe(); return;
-        case IntentKind::get_ticket: issue(false); return;
-        case IntentKind::send_callback: issue(true); return;
+        case IntentKind::finish:
+            wipe();
+            return;
+        case IntentKind::get_ticket:
+            issue(false);
+            return;
+        case IntentKind::send_callback:
+            issue(true);
+            return;
         case IntentKind::request_callback:
             state_.form.need_id.clear();
             go(Screen::callback_need);
             return;
-        case IntentKind::read_aloud: read_aloud(spoken); return;
-        case IntentKind::toggle_text_size: state_.large_text = !state_.large_text; return;
-        case IntentKind::toggle_contrast: state_.high_contrast = !state_.high_contrast; return;
+        case IntentKind::read_aloud:
+            read_aloud(spoken);
+            return;
+        case IntentKind::toggle_text_size:
+            state_.large_text = !state_.large_text;
+            return;
+        case IntentKind::toggle_contrast:
+            state_.high_contrast = !state_.high_contrast;
+            return;
         case IntentKind::more_time:
             state_.idle_warning = false;
             return;

@@ -33,11 +33,20 @@ enum class Screen {
     reception,             // the store failed: "please go to the reception desk"
 };
 std::string_view screen_name(Screen screen);
-inline constexpr Screen all_screens[] = {
-    Screen::start,  Screen::appointment_question, Screen::appointment_details, Screen::need,
-    Screen::questions, Screen::details, Screen::confirm, Screen::ticket, Screen::closed,
-    Screen::callback_need, Screen::callback_phone, Screen::callback_confirm, Screen::callback_done,
-    Screen::reception};
+inline constexpr Screen all_screens[] = {Screen::start,
+                                         Screen::appointment_question,
+                                         Screen::appointment_details,
+                                         Screen::need,
+                                         Screen::questions,
+                                         Screen::details,
+                                         Screen::confirm,
+                                         Screen::ticket,
+                                         Screen::closed,
+                                         Screen::callback_need,
+                                         Screen::callback_phone,
+                                         Screen::callback_confirm,
+                                         Screen::callback_done,
+                                         Screen::reception};
 
 enum class TextField { none, description, name, phone, reference };
 
@@ -81,17 +90,17 @@ struct VisitorState {
     std::string language;         // UI language code
     VisitorForm form;
     TextField editing = TextField::none;
-    bool shift = false;                        // on-screen keyboard shift
-    std::string error_key;                     // a validation message to show, by key
-    std::size_t error_limit = 0;               // for "too long" messages
-    bool language_menu = false;                // the language picker is open
+    bool shift = false;           // on-screen keyboard shift
+    std::string error_key;        // a validation message to show, by key
+    std::size_t error_limit = 0;  // for "too long" messages
+    bool language_menu = false;   // the language picker is open
     bool large_text = false;
     bool high_contrast = false;
     bool idle_warning = false;
     int idle_seconds_left = 0;
-    std::string notice_key;                    // a short notice (e.g. read-aloud unavailable)
+    std::string notice_key;  // a short notice (e.g. read-aloud unavailable)
     std::optional<TicketView> ticket;
-    ui::DragScroll scroll;                     // body scroll of the current screen
+    ui::DragScroll scroll;  // body scroll of the current screen
 
     // Not personal: kept across visits, refreshed by the application.
     std::vector<NeedChoice> needs;
@@ -104,19 +113,19 @@ struct VisitorState {
 };
 
 enum class IntentKind {
-    choose_language,          // text: language code
+    choose_language,  // text: language code
     open_language_menu,
     close_language_menu,
-    answer_appointment,       // flag
-    choose_need,              // text: need id
-    answer_children,          // flag
-    answer_interpreter,       // flag
+    answer_appointment,           // flag
+    choose_need,                  // text: need id
+    answer_children,              // flag
+    answer_interpreter,           // flag
     choose_interpreter_language,  // text: language code
     toggle_wheelchair,
     toggle_hearing,
     toggle_sight,
-    edit_field,               // text: "description" | "name" | "phone" | "reference"
-    key,                      // key + text
+    edit_field,  // text: "description" | "name" | "phone" | "reference"
+    key,         // key + text
     next,
     skip,
     back,

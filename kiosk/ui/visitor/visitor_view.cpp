@@ -13,26 +13,53 @@ constexpr float margin_mm = 6.0f;
 
 void draw_screen(ScreenContext& c) {
     switch (c.state.screen) {
-        case Screen::start: draw_start_screen(c); break;
-        case Screen::appointment_question: draw_appointment_question_screen(c); break;
-        case Screen::appointment_details: draw_appointment_details_screen(c); break;
+        case Screen::start:
+            draw_start_screen(c);
+            break;
+        case Screen::appointment_question:
+            draw_appointment_question_screen(c);
+            break;
+        case Screen::appointment_details:
+            draw_appointment_details_screen(c);
+            break;
         case Screen::need:
-        case Screen::callback_need: draw_need_screen(c); break;
-        case Screen::questions: draw_questions_screen(c); break;
-        case Screen::details: draw_details_screen(c); break;
-        case Screen::confirm: draw_confirm_screen(c); break;
-        case Screen::ticket: draw_ticket_screen(c); break;
-        case Screen::closed: draw_closed_screen(c); break;
-        case Screen::callback_phone: draw_callback_phone_screen(c); break;
-        case Screen::callback_confirm: draw_callback_confirm_screen(c); break;
-        case Screen::callback_done: draw_callback_done_screen(c); break;
-        case Screen::reception: draw_reception_screen(c); break;
+        case Screen::callback_need:
+            draw_need_screen(c);
+            break;
+        case Screen::questions:
+            draw_questions_screen(c);
+            break;
+        case Screen::details:
+            draw_details_screen(c);
+            break;
+        case Screen::confirm:
+            draw_confirm_screen(c);
+            break;
+        case Screen::ticket:
+            draw_ticket_screen(c);
+            break;
+        case Screen::closed:
+            draw_closed_screen(c);
+            break;
+        case Screen::callback_phone:
+            draw_callback_phone_screen(c);
+            break;
+        case Screen::callback_confirm:
+            draw_callback_confirm_screen(c);
+            break;
+        case Screen::callback_done:
+            draw_callback_done_screen(c);
+            break;
+        case Screen::reception:
+            draw_reception_screen(c);
+            break;
     }
 }
 
 }  // namespace
 
-void VisitorView::draw(ui::Ui& ui, const VisitorState& state, const ui::Translations& tr, std::vector<Intent>& intents) {
+void VisitorView::draw(ui::Ui& ui, const VisitorState& state, const ui::Translations& tr,
+                       std::vector<Intent>& intents) {
     const ImVec2 size = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(size);
@@ -60,7 +87,8 @@ void VisitorView::draw(ui::Ui& ui, const VisitorState& state, const ui::Translat
     const float margin = ui.mm(margin_mm);
     const ui::Rect area{margin, top + ui.mm(2), size.x - margin, bottom - ui.mm(2)};
     ui::begin_drag_scroll(ui, scroll_, area);
-    ScreenContext c{ui, state, tr, intents, ui::Rect{area.x0, area.y0 + ui.mm(2), area.x1 - ui.mm(4), area.y1}, 0, portrait};
+    ScreenContext c{ui, state,   tr, intents, ui::Rect{area.x0, area.y0 + ui.mm(2), area.x1 - ui.mm(4), area.y1},
+                    0,  portrait};
     c.y = c.body.y0 - scroll_.offset;
     const float start = c.y;
     if (const auto [step, total] = step_of(state); step > 0 && !state.idle_warning && !state.language_menu)

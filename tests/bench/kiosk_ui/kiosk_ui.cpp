@@ -70,7 +70,8 @@ double frame_cpu_median_ms(const fs::path& dir) {
     ui::FontSet fonts;
     auto texts = translations.all_texts();
     for (auto& k : ui::keyboard_characters()) texts.push_back(k);
-    if (!ui::build_fonts(*io.Fonts, scale, texts, ui::default_font_dirs(), fonts, error)) throw std::runtime_error(error);
+    if (!ui::build_fonts(*io.Fonts, scale, texts, ui::default_font_dirs(), fonts, error))
+        throw std::runtime_error(error);
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
@@ -79,8 +80,8 @@ double frame_cpu_median_ms(const fs::path& dir) {
     visitor::KioskConfig config = visitor::default_kiosk_config();
     for (auto& day : config.hours.week) day = visitor::DayHours{true, 0, 24 * 60};
     ui::RecordingSpeaker speaker;
-    visitor::VisitorServices services{store->get(), &*catalogue, &config, &translations, &speaker,
-                                      [] { return wall_clock_ms(); }, {}};
+    visitor::VisitorServices services{
+        store->get(), &*catalogue, &config, &translations, &speaker, [] { return wall_clock_ms(); }, {}};
     visitor::VisitorApp app(services);
     visitor::VisitorView view;
     ui::TouchRecorder recorder;
@@ -121,7 +122,8 @@ pid_t spawn(const std::vector<std::string>& args) {
     for (auto& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
     pid_t pid = -1;
-    if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn " + args[0]);
+    if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0)
+        throw std::runtime_error("spawn " + args[0]);
     return pid;
 }
 

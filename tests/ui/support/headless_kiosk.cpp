@@ -18,7 +18,9 @@ visitor::KioskConfig HeadlessOptions::open_every_day() {
     return config;
 }
 
-std::int64_t HeadlessOptions::test_time_ms_default() { return test_time_ms(); }
+std::int64_t HeadlessOptions::test_time_ms_default() {
+    return test_time_ms();
+}
 
 const ui::Translations& shipped_translations() {
     static const ui::Translations translations = [] {
@@ -55,7 +57,9 @@ SharedAtlas& shared_atlas() {
 
 }  // namespace
 
-const ui::FontSet& shared_fonts() { return shared_atlas().fonts; }
+const ui::FontSet& shared_fonts() {
+    return shared_atlas().fonts;
+}
 
 HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(options)), wall_ms_(options_.wall_ms) {
     store_path_ = dir_ / "kiosk.db";
@@ -104,8 +108,8 @@ void HeadlessKiosk::frame() {
     io.MouseDown[0] = down_;
     now_s_ += 1.0 / 60.0;
     ImGui::NewFrame();
-    const visitor::VisitorFrame f = visitor::draw_visitor_frame(*app_, view_, shipped_translations(), shared_fonts(),
-                                                                scale(), recorder_, now_s_);
+    const visitor::VisitorFrame f =
+        visitor::draw_visitor_frame(*app_, view_, shipped_translations(), shared_fonts(), scale(), recorder_, now_s_);
     ImGui::Render();
     last_spoken_ = f.spoken;
     visitor::apply_visitor_frame(*app_, f, now_s_);
@@ -150,7 +154,9 @@ bool HeadlessKiosk::walk_in(std::string_view language, std::string_view need) {
            page() == "questions";
 }
 
-bool HeadlessKiosk::skip_to_confirm() { return tap("nav.next") && tap("nav.skip") && page() == "confirm"; }
+bool HeadlessKiosk::skip_to_confirm() {
+    return tap("nav.next") && tap("nav.skip") && page() == "confirm";
+}
 
 void HeadlessKiosk::drag(ImVec2 from, ImVec2 to, int steps) {
     mouse_ = from;

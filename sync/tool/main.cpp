@@ -1,0 +1,98 @@
+// skranke-sync: enrol a device's store with the office hub, see its sync state, or run the
+// sync engine in the foreground (reception and display PCs without the GUI, and for IT).
+//   skranke-sync enrol --hub https://hub.office.local:8470 --code k3vf7638akvw [--ca hub.crt]
+//   skranke-sync status
+//   skranke-sync run
+#include <csignal>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "client/saved_hub.hpp"
+#include "domain/service_day.hpp"
+#include "store/paths.hpp"
+
+using namespace skranke;
+
+namespace {
+
+int fail(const std::string& what) {
+    std::cerr << "skranke-sync: " << what << "\n";
+    return 1;
+}
+
+int print_status(Store& store, SyncStore& sync_store) {
+    auto hub = sync::load_saved_hub(sync_store);
+    auto depth = store.outbox_depth();
+    auto cursor = sync_store.cursor();
+    auto dead = sync_store.dead_letters();
+    if (!hub || !depth || !cursor || !dead) return fail("cannot read the store");
+    std::cout << "device:       " << store.device_id() << "\n"
+              << "hub:          " << (*hub ? (*hub)->hub_url : "(not enrolled)") << "\n"
+              << "outbox depth: " << *depth << "\n"
+              << "log cursor:   " << *cursor << "\n"
+              << "dead letters: " << dead->size() << "\n";
+    for (const auto& d : *dead) std::cout << "  " << d.event_id << " " << d.type << " " << d.code << ": " << d.message << "\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"skranke-sync: connect this device's store to the office hub"};
+    StoreOptions options;
+    std::string store_path = default_store_path().string();
+    char letter = 'A';
+    app.add_option("--store", store_path, "The device's SQLite store")->capture_default_str();
+    app.add_option("--letter", letter, "This kiosk's ticket letter (A-Z)")->capture_default_str();
+    sync::Connection connection;
+    std::string code;
+    auto* enrol = app.add_subcommand("enrol", "Trade a one-time code from `skranke-hub enrol-code` for a token");
+    enrol->add_option("--hub", connection.hub_url, "Hub URL, e.g. https://hub.office.local:8470")->required();
+    enrol->add_option("--code", code, "One-time enrolment code")->required();
+    enrol->add_option("--ca", connection.ca_file, "CA file (PEM) that signed the hub's certificate");
+    enrol->add_option("--pin", connection.pinned_public_key, "Pinned public key of the hub (sha256//...)");
+    auto* status = app.add_subcommand("status", "Outbox depth, log cursor and dead letters");
+    auto* run = app.add_subcommand("run", "Run the sync engine until Ctrl-C, printing its state");
+    app.require_subcommand(1);
+    CLI11_PARSE(app, argc, argv);
+
+    options.path = store_path;
+    options.kiosk_letter = letter;
+    auto store = Store::open(options);
+    if (!store) return fail("cannot open " + store_path + ": " + store.error().detail);
+    SyncStore sync_store(**store);
+
+    if (enrol->parsed()) {
+        auto enrolled = sync::enrol_device(connection, code, (*store)->device_id());
+        if (!enrolled) return fail(enrolled.error());
+        connection.token = enrolled->token;
+        if (auto saved = sync::save_hub(sync_store, connection); !saved) return fail(saved.error().detail);
+        std::cout << "enrolled " << enrolled->device_id << " as " << enrolled->role << " with " << connection.hub_url << "\n";
+        return 0;
+    }
+    if (status->parsed()) return print_status(**store, sync_store);
+    (void)run;
+
+    auto saved = sync::load_saved_hub(sync_store);
+    if (!saved || !*saved) return fail("this store is not enrolled: run `skranke-sync enrol` first");
+    sync::SyncOptions settings;
+    settings.connection = **saved;
+    auto engine = sync::SyncEngine::start(options, settings);
+    if (!engine) return fail(engine.error());
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // Prints the state every 5 s until a stop signal arrives; sigtimedwait is the timer.
+    for (;;) {
+        const auto s = (*engine)->status();
+        std::cout << (s.online ? "online " : "offline") << "  outbox " << s.outbox_depth << "  cursor " << s.cursor
+                  << "  dead letters " << s.dead_letters << (s.last_error.empty() ? "" : "  last error: " + s.last_error)
+                  << std::endl;
+        const timespec wait{5, 0};
+        if (sigtimedwait(&signals, nullptr, &wait) > 0) break;
+    }
+    return 0;
+}
