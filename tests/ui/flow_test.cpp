@@ -190,3 +190,17 @@ TEST_CASE("typing past a field's limit is refused with a message, never cut sile
     CHECK(kiosk.state().error_key.empty());
     CHECK(kiosk.state().form.reference.size() == limit - 1);
 }
+
+TEST_CASE("a button shows it is pressed while the finger is on it, and acts on release") {
+    HeadlessKiosk kiosk;
+    REQUIRE(kiosk.press("language.en"));
+    const auto* held = kiosk.targets().find("language.en");
+    REQUIRE(held);
+    CHECK(held->pressed);
+    CHECK(kiosk.page() == "start");  // nothing happens until the finger lifts
+    for (const auto& t : kiosk.targets().targets())
+        if (t.id != "language.en") CHECK_FALSE(t.pressed);
+    kiosk.release();
+    CHECK(kiosk.page() == "appointment_question");
+    for (const auto& t : kiosk.targets().targets()) CHECK_FALSE(t.pressed);
+}

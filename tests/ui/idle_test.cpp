@@ -78,3 +78,18 @@ TEST_CASE("the ticket goes away by itself after a short time") {
     CHECK(kiosk.page() == "start");
     CHECK_FALSE(kiosk.state().ticket.has_value());
 }
+
+TEST_CASE("an untouched kiosk sleeps: the loop wakes only for its own timers") {
+    HeadlessKiosk kiosk;
+    CHECK(kiosk.seconds_until_timer() < 0);  // at rest on the start screen: wait for a touch
+    REQUIRE(kiosk.walk_in("nb", "other"));
+    CHECK(kiosk.seconds_until_timer() == doctest::Approx(60.0).epsilon(0.01));  // the idle warning
+    kiosk.wait_seconds(61);
+    REQUIRE(kiosk.page() == "questions-idle");
+    const double next = kiosk.seconds_until_timer();
+    CHECK(next >= 0.0);
+    CHECK(next <= 1.0);  // once a second, for the countdown
+    REQUIRE(kiosk.tap("idle.no"));
+    CHECK(kiosk.page() == "start");
+    CHECK(kiosk.seconds_until_timer() < 0);
+}

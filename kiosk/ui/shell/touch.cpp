@@ -55,6 +55,7 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
     const bool held = ImGui::IsItemActive() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem);
     ImGui::PopID();
     const bool pressed = held && !ui.suppress_clicks && !content.disabled;
+    if (pressed && ui.recorder) ui.recorder->mark_last_pressed();
 
     const Theme& theme = *ui.theme;
     const Surface& s = pressed ? colours_of(theme, look).pressed : colours_of(theme, look).rest;

@@ -33,6 +33,7 @@ struct TouchTarget {
     Rect rect;              // the whole target
     Rect visible;           // the part not clipped by a scroll area
     bool text_fits = true;  // the label fits inside the button (checked by the audit test)
+    bool pressed = false;   // drawn in its pressed look (a finger is on it)
 };
 
 // Every touch target drawn in the current frame.
@@ -44,6 +45,9 @@ public:
     const TouchTarget* find(std::string_view id) const;
     void mark_last_text_cut() {
         if (!targets_.empty()) targets_.back().text_fits = false;
+    }
+    void mark_last_pressed() {
+        if (!targets_.empty()) targets_.back().pressed = true;
     }
 
 private:

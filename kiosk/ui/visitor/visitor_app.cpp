@@ -128,9 +128,9 @@ void VisitorApp::back() {
                                                                     : TextField::none;
 }
 
+// During the idle warning a touch restarts nothing: only "Yes" ends the warning.
 void VisitorApp::touched(double now_s) {
     last_touch_s_ = now_s;
-    if (state_.idle_warning) return;  // only "Yes" ends the warning: a stray touch is not consent
 }
 
 std::string* VisitorApp::field_text(TextField field) {

@@ -128,6 +128,22 @@ bool HeadlessKiosk::tap(std::string_view id) {
     return true;
 }
 
+bool HeadlessKiosk::press(std::string_view id) {
+    const ui::TouchTarget* target = recorder_.find(id);
+    if (!target) return false;
+    mouse_ = target->visible.centre();
+    down_ = true;
+    frame();
+    frame();
+    return true;
+}
+
+void HeadlessKiosk::release() {
+    down_ = false;
+    frame();
+    frame();
+}
+
 bool HeadlessKiosk::type(std::string_view text) {
     for (const std::string& ch : ui::utf8_characters(text)) {
         if (ch == " ") {

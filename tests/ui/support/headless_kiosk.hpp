@@ -53,6 +53,9 @@ public:
     void frame();
     // Press and release on a target's centre; false (and no input) when it is not shown.
     bool tap(std::string_view id);
+    // Puts a finger on a target and keeps it there (one frame); release() lifts it.
+    bool press(std::string_view id);
+    void release();
     // Taps the key whose label is ch, pressing shift first for capitals when needed.
     bool type(std::string_view text);
     // Drags from one point to another in steps (a finger moving), then lifts.
@@ -65,6 +68,8 @@ public:
     void wait_seconds(double seconds);
 
     const visitor::VisitorState& state() const { return app_->state(); }
+    // When the window loop would next wake up by itself (negative: only on input).
+    double seconds_until_timer() const { return app_->seconds_until_timer(now_s_); }
     std::string page() const { return visitor::page_name(state()); }
     const ui::TouchRecorder& targets() const { return recorder_; }
     const std::vector<std::string>& spoken() const { return last_spoken_; }
