@@ -128,6 +128,12 @@ QueueEntry queue_entry_of(const QueueTicket& t) {
     return e;
 }
 
+void QueueState::forget_issued_before(std::int64_t cutoff_ms) {
+    std::erase_if(tickets_, [&](const auto& entry) {
+        return entry.second.issued.received_ms.value_or(entry.second.ticket.created_ms) < cutoff_ms;
+    });
+}
+
 std::vector<QueueEntry> QueueState::waiting_entries() const {
     std::vector<QueueEntry> entries;
     for (const auto& [id, t] : tickets_)

@@ -50,6 +50,10 @@ public:
     const std::map<std::string, QueueTicket>& tickets() const { return tickets_; }
     const QueueTicket* find(const std::string& ticket_id) const;
 
+    // Drops tickets first seen before cutoff_ms (by the hub's clock, else the device's); a
+    // later action on one of them is then an unknown_ticket conflict.
+    void forget_issued_before(std::int64_t cutoff_ms);
+
     // Waiting tickets as entries for the one ordering rule (queue_order.hpp).
     std::vector<QueueEntry> waiting_entries() const;
 

@@ -328,6 +328,7 @@ void Hub::Impl::sweep_loop() {
     std::unique_lock lock(wake_mutex);
     for (;;) {
         lock.unlock();
+        store->forget_old_tickets(wall_clock_ms());
         auto removed = store->remove_personal_before(wall_clock_ms() - options.retention_ms);
         if (!removed) spdlog::error("retention sweep failed: {}", removed.error().detail);
         else if (*removed > 0) spdlog::info("retention: personal fields removed from {} events", *removed);

@@ -6,6 +6,7 @@
 
 #include "domain/events.hpp"
 #include "domain/personal_data.hpp"
+#include "domain/service_day.hpp"
 #include "store/sqlite_util.hpp"
 
 namespace skranke::hub {
@@ -178,17 +179,21 @@ StoreResult<Done> HubStore::load_state() {
     int rc;
     while ((rc = rejected.step()) == SQLITE_ROW) rejected_ids_.insert(rejected.text(0));
     if (rc != SQLITE_DONE) return sql::error_from(db_, rc, "load rejections");
-    sql::Statement q(db_, "SELECT hub_seq, received_ms, device_clock_offset_ms, body, device_id, device_seq"
-                          " FROM events ORDER BY hub_seq");
+    sql::Statement last(db_, "SELECT device_id, max(device_seq) FROM events GROUP BY device_id");
+    while ((rc = last.step()) == SQLITE_ROW) last_device_seq_[last.text(0)] = last.int64(1);
+    if (rc != SQLITE_DONE) return sql::error_from(db_, rc, "load device sequences");
+    sql::Statement top(db_, "SELECT coalesce(max(hub_seq), 0) FROM events");
+    if (rc = top.step(); rc != SQLITE_ROW) return sql::error_from(db_, rc, "load hub sequence");
+    last_seq_ = top.int64(0);
+    // Only recent tickets can still be acted on; older ones stay in the log, not in memory.
+    sql::Statement q(db_, "SELECT hub_seq, received_ms, device_clock_offset_ms, body FROM events"
+                          " WHERE received_ms >= ?1 ORDER BY hub_seq");
+    q.bind(1, wall_clock_ms() - fold_window_ms);
     int code;
     while ((code = q.step()) == SQLITE_ROW) {
         EventMeta meta{q.int64(0), q.int64(1), std::nullopt};
         if (!q.is_null(2)) meta.device_clock_offset_ms = q.int64(2);
-        const auto event = nlohmann::json::parse(q.text(3), nullptr, false);
-        state_.apply(event, meta);
-        auto& last = last_device_seq_[q.text(4)];
-        last = std::max(last, q.int64(5));
-        last_seq_ = q.int64(0);
+        state_.apply(nlohmann::json::parse(q.text(3), nullptr, false), meta);
     }
     if (code != SQLITE_DONE) return sql::error_from(db_, code, "load hub log");
     return Done{};
@@ -469,6 +474,11 @@ StoreResult<std::int64_t> HubStore::remove_personal_before(std::int64_t cutoff_m
     if (c = tx.commit(); c != SQLITE_OK) return sql::error_from(db_, c, "commit retention");
     if (count > 0) recent_.clear();  // cached copies may still hold what was just removed
     return count;
+}
+
+void HubStore::forget_old_tickets(std::int64_t now_ms) {
+    std::lock_guard lock(mutex_);
+    state_.forget_issued_before(now_ms - fold_window_ms);
 }
 
 QueueState HubStore::queue_state() {

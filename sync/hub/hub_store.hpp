@@ -83,8 +83,12 @@ public:
     // Empties name, phone and description of events stored before cutoff_ms; returns how many.
     StoreResult<std::int64_t> remove_personal_before(std::int64_t cutoff_ms);
 
-    // The queue as the hub knows it (a copy of the fold).
+    // The queue as the hub knows it (a copy of the fold). Tickets issued more than
+    // fold_window_ms ago are left out (they stay in the log): memory stays bounded on a
+    // hub that runs for months, and a ticket from two days ago cannot be called.
     QueueState queue_state();
+    static constexpr std::int64_t fold_window_ms = 2LL * 24 * 3600 * 1000;
+    void forget_old_tickets(std::int64_t now_ms);
 
     // Benchmark baseline: inserts rows straight into the log in batches of batch_size,
     // without any checks (what SQLite alone costs for the same rows).

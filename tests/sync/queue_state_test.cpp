@@ -54,3 +54,14 @@ TEST_CASE("the same events fold to the same queue, and waiting entries carry the
     CHECK(waiting[0].device_clock_offset_ms == -86400000);
     CHECK(waiting[0].received_ms.has_value());
 }
+
+TEST_CASE("old tickets can be forgotten; acting on one is then an unknown ticket") {
+    QueueState state;
+    const auto t0 = test_time_ms();
+    state.apply(issued_event("kiosk-a", 1, t0), {1, t0, 0});
+    state.apply(issued_event("kiosk-a", 2, t0 + 86400000), {2, t0 + 86400000, 0});
+    state.forget_issued_before(t0 + 1000);
+    CHECK(state.find("kiosk-a:1") == nullptr);
+    CHECK(state.find("kiosk-a:2") != nullptr);
+    CHECK(state.apply(staff_event("ticket.called", "desk-1", 1, "kiosk-a:1", t0))->code == "unknown_ticket");
+}

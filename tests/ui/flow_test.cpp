@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "domain/validation.hpp"
+#include "store/sync_store.hpp"
 #include "support/headless_kiosk.hpp"
 #include "support/store_fixture.hpp"
 
@@ -203,4 +204,28 @@ TEST_CASE("a button shows it is pressed while the finger is on it, and acts on r
     kiosk.release();
     CHECK(kiosk.page() == "appointment_question");
     for (const auto& t : kiosk.targets().targets()) CHECK_FALSE(t.pressed);
+}
+
+TEST_CASE("people ahead counts only tickets still waiting in the queue as this kiosk knows it") {
+    HeadlessKiosk kiosk;
+    const auto issue = [&] {
+        REQUIRE(kiosk.walk_in("en", "other"));
+        REQUIRE(kiosk.skip_to_confirm());
+        REQUIRE(kiosk.tap("confirm.get_ticket"));
+        REQUIRE(kiosk.state().ticket);
+        const int ahead = kiosk.state().ticket->figures.people_ahead;
+        REQUIRE(kiosk.tap("ticket.done"));
+        return ahead;
+    };
+    CHECK(issue() == 0);
+    CHECK(issue() == 1);
+    // Reception calls and serves the first ticket.
+    const auto tickets = kiosk.stored_tickets();
+    REQUIRE(tickets.size() == 2);
+    skranke::SyncStore synced(*kiosk.store());
+    const std::string first = tickets.front().event_id;
+    REQUIRE(synced.record_event({{"type", "ticket.called"}, {"ticket_id", first}, {"counter", "1"}},
+                                skranke::test::test_time_ms(0, 1)));
+    REQUIRE(synced.record_event({{"type", "ticket.served"}, {"ticket_id", first}}, skranke::test::test_time_ms(0, 2)));
+    CHECK(issue() == 1);  // only the second is still before the third
 }

@@ -33,6 +33,21 @@ int people_ahead_of(const std::vector<Ticket>& today, const Ticket& mine, std::i
     return ahead;
 }
 
+std::optional<int> people_ahead_in(const QueueState& queue, const Ticket& mine, std::int64_t now_ms) {
+    if (!queue.find(mine.event_id)) return std::nullopt;
+    std::vector<QueueEntry> today;
+    for (QueueEntry& e : queue.waiting_entries()) {
+        const QueueTicket* t = queue.find(e.key);
+        if (t && t->ticket.service_day == mine.service_day) today.push_back(std::move(e));
+    }
+    int ahead = 0;
+    for (const auto& e : order_queue(std::move(today), now_ms)) {
+        if (e.key == mine.event_id) return ahead;
+        ++ahead;
+    }
+    return std::nullopt;  // mine is no longer waiting
+}
+
 std::optional<int> estimate_wait_minutes(int people_ahead, const std::vector<std::int64_t>& recent_service_ms,
                                          int open_counters) {
     if (recent_service_ms.size() < 3 || open_counters < 1) return std::nullopt;

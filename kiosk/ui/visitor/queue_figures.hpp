@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "domain/queue_state.hpp"
 #include "domain/ticket.hpp"
 
 namespace skranke::visitor {
@@ -16,8 +17,12 @@ struct QueueFigures {
     std::optional<int> wait_minutes;
 };
 
-// Waiting tickets of the day that the queue order puts before mine.
+// Waiting tickets of the day that the queue order puts before mine, from the tickets this
+// kiosk issued (used when the queue as synced is not readable).
 int people_ahead_of(const std::vector<Ticket>& today, const Ticket& mine, std::int64_t now_ms);
+// The same from the queue as this kiosk knows it (every kiosk's tickets the hub has sent,
+// with calls and services applied, plus its own not yet sent). Nothing if mine is not in it.
+std::optional<int> people_ahead_in(const QueueState& queue, const Ticket& mine, std::int64_t now_ms);
 
 // Median of recent service durations times people ahead, shared by open counters, rounded
 // up to 5 minutes. Nothing with fewer than 3 recent services (too little to say).

@@ -6,6 +6,7 @@
 #include "domain/service_day.hpp"
 #include "domain/validation.hpp"
 #include "store/store.hpp"
+#include "store/sync_store.hpp"
 
 namespace skranke::visitor {
 
@@ -284,8 +285,13 @@ void VisitorApp::issue(bool callback) {
     view.need_text_key = need ? need->text_key : ui::text_key("need.other");
     view.urgent = t.request.urgent;
     if (!callback) {
-        if (auto today = services_.store->tickets_of_day(t.service_day))
-            view.figures.people_ahead = people_ahead_of(*today, t, services_.wall_clock_ms());
+        const std::int64_t now = services_.wall_clock_ms();
+        SyncStore synced(*services_.store);
+        std::optional<int> ahead;
+        if (auto queue = synced.queue_state()) ahead = people_ahead_in(*queue, t, now);
+        if (!ahead)
+            if (auto today = services_.store->tickets_of_day(t.service_day)) ahead = people_ahead_of(*today, t, now);
+        view.figures.people_ahead = ahead.value_or(0);
         std::vector<std::int64_t> recent;
         if (services_.recent_service_ms) recent = services_.recent_service_ms();
         view.figures.wait_minutes =
