@@ -21,6 +21,9 @@
 #include "shell/window.hpp"
 #include "store/paths.hpp"
 #include "store/store.hpp"
+#include "store/sync_store.hpp"
+#include "client/saved_hub.hpp"
+#include "client/sync_engine.hpp"
 #include "visitor/kiosk_config.hpp"
 #include "visitor/visitor_app.hpp"
 #include "visitor/visitor_frame.hpp"
@@ -70,6 +73,34 @@ std::unique_ptr<skranke::Store> open_store(const std::string& path, char letter)
     spdlog::error("store {} cannot be opened ({}): {}", path, skranke::to_string(opened.error().kind),
                   opened.error().detail);
     return nullptr;
+}
+
+// Starts the sync engine when this kiosk is enrolled with a hub (skranke-sync enrol). A
+// kiosk that is not enrolled works on its own; its outbox waits for the hub.
+std::unique_ptr<skranke::sync::SyncEngine> start_sync(skranke::Store& store, const std::string& path, char letter) {
+    skranke::SyncStore sync_store(store);
+    auto saved = skranke::sync::load_saved_hub(sync_store);
+    if (!saved) {
+        spdlog::error("cannot read the hub settings from the store: {}", saved.error().detail);
+        return nullptr;
+    }
+    if (!*saved || (*saved)->token.empty()) {
+        spdlog::info("not enrolled with a hub: tickets stay in the outbox ({})", path);
+        return nullptr;
+    }
+    skranke::StoreOptions store_options;
+    store_options.path = path;
+    store_options.kiosk_letter = letter;
+    store_options.device_id = store.device_id();
+    skranke::sync::SyncOptions options;
+    options.connection = **saved;
+    auto engine = skranke::sync::SyncEngine::start(store_options, options);
+    if (!engine) {
+        spdlog::error("cannot start the sync engine: {}", engine.error());
+        return nullptr;
+    }
+    spdlog::info("syncing with {}", options.connection.hub_url);
+    return std::move(*engine);
 }
 
 }  // namespace
@@ -147,6 +178,12 @@ int main(int argc, char** argv) {
     services.translations = &translations;
     services.speaker = &speaker;
     services.wall_clock_ms = [] { return skranke::wall_clock_ms(); };
+    std::unique_ptr<skranke::sync::SyncEngine> sync_engine;
+    bool checkpoint_due = false;
+    services.ticket_stored = [&] {
+        if (sync_engine) sync_engine->notify_local_event();
+        checkpoint_due = true;  // after the ticket is on screen, never before
+    };
     skranke::visitor::VisitorApp app(services);
     skranke::visitor::VisitorView view;
     skranke::ui::TouchRecorder recorder;
@@ -191,6 +228,12 @@ int main(int argc, char** argv) {
             store_tried = true;
             store = open_store(store_path, config.kiosk_letter);
             app.set_store(store.get());
+            if (store) sync_engine = start_sync(*store, store_path, config.kiosk_letter);
+        } else if (checkpoint_due && store) {
+            // The visitor's ticket has been drawn: now copy the log into the file, so the
+            // next visitor's commit does not pay for it (Store::checkpoint).
+            checkpoint_due = false;
+            if (auto done = store->checkpoint(); !done) spdlog::warn("checkpoint: {}", done.error().detail);
         }
         if (!ready_file.empty()) {
             std::ofstream(ready_file) << "ready\n";

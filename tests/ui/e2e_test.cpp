@@ -20,6 +20,9 @@
 #include <stb_image.h>  // implementation comes from libstb.so
 #include <nlohmann/json.hpp>
 
+#include "client/saved_hub.hpp"
+#include "store/sync_store.hpp"
+#include "support/hub_fixture.hpp"
 #include "support/store_fixture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -297,4 +300,59 @@ TEST_CASE("the real kiosk: appointment check-in, the idle warning, and a store t
     REQUIRE((s = kiosk.wait_for_page("reception")));
     CHECK(KioskProcess::where(*s, "id", "reception.done").has_value());
     check_screenshots(kiosk, 6, "appointment-");
+}
+
+TEST_CASE("the real kiosk enrolled with a hub: a tapped ticket reaches the hub once and the kiosk forgets the name") {
+    REQUIRE(std::getenv("DISPLAY") != nullptr);
+    skranke::test::HubFixture hub;
+    skranke::test::TempDir dir;
+    const fs::path db = dir.path() / "kiosk.db";
+    {
+        // What `skranke-sync enrol` does: trade a code for a token, keep it in the store.
+        auto store = skranke::Store::open(skranke::test::kiosk_options(db, "", 'E'));
+        REQUIRE(store.ok());
+        const auto enrolled = hub.enrol(skranke::protocol::Role::kiosk, (*store)->device_id());
+        skranke::SyncStore sync_store(**store);
+        REQUIRE(skranke::sync::save_hub(sync_store, hub.connection(enrolled.token)).ok());
+    }
+    KioskProcess kiosk(dir.path(), true, db.string());
+    auto s = kiosk.wait_for_page("start");
+    REQUIRE(s);
+    REQUIRE(kiosk.tap(*s, "language.nb"));
+    REQUIRE((s = kiosk.wait_for_page("appointment_question")));
+    REQUIRE(kiosk.tap(*s, "appointment.no"));
+    REQUIRE((s = kiosk.wait_for_page("need")));
+    REQUIRE(kiosk.tap(*s, "need.social_rent"));
+    REQUIRE((s = kiosk.wait_for_page("questions")));
+    REQUIRE(kiosk.tap(*s, "children.no"));
+    REQUIRE(kiosk.tap(*s, "interpreter.no"));
+    REQUIRE(kiosk.tap(*s, "nav.next"));
+    REQUIRE((s = kiosk.wait_for_page("details")));
+    const auto details = *s;
+    for (const char* letter : {"o", "l", "a"}) {
+        const auto point = KioskProcess::where(details, "label", letter);
+        REQUIRE(point);
+        REQUIRE(kiosk.tap_at(*point));
+    }
+    REQUIRE(kiosk.tap(details, "nav.next"));
+    REQUIRE((s = kiosk.wait_for_page("confirm")));
+    REQUIRE(kiosk.tap(*s, "confirm.get_ticket"));
+    REQUIRE((s = kiosk.wait_for_page("ticket")));
+
+    const auto ids = skranke::test::query_texts(db, "SELECT event_id FROM tickets");
+    REQUIRE(ids.size() == 1);
+    // The kiosk's sync engine pushes at once; the hub stores the ticket exactly once, and
+    // once acknowledged the kiosk keeps the number and need but not what the visitor typed.
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    bool delivered = false, forgotten = false;
+    while (Clock::now() < deadline && !(delivered && forgotten)) {
+        delivered = hub.copies_of(ids.front()) == 1;
+        forgotten = skranke::test::query_int(db, "SELECT count(*) FROM tickets WHERE description = ''") == 1;
+        if (!(delivered && forgotten)) std::this_thread::sleep_until(Clock::now() + std::chrono::milliseconds(50));
+    }
+    CHECK(delivered);
+    CHECK(forgotten);
+    CHECK(hub.event_count() == 1);
+    CHECK(skranke::test::query_int(db, "SELECT count(*) FROM tickets WHERE need_id = 'social_rent'") == 1);
+    CHECK(kiosk.alive());
 }

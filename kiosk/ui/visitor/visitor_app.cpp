@@ -278,6 +278,7 @@ void VisitorApp::issue(bool callback) {
         return;
     }
     const Ticket& t = *result;
+    if (services_.ticket_stored) services_.ticket_stored();
     TicketView view;
     view.number = t.number.text();
     view.spoken_number = t.number.spoken_text();

@@ -28,6 +28,8 @@ struct VisitorServices {
     std::function<std::int64_t()> wall_clock_ms;  // for tickets and opening hours
     // Recent service durations (ms) this kiosk knows of; empty: the wait is "unknown".
     std::function<std::vector<std::int64_t>()> recent_service_ms;
+    // A ticket or callback request was committed: wake the sync engine, checkpoint later.
+    std::function<void()> ticket_stored;
 };
 
 class VisitorApp {
