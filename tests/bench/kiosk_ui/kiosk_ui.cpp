@@ -81,7 +81,7 @@ double frame_cpu_median_ms(const fs::path& dir) {
     for (auto& day : config.hours.week) day = visitor::DayHours{true, 0, 24 * 60};
     ui::RecordingSpeaker speaker;
     visitor::VisitorServices services{
-        store->get(), &*catalogue, &config, &translations, &speaker, [] { return wall_clock_ms(); }, {}};
+        store->get(), &*catalogue, &config, &translations, &speaker, [] { return wall_clock_ms(); }, {}, {}};
     visitor::VisitorApp app(services);
     visitor::VisitorView view;
     ui::TouchRecorder recorder;
