@@ -115,6 +115,19 @@ std::optional<QueueConflict> QueueState::apply(const nlohmann::json& event, cons
     return std::nullopt;
 }
 
+QueueEntry queue_entry_of(const QueueTicket& t) {
+    QueueEntry e;
+    e.key = t.ticket.event_id;
+    e.urgent = t.ticket.request.urgent;
+    e.appointment_ms = t.ticket.request.appointment_ms;
+    e.device_id = t.ticket.device_id;
+    e.device_seq = t.ticket.device_seq;
+    e.device_created_ms = t.ticket.created_ms;
+    e.device_clock_offset_ms = t.issued.device_clock_offset_ms;
+    e.received_ms = t.issued.received_ms;
+    return e;
+}
+
 void QueueState::forget_issued_before(std::int64_t cutoff_ms) {
     std::erase_if(tickets_, [&](const auto& entry) {
         return entry.second.issued.received_ms.value_or(entry.second.ticket.created_ms) < cutoff_ms;
@@ -123,19 +136,8 @@ void QueueState::forget_issued_before(std::int64_t cutoff_ms) {
 
 std::vector<QueueEntry> QueueState::waiting_entries() const {
     std::vector<QueueEntry> entries;
-    for (const auto& [id, t] : tickets_) {
-        if (t.state != TicketState::waiting) continue;
-        QueueEntry e;
-        e.key = id;
-        e.urgent = t.ticket.request.urgent;
-        e.appointment_ms = t.ticket.request.appointment_ms;
-        e.device_id = t.ticket.device_id;
-        e.device_seq = t.ticket.device_seq;
-        e.device_created_ms = t.ticket.created_ms;
-        e.device_clock_offset_ms = t.issued.device_clock_offset_ms;
-        e.received_ms = t.issued.received_ms;
-        entries.push_back(std::move(e));
-    }
+    for (const auto& [id, t] : tickets_)
+        if (t.state == TicketState::waiting) entries.push_back(queue_entry_of(t));
     return entries;
 }
 

@@ -61,6 +61,9 @@ private:
     std::map<std::string, QueueTicket> tickets_;  // by ticket id (the ticket.issued event id)
 };
 
+// A ticket as an entry for the one ordering rule (queue_order.hpp).
+QueueEntry queue_entry_of(const QueueTicket& ticket);
+
 // The ticket an event is about: the issued event's own id, or the "ticket_id" field.
 std::optional<std::string> ticket_id_of(const nlohmann::json& event);
 

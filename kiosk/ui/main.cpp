@@ -28,6 +28,7 @@
 #include "visitor/visitor_app.hpp"
 #include "visitor/visitor_frame.hpp"
 #include "visitor/visitor_view.hpp"
+#include "roles/role_main.hpp"
 
 namespace {
 
@@ -106,11 +107,15 @@ std::unique_ptr<skranke::sync::SyncEngine> start_sync(skranke::Store& store, con
 
 int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);  // a speech process that exits early must not kill the kiosk
+    // The reception console and the waiting-room display are roles of this same program.
+    if (const std::string role = skranke::roles::chosen_role(argc, argv); role != "kiosk")
+        return skranke::roles::run_staff_role(role, argc, argv);
     CLI::App cli{"Skranke front-desk kiosk (visitor role)"};
     std::string config_path, store_path = skranke::default_store_path().string();
     std::string asset_dir = skranke::default_asset_dir().string(), screenshot_dir;
     std::string ready_file;
     bool windowed = false;
+    std::string role = "kiosk";
     for (const char* candidate : {"/etc/skranke/kiosk.toml"})
         if (fs::exists(candidate)) config_path = candidate;
     cli.add_option("--config", config_path,
@@ -120,6 +125,7 @@ int main(int argc, char** argv) {
     cli.add_option("--assets", asset_dir, "asset folder (services.toml, translations/)")->capture_default_str();
     cli.add_option("--screenshot-dir", screenshot_dir,
                    "test hook: save a PNG of every new screen and state.json (screen, touch targets) here");
+    cli.add_option("--role", role, "kiosk (this visitor flow), reception or display (see skranke --role reception --help)");
     cli.add_option("--ready-file", ready_file, "write this file once the first frame is on screen (for benchmarks)");
     cli.add_flag("--windowed", windowed, "a normal window with a cursor instead of kiosk full screen");
     CLI11_PARSE(cli, argc, argv);

@@ -17,6 +17,8 @@
 #include "domain/service_day.hpp"
 #include "domain/events.hpp"
 #include "domain/personal_data.hpp"
+#include "hub/http_errors.hpp"
+#include "hub/staff_routes.hpp"
 
 namespace skranke::hub {
 
@@ -25,12 +27,6 @@ using protocol::Role;
 
 namespace {
 
-constexpr const char* json_type = "application/json";
-
-void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message) {
-    res.status = status;
-    res.set_content(protocol::error_body(code, message), json_type);
-}
 
 std::optional<std::int64_t> parse_int(std::string_view text) {
     std::int64_t value = 0;
@@ -106,6 +102,7 @@ bool is_loopback_host(const std::string& host) {
 struct Hub::Impl {
     HubOptions options;
     std::unique_ptr<HubStore> store;
+    std::unique_ptr<StaffStore> staff;  // staff.db: PINs and sessions (staff_routes.cpp)
     std::unique_ptr<httplib::Server> server;
     std::optional<ServiceCatalogue> catalogue;
     int port = 0;
@@ -313,6 +310,9 @@ void Hub::Impl::routes() {
                            {"clock_offset_ms", opt(d.clock_offset_ms)}, {"outbox_depth", opt(d.outbox_depth)}});
         res.set_content(json{{"devices", out}}.dump(), json_type);
     });
+    add_staff_routes(s, *store, *staff, [this](const httplib::Request& req, httplib::Response& res) {
+        return authenticate(req, res);
+    });
     s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty()) return;
         if (res.status == 413) send_error(res, 413, "body_too_large", "the body is larger than the hub accepts");
@@ -348,6 +348,9 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
     auto store = HubStore::open(options.data_dir / "hub.db");
     if (!store) return "cannot open the hub store: " + store.error().detail;
     impl->store = std::move(store.value());
+    auto staff = StaffStore::open(options.data_dir / "staff.db");
+    if (!staff) return "cannot open the staff store: " + staff.error().detail;
+    impl->staff = std::move(staff.value());
     if (!options.services_file.empty()) {
         auto catalogue = ServiceCatalogue::load_file(options.services_file);
         if (!catalogue) return "cannot load the service catalogue: " + catalogue.error().detail;

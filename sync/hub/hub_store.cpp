@@ -72,6 +72,13 @@ std::string random_code() {
     return code;
 }
 
+
+EventResult rejected(std::string event_id, std::string code, std::string message) {
+    return EventResult{std::move(event_id), "rejected", std::nullopt, std::move(code), std::move(message)};
+}
+
+}  // namespace
+
 std::string random_token() {
     unsigned char bytes[32];
     randombytes_buf(bytes, sizeof bytes);
@@ -79,12 +86,6 @@ std::string random_token() {
     sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
     return hex;
 }
-
-EventResult rejected(std::string event_id, std::string code, std::string message) {
-    return EventResult{std::move(event_id), "rejected", std::nullopt, std::move(code), std::move(message)};
-}
-
-}  // namespace
 
 std::string hash_hex(std::string_view text) {
     unsigned char digest[crypto_generichash_BYTES];

@@ -121,6 +121,8 @@ private:
     std::int64_t last_seq_ = 0;
 };
 
+// 32 random bytes as lowercase hex: device tokens and staff sessions.
+std::string random_token();
 // crypto_generichash of the text, as lowercase hex.
 std::string hash_hex(std::string_view text);
 

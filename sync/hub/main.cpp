@@ -10,6 +10,7 @@
 
 #include "domain/service_day.hpp"
 #include "hub/hub_server.hpp"
+#include "hub/staff_admin.hpp"
 #include "store/paths.hpp"
 
 using namespace skranke;
@@ -68,11 +69,14 @@ int main(int argc, char** argv) {
     auto* exporter = app.add_subcommand("export", "Write the merged log after a cursor as JSON lines to stdout");
     std::int64_t after = 0;
     exporter->add_option("--after", after, "Hub sequence number to start after")->capture_default_str();
+    hub::StaffCommands staff_commands;
+    hub::add_staff_commands(app, staff_commands);
     enrol->fallthrough();
     exporter->fallthrough();
     app.require_subcommand(0, 1);
     CLI11_PARSE(app, argc, argv);
     options.retention_ms = static_cast<std::int64_t>(retention_days * 24 * 3600 * 1000);
+    if (auto code = hub::run_staff_command(staff_commands, options.data_dir)) return *code;
 
     if (enrol->parsed() || exporter->parsed()) {
         auto store = hub::HubStore::open(options.data_dir / "hub.db");

@@ -5,9 +5,11 @@
 #include <vector>
 
 #include "domain/statistics.hpp"
+#include "support/csv.hpp"
 #include "support/store_fixture.hpp"
 
 using namespace skranke;
+using skranke::test::parse_csv;
 
 namespace {
 
@@ -25,40 +27,6 @@ TicketTimeline ticket(std::string number, std::string need, int issued_min, std:
     if (finished_min) t.finished_ms = base + *finished_min * minute;
     t.state = state;
     return t;
-}
-
-// Splits CSV text (RFC 4180, CRLF lines) into rows of fields.
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-    std::vector<std::vector<std::string>> rows(1);
-    std::string field;
-    bool quoted = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-                field += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            rows.back().push_back(field);
-            field.clear();
-        } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-            rows.back().push_back(field);
-            field.clear();
-            rows.emplace_back();
-            ++i;
-        } else {
-            field += c;
-        }
-    }
-    if (rows.back().empty()) rows.pop_back();
-    return rows;
 }
 
 std::vector<TicketTimeline> known_day() {

@@ -84,6 +84,18 @@ std::vector<unsigned int> glyphs_for(const std::vector<std::string>& texts) {
     return {points.begin(), points.end()};
 }
 
+GlyphRanges glyph_ranges_for(const std::vector<std::string>& texts, const std::string& number_characters) {
+    static_assert(sizeof(ImWchar) == sizeof(unsigned short), "ImGui 1.86 uses 16-bit glyphs");
+    ImVector<ImWchar> text, number;
+    ImFontGlyphRangesBuilder builder;
+    for (unsigned int cp : glyphs_for(texts)) builder.AddChar(static_cast<ImWchar>(cp));
+    builder.BuildRanges(&text);
+    ImFontGlyphRangesBuilder number_builder;
+    number_builder.AddText(number_characters.c_str());
+    number_builder.BuildRanges(&number);
+    return {{text.begin(), text.end()}, {number.begin(), number.end()}};
+}
+
 bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vector<std::string>& texts,
                  const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error,
                  const std::string& number_characters) {
@@ -98,24 +110,18 @@ bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vect
         return false;
     }
     // ImGui keeps a pointer to the ranges until the atlas is built: keep them static.
-    static ImVector<ImWchar> text_ranges;
-    static ImVector<ImWchar> number_ranges;
-    text_ranges.clear();
-    number_ranges.clear();
-    ImFontGlyphRangesBuilder builder;
-    for (unsigned int cp : glyphs_for(texts)) builder.AddChar(static_cast<ImWchar>(cp));
-    builder.BuildRanges(&text_ranges);
-    ImFontGlyphRangesBuilder number_builder;
-    number_builder.AddText(number_characters.c_str());
-    number_builder.BuildRanges(&number_ranges);
+    static GlyphRanges ranges;
+    ranges = glyph_ranges_for(texts, number_characters);
+    const ImWchar* text_ranges = ranges.text.data();
+    const ImWchar* number_ranges = ranges.number.data();
 
     atlas.Clear();
     atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
-    fonts.body[0] = add_font(atlas, *regular, scale.px(body_cap_mm), text_ranges.Data);
-    fonts.body[1] = add_font(atlas, *regular, scale.px(body_large_cap_mm), text_ranges.Data);
-    fonts.title[0] = add_font(atlas, *bold, scale.px(title_cap_mm), text_ranges.Data);
-    fonts.title[1] = add_font(atlas, *bold, scale.px(title_large_cap_mm), text_ranges.Data);
-    fonts.number = add_font(atlas, *bold, scale.px(number_cap_mm), number_ranges.Data);
+    fonts.body[0] = add_font(atlas, *regular, scale.px(body_cap_mm), text_ranges);
+    fonts.body[1] = add_font(atlas, *regular, scale.px(body_large_cap_mm), text_ranges);
+    fonts.title[0] = add_font(atlas, *bold, scale.px(title_cap_mm), text_ranges);
+    fonts.title[1] = add_font(atlas, *bold, scale.px(title_large_cap_mm), text_ranges);
+    fonts.number = add_font(atlas, *bold, scale.px(number_cap_mm), number_ranges);
     if (!fonts.body[0] || !fonts.body[1] || !fonts.title[0] || !fonts.title[1] || !fonts.number || !atlas.Build()) {
         error = "the font atlas could not be built from " + regular->string();
         return false;

@@ -48,6 +48,15 @@ struct FontSet {
 // layouts), so each language gets exactly the ranges it uses.
 std::vector<unsigned int> glyphs_for(const std::vector<std::string>& texts);
 
+// ImGui glyph ranges (zero-terminated pairs) for texts, and for the number font's capitals,
+// digits, space and hyphen. ImGui reads them only while building the atlas.
+struct GlyphRanges {
+    std::vector<unsigned short> text;
+    std::vector<unsigned short> number;
+};
+GlyphRanges glyph_ranges_for(const std::vector<std::string>& texts,
+                             const std::string& number_characters = " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
 // Builds the atlas. On failure returns false with error for the person starting the kiosk.
 // number_characters: what the huge ticket-number font must draw (each glyph there is
 // big, so the kiosk passes only the digits and its own letter).

@@ -16,31 +16,51 @@ EspeakSpeaker::~EspeakSpeaker() {
     stop();
 }
 
-void EspeakSpeaker::say(const std::string& voice, const std::string& text, int volume_percent) {
-    stop();
-    if (voice.empty() || text.empty()) return;
-    // espeak-ng amplitude is 0-200 with 100 as normal. The text goes through stdin so no
-    // text can be mistaken for an option.
-    std::string amplitude = std::to_string(std::clamp(volume_percent, 0, 100) * 2);
-    std::string program = program_, voice_flag = "-v", voice_arg = voice, amp_flag = "-a";
-    char* argv[] = {program.data(), voice_flag.data(), voice_arg.data(), amp_flag.data(), amplitude.data(), nullptr};
+int EspeakSpeaker::spawn(std::vector<std::string> args, const std::string& text) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     int pipe_fds[2];
-    if (pipe(pipe_fds) != 0) return;
+    if (pipe(pipe_fds) != 0) return -1;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], STDIN_FILENO);
     posix_spawn_file_actions_addclose(&actions, pipe_fds[1]);
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     pid_t pid = -1;
-    if (posix_spawnp(&pid, program_.c_str(), &actions, nullptr, argv, environ) == 0) child_ = pid;
+    if (posix_spawnp(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ) != 0) pid = -1;
     posix_spawn_file_actions_destroy(&actions);
     close(pipe_fds[0]);
     // Screens hold a few hundred bytes: one write fits the pipe buffer and cannot block.
-    if (child_ > 0) {
+    if (pid > 0 && !text.empty()) {
         const ssize_t written = write(pipe_fds[1], text.data(), text.size());
         (void)written;
     }
     close(pipe_fds[1]);
+    return pid;
+}
+
+void EspeakSpeaker::say(const std::string& voice, const std::string& text, int volume_percent) {
+    stop();
+    if (voice.empty() || text.empty()) return;
+    // espeak-ng amplitude is 0-200 with 100 as normal. The text goes through stdin so no
+    // text can be mistaken for an option.
+    const std::string amplitude = std::to_string(std::clamp(volume_percent, 0, 100) * 2);
+    child_ = spawn({program_, "-v", voice, "-a", amplitude}, text);
+}
+
+void EspeakSpeaker::play_sound(const std::string& wav_file, int volume_percent) {
+    stop();
+    if (wav_file.empty() || volume_percent <= 0) return;
+    child_ = spawn({sound_program_, "-q", wav_file}, "");
+}
+
+bool EspeakSpeaker::write_wav(const std::string& voice, const std::string& text, const std::string& wav_file) {
+    const int pid = spawn({program_, "-v", voice, "-w", wav_file}, text);
+    if (pid <= 0) return false;
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid) return false;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 void EspeakSpeaker::stop() {

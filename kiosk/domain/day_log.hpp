@@ -1,0 +1,38 @@
+// What the console, the display and the hub read from the event log besides the queue
+// itself: each ticket's timeline (for today's figures) and the calls in the order they
+// happened (for the waiting-room display). Pure folds over known events, like queue_state.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "domain/queue_state.hpp"
+#include "domain/statistics.hpp"
+
+namespace skranke {
+
+// When an event happened on the reference clock: the hub's receive time when known, else
+// the device clock corrected by its measured offset, else the device clock.
+std::int64_t event_time_ms(const KnownEvent& known);
+
+// One timeline per ticket of service_day ("YYYY-MM-DD"), in issue order. Events that do not
+// apply (conflicts) are skipped, exactly as the queue fold skips them.
+std::vector<TicketTimeline> day_timelines(const std::vector<KnownEvent>& events, const std::string& service_day);
+
+// A call the waiting room hears: only the number and the counter, never anything else.
+struct CallRecord {
+    std::string event_id;   // of the ticket.called / ticket.recalled event
+    std::string ticket_id;
+    std::string number;   // "B 017"
+    std::string spoken;   // "B 17"
+    std::string counter;  // "2"
+    std::int64_t at_ms = 0;
+    std::int64_t hub_seq = 0;  // 0 for a call the hub has not confirmed yet
+    bool recall = false;
+};
+
+// Calls and recalls in log order, oldest first.
+std::vector<CallRecord> call_history(const std::vector<KnownEvent>& events);
+
+}  // namespace skranke

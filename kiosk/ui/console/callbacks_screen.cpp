@@ -1,0 +1,43 @@
+// Callback requests left at the kiosk (closed hours, or people who must not come in):
+// phone, need, language; staff mark each one done after calling.
+#include <imgui.h>
+
+#include "console/console_screens.hpp"
+
+namespace skranke::console {
+
+void draw_callbacks_screen(ConsoleContext& c) {
+    const unsigned int ink = c.ui.theme->text.packed();
+    float y = c.area.y0;
+    y += c.text(c.fonts.heading, c.st("console.callbacks_title"), c.area.x0, y, c.area.width(), ink) + 12;
+    if (c.state.callbacks.empty()) {
+        c.text(c.fonts.text, c.st("console.callbacks_none"), c.area.x0, y, c.area.width(), ink);
+        return;
+    }
+    const float row_h = 52;
+    const float col[] = {0, 140, 400, 900, 1100, 1280};
+    ImGui::PushFont(c.fonts.heading);
+    const char* heads[] = {"console.col_ticket", "console.col_phone", "console.col_need", "console.col_language",
+                           "console.col_waiting"};
+    for (int i = 0; i < 5; ++i)
+        c.ui.draw->AddText(c.fonts.text, c.fonts.text->FontSize, ImVec2(c.area.x0 + col[i], y), ink, c.st(heads[i]).c_str());
+    ImGui::PopFont();
+    y += c.fonts.text->FontSize + 10;
+    for (const CallbackRow& row : c.state.callbacks) {
+        if (y + row_h > c.area.y1) break;
+        const float ty = y + (row_h - c.fonts.heading->FontSize) / 2;
+        c.ui.draw->AddLine(ImVec2(c.area.x0, y), ImVec2(c.area.x1, y), IM_COL32(0xBB, 0xBB, 0xBB, 0xFF));
+        c.ui.draw->AddText(c.fonts.heading, c.fonts.heading->FontSize, ImVec2(c.area.x0 + col[0], ty), ink, row.number.c_str());
+        c.ui.draw->AddText(c.fonts.heading, c.fonts.heading->FontSize, ImVec2(c.area.x0 + col[1], ty), ink, row.phone.c_str());
+        c.ui.draw->AddText(c.fonts.text, c.fonts.text->FontSize, ImVec2(c.area.x0 + col[2], ty), ink, c.need(row.need_key).c_str());
+        c.ui.draw->AddText(c.fonts.text, c.fonts.text->FontSize, ImVec2(c.area.x0 + col[3], ty), ink, row.language.c_str());
+        c.ui.draw->AddText(c.fonts.text, c.fonts.text->FontSize, ImVec2(c.area.x0 + col[4], ty), ink,
+                           minutes_text(row.waiting_ms).c_str());
+        const float bx = std::min(c.area.x0 + col[5], c.area.x1 - 220);
+        if (c.button("callback_done." + row.ticket_id, {bx, y + 4, bx + 220, y + row_h - 4}, c.st("console.callback_done")))
+            c.emit(IntentKind::callback_done, row.ticket_id);
+        y += row_h;
+    }
+}
+
+}  // namespace skranke::console

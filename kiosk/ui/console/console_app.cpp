@@ -1,0 +1,355 @@
+#include "console/console_app.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+#include "domain/day_log.hpp"
+#include "domain/events.hpp"
+#include "domain/queue_order.hpp"
+#include "domain/service_day.hpp"
+#include "store/known_events.hpp"
+#include "store/sync_store.hpp"
+
+namespace skranke::console {
+
+// [SECTION] The hub's staff endpoints
+
+Result<sync::StaffSignIn, sync::StaffCallFailure> HubStaffDesk::sign_in(const std::string& staff_id,
+                                                                        const std::string& pin,
+                                                                        const std::string& counter) {
+    return sync::staff_sign_in(connection_, staff_id, pin, counter);
+}
+
+void HubStaffDesk::sign_out(const std::string& session) { sync::staff_sign_out(connection_, session); }
+
+Result<std::string, sync::StaffCallFailure> HubStaffDesk::figures_csv(const std::string& session,
+                                                                      const std::string& day) {
+    return sync::fetch_figures_csv(connection_, session, day);
+}
+
+// [SECTION] Building the view model
+
+namespace {
+
+constexpr double refresh_every_s = 1.0;
+
+}  // namespace
+
+ConsoleApp::ConsoleApp(ConsoleServices services) : services_(std::move(services)) {
+    state_.counters = services_.counters;
+    if (services_.catalogue) {
+        std::set<std::string> seen;
+        for (const Need& need : services_.catalogue->needs()) {
+            state_.needs.emplace_back(need.id, need.text_key);
+            if (seen.insert(need.queue_group).second)
+                state_.groups.emplace_back(need.queue_group, "group." + need.queue_group);
+        }
+    }
+    refresh();
+}
+
+ConsoleApp::~ConsoleApp() {
+    if (!session_.empty() && services_.desk) services_.desk->sign_out(session_);
+}
+
+std::string ConsoleApp::st(std::string_view key) const {
+    return services_.texts ? services_.texts->text(services_.language, key) : std::string(key);
+}
+
+void ConsoleApp::say_notice(std::string text, bool error) { state_.notice = Notice{std::move(text), error}; }
+
+void ConsoleApp::refresh() {
+    const std::int64_t now = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
+    state_.now_ms = now;
+    state_.day = service_day_of(now);
+    if (services_.sync_status) last_sync_ = services_.sync_status();
+    state_.online = last_sync_.online;
+    state_.outbox_depth = last_sync_.outbox_depth;
+    state_.last_sync_ms = last_sync_.last_sync_ms;
+    if (!services_.store) return;
+    auto events = known_events(*services_.store);
+    if (!events) {
+        say_notice(st("console.store_error"), true);
+        return;
+    }
+    queue_ = fold_events(*events);
+    const QueueState& queue = queue_;
+    check_pending_calls(*events);
+
+    const auto row_of = [&](const QueueTicket& t) {
+        QueueRow row;
+        const TicketRequest& r = t.ticket.request;
+        row.ticket_id = t.ticket.event_id;
+        row.number = t.ticket.number.text();
+        row.need_id = r.need_id;
+        const Need* need = services_.catalogue ? services_.catalogue->find(r.need_id) : nullptr;
+        row.need_key = need ? need->text_key : r.need_id;
+        row.group = need ? need->queue_group : "";
+        row.urgent = r.urgent;
+        row.children = r.children_affected;
+        row.interpreter = r.interpreter_wanted ? r.interpreter_language : "";
+        row.wheelchair = r.accessibility.wheelchair;
+        row.hearing = r.accessibility.hearing;
+        row.sight = r.accessibility.sight;
+        row.description = r.description;
+        row.waiting_ms = std::max<std::int64_t>(0, now - corrected_arrival_ms(queue_entry_of(t)));
+        row.state = t.state;
+        row.counter = t.counter;
+        row.mine = t.state == TicketState::called && t.counter == state_.counter &&
+                   t.called_by == services_.store->device_id() && state_.signed_in;
+        return row;
+    };
+
+    std::vector<QueueEntry> entries;
+    state_.called.clear();
+    state_.callbacks.clear();
+    state_.current.reset();
+    bool new_urgent = false;
+    for (const auto& [id, t] : queue.tickets()) {
+        if (t.ticket.service_day != state_.day) continue;
+        if (t.ticket.request.channel == Channel::callback) {
+            if (t.state != TicketState::waiting) continue;
+            const QueueRow row = row_of(t);
+            state_.callbacks.push_back({row.ticket_id, row.number, t.ticket.request.phone, row.need_key,
+                                        t.ticket.request.language, row.waiting_ms});
+            continue;
+        }
+        if (t.state == TicketState::waiting) {
+            entries.push_back(queue_entry_of(t));
+            if (t.ticket.request.urgent && known_urgent_.emplace(id, true).second && !first_refresh_) new_urgent = true;
+        } else if (t.state == TicketState::called) {
+            QueueRow row = row_of(t);
+            if (row.mine && !state_.current) state_.current = row;
+            state_.called.push_back(std::move(row));
+        }
+    }
+    state_.waiting.clear();
+    state_.waiting_total = entries.size();
+    for (const QueueEntry& e : order_queue(std::move(entries), now)) {
+        QueueRow row = row_of(*queue.find(e.key));
+        if (!state_.group_filter.empty() && row.group != state_.group_filter) continue;
+        state_.waiting.push_back(std::move(row));
+    }
+    if (new_urgent) {
+        state_.urgent_alert = true;
+        if (services_.speaker && !services_.alert_sound.empty() && state_.signed_in)
+            services_.speaker->play_sound(services_.alert_sound, 80);
+    }
+    first_refresh_ = false;
+    state_.figures = compute_day_figures(day_timelines(*events, state_.day));
+}
+
+std::string ConsoleApp::number_of(const std::string& ticket_id) const {
+    const QueueTicket* t = queue_.find(ticket_id);
+    return t ? t->ticket.number.text() : ticket_id;
+}
+
+// A call of ours the hub refused (another counter was first) becomes a dead letter: say so.
+void ConsoleApp::check_pending_calls(const std::vector<KnownEvent>& events) {
+    if (pending_calls_.empty()) return;
+    SyncStore sync_store(*services_.store);
+    if (auto dead = sync_store.dead_letters()) {
+        for (const DeadLetter& d : *dead) {
+            const auto it = pending_calls_.find(d.event_id);
+            if (it == pending_calls_.end()) continue;
+            const QueueTicket* winner = queue_.find(it->second);
+            if (d.code == "already_called" && winner)
+                say_notice(ui::fill(st("console.already_called"),
+                                    {{"number", number_of(it->second)}, {"counter", winner->counter}}), true);
+            else
+                say_notice(ui::fill(st("console.call_refused"), {{"number", number_of(it->second)}}), true);
+            pending_calls_.erase(it);
+        }
+    }
+    // Calls the hub stored are in the merged log: nothing more to wait for.
+    for (const KnownEvent& e : events)
+        if (e.meta.hub_seq) pending_calls_.erase(e.event.value("event_id", ""));
+}
+
+// [SECTION] Intents
+
+bool ConsoleApp::require_sign_in() {
+    if (state_.signed_in) return true;
+    say_notice(st("console.sign_in_first"), true);
+    return false;
+}
+
+bool ConsoleApp::record(nlohmann::json fields) {
+    const std::int64_t now = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
+    fields["staff_id"] = state_.staff_id;
+    const std::string ticket_id = fields.value("ticket_id", "");
+    SyncStore sync_store(*services_.store);
+    auto recorded = sync_store.record_event(std::move(fields), now);
+    if (!recorded) {
+        say_notice(st("console.store_error"), true);
+        return false;
+    }
+    if (recorded->type == event_type::ticket_called) pending_calls_[recorded->event_id] = ticket_id;
+    if (services_.notify_sync) services_.notify_sync();
+    refresh();
+    return true;
+}
+
+void ConsoleApp::call(const std::string& ticket_id) {
+    if (state_.current) {
+        say_notice(ui::fill(st("console.finish_current_first"), {{"number", state_.current->number}}), true);
+        return;
+    }
+    const QueueTicket* ticket = queue_.find(ticket_id);
+    if (ticket && ticket->state == TicketState::called) {  // known here already: no need to ask the hub
+        say_notice(ui::fill(st("console.already_called"), {{"number", number_of(ticket_id)}, {"counter", ticket->counter}}),
+                   true);
+        return;
+    }
+    if (record({{"type", event_type::ticket_called}, {"ticket_id", ticket_id}, {"counter", state_.counter}}))
+        say_notice(ui::fill(st("console.called"), {{"number", number_of(ticket_id)}, {"counter", state_.counter}}), false);
+}
+
+void ConsoleApp::sign_in(const Intent& intent) {
+    if (!services_.desk) return;
+    if (intent.text.empty() || intent.pin.empty() || intent.counter.empty()) {
+        state_.sign_in_problem = st("console.sign_in_incomplete");
+        return;
+    }
+    auto result = services_.desk->sign_in(intent.text, intent.pin, intent.counter);
+    if (!result) {
+        const auto& f = result.error();
+        switch (f.kind) {
+            case sync::StaffCallError::wrong_pin: state_.sign_in_problem = st("console.wrong_pin"); break;
+            case sync::StaffCallError::locked:
+                state_.sign_in_problem = ui::fill(st("console.pin_locked"),
+                                                  {{"seconds", std::to_string((f.retry_after_ms + 999) / 1000)}});
+                break;
+            case sync::StaffCallError::offline: state_.sign_in_problem = st("console.sign_in_offline"); break;
+            case sync::StaffCallError::refused: state_.sign_in_problem = st("console.sign_in_refused"); break;
+        }
+        return;
+    }
+    session_ = result->session;
+    state_.signed_in = true;
+    state_.staff_id = result->staff_id;
+    state_.staff_name = result->name;
+    state_.counter = result->counter;
+    state_.sign_in_problem.clear();
+    state_.page = Page::queue;
+    say_notice(ui::fill(st("console.welcome"), {{"name", state_.staff_name}, {"counter", state_.counter}}), false);
+    refresh();
+}
+
+void ConsoleApp::sign_out(bool idle) {
+    if (!session_.empty() && services_.desk) services_.desk->sign_out(session_);
+    session_.clear();
+    state_.signed_in = false;
+    state_.staff_id.clear();
+    state_.staff_name.clear();
+    state_.counter.clear();
+    state_.selected.clear();
+    state_.expanded.clear();
+    state_.transfer_open = false;
+    state_.sign_in_problem = idle ? st("console.signed_out_idle") : std::string();
+    state_.notice = {};
+    refresh();
+}
+
+void ConsoleApp::export_csv() {
+    if (!services_.desk) return;
+    auto csv = services_.desk->figures_csv(session_, state_.day);
+    if (!csv) {
+        say_notice(st(csv.error().kind == sync::StaffCallError::offline ? "console.export_offline"
+                                                                         : "console.export_refused"), true);
+        return;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(services_.export_dir, ec);
+    const auto file = services_.export_dir / ("skranke-" + state_.day + ".csv");
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << *csv;
+    out.close();
+    if (!out) {
+        say_notice(ui::fill(st("console.export_failed"), {{"file", file.string()}}), true);
+        return;
+    }
+    say_notice(ui::fill(st("console.exported"), {{"file", file.string()}}), false);
+}
+
+void ConsoleApp::apply(const Intent& intent, double now_s) {
+    touched(now_s);
+    if (intent.kind == IntentKind::sign_in) return sign_in(intent);
+    if (!require_sign_in()) return;  // a console without a signed-in person does nothing
+    const std::string current = state_.current ? state_.current->ticket_id : std::string();
+    const auto about_current = [&](std::string_view type) {
+        if (current.empty()) return say_notice(st("console.nobody_called"), true);
+        nlohmann::json fields{{"type", type}, {"ticket_id", current}, {"counter", state_.counter}};
+        if (record(std::move(fields)))
+            say_notice(ui::fill(st(type == event_type::ticket_recalled ? "console.recalled"
+                                   : type == event_type::ticket_served  ? "console.marked_served"
+                                                                        : "console.marked_no_show"),
+                                {{"number", number_of(current)}}), false);
+    };
+    switch (intent.kind) {
+        case IntentKind::sign_in: break;
+        case IntentKind::sign_out: sign_out(false); break;
+        case IntentKind::show_page: state_.page = intent.page; break;
+        case IntentKind::call_next:
+            if (state_.current) call(state_.current->ticket_id);  // says "finish the current one first"
+            else if (state_.waiting.empty()) say_notice(st("console.queue_empty"), false);
+            else call(state_.waiting.front().ticket_id);
+            break;
+        case IntentKind::call_ticket: call(intent.ticket_id); break;
+        case IntentKind::recall: about_current(event_type::ticket_recalled); break;
+        case IntentKind::served: about_current(event_type::ticket_served); break;
+        case IntentKind::no_show: about_current(event_type::ticket_no_show); break;
+        case IntentKind::open_transfer:
+            if (current.empty() && state_.selected.empty()) say_notice(st("console.nobody_called"), true);
+            else state_.transfer_open = true;
+            break;
+        case IntentKind::cancel_transfer: state_.transfer_open = false; break;
+        case IntentKind::transfer: {
+            const std::string id = !current.empty() ? current : state_.selected;
+            state_.transfer_open = false;
+            if (id.empty() || intent.text.empty()) break;
+            if (record({{"type", event_type::ticket_transferred}, {"ticket_id", id}, {"to_need_id", intent.text}}))
+                say_notice(ui::fill(st("console.transferred"), {{"number", number_of(id)}}), false);
+            break;
+        }
+        case IntentKind::cancel_ticket:
+            if (record({{"type", event_type::ticket_cancelled}, {"ticket_id", intent.ticket_id}}))
+                say_notice(ui::fill(st("console.cancelled"), {{"number", number_of(intent.ticket_id)}}), false);
+            break;
+        case IntentKind::select: state_.selected = intent.ticket_id; break;
+        case IntentKind::expand: state_.expanded = state_.expanded == intent.ticket_id ? "" : intent.ticket_id; break;
+        case IntentKind::filter:
+            state_.group_filter = intent.text;
+            refresh();
+            break;
+        case IntentKind::callback_done:
+            if (record({{"type", event_type::ticket_cancelled}, {"ticket_id", intent.ticket_id},
+                        {"reason", "callback_done"}}))
+                say_notice(ui::fill(st("console.callback_marked"), {{"number", number_of(intent.ticket_id)}}), false);
+            break;
+        case IntentKind::export_csv: export_csv(); break;
+        case IntentKind::acknowledge_alert: state_.urgent_alert = false; break;
+    }
+}
+
+bool ConsoleApp::tick(double now_s) {
+    if (state_.signed_in && now_s - last_activity_s_ >= static_cast<double>(services_.idle_sign_out_ms) / 1000.0) {
+        sign_out(true);
+        return true;
+    }
+    const SyncView sync = services_.sync_status ? services_.sync_status() : SyncView{};
+    const bool changed = sync.cursor != last_sync_.cursor || sync.outbox_depth != last_sync_.outbox_depth ||
+                         sync.online != last_sync_.online;
+    if (!changed && now_s - last_refresh_s_ < refresh_every_s) return false;
+    last_refresh_s_ = now_s;
+    refresh();
+    return true;
+}
+
+double ConsoleApp::seconds_until_timer(double now_s) const {
+    const double refresh_due = last_refresh_s_ + refresh_every_s - now_s;
+    return std::max(0.0, std::min(refresh_due, 1.0));
+}
+
+}  // namespace skranke::console

@@ -1,0 +1,115 @@
+// The reception console's application layer: turns the screens' intents into staff events
+// in the local store (which the sync engine delivers), signs staff in through the hub, and
+// rebuilds the view model from the store. Nothing here draws.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/staff_client.hpp"
+#include "console/console_state.hpp"
+#include "domain/queue_state.hpp"
+#include "domain/service_catalogue.hpp"
+#include "shell/speech.hpp"
+#include "shell/translations.hpp"
+#include "store/store.hpp"
+
+namespace skranke::console {
+
+// The hub's staff endpoints as the console needs them (tests may stand in).
+class StaffDesk {
+public:
+    virtual ~StaffDesk() = default;
+    virtual Result<sync::StaffSignIn, sync::StaffCallFailure> sign_in(const std::string& staff_id, const std::string& pin,
+                                                                      const std::string& counter) = 0;
+    virtual void sign_out(const std::string& session) = 0;
+    virtual Result<std::string, sync::StaffCallFailure> figures_csv(const std::string& session,
+                                                                    const std::string& day) = 0;
+};
+
+// The real one: blocking calls to the hub with the device's token.
+class HubStaffDesk : public StaffDesk {
+public:
+    explicit HubStaffDesk(sync::Connection connection) : connection_(std::move(connection)) {}
+    Result<sync::StaffSignIn, sync::StaffCallFailure> sign_in(const std::string& staff_id, const std::string& pin,
+                                                              const std::string& counter) override;
+    void sign_out(const std::string& session) override;
+    Result<std::string, sync::StaffCallFailure> figures_csv(const std::string& session, const std::string& day) override;
+
+private:
+    sync::Connection connection_;
+};
+
+// What the sync engine says, in the console's words.
+struct SyncView {
+    bool online = false;
+    std::int64_t outbox_depth = 0;
+    std::optional<std::int64_t> last_sync_ms;
+    std::int64_t cursor = 0;
+};
+
+struct ConsoleServices {
+    Store* store = nullptr;
+    const ServiceCatalogue* catalogue = nullptr;
+    const ui::Translations* texts = nullptr;   // staff translations (assets/staff-translations)
+    std::string language = "nb";
+    StaffDesk* desk = nullptr;
+    ui::Speaker* speaker = nullptr;            // the urgent-ticket alert
+    std::string alert_sound;                   // WAV; empty: none
+    std::function<std::int64_t()> wall_clock_ms;
+    std::function<SyncView()> sync_status;     // empty: always offline
+    std::function<void()> notify_sync;         // a new event is in the outbox
+    std::vector<std::string> counters = {"1", "2", "3"};
+    std::int64_t idle_sign_out_ms = 10 * 60 * 1000;
+    std::filesystem::path export_dir;          // where the CSV export is saved
+};
+
+class ConsoleApp {
+public:
+    explicit ConsoleApp(ConsoleServices services);
+    ~ConsoleApp();
+
+    const ConsoleState& state() const { return state_; }
+    // Any input from the person at the desk (restarts the sign-out timer).
+    void touched(double now_s) { last_activity_s_ = now_s; }
+    void apply(const Intent& intent, double now_s);
+    // Rebuilds the view model when the store changed or a second passed; signs out when
+    // idle. True when something visible changed.
+    bool tick(double now_s);
+    // Rebuilds the view model now.
+    void refresh();
+    // Seconds until tick() has something to do.
+    double seconds_until_timer(double now_s) const;
+
+    const std::string& session_token() const { return session_; }
+
+private:
+    std::string st(std::string_view key) const;
+    void say_notice(std::string text, bool error);
+    bool require_sign_in();
+    bool record(nlohmann::json fields);
+    void call(const std::string& ticket_id);
+    void sign_in(const Intent& intent);
+    void sign_out(bool idle);
+    void export_csv();
+    void check_pending_calls(const std::vector<KnownEvent>& events);
+    std::string number_of(const std::string& ticket_id) const;
+
+    ConsoleServices services_;
+    ConsoleState state_;
+    QueueState queue_;  // the fold the view model was built from
+    std::string session_;
+    double last_activity_s_ = 0;
+    double last_refresh_s_ = -1e9;
+    SyncView last_sync_;
+    std::map<std::string, std::string> pending_calls_;  // call event id -> ticket id
+    std::map<std::string, bool> known_urgent_;          // urgent tickets already seen
+    bool first_refresh_ = true;
+};
+
+}  // namespace skranke::console

@@ -1,0 +1,188 @@
+// The waiting queue: filters by need group, the table in call order (urgent rows stand out,
+// descriptions open on click), and beside it the ticket at this counter with its actions.
+#include <imgui.h>
+
+#include "console/console_screens.hpp"
+
+namespace skranke::console {
+namespace {
+
+constexpr unsigned int urgent_row = IM_COL32(0xF6, 0xD0, 0xD0, 0xFF);
+constexpr unsigned int urgent_ink = IM_COL32(0x8A, 0x0F, 0x0F, 0xFF);
+constexpr unsigned int called_row = IM_COL32(0xDD, 0xE6, 0xF2, 0xFF);
+
+std::string accessibility_text(ConsoleContext& c, const QueueRow& row) {
+    std::string out;
+    const auto add = [&](bool on, const char* key) {
+        if (!on) return;
+        if (!out.empty()) out += ", ";
+        out += c.st(key);
+    };
+    add(row.wheelchair, "console.access_wheelchair");
+    add(row.hearing, "console.access_hearing");
+    add(row.sight, "console.access_sight");
+    return out;
+}
+
+void draw_filters(ConsoleContext& c, float& y, float width) {
+    float x = c.area.x0;
+    const float h = 44, gap = 8;
+    const auto filter = [&](const std::string& id, const std::string& label) {
+        const float w = c.fonts.text->CalcTextSizeA(c.fonts.text->FontSize, 1e9f, 0, label.c_str()).x + 32;
+        if (x + w > c.area.x0 + width) {
+            x = c.area.x0;
+            y += h + gap;
+        }
+        if (c.button("filter." + (id.empty() ? std::string("all") : id), {x, y, x + w, y + h}, label,
+                     c.state.group_filter == id ? ui::Look::selected : ui::Look::normal))
+            c.emit(IntentKind::filter, {}, id);
+        x += w + gap;
+    };
+    filter("", c.st("console.filter_all"));
+    for (const auto& [group, key] : c.state.groups) filter(group, c.st(key));
+    y += h + 12;
+}
+
+void draw_table(ConsoleContext& c, const ui::Rect& box) {
+    ImGui::SetCursorScreenPos(box.min());
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable("queue", 8, flags, ImVec2(box.width(), box.height()))) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn(c.st("console.col_ticket").c_str(), ImGuiTableColumnFlags_None, 0.9f);
+    ImGui::TableSetupColumn(c.st("console.col_need").c_str(), ImGuiTableColumnFlags_None, 2.4f);
+    ImGui::TableSetupColumn(c.st("console.col_urgent").c_str(), ImGuiTableColumnFlags_None, 0.8f);
+    ImGui::TableSetupColumn(c.st("console.col_children").c_str(), ImGuiTableColumnFlags_None, 0.7f);
+    ImGui::TableSetupColumn(c.st("console.col_interpreter").c_str(), ImGuiTableColumnFlags_None, 0.9f);
+    ImGui::TableSetupColumn(c.st("console.col_access").c_str(), ImGuiTableColumnFlags_None, 1.2f);
+    ImGui::TableSetupColumn(c.st("console.col_waiting").c_str(), ImGuiTableColumnFlags_None, 0.9f);
+    ImGui::TableSetupColumn(c.st("console.col_description").c_str(), ImGuiTableColumnFlags_None, 2.2f);
+    ImGui::TableHeadersRow();
+    const unsigned int ink = c.ui.theme->text.packed();
+    for (const QueueRow& row : c.state.waiting) {
+        ImGui::TableNextRow(ImGuiTableRowFlags_None, 34);
+        if (row.urgent) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, urgent_row);
+        ImGui::TableNextColumn();
+        ImGui::PushID(row.ticket_id.c_str());
+        const bool selected = c.state.selected == row.ticket_id;
+        ImGui::PushFont(c.fonts.heading);
+        if (row.urgent) ImGui::PushStyleColor(ImGuiCol_Text, urgent_ink);
+        if (ImGui::Selectable(row.number.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) {
+            c.emit(IntentKind::select, row.ticket_id);
+            c.emit(IntentKind::expand, row.ticket_id);
+        }
+        if (row.urgent) ImGui::PopStyleColor();
+        ImGui::PopFont();
+        const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+        if (c.ui.recorder) c.ui.recorder->add({"row." + row.ticket_id, row.number, {min.x, min.y, max.x, max.y}, {min.x, min.y, max.x, max.y}});
+        ImGui::PopID();
+        ImGui::TableNextColumn();
+        ImGui::TextWrapped("%s", c.need(row.need_key).c_str());
+        ImGui::TableNextColumn();
+        if (row.urgent) ImGui::TextColored(ImColor(urgent_ink), "%s", c.st("console.urgent").c_str());
+        ImGui::TableNextColumn();
+        if (row.children) ImGui::TextUnformatted(c.st("console.yes").c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(row.interpreter.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextWrapped("%s", accessibility_text(c, row).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(minutes_text(row.waiting_ms).c_str());
+        ImGui::TableNextColumn();
+        if (row.description.empty()) continue;
+        if (c.state.expanded == row.ticket_id) {
+            ImGui::TextWrapped("%s", row.description.c_str());
+        } else {
+            std::string shown = row.description.size() > 40 ? row.description.substr(0, 40) : row.description;
+            while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
+            if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) shown.pop_back();
+            ImGui::TextWrapped("%s", (shown + (shown.size() < row.description.size() ? " …" : "")).c_str());
+        }
+        (void)ink;
+    }
+    for (const QueueRow& row : c.state.called) {
+        ImGui::TableNextRow(ImGuiTableRowFlags_None, 30);
+        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, called_row);
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(row.number.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextWrapped("%s", c.need(row.need_key).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TableNextColumn();
+        ImGui::TableNextColumn();
+        ImGui::TableNextColumn();
+        ImGui::TableNextColumn();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(ui::fill(c.st("console.called_to"), {{"counter", row.counter}}).c_str());
+    }
+    ImGui::EndTable();
+}
+
+void draw_transfer_choices(ConsoleContext& c, float x, float& y, float w) {
+    y += c.text(c.fonts.text, c.st("console.transfer_to"), x, y, w, c.ui.theme->text.packed()) + 6;
+    for (const auto& [need, key] : c.state.needs) {
+        if (c.button("transfer." + need, {x, y, x + w, y + 40}, c.need(key))) c.emit(IntentKind::transfer, {}, need);
+        y += 46;
+    }
+    if (c.button("transfer.cancel", {x, y, x + w, y + 44}, c.st("console.cancel"))) c.emit(IntentKind::cancel_transfer);
+    y += 52;
+}
+
+void draw_current(ConsoleContext& c, const ui::Rect& panel) {
+    const unsigned int ink = c.ui.theme->text.packed();
+    const float x = panel.x0 + 16, w = panel.width() - 32;
+    float y = panel.y0 + 12;
+    c.ui.draw->AddRectFilled(panel.min(), panel.max(), IM_COL32(0xFF, 0xFF, 0xFF, 0xFF), 8);
+    c.ui.draw->AddRect(panel.min(), panel.max(), IM_COL32(0x3A, 0x3A, 0x3A, 0xFF), 8, 0, 2);
+    const float bh = 56, gap = 10;
+    if (c.button("call_next", {x, y, x + w, y + 72}, c.st("console.call_next"), ui::Look::primary))
+        c.emit(IntentKind::call_next);
+    y += 72 + gap;
+    const bool can_call_selected = !c.state.selected.empty() && !c.state.current;
+    if (c.button("call_selected", {x, y, x + w, y + bh}, c.st("console.call_selected"), ui::Look::normal, !can_call_selected))
+        c.emit(IntentKind::call_ticket, c.state.selected);
+    y += bh + gap * 2;
+    if (!c.state.current) {
+        c.text(c.fonts.text, c.st("console.nobody_at_counter"), x, y, w, ink);
+        if (c.state.transfer_open) {
+            y += 40;
+            draw_transfer_choices(c, x, y, w);
+        } else if (!c.state.selected.empty()) {
+            y += 40;
+            if (c.button("transfer", {x, y, x + w, y + bh}, c.st("console.transfer_selected"))) c.emit(IntentKind::open_transfer);
+            y += bh + gap;
+            if (c.button("cancel_ticket", {x, y, x + w, y + bh}, c.st("console.cancel_ticket")))
+                c.emit(IntentKind::cancel_ticket, c.state.selected);
+        }
+        return;
+    }
+    const QueueRow& t = *c.state.current;
+    y += c.text(c.fonts.text, ui::fill(c.st("console.at_counter"), {{"counter", c.state.counter}}), x, y, w, ink);
+    c.ui.draw->AddText(c.fonts.huge, c.fonts.huge->FontSize, ImVec2(x, y), t.urgent ? urgent_ink : ink, t.number.c_str());
+    y += c.fonts.huge->FontSize + 4;
+    y += c.text(c.fonts.text, c.need(t.need_key), x, y, w, ink) + 4;
+    if (!t.description.empty()) y += c.text(c.fonts.text, "«" + t.description + "»", x, y, w, ink) + 4;
+    y += 8;
+    if (c.state.transfer_open) return draw_transfer_choices(c, x, y, w);
+    const float half = (w - gap) / 2;
+    if (c.button("served", {x, y, x + half, y + bh}, c.st("console.served"), ui::Look::primary)) c.emit(IntentKind::served);
+    if (c.button("no_show", {x + half + gap, y, x + w, y + bh}, c.st("console.no_show"))) c.emit(IntentKind::no_show);
+    y += bh + gap;
+    if (c.button("recall", {x, y, x + half, y + bh}, c.st("console.recall"))) c.emit(IntentKind::recall);
+    if (c.button("transfer", {x + half + gap, y, x + w, y + bh}, c.st("console.transfer"))) c.emit(IntentKind::open_transfer);
+    y += bh + gap;
+    c.text(c.fonts.text, c.st("console.shortcuts"), x, y, w, ink);
+}
+
+}  // namespace
+
+void draw_queue_screen(ConsoleContext& c) {
+    const float side = std::min(460.0f, c.area.width() * 0.32f);
+    const float table_w = c.area.width() - side - 20;
+    float y = c.area.y0;
+    draw_filters(c, y, table_w);
+    draw_table(c, {c.area.x0, y, c.area.x0 + table_w, c.area.y1});
+    draw_current(c, {c.area.x1 - side, c.area.y0, c.area.x1, c.area.y1});
+}
+
+}  // namespace skranke::console

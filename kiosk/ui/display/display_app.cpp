@@ -1,0 +1,98 @@
+#include "display/display_app.hpp"
+
+#include <algorithm>
+#include <ctime>
+
+#include "domain/day_log.hpp"
+#include "domain/service_day.hpp"
+#include "store/known_events.hpp"
+
+namespace skranke::display {
+namespace {
+
+constexpr double refresh_every_s = 1.0;
+
+std::string clock_text(std::int64_t utc_ms) {
+    const auto seconds = static_cast<std::time_t>(utc_ms / 1000);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    char text[16];
+    std::strftime(text, sizeof text, "%H:%M", &local);
+    return text;
+}
+
+}  // namespace
+
+DisplayApp::DisplayApp(DisplayServices services) : services_(std::move(services)) {
+    state_.office_name = services_.office_name;
+}
+
+void DisplayApp::refresh(double now_s) {
+    last_refresh_s_ = now_s;
+    const std::int64_t now = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
+    state_.clock = clock_text(now);
+    state_.offline = services_.online && !services_.online();
+    state_.highlight = now_s - newest_at_s_ < services_.highlight_seconds;
+}
+
+void DisplayApp::read_calls(double now_s) {
+    const std::int64_t now = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
+    if (!services_.store) return;
+    auto events = known_events(*services_.store);
+    if (!events) return;  // keep showing the last known state
+    const std::string today = service_day_of(now);
+    std::vector<CallRecord> calls = call_history(*events);
+    // Only today's calls; the newest first.
+    std::erase_if(calls, [&](const CallRecord& c) { return service_day_of(c.at_ms) != today; });
+    for (const CallRecord& call : calls) {
+        if (!announced_.insert(call.event_id).second) continue;
+        // Calls already made when the display started are shown but not announced again.
+        if (started_ && services_.announcer) services_.announcer->announce(call);
+        if (started_) newest_at_s_ = now_s;
+    }
+    started_ = true;
+    std::reverse(calls.begin(), calls.end());
+    state_.newest.reset();
+    state_.earlier.clear();
+    // A ticket shows once, at its latest call.
+    std::set<std::string> shown;
+    for (const CallRecord& call : calls) {
+        if (!shown.insert(call.ticket_id).second) continue;
+        const ShownCall item{call.number, call.counter, call.recall};
+        if (!state_.newest) state_.newest = item;
+        else if (state_.earlier.size() < services_.history) state_.earlier.push_back(item);
+        else break;
+    }
+}
+
+bool DisplayApp::tick(double now_s) {
+    bool changed = false;
+    // The log is read again only when the engine applied something new (or nothing tells us).
+    const std::int64_t cursor = services_.cursor ? services_.cursor() : -1;
+    const bool log_moved = cursor != last_cursor_ || cursor < 0;
+    const bool highlight_over = state_.highlight && now_s - newest_at_s_ >= services_.highlight_seconds;
+    if (log_moved || now_s - last_refresh_s_ >= refresh_every_s || highlight_over) {
+        last_cursor_ = cursor;
+        const DisplayState before = state_;
+        if (log_moved) read_calls(now_s);
+        refresh(now_s);
+        changed = changed || state_.clock != before.clock || state_.highlight != before.highlight ||
+                  state_.offline != before.offline || state_.earlier.size() != before.earlier.size() ||
+                  (state_.newest.has_value() != before.newest.has_value()) ||
+                  (state_.newest && before.newest &&
+                   (state_.newest->number != before.newest->number || state_.newest->counter != before.newest->counter)) ||
+                  newest_at_s_ == now_s;
+    }
+    // After reading: a call that just arrived starts its chime in this same tick.
+    if (services_.announcer && services_.announcer->tick()) changed = true;
+    announcing_ = services_.announcer && services_.announcer->busy();
+    return changed;
+}
+
+double DisplayApp::seconds_until_timer(double now_s) const {
+    double due = last_refresh_s_ + refresh_every_s - now_s;
+    if (announcing_) due = std::min(due, 0.1);  // poll the speaker while it talks
+    return std::max(0.0, due);
+}
+
+}  // namespace skranke::display

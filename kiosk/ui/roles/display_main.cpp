@@ -1,0 +1,58 @@
+// `skranke --role display`: the waiting-room display, full screen on the TV.
+#include <spdlog/spdlog.h>
+
+#include "display/announcer.hpp"
+#include "display/display_app.hpp"
+#include "display/display_screen.hpp"
+#include "domain/service_day.hpp"
+#include "roles/role_main.hpp"
+#include "shell/speech.hpp"
+
+namespace skranke::roles {
+
+int run_display(RoleRuntime& rt) {
+    std::string error;
+    ui::Translations texts;
+    if (!texts.load_dir(rt.asset_dir / "staff-translations", error)) {
+        spdlog::error("{}", error);
+        return 1;
+    }
+    ui::EspeakSpeaker speaker;
+    display::AnnouncementSettings settings;
+    settings.languages = rt.config.announce_languages;
+    if (!rt.config.chime.empty()) settings.chime_file = (rt.asset_dir / rt.config.chime).string();
+    settings.volume_percent = rt.config.volume;
+    for (const auto& code : settings.languages)
+        if (!texts.language(code) || texts.language(code)->voice.empty())
+            spdlog::warn("display.announce_languages: {} has no announcement text or voice; it is skipped", code);
+    display::Announcer announcer(speaker, texts, settings);
+
+    display::DisplayServices services;
+    services.store = rt.store.get();
+    services.announcer = &announcer;
+    services.wall_clock_ms = [] { return wall_clock_ms(); };
+    services.online = [&rt] {  // reachable until a call fails: a long-poll answers late
+        const auto s = rt.engine->status();
+        return s.online || s.failures == 0;
+    };
+    services.cursor = [&rt] { return rt.engine->status().cursor; };
+    services.office_name = rt.config.office_name;
+    services.history = rt.config.history;
+    services.highlight_seconds = rt.config.highlight_seconds;
+    display::DisplayApp app(services);
+
+    RoleWindowSetup setup;
+    setup.full_screen = true;
+    setup.glyph_texts = texts.all_texts();
+    setup.glyph_texts.push_back(rt.config.office_name);
+    setup.font_sizes = [](float height) { return display::display_font_sizes(height); };
+    RoleFrame frame;
+    frame.seconds_until_timer = [&](double now) { return app.seconds_until_timer(now); };
+    frame.tick = [&](double now) { return app.tick(now); };
+    frame.draw = [&](double) { display::draw_display(app.state(), texts, "nb", frame.fonts); };
+    frame.after_render = [](double) { return false; };
+    frame.ready = [&] { return app.state().newest.has_value() && !app.state().offline; };
+    return run_window(rt, "Skranke – venterom", setup, frame);
+}
+
+}  // namespace skranke::roles

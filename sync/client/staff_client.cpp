@@ -1,0 +1,66 @@
+#include "client/staff_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace skranke::sync {
+namespace {
+
+constexpr const char* session_header = "X-Skranke-Staff-Session: ";
+
+Connection quick(Connection c) {
+    c.connect_timeout_ms = std::min(c.connect_timeout_ms, 3000L);
+    c.request_timeout_ms = std::min(c.request_timeout_ms, 15000L);
+    return c;
+}
+
+StaffCallFailure failure_of(const HttpReply& reply) {
+    if (!reply.answered()) return {StaffCallError::offline, "the hub cannot be reached", 0};
+    const auto body = nlohmann::json::parse(reply.body, nullptr, false);
+    std::string message = body.is_object() && body.contains("message") && body.at("message").is_string()
+                              ? body.at("message").get<std::string>()
+                              : "HTTP " + std::to_string(reply.status);
+    if (reply.status == 429) return {StaffCallError::locked, message, reply.retry_after_ms.value_or(30000)};
+    if (reply.status == 401 && reply.error_code() == "wrong_pin") return {StaffCallError::wrong_pin, message, 0};
+    if (reply.status >= 500) return {StaffCallError::offline, message, 0};
+    return {StaffCallError::refused, message, 0};
+}
+
+}  // namespace
+
+Result<StaffSignIn, StaffCallFailure> staff_sign_in(const Connection& connection, const std::string& staff_id,
+                                                    const std::string& pin, const std::string& counter) {
+    HttpCall call;
+    const nlohmann::json body{{"staff_id", staff_id}, {"pin", pin}, {"counter", counter}};
+    call.prepare(quick(connection), "POST", "/v1/staff/sign-in", body.dump(), {"Content-Type: application/json"});
+    const HttpReply reply = call.perform();
+    if (!reply.answered() || reply.status != 200) return failure_of(reply);
+    const auto json = nlohmann::json::parse(reply.body, nullptr, false);
+    if (!json.is_object() || !json.contains("session") || !json.at("session").is_string())
+        return StaffCallFailure{StaffCallError::refused, "the hub's reply was not understood", 0};
+    StaffSignIn s;
+    s.session = json.at("session").get<std::string>();
+    s.staff_id = json.value("staff_id", staff_id);
+    s.name = json.value("name", staff_id);
+    s.role = json.value("role", "reception");
+    s.counter = json.value("counter", counter);
+    s.expires_ms = json.value("expires_ms", std::int64_t{0});
+    return s;
+}
+
+void staff_sign_out(const Connection& connection, const std::string& session) {
+    HttpCall call;
+    call.prepare(quick(connection), "POST", "/v1/staff/sign-out", "{}",
+                 {"Content-Type: application/json", session_header + session});
+    call.perform();
+}
+
+Result<std::string, StaffCallFailure> fetch_figures_csv(const Connection& connection, const std::string& session,
+                                                        const std::string& day) {
+    HttpCall call;
+    call.prepare(quick(connection), "GET", "/v1/figures.csv?day=" + day, "", {session_header + session});
+    HttpReply reply = call.perform();
+    if (!reply.answered() || reply.status != 200) return failure_of(reply);
+    return std::move(reply.body);
+}
+
+}  // namespace skranke::sync

@@ -1,0 +1,36 @@
+// The reception console's blocking calls to the hub's staff endpoints: sign in with a PIN,
+// sign out, and fetch today's figures as CSV. Short timeouts: a person is waiting.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "client/hub_client.hpp"
+#include "domain/result.hpp"
+
+namespace skranke::sync {
+
+struct StaffSignIn {
+    std::string session;  // staff session token, sent as X-Skranke-Staff-Session
+    std::string staff_id;
+    std::string name;
+    std::string role;
+    std::string counter;
+    std::int64_t expires_ms = 0;
+};
+
+enum class StaffCallError { wrong_pin, locked, offline, refused };
+struct StaffCallFailure {
+    StaffCallError kind = StaffCallError::offline;
+    std::string message;          // for the person at the counter
+    std::int64_t retry_after_ms = 0;  // when locked
+};
+
+Result<StaffSignIn, StaffCallFailure> staff_sign_in(const Connection& connection, const std::string& staff_id,
+                                                    const std::string& pin, const std::string& counter);
+void staff_sign_out(const Connection& connection, const std::string& session);
+// The per-ticket CSV of one service day ("YYYY-MM-DD").
+Result<std::string, StaffCallFailure> fetch_figures_csv(const Connection& connection, const std::string& session,
+                                                        const std::string& day);
+
+}  // namespace skranke::sync

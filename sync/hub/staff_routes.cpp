@@ -1,0 +1,129 @@
+#include "hub/staff_routes.hpp"
+
+
+#include <spdlog/spdlog.h>
+
+#include "domain/day_log.hpp"
+#include "domain/service_day.hpp"
+#include "hub/http_errors.hpp"
+
+namespace skranke::hub {
+
+using nlohmann::json;
+using protocol::Role;
+
+namespace {
+
+bool staff_device(const AuthDevice& device) { return device.role == Role::reception || device.role == Role::admin; }
+
+bool is_day(const std::string& text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) return false;
+    return true;
+}
+
+json spread_json(const Spread& s) {
+    const auto opt = [](const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); };
+    return {{"count", s.count}, {"median_ms", opt(s.median_ms)}, {"p90_ms", opt(s.p90_ms)}};
+}
+
+// The whole log, as every device folds it.
+std::optional<std::vector<KnownEvent>> whole_log(HubStore& log) {
+    std::vector<KnownEvent> events;
+    std::int64_t cursor = 0;
+    for (;;) {
+        auto page = log.read_log(cursor, protocol::max_log_page);
+        if (!page) return std::nullopt;
+        if (page->empty()) return events;
+        for (auto& e : *page) {
+            cursor = e.hub_seq;
+            events.push_back({std::move(e.event), EventMeta{e.hub_seq, e.received_ms, e.device_clock_offset_ms}});
+        }
+    }
+}
+
+}  // namespace
+
+json figures_to_json(const DayFigures& f) {
+    json by_need = json::object();
+    for (const auto& [need, count] : f.issued_by_need) by_need[need] = count;
+    json by_hour = json::object();
+    for (const auto& [hour, count] : f.issued_by_hour) by_hour[std::to_string(hour)] = count;
+    json wait_by_need = json::object();
+    for (const auto& [need, s] : f.wait_by_need) wait_by_need[need] = spread_json(s);
+    return {{"issued", f.issued}, {"waiting_now", f.waiting_now}, {"served", f.served}, {"no_shows", f.no_shows},
+            {"cancelled", f.cancelled}, {"transferred", f.transferred}, {"issued_by_need", by_need},
+            {"issued_by_hour", by_hour}, {"wait", spread_json(f.wait)}, {"service", spread_json(f.service)},
+            {"wait_by_need", wait_by_need}};
+}
+
+void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff, Authenticate authenticate) {
+    server.Post("/v1/staff/sign-in", [&staff, authenticate](const httplib::Request& req, httplib::Response& res) {
+        const auto device = authenticate(req, res);
+        if (!device) return;
+        if (!staff_device(*device)) return send_error(res, 403, "forbidden", "staff sign in at reception consoles only");
+        if (!protocol::nesting_within(req.body, protocol::max_json_depth))
+            return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
+        const json body = json::parse(req.body, nullptr, false);
+        const auto text = [&](const char* key) {
+            return body.is_object() && body.contains(key) && body.at(key).is_string() ? body.at(key).get<std::string>()
+                                                                                     : std::string();
+        };
+        const std::string staff_id = text("staff_id"), pin = text("pin"), counter = text("counter");
+        if (staff_id.empty() || staff_id.size() > 64 || pin.size() > 64 || counter.empty() || counter.size() > 32)
+            return send_error(res, 400, "bad_request", "expected {\"staff_id\", \"pin\", \"counter\"} as short texts");
+        auto result = staff.sign_in(staff_id, pin, device->device_id, counter, wall_clock_ms());
+        if (!result) return send_error(res, 503, "hub_storage", "the hub cannot read its staff list; try again");
+        if (result->outcome == SignInOutcome::locked) {
+            const std::int64_t seconds = (result->retry_after_ms + 999) / 1000;
+            res.set_header("Retry-After", std::to_string(seconds));
+            spdlog::warn("staff sign-in locked: device={}", device->device_id);
+            return send_error(res, 429, "pin_locked",
+                              "too many wrong PINs; try again in " + std::to_string(seconds) + " seconds");
+        }
+        if (result->outcome == SignInOutcome::wrong_pin) {
+            spdlog::warn("staff sign-in refused: device={}", device->device_id);
+            return send_error(res, 401, "wrong_pin", "wrong staff id or PIN");
+        }
+        const StaffSession& s = *result->session;
+        spdlog::info("staff signed in: staff={} device={} counter={}", s.staff.staff_id, s.device_id, s.counter);
+        res.set_content(json{{"session", s.token}, {"staff_id", s.staff.staff_id}, {"name", s.staff.name},
+                             {"role", to_string(s.staff.role)}, {"counter", s.counter},
+                             {"expires_ms", s.expires_ms}}.dump(), json_type);
+    });
+
+    server.Post("/v1/staff/sign-out", [&staff, authenticate](const httplib::Request& req, httplib::Response& res) {
+        if (!authenticate(req, res)) return;
+        if (auto done = staff.sign_out(req.get_header_value(staff_session_header)); !done)
+            return send_error(res, 503, "hub_storage", "the hub cannot end the session; try again");
+        res.set_content(json{{"signed_out", true}}.dump(), json_type);
+    });
+
+    // Figures and the CSV: a staff device with a live staff session, for one service day.
+    const auto figures = [&log, &staff, authenticate](const httplib::Request& req, httplib::Response& res, bool csv) {
+        const auto device = authenticate(req, res);
+        if (!device) return;
+        if (!staff_device(*device)) return send_error(res, 403, "forbidden", "figures are for reception and admin");
+        auto session = staff.session(req.get_header_value(staff_session_header), wall_clock_ms());
+        if (!session) return send_error(res, 503, "hub_storage", "the hub cannot read its staff sessions; try again");
+        if (!*session) return send_error(res, 401, "staff_sign_in_required", "sign in with your staff PIN first");
+        const std::string day = req.has_param("day") ? req.get_param_value("day") : service_day_of(wall_clock_ms());
+        if (!is_day(day)) return send_error(res, 400, "bad_request", "day must be YYYY-MM-DD");
+        const auto events = whole_log(log);
+        if (!events) return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");
+        const auto timelines = day_timelines(*events, day);
+        if (csv) {
+            res.set_header("Content-Disposition", "attachment; filename=\"skranke-" + day + ".csv\"");
+            res.set_content(day_figures_csv(timelines), "text/csv; charset=utf-8");
+        } else {
+            json out = figures_to_json(compute_day_figures(timelines));
+            out["day"] = day;
+            res.set_content(out.dump(), json_type);
+        }
+    };
+    server.Get("/v1/figures", [figures](const httplib::Request& req, httplib::Response& res) { figures(req, res, false); });
+    server.Get("/v1/figures.csv", [figures](const httplib::Request& req, httplib::Response& res) { figures(req, res, true); });
+}
+
+}  // namespace skranke::hub

@@ -1,0 +1,27 @@
+// The hub's staff endpoints (sync/PROTOCOL.md, "Staff and figures"): PIN sign-in with the
+// wrong-PIN lockout, sign-out, and today's figures as JSON and CSV. Only reception and
+// admin devices may use them; figures also need a signed-in staff session.
+#pragma once
+
+#include <functional>
+#include <optional>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "domain/statistics.hpp"
+#include "hub/hub_store.hpp"
+#include "hub/staff_store.hpp"
+
+namespace skranke::hub {
+
+inline constexpr const char* staff_session_header = "X-Skranke-Staff-Session";
+
+using Authenticate = std::function<std::optional<AuthDevice>(const httplib::Request&, httplib::Response&)>;
+
+void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff, Authenticate authenticate);
+
+// Today's figures as the endpoint sends them.
+nlohmann::json figures_to_json(const DayFigures& figures);
+
+}  // namespace skranke::hub

@@ -1,0 +1,199 @@
+// The reception console driven by injected input (io.MousePos / io.MouseDown / io.KeysDown
+// as Dear ImGui 1.86 expects): every action becomes the right event in the outbox, in the
+// one queue order; and a console without a signed-in person can do nothing.
+#include <doctest/doctest.h>
+
+#include "console/console_screens.hpp"
+#include "domain/events.hpp"
+#include "store/sync_store.hpp"
+#include "support/headless_roles.hpp"
+#include "support/store_fixture.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace skranke;
+using namespace skranke::test;
+
+namespace {
+
+struct ConsoleWorld {
+    TempDir dir;
+    std::unique_ptr<Store> store;
+    FakeStaffDesk desk;
+    ui::RecordingSpeaker speaker;
+    std::int64_t now_ms = test_time_ms();
+
+    ConsoleWorld() : store(open_test_store(dir / "reception.db", "reception-a")) {}
+    console::ConsoleServices services() {
+        console::ConsoleServices s;
+        s.store = store.get();
+        s.catalogue = &shipped_catalogue();
+        s.texts = &staff_translations();
+        s.desk = &desk;
+        s.speaker = &speaker;
+        s.alert_sound = "urgent.wav";
+        s.wall_clock_ms = [this] { return now_ms; };
+        s.counters = {"1", "2"};
+        return s;
+    }
+    Ticket issue(TicketRequest request, int minutes_ago) {
+        request.description = "Trenger hjelp med depositum til ny leilighet før fredag";
+        auto t = store->issue_ticket(request, shipped_catalogue(), now_ms - minutes_ago * 60000LL);
+        REQUIRE(t.ok());
+        return *t;
+    }
+    // Staff events in the outbox, oldest first, as "type ticket_id".
+    std::vector<std::string> actions() {
+        return query_texts(dir / "reception.db",
+                           "SELECT type || ' ' || json_extract(body, '$.ticket_id') FROM outbox"
+                           " WHERE type NOT IN ('ticket.issued', 'callback.requested') ORDER BY device_seq");
+    }
+};
+
+void sign_in(HeadlessConsole& console) {
+    console::Intent in;
+    in.kind = console::IntentKind::sign_in;
+    in.text = "kari";
+    in.pin = "2468";
+    in.counter = "2";
+    console.app().apply(in, console.screen().now());
+    console.frame();
+    REQUIRE(console.app().state().signed_in);
+}
+
+}  // namespace
+
+TEST_CASE("console buttons and keys call next in the one order, recall, serve, mark no-show and transfer") {
+    ConsoleWorld world;
+    const Ticket first = world.issue(plain_request(), 30);
+    const Ticket urgent = world.issue(emergency_request(), 5);
+    const Ticket third = world.issue(plain_request(), 3);
+    HeadlessConsole console(world.services());
+    sign_in(console);
+    REQUIRE(console.app().state().waiting.size() == 3);
+    CHECK(console.app().state().waiting.front().ticket_id == urgent.event_id);  // urgent first
+    CHECK(console.screen().drew("AKUTT"));                                       // and it stands out
+
+    REQUIRE(console.tap("call_next"));
+    REQUIRE(console.app().state().current);
+    CHECK(console.app().state().current->ticket_id == urgent.event_id);
+    REQUIRE(console.tap("recall"));
+    REQUIRE(console.tap("served"));
+    CHECK_FALSE(console.app().state().current);
+
+    console.press_key(console::key_f2);  // Call next by keyboard: the oldest walk-in now
+    REQUIRE(console.app().state().current);
+    CHECK(console.app().state().current->ticket_id == first.event_id);
+    console.press_key(console::key_f6);  // no-show
+    CHECK_FALSE(console.app().state().current);
+
+    REQUIRE(console.tap("call_next"));
+    REQUIRE(console.tap("transfer"));
+    REQUIRE(console.tap("transfer.digital_help"));
+    CHECK_FALSE(console.app().state().current);
+
+    const std::vector<std::string> expected = {
+        "ticket.called " + urgent.event_id,     "ticket.recalled " + urgent.event_id,
+        "ticket.served " + urgent.event_id,     "ticket.called " + first.event_id,
+        "ticket.no_show " + first.event_id,     "ticket.called " + third.event_id,
+        "ticket.transferred " + third.event_id,
+    };
+    CHECK(world.actions() == expected);
+    CHECK(query_texts(world.dir / "reception.db",
+                      "SELECT json_extract(body, '$.to_need_id') FROM outbox WHERE type = 'ticket.transferred'") ==
+          std::vector<std::string>{"digital_help"});
+    // Every action says who did it and where.
+    CHECK(query_int(world.dir / "reception.db",
+                    "SELECT count(*) FROM outbox WHERE type LIKE 'ticket.%' AND type != 'ticket.issued'"
+                    " AND json_extract(body, '$.staff_id') = 'kari'") == 7);
+}
+
+TEST_CASE("a chosen ticket is called out of order; the description opens on click; filters narrow the table") {
+    ConsoleWorld world;
+    world.issue(plain_request(), 30);
+    const Ticket later = world.issue(plain_request(), 2);
+    HeadlessConsole console(world.services());
+    sign_in(console);
+    CHECK(console.screen().drew("Trenger hjelp med depositum"));  // closed: only its start
+    CHECK_FALSE(console.screen().drew("før fredag"));
+    REQUIRE(console.tap("row." + later.event_id));
+    CHECK(console.app().state().selected == later.event_id);
+    CHECK(console.screen().drew("før fredag"));
+    REQUIRE(console.tap("call_selected"));
+    REQUIRE(console.app().state().current);
+    CHECK(console.app().state().current->ticket_id == later.event_id);
+
+    REQUIRE(console.tap("filter.emergency"));
+    CHECK(console.app().state().waiting.empty());
+    CHECK(console.app().state().waiting_total == 1);
+    REQUIRE(console.tap("filter.all"));
+    CHECK(console.app().state().waiting.size() == 1);
+}
+
+TEST_CASE("an urgent ticket arriving raises the alert: colour banner and sound") {
+    ConsoleWorld world;
+    HeadlessConsole console(world.services());
+    sign_in(console);
+    CHECK_FALSE(console.app().state().urgent_alert);
+    world.issue(emergency_request(), 0);
+    console.app().refresh();
+    console.frame();
+    CHECK(console.app().state().urgent_alert);
+    CHECK(console.screen().drew(staff_translations().text("nb", "console.urgent_arrived")));
+    REQUIRE_FALSE(world.speaker.said.empty());
+    CHECK(world.speaker.said.back().voice == "sound");
+    REQUIRE(console.tap("acknowledge_alert"));
+    CHECK_FALSE(console.app().state().urgent_alert);
+}
+
+TEST_CASE("a console without sign-in can do nothing") {
+    ConsoleWorld world;
+    const Ticket ticket = world.issue(plain_request(), 10);
+    HeadlessConsole console(world.services());
+    CHECK_FALSE(console.tap("call_next"));  // not even drawn: the sign-in screen is
+    CHECK(console.targets().find("sign_in") != nullptr);
+    for (int kind = 0; kind <= static_cast<int>(console::IntentKind::acknowledge_alert); ++kind) {
+        console::Intent intent;
+        intent.kind = static_cast<console::IntentKind>(kind);
+        if (intent.kind == console::IntentKind::sign_in) continue;
+        intent.ticket_id = ticket.event_id;
+        intent.text = "digital_help";
+        console.app().apply(intent, console.screen().now());
+    }
+    console.press_key(console::key_f2);
+    CHECK(world.actions().empty());
+    CHECK(console.app().state().notice.text == staff_translations().text("nb", "console.sign_in_first"));
+
+    // A wrong PIN is refused and signs nobody in.
+    console::Intent wrong;
+    wrong.kind = console::IntentKind::sign_in;
+    wrong.text = "kari";
+    wrong.pin = "1111";
+    wrong.counter = "1";
+    console.app().apply(wrong, console.screen().now());
+    CHECK_FALSE(console.app().state().signed_in);
+    CHECK(console.app().state().sign_in_problem == staff_translations().text("nb", "console.wrong_pin"));
+}
+
+TEST_CASE("the console signs out by itself after the idle time") {
+    ConsoleWorld world;
+    auto services = world.services();
+    services.idle_sign_out_ms = 60000;
+    HeadlessConsole console(services);
+    sign_in(console);
+    console.app().tick(console.screen().now() + 30);
+    CHECK(console.app().state().signed_in);
+    console.app().tick(console.screen().now() + 61);
+    CHECK_FALSE(console.app().state().signed_in);
+    CHECK(world.desk.sign_outs == 1);
+}
+
+TEST_CASE("while the hub is away the console says what still works, and actions wait in the outbox") {
+    ConsoleWorld world;
+    world.issue(plain_request(), 10);
+    HeadlessConsole console(world.services());  // no sync status: offline
+    sign_in(console);
+    CHECK(console.screen().drew("Ingen kontakt med huben"));
+    REQUIRE(console.tap("call_next"));
+    CHECK(world.actions().size() == 1);
+    CHECK(console.app().state().current);
+}

@@ -1,0 +1,189 @@
+// Two reception consoles (two stores, two sync engines) and a waiting-room display against a
+// real hub on 127.0.0.1: every ticket is called exactly once, the console that loses a
+// simultaneous call is told "already called", and a call reaches the display within 1 s.
+#include <doctest/doctest.h>
+
+#include "console/console_app.hpp"
+#include "display/display_app.hpp"
+#include "domain/service_day.hpp"
+#include "hub/staff_store.hpp"
+#include "support/headless_roles.hpp"
+#include "support/hub_fixture.hpp"
+#include "support/store_fixture.hpp"
+#include "support/wait.hpp"
+
+using namespace skranke;
+using namespace skranke::test;
+using namespace std::chrono_literals;
+using protocol::Role;
+
+namespace {
+
+struct Device {
+    StoreOptions options;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<sync::SyncEngine> engine;
+    std::string token;
+};
+
+Device start_device(HubFixture& hub, Role role, const std::string& id, char letter = 'A') {
+    Device d;
+    d.options = kiosk_options(hub.dir() / (id + ".db"), id, letter);
+    auto store = Store::open(d.options);
+    REQUIRE(store.ok());
+    d.store = std::move(*store);
+    const auto enrolled = hub.enrol(role, id);
+    auto engine = sync::SyncEngine::start(d.options, engine_options(hub.connection(enrolled.token)));
+    REQUIRE(engine.ok());
+    d.engine = std::move(*engine);
+    d.token = enrolled.token;
+    return d;
+}
+
+struct Counter {
+    Device device;
+    std::unique_ptr<console::HubStaffDesk> desk;
+    std::unique_ptr<console::ConsoleApp> app;
+    double now_s = 100;
+
+    void apply(console::IntentKind kind) {
+        console::Intent i;
+        i.kind = kind;
+        app->apply(i, now_s);
+    }
+};
+
+Counter start_console(HubFixture& hub, const std::string& id, const std::string& staff, const std::string& counter) {
+    Counter c;
+    c.device = start_device(hub, Role::reception, id);
+    c.desk = std::make_unique<console::HubStaffDesk>(hub.connection(c.device.token));
+    console::ConsoleServices s;
+    s.store = c.device.store.get();
+    s.catalogue = &shipped_catalogue();
+    s.texts = &staff_translations();
+    s.desk = c.desk.get();
+    sync::SyncEngine* engine = c.device.engine.get();
+    s.sync_status = [engine] {
+        const auto st = engine->status();
+        return console::SyncView{st.online, st.outbox_depth, st.last_sync_ms, st.cursor};
+    };
+    s.notify_sync = [engine] { engine->notify_local_event(); };
+    s.counters = {"1", "2"};
+    c.app = std::make_unique<console::ConsoleApp>(s);
+    console::Intent in;
+    in.kind = console::IntentKind::sign_in;
+    in.text = staff;
+    in.pin = "135790";
+    in.counter = counter;
+    c.app->apply(in, c.now_s);
+    REQUIRE(c.app->state().signed_in);
+    return c;
+}
+
+// The store's own outbox (not the engine's last count, which lags a fresh action) is empty,
+// and the engine has applied everything the hub holds.
+bool caught_up(HubFixture& hub, const Device& d) {
+    const auto depth = d.store->outbox_depth();
+    return depth.ok() && *depth == 0 && d.engine->status().cursor == hub.store().last_seq();
+}
+
+void add_staff(HubFixture& hub) {
+    auto staff = hub::StaffStore::open(hub.dir() / "hub" / "staff.db");
+    REQUIRE(staff.ok());
+    REQUIRE((*staff)->add({"kari", "Kari N.", hub::StaffRole::reception}, "135790", wall_clock_ms()).ok());
+    REQUIRE((*staff)->add({"ola", "Ola H.", hub::StaffRole::reception}, "135790", wall_clock_ms()).ok());
+}
+
+}  // namespace
+
+TEST_CASE("two consoles against a real hub: every ticket is called exactly once, the loser hears 'already called'") {
+    HubFixture hub;
+    add_staff(hub);
+    Device kiosk = start_device(hub, Role::kiosk, "kiosk-a");
+    constexpr int tickets = 6;
+    for (int i = 0; i < tickets; ++i) {
+        TicketRequest r = plain_request();
+        r.urgent = i == 3;
+        REQUIRE(kiosk.store->issue_ticket(r, shipped_catalogue(), wall_clock_ms()).ok());
+    }
+    kiosk.engine->notify_local_event();
+    REQUIRE(wait_until([&] { return caught_up(hub, kiosk) && hub.store().last_seq() == tickets; }, 10s));
+    Counter a = start_console(hub, "reception-a", "kari", "1");
+    Counter b = start_console(hub, "reception-b", "ola", "2");
+    REQUIRE(wait_until([&] { return caught_up(hub, a.device) && caught_up(hub, b.device); }, 10s));
+    a.app->refresh();
+    b.app->refresh();
+    REQUIRE(a.app->state().waiting.size() == tickets);
+
+    // Both press Call next at the same moment: both pick the same (urgent) ticket.
+    const std::string contested = a.app->state().waiting.front().ticket_id;
+    CHECK(b.app->state().waiting.front().ticket_id == contested);
+    a.apply(console::IntentKind::call_next);
+    b.apply(console::IntentKind::call_next);
+    REQUIRE(wait_until([&] { return caught_up(hub, a.device) && caught_up(hub, b.device); }, 10s));
+    a.app->refresh();
+    b.app->refresh();
+    const bool a_won = a.app->state().current.has_value();
+    Counter& winner = a_won ? a : b;
+    Counter& loser = a_won ? b : a;
+    REQUIRE(winner.app->state().current);
+    CHECK(winner.app->state().current->ticket_id == contested);
+    CHECK_FALSE(loser.app->state().current);
+    CHECK(loser.app->state().notice.error);
+    CHECK(loser.app->state().notice.text.find("allerede ropt opp av skranke " + winner.app->state().counter) !=
+          std::string::npos);
+
+    // Both keep working until the queue is empty, racing each other all the way.
+    for (int round = 0; round < 40; ++round) {
+        for (Counter* c : {&a, &b}) {
+            c->app->refresh();
+            if (c->app->state().current) c->apply(console::IntentKind::served);
+            else if (!c->app->state().waiting.empty()) c->apply(console::IntentKind::call_next);
+        }
+        REQUIRE(wait_until([&] { return caught_up(hub, a.device) && caught_up(hub, b.device); }, 10s));
+        a.app->refresh();
+        b.app->refresh();
+        if (a.app->state().waiting.empty() && b.app->state().waiting.empty() && !a.app->state().current &&
+            !b.app->state().current)
+            break;
+    }
+    const auto hub_db = hub.dir() / "hub" / "hub.db";
+    for (Counter* c : {&a, &b}) CHECK_MESSAGE(!c->app->state().current, c->app->state().notice.text);
+    CHECK(query_int(hub_db, "SELECT count(DISTINCT json_extract(body, '$.ticket_id')) FROM events WHERE type = 'ticket.called'") ==
+          tickets);
+    CHECK(query_int(hub_db, "SELECT count(*) FROM events WHERE type = 'ticket.called'") == tickets);
+    CHECK(query_int(hub_db, "SELECT count(*) FROM events WHERE type = 'ticket.served'") == tickets);
+    CHECK(query_int(hub_db, "SELECT count(*) FROM rejections WHERE code = 'already_called'") >= 1);
+}
+
+TEST_CASE("a call shows on the display's store within 1 s on loopback") {
+    HubFixture hub;
+    add_staff(hub);
+    Device kiosk = start_device(hub, Role::kiosk, "kiosk-a");
+    REQUIRE(kiosk.store->issue_ticket(plain_request(), shipped_catalogue(), wall_clock_ms()).ok());
+    kiosk.engine->notify_local_event();
+    Device screen = start_device(hub, Role::display, "display-a");
+    Counter a = start_console(hub, "reception-a", "kari", "1");
+    REQUIRE(wait_until([&] { return caught_up(hub, a.device) && caught_up(hub, screen) && hub.store().last_seq() == 1; }, 10s));
+    display::DisplayServices services;
+    services.store = screen.store.get();
+    sync::SyncEngine* engine = screen.engine.get();
+    services.cursor = [engine] { return engine->status().cursor; };
+    display::DisplayApp display(services);
+    display.tick(1);
+    CHECK_FALSE(display.state().newest);
+
+    a.app->refresh();
+    const auto pressed = std::chrono::steady_clock::now();
+    a.apply(console::IntentKind::call_next);
+    double t = 2;
+    const bool shown = wait_until([&] {
+        display.tick(t += 0.01);
+        return display.state().newest.has_value();
+    }, 1000ms, 5ms);
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - pressed);
+    CAPTURE(took.count());
+    REQUIRE(shown);
+    CHECK(display.state().newest->counter == "1");
+    CHECK(display.state().newest->number == "A 001");
+}
