@@ -86,7 +86,7 @@ double frame_cpu_median_ms(const fs::path& dir) {
     services.config = &config;
     services.translations = &translations;
     services.speaker = &speaker;
-    services.wall_clock_ms = [] { return wall_clock_ms(); }; }, {}};
+    services.wall_clock_ms = [] { return wall_clock_ms(); };
     visitor::VisitorApp app(services);
     visitor::VisitorView view;
     ui::TouchRecorder recorder;
