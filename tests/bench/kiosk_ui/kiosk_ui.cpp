@@ -80,18 +80,13 @@ double frame_cpu_median_ms(const fs::path& dir) {
     visitor::KioskConfig config = visitor::default_kiosk_config();
     for (auto& day : config.hours.week) day = visitor::DayHours{true, 0, 24 * 60};
     ui::RecordingSpeaker speaker;
-<<<<<<< HEAD
     visitor::VisitorServices services;
     services.store = store->get();
     services.catalogue = &*catalogue;
     services.config = &config;
     services.translations = &translations;
     services.speaker = &speaker;
-    services.wall_clock_ms = [] { return wall_clock_ms(); }; }, {}};
-=======
-    visitor::VisitorServices services{
-        store->get(), &*catalogue, &config, &translations, &speaker, [] { return wall_clock_ms(); }, {}, {}};
->>>>>>> console
+    services.wall_clock_ms = [] { return wall_clock_ms(); };
     visitor::VisitorApp app(services);
     visitor::VisitorView view;
     ui::TouchRecorder recorder;
