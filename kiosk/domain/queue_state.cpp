@@ -106,6 +106,7 @@ std::optional<QueueConflict> QueueState::apply(const nlohmann::json& event, cons
         // A transferred ticket waits again, in the queue of its new need, keeping its place.
         ticket.state = TicketState::waiting;
         ticket.ticket.request.need_id = text_field(event, "to_need_id");
+        ticket.for_counter = text_field(event, "to_counter");  // optional
         ticket.counter.clear();
         ticket.called_by.clear();
     } else if (type == event_type::ticket_cancelled) {

@@ -31,6 +31,7 @@ struct QueueTicket {
     std::string counter;        // where it was called to, while called
     std::string called_by;      // device id of the console that called it
     int recalls = 0;
+    std::string for_counter;    // a transfer to a counter: only that counter calls it next
 };
 
 // Why an event cannot apply to the state it meets. Codes are stable (they travel in

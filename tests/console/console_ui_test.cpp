@@ -197,3 +197,37 @@ TEST_CASE("while the hub is away the console says what still works, and actions 
     CHECK(world.actions().size() == 1);
     CHECK(console.app().state().current);
 }
+
+TEST_CASE("a ticket transferred to another counter is called next only there") {
+    ConsoleWorld world;
+    const Ticket first = world.issue(plain_request(), 20);
+    const Ticket second = world.issue(plain_request(), 10);
+    HeadlessConsole console(world.services());
+    sign_in(console);  // counter 2
+    REQUIRE(console.tap("call_next"));
+    REQUIRE(console.app().state().current);
+    CHECK(console.app().state().current->ticket_id == first.event_id);
+    REQUIRE(console.tap("transfer"));
+    REQUIRE(console.tap("transfer_counter.1"));
+    CHECK(query_texts(world.dir / "reception.db",
+                      "SELECT json_extract(body, '$.to_counter') FROM outbox WHERE type = 'ticket.transferred'") ==
+          std::vector<std::string>{"1"});
+    CHECK(console.screen().drew("til skranke 1"));
+    // Counter 2 skips it: the older ticket is counter 1's now.
+    REQUIRE(console.tap("call_next"));
+    REQUIRE(console.app().state().current);
+    CHECK(console.app().state().current->ticket_id == second.event_id);
+
+    console::ConsoleApp counter_one(world.services());
+    console::Intent in;
+    in.kind = console::IntentKind::sign_in;
+    in.text = "kari";
+    in.pin = "2468";
+    in.counter = "1";
+    counter_one.apply(in, 0);
+    console::Intent next;
+    next.kind = console::IntentKind::call_next;
+    counter_one.apply(next, 0);
+    REQUIRE(counter_one.state().current);
+    CHECK(counter_one.state().current->ticket_id == first.event_id);
+}

@@ -96,6 +96,7 @@ void ConsoleApp::refresh() {
         row.waiting_ms = std::max<std::int64_t>(0, now - corrected_arrival_ms(queue_entry_of(t)));
         row.state = t.state;
         row.counter = t.counter;
+        row.for_counter = t.for_counter;
         row.mine = t.state == TicketState::called && t.counter == state_.counter &&
                    t.called_by == services_.store->device_id() && state_.signed_in;
         return row;
@@ -138,6 +139,14 @@ void ConsoleApp::refresh() {
     }
     first_refresh_ = false;
     state_.figures = compute_day_figures(day_timelines(*events, state_.day));
+}
+
+// The first ticket in call order (as filtered) that this counter may call: not one another
+// counter was handed.
+const QueueRow* ConsoleApp::next_for_this_counter() const {
+    for (const QueueRow& row : state_.waiting)
+        if (row.for_counter.empty() || row.for_counter == state_.counter) return &row;
+    return nullptr;
 }
 
 std::string ConsoleApp::number_of(const std::string& ticket_id) const {
@@ -293,8 +302,8 @@ void ConsoleApp::apply(const Intent& intent, double now_s) {
         case IntentKind::show_page: state_.page = intent.page; break;
         case IntentKind::call_next:
             if (state_.current) call(state_.current->ticket_id);  // says "finish the current one first"
-            else if (state_.waiting.empty()) say_notice(st("console.queue_empty"), false);
-            else call(state_.waiting.front().ticket_id);
+            else if (const QueueRow* next = next_for_this_counter()) call(next->ticket_id);
+            else say_notice(st("console.queue_empty"), false);
             break;
         case IntentKind::call_ticket: call(intent.ticket_id); break;
         case IntentKind::recall: about_current(event_type::ticket_recalled); break;
@@ -308,8 +317,13 @@ void ConsoleApp::apply(const Intent& intent, double now_s) {
         case IntentKind::transfer: {
             const std::string id = !current.empty() ? current : state_.selected;
             state_.transfer_open = false;
-            if (id.empty() || intent.text.empty()) break;
-            if (record({{"type", event_type::ticket_transferred}, {"ticket_id", id}, {"to_need_id", intent.text}}))
+            const QueueTicket* ticket = queue_.find(id);
+            if (!ticket || (intent.text.empty() && intent.counter.empty())) break;
+            // To another need (its queue), or to a counter (same need, only that counter calls it).
+            nlohmann::json fields{{"type", event_type::ticket_transferred}, {"ticket_id", id},
+                                  {"to_need_id", intent.text.empty() ? ticket->ticket.request.need_id : intent.text}};
+            if (!intent.counter.empty()) fields["to_counter"] = intent.counter;
+            if (record(std::move(fields)))
                 say_notice(ui::fill(st("console.transferred"), {{"number", number_of(id)}}), false);
             break;
         }

@@ -99,6 +99,7 @@ private:
     void export_csv();
     void check_pending_calls(const std::vector<KnownEvent>& events);
     std::string number_of(const std::string& ticket_id) const;
+    const QueueRow* next_for_this_counter() const;
 
     ConsoleServices services_;
     ConsoleState state_;

@@ -29,6 +29,7 @@ struct QueueRow {
     std::int64_t waiting_ms = 0;
     TicketState state = TicketState::waiting;
     std::string counter;         // where it is called to
+    std::string for_counter;     // transferred to this counter: only it calls the ticket next
     bool mine = false;           // called to this console
 };
 
@@ -87,7 +88,7 @@ enum class IntentKind {
     served,
     no_show,
     open_transfer,
-    transfer,       // text: need id
+    transfer,       // text: need id, or counter: counter
     cancel_transfer,
     cancel_ticket,  // ticket_id
     select,         // ticket_id

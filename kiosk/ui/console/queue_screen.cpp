@@ -78,6 +78,8 @@ void draw_table(ConsoleContext& c, const ui::Rect& box) {
         ImGui::PopID();
         ImGui::TableNextColumn();
         ImGui::TextWrapped("%s", c.need(row.need_key).c_str());
+        if (!row.for_counter.empty())
+            ImGui::TextWrapped("%s", ui::fill(c.st("console.for_counter"), {{"counter", row.for_counter}}).c_str());
         ImGui::TableNextColumn();
         if (row.urgent) ImGui::TextColored(ImColor(urgent_ink), "%s", c.st("console.urgent").c_str());
         ImGui::TableNextColumn();
@@ -120,6 +122,26 @@ void draw_table(ConsoleContext& c, const ui::Rect& box) {
 
 void draw_transfer_choices(ConsoleContext& c, float x, float& y, float w) {
     y += c.text(c.fonts.text, c.st("console.transfer_to"), x, y, w, c.ui.theme->text.packed()) + 6;
+    // Another counter first (same need), then the other needs.
+    const float gap = 8;
+    float cx = x;
+    for (const std::string& counter : c.state.counters) {
+        if (counter == c.state.counter) continue;
+        const float bw = 120;
+        if (cx + bw > x + w) {
+            cx = x;
+            y += 46;
+        }
+        if (c.button("transfer_counter." + counter, {cx, y, cx + bw, y + 40},
+                     ui::fill(c.st("console.counter_name"), {{"counter", counter}}))) {
+            Intent i;
+            i.kind = IntentKind::transfer;
+            i.counter = counter;
+            c.emit(i);
+        }
+        cx += bw + gap;
+    }
+    y += 46;
     for (const auto& [need, key] : c.state.needs) {
         if (c.button("transfer." + need, {x, y, x + w, y + 40}, c.need(key))) c.emit(IntentKind::transfer, {}, need);
         y += 46;
