@@ -210,4 +210,22 @@ StoreResult<Done> SyncStore::set_state_value(const std::string& key, const std::
     return Done{};
 }
 
+StoreResult<std::vector<std::int64_t>> SyncStore::recent_service_ms(std::int64_t since_ms, std::size_t limit) {
+    sqlite3* db = store_.handle();
+    sql::Statement q(db,
+        "SELECT s.received_ms - (SELECT max(c.received_ms) FROM merged_log c"
+        "   WHERE c.type IN ('ticket.called', 'ticket.recalled') AND c.hub_seq < s.hub_seq"
+        "   AND json_extract(c.body, '$.ticket_id') = json_extract(s.body, '$.ticket_id'))"
+        " FROM merged_log s WHERE s.type = 'ticket.served' AND s.received_ms >= ?1"
+        " ORDER BY s.hub_seq DESC LIMIT ?2");
+    if (!q.valid()) return sql::error_from(db, q.prepare_code(), "read service times");
+    q.bind(1, since_ms).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<std::int64_t> durations;
+    int code;
+    while ((code = q.step()) == SQLITE_ROW)
+        if (!q.is_null(0) && q.int64(0) >= 0) durations.push_back(q.int64(0));
+    if (code != SQLITE_DONE) return sql::error_from(db, code, "read service times");
+    return durations;
+}
+
 }  // namespace skranke

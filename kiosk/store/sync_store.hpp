@@ -64,6 +64,10 @@ public:
     // The queue as this device knows it: the merged log in hub order, then its own events
     // the hub has not acknowledged yet.
     StoreResult<QueueState> queue_state();
+    // How long recent services took (served minus the last call or recall of that ticket,
+    // both on the hub's clock), newest first, for services finished at or after since_ms.
+    // The kiosk's wait estimate; empty when reception has served nobody lately.
+    StoreResult<std::vector<std::int64_t>> recent_service_ms(std::int64_t since_ms, std::size_t limit);
 
     StoreResult<std::optional<std::string>> state_value(const std::string& key);
     StoreResult<Done> set_state_value(const std::string& key, const std::string& value);

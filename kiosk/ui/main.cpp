@@ -179,6 +179,14 @@ int main(int argc, char** argv) {
     services.speaker = &speaker;
     services.wall_clock_ms = [] { return skranke::wall_clock_ms(); };
     std::unique_ptr<skranke::sync::SyncEngine> sync_engine;
+    std::unique_ptr<skranke::Store> store;
+    // The wait estimate: how long reception took with the last 20 visitors in three hours.
+    services.recent_service_ms = [&]() -> std::vector<std::int64_t> {
+        if (!store) return {};
+        skranke::SyncStore sync_store(*store);
+        auto recent = sync_store.recent_service_ms(skranke::wall_clock_ms() - 3 * 3600 * 1000, 20);
+        return recent ? std::move(*recent) : std::vector<std::int64_t>{};
+    };
     bool checkpoint_due = false;
     services.ticket_stored = [&] {
         if (sync_engine) sync_engine->notify_local_event();
@@ -193,7 +201,6 @@ int main(int argc, char** argv) {
     long taps = 0;  // intents applied, so a test driver knows its tap was handled
     bool state_changed = false;
     bool store_tried = false;
-    std::unique_ptr<skranke::Store> store;
     std::string shot_page, last_frame_page;
     while (!window.should_close()) {
         const double timer = app.seconds_until_timer(glfwGetTime());

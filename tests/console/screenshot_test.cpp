@@ -1,7 +1,7 @@
 // End to end under Xvfb: a real hub (in this process, on 127.0.0.1), kiosks issuing tickets,
 // another counter at work, then the real skranke program as the reception console (three
 // pages) and as the waiting-room display, each saving a screenshot once its data is shown.
-// The PNGs go to docs/screenshots/, which the README shows.
+// The PNGs go to docs/screenshots/ when asked (SKRANKE_SCREENSHOTS_TO), which the README shows.
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <set>
 
 #include <stb/stb_image.h>
@@ -28,7 +29,13 @@ using protocol::Role;
 
 namespace {
 
-const std::filesystem::path shots = std::filesystem::path(SKRANKE_SOURCE_DIR) / "docs" / "screenshots";
+// The PNGs go to $SKRANKE_SCREENSHOTS_TO when it is set (that is how docs/screenshots/ is
+// made, see README); otherwise to a temporary folder, so a test run changes no tracked file.
+std::filesystem::path shots_dir() {
+    if (const char* keep = std::getenv("SKRANKE_SCREENSHOTS_TO"); keep != nullptr && *keep != '\0') return keep;
+    static const TempDir temporary;
+    return temporary.path();
+}
 
 // Runs skranke with args; its exit code, or -1 when it had to be killed after the deadline.
 int run_skranke(const std::vector<std::string>& args, const std::string& pin = "") {
@@ -161,6 +168,7 @@ TEST_CASE("screenshots of the reception console and the waiting-room display, fr
         SyncStore own(**store);
         REQUIRE(own.record_event({{"type", "ticket.called"}, {"ticket_id", ids[5]}, {"counter", "2"}, {"staff_id", "kari"}}, now).ok());
     }
+    const auto shots = shots_dir();
     std::filesystem::create_directories(shots);
     const std::string assets = std::string(SKRANKE_SOURCE_DIR) + "/assets";
     const std::vector<std::string> common = {"--role", "reception", "--store", console_file.string(), "--hub", hub.url(),
