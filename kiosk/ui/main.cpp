@@ -42,7 +42,7 @@ int fail(const std::string& message) {
 // What the test hook writes after each new screen: the PNG and where every target is,
 // so a driver can tap buttons by name.
 void write_screen_state(const fs::path& dir, int sequence, long taps, const std::string& page, const std::string& png,
-                        const skranke::ui::TouchRecorder& recorder) {
+                        const skranke::ui::TouchRecorder& recorder, GLFWwindow* window) {
     nlohmann::json targets = nlohmann::json::array();
     for (const auto& t : recorder.targets())
         targets.push_back({{"id", t.id},
@@ -51,8 +51,13 @@ void write_screen_state(const fs::path& dir, int sequence, long taps, const std:
                            {"y", t.visible.centre().y},
                            {"w", t.visible.width()},
                            {"h", t.visible.height()}});
-    const nlohmann::json state{
-        {"sequence", sequence}, {"taps", taps}, {"page", page}, {"png", png}, {"targets", targets}};
+    // What a kiosk window must be: no pointer left hovering where the last finger was, no
+    // decoration a visitor could drag or close.
+    const nlohmann::json kiosk_window{
+        {"cursor_hidden", glfwGetInputMode(window, GLFW_CURSOR) == GLFW_CURSOR_HIDDEN},
+        {"decorated", glfwGetWindowAttrib(window, GLFW_DECORATED) == GLFW_TRUE}};
+    const nlohmann::json state{{"sequence", sequence}, {"taps", taps},       {"page", page},
+                               {"png", png},           {"targets", targets}, {"window", kiosk_window}};
     const fs::path tmp = dir / "state.json.tmp";
     {
         std::ofstream out(tmp);
@@ -250,7 +255,7 @@ int main(int argc, char** argv) {
         // state.json after each new screenshot, and on the frame after a tap was handled, so
         // it always says where the buttons are now.
         if (!screenshot_dir.empty() && (!png.empty() || state_changed))
-            write_screen_state(screenshot_dir, shot_sequence, taps, shot_page, png, recorder);
+            write_screen_state(screenshot_dir, shot_sequence, taps, shot_page, png, recorder, window.handle());
         skranke::visitor::apply_visitor_frame(app, frame, now);
         taps += static_cast<long>(frame.intents.size());
         state_changed = !frame.intents.empty();

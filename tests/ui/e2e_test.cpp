@@ -208,8 +208,10 @@ TEST_CASE("the real kiosk under Xvfb: taps through to a stored ticket, with a dr
 
     auto s = kiosk.wait_for_page("start");
     REQUIRE(s);
-    // Kiosk mode: the window covers the whole screen.
+    // Kiosk mode: the window covers the whole screen, undecorated, with the pointer hidden.
     CHECK(window_geometry() == screen_geometry());
+    CHECK((*s)["window"]["cursor_hidden"] == true);
+    CHECK((*s)["window"]["decorated"] == false);
     CHECK_FALSE(screen_geometry().empty());
     REQUIRE(kiosk.tap(*s, "language.nb"));
     REQUIRE((s = kiosk.wait_for_page("appointment_question")));

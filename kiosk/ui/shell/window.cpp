@@ -78,7 +78,11 @@ bool Window::open(const WindowOptions& options, std::string& error) {
     glfwMakeContextCurrent(window_);
     glfwSwapInterval(1);
     // A touch screen moves an emulated pointer: hidden, so no button looks hovered.
-    if (options.kiosk_mode) glfwSetInputMode(window_, GLFW_CURSOR, GLFW_CURSOR_HIDDEN);
+    // ImGui's backend would set the normal cursor again every frame unless told not to.
+    if (options.kiosk_mode) {
+        glfwSetInputMode(window_, GLFW_CURSOR, GLFW_CURSOR_HIDDEN);
+        ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
+    }
     // Ours first: ImGui's backend chains to these when it installs its own.
     glfwSetMouseButtonCallback(window_, on_activity_mouse);
     glfwSetCursorPosCallback(window_, on_activity_cursor);
