@@ -199,6 +199,29 @@ std::string screen_geometry() {
     return got == 2 ? std::to_string(w) + "x" + std::to_string(h) : std::string{};
 }
 
+// From the questions page to the ticket: children yes/no, no interpreter, "Ola" (or "ola")
+// typed on the on-screen keyboard by key labels, then "Get ticket". The ticket page's state.
+nlohmann::json answer_and_get_ticket(KioskProcess& kiosk, const nlohmann::json& questions, bool children,
+                                     bool capital) {
+    REQUIRE(kiosk.tap(questions, children ? "children.yes" : "children.no"));
+    REQUIRE(kiosk.tap(questions, "interpreter.no"));
+    REQUIRE(kiosk.tap(questions, "nav.next"));
+    auto s = kiosk.wait_for_page("details");
+    REQUIRE(s);
+    const auto details = *s;
+    if (capital) REQUIRE(kiosk.tap(details, "key.shift"));
+    for (const char* letter : {"o", "l", "a"}) {
+        const auto point = KioskProcess::where(details, "label", letter);
+        REQUIRE(point);
+        REQUIRE(kiosk.tap_at(*point));
+    }
+    REQUIRE(kiosk.tap(details, "nav.next"));
+    REQUIRE((s = kiosk.wait_for_page("confirm")));
+    REQUIRE(kiosk.tap(*s, "confirm.get_ticket"));
+    REQUIRE((s = kiosk.wait_for_page("ticket")));
+    return *s;
+}
+
 }  // namespace
 
 TEST_CASE("the real kiosk under Xvfb: taps through to a stored ticket, with a drawn PNG of every screen") {
@@ -223,22 +246,7 @@ TEST_CASE("the real kiosk under Xvfb: taps through to a stored ticket, with a dr
     REQUIRE((s = kiosk.wait_for_page("need")));
     REQUIRE(kiosk.tap(*s, "need.emergency_food"));
     REQUIRE((s = kiosk.wait_for_page("questions")));
-    REQUIRE(kiosk.tap(*s, "children.yes"));
-    REQUIRE(kiosk.tap(*s, "interpreter.no"));
-    REQUIRE(kiosk.tap(*s, "nav.next"));
-    REQUIRE((s = kiosk.wait_for_page("details")));
-    // Type "Ola" on the on-screen keyboard: shift, then letters by their key labels.
-    const auto details = *s;
-    REQUIRE(kiosk.tap(details, "key.shift"));
-    for (const char* letter : {"o", "l", "a"}) {
-        const auto point = KioskProcess::where(details, "label", letter);
-        REQUIRE(point);
-        REQUIRE(kiosk.tap_at(*point));
-    }
-    REQUIRE(kiosk.tap(details, "nav.next"));
-    REQUIRE((s = kiosk.wait_for_page("confirm")));
-    REQUIRE(kiosk.tap(*s, "confirm.get_ticket"));
-    REQUIRE((s = kiosk.wait_for_page("ticket")));
+    answer_and_get_ticket(kiosk, *s, true, true);
 
     // The ticket is in the store the program wrote.
     const fs::path db = dir.path() / "kiosk.db";
@@ -338,20 +346,7 @@ TEST_CASE("the real kiosk enrolled with a hub: a tapped ticket reaches the hub o
     REQUIRE((s = kiosk.wait_for_page("need")));
     REQUIRE(kiosk.tap(*s, "need.social_rent"));
     REQUIRE((s = kiosk.wait_for_page("questions")));
-    REQUIRE(kiosk.tap(*s, "children.no"));
-    REQUIRE(kiosk.tap(*s, "interpreter.no"));
-    REQUIRE(kiosk.tap(*s, "nav.next"));
-    REQUIRE((s = kiosk.wait_for_page("details")));
-    const auto details = *s;
-    for (const char* letter : {"o", "l", "a"}) {
-        const auto point = KioskProcess::where(details, "label", letter);
-        REQUIRE(point);
-        REQUIRE(kiosk.tap_at(*point));
-    }
-    REQUIRE(kiosk.tap(details, "nav.next"));
-    REQUIRE((s = kiosk.wait_for_page("confirm")));
-    REQUIRE(kiosk.tap(*s, "confirm.get_ticket"));
-    REQUIRE((s = kiosk.wait_for_page("ticket")));
+    answer_and_get_ticket(kiosk, *s, false, false);
 
     const auto ids = skranke::test::query_texts(db, "SELECT event_id FROM tickets");
     REQUIRE(ids.size() == 1);
