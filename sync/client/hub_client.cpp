@@ -122,6 +122,12 @@ HttpReply HttpCall::finish(CURLcode code) {
     return reply;
 }
 
+bool HttpCall::request_sent() {
+    curl_off_t uploaded = 0;
+    curl_easy_getinfo(easy_, CURLINFO_SIZE_UPLOAD_T, &uploaded);
+    return uploaded >= static_cast<curl_off_t>(request_body_.size());
+}
+
 HttpReply HttpCall::perform() { return finish(curl_easy_perform(easy_)); }
 
 Result<Enrolment, std::string> enrol_device(const Connection& connection, const std::string& code,

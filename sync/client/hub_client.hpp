@@ -54,6 +54,8 @@ public:
     // What came back, once the transfer ended with code.
     HttpReply finish(CURLcode code);
     HttpReply perform();  // blocking: prepare, then perform
+    // The whole request, body included, has gone out (the reply may still be coming).
+    bool request_sent();
 
 private:
     static std::size_t on_data(char* data, std::size_t size, std::size_t count, void* self);

@@ -55,8 +55,8 @@ struct SyncEngine::Impl {
     std::vector<OutboxEvent> in_flight;
     std::size_t batch_limit = protocol::max_batch_events;
     bool resend_from_start = false;  // acknowledgements could not be written: start over
-    // Answers of batches the hub stored, not yet written here: while batches stream, they
-    // are written a few batches at a time (one transaction, one disk sync). Lost in a crash,
+    // Answers of the batch the hub stored last, not yet written here: they are written
+    // once the next batch is on its way (one transaction, one disk sync). Lost in a crash,
     // they only mean those events are sent again and get the same answers.
     std::vector<SyncAck> unwritten_acks;
     struct Batch {
@@ -81,6 +81,7 @@ struct SyncEngine::Impl {
     void succeeded(Slot& other);
     void refresh_counts();
     void write_acks();
+    void send_out(Slot& slot);
     void note_error(const std::string& what, bool offline);
 };
 
@@ -209,7 +210,8 @@ void SyncEngine::Impl::finish_push(const HttpReply& reply) {
         // Pipelined: the hub works on the next batch while this one's answers are written here.
         unwritten_acks.insert(unwritten_acks.end(), acks.begin(), acks.end());
         start_push(steady_ms(), last_sent);
-        if (!push.busy || unwritten_acks.size() >= 4 * options.batch_size) write_acks();
+        if (push.busy) send_out(push);
+        write_acks();
         if (push.busy) prepared = read_batch(in_flight.back().device_seq);
         {
             std::lock_guard lock(status_mutex);
@@ -236,6 +238,21 @@ void SyncEngine::Impl::finish_push(const HttpReply& reply) {
     }
     in_flight.clear();  // outcome unknown: the same events go again, with the same ids
     back_off(push, reply, "push");
+}
+
+// Hands a request to the network before this device's own disk work, so that the hub
+// stores one batch while this device writes the answers of the last: waits (without
+// spinning) until the body has gone out, at most send_out_ms.
+void SyncEngine::Impl::send_out(Slot& slot) {
+    constexpr std::int64_t send_out_ms = 200;
+    const std::int64_t until = steady_ms() + send_out_ms;
+    for (;;) {
+        int running = 0;
+        curl_multi_perform(multi, &running);
+        const std::int64_t left = until - steady_ms();
+        if (running == 0 || slot.call.request_sent() || left <= 0) return;
+        curl_multi_poll(multi, nullptr, 0, static_cast<int>(left), nullptr);
+    }
 }
 
 void SyncEngine::Impl::write_acks() {

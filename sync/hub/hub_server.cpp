@@ -150,17 +150,38 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res) {
     const auto device = authenticate(req, res);
     if (!device) return;
     if (device->role == Role::display) return send_error(res, 403, "forbidden", "a display may only read");
-    if (!protocol::nesting_within(req.body, protocol::max_json_depth))
-        return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
-    json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded()) return send_error(res, 400, "malformed_json", "the body is not valid JSON");
-    if (!body.is_object() || !body.contains("events") || !body.at("events").is_array())
-        return send_error(res, 400, "bad_request", "expected {\"events\": [...]}");
-    const auto& events = body.at("events");
-    if (events.size() > protocol::max_batch_events)
-        return send_error(res, 413, "batch_too_large", "at most 500 events per batch");
-    for (const auto& event : events) {
-        if (!may_push(*device, event)) {
+    std::vector<PushedEvent> list;
+    std::vector<std::string> texts;  // of a body that had to be parsed whole
+    if (const auto split = protocol::split_event_batch(req.body, protocol::max_json_depth)) {
+        // The usual body: each event is parsed from, and stored as, the text the device sent.
+        if (split->too_deep) return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
+        if (split->events.size() > protocol::max_batch_events)
+            return send_error(res, 413, "batch_too_large", "at most 500 events per batch");
+        list.reserve(split->events.size());
+        for (const std::string_view text : split->events) {
+            json event = json::parse(text, nullptr, false);
+            if (event.is_discarded()) return send_error(res, 400, "malformed_json", "the body is not valid JSON");
+            list.push_back(PushedEvent{std::move(event), text});
+        }
+    } else {
+        if (!protocol::nesting_within(req.body, protocol::max_json_depth))
+            return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
+        json body = json::parse(req.body, nullptr, false);
+        if (body.is_discarded()) return send_error(res, 400, "malformed_json", "the body is not valid JSON");
+        if (!body.is_object() || !body.contains("events") || !body.at("events").is_array())
+            return send_error(res, 400, "bad_request", "expected {\"events\": [...]}");
+        auto& events = body.at("events");
+        if (events.size() > protocol::max_batch_events)
+            return send_error(res, 413, "batch_too_large", "at most 500 events per batch");
+        texts.reserve(events.size());  // no reallocation: list keeps views of these
+        list.reserve(events.size());
+        for (auto& event : events) {
+            texts.push_back(event.dump());
+            list.push_back(PushedEvent{std::move(event), texts.back()});
+        }
+    }
+    for (const PushedEvent& pushed : list) {
+        if (!may_push(*device, pushed.event)) {
             spdlog::warn("push refused: device={} role={} may not push this event", device->device_id,
                          protocol::to_string(device->role));
             return send_error(res, 403, "forbidden",
@@ -169,9 +190,6 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res) {
     }
     Contact contact{wall_clock_ms(), std::nullopt, std::nullopt};
     if (auto t = parse_int(req.get_header_value(protocol::device_time_header))) contact.clock_offset_ms = *t - contact.hub_now_ms;
-    std::vector<json> list;
-    list.reserve(events.size());
-    for (auto& event : body.at("events")) list.push_back(std::move(event));  // no deep copies
     auto results = store->push(list, contact);
     if (!results) {
         spdlog::error("push failed: device={} events={} error={}", device->device_id, list.size(), results.error().detail);

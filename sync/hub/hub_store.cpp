@@ -141,7 +141,7 @@ StoreResult<std::unique_ptr<HubStore>> HubStore::open(const std::filesystem::pat
     }
 
     auto s = std::make_unique<Statements>();
-    s->find_event = sql::Statement(db, "SELECT hub_seq, body_hash FROM events WHERE event_id = ?1");
+    s->find_event = sql::Statement(db, "SELECT hub_seq, body_hash, body, personal_removed FROM events WHERE event_id = ?1");
     s->find_rejection = sql::Statement(db, "SELECT body_hash, code, message FROM rejections WHERE event_id = ?1");
     s->insert_event = sql::Statement(db,
         "INSERT INTO events (event_id, device_id, device_seq, type, body, body_hash, received_ms,"
@@ -288,15 +288,19 @@ StoreResult<std::vector<DeviceHealth>> HubStore::devices() {
     return list;
 }
 
-StoreResult<EventResult> HubStore::push_one(const nlohmann::json& event, const Contact& contact) {
+StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Contact& contact) {
     Statements& s = *statements_;
+    const nlohmann::json& event = pushed.event;
     const auto id_field = event.is_object() ? event.find("event_id") : event.end();
     const std::string event_id =
         event.is_object() && id_field != event.end() && id_field->is_string() ? id_field->get<std::string>() : "";
-    if (auto problem = protocol::event_shape_problem(event)) return rejected(event_id, "bad_event", *problem);
+    // The fold below checks the ticket object of an event it stores.
+    if (auto problem = protocol::event_shape_problem(event, protocol::TicketCheck::left_to_fold))
+        return rejected(event_id, "bad_event", *problem);
 
-    const std::string body = event.dump();
-    const std::string hash = hash_hex(body);
+    // The log keeps the text as the device sent it; a replay is recognised by the hash of
+    // that text, or else by comparing the parsed JSON (so formatting does not matter).
+    const std::string hash = hash_hex(pushed.text);
     const std::string device_id = event.at("device_id").get<std::string>();
     const std::int64_t device_seq = event.at("device_seq").get<std::int64_t>();
     const auto last = last_device_seq_.find(device_id);
@@ -308,7 +312,12 @@ StoreResult<EventResult> HubStore::push_one(const nlohmann::json& event, const C
         int c = s.find_event.step();
         if (c == SQLITE_ROW) {
             const std::int64_t seq = s.find_event.int64(0);
-            const bool same = s.find_event.text(1) == hash;
+            bool same = s.find_event.text(1) == hash;
+            if (!same) {
+                nlohmann::json sent = event;
+                if (s.find_event.int64(3) != 0) remove_personal_fields(sent);  // as the log keeps it now
+                same = nlohmann::json::parse(s.find_event.text(2), nullptr, false) == sent;
+            }
             s.find_event.reset();
             if (same) return EventResult{event_id, "stored", seq, "", ""};
             return rejected(event_id, "conflict", "event id " + event_id + " was stored with a different body");
@@ -319,7 +328,7 @@ StoreResult<EventResult> HubStore::push_one(const nlohmann::json& event, const C
         s.find_rejection.bind(1, event_id);
         c = s.find_rejection.step();
         if (c == SQLITE_ROW) {
-            EventResult earlier = hash == s.find_rejection.text(0)
+            EventResult earlier = hash_hex(event.dump()) == s.find_rejection.text(0)
                                       ? rejected(event_id, s.find_rejection.text(1), s.find_rejection.text(2))
                                       : rejected(event_id, "conflict", "event id " + event_id + " was sent with a different body");
             s.find_rejection.reset();
@@ -336,8 +345,9 @@ StoreResult<EventResult> HubStore::push_one(const nlohmann::json& event, const C
     else
         conflict = state_.apply(event, EventMeta{seq, contact.hub_now_ms, contact.clock_offset_ms});
     if (conflict) {
-        // Kept, so that the same event sent again gets the same answer.
-        s.insert_rejection.bind(1, event_id).bind(2, hash).bind(3, conflict->code).bind(4, conflict->message)
+        // Kept, so that the same event sent again gets the same answer (rejections are
+        // few: their hash is of the canonical JSON, keys sorted).
+        s.insert_rejection.bind(1, event_id).bind(2, hash_hex(event.dump())).bind(3, conflict->code).bind(4, conflict->message)
             .bind(5, contact.hub_now_ms);
         const int c = s.insert_rejection.step();
         s.insert_rejection.reset();
@@ -347,7 +357,7 @@ StoreResult<EventResult> HubStore::push_one(const nlohmann::json& event, const C
     }
 
     s.insert_event.bind(1, event_id).bind(2, device_id).bind(3, device_seq).bind(4, event.at("type").get<std::string>())
-        .bind(5, body).bind(6, hash).bind(7, contact.hub_now_ms).bind(8, contact.clock_offset_ms).bind(9, seq);
+        .bind(5, pushed.text).bind(6, hash).bind(7, contact.hub_now_ms).bind(8, contact.clock_offset_ms).bind(9, seq);
     const int c = s.insert_event.step();
     s.insert_event.reset();
     if (c != SQLITE_DONE) return sql::error_from(db_, c, "store event");  // the caller reloads the fold
@@ -356,7 +366,7 @@ StoreResult<EventResult> HubStore::push_one(const nlohmann::json& event, const C
     return EventResult{event_id, "stored", seq, "", ""};
 }
 
-StoreResult<std::vector<EventResult>> HubStore::push(const std::vector<nlohmann::json>& events, const Contact& contact) {
+StoreResult<std::vector<EventResult>> HubStore::push(const std::vector<PushedEvent>& events, const Contact& contact) {
     std::lock_guard lock(mutex_);
     std::vector<EventResult> results;
     results.reserve(events.size());
@@ -364,7 +374,7 @@ StoreResult<std::vector<EventResult>> HubStore::push(const std::vector<nlohmann:
     {
         sql::WriteTransaction tx(db_);
         if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin batch");
-        for (const nlohmann::json& event : events) {
+        for (const PushedEvent& event : events) {
             auto result = push_one(event, contact);
             if (!result) {
                 outcome = result.error();
@@ -486,21 +496,19 @@ QueueState HubStore::queue_state() {
     return state_;
 }
 
-StoreResult<std::int64_t> HubStore::raw_insert_for_benchmark(const std::vector<nlohmann::json>& events,
-                                                             std::size_t batch_size, std::int64_t now_ms) {
+StoreResult<std::int64_t> HubStore::raw_insert_for_benchmark(const std::vector<LogRow>& rows, std::size_t batch_size,
+                                                             std::int64_t now_ms) {
     std::lock_guard lock(mutex_);
     sql::Statement& insert = statements_->insert_event;
     std::size_t i = 0;
     std::int64_t stored = 0;
-    while (i < events.size()) {
+    while (i < rows.size()) {
         sql::WriteTransaction tx(db_);
         if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin raw batch");
-        for (std::size_t n = 0; n < batch_size && i < events.size(); ++n, ++i) {
-            const auto& e = events[i];
-            const std::string body = e.dump();
-            insert.bind(1, e.at("event_id").get<std::string>()).bind(2, e.at("device_id").get<std::string>())
-                .bind(3, e.at("device_seq").get<std::int64_t>()).bind(4, e.at("type").get<std::string>())
-                .bind(5, body).bind(6, hash_hex(body)).bind(7, now_ms).bind(8, std::optional<std::int64_t>(0))
+        for (std::size_t n = 0; n < batch_size && i < rows.size(); ++n, ++i) {
+            const LogRow& row = rows[i];
+            insert.bind(1, row.event_id).bind(2, row.device_id).bind(3, row.device_seq).bind(4, row.type)
+                .bind(5, row.body).bind(6, row.body_hash).bind(7, now_ms).bind(8, std::optional<std::int64_t>(0))
                 .bind(9, ++last_seq_);
             const int c = insert.step();
             insert.reset();

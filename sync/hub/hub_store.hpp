@@ -50,6 +50,22 @@ struct Contact {
     std::optional<std::int64_t> outbox_depth;
 };
 
+// One event of a push: parsed, and the text it came as (what the log keeps).
+struct PushedEvent {
+    nlohmann::json event;
+    std::string_view text;
+};
+
+// A row of the log as SQLite gets it (the benchmark's baseline).
+struct LogRow {
+    std::string event_id;
+    std::string device_id;
+    std::int64_t device_seq = 0;
+    std::string type;
+    std::string body;
+    std::string body_hash;
+};
+
 class HubStore {
 public:
     static StoreResult<std::unique_ptr<HubStore>> open(const std::filesystem::path& file);
@@ -69,7 +85,7 @@ public:
 
     // Stores a batch in one transaction; one result per event, in order. Events must
     // already be allowed for the pushing device's role.
-    StoreResult<std::vector<protocol::EventResult>> push(const std::vector<nlohmann::json>& events,
+    StoreResult<std::vector<protocol::EventResult>> push(const std::vector<PushedEvent>& events,
                                                          const Contact& contact);
     // Merged log after a cursor, oldest first.
     StoreResult<std::vector<protocol::LogEntry>> read_log(std::int64_t after, std::size_t limit);
@@ -90,15 +106,15 @@ public:
     static constexpr std::int64_t fold_window_ms = 2LL * 24 * 3600 * 1000;
     void forget_old_tickets(std::int64_t now_ms);
 
-    // Benchmark baseline: inserts rows straight into the log in batches of batch_size,
-    // without any checks (what SQLite alone costs for the same rows).
-    StoreResult<std::int64_t> raw_insert_for_benchmark(const std::vector<nlohmann::json>& events,
-                                                      std::size_t batch_size, std::int64_t now_ms);
+    // Benchmark baseline: inserts ready rows straight into the log in batches of
+    // batch_size, without any checks (what SQLite alone costs for the same rows).
+    StoreResult<std::int64_t> raw_insert_for_benchmark(const std::vector<LogRow>& rows, std::size_t batch_size,
+                                                      std::int64_t now_ms);
 
 private:
     HubStore() = default;
     StoreResult<Done> load_state();
-    StoreResult<protocol::EventResult> push_one(const nlohmann::json& event, const Contact& contact);
+    StoreResult<protocol::EventResult> push_one(const PushedEvent& pushed, const Contact& contact);
 
     std::mutex mutex_;
     sqlite3* db_ = nullptr;

@@ -24,23 +24,93 @@ std::string error_body(std::string_view code, std::string_view message) {
     return nlohmann::json{{"code", code}, {"message", message}}.dump();
 }
 
-bool nesting_within(std::string_view json_text, int max_depth) {
-    int depth = 0;
+namespace {
+
+// Follows a JSON text one character at a time and tells which characters are structure
+// (outside every string).
+struct StringTracker {
     bool in_string = false;
     bool escaped = false;
-    for (const char c : json_text) {
+    bool structural(char c) {
         if (in_string) {
             if (escaped) escaped = false;
             else if (c == '\\') escaped = true;
             else if (c == '"') in_string = false;
-            continue;
+            return false;
         }
         if (c == '"') in_string = true;
-        else if (c == '[' || c == '{') {
+        return !in_string;
+    }
+};
+
+bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+}  // namespace
+
+bool nesting_within(std::string_view json_text, int max_depth) {
+    int depth = 0;
+    StringTracker tracker;
+    for (const char c : json_text) {
+        if (!tracker.structural(c)) continue;
+        if (c == '[' || c == '{') {
             if (++depth > max_depth) return false;
-        } else if (c == ']' || c == '}') --depth;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
     }
     return true;
+}
+
+std::optional<EventBatchTexts> split_event_batch(std::string_view body, int max_depth) {
+    std::size_t i = 0;
+    const auto skip_space = [&] {
+        while (i < body.size() && is_json_space(body[i])) ++i;
+    };
+    const auto take = [&](std::string_view token) {
+        skip_space();
+        if (body.substr(i, token.size()) != token) return false;
+        i += token.size();
+        return true;
+    };
+    if (!take("{") || !take("\"events\"") || !take(":") || !take("[")) return std::nullopt;
+    constexpr int list_depth = 2;  // the outer object and the list
+    EventBatchTexts texts;
+    skip_space();
+    if (i < body.size() && body[i] == ']') {
+        ++i;
+    } else {
+        for (;;) {
+            skip_space();
+            const std::size_t start = i;
+            int depth = 0;
+            StringTracker tracker;
+            for (; i < body.size(); ++i) {
+                const char c = body[i];
+                if (!tracker.structural(c)) continue;
+                if (c == '[' || c == '{') {
+                    if (++depth + list_depth > max_depth) {
+                        texts.too_deep = true;
+                        return texts;
+                    }
+                } else if (c == ']' || c == '}') {
+                    if (depth == 0) break;
+                    --depth;
+                } else if (c == ',' && depth == 0) {
+                    break;
+                }
+            }
+            if (i >= body.size()) return std::nullopt;  // unterminated: the whole parse says why
+            std::size_t end = i;
+            while (end > start && is_json_space(body[end - 1])) --end;
+            texts.events.push_back(body.substr(start, end - start));
+            if (body[i] == '}') return std::nullopt;
+            if (body[i++] == ']') break;
+        }
+    }
+    if (!take("}")) return std::nullopt;
+    skip_space();
+    if (i != body.size()) return std::nullopt;
+    return texts;
 }
 
 bool is_valid_device_id(std::string_view id) {
@@ -50,7 +120,7 @@ bool is_valid_device_id(std::string_view id) {
     return true;
 }
 
-std::optional<std::string> event_shape_problem(const nlohmann::json& event) {
+std::optional<std::string> event_shape_problem(const nlohmann::json& event, TicketCheck ticket_check) {
     if (!event.is_object()) return "event is not an object";
     const auto text = [&](const char* key) -> const nlohmann::json* {
         const auto it = event.find(key);
@@ -74,6 +144,7 @@ std::optional<std::string> event_shape_problem(const nlohmann::json& event) {
     if (event.at("event_id").get<std::string>() != make_event_id(device_id, seq))
         return "event_id must be <device_id>:<device_seq>";
     if (type == event_type::ticket_issued || type == event_type::callback_requested) {
+        if (ticket_check == TicketCheck::left_to_fold) return std::nullopt;
         const auto ticket = event.find("ticket");
         if (ticket == event.end() || !ticket_from_json(*ticket)) return "ticket object is missing or malformed";
         return std::nullopt;

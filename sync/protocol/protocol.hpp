@@ -36,12 +36,25 @@ std::string error_body(std::string_view code, std::string_view message);
 // so hostile input never reaches a recursive parser or destructor).
 bool nesting_within(std::string_view json_text, int max_depth);
 
+// The events of a push body, as the texts the device sent them.
+struct EventBatchTexts {
+    std::vector<std::string_view> events;  // one JSON value's text each, not yet parsed
+    bool too_deep = false;                 // nests deeper than allowed: refuse the body
+};
+// Splits a body of exactly the shape {"events": [...]} (any whitespace) in one pass,
+// without parsing the events, checking the nesting limit on the way. Nothing when the
+// body has any other shape: the caller then parses it whole and says what is wrong.
+std::optional<EventBatchTexts> split_event_batch(std::string_view body, int max_depth);
+
 // Device ids: 1-64 characters of [a-z0-9-]; they appear in logs and event ids.
 bool is_valid_device_id(std::string_view id);
 
 // Shape of one event as the protocol defines it (not whether it fits the queue): nothing
-// when it is well formed, else a reason naming ids only.
-std::optional<std::string> event_shape_problem(const nlohmann::json& event);
+// when it is well formed, else a reason naming ids only. The ticket object of an issue
+// event is checked too, unless the caller folds the event next (the fold parses and
+// checks it anyway, and rejects it with bad_event).
+enum class TicketCheck { check, left_to_fold };
+std::optional<std::string> event_shape_problem(const nlohmann::json& event, TicketCheck ticket = TicketCheck::check);
 
 // One result inside a push reply.
 struct EventResult {

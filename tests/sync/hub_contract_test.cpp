@@ -75,6 +75,60 @@ TEST_CASE("the same event id with a different body is a conflict; the first body
     CHECK_FALSE(hub.store().queue_state().find("kiosk-a:1")->ticket.request.urgent);
 }
 
+TEST_CASE("a re-sent event is known whatever its formatting; the log keeps the text as sent") {
+    hub::HubOptions options;
+    options.retention_ms = 24LL * 3600 * 1000;
+    HubFixture hub(options);
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto event = issued_event("kiosk-a", 1, wall_clock_ms());
+    // Spaced out, with the keys in another order: not the bytes the hub stored first.
+    const auto spaced = [](const nlohmann::json& e) {
+        nlohmann::ordered_json reversed;
+        for (auto it = e.rbegin(); it != e.rend(); ++it) reversed[it.key()] = *it;
+        return "{\"events\": [\n  " + reversed.dump(2) + "\n]}";
+    };
+    const std::string first_text = batch({event});
+    const auto first = hub.call("POST", "/v1/events", kiosk.token, first_text, json_header);
+    REQUIRE(first.status == 200);
+    const auto again = hub.call("POST", "/v1/events", kiosk.token, spaced(event), json_header);
+    REQUIRE(again.status == 200);
+    CHECK(nlohmann::json::parse(again.body)["results"] == nlohmann::json::parse(first.body)["results"]);
+    CHECK(hub.copies_of("kiosk-a:1") == 1);
+    const auto log = hub.store().read_log(0, 10);
+    REQUIRE(log);
+    REQUIRE(log->size() == 1);
+    CHECK(log->front().event == event);
+
+    auto changed = event;
+    changed["ticket"]["description"] = "Noe annet";
+    const auto conflict = nlohmann::json::parse(
+        hub.call("POST", "/v1/events", kiosk.token, spaced(changed), json_header).body)["results"][0];
+    CHECK(conflict["code"] == "conflict");
+
+    // After the retention period the hub no longer holds the person, yet still knows the event.
+    CHECK(*hub.hub().sweep_retention(wall_clock_ms() + 2 * options.retention_ms) == 1);
+    const auto late = nlohmann::json::parse(
+        hub.call("POST", "/v1/events", kiosk.token, spaced(event), json_header).body)["results"][0];
+    CHECK(late == nlohmann::json::parse(first.body)["results"][0]);
+    CHECK(hub.event_count() == 1);
+}
+
+TEST_CASE("a batch in another JSON layout is taken whole and answered the same") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto events = kiosk_batch("kiosk-a", 1, 3);
+    // An extra member and "events" second: not the plain shape, so the hub parses it whole.
+    nlohmann::ordered_json body;
+    body["note"] = "from a case system's test client";
+    body["events"] = events;
+    const auto reply = hub.call("POST", "/v1/events", kiosk.token, body.dump(), json_header);
+    REQUIRE(reply.status == 200);
+    const auto results = nlohmann::json::parse(reply.body).at("results");
+    for (const auto& r : results) CHECK(r["status"] == "stored");
+    CHECK(push(hub, kiosk.token, events) == results);
+    CHECK(hub.event_count() == 3);
+}
+
 TEST_CASE("two counters call the same ticket: the first to reach the hub wins, the other is told") {
     HubFixture hub;
     const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");

@@ -45,6 +45,42 @@ TEST_CASE("nesting is checked before parsing, and brackets inside strings do not
     CHECK(protocol::nesting_within(R"("\"[[[[")", 0));
 }
 
+TEST_CASE("a push body is split into the events' own texts in one pass") {
+    const auto split = protocol::split_event_batch(
+        " {\n \"events\" : [ {\"a\":\"],}\\\"{\"} ,\n[1,[2]] ,\"x\", 3 ] } \n", 16);
+    REQUIRE(split);
+    CHECK_FALSE(split->too_deep);
+    REQUIRE(split->events.size() == 4);
+    CHECK(split->events[0] == R"({"a":"],}\"{"})");
+    CHECK(split->events[1] == "[1,[2]]");
+    CHECK(split->events[2] == R"("x")");
+    CHECK(split->events[3] == "3");
+    for (const auto text : split->events) CHECK_FALSE(nlohmann::json::parse(text, nullptr, false).is_discarded());
+
+    const auto empty = protocol::split_event_batch(R"({"events":[ ]})", 16);
+    REQUIRE(empty);
+    CHECK(empty->events.empty());
+    // Two levels are the body's own: an event may nest 14 more.
+    CHECK_FALSE(protocol::split_event_batch("{\"events\":[" + std::string(14, '[') + std::string(14, ']') + "]}", 16)->too_deep);
+    CHECK(protocol::split_event_batch("{\"events\":[" + std::string(15, '[') + std::string(15, ']') + "]}", 16)->too_deep);
+    // Any other layout is left to the whole parse.
+    for (const char* other : {R"({"events":[],"x":1})", R"({"x":1,"events":[]})", R"({"events":[1]} x)",
+                              R"({"events":[1})", R"({"events":{}})", R"([{"events":[]}])", R"({"events":["]})",
+                              "", "{"}) {
+        CAPTURE(other);
+        CHECK_FALSE(protocol::split_event_batch(other, 16));
+    }
+}
+
+TEST_CASE("the shape check can leave an issue event's ticket object to the fold") {
+    auto event = issued_event("kiosk-a", 1, test_time_ms());
+    event["ticket"]["letter"] = 7;
+    CHECK(protocol::event_shape_problem(event));
+    CHECK_FALSE(protocol::event_shape_problem(event, protocol::TicketCheck::left_to_fold));
+    event["device_seq"] = "1";
+    CHECK(protocol::event_shape_problem(event, protocol::TicketCheck::left_to_fold));
+}
+
 TEST_CASE("personal fields are removed and nothing else changes") {
     auto event = issued_event("kiosk-a", 1, test_time_ms());
     auto expected = event;

@@ -76,7 +76,7 @@ std::pair<double, double> drain_round(const std::filesystem::path& dir, const Se
     StoreOptions store_options;
     store_options.path = dir / "kiosk.db";
     store_options.device_id = "kiosk-bench";
-    std::vector<nlohmann::json> rows;
+    std::vector<hub::LogRow> rows;  // the same rows, ready for SQLite: the raw baseline
     {
         auto store = Store::open(store_options);
         if (!store) die(store.error().detail);
@@ -90,7 +90,9 @@ std::pair<double, double> drain_round(const std::filesystem::path& dir, const Se
             if (auto t = (*store)->issue_ticket(request, catalogue, wall_clock_ms()); !t) die(t.error().detail);
         auto pending = (*store)->pending_events(static_cast<std::size_t>(count));
         if (!pending) die(pending.error().detail);
-        for (const auto& e : *pending) rows.push_back(nlohmann::json::parse(e.body_json));
+        for (const auto& e : *pending)
+            rows.push_back(hub::LogRow{e.event_id, store_options.device_id, e.device_seq, e.type, e.body_json,
+                                       hub::hash_hex(e.body_json)});
     }
     Setup setup = start_hub(dir);
     const auto start = Clock::now();
