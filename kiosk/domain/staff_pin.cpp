@@ -16,8 +16,7 @@ std::optional<std::string> pin_problem(std::string_view pin) {
 std::string hash_pin(std::string_view pin) {
     if (sodium_init() < 0) return {};
     char out[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(out, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    if (crypto_pwhash_str(out, pin.data(), pin.size(), pin_hash_passes, pin_hash_memory_bytes) != 0)
         return {};
     return out;
 }

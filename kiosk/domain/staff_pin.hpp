@@ -2,6 +2,7 @@
 // logged in clear, and rate-limited so a PIN cannot be guessed at the counter.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -13,8 +14,14 @@ namespace skranke {
 // A PIN is 4 to 12 digits. Returns a message key when it is not.
 std::optional<std::string> pin_problem(std::string_view pin);
 
+// Argon2id with 19 MiB and 2 passes (OWASP's baseline for Argon2id): a few tens of
+// milliseconds per check, and little enough memory that the hub stays small while a sign-in
+// runs. (A PIN has few digits: the lock-out below is what stops guessing.)
+inline constexpr std::size_t pin_hash_memory_bytes = 19u * 1024 * 1024;
+inline constexpr unsigned long long pin_hash_passes = 2;
+
 // Argon2id hash in libsodium's self-describing string form ("$argon2id$v=19$m=...").
-// Interactive limits: a few tens of milliseconds per check. Empty on failure (out of memory).
+// Empty on failure (out of memory).
 std::string hash_pin(std::string_view pin);
 // Constant-time check of a PIN against a stored hash.
 bool pin_matches(std::string_view pin, const std::string& stored_hash);

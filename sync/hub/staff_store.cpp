@@ -126,7 +126,13 @@ StoreResult<SignInResult> StaffStore::sign_in(const std::string& staff_id, const
         }
     }
     // The slow Argon2id check runs outside the lock; an unknown id pays the same price.
-    const bool matches = pin_matches(pin, member ? hash : dummy_hash_) && member.has_value();
+    // One check at a time: each needs its own 19 MiB, and the hub's memory stays bounded
+    // however many staff sign in at once.
+    bool matches = false;
+    {
+        std::lock_guard one_at_a_time(pin_check_mutex_);
+        matches = pin_matches(pin, member ? hash : dummy_hash_) && member.has_value();
+    }
     std::lock_guard lock(mutex_);
     if (!matches) {
         attempts_.record_failure(staff_id, now_ms);

@@ -70,6 +70,7 @@ public:
 private:
     StaffStore() = default;
     std::mutex mutex_;
+    std::mutex pin_check_mutex_;  // one Argon2id check at a time (memory)
     sqlite3* db_ = nullptr;
     PinAttempts attempts_;
     std::string dummy_hash_;  // verified against for unknown ids, so timing does not tell
