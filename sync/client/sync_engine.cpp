@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -30,14 +31,24 @@ std::int64_t steady_ms() {
         .count();
 }
 
-// One kind of call (push or log read) with its own backoff.
+// When one kind of call (pushing or reading the log) may go next.
 struct Slot {
-    HttpCall call;
     bool busy = false;
     std::int64_t not_before = 0;  // steady clock
     int attempts = 0;
     bool hub_asked_to_wait = false;  // the wait comes from Retry-After: a new event does not cut it
 };
+
+// One push on its way to the hub.
+struct PushCall {
+    HttpCall call;
+    std::vector<OutboxEvent> events;
+    std::optional<HttpReply> reply;  // set when its transfer ended; answers are taken in order
+};
+
+// Two pushes on their way at once: the hub parses one while it stores the other, and a
+// round trip is never idle time.
+constexpr std::size_t max_pushes_in_flight = 2;
 
 }  // namespace
 
@@ -50,21 +61,16 @@ struct SyncEngine::Impl {
     std::atomic<bool> stopping{false};
     std::atomic<bool> outbox_dirty{true};
     std::atomic<bool> cut_backoff{false};
-    Slot push;
+    Slot push;  // busy while any push is on its way
     Slot poll;
-    std::vector<OutboxEvent> in_flight;
+    HttpCall poll_call;
+    std::deque<std::unique_ptr<PushCall>> pushes;  // oldest first
     std::size_t batch_limit = protocol::max_batch_events;
-    bool resend_from_start = false;  // acknowledgements could not be written: start over
     // Answers of the batch the hub stored last, not yet written here: they are written
     // once the next batch is on its way (one transaction, one disk sync). Lost in a crash,
     // they only mean those events are sent again and get the same answers.
     std::vector<SyncAck> unwritten_acks;
-    struct Batch {
-        std::vector<OutboxEvent> events;
-        std::string body;  // {"events": [...]}
-    };
-    std::optional<Batch> prepared;  // the next batch, read while the previous one is in flight
-    std::optional<Batch> read_batch(std::int64_t after_seq);
+    std::int64_t unwritten_through = 0;  // the last device_seq those answers cover
     std::int64_t cursor = 0;
     std::mt19937_64 random;
 
@@ -73,15 +79,18 @@ struct SyncEngine::Impl {
 
     std::int64_t device_now() const { return options.device_clock ? options.device_clock() : wall_clock_ms(); }
     void run();
-    void start_push(std::int64_t now, std::int64_t after_seq = 0);
-    void finish_push(const HttpReply& reply);
+    bool start_push(std::int64_t now);
+    void fill_pushes(std::int64_t now);
+    void push_ended(CURL* easy, CURLcode code);
+    void finish_push(PushCall& done);
+    void cancel_pushes();
     void start_poll();
     void finish_poll(const HttpReply& reply);
     void back_off(Slot& slot, const HttpReply& reply, const std::string& what);
     void succeeded(Slot& other);
     void refresh_counts();
     void write_acks();
-    void send_out(Slot& slot);
+    void send_out(HttpCall& call);
     void note_error(const std::string& what, bool offline);
 };
 
@@ -133,59 +142,75 @@ void SyncEngine::Impl::succeeded(Slot& other) {
     status.last_error.clear();
 }
 
-std::optional<SyncEngine::Impl::Batch> SyncEngine::Impl::read_batch(std::int64_t after_seq) {
-    auto pending = sync_store->pending_after(after_seq, batch_limit);
-    if (!pending) {
-        note_error("read outbox: " + pending.error().detail, false);
-        return std::nullopt;
-    }
-    Batch batch;
-    batch.body = "{\"events\":[";
-    for (std::size_t i = 0; i < pending->size(); ++i) {
-        if (i > 0) batch.body += ',';
-        batch.body += (*pending)[i].body_json;  // stored as JSON by the same program
-    }
-    batch.body += "]}";
-    batch.events = std::move(pending.value());
-    return batch;
-}
-
-void SyncEngine::Impl::start_push(std::int64_t now, std::int64_t after_seq) {
+// Reads the next batch (after the newest one on its way, or else from the oldest
+// unacknowledged event) and sends it. False when there was nothing to send.
+bool SyncEngine::Impl::start_push(std::int64_t now) {
     outbox_dirty = false;  // cleared before reading, so a notify during the read is not lost
-    if (resend_from_start) after_seq = 0;
-    resend_from_start = false;
-    std::optional<Batch> batch;
-    // A batch read ahead while the previous one was in flight still follows on from it.
-    if (after_seq != 0 && prepared && !prepared->events.empty() && prepared->events.front().device_seq > after_seq)
-        batch = std::move(prepared);
-    else
-        batch = read_batch(after_seq);
-    prepared.reset();
-    if (!batch) {
+    const std::int64_t follows = pushes.empty() ? 0 : pushes.back()->events.back().device_seq;
+    auto pending = sync_store->pending_after(pushes.empty() ? unwritten_through : follows, batch_limit);
+    if (!pending) {
         outbox_dirty = true;
         push.not_before = now + options.backoff_cap_ms;
-        return;
+        note_error("read outbox: " + pending.error().detail, false);
+        return false;
     }
-    if (batch->events.empty()) return refresh_counts();
+    if (pending->empty()) {
+        if (pushes.empty()) refresh_counts();
+        return false;
+    }
     outbox_dirty = true;  // keep pushing until a read finds the outbox empty
+    std::string body = "{\"events\":[";
+    for (std::size_t i = 0; i < pending->size(); ++i) {
+        if (i > 0) body += ',';
+        body += (*pending)[i].body_json;  // stored as JSON by the same program
+    }
+    body += "]}";
     {
         std::lock_guard lock(status_mutex);
-        status.largest_batch_bytes = std::max(status.largest_batch_bytes, batch->body.size());
+        status.largest_batch_bytes = std::max(status.largest_batch_bytes, body.size());
     }
-    in_flight = std::move(batch->events);
-    const std::vector<std::string> headers = {
+    std::vector<std::string> headers = {
         std::string(protocol::device_time_header) + ": " + std::to_string(device_now()),
         std::string(protocol::outbox_depth_header) + ": " + std::to_string(status.outbox_depth)};
-    push.call.prepare(options.connection, "POST", "/v1/events", std::move(batch->body), headers);
-    curl_multi_add_handle(multi, push.call.handle());
+    if (follows > 0) headers.push_back(std::string(protocol::follows_header) + ": " + std::to_string(follows));
+    auto call = std::make_unique<PushCall>();
+    call->events = std::move(pending.value());
+    call->call.prepare(options.connection, "POST", "/v1/events", std::move(body), headers);
+    curl_multi_add_handle(multi, call->call.handle());
+    pushes.push_back(std::move(call));
     push.busy = true;
+    return true;
 }
 
-void SyncEngine::Impl::finish_push(const HttpReply& reply) {
+// Starts pushes until two are on their way or the outbox has no more.
+void SyncEngine::Impl::fill_pushes(std::int64_t now) {
+    while (pushes.size() < max_pushes_in_flight && now >= push.not_before && start_push(now))
+        send_out(pushes.back()->call);
+}
+
+// Drops every push on its way: their events go again, from the oldest unacknowledged.
+void SyncEngine::Impl::cancel_pushes() {
+    for (const auto& p : pushes)
+        if (!p->reply) curl_multi_remove_handle(multi, p->call.handle());
+    pushes.clear();
     push.busy = false;
-    // Anything but a clean answer ends the stream: what is known is written first, so a
-    // fresh read of the outbox does not send those events again.
-    if (!(reply.answered() && reply.status == 200)) write_acks();
+}
+
+void SyncEngine::Impl::push_ended(CURL* easy, CURLcode code) {
+    for (auto& p : pushes)
+        if (p->call.handle() == easy) p->reply = p->call.finish(code);
+    // Answers are taken in the order the pushes were sent.
+    while (!pushes.empty() && pushes.front()->reply) {
+        std::unique_ptr<PushCall> done = std::move(pushes.front());
+        pushes.pop_front();
+        push.busy = !pushes.empty();
+        finish_push(*done);
+    }
+}
+
+void SyncEngine::Impl::finish_push(PushCall& done) {
+    const HttpReply& reply = *done.reply;
+    std::vector<OutboxEvent>& in_flight = done.events;
     if (reply.answered() && reply.status == 200) {
         const json body = json::parse(reply.body, nullptr, false);
         std::vector<SyncAck> acks;
@@ -197,7 +222,7 @@ void SyncEngine::Impl::finish_push(const HttpReply& reply) {
             if (valid) acks.push_back(SyncAck{r->event_id, r->status == "stored", r->code, r->message});
         }
         if (!valid) {
-            in_flight.clear();
+            cancel_pushes();
             write_acks();
             return back_off(push, HttpReply{CURLE_OK, 0, {}, {}, "malformed push reply"}, "push");
         }
@@ -205,14 +230,11 @@ void SyncEngine::Impl::finish_push(const HttpReply& reply) {
         push.not_before = 0;
         push.hub_asked_to_wait = false;
         batch_limit = std::min(options.batch_size, batch_limit * 2);
-        const std::int64_t last_sent = in_flight.back().device_seq;
-        in_flight.clear();
-        // Pipelined: the hub works on the next batch while this one's answers are written here.
+        // The hub works on the next batches while this one's answers are written here.
         unwritten_acks.insert(unwritten_acks.end(), acks.begin(), acks.end());
-        start_push(steady_ms(), last_sent);
-        if (push.busy) send_out(push);
+        unwritten_through = in_flight.back().device_seq;
+        fill_pushes(steady_ms());
         write_acks();
-        if (push.busy) prepared = read_batch(in_flight.back().device_seq);
         {
             std::lock_guard lock(status_mutex);
             ++status.pushes;
@@ -220,6 +242,10 @@ void SyncEngine::Impl::finish_push(const HttpReply& reply) {
         succeeded(poll);
         return refresh_counts();
     }
+    // Anything but a clean answer ends the stream: what is known is written first, so a
+    // fresh read of the outbox does not send those events again.
+    cancel_pushes();
+    write_acks();
     if (reply.answered() && (reply.status == 400 || reply.status == 413)) {
         // The hub refuses the batch as a whole: find the event it cannot take by halving,
         // then set that one event aside so the rest move on.
@@ -233,24 +259,23 @@ void SyncEngine::Impl::finish_push(const HttpReply& reply) {
                                          device_now());
             refresh_counts();
         }
-        in_flight.clear();
+        outbox_dirty = true;
         return note_error("push refused: HTTP " + std::to_string(reply.status) + " " + reply.error_code(), false);
     }
-    in_flight.clear();  // outcome unknown: the same events go again, with the same ids
-    back_off(push, reply, "push");
+    back_off(push, reply, "push");  // outcome unknown: the same events go again, with the same ids
 }
 
 // Hands a request to the network before this device's own disk work, so that the hub
 // stores one batch while this device writes the answers of the last: waits (without
 // spinning) until the body has gone out, at most send_out_ms.
-void SyncEngine::Impl::send_out(Slot& slot) {
+void SyncEngine::Impl::send_out(HttpCall& call) {
     constexpr std::int64_t send_out_ms = 200;
     const std::int64_t until = steady_ms() + send_out_ms;
     for (;;) {
         int running = 0;
         curl_multi_perform(multi, &running);
         const std::int64_t left = until - steady_ms();
-        if (running == 0 || slot.call.request_sent() || left <= 0) return;
+        if (running == 0 || call.request_sent() || left <= 0) return;
         curl_multi_poll(multi, nullptr, 0, static_cast<int>(left), nullptr);
     }
 }
@@ -258,13 +283,15 @@ void SyncEngine::Impl::send_out(Slot& slot) {
 void SyncEngine::Impl::write_acks() {
     if (unwritten_acks.empty()) return;
     if (auto applied = sync_store->apply_acks(unwritten_acks, device_now()); !applied) {
-        // Those events are sent again later (same ids, same answers).
+        // Those events are sent again later, from the oldest unacknowledged (same ids,
+        // same answers).
+        cancel_pushes();
         outbox_dirty = true;
-        resend_from_start = true;
         push.not_before = steady_ms() + options.backoff_cap_ms;
         note_error("store acknowledgements: " + applied.error().detail, false);
     }
     unwritten_acks.clear();
+    unwritten_through = 0;
 }
 
 void SyncEngine::Impl::start_poll() {
@@ -272,8 +299,8 @@ void SyncEngine::Impl::start_poll() {
                              std::to_string(options.log_page) + "&wait_ms=" + std::to_string(options.long_poll_wait_ms);
     const std::vector<std::string> headers = {std::string(protocol::device_time_header) + ": " +
                                               std::to_string(device_now())};
-    poll.call.prepare(options.connection, "GET", path, {}, headers, options.long_poll_wait_ms);
-    curl_multi_add_handle(multi, poll.call.handle());
+    poll_call.prepare(options.connection, "GET", path, {}, headers, options.long_poll_wait_ms);
+    curl_multi_add_handle(multi, poll_call.handle());
     poll.busy = true;
 }
 
@@ -313,7 +340,7 @@ void SyncEngine::Impl::run() {
             if (!push.busy && !push.hub_asked_to_wait) push.not_before = 0;
             refresh_counts();
         }
-        if (!push.busy && outbox_dirty && now >= push.not_before) start_push(now);
+        if (outbox_dirty) fill_pushes(now);
         if (options.pull && !poll.busy && now >= poll.not_before) start_poll();
 
         int running = 0;
@@ -326,22 +353,23 @@ void SyncEngine::Impl::run() {
             const CURLcode code = message->data.result;
             curl_multi_remove_handle(multi, easy);
             finished = true;
-            if (easy == push.call.handle()) finish_push(push.call.finish(code));
-            else finish_poll(poll.call.finish(code));
+            if (easy == poll_call.handle()) finish_poll(poll_call.finish(code));
+            else push_ended(easy, code);
         }
         if (finished) continue;
 
         std::int64_t timeout = 60000;
         const std::int64_t later = steady_ms();
-        if (!push.busy && outbox_dirty) timeout = std::min(timeout, std::max<std::int64_t>(0, push.not_before - later));
+        if (pushes.size() < max_pushes_in_flight && outbox_dirty)
+            timeout = std::min(timeout, std::max<std::int64_t>(0, push.not_before - later));
         if (options.pull && !poll.busy) timeout = std::min(timeout, std::max<std::int64_t>(0, poll.not_before - later));
         long curl_timeout = -1;
         curl_multi_timeout(multi, &curl_timeout);
         if (curl_timeout >= 0) timeout = std::min<std::int64_t>(timeout, curl_timeout);
         curl_multi_poll(multi, nullptr, 0, static_cast<int>(timeout), nullptr);
     }
-    if (push.busy) curl_multi_remove_handle(multi, push.call.handle());
-    if (poll.busy) curl_multi_remove_handle(multi, poll.call.handle());
+    cancel_pushes();
+    if (poll.busy) curl_multi_remove_handle(multi, poll_call.handle());
     write_acks();
 }
 

@@ -188,6 +188,12 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res) {
                               "this device's role may not push this event type, or not for another device");
         }
     }
+    // Parsed while the push before it may still be storing; stored only after it.
+    if (const auto follows = parse_int(req.get_header_value(protocol::follows_header)); follows && *follows > 0) {
+        if (!store->wait_taken(device->device_id, *follows, options.follow_wait_ms))
+            return send_error(res, 409, "out_of_sequence",
+                              "the push this one follows has not reached the hub; nothing of this one was stored");
+    }
     Contact contact{wall_clock_ms(), std::nullopt, std::nullopt};
     if (auto t = parse_int(req.get_header_value(protocol::device_time_header))) contact.clock_offset_ms = *t - contact.hub_now_ms;
     auto results = store->push(list, contact);
@@ -411,6 +417,7 @@ Hub::~Hub() {
     }
     impl_->log_grew.notify_all();
     impl_->sweep_wake.notify_all();
+    impl_->store->stop_waiting();
     impl_->server->stop();
     if (impl_->listener.joinable()) impl_->listener.join();
     if (impl_->sweeper.joinable()) impl_->sweeper.join();

@@ -21,6 +21,7 @@ struct HubOptions {
     std::int64_t retention_ms = 30LL * 24 * 3600 * 1000;  // personal fields kept this long
     std::int64_t retention_sweep_ms = 3600 * 1000;         // how often the sweep runs
     std::int64_t max_wait_ms = 25000;         // longest long-poll
+    std::int64_t follow_wait_ms = 5000;       // how long a push waits for the one it follows
     std::size_t max_body_bytes = protocol::max_body_bytes;
     int threads = 256;                        // one per open connection (long-polls hold one)
 };

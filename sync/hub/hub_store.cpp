@@ -390,7 +390,37 @@ StoreResult<std::vector<EventResult>> HubStore::push(const std::vector<PushedEve
         (void)load_state();
         return outcome.error();
     }
+    for (const PushedEvent& pushed : events) {
+        const auto& e = pushed.event;
+        if (!e.is_object()) continue;
+        const auto device = e.find("device_id");
+        const auto seq = e.find("device_seq");
+        if (device == e.end() || !device->is_string() || seq == e.end() || !seq->is_number_integer()) continue;
+        auto& taken = taken_through_[device->get<std::string>()];
+        taken = std::max(taken, seq->get<std::int64_t>());
+    }
+    taken_.notify_all();
     return results;
+}
+
+bool HubStore::wait_taken(const std::string& device_id, std::int64_t device_seq, std::int64_t wait_ms) {
+    std::unique_lock lock(mutex_);
+    const auto is_taken = [&] {
+        const auto taken = taken_through_.find(device_id);
+        const auto stored = last_device_seq_.find(device_id);
+        return (taken != taken_through_.end() && taken->second >= device_seq) ||
+               (stored != last_device_seq_.end() && stored->second >= device_seq);
+    };
+    return taken_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stopping_ || is_taken(); }) &&
+           is_taken();
+}
+
+void HubStore::stop_waiting() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    taken_.notify_all();
 }
 
 StoreResult<std::vector<LogEntry>> HubStore::read_log(std::int64_t after, std::size_t limit) {

@@ -3,6 +3,7 @@
 // Thread-safe: every call takes the store's lock; the log is one writer by design.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -87,6 +88,12 @@ public:
     // already be allowed for the pushing device's role.
     StoreResult<std::vector<protocol::EventResult>> push(const std::vector<PushedEvent>& events,
                                                          const Contact& contact);
+    // Waits (at most wait_ms) until the hub has taken the device's events up to
+    // device_seq: stored, rejected or found to be replays. False when they did not come.
+    bool wait_taken(const std::string& device_id, std::int64_t device_seq, std::int64_t wait_ms);
+    // Ends every such wait now (the hub is stopping): they answer false.
+    void stop_waiting();
+
     // Merged log after a cursor, oldest first.
     StoreResult<std::vector<protocol::LogEntry>> read_log(std::int64_t after, std::size_t limit);
     std::int64_t last_seq();
@@ -122,6 +129,9 @@ private:
     std::unique_ptr<Statements> statements_;
     QueueState state_;
     std::map<std::string, std::int64_t> last_device_seq_;
+    std::map<std::string, std::int64_t> taken_through_;  // highest device_seq answered per device
+    std::condition_variable taken_;
+    bool stopping_ = false;
     std::set<std::string> rejected_ids_;  // few; lets new events skip the look-ups
     // Health facts of each device's latest request; written to the file at most once a
     // minute per device, so a long-poll does not cost a disk sync.

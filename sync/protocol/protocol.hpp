@@ -18,6 +18,9 @@ inline constexpr int version = 1;
 // Request headers.
 inline constexpr const char* device_time_header = "X-Skranke-Device-Time";   // device wall clock, ms
 inline constexpr const char* outbox_depth_header = "X-Skranke-Outbox-Depth";  // for IT's health view
+// A push sent while the device's previous push is still on its way names the last
+// device_seq of that previous push: the hub stores it only after that one (section 4).
+inline constexpr const char* follows_header = "X-Skranke-Follows";
 
 // Limits the hub enforces (and the engine stays under).
 inline constexpr std::size_t max_batch_events = 500;

@@ -129,6 +129,43 @@ TEST_CASE("a batch in another JSON layout is taken whole and answered the same")
     CHECK(hub.event_count() == 3);
 }
 
+TEST_CASE("a push that follows another is stored after it, whichever reaches the hub first") {
+    {
+        // Its predecessor never comes: refused after the wait, nothing stored.
+        hub::HubOptions options;
+        options.follow_wait_ms = 300;
+        HubFixture hub(options);
+        const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+        auto headers = json_header;
+        headers.push_back(std::string(protocol::follows_header) + ": 2");
+        const auto lonely = hub.call("POST", "/v1/events", kiosk.token, batch(kiosk_batch("kiosk-a", 3, 2)), headers);
+        CHECK(lonely.status == 409);
+        CHECK(lonely.error_code() == "out_of_sequence");
+        CHECK(hub.event_count() == 0);
+    }
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    // Pairs as the engine sends them, two at once; the second one is sent first.
+    for (int first = 1; first < 40; first += 4) {
+        auto headers = json_header;
+        headers.push_back(std::string(protocol::follows_header) + ": " + std::to_string(first + 1));
+        sync::HttpReply second;
+        std::thread later([&] {
+            second = hub.call("POST", "/v1/events", kiosk.token, batch(kiosk_batch("kiosk-a", first + 2, 2)), headers);
+        });
+        const auto results = push(hub, kiosk.token, kiosk_batch("kiosk-a", first, 2));
+        later.join();
+        REQUIRE(second.status == 200);
+        for (const auto& r : results) CHECK(r["status"] == "stored");
+        const auto second_results = nlohmann::json::parse(second.body).at("results");
+        for (const auto& r : second_results) CHECK(r["status"] == "stored");
+    }
+    const auto log = hub.store().read_log(0, 100);
+    REQUIRE(log);
+    REQUIRE(log->size() == 40);
+    for (std::size_t i = 0; i < log->size(); ++i) CHECK((*log)[i].event["device_seq"] == static_cast<int>(i + 1));
+}
+
 TEST_CASE("two counters call the same ticket: the first to reach the hub wins, the other is told") {
     HubFixture hub;
     const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
