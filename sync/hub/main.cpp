@@ -66,6 +66,9 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"kiosk", "reception", "display", "admin"}));
     enrol->add_option("--valid-hours", valid_hours, "How long the code may be used")->capture_default_str()
         ->check(CLI::Range(0.01, 24.0 * 30));
+    int code_count = 1;
+    enrol->add_option("--count", code_count, "How many codes (one per device, one per line)")->capture_default_str()
+        ->check(CLI::Range(1, 1000));
     auto* exporter = app.add_subcommand("export", "Write the merged log after a cursor as JSON lines to stdout");
     std::int64_t after = 0;
     exporter->add_option("--after", after, "Hub sequence number to start after")->capture_default_str();
@@ -86,13 +89,15 @@ int main(int argc, char** argv) {
         }
         if (enrol->parsed()) {
             const auto role = protocol::role_from_string(role_text).value_or(protocol::Role::kiosk);
-            auto code = (*store)->create_enrol_code(role, wall_clock_ms(),
-                                                   static_cast<std::int64_t>(valid_hours * 3600 * 1000));
-            if (!code) {
-                std::cerr << "skranke-hub: " << code.error().detail << "\n";
-                return 1;
+            for (int i = 0; i < code_count; ++i) {
+                auto code = (*store)->create_enrol_code(role, wall_clock_ms(),
+                                                       static_cast<std::int64_t>(valid_hours * 3600 * 1000));
+                if (!code) {
+                    std::cerr << "skranke-hub: " << code.error().detail << "\n";
+                    return 1;
+                }
+                std::cout << *code << "\n";
             }
-            std::cout << *code << "\n";
             return 0;
         }
         std::int64_t cursor = after;

@@ -8,6 +8,7 @@
 #include "domain/service_day.hpp"
 #include "hub/staff_store.hpp"
 #include "support/hub_fixture.hpp"
+#include "support/hub_process.hpp"
 #include "support/sample_events.hpp"
 #include "support/store_fixture.hpp"
 
@@ -135,27 +136,15 @@ TEST_CASE("today's figures and the CSV export come from the hub's log for a sign
 
 TEST_CASE("skranke-hub staff-add reads the PIN from standard input and staff-list never shows it") {
     TempDir dir;
-    const std::string hub = SKRANKE_HUB;
-    const std::string data = (dir / "hub").string();
-    const auto run = [&](const std::string& args, const std::string& input) {
-        const std::string command = "printf '" + input + "' | " + hub + " " + args + " --data " + data + " 2>&1";
-        std::string out;
-        FILE* pipe = popen(command.c_str(), "r");
-        REQUIRE(pipe);
-        char buffer[512];
-        while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
-        const int status = pclose(pipe);
-        return std::make_pair(status, out);
-    };
-    const auto added = run("staff-add --id kari --name 'Kari N.'", "246813\\n");
-    CHECK(added.first == 0);
-    const auto bad = run("staff-add --id ola --name Ola", "12\\n");
-    CHECK(bad.first != 0);
-    CHECK(bad.second.find("4 to 12 digits") != std::string::npos);
-    const auto listed = run("staff-list", "");
-    CHECK(listed.first == 0);
-    CHECK(listed.second.find("kari\treception\tKari N.") != std::string::npos);
-    CHECK(listed.second.find("246813") == std::string::npos);
+    const auto added = run_hub_command("staff-add --id kari --name 'Kari N.'", dir / "hub", "246813\\n");
+    CHECK(added.status == 0);
+    const auto bad = run_hub_command("staff-add --id ola --name Ola", dir / "hub", "12\\n");
+    CHECK(bad.status != 0);
+    CHECK(bad.output.find("4 to 12 digits") != std::string::npos);
+    const auto listed = run_hub_command("staff-list", dir / "hub");
+    CHECK(listed.status == 0);
+    CHECK(listed.output.find("kari\treception\tKari N.") != std::string::npos);
+    CHECK(listed.output.find("246813") == std::string::npos);
     auto staff = hub::StaffStore::open(dir / "hub" / "staff.db");
     REQUIRE(staff.ok());
     auto signed_in = (*staff)->sign_in("kari", "246813", "reception-a", "1", wall_clock_ms());

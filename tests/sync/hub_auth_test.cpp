@@ -3,9 +3,12 @@
 #include <doctest/doctest.h>
 
 #include <random>
+#include <set>
+#include <sstream>
 
 #include "domain/service_day.hpp"
 #include "support/hub_fixture.hpp"
+#include "support/hub_process.hpp"
 #include "support/sample_events.hpp"
 #include "support/store_fixture.hpp"
 
@@ -45,6 +48,24 @@ TEST_CASE("an enrolment code works once, and only within its time") {
     const auto bad_id = hub.call("POST", "/v1/enrol", "", R"({"code":")" + *fresh + R"(","device_id":"Kiosk A!"})");
     CHECK(bad_id.status == 400);
     CHECK(query_int(hub.dir() / "hub" / "hub.db", "SELECT count(*) FROM devices WHERE token_hash LIKE '%'") == 1);
+}
+
+TEST_CASE("skranke-hub enrol-code --count prints as many codes, each good for one device") {
+    HubFixture hub;
+    const auto printed = run_hub_command("enrol-code --role display --count 3", hub.dir() / "hub");
+    REQUIRE(printed.status == 0);
+    std::istringstream lines(printed.output);
+    std::vector<std::string> codes;
+    for (std::string line; std::getline(lines, line);) codes.push_back(line);
+    REQUIRE(codes.size() == 3);
+    CHECK(std::set<std::string>(codes.begin(), codes.end()).size() == 3);
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+        const auto enrolled = sync::enrol_device(hub.connection(""), codes[i], "display-" + std::to_string(i));
+        REQUIRE(enrolled.ok());
+        CHECK(enrolled->role == "display");
+    }
+    CHECK_FALSE(sync::enrol_device(hub.connection(""), codes[0], "display-9").ok());
+    CHECK(run_hub_command("enrol-code --count 0", hub.dir() / "hub").status != 0);
 }
 
 TEST_CASE("tokens are stored hashed, never as given") {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <stdexcept>
 
 #include "domain/service_day.hpp"
@@ -73,6 +74,19 @@ std::string HubProcess::enrol_code(const std::string& role) {
                                            wall_clock_ms(), 60000);
     if (!code) throw std::runtime_error("cannot create code: " + code.error().detail);
     return *code;
+}
+
+HubCommand run_hub_command(const std::string& args, const std::filesystem::path& data_dir, const std::string& input) {
+    const std::string command =
+        "printf '" + input + "' | " + SKRANKE_HUB + " " + args + " --data '" + data_dir.string() + "' 2>&1";
+    HubCommand result;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) return result;
+    char buffer[512];
+    while (std::fgets(buffer, sizeof buffer, pipe)) result.output += buffer;
+    const int status = pclose(pipe);
+    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
 }
 
 }  // namespace skranke::test

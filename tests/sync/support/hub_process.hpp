@@ -32,4 +32,13 @@ private:
     pid_t pid_ = -1;
 };
 
+// Runs one `skranke-hub <args> --data <data_dir>` command to its end, with input on its
+// standard input; its exit status and everything it printed (stdout and stderr).
+struct HubCommand {
+    int status = -1;
+    std::string output;
+};
+HubCommand run_hub_command(const std::string& args, const std::filesystem::path& data_dir,
+                           const std::string& input = "");
+
 }  // namespace skranke::test
