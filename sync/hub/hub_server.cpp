@@ -150,32 +150,33 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res) {
     const auto device = authenticate(req, res);
     if (!device) return;
     if (device->role == Role::display) return send_error(res, 403, "forbidden", "a display may only read");
+    // The usual body is split into the events' own texts; any other layout is parsed whole.
+    const auto split = protocol::split_event_batch(req.body, protocol::max_json_depth);
+    if (split ? split->too_deep : !protocol::nesting_within(req.body, protocol::max_json_depth))
+        return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
+    json body;
+    if (!split) {
+        body = json::parse(req.body, nullptr, false);
+        if (body.is_discarded()) return send_error(res, 400, "malformed_json", "the body is not valid JSON");
+        if (!body.is_object() || !body.contains("events") || !body.at("events").is_array())
+            return send_error(res, 400, "bad_request", "expected {\"events\": [...]}");
+    }
+    const std::size_t count = split ? split->events.size() : body.at("events").size();
+    if (count > protocol::max_batch_events)
+        return send_error(res, 413, "batch_too_large", "at most 500 events per batch");
     std::vector<PushedEvent> list;
-    std::vector<std::string> texts;  // of a body that had to be parsed whole
-    if (const auto split = protocol::split_event_batch(req.body, protocol::max_json_depth)) {
-        // The usual body: each event is parsed from, and stored as, the text the device sent.
-        if (split->too_deep) return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
-        if (split->events.size() > protocol::max_batch_events)
-            return send_error(res, 413, "batch_too_large", "at most 500 events per batch");
-        list.reserve(split->events.size());
+    std::vector<std::string> texts;  // of a body parsed whole: the events written out again
+    list.reserve(count);
+    texts.reserve(count);  // no reallocation: list keeps views of these
+    if (split) {
+        // Each event is parsed from, and stored as, the text the device sent.
         for (const std::string_view text : split->events) {
             json event = json::parse(text, nullptr, false);
             if (event.is_discarded()) return send_error(res, 400, "malformed_json", "the body is not valid JSON");
             list.push_back(PushedEvent{std::move(event), text});
         }
     } else {
-        if (!protocol::nesting_within(req.body, protocol::max_json_depth))
-            return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
-        json body = json::parse(req.body, nullptr, false);
-        if (body.is_discarded()) return send_error(res, 400, "malformed_json", "the body is not valid JSON");
-        if (!body.is_object() || !body.contains("events") || !body.at("events").is_array())
-            return send_error(res, 400, "bad_request", "expected {\"events\": [...]}");
-        auto& events = body.at("events");
-        if (events.size() > protocol::max_batch_events)
-            return send_error(res, 413, "batch_too_large", "at most 500 events per batch");
-        texts.reserve(events.size());  // no reallocation: list keeps views of these
-        list.reserve(events.size());
-        for (auto& event : events) {
+        for (auto& event : body.at("events")) {
             texts.push_back(event.dump());
             list.push_back(PushedEvent{std::move(event), texts.back()});
         }

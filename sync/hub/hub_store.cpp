@@ -180,7 +180,11 @@ StoreResult<Done> HubStore::load_state() {
     while ((rc = rejected.step()) == SQLITE_ROW) rejected_ids_.insert(rejected.text(0));
     if (rc != SQLITE_DONE) return sql::error_from(db_, rc, "load rejections");
     sql::Statement last(db_, "SELECT device_id, max(device_seq) FROM events GROUP BY device_id");
-    while ((rc = last.step()) == SQLITE_ROW) last_device_seq_[last.text(0)] = last.int64(1);
+    while ((rc = last.step()) == SQLITE_ROW) {
+        last_device_seq_[last.text(0)] = last.int64(1);
+        auto& taken = taken_through_[last.text(0)];  // kept across reloads: answers given stay given
+        taken = std::max(taken, last.int64(1));
+    }
     if (rc != SQLITE_DONE) return sql::error_from(db_, rc, "load device sequences");
     sql::Statement top(db_, "SELECT coalesce(max(hub_seq), 0) FROM events");
     if (rc = top.step(); rc != SQLITE_ROW) return sql::error_from(db_, rc, "load hub sequence");
@@ -407,9 +411,7 @@ bool HubStore::wait_taken(const std::string& device_id, std::int64_t device_seq,
     std::unique_lock lock(mutex_);
     const auto is_taken = [&] {
         const auto taken = taken_through_.find(device_id);
-        const auto stored = last_device_seq_.find(device_id);
-        return (taken != taken_through_.end() && taken->second >= device_seq) ||
-               (stored != last_device_seq_.end() && stored->second >= device_seq);
+        return taken != taken_through_.end() && taken->second >= device_seq;
     };
     return taken_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stopping_ || is_taken(); }) &&
            is_taken();
