@@ -79,16 +79,11 @@ std::optional<QueueConflict> QueueState::apply(const nlohmann::json& event, cons
         const auto it = event.find("ticket");
         auto parsed = it != event.end() ? ticket_from_json(*it) : std::nullopt;
         if (!parsed) return conflict("bad_event", "ticket " + *id + " has a malformed ticket object");
-        QueueTicket entry;
-        entry.ticket = std::move(*parsed);
-        entry.ticket.event_id = *id;
-        entry.ticket.device_id = text_field(event, "device_id");
+        parsed->event_id = *id;
+        parsed->device_id = text_field(event, "device_id");
         const auto seq = event.find("device_seq");
-        entry.ticket.device_seq = seq != event.end() && seq->is_number_integer() ? seq->get<std::int64_t>() : 0;
-        entry.state = TicketState::waiting;
-        entry.issued = meta;
-        tickets_.emplace(*id, std::move(entry));
-        return std::nullopt;
+        parsed->device_seq = seq != event.end() && seq->is_number_integer() ? seq->get<std::int64_t>() : 0;
+        return apply_issue(std::move(*parsed), meta);
     }
     if (auto problem = check(event)) return problem;
     QueueTicket& ticket = tickets_.at(*ticket_id_of(event));
@@ -113,6 +108,18 @@ std::optional<QueueConflict> QueueState::apply(const nlohmann::json& event, cons
         ticket.state = TicketState::cancelled;
     }
     ticket.ticket.state = ticket.state;
+    return std::nullopt;
+}
+
+std::optional<QueueConflict> QueueState::apply_issue(Ticket ticket, const EventMeta& meta) {
+    if (ticket.event_id.empty()) return conflict("bad_event", "event names no ticket");
+    if (tickets_.count(ticket.event_id) != 0) return conflict("duplicate", "ticket " + ticket.event_id + " already issued");
+    const std::string id = ticket.event_id;
+    QueueTicket entry;
+    entry.ticket = std::move(ticket);
+    entry.state = TicketState::waiting;
+    entry.issued = meta;
+    tickets_.emplace(id, std::move(entry));
     return std::nullopt;
 }
 

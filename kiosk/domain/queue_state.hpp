@@ -47,6 +47,9 @@ public:
     std::optional<QueueConflict> check(const nlohmann::json& event) const;
     // Applies one event; an event that conflicts changes nothing and returns the conflict.
     std::optional<QueueConflict> apply(const nlohmann::json& event, const EventMeta& meta = {});
+    // Applies an issue event already read into a Ticket (with its event id, device id and
+    // device_seq): what apply() does with a well-formed ticket.issued or callback.requested.
+    std::optional<QueueConflict> apply_issue(Ticket ticket, const EventMeta& meta = {});
 
     const std::map<std::string, QueueTicket>& tickets() const { return tickets_; }
     const QueueTicket* find(const std::string& ticket_id) const;

@@ -8,6 +8,8 @@
 #include <random>
 #include <thread>
 
+#include <pthread.h>
+
 #include <nlohmann/json.hpp>
 
 #include "domain/service_day.hpp"
@@ -389,7 +391,10 @@ Result<std::unique_ptr<SyncEngine>, std::string> SyncEngine::start(const StoreOp
     impl->multi = curl_multi_init();
     if (impl->multi == nullptr) return std::string("curl_multi_init failed");
     Impl* raw = impl.get();
-    impl->thread = std::thread([raw] { raw->run(); });
+    impl->thread = std::thread([raw] {
+        pthread_setname_np(pthread_self(), "skranke-sync");  // named in top -H and in profiles
+        raw->run();
+    });
     return std::unique_ptr<SyncEngine>(new SyncEngine(std::move(impl)));
 }
 

@@ -45,13 +45,11 @@ std::optional<std::int64_t> int_param(const httplib::Request& req, const char* n
     return value;
 }
 
-bool may_push(const AuthDevice& device, const json& event) {
-    if (!event.is_object()) return true;  // shape problems are reported per event
-    const auto type = event.find("type");
-    const auto device_id = event.find("device_id");
-    if (type == event.end() || !type->is_string() || device_id == event.end() || !device_id->is_string()) return true;
-    if (device_id->get<std::string>() != device.device_id) return false;
-    const std::string t = type->get<std::string>();
+bool may_push(const AuthDevice& device, const PushedEvent& event) {
+    // An event without these is let through: shape problems are reported per event.
+    if (!event.type || !event.device_id) return true;
+    if (*event.device_id != device.device_id) return false;
+    const std::string& t = *event.type;
     if (!is_known_event_type(t)) return true;
     const bool issue = t == event_type::ticket_issued || t == event_type::callback_requested;
     switch (device.role) {
@@ -169,20 +167,21 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res) {
     list.reserve(count);
     texts.reserve(count);  // no reallocation: list keeps views of these
     if (split) {
-        // Each event is parsed from, and stored as, the text the device sent.
+        // Each event is read from, and stored as, the text the device sent.
+        thread_local protocol::IssueEventReader reader;
         for (const std::string_view text : split->events) {
-            json event = json::parse(text, nullptr, false);
-            if (event.is_discarded()) return send_error(res, 400, "malformed_json", "the body is not valid JSON");
-            list.push_back(PushedEvent{std::move(event), text});
+            auto event = read_pushed_event(text, reader);
+            if (!event) return send_error(res, 400, "malformed_json", "the body is not valid JSON");
+            list.push_back(std::move(*event));
         }
     } else {
         for (auto& event : body.at("events")) {
             texts.push_back(event.dump());
-            list.push_back(PushedEvent{std::move(event), texts.back()});
+            list.push_back(pushed_event_of(std::move(event), texts.back()));
         }
     }
     for (const PushedEvent& pushed : list) {
-        if (!may_push(*device, pushed.event)) {
+        if (!may_push(*device, pushed)) {
             spdlog::warn("push refused: device={} role={} may not push this event", device->device_id,
                          protocol::to_string(device->role));
             return send_error(res, 403, "forbidden",

@@ -96,6 +96,53 @@ std::string hash_hex(std::string_view text) {
     return hex;
 }
 
+namespace {
+
+// The event as a JSON tree: for the rare paths (a replay with other formatting, a rejection)
+// that compare or hash the canonical JSON.
+nlohmann::json tree_of(const PushedEvent& pushed) {
+    return pushed.issue ? nlohmann::json::parse(pushed.text, nullptr, false) : pushed.event;
+}
+
+}  // namespace
+
+std::optional<PushedEvent> read_pushed_event(std::string_view text, protocol::IssueEventReader& reader) {
+    if (auto issue = reader.read(text)) {
+        PushedEvent pushed;
+        pushed.text = text;
+        pushed.hash = hash_hex(text);
+        pushed.event_id = issue->ticket.event_id;
+        pushed.type = issue->type;
+        pushed.device_id = issue->ticket.device_id;
+        pushed.device_seq = issue->ticket.device_seq;
+        pushed.issue = std::move(issue);
+        return pushed;
+    }
+    nlohmann::json event = nlohmann::json::parse(text, nullptr, false);
+    if (event.is_discarded()) return std::nullopt;
+    return pushed_event_of(std::move(event), text);
+}
+
+PushedEvent pushed_event_of(nlohmann::json event, std::string_view text) {
+    PushedEvent pushed;
+    pushed.text = text;
+    pushed.hash = hash_hex(text);
+    if (event.is_object()) {
+        const auto text_field = [&](const char* key) -> std::optional<std::string> {
+            const auto it = event.find(key);
+            if (it == event.end() || !it->is_string()) return std::nullopt;
+            return it->get<std::string>();
+        };
+        pushed.event_id = text_field("event_id");
+        pushed.type = text_field("type");
+        pushed.device_id = text_field("device_id");
+        if (const auto seq = event.find("device_seq"); seq != event.end() && seq->is_number_integer())
+            pushed.device_seq = seq->get<std::int64_t>();
+    }
+    pushed.event = std::move(event);
+    return pushed;
+}
+
 struct HubStore::Statements {
     sql::Statement find_event;
     sql::Statement find_rejection;
@@ -294,19 +341,18 @@ StoreResult<std::vector<DeviceHealth>> HubStore::devices() {
 
 StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Contact& contact) {
     Statements& s = *statements_;
-    const nlohmann::json& event = pushed.event;
-    const auto id_field = event.is_object() ? event.find("event_id") : event.end();
-    const std::string event_id =
-        event.is_object() && id_field != event.end() && id_field->is_string() ? id_field->get<std::string>() : "";
-    // The fold below checks the ticket object of an event it stores.
-    if (auto problem = protocol::event_shape_problem(event, protocol::TicketCheck::left_to_fold))
-        return rejected(event_id, "bad_event", *problem);
+    const std::string event_id = pushed.event_id.value_or("");
+    // The fold below checks the ticket object of an event it stores; an issue event read
+    // the quick way has its shape checked already.
+    if (!pushed.issue)
+        if (auto problem = protocol::event_shape_problem(pushed.event, protocol::TicketCheck::left_to_fold))
+            return rejected(event_id, "bad_event", *problem);
 
     // The log keeps the text as the device sent it; a replay is recognised by the hash of
     // that text, or else by comparing the parsed JSON (so formatting does not matter).
-    const std::string hash = hash_hex(pushed.text);
-    const std::string device_id = event.at("device_id").get<std::string>();
-    const std::int64_t device_seq = event.at("device_seq").get<std::int64_t>();
+    const std::string& hash = pushed.hash;
+    const std::string& device_id = *pushed.device_id;  // the shape check saw these
+    const std::int64_t device_seq = *pushed.device_seq;
     const auto last = last_device_seq_.find(device_id);
     const bool newer = last == last_device_seq_.end() || device_seq > last->second;
     // A device's stored events only grow in device_seq, so an event newer than its last
@@ -318,7 +364,7 @@ StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Con
             const std::int64_t seq = s.find_event.int64(0);
             bool same = s.find_event.text(1) == hash;
             if (!same) {
-                nlohmann::json sent = event;
+                nlohmann::json sent = tree_of(pushed);
                 if (s.find_event.int64(3) != 0) remove_personal_fields(sent);  // as the log keeps it now
                 same = nlohmann::json::parse(s.find_event.text(2), nullptr, false) == sent;
             }
@@ -332,7 +378,7 @@ StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Con
         s.find_rejection.bind(1, event_id);
         c = s.find_rejection.step();
         if (c == SQLITE_ROW) {
-            EventResult earlier = hash_hex(event.dump()) == s.find_rejection.text(0)
+            EventResult earlier = hash_hex(tree_of(pushed).dump()) == s.find_rejection.text(0)
                                       ? rejected(event_id, s.find_rejection.text(1), s.find_rejection.text(2))
                                       : rejected(event_id, "conflict", "event id " + event_id + " was sent with a different body");
             s.find_rejection.reset();
@@ -346,12 +392,14 @@ StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Con
     std::optional<QueueConflict> conflict;
     if (!newer)
         conflict = QueueConflict{"out_of_order", "event " + event_id + " is older than one already stored"};
+    else if (const EventMeta meta{seq, contact.hub_now_ms, contact.clock_offset_ms}; pushed.issue)
+        conflict = state_.apply_issue(pushed.issue->ticket, meta);
     else
-        conflict = state_.apply(event, EventMeta{seq, contact.hub_now_ms, contact.clock_offset_ms});
+        conflict = state_.apply(pushed.event, meta);
     if (conflict) {
         // Kept, so that the same event sent again gets the same answer (rejections are
         // few: their hash is of the canonical JSON, keys sorted).
-        s.insert_rejection.bind(1, event_id).bind(2, hash_hex(event.dump())).bind(3, conflict->code).bind(4, conflict->message)
+        s.insert_rejection.bind(1, event_id).bind(2, hash_hex(tree_of(pushed).dump())).bind(3, conflict->code).bind(4, conflict->message)
             .bind(5, contact.hub_now_ms);
         const int c = s.insert_rejection.step();
         s.insert_rejection.reset();
@@ -360,7 +408,7 @@ StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Con
         return rejected(event_id, conflict->code, conflict->message);
     }
 
-    s.insert_event.bind(1, event_id).bind(2, device_id).bind(3, device_seq).bind(4, event.at("type").get<std::string>())
+    s.insert_event.bind(1, event_id).bind(2, device_id).bind(3, device_seq).bind(4, *pushed.type)
         .bind(5, pushed.text).bind(6, hash).bind(7, contact.hub_now_ms).bind(8, contact.clock_offset_ms).bind(9, seq);
     const int c = s.insert_event.step();
     s.insert_event.reset();
@@ -395,13 +443,9 @@ StoreResult<std::vector<EventResult>> HubStore::push(const std::vector<PushedEve
         return outcome.error();
     }
     for (const PushedEvent& pushed : events) {
-        const auto& e = pushed.event;
-        if (!e.is_object()) continue;
-        const auto device = e.find("device_id");
-        const auto seq = e.find("device_seq");
-        if (device == e.end() || !device->is_string() || seq == e.end() || !seq->is_number_integer()) continue;
-        auto& taken = taken_through_[device->get<std::string>()];
-        taken = std::max(taken, seq->get<std::int64_t>());
+        if (!pushed.device_id || !pushed.device_seq) continue;
+        auto& taken = taken_through_[*pushed.device_id];
+        taken = std::max(taken, *pushed.device_seq);
     }
     taken_.notify_all();
     return results;

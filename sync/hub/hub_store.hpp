@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/queue_state.hpp"
+#include "protocol/issue_event.hpp"
 #include "protocol/protocol.hpp"
 #include "store/store.hpp"
 
@@ -51,11 +52,24 @@ struct Contact {
     std::optional<std::int64_t> outbox_depth;
 };
 
-// One event of a push: parsed, and the text it came as (what the log keeps).
+// One event of a push: the text it came as (what the log keeps) and what was read from it,
+// all before the store is locked.
 struct PushedEvent {
-    nlohmann::json event;
     std::string_view text;
+    std::string hash;                           // of text
+    std::optional<protocol::IssueEvent> issue;  // an issue event read the quick way; or else
+    nlohmann::json event;                       // the event as a JSON tree
+    // The envelope, where present with the right type (role checks, ordering, replies).
+    std::optional<std::string> event_id;
+    std::optional<std::string> type;
+    std::optional<std::string> device_id;
+    std::optional<std::int64_t> device_seq;
 };
+// Reads one event's text: an issue event the quick way, any other as a JSON tree. Nothing
+// when the text is not JSON.
+std::optional<PushedEvent> read_pushed_event(std::string_view text, protocol::IssueEventReader& reader);
+// An event that came as part of a body parsed whole; text is its JSON written out again.
+PushedEvent pushed_event_of(nlohmann::json event, std::string_view text);
 
 // A row of the log as SQLite gets it (the benchmark's baseline).
 struct LogRow {

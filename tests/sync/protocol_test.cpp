@@ -6,6 +6,8 @@
 #include "client/hub_client.hpp"
 #include "client/sync_engine.hpp"
 #include "domain/personal_data.hpp"
+#include "domain/events.hpp"
+#include "protocol/issue_event.hpp"
 #include "protocol/protocol.hpp"
 #include "support/sample_events.hpp"
 #include "support/store_fixture.hpp"
@@ -79,6 +81,109 @@ TEST_CASE("the shape check can leave an issue event's ticket object to the fold"
     CHECK_FALSE(protocol::event_shape_problem(event, protocol::TicketCheck::left_to_fold));
     event["device_seq"] = "1";
     CHECK(protocol::event_shape_problem(event, protocol::TicketCheck::left_to_fold));
+}
+
+namespace {
+
+// What the general reading (a JSON tree, the shape check, the fold's ticket reading) makes of
+// an issue event's text: the ticket the fold keeps, or nothing when it refuses the event.
+std::optional<Ticket> general_reading(std::string_view text) {
+    const auto event = nlohmann::json::parse(text, nullptr, false);
+    if (event.is_discarded() || protocol::event_shape_problem(event)) return std::nullopt;
+    auto ticket = ticket_from_json(event.at("ticket"));
+    if (!ticket) return std::nullopt;
+    ticket->event_id = event.at("event_id").get<std::string>();
+    ticket->device_id = event.at("device_id").get<std::string>();
+    ticket->device_seq = event.at("device_seq").get<std::int64_t>();
+    return ticket;
+}
+
+nlohmann::json everything_of(const Ticket& t) {
+    auto json = ticket_to_json(t);
+    json["event_id"] = t.event_id;
+    json["device_id"] = t.device_id;
+    json["device_seq"] = t.device_seq;
+    return json;
+}
+
+}  // namespace
+
+TEST_CASE("the hub's quick reading of issue events agrees with the general one, or leaves the event to it") {
+    protocol::IssueEventReader reader;
+    auto kiosk_made = issued_event("kiosk-a", 7, test_time_ms());
+    kiosk_made["ticket"]["name"] = "Åse Ødegård بن";
+    kiosk_made["ticket"]["appointment_ms"] = test_time_ms() + 3600000;
+    auto callback = issued_event("kiosk-b", 1, test_time_ms());
+    callback["type"] = "callback.requested";
+    callback["ticket"]["channel"] = "callback";
+    callback["ticket"]["phone"] = "+47 900 00 000";
+
+    // What kiosks write is read the quick way, to the same ticket; spaces change nothing.
+    for (const auto& text : {kiosk_made.dump(), callback.dump(), issued_event("kiosk-a", 1, test_time_ms(), true, 'C').dump(),
+                             " " + kiosk_made.dump() + " "}) {
+        CAPTURE(text);
+        const auto event = nlohmann::json::parse(text);
+        const auto quick = reader.read(text);
+        REQUIRE(quick);
+        CHECK(quick->type == event.at("type").get<std::string>());
+        const auto general = general_reading(text);
+        REQUIRE(general);
+        CHECK(everything_of(quick->ticket) == everything_of(*general));
+    }
+
+    // Everything else is left to the general reading, whatever that makes of it.
+    const std::string good = kiosk_made.dump();
+    std::vector<std::string> others = {
+        kiosk_made.dump(2),                                                 // line breaks
+        good + "x", good + good, good + "}",                                // something after it
+        good.substr(0, good.size() - 1),                                    // cut short
+        "[" + good + "]", "7", "null", "",
+    };
+    const auto changed = [&](auto change) {
+        auto event = kiosk_made;
+        change(event);
+        others.push_back(event.dump());
+    };
+    changed([](auto& e) { e["ticket"]["name"] = "Kari \"K\" Nordmann"; });   // an escape
+    changed([](auto& e) { e["ticket"]["description"] = "line\nbreak"; });
+    changed([](auto& e) { e["extra"] = 1; });                                  // unknown fields
+    changed([](auto& e) { e["ticket"]["extra"] = 1; });
+    changed([](auto& e) { e["ticket"]["accessibility"]["extra"] = true; });
+    changed([](auto& e) { e.erase("created_ms"); });                            // missing fields
+    changed([](auto& e) { e["ticket"].erase("name"); });
+    changed([](auto& e) { e["ticket"].erase("state"); });
+    changed([](auto& e) { e["ticket"]["accessibility"].erase("sight"); });
+    changed([](auto& e) { e["device_seq"] = "7"; });                            // wrong types
+    changed([](auto& e) { e["device_seq"] = 7.0; });
+    changed([](auto& e) { e["created_ms"] = 1.5; });
+    changed([](auto& e) { e["ticket"]["sequence"] = 1.0; });
+    changed([](auto& e) { e["ticket"]["sequence"] = 4294967297LL; });
+    changed([](auto& e) { e["ticket"]["urgent"] = 0; });
+    changed([](auto& e) { e["ticket"]["appointment_ms"] = 1.5; });
+    changed([](auto& e) { e["ticket"]["appointment_ms"] = "soon"; });
+    changed([](auto& e) { e["ticket"]["name"] = nullptr; });
+    changed([](auto& e) { e["ticket"]["accessibility"] = true; });
+    changed([](auto& e) { e["ticket"] = "A 001"; });
+    changed([](auto& e) { e["ticket"]["letter"] = "AB"; });                     // wrong values
+    changed([](auto& e) { e["ticket"]["channel"] = "pigeon"; });
+    changed([](auto& e) { e["ticket"]["state"] = "lost"; });
+    changed([](auto& e) { e["event_id"] = "kiosk-a:8"; });                      // wrong shape
+    changed([](auto& e) { e["device_id"] = "Kiosk A"; });
+    changed([](auto& e) { e["device_seq"] = 0; });
+    changed([](auto& e) { e["type"] = "ticket.called"; });
+    changed([](auto& e) { e["type"] = "ticket.exploded"; });
+    std::string twice = good;  // a field twice
+    twice.insert(1, R"("created_ms":1,)");
+    others.push_back(twice);
+    std::string not_utf8 = good;
+    not_utf8.replace(not_utf8.find("Åse"), 2, "\xff\xfe");
+    others.push_back(not_utf8);
+    for (const auto& text : others) {
+        CAPTURE(text);
+        CHECK_FALSE(reader.read(text));
+    }
+    // The reader is used again and again on one thread.
+    CHECK(reader.read(good));
 }
 
 TEST_CASE("personal fields are removed and nothing else changes") {

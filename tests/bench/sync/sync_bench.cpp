@@ -100,6 +100,10 @@ std::pair<double, double> drain_round(const std::filesystem::path& dir, const Se
     if (!engine) die(engine.error());
     while ((*engine)->status().outbox_depth > 0) std::this_thread::sleep_until(Clock::now() + std::chrono::milliseconds(1));
     const double drain = count / seconds_since(start);
+    if (std::getenv("SKRANKE_BENCH_WINDOWS") != nullptr)  // steady-clock window, for perf report --time
+        std::fprintf(stderr, "drain window %.6f,%.6f\n",
+                     std::chrono::duration<double>(start.time_since_epoch()).count(),
+                     std::chrono::duration<double>(Clock::now().time_since_epoch()).count());
     if (setup.hub->store().last_seq() != count) die("hub did not get every event exactly once");
 
     auto raw_store = hub::HubStore::open(dir / "raw" / "hub.db");
@@ -185,6 +189,7 @@ int main(int argc, char** argv) {
     bench::print("drain_events_per_s", drain, "events/s");
     bench::print("drain_raw_insert_per_s", raw, "events/s");
     bench::print("drain_fraction_of_raw", drain / raw, "ratio");
+    if (argc > 3 && std::string_view(argv[3]) == "drain-only") return 0;  // for profiling the drain
 
     const auto latencies = issue_to_subscriber(dir, *catalogue, 200);
     bench::print("issue_to_subscriber_p50_ms", bench::percentile(latencies, 50), "ms");
