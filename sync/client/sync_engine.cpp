@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/service_day.hpp"
+#include "store/sqlite_util.hpp"
 #include "store/sync_store.hpp"
 
 namespace skranke::sync {
@@ -214,14 +215,13 @@ void SyncEngine::Impl::finish_push(PushCall& done) {
     const HttpReply& reply = *done.reply;
     std::vector<OutboxEvent>& in_flight = done.events;
     if (reply.answered() && reply.status == 200) {
-        const json body = json::parse(reply.body, nullptr, false);
+        const auto results = protocol::push_reply_results(reply.body);
         std::vector<SyncAck> acks;
-        bool valid = body.is_object() && body.contains("results") && body.at("results").is_array() &&
-                     body.at("results").size() == in_flight.size();
+        bool valid = results && results->size() == in_flight.size();
         for (std::size_t i = 0; valid && i < in_flight.size(); ++i) {
-            const auto r = protocol::event_result_from_json(body.at("results")[i]);
-            valid = r && r->event_id == in_flight[i].event_id;
-            if (valid) acks.push_back(SyncAck{r->event_id, r->status == "stored", r->code, r->message});
+            const auto& r = (*results)[i];
+            valid = r.event_id == in_flight[i].event_id;
+            if (valid) acks.push_back(SyncAck{r.event_id, r.status == "stored", r.code, r.message});
         }
         if (!valid) {
             cancel_pushes();
@@ -385,6 +385,14 @@ Result<std::unique_ptr<SyncEngine>, std::string> SyncEngine::start(const StoreOp
     impl->batch_limit = impl->options.batch_size;
     impl->random.seed(impl->options.jitter_seed != 0 ? impl->options.jitter_seed : std::random_device{}());
     impl->store = std::move(store.value());
+    // Everything this connection writes is something the hub can tell again: answers to
+    // pushes (an event sent again gets the same answer), dead letters (so does a rejected
+    // one) and log pages with their cursor (read again from the older cursor). So its
+    // commits skip the disk sync; WAL keeps each one whole, and a power cut can only undo
+    // the last few, which the next sync redoes. Tickets are issued on the kiosk's own
+    // connection, which syncs every commit.
+    if (int code = sql::exec(impl->store->handle(), "PRAGMA synchronous=NORMAL"); code != SQLITE_OK)
+        return "cannot configure the store: " + std::string(sqlite3_errstr(code));
     impl->sync_store = std::make_unique<SyncStore>(*impl->store);
     if (auto c = impl->sync_store->cursor()) impl->cursor = *c;
     impl->refresh_counts();  // status() is true from the start, before the thread runs

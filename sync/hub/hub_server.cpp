@@ -202,19 +202,17 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res) {
         res.set_header("Retry-After", "1");
         return send_error(res, 503, "hub_storage", "the hub could not store the batch; nothing of it was stored");
     }
-    json out = json::array();
     std::size_t stored = 0;
     for (const auto& r : *results) {
         if (r.status == "stored") ++stored;
         else spdlog::warn("event rejected: event={} device={} code={}", r.event_id, device->device_id, r.code);
-        out.push_back(protocol::to_json(r));
     }
     spdlog::info("push: device={} events={} stored={}", device->device_id, list.size(), stored);
     {
         std::lock_guard lock(wake_mutex);
     }
     log_grew.notify_all();
-    res.set_content(json{{"results", out}, {"hub_time_ms", contact.hub_now_ms}}.dump(), json_type);
+    res.set_content(protocol::push_reply_json(*results, contact.hub_now_ms), json_type);
 }
 
 void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res) {

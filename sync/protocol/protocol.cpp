@@ -1,5 +1,9 @@
 #include "protocol/protocol.hpp"
 
+#include <algorithm>
+
+#include <simdjson.h>
+
 #include "domain/events.hpp"
 
 namespace skranke::protocol {
@@ -178,6 +182,102 @@ std::optional<EventResult> event_result_from_json(const nlohmann::json& json) {
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
     }
+}
+
+std::string push_reply_json(const std::vector<EventResult>& results, std::int64_t hub_time_ms) {
+    const auto plain = [](const std::string& id) {
+        return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == ':';
+        });
+    };
+    std::string out = "{\"hub_time_ms\":" + std::to_string(hub_time_ms) + ",\"results\":[";
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const EventResult& r = results[i];
+        if (i > 0) out += ',';
+        if (r.status == "stored" && r.hub_seq && r.code.empty() && r.message.empty() && plain(r.event_id)) {
+            out += "{\"event_id\":\"";
+            out += r.event_id;
+            out += "\",\"hub_seq\":";
+            out += std::to_string(*r.hub_seq);
+            out += ",\"status\":\"stored\"}";
+        } else {
+            out += to_json(r).dump();
+        }
+    }
+    out += "]}";
+    return out;
+}
+
+namespace {
+
+// The results of a reply as the hub writes it, or nothing (then it is read as a JSON tree).
+std::optional<std::vector<EventResult>> quick_push_reply_results(std::string_view body) {
+    if (body.find('\\') != std::string_view::npos) return std::nullopt;
+    const simdjson::padded_string padded(body);
+    simdjson::ondemand::parser parser;
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::object reply;
+    if (parser.iterate(padded).get(doc) != simdjson::SUCCESS || doc.get_object().get(reply) != simdjson::SUCCESS)
+        return std::nullopt;
+    std::optional<std::vector<EventResult>> results;
+    for (auto entry : reply) {
+        simdjson::ondemand::field field;
+        std::string_view key;
+        if (std::move(entry).get(field) != simdjson::SUCCESS || field.unescaped_key().get(key) != simdjson::SUCCESS)
+            return std::nullopt;
+        if (key == "hub_time_ms") {
+            std::int64_t ms = 0;
+            if (field.value().get_int64().get(ms) != simdjson::SUCCESS) return std::nullopt;
+            continue;
+        }
+        simdjson::ondemand::array items;
+        if (key != "results" || results || field.value().get_array().get(items) != simdjson::SUCCESS) return std::nullopt;
+        results.emplace();
+        for (auto item : items) {
+            simdjson::ondemand::object fields;
+            if (std::move(item).get(fields) != simdjson::SUCCESS) return std::nullopt;
+            EventResult r;
+            for (auto result_entry : fields) {
+                simdjson::ondemand::field f;
+                std::string_view name;
+                std::string_view text;
+                if (std::move(result_entry).get(f) != simdjson::SUCCESS || f.unescaped_key().get(name) != simdjson::SUCCESS)
+                    return std::nullopt;
+                if (name == "hub_seq") {
+                    std::int64_t seq = 0;
+                    if (f.value().get_int64().get(seq) != simdjson::SUCCESS) return std::nullopt;
+                    r.hub_seq = seq;
+                    continue;
+                }
+                if (f.value().get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
+                if (name == "event_id") r.event_id = text;
+                else if (name == "status") r.status = text;
+                else if (name == "code") r.code = text;
+                else if (name == "message") r.message = text;
+                else return std::nullopt;
+            }
+            if (r.event_id.empty() || (r.status != "stored" && r.status != "rejected")) return std::nullopt;
+            results->push_back(std::move(r));
+        }
+    }
+    const char* after = nullptr;  // nothing may follow the object
+    if (!results || doc.current_location().get(after) != simdjson::OUT_OF_BOUNDS) return std::nullopt;
+    return results;
+}
+
+}  // namespace
+
+std::optional<std::vector<EventResult>> push_reply_results(std::string_view body) {
+    if (auto quick = quick_push_reply_results(body)) return quick;
+    const nlohmann::json reply = nlohmann::json::parse(body, nullptr, false);
+    if (!reply.is_object() || !reply.contains("results") || !reply.at("results").is_array()) return std::nullopt;
+    std::vector<EventResult> results;
+    for (const auto& item : reply.at("results")) {
+        auto r = event_result_from_json(item);
+        if (!r) return std::nullopt;
+        results.push_back(std::move(*r));
+    }
+    return results;
 }
 
 nlohmann::json to_json(const LogEntry& entry) {

@@ -70,6 +70,15 @@ struct EventResult {
 nlohmann::json to_json(const EventResult& result);
 std::optional<EventResult> event_result_from_json(const nlohmann::json& json);
 
+// A push reply, {"hub_time_ms": N, "results": [...]}: the same text as writing it with
+// nlohmann-json, but a plain "stored" result (the usual one, with an id that needs no
+// escaping) is written straight into the text instead of through a JSON tree.
+std::string push_reply_json(const std::vector<EventResult>& results, std::int64_t hub_time_ms);
+// The results of a push reply, in order; nothing when the text is not a push reply or a
+// result is malformed. A reply as the hub writes it is read with simdjson's on-demand
+// parser; anything else (escapes, other fields) as a JSON tree.
+std::optional<std::vector<EventResult>> push_reply_results(std::string_view body);
+
 // One entry of the merged log.
 struct LogEntry {
     std::int64_t hub_seq = 0;

@@ -212,6 +212,47 @@ TEST_CASE("results and log entries survive a round trip through JSON") {
     CHECK(entry->device_clock_offset_ms == -5);
 }
 
+TEST_CASE("a push reply is written as nlohmann-json writes it, and read back the quick way or the general one") {
+    const std::vector<protocol::EventResult> results = {
+        {"kiosk-a:1", "stored", 41, "", ""},
+        {"kiosk-a:2", "rejected", std::nullopt, "conflict", "event id kiosk-a:2 was stored with a \"different\" body"},
+        {"kiosk-a:3", "rejected", std::nullopt, "bad_event", "Øyvind's ticket\nis malformed"},
+        {"Odd \"id\"", "stored", 43, "", ""},
+        {"kiosk-a:5", "stored", 9007199254740993LL, "", ""},
+    };
+    nlohmann::json tree = nlohmann::json::array();
+    for (const auto& r : results) tree.push_back(protocol::to_json(r));
+    const std::string expected = nlohmann::json{{"results", tree}, {"hub_time_ms", 1772442000000LL}}.dump();
+    const std::string written = protocol::push_reply_json(results, 1772442000000LL);
+    CHECK(written == expected);
+
+    const auto same = [&](const std::string& text) {
+        CAPTURE(text);
+        const auto back = protocol::push_reply_results(text);
+        REQUIRE(back);
+        REQUIRE(back->size() == results.size());
+        for (std::size_t i = 0; i < results.size(); ++i) CHECK(protocol::to_json((*back)[i]) == tree[i]);
+    };
+    same(written);  // escapes in it: read as a JSON tree
+    const std::vector<protocol::EventResult> plain(results.begin(), results.begin() + 1);
+    const auto plain_back = protocol::push_reply_results(protocol::push_reply_json(plain, 1));
+    REQUIRE(plain_back);
+    REQUIRE(plain_back->size() == 1);
+    CHECK(plain_back->front().hub_seq == 41);
+    same(nlohmann::json::parse(written).dump(2));
+    same(R"({"results":[)" + tree[0].dump() + "," + tree[1].dump() + "," + tree[2].dump() + "," + tree[3].dump() + "," +
+         tree[4].dump() + R"(],"extra":true})");
+    CHECK(protocol::push_reply_results(R"({"results":[]})")->empty());
+
+    for (const char* bad : {"", "[]", "{}", R"({"results":{}})", R"({"results":[7]})",
+                            R"({"results":[{"event_id":"a"}]})", R"({"results":[{"event_id":"a","status":"maybe"}]})",
+                            R"({"results":[{"event_id":"a","status":"stored","hub_seq":"1"}]})",
+                            R"({"results":[{"event_id":"a","status":"stored"}]} x)", R"({"results":[{"event_id":"a","status":"stored"})"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(protocol::push_reply_results(bad));
+    }
+}
+
 TEST_CASE("backoff is capped, grows exponentially and is fully jittered") {
     CHECK(sync::backoff_delay_ms(0, 250, 30000, ~0ULL) <= 250);
     CHECK(sync::backoff_delay_ms(3, 250, 30000, 2000) == 2000);
