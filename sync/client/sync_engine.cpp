@@ -162,7 +162,11 @@ bool SyncEngine::Impl::start_push(std::int64_t now) {
         return false;
     }
     outbox_dirty = true;  // keep pushing until a read finds the outbox empty
-    std::string body = "{\"events\":[";
+    std::size_t size = 16;
+    for (const auto& event : *pending) size += event.body_json.size() + 1;
+    std::string body;
+    body.reserve(size);
+    body += "{\"events\":[";
     for (std::size_t i = 0; i < pending->size(); ++i) {
         if (i > 0) body += ',';
         body += (*pending)[i].body_json;  // stored as JSON by the same program
