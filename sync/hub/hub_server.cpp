@@ -196,6 +196,7 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res) {
     }
     Contact contact{wall_clock_ms(), std::nullopt, std::nullopt};
     if (auto t = parse_int(req.get_header_value(protocol::device_time_header))) contact.clock_offset_ms = *t - contact.hub_now_ms;
+    spdlog::debug("push: device={} events={} storing", device->device_id, list.size());
     auto results = store->push(list, contact);
     if (!results) {
         spdlog::error("push failed: device={} events={} error={}", device->device_id, list.size(), results.error().detail);

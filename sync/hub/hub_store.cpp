@@ -218,7 +218,10 @@ HubStore::~HubStore() {
 // Rebuilds the in-memory fold from the log (at start, and after a failed commit).
 StoreResult<Done> HubStore::load_state() {
     state_ = QueueState();
-    recent_.clear();
+    {
+        std::lock_guard cache(cache_mutex_);
+        recent_.clear();
+    }
     last_device_seq_.clear();
     rejected_ids_.clear();
     last_seq_ = 0;
@@ -236,6 +239,7 @@ StoreResult<Done> HubStore::load_state() {
     sql::Statement top(db_, "SELECT coalesce(max(hub_seq), 0) FROM events");
     if (rc = top.step(); rc != SQLITE_ROW) return sql::error_from(db_, rc, "load hub sequence");
     last_seq_ = top.int64(0);
+    committed_seq_ = last_seq_;
     // Only recent tickets can still be acted on; older ones stay in the log, not in memory.
     sql::Statement q(db_, "SELECT hub_seq, received_ms, device_clock_offset_ms, body FROM events"
                           " WHERE received_ms >= ?1 ORDER BY hub_seq");
@@ -280,14 +284,20 @@ StoreResult<std::optional<Enrolment>> HubStore::enrol(const std::string& code, c
     device.bind(1, device_id).bind(2, protocol::to_string(enrolment.role)).bind(3, hash_hex(enrolment.token)).bind(4, now_ms);
     if (c = device.step(); c != SQLITE_DONE) return sql::error_from(db_, c, "store device");
     if (c = tx.commit(); c != SQLITE_OK) return sql::error_from(db_, c, "commit enrolment");
+    std::lock_guard memo(memo_mutex_);
     std::erase_if(tokens_, [&](const auto& entry) { return entry.second.device_id == device_id; });  // old token
     return std::optional<Enrolment>(std::move(enrolment));
 }
 
 StoreResult<std::optional<AuthDevice>> HubStore::authenticate(const std::string& token) {
     const std::string hash = hash_hex(token);
-    std::lock_guard lock(mutex_);
-    if (const auto it = tokens_.find(hash); it != tokens_.end()) return std::optional<AuthDevice>(it->second);
+    {
+        // A known token is answered without the store's lock, so a device's next push is
+        // read while its last one is being stored.
+        std::lock_guard memo(memo_mutex_);
+        if (const auto it = tokens_.find(hash); it != tokens_.end()) return std::optional<AuthDevice>(it->second);
+    }
+    std::lock_guard lock(mutex_);  // held until cached: an enrolment cannot slip in between
     sql::Statement& q = statements_->find_token;
     q.bind(1, hash);
     std::optional<AuthDevice> found;
@@ -298,21 +308,29 @@ StoreResult<std::optional<AuthDevice>> HubStore::authenticate(const std::string&
     }
     q.reset();
     if (c != SQLITE_DONE) return sql::error_from(db_, c, "check token");
-    if (found) tokens_.emplace(hash, *found);
+    if (found) {
+        std::lock_guard memo(memo_mutex_);
+        tokens_.emplace(hash, *found);
+    }
     return found;
 }
 
 void HubStore::note_contact(const std::string& device_id, const Contact& contact) {
+    Contact to_save;
+    {
+        std::lock_guard memo(memo_mutex_);
+        Contact& known = contacts_[device_id];
+        known.hub_now_ms = contact.hub_now_ms;
+        if (contact.clock_offset_ms) known.clock_offset_ms = contact.clock_offset_ms;
+        if (contact.outbox_depth) known.outbox_depth = contact.outbox_depth;
+        auto& saved = contact_saved_ms_[device_id];
+        if (contact.hub_now_ms - saved < 60000) return;
+        saved = contact.hub_now_ms;
+        to_save = known;
+    }
     std::lock_guard lock(mutex_);
-    Contact& known = contacts_[device_id];
-    known.hub_now_ms = contact.hub_now_ms;
-    if (contact.clock_offset_ms) known.clock_offset_ms = contact.clock_offset_ms;
-    if (contact.outbox_depth) known.outbox_depth = contact.outbox_depth;
-    auto& saved = contact_saved_ms_[device_id];
-    if (contact.hub_now_ms - saved < 60000) return;
-    saved = contact.hub_now_ms;
     sql::Statement& q = statements_->note_contact;
-    q.bind(1, device_id).bind(2, known.hub_now_ms).bind(3, known.clock_offset_ms).bind(4, known.outbox_depth);
+    q.bind(1, device_id).bind(2, to_save.hub_now_ms).bind(3, to_save.clock_offset_ms).bind(4, to_save.outbox_depth);
     q.step();  // health bookkeeping only: a failure here must not fail the request
     q.reset();
 }
@@ -328,6 +346,7 @@ StoreResult<std::vector<DeviceHealth>> HubStore::devices() {
         if (!q.is_null(3)) d.last_seen_ms = q.int64(3);
         if (!q.is_null(4)) d.clock_offset_ms = q.int64(4);
         if (!q.is_null(5)) d.outbox_depth = q.int64(5);
+        std::lock_guard memo(memo_mutex_);
         if (const auto it = contacts_.find(d.device_id); it != contacts_.end()) {  // newer than the file
             d.last_seen_ms = it->second.hub_now_ms;
             if (it->second.clock_offset_ms) d.clock_offset_ms = it->second.clock_offset_ms;
@@ -442,6 +461,7 @@ StoreResult<std::vector<EventResult>> HubStore::push(const std::vector<PushedEve
         (void)load_state();
         return outcome.error();
     }
+    committed_seq_ = last_seq_;
     for (const PushedEvent& pushed : events) {
         if (!pushed.device_id || !pushed.device_seq) continue;
         auto& taken = taken_through_[*pushed.device_id];
@@ -490,7 +510,6 @@ StoreResult<std::vector<LogEntry>> HubStore::read_log(std::int64_t after, std::s
 
 StoreResult<std::string> HubStore::read_log_json(std::int64_t after, std::size_t limit, bool personal,
                                                 std::int64_t& cursor) {
-    std::lock_guard lock(mutex_);
     cursor = after;
     std::string out = "[";
     const auto append = [&](const CachedEntry& entry) {
@@ -498,6 +517,22 @@ StoreResult<std::string> HubStore::read_log_json(std::int64_t after, std::size_t
         out += personal ? entry.full : entry.redacted;
     };
     std::size_t taken = 0;
+    // What the cache holds is served without the store's lock: hundreds of long-polls get
+    // a new event while the next batch is being written.
+    {
+        std::lock_guard cache(cache_mutex_);
+        const std::int64_t top = committed_seq_;
+        for (auto it = recent_.find(cursor + 1); taken < limit && cursor < top && it != recent_.end() &&
+                                                 it->first == cursor + 1;
+             ++it, ++cursor, ++taken)
+            append(it->second);
+        if (taken == limit || cursor >= top) {
+            out += ']';
+            return out;
+        }
+    }
+    std::lock_guard lock(mutex_);
+    std::lock_guard cache(cache_mutex_);
     // hub_seq has no gaps, so the cache either holds the next entry or SQLite does.
     while (taken < limit && cursor < last_seq_) {
         if (const auto it = recent_.find(cursor + 1); it != recent_.end()) {
@@ -534,8 +569,7 @@ StoreResult<std::string> HubStore::read_log_json(std::int64_t after, std::size_t
 }
 
 std::int64_t HubStore::last_seq() {
-    std::lock_guard lock(mutex_);
-    return last_seq_;
+    return committed_seq_.load();  // without the store's lock: long-polls ask while a batch is stored
 }
 
 StoreResult<std::int64_t> HubStore::remove_personal_before(std::int64_t cutoff_ms) {
@@ -557,8 +591,13 @@ StoreResult<std::int64_t> HubStore::remove_personal_before(std::int64_t cutoff_m
         ++count;
     }
     if (c != SQLITE_DONE) return sql::error_from(db_, c, "find expired personal fields");
+    if (count > 0) {
+        // Cached copies may still hold what is removed; only a reader holding the store's
+        // lock (not possible until this returns) fills the cache again.
+        std::lock_guard cache(cache_mutex_);
+        recent_.clear();
+    }
     if (c = tx.commit(); c != SQLITE_OK) return sql::error_from(db_, c, "commit retention");
-    if (count > 0) recent_.clear();  // cached copies may still hold what was just removed
     return count;
 }
 
@@ -592,6 +631,7 @@ StoreResult<std::int64_t> HubStore::raw_insert_for_benchmark(const std::vector<L
             ++stored;
         }
         if (int c = tx.commit(); c != SQLITE_OK) return sql::error_from(db_, c, "commit raw batch");
+        committed_seq_ = last_seq_;
     }
     return stored;
 }

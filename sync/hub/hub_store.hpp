@@ -1,8 +1,11 @@
 // The hub's SQLite file: enrolled devices (tokens hashed), one-time enrolment codes, the
 // merged event log with hub sequence numbers, and rejections kept for idempotent replies.
-// Thread-safe: every call takes the store's lock; the log is one writer by design.
+// Thread-safe: every call that reads or writes the file takes the store's lock; the log is
+// one writer by design. Known tokens, device health, the newest stored sequence number and
+// the cached tail of the log are answered without it.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -137,7 +140,7 @@ private:
     StoreResult<Done> load_state();
     StoreResult<protocol::EventResult> push_one(const PushedEvent& pushed, const Contact& contact);
 
-    std::mutex mutex_;
+    std::mutex mutex_;  // the file, the fold and the log cache
     sqlite3* db_ = nullptr;
     struct Statements;
     std::unique_ptr<Statements> statements_;
@@ -149,16 +152,21 @@ private:
     std::set<std::string> rejected_ids_;  // few; lets new events skip the look-ups
     // Health facts of each device's latest request; written to the file at most once a
     // minute per device, so a long-poll does not cost a disk sync.
+    // Under memo_mutex_ (taken after mutex_ where both are held), with tokens_: a request
+    // is let in and noted without waiting for a batch being stored.
+    std::mutex memo_mutex_;
     std::map<std::string, Contact> contacts_;
     std::map<std::string, std::int64_t> contact_saved_ms_;
     struct CachedEntry {
         std::string full;
         std::string redacted;
     };
+    std::mutex cache_mutex_;  // recent_; taken after mutex_ where both are held
     std::map<std::int64_t, CachedEntry> recent_;  // by hub_seq, at most recent_capacity
     static constexpr std::size_t recent_capacity = 4096;
-    std::map<std::string, AuthDevice> tokens_;      // by token hash
-    std::int64_t last_seq_ = 0;
+    std::map<std::string, AuthDevice> tokens_;      // by token hash, under memo_mutex_
+    std::int64_t last_seq_ = 0;                      // of the batch being stored, too
+    std::atomic<std::int64_t> committed_seq_ = 0;    // of what is in the file
 };
 
 // 32 random bytes as lowercase hex: device tokens and staff sessions.

@@ -50,6 +50,15 @@ TEST_CASE("an enrolment code works once, and only within its time") {
     CHECK(query_int(hub.dir() / "hub" / "hub.db", "SELECT count(*) FROM devices WHERE token_hash LIKE '%'") == 1);
 }
 
+TEST_CASE("enrolling a device again retires its old token at once, even one the hub remembers") {
+    HubFixture hub;
+    const auto first = hub.enrol(Role::kiosk, "kiosk-a");
+    REQUIRE(hub.call("GET", "/v1/config", first.token).status == 200);  // known, and kept in memory
+    const auto second = hub.enrol(Role::kiosk, "kiosk-a");  // a replaced PC keeping its id
+    CHECK(hub.call("GET", "/v1/config", first.token).status == 401);
+    CHECK(hub.call("GET", "/v1/config", second.token).status == 200);
+}
+
 TEST_CASE("skranke-hub enrol-code --count prints as many codes, each good for one device") {
     HubFixture hub;
     const auto printed = run_hub_command("enrol-code --role display --count 3", hub.dir() / "hub");

@@ -4,9 +4,13 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -34,6 +38,33 @@ std::vector<nlohmann::json> kiosk_batch(const std::string& device, int first, in
     for (int i = first; i < first + count; ++i) events.push_back(issued_event(device, i, wall_clock_ms()));
     return events;
 }
+
+// A log sink that tells when a line containing some text was written.
+class LineWatch : public spdlog::sinks::base_sink<std::mutex> {
+public:
+    explicit LineWatch(std::string text) : text_(std::move(text)) {}
+    bool wait(std::chrono::seconds limit) {
+        std::unique_lock lock(seen_mutex_);
+        return seen_changed_.wait_for(lock, limit, [&] { return seen_; });
+    }
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        if (std::string_view(msg.payload.data(), msg.payload.size()).find(text_) == std::string_view::npos) return;
+        {
+            std::lock_guard lock(seen_mutex_);
+            seen_ = true;
+        }
+        seen_changed_.notify_all();
+    }
+    void flush_() override {}
+
+private:
+    std::string text_;
+    std::mutex seen_mutex_;
+    std::condition_variable seen_changed_;
+    bool seen_ = false;
+};
 }  // namespace
 
 TEST_CASE("the same batch twice gets the same acknowledgements and is stored once") {
@@ -230,6 +261,8 @@ TEST_CASE("personal fields are deleted after the retention period; the export sh
     const auto events = kiosk_batch("kiosk-a", 1, 4);
     push(hub, kiosk.token, events);
     CHECK(*hub.hub().sweep_retention(wall_clock_ms()) == 0);  // still within the period
+    const auto cached = hub.call("GET", "/v1/events?after=0", admin.token);  // the hub keeps the tail in memory
+    CHECK(cached.body.find("Kari") != std::string::npos);
     const auto before = hub.call("GET", "/v1/export?after=1", admin.token);
     REQUIRE(before.status == 200);
     std::istringstream lines(before.body);
@@ -245,6 +278,10 @@ TEST_CASE("personal fields are deleted after the retention period; the export sh
     CHECK(*hub.hub().sweep_retention(wall_clock_ms() + 2 * options.retention_ms) == 4);
     const auto after = hub.call("GET", "/v1/export", admin.token);
     CHECK(after.body.find("Kari") == std::string::npos);
+    const auto read_again = hub.call("GET", "/v1/events?after=0", admin.token);
+    REQUIRE(read_again.status == 200);
+    CHECK(read_again.body.find("Kari") == std::string::npos);
+    CHECK(read_again.body.find("+4791234567") == std::string::npos);
     CHECK(after.body.find("+4791234567") == std::string::npos);
     // The idempotency contract survives redaction: the same event again gets the same ack.
     CHECK(push(hub, kiosk.token, {events[0]})[0]["status"] == "stored");
@@ -321,4 +358,48 @@ TEST_CASE("a hub that cannot commit answers 503 with Retry-After and stores noth
     const auto results = push(hub, kiosk.token, events);
     for (const auto& r : results) CHECK(r["status"] == "stored");
     CHECK(hub.event_count() == 10);
+}
+
+TEST_CASE("a batch waiting for the disk holds up neither known devices nor readers of the newest log") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto desk = hub.enrol(Role::reception, "desk-1");
+    push(hub, kiosk.token, kiosk_batch("kiosk-a", 1, 3));
+    REQUIRE(hub.call("GET", "/v1/events?after=0", desk.token).status == 200);  // the newest log is in memory now
+
+    const auto watch = std::make_shared<LineWatch>("events=2 storing");
+    const auto previous = spdlog::default_logger();
+    const auto previous_level = spdlog::get_level();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("watch", watch));
+    spdlog::set_level(spdlog::level::debug);
+    // Another process holds the hub file's write lock: the next batch waits inside the store.
+    sqlite3* blocker = nullptr;
+    REQUIRE(sqlite3_open((hub.dir() / "hub" / "hub.db").c_str(), &blocker) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    std::atomic<bool> push_answered = false;
+    sync::HttpReply pushed;
+    std::thread pusher([&] {
+        auto patient = hub.connection(kiosk.token);
+        patient.request_timeout_ms = 15000;
+        patient.low_speed_time_s = 15;
+        sync::HttpCall call;
+        call.prepare(patient, "POST", "/v1/events", batch(kiosk_batch("kiosk-a", 4, 2)), json_header);
+        pushed = call.perform();
+        push_answered = true;
+    });
+    const bool storing = watch->wait(std::chrono::seconds(10));
+    const auto read = storing ? hub.call("GET", "/v1/events?after=0", desk.token) : sync::HttpReply{};
+    const bool answered_first = !push_answered;
+    sqlite3_exec(blocker, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(blocker);
+    pusher.join();
+    spdlog::set_default_logger(previous);
+    spdlog::set_level(previous_level);
+
+    REQUIRE(storing);
+    REQUIRE(read.status == 200);  // the device was let in, and the log answered from memory ...
+    CHECK(nlohmann::json::parse(read.body).at("events").size() == 3);
+    CHECK(answered_first);      // ... while the batch still waited for the file
+    CHECK(pushed.status == 200);  // which was stored whole once the file was free
+    CHECK(hub.event_count() == 5);
 }
