@@ -239,7 +239,6 @@ StoreResult<Done> HubStore::load_state() {
     sql::Statement top(db_, "SELECT coalesce(max(hub_seq), 0) FROM events");
     if (rc = top.step(); rc != SQLITE_ROW) return sql::error_from(db_, rc, "load hub sequence");
     last_seq_ = top.int64(0);
-    committed_seq_ = last_seq_;
     // Only recent tickets can still be acted on; older ones stay in the log, not in memory.
     sql::Statement q(db_, "SELECT hub_seq, received_ms, device_clock_offset_ms, body FROM events"
                           " WHERE received_ms >= ?1 ORDER BY hub_seq");
@@ -358,7 +357,7 @@ StoreResult<std::vector<DeviceHealth>> HubStore::devices() {
     return list;
 }
 
-StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Contact& contact) {
+StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Contact& contact, std::int64_t& seq_before) {
     Statements& s = *statements_;
     const std::string event_id = pushed.event_id.value_or("");
     // The fold below checks the ticket object of an event it stores; an issue event read
@@ -407,7 +406,7 @@ StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Con
         if (c != SQLITE_DONE) return sql::error_from(db_, c, "look up rejection");
     }
 
-    const std::int64_t seq = last_seq_ + 1;
+    const std::int64_t seq = seq_before + 1;
     std::optional<QueueConflict> conflict;
     if (!newer)
         conflict = QueueConflict{"out_of_order", "event " + event_id + " is older than one already stored"};
@@ -433,7 +432,7 @@ StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Con
     s.insert_event.reset();
     if (c != SQLITE_DONE) return sql::error_from(db_, c, "store event");  // the caller reloads the fold
     last_device_seq_[device_id] = device_seq;
-    last_seq_ = seq;
+    seq_before = seq;
     return EventResult{event_id, "stored", seq, "", ""};
 }
 
@@ -442,11 +441,12 @@ StoreResult<std::vector<EventResult>> HubStore::push(const std::vector<PushedEve
     std::vector<EventResult> results;
     results.reserve(events.size());
     StoreResult<Done> outcome = Done{};
+    std::int64_t seq = last_seq_;  // published once the batch is in the file
     {
         sql::WriteTransaction tx(db_);
         if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin batch");
         for (const PushedEvent& event : events) {
-            auto result = push_one(event, contact);
+            auto result = push_one(event, contact, seq);
             if (!result) {
                 outcome = result.error();
                 break;
@@ -461,7 +461,7 @@ StoreResult<std::vector<EventResult>> HubStore::push(const std::vector<PushedEve
         (void)load_state();
         return outcome.error();
     }
-    committed_seq_ = last_seq_;
+    last_seq_ = seq;
     for (const PushedEvent& pushed : events) {
         if (!pushed.device_id || !pushed.device_seq) continue;
         auto& taken = taken_through_[*pushed.device_id];
@@ -517,30 +517,24 @@ StoreResult<std::string> HubStore::read_log_json(std::int64_t after, std::size_t
         out += personal ? entry.full : entry.redacted;
     };
     std::size_t taken = 0;
-    // What the cache holds is served without the store's lock: hundreds of long-polls get
-    // a new event while the next batch is being written.
-    {
-        std::lock_guard cache(cache_mutex_);
-        const std::int64_t top = committed_seq_;
-        for (auto it = recent_.find(cursor + 1); taken < limit && cursor < top && it != recent_.end() &&
-                                                 it->first == cursor + 1;
-             ++it, ++cursor, ++taken)
+    // Appends what the cache holds from the cursor on, up to top; true when nothing more is
+    // wanted or there.
+    const auto take_cached = [&](std::int64_t top) {
+        for (auto it = recent_.find(cursor + 1);
+             taken < limit && cursor < top && it != recent_.end() && it->first == cursor + 1; ++it, ++cursor, ++taken)
             append(it->second);
-        if (taken == limit || cursor >= top) {
-            out += ']';
-            return out;
-        }
+        return taken == limit || cursor >= top;
+    };
+    {
+        // Without the store's lock: hundreds of long-polls get a new event while the next
+        // batch is being written.
+        std::lock_guard cache(cache_mutex_);
+        if (take_cached(last_seq_)) return out + ']';
     }
     std::lock_guard lock(mutex_);
     std::lock_guard cache(cache_mutex_);
-    // hub_seq has no gaps, so the cache either holds the next entry or SQLite does.
-    while (taken < limit && cursor < last_seq_) {
-        if (const auto it = recent_.find(cursor + 1); it != recent_.end()) {
-            append(it->second);
-            ++cursor;
-            ++taken;
-            continue;
-        }
+    // hub_seq has no gaps: what the cache does not hold next, SQLite does.
+    if (!take_cached(last_seq_)) {
         sql::Statement& q = statements_->read_log;
         q.bind(1, cursor).bind(2, static_cast<std::int64_t>(limit - taken));
         int c;
@@ -561,7 +555,6 @@ StoreResult<std::string> HubStore::read_log_json(std::int64_t after, std::size_t
         }
         q.reset();
         if (c != SQLITE_DONE) return sql::error_from(db_, c, "read log");
-        break;
     }
     while (recent_.size() > recent_capacity) recent_.erase(recent_.begin());
     out += ']';
@@ -569,7 +562,7 @@ StoreResult<std::string> HubStore::read_log_json(std::int64_t after, std::size_t
 }
 
 std::int64_t HubStore::last_seq() {
-    return committed_seq_.load();  // without the store's lock: long-polls ask while a batch is stored
+    return last_seq_;  // without the store's lock: long-polls ask while a batch is stored
 }
 
 StoreResult<std::int64_t> HubStore::remove_personal_before(std::int64_t cutoff_ms) {
@@ -617,6 +610,7 @@ StoreResult<std::int64_t> HubStore::raw_insert_for_benchmark(const std::vector<L
     sql::Statement& insert = statements_->insert_event;
     std::size_t i = 0;
     std::int64_t stored = 0;
+    std::int64_t seq = last_seq_;
     while (i < rows.size()) {
         sql::WriteTransaction tx(db_);
         if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin raw batch");
@@ -624,14 +618,14 @@ StoreResult<std::int64_t> HubStore::raw_insert_for_benchmark(const std::vector<L
             const LogRow& row = rows[i];
             insert.bind(1, row.event_id).bind(2, row.device_id).bind(3, row.device_seq).bind(4, row.type)
                 .bind(5, row.body).bind(6, row.body_hash).bind(7, now_ms).bind(8, std::optional<std::int64_t>(0))
-                .bind(9, ++last_seq_);
+                .bind(9, ++seq);
             const int c = insert.step();
             insert.reset();
             if (c != SQLITE_DONE) return sql::error_from(db_, c, "raw insert");
             ++stored;
         }
         if (int c = tx.commit(); c != SQLITE_OK) return sql::error_from(db_, c, "commit raw batch");
-        committed_seq_ = last_seq_;
+        last_seq_ = seq;
     }
     return stored;
 }

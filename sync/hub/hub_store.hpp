@@ -138,9 +138,12 @@ public:
 private:
     HubStore() = default;
     StoreResult<Done> load_state();
-    StoreResult<protocol::EventResult> push_one(const PushedEvent& pushed, const Contact& contact);
+    // Stores one event of a batch under the next sequence number after seq_before, and
+    // moves seq_before on when it is stored.
+    StoreResult<protocol::EventResult> push_one(const PushedEvent& pushed, const Contact& contact,
+                                                std::int64_t& seq_before);
 
-    std::mutex mutex_;  // the file, the fold and the log cache
+    std::mutex mutex_;  // the file and the fold; also held to fill the log cache
     sqlite3* db_ = nullptr;
     struct Statements;
     std::unique_ptr<Statements> statements_;
@@ -165,8 +168,7 @@ private:
     std::map<std::int64_t, CachedEntry> recent_;  // by hub_seq, at most recent_capacity
     static constexpr std::size_t recent_capacity = 4096;
     std::map<std::string, AuthDevice> tokens_;      // by token hash, under memo_mutex_
-    std::int64_t last_seq_ = 0;                      // of the batch being stored, too
-    std::atomic<std::int64_t> committed_seq_ = 0;    // of what is in the file
+    std::atomic<std::int64_t> last_seq_ = 0;         // of what is in the file; written under mutex_
 };
 
 // 32 random bytes as lowercase hex: device tokens and staff sessions.
