@@ -67,7 +67,7 @@ TEST_CASE("nobody waits for ever behind a stream of urgent tickets") {
     QueuePolicy policy;  // 45-minute bound
     std::vector<QueueEntry> entries{walk_in("patient", t0)};
     // A new urgent ticket every minute for two hours.
-    for (int i = 1; i <= 120; ++i) entries.push_back(urgent("u" + std::to_string(i), t0 + i * minute));
+    for (int i = 1; i <= 120; ++i) entries.push_back(urgent(std::string("u").append(std::to_string(i)), t0 + i * minute));
 
     // Before the bound the walk-in is behind every urgent ticket ...
     auto order = order_queue(entries, t0 + 44 * minute, policy);
