@@ -149,6 +149,17 @@ std::vector<QueueEntry> QueueState::waiting_entries() const {
     return entries;
 }
 
+bool waits_in_room(const QueueTicket& t) {
+    return t.state == TicketState::waiting && t.ticket.request.channel != Channel::callback;
+}
+
+std::vector<QueueEntry> QueueState::room_entries(const std::string& service_day) const {
+    std::vector<QueueEntry> entries;
+    for (const auto& [id, t] : tickets_)
+        if (waits_in_room(t) && t.ticket.service_day == service_day) entries.push_back(queue_entry_of(t));
+    return entries;
+}
+
 QueueState fold_events(const std::vector<KnownEvent>& events) {
     QueueState state;
     for (const KnownEvent& known : events) state.apply(known.event, known.meta);

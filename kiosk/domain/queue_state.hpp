@@ -60,6 +60,9 @@ public:
 
     // Waiting tickets as entries for the one ordering rule (queue_order.hpp).
     std::vector<QueueEntry> waiting_entries() const;
+    // The waiting room of one service day: waiting tickets without callback requests (staff
+    // phone those; nobody sits in the room for them), as entries for the one ordering rule.
+    std::vector<QueueEntry> room_entries(const std::string& service_day) const;
 
 private:
     std::map<std::string, QueueTicket> tickets_;  // by ticket id (the ticket.issued event id)
@@ -67,6 +70,8 @@ private:
 
 // A ticket as an entry for the one ordering rule (queue_order.hpp).
 QueueEntry queue_entry_of(const QueueTicket& ticket);
+// Waiting, and for a person in the room (not a callback request).
+bool waits_in_room(const QueueTicket& ticket);
 
 // The ticket an event is about: the issued event's own id, or the "ticket_id" field.
 std::optional<std::string> ticket_id_of(const nlohmann::json& event);

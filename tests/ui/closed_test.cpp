@@ -87,6 +87,7 @@ TEST_CASE("on an appointments-only day walk-ins are told so, appointments check 
     CHECK(kiosk.state().office == skranke::visitor::OfficeStatus::appointments_only);
     REQUIRE(kiosk.tap("nav.back"));
     REQUIRE(kiosk.tap("appointment.yes"));
+    REQUIRE(kiosk.tap("appointment_time.unknown"));
     REQUIRE(kiosk.tap("nav.skip"));
     REQUIRE(kiosk.tap("confirm.get_ticket"));
     CHECK(kiosk.page() == "ticket");

@@ -111,10 +111,12 @@ TEST_CASE("people ahead and the estimated wait come from the store") {
     CHECK(kiosk.stored_tickets().size() == 3);
 }
 
-TEST_CASE("an appointment holder checks in with an optional name") {
-    HeadlessKiosk kiosk;
+TEST_CASE("an appointment holder checks in with the time and an optional name") {
+    HeadlessKiosk kiosk;  // 10:00 local
     REQUIRE(kiosk.tap("language.nb"));
     REQUIRE(kiosk.tap("appointment.yes"));
+    CHECK(kiosk.page() == "appointment_time");
+    REQUIRE(kiosk.tap("appointment_time.10:00"));
     CHECK(kiosk.page() == "appointment_details");
     REQUIRE(kiosk.type("Kari"));
     REQUIRE(kiosk.tap("nav.next"));
@@ -125,6 +127,7 @@ TEST_CASE("an appointment holder checks in with an optional name") {
     CHECK(tickets.front().request.channel == skranke::Channel::appointment);
     CHECK(tickets.front().request.need_id == "appointment");
     CHECK(tickets.front().request.name == "Kari");
+    CHECK(tickets.front().request.appointment_ms == skranke::test::test_time_ms(0, 0));
 }
 
 TEST_CASE("Back goes one step back and Start over forgets everything") {
@@ -176,6 +179,7 @@ TEST_CASE("typing past a field's limit is refused with a message, never cut sile
     HeadlessKiosk kiosk;
     REQUIRE(kiosk.tap("language.en"));
     REQUIRE(kiosk.tap("appointment.yes"));
+    REQUIRE(kiosk.tap("appointment_time.unknown"));
     REQUIRE(kiosk.tap("field.reference"));
     const std::size_t limit = skranke::max_reference_chars;
     REQUIRE(kiosk.type(std::string(limit, 'q')));
@@ -213,7 +217,7 @@ TEST_CASE("people ahead counts only tickets still waiting in the queue as this k
         REQUIRE(kiosk.skip_to_confirm());
         REQUIRE(kiosk.tap("confirm.get_ticket"));
         REQUIRE(kiosk.state().ticket);
-        const int ahead = kiosk.state().ticket->figures.people_ahead;
+        const int ahead = kiosk.state().ticket->figures.people_ahead.value_or(-1);
         REQUIRE(kiosk.tap("ticket.done"));
         return ahead;
     };

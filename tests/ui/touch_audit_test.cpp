@@ -70,6 +70,9 @@ void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::
         audit.check(kiosk, where);
         REQUIRE(kiosk.tap("appointment.yes"));
         audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("appointment_time.unknown"));
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("nav.back"));
         REQUIRE(kiosk.tap("nav.back"));
         REQUIRE(kiosk.tap("appointment.no"));
         audit.check(kiosk, where);

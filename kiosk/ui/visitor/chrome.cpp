@@ -2,6 +2,7 @@
 #include "visitor/chrome.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 
 namespace skranke::visitor {
 
@@ -11,6 +12,7 @@ NavButtons nav_for(const VisitorState& s) {
         case Screen::start:
             return {false, false, false, false};
         case Screen::appointment_question:
+        case Screen::appointment_time:
         case Screen::need:
         case Screen::confirm:
         case Screen::closed:
@@ -26,48 +28,34 @@ NavButtons nav_for(const VisitorState& s) {
         case Screen::ticket:
         case Screen::callback_done:
         case Screen::reception:
-            return {false, true, false, false};
+            return {false, false, false, false};  // the screen's own Done is the one way to finish
     }
     return {};
 }
 
+// Steps are counted from the answer that decides the path (walk-in, appointment,
+// callback), so the total shown never changes within a visit: the welcome and the
+// appointment question, shared by every path, show none.
 std::pair<int, int> step_of(const VisitorState& s) {
-    if (s.form.appointment) {
-        switch (s.screen) {
-            case Screen::start:
-                return {1, 4};
-            case Screen::appointment_question:
-                return {2, 4};
-            case Screen::appointment_details:
-                return {3, 4};
-            case Screen::confirm:
-                return {4, 4};
-            default:
-                return {0, 0};
+    const auto of = [](std::initializer_list<Screen> path, Screen screen) -> std::pair<int, int> {
+        int step = 0;
+        for (Screen on_path : path) {
+            ++step;
+            if (on_path == screen) return {step, static_cast<int>(path.size())};
         }
-    }
+        return {0, 0};
+    };
     switch (s.screen) {
-        case Screen::start:
-            return {1, 6};
-        case Screen::appointment_question:
-            return {2, 6};
-        case Screen::need:
-            return {3, 6};
-        case Screen::questions:
-            return {4, 6};
-        case Screen::details:
-            return {5, 6};
-        case Screen::confirm:
-            return {6, 6};
         case Screen::callback_need:
-            return {1, 3};
         case Screen::callback_phone:
-            return {2, 3};
         case Screen::callback_confirm:
-            return {3, 3};
+            return of({Screen::callback_need, Screen::callback_phone, Screen::callback_confirm}, s.screen);
         default:
-            return {0, 0};
+            break;
     }
+    if (s.form.appointment)
+        return of({Screen::appointment_time, Screen::appointment_details, Screen::confirm}, s.screen);
+    return of({Screen::need, Screen::questions, Screen::details, Screen::confirm}, s.screen);
 }
 
 float draw_tool_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& tr, const ui::Rect& screen,

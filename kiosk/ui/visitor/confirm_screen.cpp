@@ -1,4 +1,4 @@
-// Step 6: what the kiosk will send, and a large "Get ticket".
+// The last step: what the kiosk will send, and a large "Get ticket".
 #include "visitor/screen_context.hpp"
 
 namespace skranke::visitor {
@@ -23,6 +23,10 @@ void draw_confirm_screen(ScreenContext& c) {
     const NeedChoice* need = need_of(c.state);
     line(c, ui::text_key("confirm.need"), need ? c.t(need->text_key) : std::string{});
     if (f.appointment) {
+        std::string time = c.t("appointment_time.unknown");
+        for (const AppointmentSlot& slot : c.state.appointment_slots)
+            if (f.appointment_ms == slot.utc_ms) time = clock_text(slot.minute);
+        line(c, ui::text_key("confirm.appointment_time"), time);
         line(c, ui::text_key("field.name"), f.name);
         line(c, ui::text_key("field.reference"), f.reference);
     } else {

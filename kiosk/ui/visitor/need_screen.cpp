@@ -1,5 +1,6 @@
-// Step 3: what the visitor needs help with. Acute needs come first, in their own colour
-// with a heading, so someone in crisis finds them without reading the rest.
+// What the visitor needs help with (a walk-in's and a callback's first step). Acute needs
+// come first, in their own colour with a heading, so someone in crisis finds them without
+// reading the rest.
 #include <algorithm>
 
 #include "visitor/screen_context.hpp"

@@ -71,6 +71,26 @@ std::optional<OpeningTime> next_opening(const OpeningHours& hours, std::int64_t 
     return std::nullopt;
 }
 
+std::vector<AppointmentSlot> appointment_slots(const OpeningHours& hours, std::int64_t utc_ms) {
+    constexpr std::int64_t half_hour_ms = 30 * 60 * 1000;
+    const LocalMoment now = local_moment(utc_ms, 0);
+    // The local half hour now is in, by the local clock (a zone may be off by 15 or 45 minutes).
+    std::time_t seconds = static_cast<std::time_t>(utc_ms / 1000);
+    std::tm tm{};
+    localtime_r(&seconds, &tm);
+    const std::int64_t into_half_hour = (tm.tm_min % 30) * 60000LL + tm.tm_sec * 1000LL + utc_ms % 1000;
+    const DayHours& d = hours.week[static_cast<std::size_t>(now.day.weekday)];
+    std::vector<AppointmentSlot> slots;
+    for (int step = -2; step <= 3; ++step) {
+        const std::int64_t at = utc_ms - into_half_hour + step * half_hour_ms;
+        const LocalMoment slot = local_moment(at, 0);
+        if (slot.day.date != now.day.date) continue;
+        if (d.open && (slot.minute + 30 <= d.from_minute || slot.minute >= d.to_minute)) continue;
+        slots.push_back({at, slot.minute});
+    }
+    return slots;
+}
+
 std::string clock_text(int minute) {
     char text[32];
     std::snprintf(text, sizeof text, "%02d:%02d", minute / 60 % 100, minute % 60);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "visitor/kiosk_config.hpp"
 
@@ -27,5 +28,14 @@ OfficeStatus office_status(const OpeningHours& hours, std::int64_t utc_ms);
 std::optional<OpeningTime> next_opening(const OpeningHours& hours, std::int64_t utc_ms);
 // "08:00"
 std::string clock_text(int minute);
+
+// A time a visitor can tap for "my appointment is at": a whole or half hour today.
+struct AppointmentSlot {
+    std::int64_t utc_ms = 0;
+    int minute = 0;  // local minutes after midnight, for the label
+};
+// The whole and half hours from an hour before now to an hour and a half after, today
+// and while the office is open then (a slot counts when its half hour overlaps the hours).
+std::vector<AppointmentSlot> appointment_slots(const OpeningHours& hours, std::int64_t utc_ms);
 
 }  // namespace skranke::visitor

@@ -1,4 +1,4 @@
-// Step 4: children affected? an interpreter (which language)? any accessibility need?
+// Walk-in step 2: children affected? an interpreter (which language)? any accessibility need?
 #include "visitor/screen_context.hpp"
 
 namespace skranke::visitor {

@@ -4,48 +4,24 @@
 #include <cmath>
 
 #include "domain/queue_order.hpp"
+#include "shell/translations.hpp"
 
 namespace skranke::visitor {
 
-int people_ahead_of(const std::vector<Ticket>& today, const Ticket& mine, std::int64_t now_ms) {
-    std::vector<QueueEntry> entries;
-    bool mine_seen = false;
-    for (const Ticket& t : today) {
-        if (t.state != TicketState::waiting) continue;
-        QueueEntry e;
-        e.key = t.event_id;
-        e.urgent = t.request.urgent;
-        e.appointment_ms = t.request.appointment_ms;
-        e.device_id = t.device_id;
-        e.device_seq = t.device_seq;
-        e.device_created_ms = t.created_ms;
-        e.received_ms = t.created_ms;  // this kiosk's own clock: the store only holds what it saw
-        mine_seen = mine_seen || t.event_id == mine.event_id;
-        entries.push_back(std::move(e));
-    }
-    if (!mine_seen) return 0;
-    const auto ordered = order_queue(std::move(entries), now_ms);
-    int ahead = 0;
-    for (const auto& e : ordered) {
-        if (e.key == mine.event_id) break;
-        ++ahead;
-    }
-    return ahead;
+std::optional<int> people_ahead_of(const std::vector<Ticket>& today, const Ticket& mine, std::int64_t now_ms) {
+    QueueState queue;
+    for (const Ticket& t : today)  // this kiosk's own clock: the store only holds what it saw
+        if (t.state == TicketState::waiting) queue.apply_issue(t, EventMeta{std::nullopt, t.created_ms, std::nullopt});
+    return people_ahead_in(queue, mine, now_ms);
 }
 
 std::optional<int> people_ahead_in(const QueueState& queue, const Ticket& mine, std::int64_t now_ms) {
-    if (!queue.find(mine.event_id)) return std::nullopt;
-    std::vector<QueueEntry> today;
-    for (QueueEntry& e : queue.waiting_entries()) {
-        const QueueTicket* t = queue.find(e.key);
-        if (t && t->ticket.service_day == mine.service_day) today.push_back(std::move(e));
-    }
     int ahead = 0;
-    for (const auto& e : order_queue(std::move(today), now_ms)) {
+    for (const auto& e : order_queue(queue.room_entries(mine.service_day), now_ms)) {
         if (e.key == mine.event_id) return ahead;
         ++ahead;
     }
-    return std::nullopt;  // mine is no longer waiting
+    return std::nullopt;  // mine is not (or no longer) waiting in the room
 }
 
 std::optional<int> estimate_wait_minutes(int people_ahead, const std::vector<std::int64_t>& recent_service_ms,
@@ -57,6 +33,23 @@ std::optional<int> estimate_wait_minutes(int people_ahead, const std::vector<std
     const double median_min = static_cast<double>(sorted[sorted.size() / 2]) / 60000.0;
     const double minutes = median_min * people_ahead / open_counters;
     return static_cast<int>(std::ceil(minutes / 5.0) * 5.0);
+}
+
+std::vector<TicketSentence> ticket_sentences(bool urgent, const QueueFigures& figures) {
+    std::vector<TicketSentence> sentences;
+    if (urgent) sentences.push_back({ui::text_key("ticket.urgent_seen"), {}});
+    if (!figures.people_ahead) {
+        sentences.push_back({ui::text_key("ticket.wait_unknown"), {}});
+    } else if (*figures.people_ahead == 0) {
+        sentences.push_back({ui::text_key("ticket.first"), {}});
+    } else {
+        sentences.push_back({ui::text_key("ticket.people_ahead"), {{"count", std::to_string(*figures.people_ahead)}}});
+        if (figures.wait_minutes)
+            sentences.push_back({ui::text_key("ticket.wait"), {{"minutes", std::to_string(*figures.wait_minutes)}}});
+        else
+            sentences.push_back({ui::text_key("ticket.wait_unknown"), {}});
+    }
+    return sentences;
 }
 
 }  // namespace skranke::visitor

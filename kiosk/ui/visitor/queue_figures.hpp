@@ -1,10 +1,12 @@
-// What the ticket screen tells the visitor about the wait: people ahead (from the local
-// store, in the one queue order) and an estimate from recent service times, or nothing
-// when there is no data: the screen then says "unknown" rather than guessing.
+// What the ticket screen tells the visitor about the wait: people ahead (people waiting in
+// the room before this ticket, in the one queue order) and an estimate from recent service
+// times, or nothing when there is no data: the screen then says "unknown" rather than guessing.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "domain/queue_state.hpp"
@@ -13,20 +15,31 @@
 namespace skranke::visitor {
 
 struct QueueFigures {
-    int people_ahead = 0;
+    std::optional<int> people_ahead;  // nothing: the kiosk could not read its queue
     std::optional<int> wait_minutes;
 };
 
 // Waiting tickets of the day that the queue order puts before mine, from the tickets this
-// kiosk issued (used when the queue as synced is not readable).
-int people_ahead_of(const std::vector<Ticket>& today, const Ticket& mine, std::int64_t now_ms);
+// kiosk issued (used when the queue as synced is not readable). Nothing if mine is not waiting.
+std::optional<int> people_ahead_of(const std::vector<Ticket>& today, const Ticket& mine, std::int64_t now_ms);
 // The same from the queue as this kiosk knows it (every kiosk's tickets the hub has sent,
-// with calls and services applied, plus its own not yet sent). Nothing if mine is not in it.
+// with calls and services applied, plus its own not yet sent). Callback requests are not
+// people in the room and never count. Nothing if mine is not waiting in it.
 std::optional<int> people_ahead_in(const QueueState& queue, const Ticket& mine, std::int64_t now_ms);
 
 // Median of recent service durations times people ahead, shared by open counters, rounded
 // up to 5 minutes. Nothing with fewer than 3 recent services (too little to say).
 std::optional<int> estimate_wait_minutes(int people_ahead, const std::vector<std::int64_t>& recent_service_ms,
                                          int open_counters);
+
+// One sentence of the ticket screen: a translation key and its placeholder values.
+struct TicketSentence {
+    const char* key = "";
+    std::vector<std::pair<std::string, std::string>> values;
+};
+// Everything the ticket screen says about the queue, in order, all from the one figure
+// people_ahead so no two sentences can disagree: "first in the queue" exactly when nobody
+// is ahead (urgent or not), "People before you" and the wait only when someone is.
+std::vector<TicketSentence> ticket_sentences(bool urgent, const QueueFigures& figures);
 
 }  // namespace skranke::visitor

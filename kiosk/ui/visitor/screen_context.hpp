@@ -101,6 +101,7 @@ struct ScreenContext {
 // One function per screen, one file per screen.
 void draw_start_screen(ScreenContext& c);
 void draw_appointment_question_screen(ScreenContext& c);
+void draw_appointment_time_screen(ScreenContext& c);
 void draw_appointment_details_screen(ScreenContext& c);
 void draw_need_screen(ScreenContext& c);
 void draw_questions_screen(ScreenContext& c);

@@ -1,5 +1,5 @@
-// Step 1: a calm welcome and the languages, each in its own name and script. The same
-// grid is the language picker that the tool bar opens on every screen.
+// Before any step: a calm welcome and the languages, each in its own name and script. The
+// same grid is the language picker that the tool bar opens on every screen.
 #include "visitor/screen_context.hpp"
 
 namespace skranke::visitor {

@@ -1,5 +1,5 @@
-// The ticket: the number very large, the need, people ahead and the estimated wait, or
-// "unknown" when the kiosk has no recent service times to go on.
+// The ticket: the number very large, the need, where the visitor is in the queue and the
+// estimated wait (sentences from queue_figures), and one way to finish: Done.
 #include <algorithm>
 
 #include "visitor/screen_context.hpp"
@@ -24,12 +24,8 @@ void draw_ticket_screen(ScreenContext& c) {
     c.ui.say(c.t("ticket.number_spoken") + " " + t.spoken_number);
     c.y = number_box.y1 + c.mm(4 + gap_mm);
     c.paragraph(c.t(t.need_text_key));
-    if (t.urgent) c.paragraph(c.t("ticket.urgent"));
-    c.paragraph(ui::fill(c.t("ticket.people_ahead"), {{"count", std::to_string(t.figures.people_ahead)}}));
-    if (t.figures.wait_minutes)
-        c.paragraph(ui::fill(c.t("ticket.wait"), {{"minutes", std::to_string(*t.figures.wait_minutes)}}));
-    else
-        c.paragraph(c.t("ticket.wait_unknown"));
+    for (const TicketSentence& sentence : ticket_sentences(t.urgent, t.figures))
+        c.paragraph(ui::fill(c.t(sentence.key), sentence.values));
     c.paragraph(c.t("ticket.watch_screen"));
     const ui::ButtonContent r_content{c.t("ticket.done"), {}, "check", false};
     const auto r = c.row_for(r_content, big_button_mm);

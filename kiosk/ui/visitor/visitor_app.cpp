@@ -16,6 +16,8 @@ std::string_view screen_name(Screen screen) {
             return "start";
         case Screen::appointment_question:
             return "appointment_question";
+        case Screen::appointment_time:
+            return "appointment_time";
         case Screen::appointment_details:
             return "appointment_details";
         case Screen::need:
@@ -246,6 +248,16 @@ void VisitorApp::skip() {
     }
 }
 
+// Only a time the screen offered is taken; anything else counts as "I don't know".
+void VisitorApp::choose_appointment_time(const Intent& intent) {
+    if (state_.screen != Screen::appointment_time) return;
+    state_.form.appointment_ms.reset();
+    for (const AppointmentSlot& slot : state_.appointment_slots)
+        if (intent.flag && intent.text == std::to_string(slot.utc_ms)) state_.form.appointment_ms = slot.utc_ms;
+    go(Screen::appointment_details);
+    state_.editing = TextField::name;
+}
+
 void VisitorApp::issue(bool callback) {
     const VisitorForm& f = state_.form;
     TicketRequest r;
@@ -260,6 +272,7 @@ void VisitorApp::issue(bool callback) {
     r.phone = f.phone;
     r.description = f.description;
     r.appointment_reference = f.reference;
+    if (f.appointment) r.appointment_ms = f.appointment_ms;  // due check-ins go before walk-ins
     if (!services_.store) {
         go(Screen::reception);
         return;
@@ -292,11 +305,10 @@ void VisitorApp::issue(bool callback) {
         if (auto queue = synced.queue_state()) ahead = people_ahead_in(*queue, t, now);
         if (!ahead)
             if (auto today = services_.store->tickets_of_day(t.service_day)) ahead = people_ahead_of(*today, t, now);
-        view.figures.people_ahead = ahead.value_or(0);
+        view.figures.people_ahead = ahead;
         std::vector<std::int64_t> recent;
-        if (services_.recent_service_ms) recent = services_.recent_service_ms();
-        view.figures.wait_minutes =
-            estimate_wait_minutes(view.figures.people_ahead, recent, services_.config->open_counters);
+        if (ahead && services_.recent_service_ms) recent = services_.recent_service_ms();
+        if (ahead) view.figures.wait_minutes = estimate_wait_minutes(*ahead, recent, services_.config->open_counters);
     }
     state_.ticket = view;
     go(callback ? Screen::callback_done : Screen::ticket);
@@ -354,15 +366,19 @@ void VisitorApp::apply(const Intent& intent, const std::vector<std::string>& spo
             return;
         case IntentKind::answer_appointment:
             state_.form.appointment = intent.flag;
+            state_.form.appointment_ms.reset();
             if (intent.flag) {
                 for (const auto& n : state_.needs)
                     if (n.appointment) state_.form.need_id = n.id;
-                go(Screen::appointment_details);
-                state_.editing = TextField::name;
+                state_.appointment_slots = appointment_slots(services_.config->hours, services_.wall_clock_ms());
+                go(Screen::appointment_time);
             } else {
                 state_.form.need_id.clear();
                 go(state_.office == OfficeStatus::open ? Screen::need : Screen::closed);
             }
+            return;
+        case IntentKind::choose_appointment_time:
+            choose_appointment_time(intent);
             return;
         case IntentKind::choose_need:
             state_.form.need_id = intent.text;

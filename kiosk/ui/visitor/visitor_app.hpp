@@ -58,6 +58,7 @@ private:
     void next();
     void skip();
     void type(const Intent& intent);
+    void choose_appointment_time(const Intent& intent);
     void issue(bool callback);
     bool check_field(TextField field);
     std::string* field_text(TextField field);

@@ -4,6 +4,7 @@
 // resetting one value.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@ namespace skranke::visitor {
 enum class Screen {
     start,                 // welcome + language
     appointment_question,  // "Do you have an appointment?"
+    appointment_time,      // "What time is your appointment?" (big time buttons, "I don't know")
     appointment_details,   // optional name / reference for a check-in
     need,                  // need grid
     questions,             // children, interpreter, accessibility
@@ -35,6 +37,7 @@ enum class Screen {
 std::string_view screen_name(Screen screen);
 inline constexpr Screen all_screens[] = {Screen::start,
                                          Screen::appointment_question,
+                                         Screen::appointment_time,
                                          Screen::appointment_details,
                                          Screen::need,
                                          Screen::questions,
@@ -53,6 +56,7 @@ enum class TextField { none, description, name, phone, reference };
 // What the visitor told the kiosk. Personal data: wiped after each visit.
 struct VisitorForm {
     bool appointment = false;
+    std::optional<std::int64_t> appointment_ms;  // the tapped time; nothing: "I don't know"
     std::string need_id;
     std::optional<bool> children;
     std::optional<bool> interpreter;
@@ -101,6 +105,7 @@ struct VisitorState {
     std::string notice_key;  // a short notice (e.g. read-aloud unavailable)
     std::optional<TicketView> ticket;
     ui::DragScroll scroll;  // body scroll of the current screen
+    std::vector<AppointmentSlot> appointment_slots;  // the times offered, fixed when the screen opens
 
     // Not personal: kept across visits, refreshed by the application.
     std::vector<NeedChoice> needs;
@@ -117,6 +122,7 @@ enum class IntentKind {
     open_language_menu,
     close_language_menu,
     answer_appointment,           // flag
+    choose_appointment_time,      // flag: a time was tapped (text: its UTC ms); false: "I don't know"
     choose_need,                  // text: need id
     answer_children,              // flag
     answer_interpreter,           // flag

@@ -19,6 +19,9 @@ void draw_screen(ScreenContext& c) {
         case Screen::appointment_question:
             draw_appointment_question_screen(c);
             break;
+        case Screen::appointment_time:
+            draw_appointment_time_screen(c);
+            break;
         case Screen::appointment_details:
             draw_appointment_details_screen(c);
             break;
