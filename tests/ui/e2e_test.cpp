@@ -289,7 +289,7 @@ TEST_CASE("the real kiosk when the office is closed: says so and takes a callbac
     check_screenshots(kiosk, 6, "closed-");
 }
 
-TEST_CASE("the real kiosk: appointment check-in and the idle warning") {
+TEST_CASE("the real kiosk: appointment check-in with its time, and the idle warning") {
     REQUIRE(std::getenv("DISPLAY") != nullptr);
     skranke::test::TempDir dir;
     KioskProcess kiosk(dir.path(), true, {}, 10);
@@ -298,6 +298,17 @@ TEST_CASE("the real kiosk: appointment check-in and the idle warning") {
     REQUIRE(kiosk.tap(*s, "language.nb"));
     REQUIRE((s = kiosk.wait_for_page("appointment_question")));
     REQUIRE(kiosk.tap(*s, "appointment.yes"));
+    REQUIRE((s = kiosk.wait_for_page("appointment_time")));
+    // The earliest time offered (an hour before now): the appointment is due at once.
+    std::string earliest;
+    for (const auto& t : (*s)["targets"]) {
+        const std::string id = t["id"];
+        if (earliest.empty() && id.rfind("appointment_time.", 0) == 0 && id != "appointment_time.unknown")
+            earliest = id;
+    }
+    REQUIRE_FALSE(earliest.empty());
+    REQUIRE(KioskProcess::where(*s, "id", "appointment_time.unknown").has_value());
+    REQUIRE(kiosk.tap(*s, earliest));
     REQUIRE((s = kiosk.wait_for_page("appointment_details")));
     // Untouched for the configured 10 s: the warning comes by itself.
     REQUIRE((s = kiosk.wait_for_page("appointment_details-idle")));
@@ -308,8 +319,12 @@ TEST_CASE("the real kiosk: appointment check-in and the idle warning") {
     REQUIRE(kiosk.tap(*s, "confirm.get_ticket"));
     REQUIRE((s = kiosk.wait_for_page("ticket")));
     CHECK(skranke::test::query_int(dir.path() / "kiosk.db",
-                                   "SELECT count(*) FROM tickets WHERE channel = 'appointment'") == 1);
-    check_screenshots(kiosk, 6, "appointment-");
+                                   "SELECT count(*) FROM tickets WHERE channel = 'appointment' AND "
+                                   "appointment_ms IS NOT NULL AND appointment_ms <= created_ms") == 1);
+    // Due, so nobody is ahead: the one sentence is "first in the queue", and one way to finish.
+    CHECK(KioskProcess::where(*s, "id", "ticket.done").has_value());
+    CHECK_FALSE(KioskProcess::where(*s, "id", "nav.start_over").has_value());
+    check_screenshots(kiosk, 8, "appointment-");
 }
 
 TEST_CASE("the real kiosk with a store that cannot open: runs, and sends visitors to reception") {
