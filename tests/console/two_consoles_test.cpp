@@ -6,8 +6,8 @@
 #include "console/console_app.hpp"
 #include "display/display_app.hpp"
 #include "domain/service_day.hpp"
-#include "hub/staff_store.hpp"
 #include "support/headless_roles.hpp"
+#include "support/hub_devices.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/store_fixture.hpp"
 #include "support/wait.hpp"
@@ -19,29 +19,8 @@ using protocol::Role;
 
 namespace {
 
-struct Device {
-    StoreOptions options;
-    std::unique_ptr<Store> store;
-    std::unique_ptr<sync::SyncEngine> engine;
-    std::string token;
-};
-
-Device start_device(HubFixture& hub, Role role, const std::string& id, char letter = 'A') {
-    Device d;
-    d.options = kiosk_options(hub.dir() / (id + ".db"), id, letter);
-    auto store = Store::open(d.options);
-    REQUIRE(store.ok());
-    d.store = std::move(*store);
-    const auto enrolled = hub.enrol(role, id);
-    auto engine = sync::SyncEngine::start(d.options, engine_options(hub.connection(enrolled.token)));
-    REQUIRE(engine.ok());
-    d.engine = std::move(*engine);
-    d.token = enrolled.token;
-    return d;
-}
-
 struct Counter {
-    Device device;
+    HubDevice device;
     std::unique_ptr<console::HubStaffDesk> desk;
     std::unique_ptr<console::ConsoleApp> app;
     double now_s = 100;
@@ -55,51 +34,25 @@ struct Counter {
 
 Counter start_console(HubFixture& hub, const std::string& id, const std::string& staff, const std::string& counter) {
     Counter c;
-    c.device = start_device(hub, Role::reception, id);
+    c.device = start_hub_device(hub, Role::reception, id);
     c.desk = std::make_unique<console::HubStaffDesk>(hub.connection(c.device.token));
-    console::ConsoleServices s;
-    s.store = c.device.store.get();
-    s.catalogue = &shipped_catalogue();
-    s.texts = &staff_translations();
-    s.desk = c.desk.get();
-    sync::SyncEngine* engine = c.device.engine.get();
-    s.sync_status = [engine] {
-        const auto st = engine->status();
-        return console::SyncView{st.online, st.outbox_depth, st.last_sync_ms, st.cursor};
-    };
-    s.notify_sync = [engine] { engine->notify_local_event(); };
-    s.counters = {"1", "2"};
-    c.app = std::make_unique<console::ConsoleApp>(s);
+    c.app = std::make_unique<console::ConsoleApp>(hub_console_services(c.device, *c.desk));
     console::Intent in;
     in.kind = console::IntentKind::sign_in;
     in.text = staff;
-    in.pin = "135790";
+    in.pin = staff_pin;
     in.counter = counter;
     c.app->apply(in, c.now_s);
     REQUIRE(c.app->state().signed_in);
     return c;
 }
 
-// The store's own outbox (not the engine's last count, which lags a fresh action) is empty,
-// and the engine has applied everything the hub holds.
-bool caught_up(HubFixture& hub, const Device& d) {
-    const auto depth = d.store->outbox_depth();
-    return depth.ok() && *depth == 0 && d.engine->status().cursor == hub.store().last_seq();
-}
-
-void add_staff(HubFixture& hub) {
-    auto staff = hub::StaffStore::open(hub.dir() / "hub" / "staff.db");
-    REQUIRE(staff.ok());
-    REQUIRE((*staff)->add({"kari", "Kari N.", hub::StaffRole::reception}, "135790", wall_clock_ms()).ok());
-    REQUIRE((*staff)->add({"ola", "Ola H.", hub::StaffRole::reception}, "135790", wall_clock_ms()).ok());
-}
-
 }  // namespace
 
 TEST_CASE("two consoles against a real hub: every ticket is called exactly once, the loser hears 'already called'") {
     HubFixture hub;
-    add_staff(hub);
-    Device kiosk = start_device(hub, Role::kiosk, "kiosk-a");
+    add_reception_staff(hub);
+    HubDevice kiosk = start_hub_device(hub, Role::kiosk, "kiosk-a");
     constexpr int tickets = 6;
     for (int i = 0; i < tickets; ++i) {
         TicketRequest r = plain_request();
@@ -158,11 +111,11 @@ TEST_CASE("two consoles against a real hub: every ticket is called exactly once,
 
 TEST_CASE("a call shows on the display's store within 1 s on loopback") {
     HubFixture hub;
-    add_staff(hub);
-    Device kiosk = start_device(hub, Role::kiosk, "kiosk-a");
+    add_reception_staff(hub);
+    HubDevice kiosk = start_hub_device(hub, Role::kiosk, "kiosk-a");
     REQUIRE(kiosk.store->issue_ticket(plain_request(), shipped_catalogue(), wall_clock_ms()).ok());
     kiosk.engine->notify_local_event();
-    Device screen = start_device(hub, Role::display, "display-a");
+    HubDevice screen = start_hub_device(hub, Role::display, "display-a");
     Counter a = start_console(hub, "reception-a", "kari", "1");
     REQUIRE(wait_until([&] { return caught_up(hub, a.device) && caught_up(hub, screen) && hub.store().last_seq() == 1; }, 10s));
     display::DisplayServices services;

@@ -132,6 +132,13 @@ void ConsoleApp::refresh() {
         if (!state_.group_filter.empty() && row.group != state_.group_filter) continue;
         state_.waiting.push_back(std::move(row));
     }
+    // A ticket chosen or opened in the table that no longer waits is chosen no more.
+    const auto waits = [&](const std::string& id) {
+        const QueueTicket* t = queue.find(id);
+        return t && t->state == TicketState::waiting;
+    };
+    if (!waits(state_.selected)) state_.selected.clear();
+    if (!waits(state_.expanded)) state_.expanded.clear();
     if (new_urgent) {
         state_.urgent_alert = true;
         if (services_.speaker && !services_.alert_sound.empty() && state_.signed_in)
@@ -143,15 +150,15 @@ void ConsoleApp::refresh() {
 
 // The first ticket in call order (as filtered) that this counter may call: not one another
 // counter was handed.
-const QueueRow* ConsoleApp::next_for_this_counter() const {
+std::optional<std::string> ConsoleApp::next_for_this_counter() const {
     for (const QueueRow& row : state_.waiting)
-        if (row.for_counter.empty() || row.for_counter == state_.counter) return &row;
-    return nullptr;
+        if (row.for_counter.empty() || row.for_counter == state_.counter) return row.ticket_id;
+    return std::nullopt;
 }
 
 std::string ConsoleApp::number_of(const std::string& ticket_id) const {
     const QueueTicket* t = queue_.find(ticket_id);
-    return t ? t->ticket.number.text() : ticket_id;
+    return t ? t->ticket.number.text() : std::string();
 }
 
 // A call of ours the hub refused (another counter was first) becomes a dead letter: say so.
@@ -162,13 +169,14 @@ void ConsoleApp::check_pending_calls(const std::vector<KnownEvent>& events) {
         for (const DeadLetter& d : *dead) {
             const auto it = pending_calls_.find(d.event_id);
             if (it == pending_calls_.end()) continue;
-            const QueueTicket* winner = queue_.find(it->second);
-            if (d.code == "already_called" && winner)
-                say_notice(ui::fill(st("console.already_called"),
-                                    {{"number", number_of(it->second)}, {"counter", winner->counter}}), true);
-            else
-                say_notice(ui::fill(st("console.call_refused"), {{"number", number_of(it->second)}}), true);
+            const PendingCall call = it->second;
             pending_calls_.erase(it);
+            const QueueTicket* winner = queue_.find(call.ticket_id);
+            if (d.code == "already_called" && winner)
+                say_notice(ui::fill(st("console.already_called"), {{"number", call.number}, {"counter", winner->counter}}),
+                           true);
+            else
+                say_notice(ui::fill(st("console.call_refused"), {{"number", call.number}}), true);
         }
     }
     // Calls the hub stored are in the merged log: nothing more to wait for.
@@ -184,44 +192,72 @@ bool ConsoleApp::require_sign_in() {
     return false;
 }
 
-bool ConsoleApp::record(nlohmann::json fields) {
+void ConsoleApp::act(StaffAction action) {
+    if (const auto conflict = queue_.check(action.fields)) return say_conflict(*conflict, action);
     const std::int64_t now = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
-    fields["staff_id"] = state_.staff_id;
-    const std::string ticket_id = fields.value("ticket_id", "");
+    action.fields["staff_id"] = state_.staff_id;
+    const std::string ticket_id = action.fields.value("ticket_id", "");
     SyncStore sync_store(*services_.store);
-    auto recorded = sync_store.record_event(std::move(fields), now);
-    if (!recorded) {
-        say_notice(st("console.store_error"), true);
-        return false;
-    }
-    if (recorded->type == event_type::ticket_called) pending_calls_[recorded->event_id] = ticket_id;
+    auto recorded = sync_store.record_event(action.fields, now);
+    if (!recorded) return say_notice(st("console.store_error"), true);
+    if (recorded->type == event_type::ticket_called) pending_calls_[recorded->event_id] = {ticket_id, action.number};
     if (services_.notify_sync) services_.notify_sync();
-    refresh();
-    return true;
+    say_notice(ui::fill(st(action.notice_key), {{"number", action.number}, {"counter", action.counter}}), false);
+    refresh();  // rebuilds state_ and queue_; a refusal it finds for an earlier call says so instead
 }
 
-void ConsoleApp::call(const std::string& ticket_id) {
+// Why an action does not fit the queue as this console knows it; nothing is written.
+void ConsoleApp::say_conflict(const QueueConflict& conflict, const StaffAction& action) {
+    const QueueTicket* ticket = queue_.find(action.fields.value("ticket_id", ""));
+    if (conflict.code == "already_called" && ticket)
+        say_notice(ui::fill(st("console.already_called"), {{"number", action.number}, {"counter", ticket->counter}}), true);
+    else if (conflict.code == "not_called")
+        say_notice(st("console.nobody_called"), true);
+    else if (conflict.code == "unknown_ticket" || !ticket)
+        say_notice(st("console.ticket_unknown"), true);
+    else
+        say_notice(ui::fill(st("console.ticket_closed"), {{"number", action.number}}), true);
+}
+
+void ConsoleApp::call(std::string ticket_id) {
     if (state_.current) {
         say_notice(ui::fill(st("console.finish_current_first"), {{"number", state_.current->number}}), true);
         return;
     }
-    const QueueTicket* ticket = queue_.find(ticket_id);
-    if (ticket && ticket->state == TicketState::called) {  // known here already: no need to ask the hub
-        say_notice(ui::fill(st("console.already_called"), {{"number", number_of(ticket_id)}, {"counter", ticket->counter}}),
-                   true);
-        return;
-    }
-    if (record({{"type", event_type::ticket_called}, {"ticket_id", ticket_id}, {"counter", state_.counter}}))
-        say_notice(ui::fill(st("console.called"), {{"number", number_of(ticket_id)}, {"counter", state_.counter}}), false);
+    const std::string counter = state_.counter;
+    act({{{"type", event_type::ticket_called}, {"ticket_id", ticket_id}, {"counter", counter}},
+         "console.called", number_of(ticket_id), counter});
 }
 
-void ConsoleApp::sign_in(const Intent& intent) {
+// Call again, served or no-show: always the ticket at this counter.
+void ConsoleApp::about_current(std::string_view type, std::string notice_key) {
+    if (!state_.current) return say_notice(st("console.nobody_called"), true);
+    const QueueRow current = *state_.current;
+    act({{{"type", type}, {"ticket_id", current.ticket_id}, {"counter", state_.counter}},
+         std::move(notice_key), current.number, state_.counter});
+}
+
+// The ticket at this counter, else the one chosen in the table: to another need (its queue),
+// or to a counter (same need, only that counter calls it next).
+void ConsoleApp::transfer(std::string to_need, std::string to_counter) {
+    state_.transfer_open = false;
+    const std::string id = state_.current ? state_.current->ticket_id : state_.selected;
+    const QueueTicket* ticket = queue_.find(id);
+    if (!ticket || (to_need.empty() && to_counter.empty())) return;
+    nlohmann::json fields{{"type", event_type::ticket_transferred}, {"ticket_id", id},
+                          {"to_need_id", to_need.empty() ? ticket->ticket.request.need_id : to_need}};
+    if (!to_counter.empty()) fields["to_counter"] = to_counter;
+    act({std::move(fields), to_counter.empty() ? "console.transferred" : "console.transferred_to_counter",
+         ticket->ticket.number.text(), to_counter});
+}
+
+void ConsoleApp::sign_in(std::string staff_id, std::string pin, std::string counter) {
     if (!services_.desk) return;
-    if (intent.text.empty() || intent.pin.empty() || intent.counter.empty()) {
+    if (staff_id.empty() || pin.empty() || counter.empty()) {
         state_.sign_in_problem = st("console.sign_in_incomplete");
         return;
     }
-    auto result = services_.desk->sign_in(intent.text, intent.pin, intent.counter);
+    auto result = services_.desk->sign_in(staff_id, pin, counter);
     if (!result) {
         const auto& f = result.error();
         switch (f.kind) {
@@ -282,54 +318,32 @@ void ConsoleApp::export_csv() {
     say_notice(ui::fill(st("console.exported"), {{"file", file.string()}}), false);
 }
 
-void ConsoleApp::apply(const Intent& intent, double now_s) {
+void ConsoleApp::apply(Intent intent, double now_s) {
     touched(now_s);
-    if (intent.kind == IntentKind::sign_in) return sign_in(intent);
+    if (intent.kind == IntentKind::sign_in) return sign_in(intent.text, intent.pin, intent.counter);
     if (!require_sign_in()) return;  // a console without a signed-in person does nothing
-    const std::string current = state_.current ? state_.current->ticket_id : std::string();
-    const auto about_current = [&](std::string_view type) {
-        if (current.empty()) return say_notice(st("console.nobody_called"), true);
-        nlohmann::json fields{{"type", type}, {"ticket_id", current}, {"counter", state_.counter}};
-        if (record(std::move(fields)))
-            say_notice(ui::fill(st(type == event_type::ticket_recalled ? "console.recalled"
-                                   : type == event_type::ticket_served  ? "console.marked_served"
-                                                                        : "console.marked_no_show"),
-                                {{"number", number_of(current)}}), false);
-    };
     switch (intent.kind) {
         case IntentKind::sign_in: break;
         case IntentKind::sign_out: sign_out(false); break;
         case IntentKind::show_page: state_.page = intent.page; break;
         case IntentKind::call_next:
             if (state_.current) call(state_.current->ticket_id);  // says "finish the current one first"
-            else if (const QueueRow* next = next_for_this_counter()) call(next->ticket_id);
+            else if (auto next = next_for_this_counter()) call(std::move(*next));
             else say_notice(st("console.queue_empty"), false);
             break;
         case IntentKind::call_ticket: call(intent.ticket_id); break;
-        case IntentKind::recall: about_current(event_type::ticket_recalled); break;
-        case IntentKind::served: about_current(event_type::ticket_served); break;
-        case IntentKind::no_show: about_current(event_type::ticket_no_show); break;
+        case IntentKind::recall: about_current(event_type::ticket_recalled, "console.recalled"); break;
+        case IntentKind::served: about_current(event_type::ticket_served, "console.marked_served"); break;
+        case IntentKind::no_show: about_current(event_type::ticket_no_show, "console.marked_no_show"); break;
         case IntentKind::open_transfer:
-            if (current.empty() && state_.selected.empty()) say_notice(st("console.nobody_called"), true);
+            if (!state_.current && state_.selected.empty()) say_notice(st("console.nobody_called"), true);
             else state_.transfer_open = true;
             break;
         case IntentKind::cancel_transfer: state_.transfer_open = false; break;
-        case IntentKind::transfer: {
-            const std::string id = !current.empty() ? current : state_.selected;
-            state_.transfer_open = false;
-            const QueueTicket* ticket = queue_.find(id);
-            if (!ticket || (intent.text.empty() && intent.counter.empty())) break;
-            // To another need (its queue), or to a counter (same need, only that counter calls it).
-            nlohmann::json fields{{"type", event_type::ticket_transferred}, {"ticket_id", id},
-                                  {"to_need_id", intent.text.empty() ? ticket->ticket.request.need_id : intent.text}};
-            if (!intent.counter.empty()) fields["to_counter"] = intent.counter;
-            if (record(std::move(fields)))
-                say_notice(ui::fill(st("console.transferred"), {{"number", number_of(id)}}), false);
-            break;
-        }
+        case IntentKind::transfer: transfer(intent.text, intent.counter); break;
         case IntentKind::cancel_ticket:
-            if (record({{"type", event_type::ticket_cancelled}, {"ticket_id", intent.ticket_id}}))
-                say_notice(ui::fill(st("console.cancelled"), {{"number", number_of(intent.ticket_id)}}), false);
+            act({{{"type", event_type::ticket_cancelled}, {"ticket_id", intent.ticket_id}}, "console.cancelled",
+                 number_of(intent.ticket_id), {}});
             break;
         case IntentKind::select: state_.selected = intent.ticket_id; break;
         case IntentKind::expand: state_.expanded = state_.expanded == intent.ticket_id ? "" : intent.ticket_id; break;
@@ -338,9 +352,8 @@ void ConsoleApp::apply(const Intent& intent, double now_s) {
             refresh();
             break;
         case IntentKind::callback_done:
-            if (record({{"type", event_type::ticket_cancelled}, {"ticket_id", intent.ticket_id},
-                        {"reason", "callback_done"}}))
-                say_notice(ui::fill(st("console.callback_marked"), {{"number", number_of(intent.ticket_id)}}), false);
+            act({{{"type", event_type::ticket_cancelled}, {"ticket_id", intent.ticket_id}, {"reason", "callback_done"}},
+                 "console.callback_marked", number_of(intent.ticket_id), {}});
             break;
         case IntentKind::export_csv: export_csv(); break;
         case IntentKind::acknowledge_alert: state_.urgent_alert = false; break;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,7 +78,8 @@ public:
     const ConsoleState& state() const { return state_; }
     // Any input from the person at the desk (restarts the sign-out timer).
     void touched(double now_s) { last_activity_s_ = now_s; }
-    void apply(const Intent& intent, double now_s);
+    // Takes the intent by value: whatever it names is copied before anything is rebuilt.
+    void apply(Intent intent, double now_s);
     // Rebuilds the view model when the store changed or a second passed; signs out when
     // idle. True when something visible changed.
     bool tick(double now_s);
@@ -86,20 +88,36 @@ public:
     // Seconds until tick() has something to do.
     double seconds_until_timer(double now_s) const;
 
-    const std::string& session_token() const { return session_; }
+    std::string session_token() const { return session_; }
 
 private:
+    // One staff action on one ticket, held as values copied from the view model before the
+    // write: writing rebuilds state_ and queue_ (refresh), so the notice must not read them.
+    struct StaffAction {
+        nlohmann::json fields;   // the event: type, ticket_id, counter, ...
+        std::string notice_key;  // said once the event is stored
+        std::string number;      // "A 003", as staff saw it
+        std::string counter;     // the counter it is called or transferred to
+    };
+    struct PendingCall {
+        std::string ticket_id;
+        std::string number;
+    };
+
     std::string st(std::string_view key) const;
     void say_notice(std::string text, bool error);
     bool require_sign_in();
-    bool record(nlohmann::json fields);
-    void call(const std::string& ticket_id);
-    void sign_in(const Intent& intent);
+    void act(StaffAction action);  // the only way a staff event is written
+    void say_conflict(const QueueConflict& conflict, const StaffAction& action);
+    void call(std::string ticket_id);
+    void about_current(std::string_view type, std::string notice_key);
+    void transfer(std::string to_need, std::string to_counter);
+    void sign_in(std::string staff_id, std::string pin, std::string counter);
     void sign_out(bool idle);
     void export_csv();
     void check_pending_calls(const std::vector<KnownEvent>& events);
-    std::string number_of(const std::string& ticket_id) const;
-    const QueueRow* next_for_this_counter() const;
+    std::string number_of(const std::string& ticket_id) const;  // "" when unknown
+    std::optional<std::string> next_for_this_counter() const;  // a ticket id, copied
 
     ConsoleServices services_;
     ConsoleState state_;
@@ -108,7 +126,7 @@ private:
     double last_activity_s_ = 0;
     double last_refresh_s_ = -1e9;
     SyncView last_sync_;
-    std::map<std::string, std::string> pending_calls_;  // call event id -> ticket id
+    std::map<std::string, PendingCall> pending_calls_;  // by the call's event id
     std::map<std::string, bool> known_urgent_;          // urgent tickets already seen
     bool first_refresh_ = true;
 };

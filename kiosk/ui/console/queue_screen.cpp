@@ -2,6 +2,8 @@
 // descriptions open on click), and beside it the ticket at this counter with its actions.
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "console/console_screens.hpp"
 
 namespace skranke::console {
@@ -120,34 +122,40 @@ void draw_table(ConsoleContext& c, const ui::Rect& box) {
     ImGui::EndTable();
 }
 
-void draw_transfer_choices(ConsoleContext& c, float x, float& y, float w) {
-    y += c.text(c.fonts.text, c.st("console.transfer_to"), x, y, w, c.ui.theme->text.packed()) + 6;
-    // Another counter first (same need), then the other needs.
-    const float gap = 8;
-    float cx = x;
+// The transfer choices take the table's place, which is wide enough for every need's name on
+// one line: Cancel and the other counters first (same need), then the needs in a grid.
+void draw_transfer_choices(ConsoleContext& c, const ui::Rect& box) {
+    const float gap = 10, bh = 56;
+    float y = box.y0;
+    y += c.text(c.fonts.heading, c.st("console.transfer_to"), box.x0, y, box.width(), c.ui.theme->text.packed()) + 12;
+    float x = box.x0;
+    const float small = std::min(240.0f, (box.width() - gap * 4) / 5);
+    if (c.button("transfer.cancel", {x, y, x + small, y + bh}, c.st("console.cancel"))) c.emit(IntentKind::cancel_transfer);
+    x += small + gap * 3;
     for (const std::string& counter : c.state.counters) {
         if (counter == c.state.counter) continue;
-        const float bw = 120;
-        if (cx + bw > x + w) {
-            cx = x;
-            y += 46;
+        if (x + small > box.x1) {
+            x = box.x0;
+            y += bh + gap;
         }
-        if (c.button("transfer_counter." + counter, {cx, y, cx + bw, y + 40},
+        if (c.button("transfer_counter." + counter, {x, y, x + small, y + bh},
                      ui::fill(c.st("console.counter_name"), {{"counter", counter}}))) {
             Intent i;
             i.kind = IntentKind::transfer;
             i.counter = counter;
             c.emit(i);
         }
-        cx += bw + gap;
+        x += small + gap;
     }
-    y += 46;
-    for (const auto& [need, key] : c.state.needs) {
-        if (c.button("transfer." + need, {x, y, x + w, y + 40}, c.need(key))) c.emit(IntentKind::transfer, {}, need);
-        y += 46;
+    y += bh + gap * 2;
+    constexpr std::size_t columns = 3;
+    const float cw = (box.width() - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+    for (std::size_t i = 0; i < c.state.needs.size(); ++i) {
+        const auto& [need, key] = c.state.needs[i];
+        const float nx = box.x0 + static_cast<float>(i % columns) * (cw + gap);
+        const float ny = y + static_cast<float>(i / columns) * (bh + gap);
+        if (c.button("transfer." + need, {nx, ny, nx + cw, ny + bh}, c.need(key))) c.emit(IntentKind::transfer, {}, need);
     }
-    if (c.button("transfer.cancel", {x, y, x + w, y + 44}, c.st("console.cancel"))) c.emit(IntentKind::cancel_transfer);
-    y += 52;
 }
 
 void draw_current(ConsoleContext& c, const ui::Rect& panel) {
@@ -166,10 +174,7 @@ void draw_current(ConsoleContext& c, const ui::Rect& panel) {
     y += bh + gap * 2;
     if (!c.state.current) {
         c.text(c.fonts.text, c.st("console.nobody_at_counter"), x, y, w, ink);
-        if (c.state.transfer_open) {
-            y += 40;
-            draw_transfer_choices(c, x, y, w);
-        } else if (!c.state.selected.empty()) {
+        if (!c.state.transfer_open && !c.state.selected.empty()) {
             y += 40;
             if (c.button("transfer", {x, y, x + w, y + bh}, c.st("console.transfer_selected"))) c.emit(IntentKind::open_transfer);
             y += bh + gap;
@@ -185,7 +190,7 @@ void draw_current(ConsoleContext& c, const ui::Rect& panel) {
     y += c.text(c.fonts.text, c.need(t.need_key), x, y, w, ink) + 4;
     if (!t.description.empty()) y += c.text(c.fonts.text, "«" + t.description + "»", x, y, w, ink) + 4;
     y += 8;
-    if (c.state.transfer_open) return draw_transfer_choices(c, x, y, w);
+    if (c.state.transfer_open) return;  // the choices are where the table was
     const float half = (w - gap) / 2;
     if (c.button("served", {x, y, x + half, y + bh}, c.st("console.served"), ui::Look::primary)) c.emit(IntentKind::served);
     if (c.button("no_show", {x + half + gap, y, x + w, y + bh}, c.st("console.no_show"))) c.emit(IntentKind::no_show);
@@ -202,8 +207,12 @@ void draw_queue_screen(ConsoleContext& c) {
     const float side = std::min(460.0f, c.area.width() * 0.32f);
     const float table_w = c.area.width() - side - 20;
     float y = c.area.y0;
-    draw_filters(c, y, table_w);
-    draw_table(c, {c.area.x0, y, c.area.x0 + table_w, c.area.y1});
+    if (c.state.transfer_open) {
+        draw_transfer_choices(c, {c.area.x0, y, c.area.x0 + table_w, c.area.y1});
+    } else {
+        draw_filters(c, y, table_w);
+        draw_table(c, {c.area.x0, y, c.area.x0 + table_w, c.area.y1});
+    }
     draw_current(c, {c.area.x1 - side, c.area.y0, c.area.x1, c.area.y1});
 }
 

@@ -73,6 +73,8 @@ void HeadlessScreen::frame(const std::function<void()>& draw, const std::functio
     io.MousePos = mouse_;
     io.MouseDown[0] = down_;
     for (int k = 0; k < 512; ++k) io.KeysDown[k] = keys_[k];
+    if (!typed_.empty()) io.AddInputCharactersUTF8(typed_.c_str());
+    typed_.clear();
     now_s_ += 1.0 / 60.0;
     ImGui::NewFrame();
     draw();
@@ -136,11 +138,13 @@ void HeadlessConsole::frame() {
         },
         [&](double now) {
             console::apply_console_frame(app_, intents_, now);
+            applied_.insert(applied_.end(), intents_.begin(), intents_.end());
             app_.tick(now);
         });
 }
 
 bool HeadlessConsole::tap(std::string_view id) {
+    frame();  // targets where the current view model puts them (a sync may have moved rows)
     const ui::TouchTarget* target = recorder_.find(id);
     if (!target) return false;
     screen_.set_mouse(target->visible.centre(), true);
@@ -157,6 +161,14 @@ void HeadlessConsole::press_key(int key) {
     screen_.set_key(key, false);
     frame();
     frame();
+}
+
+bool HeadlessConsole::type_into(std::string_view field, std::string_view text) {
+    if (!tap(field)) return false;
+    screen_.type(text);
+    frame();
+    frame();
+    return true;
 }
 
 std::unique_ptr<Store> open_test_store(const std::filesystem::path& file, const std::string& device_id) {

@@ -41,6 +41,8 @@ public:
         down_ = down;
     }
     void set_key(int key, bool down) { keys_[key] = down; }
+    // Characters the next frame receives, as a keyboard would type them.
+    void type(std::string_view utf8) { typed_ += utf8; }
     // Every text drawn in the last frame, in draw order.
     const std::vector<std::string>& drawn_texts() const { return texts_; }
     bool drew(std::string_view text) const;  // some drawn text contains it
@@ -55,6 +57,7 @@ private:
     ImVec2 mouse_{-1, -1};
     bool down_ = false;
     bool keys_[512] = {};
+    std::string typed_;
     double now_s_ = 1000;
     std::vector<std::string> texts_;
     struct GlyphQuad {
@@ -74,9 +77,12 @@ public:
     void frame();
     bool tap(std::string_view id);  // false when no such target is drawn
     void press_key(int key);
+    bool type_into(std::string_view field, std::string_view text);  // taps the field, then types
     console::ConsoleApp& app() { return app_; }
     HeadlessScreen& screen() { return screen_; }
     const ui::TouchRecorder& targets() const { return recorder_; }
+    // Every intent the screens emitted and the app applied, in order.
+    const std::vector<console::Intent>& applied() const { return applied_; }
 
 private:
     HeadlessScreen screen_;
@@ -84,6 +90,7 @@ private:
     console::ConsoleView view_;
     ui::TouchRecorder recorder_;
     std::vector<console::Intent> intents_;
+    std::vector<console::Intent> applied_;
 };
 
 // A store file for a console or display of this device id (opening it must work).

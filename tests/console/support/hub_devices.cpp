@@ -1,0 +1,54 @@
+#include "support/hub_devices.hpp"
+
+#include <doctest/doctest.h>
+
+#include "domain/service_day.hpp"
+#include "hub/staff_store.hpp"
+#include "support/headless_roles.hpp"
+#include "support/store_fixture.hpp"
+
+namespace skranke::test {
+
+HubDevice start_hub_device(HubFixture& hub, protocol::Role role, const std::string& id, char letter) {
+    HubDevice d;
+    d.options = kiosk_options(hub.dir() / (id + ".db"), id, letter);
+    auto store = Store::open(d.options);
+    REQUIRE(store.ok());
+    d.store = std::move(*store);
+    const auto enrolled = hub.enrol(role, id);
+    auto engine = sync::SyncEngine::start(d.options, engine_options(hub.connection(enrolled.token)));
+    REQUIRE(engine.ok());
+    d.engine = std::move(*engine);
+    d.token = enrolled.token;
+    return d;
+}
+
+bool caught_up(HubFixture& hub, const HubDevice& device) {
+    const auto depth = device.store->outbox_depth();
+    return depth.ok() && *depth == 0 && device.engine->status().cursor == hub.store().last_seq();
+}
+
+void add_reception_staff(HubFixture& hub) {
+    auto staff = hub::StaffStore::open(hub.dir() / "hub" / "staff.db");
+    REQUIRE(staff.ok());
+    REQUIRE((*staff)->add({"kari", "Kari N.", hub::StaffRole::reception}, staff_pin, wall_clock_ms()).ok());
+    REQUIRE((*staff)->add({"ola", "Ola H.", hub::StaffRole::reception}, staff_pin, wall_clock_ms()).ok());
+}
+
+console::ConsoleServices hub_console_services(HubDevice& device, console::StaffDesk& desk) {
+    console::ConsoleServices s;
+    s.store = device.store.get();
+    s.catalogue = &shipped_catalogue();
+    s.texts = &staff_translations();
+    s.desk = &desk;
+    sync::SyncEngine* engine = device.engine.get();
+    s.sync_status = [engine] {
+        const auto st = engine->status();
+        return console::SyncView{st.online, st.outbox_depth, st.last_sync_ms, st.cursor};
+    };
+    s.notify_sync = [engine] { engine->notify_local_event(); };
+    s.counters = {"1", "2"};
+    return s;
+}
+
+}  // namespace skranke::test
