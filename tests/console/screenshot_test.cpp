@@ -9,12 +9,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 
 #include <stb/stb_image.h>
 
 #include "domain/events.hpp"
+#include "domain/queue_order.hpp"
 #include "domain/service_day.hpp"
 #include "hub/staff_store.hpp"
 #include "store/sync_store.hpp"
@@ -37,8 +39,8 @@ std::filesystem::path shots_dir() {
     return temporary.path();
 }
 
-// Runs skranke with args; its exit code, or -1 when it had to be killed after the deadline.
-int run_skranke(const std::vector<std::string>& args, const std::string& pin = "") {
+// Starts skranke with args in the background; its pid.
+pid_t start_skranke(const std::vector<std::string>& args, const std::string& pin = "") {
     const pid_t pid = fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
@@ -54,7 +56,13 @@ int run_skranke(const std::vector<std::string>& args, const std::string& pin = "
         execv(SKRANKE_BIN, argv.data());
         _exit(127);
     }
+    return pid;
+}
+
+// Runs skranke with args; its exit code, or -1 when it had to be killed after the deadline.
+int run_skranke(const std::vector<std::string>& args, const std::string& pin = "") {
     const auto started = std::chrono::steady_clock::now();
+    const pid_t pid = start_skranke(args, pin);
     int status = -1;
     const bool ended = wait_until([&] { return waitpid(pid, &status, WNOHANG) == pid; }, 120s, 50ms);
     if (!ended) {
@@ -64,6 +72,28 @@ int run_skranke(const std::vector<std::string>& args, const std::string& pin = "
     }
     MESSAGE(args[1] << " ran " << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count() << " ms");
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// What a command (xdotool, ImageMagick's import) printed, trailing newline removed.
+std::string command_output(const std::string& command) {
+    std::string out;
+    if (FILE* pipe = popen(command.c_str(), "r")) {
+        char buffer[256];
+        while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
+        pclose(pipe);
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+}
+
+// A PNG's pixels (the file's bytes differ between identical screens: ImageMagick dates them).
+std::string pixels_of(const std::filesystem::path& file) {
+    int w = 0, h = 0, channels = 0;
+    unsigned char* pixels = stbi_load(file.c_str(), &w, &h, &channels, 3);
+    if (!pixels) return "";
+    std::string out(reinterpret_cast<const char*>(pixels), static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3);
+    stbi_image_free(pixels);
+    return out;
 }
 
 // A screenshot that shows something: the right size and many colours.
@@ -192,4 +222,69 @@ TEST_CASE("screenshots of the reception console and the waiting-room display, fr
     check_png(file);
     // The display's own copy of the log holds no names: the hub strips them for displays.
     CHECK(query_int(hub.dir() / "display-a.db", "SELECT count(*) FROM merged_log WHERE body LIKE '%Besøkende%'") == 0);
+
+    // F2 on the real program at counter 3: the call reaches the hub for the first ticket in call
+    // order, and the screen after it is saved (the notice and the "at counter" panel name it).
+    REQUIRE(wait_until([&] { return desk.engine->status().cursor == hub.store().last_seq(); }, 20s));
+    auto known = desk_events.queue_state();
+    REQUIRE(known.ok());
+    std::vector<QueueEntry> walk_ins;
+    for (const QueueEntry& e : known->waiting_entries())
+        if (known->find(e.key)->ticket.request.channel != Channel::callback) walk_ins.push_back(e);
+    const auto ordered = order_queue(walk_ins, wall_clock_ms());
+    REQUIRE_FALSE(ordered.empty());
+    const std::string first = ordered.front().key;
+    const auto third = hub.enrol(Role::reception, "reception-c");
+    const auto third_file = hub.dir() / "reception-c.db";
+    REQUIRE(Store::open(kiosk_options(third_file, "reception-c", 'A')).ok());  // the store knows its device id
+    const pid_t pid = start_skranke({"--role", "reception", "--store", third_file.string(), "--hub", hub.url(), "--token",
+                                     third.token, "--assets", assets, "--sign-in-as", "kari", "--counter", "3"},
+                                    "135790");
+    // Ready: kari is signed in at this console, it holds the whole log, and its window is there.
+    std::string window;
+    const bool ready = wait_until([&] {
+        if (window.empty()) window = command_output("xdotool search --name 'Skranke' 2>/dev/null | tail -n 1");
+        return !window.empty() && std::filesystem::exists(third_file) &&
+               query_int(hub.dir() / "hub" / "staff.db",
+                         "SELECT count(*) FROM staff_sessions WHERE device_id = 'reception-c'") == 1 &&
+               query_int(third_file, "SELECT coalesce(max(hub_seq), 0) FROM merged_log") == hub.store().last_seq();
+    }, 60s, 100ms);
+    const TempDir scratch;
+    const auto before = scratch / "console-before-f2.png";
+    const auto after = shots / "console-after-f2.png";
+    const auto capture = [&](const std::filesystem::path& png) {
+        return command_output("import -window root '" + png.string() + "' >/dev/null 2>&1; echo $?") == "0";
+    };
+    const std::string called_here = "SELECT count(*) FROM events WHERE device_id = 'reception-c' AND type = 'ticket.called'";
+    bool called = false;
+    if (ready) {
+        command_output("xdotool windowfocus " + window + " 2>/dev/null");
+        REQUIRE(capture(before));
+        // Held down until the call is at the hub: GLFW sees a press and release in one wakeup
+        // as no press at all. Pressed again (a few times) if the queue was not drawn yet.
+        for (int attempt = 0; attempt < 5 && !called; ++attempt) {
+            command_output("xdotool keydown F2");
+            called = wait_until([&] { return query_int(hub.dir() / "hub" / "hub.db", called_here) == 1; }, 5s, 50ms);
+            command_output("xdotool keyup F2");
+        }
+    }
+    // The screen once it has settled after the call: changed, and the same twice running.
+    std::string shown, last;
+    const bool settled = called && wait_until([&] {
+        if (!capture(after)) return false;
+        last = shown;
+        shown = pixels_of(after);
+        return !shown.empty() && shown == last && shown != pixels_of(before);
+    }, 15s, 300ms);
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(ready);
+    REQUIRE(called);
+    CHECK(settled);
+    CHECK(query_texts(hub.dir() / "hub" / "hub.db",
+                      "SELECT json_extract(body, '$.ticket_id') || ' ' || json_extract(body, '$.counter') FROM events"
+                      " WHERE device_id = 'reception-c' AND type = 'ticket.called'") ==
+          std::vector<std::string>{first + " 3"});
+    check_png(after);
 }
