@@ -36,10 +36,19 @@ std::int64_t steady_ms() {
 
 // When one kind of call (pushing or reading the log) may go next.
 struct Slot {
-    bool busy = false;
     std::int64_t not_before = 0;  // steady clock
     int attempts = 0;
     bool hub_asked_to_wait = false;  // the wait comes from Retry-After: a new event does not cut it
+    bool failing = false;            // its last call failed: the engine is not online (status only)
+};
+
+// A read of the outbox that found nothing unsent after device_seq `after`. It answers only
+// that same question, before any new local event and for one backoff cap (another program
+// may write the store), so no path can leave unsent events waiting for a wake-up.
+struct EmptyOutbox {
+    std::int64_t after = -1;
+    std::uint64_t local_events = 0;
+    std::int64_t until = 0;  // steady clock
 };
 
 // One push on its way to the hub.
@@ -62,10 +71,12 @@ struct SyncEngine::Impl {
     CURLM* multi = nullptr;
     std::thread thread;
     std::atomic<bool> stopping{false};
-    std::atomic<bool> outbox_dirty{true};
-    std::atomic<bool> cut_backoff{false};
-    Slot push;  // busy while any push is on its way
+    std::atomic<std::uint64_t> local_events{0};  // notify_local_event calls
+    std::uint64_t local_events_seen = 0;
+    EmptyOutbox found_empty;
+    Slot push;
     Slot poll;
+    bool polling = false;
     HttpCall poll_call;
     std::deque<std::unique_ptr<PushCall>> pushes;  // oldest first
     std::size_t batch_limit = protocol::max_batch_events;
@@ -81,6 +92,15 @@ struct SyncEngine::Impl {
     SyncStatus status;
 
     std::int64_t device_now() const { return options.device_clock ? options.device_clock() : wall_clock_ms(); }
+    // Where the next push starts: after the newest one on its way, or else after the last
+    // answers not yet written (0: from the oldest unacknowledged event).
+    std::int64_t next_after() const {
+        return pushes.empty() ? unwritten_through : pushes.back()->events.back().device_seq;
+    }
+    bool may_have_unsent(std::int64_t now) const {
+        return found_empty.after != next_after() || found_empty.local_events != local_events ||
+               now >= found_empty.until;
+    }
     void run();
     bool start_push(std::int64_t now);
     void fill_pushes(std::int64_t now);
@@ -90,18 +110,29 @@ struct SyncEngine::Impl {
     void start_poll();
     void finish_poll(const HttpReply& reply);
     void back_off(Slot& slot, const HttpReply& reply, const std::string& what);
-    void succeeded(Slot& other);
+    void answered(Slot& other, bool other_busy);
     void refresh_counts();
     void write_acks();
     void send_out(HttpCall& call);
-    void note_error(const std::string& what, bool offline);
+    void failed(Slot& slot, const std::string& what);
+    void publish_health();
 };
 
-void SyncEngine::Impl::note_error(const std::string& what, bool offline) {
+// A call of this kind failed (or its answer could not be kept here): not online until one succeeds.
+void SyncEngine::Impl::failed(Slot& slot, const std::string& what) {
+    slot.failing = true;
     std::lock_guard lock(status_mutex);
     status.last_error = what;
     ++status.failures;
-    if (offline) status.online = false;
+    status.online = false;
+}
+
+// Online only while both kinds of call get through: a hub that answers log reads but not
+// pushes leaves the outbox stuck, and the status says so.
+void SyncEngine::Impl::publish_health() {
+    std::lock_guard lock(status_mutex);
+    status.online = status.last_sync_ms.has_value() && !push.failing && !poll.failing;
+    if (status.online) status.last_error.clear();
 }
 
 void SyncEngine::Impl::refresh_counts() {
@@ -130,38 +161,45 @@ void SyncEngine::Impl::back_off(Slot& slot, const HttpReply& reply, const std::s
     std::string detail = what;
     if (reply.answered()) detail += ": HTTP " + std::to_string(reply.status) + " " + reply.error_code();
     else detail += ": " + reply.error;
-    note_error(detail, !reply.answered());
+    failed(slot, detail);
 }
 
-// The hub answered: the other kind of call need not wait out its backoff either.
-void SyncEngine::Impl::succeeded(Slot& other) {
-    if (!other.busy && !other.hub_asked_to_wait) {
+// The hub answered a call: the other kind of call need not wait out its backoff either.
+void SyncEngine::Impl::answered(Slot& other, bool other_busy) {
+    if (!other_busy && !other.hub_asked_to_wait) {
         other.not_before = 0;
         other.attempts = 0;
     }
-    std::lock_guard lock(status_mutex);
-    status.online = true;
-    status.last_sync_ms = device_now();
-    status.last_error.clear();
+    {
+        std::lock_guard lock(status_mutex);
+        status.last_sync_ms = device_now();
+    }
+    publish_health();
 }
 
 // Reads the next batch (after the newest one on its way, or else from the oldest
 // unacknowledged event) and sends it. False when there was nothing to send.
 bool SyncEngine::Impl::start_push(std::int64_t now) {
-    outbox_dirty = false;  // cleared before reading, so a notify during the read is not lost
     const std::int64_t follows = pushes.empty() ? 0 : pushes.back()->events.back().device_seq;
-    auto pending = sync_store->pending_after(pushes.empty() ? unwritten_through : follows, batch_limit);
+    const std::int64_t after = next_after();
+    const std::uint64_t events = local_events;  // taken before the read: an event written during it is read next time
+    auto pending = sync_store->pending_after(after, batch_limit);
     if (!pending) {
-        outbox_dirty = true;
         push.not_before = now + options.backoff_cap_ms;
-        note_error("read outbox: " + pending.error().detail, false);
+        failed(push, "read outbox: " + pending.error().detail);
         return false;
     }
     if (pending->empty()) {
-        if (pushes.empty()) refresh_counts();
+        const std::int64_t look_again_ms = std::max<std::int64_t>(options.backoff_cap_ms, 100);  // no spin at cap 0
+        found_empty = EmptyOutbox{after, events, now + look_again_ms};
+        if (pushes.empty()) {
+            push.failing = false;  // nothing unsent: nothing is stuck
+            refresh_counts();
+            publish_health();
+        }
         return false;
     }
-    outbox_dirty = true;  // keep pushing until a read finds the outbox empty
+    found_empty = EmptyOutbox{};
     std::size_t size = 16;
     for (const auto& event : *pending) size += event.body_json.size() + 1;
     std::string body;
@@ -183,15 +221,18 @@ bool SyncEngine::Impl::start_push(std::int64_t now) {
     auto call = std::make_unique<PushCall>();
     call->events = std::move(pending.value());
     call->call.prepare(options.connection, "POST", "/v1/events", std::move(body), headers);
-    curl_multi_add_handle(multi, call->call.handle());
+    if (curl_multi_add_handle(multi, call->call.handle()) != CURLM_OK) {
+        push.not_before = now + options.backoff_cap_ms;
+        failed(push, "push: libcurl refused the call");
+        return false;
+    }
     pushes.push_back(std::move(call));
-    push.busy = true;
     return true;
 }
 
 // Starts pushes until two are on their way or the outbox has no more.
 void SyncEngine::Impl::fill_pushes(std::int64_t now) {
-    while (pushes.size() < max_pushes_in_flight && now >= push.not_before && start_push(now))
+    while (pushes.size() < max_pushes_in_flight && now >= push.not_before && may_have_unsent(now) && start_push(now))
         send_out(pushes.back()->call);
 }
 
@@ -200,7 +241,6 @@ void SyncEngine::Impl::cancel_pushes() {
     for (const auto& p : pushes)
         if (!p->reply) curl_multi_remove_handle(multi, p->call.handle());
     pushes.clear();
-    push.busy = false;
 }
 
 void SyncEngine::Impl::push_ended(CURL* easy, CURLcode code) {
@@ -210,7 +250,6 @@ void SyncEngine::Impl::push_ended(CURL* easy, CURLcode code) {
     while (!pushes.empty() && pushes.front()->reply) {
         std::unique_ptr<PushCall> done = std::move(pushes.front());
         pushes.pop_front();
-        push.busy = !pushes.empty();
         finish_push(*done);
     }
 }
@@ -235,6 +274,7 @@ void SyncEngine::Impl::finish_push(PushCall& done) {
         push.attempts = 0;
         push.not_before = 0;
         push.hub_asked_to_wait = false;
+        push.failing = false;
         batch_limit = std::min(options.batch_size, batch_limit * 2);
         // The hub works on the next batches while this one's answers are written here.
         unwritten_acks.insert(unwritten_acks.end(), acks.begin(), acks.end());
@@ -245,13 +285,14 @@ void SyncEngine::Impl::finish_push(PushCall& done) {
             std::lock_guard lock(status_mutex);
             ++status.pushes;
         }
-        succeeded(poll);
-        return refresh_counts();
+        refresh_counts();  // before online is published: never "online" beside a stale depth
+        return answered(poll, polling);
     }
     // Anything but a clean answer ends the stream: what is known is written first, so a
     // fresh read of the outbox does not send those events again.
     cancel_pushes();
     write_acks();
+    refresh_counts();
     if (reply.answered() && (reply.status == 400 || reply.status == 413)) {
         // The hub refuses the batch as a whole: find the event it cannot take by halving,
         // then set that one event aside so the rest move on.
@@ -265,8 +306,12 @@ void SyncEngine::Impl::finish_push(PushCall& done) {
                                          device_now());
             refresh_counts();
         }
-        outbox_dirty = true;
-        return note_error("push refused: HTTP " + std::to_string(reply.status) + " " + reply.error_code(), false);
+        // An answer, not a failure: the outbox moves on (smaller batches, or without that event).
+        push.failing = false;
+        std::lock_guard lock(status_mutex);
+        status.last_error = "push refused: HTTP " + std::to_string(reply.status) + " " + reply.error_code();
+        ++status.failures;
+        return;
     }
     back_off(push, reply, "push");  // outcome unknown: the same events go again, with the same ids
 }
@@ -292,9 +337,8 @@ void SyncEngine::Impl::write_acks() {
         // Those events are sent again later, from the oldest unacknowledged (same ids,
         // same answers).
         cancel_pushes();
-        outbox_dirty = true;
         push.not_before = steady_ms() + options.backoff_cap_ms;
-        note_error("store acknowledgements: " + applied.error().detail, false);
+        failed(push, "store acknowledgements: " + applied.error().detail);
     }
     unwritten_acks.clear();
     unwritten_through = 0;
@@ -306,12 +350,15 @@ void SyncEngine::Impl::start_poll() {
     const std::vector<std::string> headers = {std::string(protocol::device_time_header) + ": " +
                                               std::to_string(device_now())};
     poll_call.prepare(options.connection, "GET", path, {}, headers, options.long_poll_wait_ms);
-    curl_multi_add_handle(multi, poll_call.handle());
-    poll.busy = true;
+    if (curl_multi_add_handle(multi, poll_call.handle()) != CURLM_OK) {
+        poll.not_before = steady_ms() + options.backoff_cap_ms;
+        return failed(poll, "read log: libcurl refused the call");
+    }
+    polling = true;
 }
 
 void SyncEngine::Impl::finish_poll(const HttpReply& reply) {
-    poll.busy = false;
+    polling = false;
     if (!(reply.answered() && reply.status == 200)) return back_off(poll, reply, "read log");
     const json body = json::parse(reply.body, nullptr, false);
     if (!body.is_object() || !body.contains("events") || !body.at("events").is_array() || !body.contains("cursor") ||
@@ -327,27 +374,29 @@ void SyncEngine::Impl::finish_poll(const HttpReply& reply) {
     const std::int64_t next_cursor = body.at("cursor").get<std::int64_t>();
     if (auto applied = sync_store->apply_log(page, next_cursor); !applied) {
         poll.not_before = steady_ms() + options.backoff_cap_ms;
-        return note_error("store log page: " + applied.error().detail, false);
+        return failed(poll, "store log page: " + applied.error().detail);
     }
     cursor = next_cursor;
     poll.attempts = 0;
     poll.hub_asked_to_wait = false;
+    poll.failing = false;
     // An empty page after a long-poll: ask again at once; a hub that does not wait is not
     // hammered either.
     poll.not_before = page.empty() ? steady_ms() + 100 : 0;
-    succeeded(push);
     refresh_counts();
+    answered(push, !pushes.empty());
 }
 
 void SyncEngine::Impl::run() {
     while (!stopping) {
         const std::int64_t now = steady_ms();
-        if (cut_backoff.exchange(false)) {
-            if (!push.busy && !push.hub_asked_to_wait) push.not_before = 0;
+        if (const std::uint64_t events = local_events; events != local_events_seen) {
+            local_events_seen = events;
+            if (pushes.empty() && !push.hub_asked_to_wait) push.not_before = 0;
             refresh_counts();
         }
-        if (outbox_dirty) fill_pushes(now);
-        if (options.pull && !poll.busy && now >= poll.not_before) start_poll();
+        fill_pushes(now);
+        if (options.pull && !polling && now >= poll.not_before) start_poll();
 
         int running = 0;
         curl_multi_perform(multi, &running);
@@ -366,16 +415,21 @@ void SyncEngine::Impl::run() {
 
         std::int64_t timeout = 60000;
         const std::int64_t later = steady_ms();
-        if (pushes.size() < max_pushes_in_flight && outbox_dirty)
-            timeout = std::min(timeout, std::max<std::int64_t>(0, push.not_before - later));
-        if (options.pull && !poll.busy) timeout = std::min(timeout, std::max<std::int64_t>(0, poll.not_before - later));
+        if (pushes.size() < max_pushes_in_flight) {
+            // Unsent events go when the backoff allows; an empty outbox is looked at again
+            // after one backoff cap even if no one says it has changed.
+            const std::int64_t wake =
+                may_have_unsent(later) ? push.not_before : std::max(push.not_before, found_empty.until);
+            timeout = std::min(timeout, std::max<std::int64_t>(0, wake - later));
+        }
+        if (options.pull && !polling) timeout = std::min(timeout, std::max<std::int64_t>(0, poll.not_before - later));
         long curl_timeout = -1;
         curl_multi_timeout(multi, &curl_timeout);
         if (curl_timeout >= 0) timeout = std::min<std::int64_t>(timeout, curl_timeout);
         curl_multi_poll(multi, nullptr, 0, static_cast<int>(timeout), nullptr);
     }
     cancel_pushes();
-    if (poll.busy) curl_multi_remove_handle(multi, poll_call.handle());
+    if (polling) curl_multi_remove_handle(multi, poll_call.handle());
     write_acks();
 }
 
@@ -420,8 +474,7 @@ SyncEngine::~SyncEngine() {
 }
 
 void SyncEngine::notify_local_event() {
-    impl_->outbox_dirty = true;
-    impl_->cut_backoff = true;
+    ++impl_->local_events;
     curl_multi_wakeup(impl_->multi);
 }
 

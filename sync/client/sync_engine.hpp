@@ -2,7 +2,8 @@
 // connection: pushes the outbox in batches, applies the hub's merged log by long-poll, and
 // backs off (capped, exponential, full jitter; Retry-After honoured) while the hub is away.
 // It sleeps in curl_multi_poll, so it wakes at once for a new local event and costs
-// nothing while offline.
+// nothing while offline. Whether to push is read from the outbox itself (rows not yet
+// acknowledged), never from a wake-up: a failed push is retried with no new event.
 #pragma once
 
 #include <cstdint>
@@ -23,19 +24,19 @@ struct SyncOptions {
     bool pull = true;                       // read the merged log (every role does; tests may not)
     long long_poll_wait_ms = 20000;
     std::int64_t backoff_initial_ms = 250;
-    std::int64_t backoff_cap_ms = 30000;
+    std::int64_t backoff_cap_ms = 30000;     // also how often an idle engine looks at its outbox unprompted
     std::int64_t retry_after_cap_ms = 300000;
     std::function<std::int64_t()> device_clock;  // this device's wall clock; empty: the real one
     std::uint32_t jitter_seed = 0;              // 0: random
 };
 
 struct SyncStatus {
-    bool online = false;                     // the last call reached the hub and was answered
+    bool online = false;                     // the last push and the last log read both got through
     std::int64_t outbox_depth = 0;
     std::optional<std::int64_t> last_sync_ms;  // last successful push or log read (device clock)
     std::int64_t dead_letters = 0;
     std::int64_t cursor = 0;                 // last hub sequence number applied here
-    std::string last_error;                  // for IT: ids and codes only
+    std::string last_error;                  // for IT: ids and codes only; kept until online again
     std::int64_t pushes = 0;                 // answered push calls
     std::int64_t failures = 0;               // calls that failed or were refused
     std::size_t largest_batch_bytes = 0;     // memory bound evidence: biggest body sent
