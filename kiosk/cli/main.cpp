@@ -60,6 +60,8 @@ int main(int argc, char** argv) {
     skranke::StoreOptions options;
     options.path = store_path;
     options.kiosk_letter = letter;
+    // Only issuing may make the store (a kiosk's first start); a check never does.
+    options.create_if_missing = issue_cmd->parsed();
     auto store = skranke::Store::open(options);
     if (!store) return report(store.error());
 

@@ -1,29 +1,74 @@
 #include "store/sqlite_util.hpp"
 
+#include "store/vfs_shim.hpp"
+
+#include <cerrno>
+#include <system_error>
 #include <utility>
 
 namespace skranke::sql {
 
-StoreError error_from(sqlite3* db, int code, std::string_view what) {
+namespace {
+
+bool out_of_space(int system_errno) { return system_errno == ENOSPC || system_errno == EDQUOT; }
+
+StoreError error_of(StoreErrorKind kind, std::string_view what, const std::string& cause) {
     StoreError error;
+    error.kind = kind;
     error.message_key = "error.go_to_reception";
-    switch (code & 0xff) {
-        case SQLITE_FULL: error.kind = StoreErrorKind::disk_full; break;
-        case SQLITE_READONLY: error.kind = StoreErrorKind::read_only; break;
+    error.detail = kind == StoreErrorKind::disk_full
+                       ? std::string(what) + ": the disk is full; free space on the disk that holds the store, then try again (" +
+                             cause + ")"
+                       : std::string(what) + ": " + cause;
+    return error;
+}
+
+// The errno behind SQLite's last error on db: the failed call's own, as the recording VFS
+// saw it, else SQLite's record (which 3.40 keeps for some failures only).
+int system_errno_of(sqlite3* db, bool current) {
+    const int failed = take_failed_errno();  // taken in any case: never blamed on a later error
+    if (!current) return 0;
+    return failed != 0 ? failed : sqlite3_system_errno(db);
+}
+
+}  // namespace
+
+StoreErrorKind failure_kind(int sqlite_code, int system_errno) {
+    const int primary = sqlite_code & 0xff;
+    if (primary == SQLITE_FULL) return StoreErrorKind::disk_full;
+    if ((primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN) && out_of_space(system_errno))
+        return StoreErrorKind::disk_full;
+    switch (primary) {
+        case SQLITE_READONLY: return StoreErrorKind::read_only;
         case SQLITE_CORRUPT:
-        case SQLITE_NOTADB: error.kind = StoreErrorKind::corrupt; break;
+        case SQLITE_NOTADB: return StoreErrorKind::corrupt;
         case SQLITE_BUSY:
-        case SQLITE_LOCKED: error.kind = StoreErrorKind::busy; break;
+        case SQLITE_LOCKED: return StoreErrorKind::busy;
         case SQLITE_IOERR:
         case SQLITE_CANTOPEN:
         case SQLITE_NOMEM:
         case SQLITE_PERM:
-        case SQLITE_AUTH: error.kind = StoreErrorKind::io; break;
-        default: error.kind = StoreErrorKind::internal; break;
+        case SQLITE_AUTH: return StoreErrorKind::io;
+        default: return StoreErrorKind::internal;
     }
-    error.detail = std::string(what) + ": " + sqlite3_errstr(code);
-    if (db != nullptr && sqlite3_errcode(db) == code) error.detail += std::string(" (") + sqlite3_errmsg(db) + ")";
-    return error;
+}
+
+StoreError error_from(sqlite3* db, int code, std::string_view what) {
+    // SQLite's last error on db is this one: its message and the system error behind it apply.
+    const bool current = db != nullptr && sqlite3_errcode(db) == code;
+    const int system_errno = system_errno_of(db, current);
+    std::string cause = sqlite3_errstr(code);
+    if (const std::string message = current ? sqlite3_errmsg(db) : ""; !message.empty() && message != cause)
+        cause += " (" + message + ")";
+    const int primary = code & 0xff;
+    if (system_errno != 0 && (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN))
+        cause += " [" + std::system_category().message(system_errno) + "]";
+    return error_of(failure_kind(code, system_errno), what, cause);
+}
+
+StoreError error_from_errno(int system_errno, std::string_view what) {
+    const int code = system_errno == EROFS ? SQLITE_READONLY : SQLITE_IOERR;
+    return error_of(failure_kind(code, system_errno), what, std::system_category().message(system_errno));
 }
 
 Statement::Statement(sqlite3* db, std::string_view text) {

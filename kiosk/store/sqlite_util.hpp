@@ -13,7 +13,14 @@
 
 namespace skranke::sql {
 
+// The one mapping from a failure to what IT is told; every store error goes through it.
+// Out of space is disk_full wherever it shows: SQLITE_FULL, or an I/O error or a failed
+// open with ENOSPC or EDQUOT underneath (SQLite reports a full disk at open or sync so).
+StoreErrorKind failure_kind(int sqlite_code, int system_errno);
+// A failed SQLite call on db; the system error behind it comes from sqlite3_system_errno.
 StoreError error_from(sqlite3* db, int code, std::string_view what);
+// A failed system call outside SQLite (folders, the new file's rename), with its errno.
+StoreError error_from_errno(int system_errno, std::string_view what);
 
 // A prepared statement, reset after every use so it can be cached.
 class Statement {

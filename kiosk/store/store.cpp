@@ -1,12 +1,12 @@
 #include "store/store.hpp"
 
 #include <random>
-#include <system_error>
 
 #include "domain/events.hpp"
 #include "domain/service_day.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_util.hpp"
+#include "store/store_file.hpp"
 
 namespace skranke {
 
@@ -18,6 +18,7 @@ std::string_view to_string(StoreErrorKind kind) {
         case StoreErrorKind::busy: return "busy";
         case StoreErrorKind::io: return "io";
         case StoreErrorKind::too_new: return "too_new";
+        case StoreErrorKind::not_a_store: return "not_a_store";
         case StoreErrorKind::invalid_request: return "invalid_request";
         case StoreErrorKind::internal: return "internal";
     }
@@ -87,39 +88,34 @@ struct Store::Statements {
 StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
     if (options.kiosk_letter < 'A' || options.kiosk_letter > 'Z')
         return internal_error("kiosk letter must be A-Z");
-    std::error_code ec;
-    if (options.path.has_parent_path()) std::filesystem::create_directories(options.path.parent_path(), ec);
-    if (ec) {
-        return StoreError{StoreErrorKind::io, "error.go_to_reception",
-                          "cannot create the store's folder: " + ec.message(), {}};
-    }
+    StoreFileSpec spec;
+    spec.path = options.path;
+    spec.kind = &device_store_kind();
+    spec.vfs_name = options.vfs_name;
+    spec.busy_timeout_ms = options.busy_timeout_ms;
+    spec.create_if_missing = options.create_if_missing;
+    // The device id is chosen once, in the new file: it is half of every event id this device makes.
+    spec.build = [&options](sqlite3* db) -> StoreResult<Done> {
+        if (auto migrated = migrate(db); !migrated) return migrated.error();
+        sql::Statement write(db, "INSERT INTO meta (key, value) VALUES ('device_id', ?)");
+        if (!write.valid()) return sql::error_from(db, write.prepare_code(), "save device id");
+        write.bind(1, options.device_id.empty() ? random_device_id() : options.device_id);
+        if (int c = write.step(); c != SQLITE_DONE) return sql::error_from(db, c, "save device id");
+        return Done{};
+    };
+    auto connection = open_store_file(spec);
+    if (!connection) return connection.error();
 
     std::unique_ptr<Store> store(new Store());
     store->letter_ = options.kiosk_letter;
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    const char* vfs = options.vfs_name.empty() ? nullptr : options.vfs_name.c_str();
-    if (int code = sqlite3_open_v2(options.path.c_str(), &store->db_, flags, vfs); code != SQLITE_OK)
-        return sql::error_from(store->db_, code, "open store");
+    store->db_ = connection->release();
     sqlite3* db = store->db_;
-    sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, options.busy_timeout_ms);
-
-    // Durability first: WAL with a full sync on every commit, so a power cut loses nothing
-    // that was shown to a visitor.
-    {
-        sql::Statement wal(db, "PRAGMA journal_mode=WAL");
-        if (!wal.valid()) return sql::error_from(db, wal.prepare_code(), "open store");
-        const int code = wal.step();
-        if (code != SQLITE_ROW) return sql::error_from(db, code, "set WAL mode");
-        if (wal.text(0) != "wal") return internal_error("store refused WAL mode: " + wal.text(0));
-    }
-    if (int code = sql::exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); code != SQLITE_OK)
+    if (int code = sql::exec(db, "PRAGMA foreign_keys=ON"); code != SQLITE_OK)
         return sql::error_from(db, code, "configure store");
     sqlite3_wal_autocheckpoint(db, options.autocheckpoint_pages);
 
     if (auto migrated = migrate(db); !migrated) return migrated.error();
 
-    // The device id is chosen once and kept: it is half of every event id this device makes.
     {
         sql::Statement read(db, "SELECT value FROM meta WHERE key = 'device_id'");
         if (!read.valid()) return sql::error_from(db, read.prepare_code(), "read device id");
@@ -127,6 +123,7 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
         if (code == SQLITE_ROW) {
             store->device_id_ = read.text(0);
         } else if (code == SQLITE_DONE) {
+            // A store of an older Skranke that stopped before saving its id: it has no events yet.
             store->device_id_ = options.device_id.empty() ? random_device_id() : options.device_id;
             sql::WriteTransaction tx(db);
             if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "save device id");

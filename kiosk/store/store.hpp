@@ -20,12 +20,13 @@ struct sqlite3;
 namespace skranke {
 
 enum class StoreErrorKind {
-    disk_full,        // SQLITE_FULL
+    disk_full,        // out of space (SQLITE_FULL, or ENOSPC / EDQUOT under an I/O error)
     read_only,        // file or disk is read-only
     corrupt,          // not a database, or damaged pages
     busy,             // another writer held the lock longer than busy_timeout
     io,               // any other I/O failure
     too_new,          // file written by a newer Skranke: refuse rather than damage it
+    not_a_store,      // the file is empty, not SQLite, or another kind of file: refused, never rebuilt
     invalid_request,  // the request failed validation (see problems)
     internal,         // a bug: reported, never a crash
 };
@@ -42,7 +43,8 @@ template <typename T>
 using StoreResult = Result<T, StoreError>;
 
 struct StoreOptions {
-    std::filesystem::path path;
+    std::filesystem::path path;    // created only when no file is there (see store/store_file.hpp)
+    bool create_if_missing = true;  // false: a missing file is an error (checks, second connections)
     char kiosk_letter = 'A';       // this kiosk's ticket letter, unique in the office
     std::string device_id;         // empty: generated on first open and kept in the file
     std::string vfs_name;          // empty: SQLite's default VFS (tests pass a fault shim)

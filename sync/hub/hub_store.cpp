@@ -8,6 +8,7 @@
 #include "domain/personal_data.hpp"
 #include "domain/service_day.hpp"
 #include "store/sqlite_util.hpp"
+#include "store/store_file.hpp"
 
 namespace skranke::hub {
 
@@ -153,38 +154,30 @@ struct HubStore::Statements {
     sql::Statement note_contact;
 };
 
-StoreResult<std::unique_ptr<HubStore>> HubStore::open(const std::filesystem::path& file) {
+StoreResult<std::unique_ptr<HubStore>> HubStore::open(const std::filesystem::path& file, const std::string& vfs_name) {
     if (sodium_init() < 0) return internal_error("libsodium failed to initialise");
-    std::error_code ec;
-    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-    if (ec) return StoreError{StoreErrorKind::io, "error.hub", "cannot create data folder: " + ec.message(), {}};
-
+    StoreFileSpec spec;
+    spec.path = file;
+    spec.kind = &hub_log_kind();
+    spec.vfs_name = vfs_name;
+    spec.build = [](sqlite3* db) -> StoreResult<Done> {
+        if (int code = sql::exec(db, hub_schema); code != SQLITE_OK) return sql::error_from(db, code, "create hub schema");
+        const std::string version = "PRAGMA user_version = " + std::to_string(hub_schema_version);
+        if (int code = sql::exec(db, version); code != SQLITE_OK) return sql::error_from(db, code, "set hub schema version");
+        return Done{};
+    };
+    auto connection = open_store_file(spec);
+    if (!connection) return connection.error();
     std::unique_ptr<HubStore> hub(new HubStore());
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (int code = sqlite3_open_v2(file.c_str(), &hub->db_, flags, nullptr); code != SQLITE_OK)
-        return sql::error_from(hub->db_, code, "open hub store");
+    hub->db_ = connection->release();
     sqlite3* db = hub->db_;
-    sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, 5000);
-    if (int code = sql::exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL"); code != SQLITE_OK)
-        return sql::error_from(db, code, "configure hub store");
     {
-        sql::WriteTransaction tx(db);
-        if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "migrate hub store");
         sql::Statement version(db, "PRAGMA user_version");
-        if (version.step() != SQLITE_ROW) return sql::error_from(db, SQLITE_ERROR, "read hub schema version");
-        const auto current = version.int64(0);
-        version.reset();
-        if (current > hub_schema_version) {
+        if (int code = version.step(); code != SQLITE_ROW) return sql::error_from(db, code, "read hub schema version");
+        if (const auto current = version.int64(0); current > hub_schema_version) {
             return StoreError{StoreErrorKind::too_new, "error.hub",
                               "hub store schema " + std::to_string(current) + " is newer than this program", {}};
         }
-        if (current == 0) {
-            if (int code = sql::exec(db, hub_schema); code != SQLITE_OK) return sql::error_from(db, code, "create hub schema");
-            if (int code = sql::exec(db, "PRAGMA user_version = 1"); code != SQLITE_OK)
-                return sql::error_from(db, code, "set hub schema version");
-        }
-        if (int code = tx.commit(); code != SQLITE_OK) return sql::error_from(db, code, "migrate hub store");
     }
 
     auto s = std::make_unique<Statements>();

@@ -86,7 +86,10 @@ struct LogRow {
 
 class HubStore {
 public:
-    static StoreResult<std::unique_ptr<HubStore>> open(const std::filesystem::path& file);
+    // Creates the file only when none exists; refuses an empty or foreign one (not_a_store).
+    // vfs_name: empty for SQLite's default (tests pass a fault shim).
+    static StoreResult<std::unique_ptr<HubStore>> open(const std::filesystem::path& file,
+                                                       const std::string& vfs_name = {});
     ~HubStore();
     HubStore(const HubStore&) = delete;
     HubStore& operator=(const HubStore&) = delete;

@@ -84,7 +84,8 @@ int main(int argc, char** argv) {
     if (enrol->parsed() || exporter->parsed()) {
         auto store = hub::HubStore::open(options.data_dir / "hub.db");
         if (!store) {
-            std::cerr << "skranke-hub: cannot open " << (options.data_dir / "hub.db") << ": " << store.error().detail << "\n";
+            std::cerr << "skranke-hub: cannot open the hub store (" << to_string(store.error().kind)
+                      << "): " << store.error().detail << "\n";
             return 1;
         }
         if (enrol->parsed()) {

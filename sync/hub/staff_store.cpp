@@ -5,19 +5,20 @@
 
 #include "hub/hub_store.hpp"
 #include "store/sqlite_util.hpp"
+#include "store/store_file.hpp"
 
 namespace skranke::hub {
 namespace {
 
 constexpr const char* schema = R"sql(
-CREATE TABLE IF NOT EXISTS staff (
+CREATE TABLE staff (
     staff_id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     role TEXT NOT NULL,
     pin_hash TEXT NOT NULL,
     added_ms INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS staff_sessions (
+CREATE TABLE staff_sessions (
     token_hash TEXT PRIMARY KEY,
     staff_id TEXT NOT NULL,
     device_id TEXT NOT NULL,
@@ -50,18 +51,18 @@ std::optional<StaffRole> staff_role_from_string(std::string_view text) {
 
 StoreResult<std::unique_ptr<StaffStore>> StaffStore::open(const std::filesystem::path& file, PinAttemptPolicy policy) {
     if (sodium_init() < 0) return StoreError{StoreErrorKind::internal, "error.hub", "libsodium failed", {}};
-    std::error_code ec;
-    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+    StoreFileSpec spec;
+    spec.path = file;
+    spec.kind = &hub_staff_kind();
+    spec.build = [](sqlite3* db) -> StoreResult<Done> {
+        if (int code = sql::exec(db, schema); code != SQLITE_OK) return sql::error_from(db, code, "create staff tables");
+        return Done{};
+    };
+    auto connection = open_store_file(spec);
+    if (!connection) return connection.error();
     std::unique_ptr<StaffStore> store(new StaffStore());
     store->attempts_ = PinAttempts(policy);
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (int code = sqlite3_open_v2(file.c_str(), &store->db_, flags, nullptr); code != SQLITE_OK)
-        return sql::error_from(store->db_, code, "open staff store");
-    sqlite3_busy_timeout(store->db_, 5000);
-    if (int code = sql::exec(store->db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL"); code != SQLITE_OK)
-        return sql::error_from(store->db_, code, "configure staff store");
-    if (int code = sql::exec(store->db_, schema); code != SQLITE_OK)
-        return sql::error_from(store->db_, code, "create staff tables");
+    store->db_ = connection->release();
     store->dummy_hash_ = hash_pin("00000000");
     return store;
 }

@@ -1,5 +1,6 @@
 // Issues tickets until killed. After each COMMIT it reports "<number>\t<event id>" on
-// stdout: the parent treats a reported ticket as shown to a visitor.
+// stdout: the parent treats a reported ticket as shown to a visitor. With --create <folder>
+// it makes one new store after another there, reporting "<file>\t<device id>" for each.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -9,7 +10,26 @@
 #include "domain/service_day.hpp"
 #include "store/store.hpp"
 
+namespace {
+
+int create_stores(const std::string& folder) {
+    for (int i = 0;; ++i) {
+        skranke::StoreOptions options;
+        options.path = folder + "/kiosk-" + std::to_string(i) + ".db";
+        auto store = skranke::Store::open(options);
+        if (!store) {
+            std::fprintf(stderr, "first start failed: %s\n", store.error().detail.c_str());
+            return 4;
+        }
+        const std::string line = options.path.filename().string() + "\t" + (*store)->device_id() + "\n";
+        if (write(STDOUT_FILENO, line.data(), line.size()) != static_cast<ssize_t>(line.size())) return 6;
+    }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+    if (argc == 3 && std::string(argv[1]) == "--create") return create_stores(argv[2]);
     if (argc != 4) {
         std::fprintf(stderr, "usage: store_crash_child <store> <services.toml> <need id>\n");
         return 2;

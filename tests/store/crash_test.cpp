@@ -5,9 +5,11 @@
 #include <chrono>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 
+#include "store/store.hpp"
 #include "support/child_process.hpp"
 #include "support/store_fixture.hpp"
 #include "support/temp_dir.hpp"
@@ -64,4 +66,52 @@ TEST_CASE("tickets shown before a power cut survive 60 random SIGKILLs") {
     // Numbers of one day have no gaps: the counter moves in the ticket's own transaction.
     CHECK(query_int(db, "SELECT count(*) FROM (SELECT service_day, max(sequence) - count(*) AS gap FROM "
                         "tickets GROUP BY service_day) WHERE gap != 0") == 0);
+}
+
+TEST_CASE("a first start killed at any moment leaves no store or a whole one, never one refused for ever") {
+    TempDir dir;
+    std::mt19937 random(20261202);
+    std::uniform_int_distribution<int> run_ms(100, 700);  // a first start takes tens of ms
+    std::size_t reported = 0;
+    int cut_short = 0;  // kills that landed inside a first start (its temporary file was left)
+    for (int round = 0; round < 30; ++round) {
+        CAPTURE(round);
+        const auto folder = dir / ("round-" + std::to_string(round));
+        std::filesystem::create_directory(folder);
+        const KilledRun r = run_and_kill(CRASH_CHILD, {"--create", folder.string()}, std::chrono::milliseconds(run_ms(random)));
+        REQUIRE_MESSAGE(r.killed, "child ended on its own with status " << r.status);
+        std::map<std::string, std::string> device_of;  // file -> the device id it reported
+        std::istringstream lines(r.output);
+        std::string line;
+        while (std::getline(lines, line) && !lines.eof()) device_of[line.substr(0, line.find('\t'))] = line.substr(line.find('\t') + 1);
+        reported += device_of.size();
+        std::set<std::string> cut_stores;  // first starts the kill cut short (their temporary file stayed)
+        for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+            const std::string name = entry.path().filename().string();
+            if (const auto at = name.find(".creating-"); at != std::string::npos) {
+                cut_stores.insert(name.substr(0, at));
+                continue;
+            }
+            if (name.size() < 3 || name.substr(name.size() - 3) != ".db") continue;  // -wal, -shm
+            CAPTURE(name);
+            StoreOptions options;
+            options.path = entry.path();
+            options.create_if_missing = false;
+            auto store = Store::open(options);
+            REQUIRE_MESSAGE(store.ok(), (store.ok() ? "" : store.error().detail));
+            if (device_of.count(name) != 0) CHECK((*store)->device_id() == device_of[name]);
+        }
+        cut_short += cut_stores.empty() ? 0 : 1;
+        // Starting again clears what the killed first start left behind.
+        for (const std::string& name : cut_stores) {
+            StoreOptions again;
+            again.path = folder / name;
+            REQUIRE(Store::open(again).ok());
+        }
+        for (const auto& entry : std::filesystem::directory_iterator(folder))
+            CHECK(entry.path().filename().string().find(".creating-") == std::string::npos);
+    }
+    MESSAGE(reported << " stores made, " << cut_short << " of 30 kills inside a first start");
+    CHECK(reported > 30);
+    CHECK(cut_short > 0);
 }

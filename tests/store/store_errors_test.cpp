@@ -149,7 +149,7 @@ TEST_CASE("a store file without write permission is reported, not crashed on") {
     std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all);
 }
 
-TEST_CASE("a file that is not a database is reported as corrupt") {
+TEST_CASE("a file that is not a database is refused as not a store, and left as it was") {
     TempDir dir;
     const auto db = dir / "k.db";
     {
@@ -158,8 +158,9 @@ TEST_CASE("a file that is not a database is reported as corrupt") {
     }
     auto store = open_at(db);
     REQUIRE_FALSE(store.ok());
-    CHECK(store.error().kind == StoreErrorKind::corrupt);
+    CHECK(store.error().kind == StoreErrorKind::not_a_store);
     CHECK(store.error().message_key == "error.go_to_reception");
+    CHECK(std::filesystem::file_size(db) == 4096);
 }
 
 TEST_CASE("a store with damaged pages gives errors, never a crash") {
