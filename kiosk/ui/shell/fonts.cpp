@@ -80,6 +80,7 @@ std::vector<unsigned int> glyphs_for(const std::vector<std::string>& texts) {
     std::set<unsigned int> points;
     for (unsigned int c = 0x20; c < 0x7F; ++c) points.insert(c);
     points.insert(0xFFFD);  // shown for anything the atlas lacks
+    points.insert(0x2026);  // "…" where a field shows only the end of its text (last_lines)
     for (const auto& t : texts) add_code_points(t, points);
     return {points.begin(), points.end()};
 }

@@ -44,8 +44,8 @@ struct FontSet {
     ImFont* number = nullptr;  // the ticket number: letters and digits only
 };
 
-// Glyphs the fonts must hold: ASCII, every character in texts (translations, keyboard
-// layouts), so each language gets exactly the ranges it uses.
+// Glyphs the fonts must hold: ASCII, "…", U+FFFD and every character in texts (translations,
+// keyboard layouts), so each language gets exactly the ranges it uses.
 std::vector<unsigned int> glyphs_for(const std::vector<std::string>& texts);
 
 // ImGui glyph ranges (zero-terminated pairs) for texts, and for the number font's capitals,

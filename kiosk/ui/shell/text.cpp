@@ -43,6 +43,27 @@ float text_height(ImFont* font, const std::string& text, float width) {
     return static_cast<float>(wrap_lines(font, text, width).size()) * font->FontSize;
 }
 
+std::string last_lines(ImFont* font, const std::string& text, float width, int lines) {
+    const auto wrapped = wrap_lines(font, text, width);
+    if (lines < 1 || wrapped.size() <= static_cast<std::size_t>(lines)) return text;
+    static const std::string ellipsis = "\u2026";
+    const auto fits = [&](std::size_t from) {
+        return wrap_lines(font, ellipsis + text.substr(from), width).size() <= static_cast<std::size_t>(lines);
+    };
+    const auto step = [&](std::size_t at, bool forward) {  // to the next or previous code point
+        at = forward ? at + 1 : at - 1;
+        while (at > 0 && at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80)
+            at = forward ? at + 1 : at - 1;
+        return at;
+    };
+    // Start at the lines that fit, step forward until "…" fits too, then take back as much of
+    // what came before as still fits (a long word broken across lines leaves a short last one).
+    auto from = static_cast<std::size_t>(wrapped[wrapped.size() - static_cast<std::size_t>(lines)].begin - text.data());
+    for (int guard = 0; from < text.size() && !fits(from) && guard < 10000; ++guard) from = step(from, true);
+    for (int guard = 0; from > 0 && fits(step(from, false)) && guard < 10000; ++guard) from = step(from, false);
+    return ellipsis + text.substr(from);
+}
+
 float draw_text(Ui& ui, ImFont* font, const std::string& text, const Rect& rect, unsigned int colour, Align align,
                 bool speak) {
     const auto lines = wrap_lines(font, text, rect.width());

@@ -101,7 +101,12 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
     }
     ImFont* font = ui.body();
     const float label_h = text_height(font, content.label, text_area.width());
-    const float detail_h = content.detail.empty() ? 0.0f : text_height(font, content.detail, text_area.width());
+    const std::string& detail = content.detail_lines > 0 && !content.detail.empty()
+                                    ? last_lines(font, content.detail, text_area.width(), content.detail_lines)
+                                    : content.detail;
+    const float detail_h = content.detail_lines > 0 ? static_cast<float>(content.detail_lines) * font->FontSize
+                           : detail.empty()         ? 0.0f
+                                                    : text_height(font, detail, text_area.width());
     const float total = label_h + detail_h;
     if (total > text_area.height() + 1.0f && ui.recorder) ui.recorder->mark_last_text_cut();
     float y = content.pictogram.empty() || align == Align::left
@@ -109,8 +114,8 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
                   : text_area.y0 + std::max(0.0f, (text_area.height() - total) / 2);
     ui.draw->PushClipRect(r.min(), r.max(), true);
     y += draw_text(ui, font, content.label, Rect{text_area.x0, y, text_area.x1, text_area.y1}, s.text.packed(), align);
-    if (!content.detail.empty())
-        draw_text(ui, font, content.detail, Rect{text_area.x0, y, text_area.x1, text_area.y1}, s.text.packed(), align);
+    if (!detail.empty())
+        draw_text(ui, font, detail, Rect{text_area.x0, y, text_area.x1, text_area.y1}, s.text.packed(), align);
     ui.draw->PopClipRect();
 
     return released_on && !ui.suppress_clicks && !content.disabled;
@@ -121,7 +126,10 @@ float button_height_for(const Ui& ui, const ButtonContent& content, float width,
     float text_w = width - 2 * pad;
     if (!content.pictogram.empty()) text_w -= std::min(min_height - 2 * pad, ui.mm(26.0f)) + pad;
     float h = text_height(ui.body(), content.label, text_w);
-    if (!content.detail.empty()) h += text_height(ui.body(), content.detail, text_w);
+    if (content.detail_lines > 0)
+        h += static_cast<float>(content.detail_lines) * ui.body()->FontSize;
+    else if (!content.detail.empty())
+        h += text_height(ui.body(), content.detail, text_w);
     return std::max(min_height, h + 2 * pad);
 }
 

@@ -89,6 +89,8 @@ struct ButtonContent {
     std::string pictogram;         // pictogram name (optional)
     bool disabled = false;         // drawn but not pressable (e.g. read-aloud unavailable still speaks why)
     bool icon_when_tight = false;  // small keys: show only the pictogram if the label does not fit
+    int detail_lines = 0;          // > 0: the detail always takes this many lines (its end shown), so
+                                   // the button's size never follows what a visitor typed
 };
 
 // Height a button needs so its label wraps inside it (at least min_height).

@@ -22,19 +22,84 @@ std::string_view field_name(TextField field) {
     return "none";
 }
 
-void draw_text_field(ScreenContext& c, TextField field, std::string_view label_key, const std::string& value) {
+namespace {
+
+// The tallest message the visitor could be shown in this language (every "error." text of it
+// and its fallbacks, {limit} at its widest).
+float message_room(const ScreenContext& c) {
+    // The same every frame until the language, text size or width changes: measured once.
+    struct Measured {
+        const ui::Translations* tr = nullptr;
+        std::string language;
+        const ImFont* font = nullptr;
+        float width = 0;
+        float room = 0;
+    };
+    static Measured last;
+    if (last.tr == &c.tr && last.language == c.state.language && last.font == c.ui.body() && last.width == c.width())
+        return last.room;
+    float tallest = 0;
+    std::string_view code = c.state.language;
+    for (int depth = 0; depth < 8 && !code.empty(); ++depth) {  // bounded: fallbacks may loop
+        for (const std::string& key : c.tr.keys_of(code))
+            if (key.rfind("error.", 0) == 0)
+                tallest =
+                    std::max(tallest, ui::text_height(c.ui.body(), ui::fill(c.t(key), {{"limit", "8888"}}), c.width()));
+        const ui::Language* lang = c.tr.language(code);
+        code = lang ? std::string_view(lang->fallback) : std::string_view{};
+    }
+    last = {&c.tr, c.state.language, c.ui.body(), c.width(), tallest};
+    return tallest;
+}
+
+// The field is a touch target: tapping it moves the keyboard there. The label is on the
+// button, the last line of the text below it (the whole text is on the summary), so its size
+// never follows what was typed and nothing below it moves under a finger.
+ui::ButtonContent field_content(const ScreenContext& c, TextField field, std::string_view label_key,
+                                const std::string& value) {
     const bool active = c.state.editing == field;
-    // The field is a touch target: tapping it moves the keyboard there. The label is on
-    // the button, the text below it, and the button grows with what was typed.
-    const std::string label = c.t(label_key) + ":";
     const std::string shown = value.empty() ? c.t("field.empty") : value + (active ? "|" : "");
-    const float pad = c.mm(3.0f), inner = c.width() - 2 * pad;
-    const float height = std::max(c.mm(button_mm), ui::text_height(c.ui.body(), label, inner) +
-                                                       ui::text_height(c.ui.body(), shown, inner) + 2 * pad);
-    const ui::Rect r = c.row_px(height);
+    return {c.t(label_key) + ":", shown, {}, false, false, 1};
+}
+
+void field_button(ScreenContext& c, TextField field, const ui::Rect& r, const ui::ButtonContent& content) {
     if (ui::touch_button(c.ui, "field." + std::string(field_name(field)), r,
-                         active ? ui::Look::selected : ui::Look::normal, {label, shown, {}, false}))
+                         c.state.editing == field ? ui::Look::selected : ui::Look::normal, content))
         c.emit(IntentKind::edit_field, std::string(field_name(field)));
+}
+
+}  // namespace
+
+void draw_text_field(ScreenContext& c, TextField field, std::string_view label_key, const std::string& value) {
+    const ui::ButtonContent content = field_content(c, field, label_key, value);
+    field_button(c, field, c.row_px(ui::button_height_for(c.ui, content, c.width(), c.mm(button_mm))), content);
+}
+
+void draw_short_text_fields(ScreenContext& c, const ShortField& left, const ShortField& right) {
+    if (!c.portrait) {  // the column beside the keyboard is narrow: one above the other
+        draw_text_field(c, left.field, left.label_key, left.value);
+        draw_text_field(c, right.field, right.label_key, right.value);
+        return;
+    }
+    const ui::ButtonContent contents[2] = {field_content(c, left.field, left.label_key, left.value),
+                                           field_content(c, right.field, right.label_key, right.value)};
+    const auto cells = c.grid_for({contents[0], contents[1]}, 2, button_mm);
+    field_button(c, left.field, cells[0], contents[0]);
+    field_button(c, right.field, cells[1], contents[1]);
+}
+
+void draw_hint_or_error(ScreenContext& c, const std::string& hint) {
+    // One room for the hint and any message, as tall as the tallest of them, kept whether or
+    // not a message shows: nothing below it (fields, keyboard) moves under a finger.
+    const bool error = !c.state.error_key.empty();
+    const std::string text =
+        error ? ui::fill(c.t(c.state.error_key), {{"limit", std::to_string(c.state.error_limit)}}) : hint;
+    if (!text.empty())
+        ui::draw_text(c.ui, c.ui.body(), text, ui::Rect{c.body.x0, c.y, c.body.x1, c.body.y1 + 1e5f},
+                      error ? c.ui.theme->error_text.packed() : c.ui.theme->text.packed());
+    const float room = std::max({message_room(c), ui::text_height(c.ui.body(), hint, c.width()),
+                                 ui::text_height(c.ui.body(), text, c.width())});  // measured alike, to the bit
+    c.y += room + c.mm(gap_mm);
 }
 
 void draw_error(ScreenContext& c) {
@@ -81,12 +146,11 @@ void fields_with_keyboard(ScreenContext& c, TextField field, const std::function
 void draw_details_screen(ScreenContext& c) {
     const VisitorForm& f = c.state.form;
     c.title(c.t("details.title"));
-    c.paragraph(c.t("details.optional"));
     fields_with_keyboard(c, c.state.editing, [&] {
+        draw_hint_or_error(c, c.t("details.optional"));
         draw_text_field(c, TextField::description, ui::text_key("field.description"), f.description);
-        draw_text_field(c, TextField::name, ui::text_key("field.name"), f.name);
-        draw_text_field(c, TextField::phone, ui::text_key("field.phone"), f.phone);
-        draw_error(c);
+        draw_short_text_fields(c, {TextField::name, ui::text_key("field.name"), f.name},
+                               {TextField::phone, ui::text_key("field.phone"), f.phone});
     });
 }
 

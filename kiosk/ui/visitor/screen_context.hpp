@@ -118,12 +118,22 @@ void draw_language_menu(ScreenContext& c);
 
 // Shared by the details and callback screens: a text field that selects itself when tapped.
 void draw_text_field(ScreenContext& c, TextField field, std::string_view label_key, const std::string& value);
+// Two short fields side by side in portrait, leaving the keyboard room; stacked in landscape.
+struct ShortField {
+    TextField field;
+    std::string_view label_key;
+    const std::string& value;
+};
+void draw_short_text_fields(ScreenContext& c, const ShortField& left, const ShortField& right);
 // The keyboard for the field being edited (letters or the phone pad).
 void draw_keyboard_for(ScreenContext& c, TextField field);
 // Fields, then the keyboard: below them in portrait, beside them in landscape so both fit.
 void fields_with_keyboard(ScreenContext& c, TextField field, const std::function<void()>& draw_fields);
 // The visitor's validation message, if any.
 void draw_error(ScreenContext& c);
+// On a screen with typing: a hint, replaced by the validation message while one shows, in
+// room kept for the tallest of them (nothing below moves when a message comes or goes).
+void draw_hint_or_error(ScreenContext& c, const std::string& hint);
 std::string_view field_name(TextField field);
 
 }  // namespace skranke::visitor
