@@ -1,5 +1,7 @@
 #include "shell/window.hpp"
 
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 
 #include <GLFW/glfw3.h>
@@ -29,6 +31,14 @@ void on_activity_refresh(GLFWwindow*) {
     activity_flag = true;
 }
 
+// Texture swizzles are core in OpenGL 3.3 and an extension before.
+bool swizzle_supported() {
+    int major = 0, minor = 0;
+    if (const auto* version = reinterpret_cast<const char*>(glGetString(GL_VERSION)))
+        std::sscanf(version, "%d.%d", &major, &minor);
+    return major > 3 || (major == 3 && minor >= 3) || glfwExtensionSupported("GL_ARB_texture_swizzle") == GLFW_TRUE;
+}
+
 }  // namespace
 
 Window::~Window() {
@@ -36,6 +46,11 @@ Window::~Window() {
 }
 
 void Window::close() {
+    if (font_texture_) {
+        glDeleteTextures(1, &font_texture_);
+        ImGui::GetIO().Fonts->SetTexID(nullptr);
+        font_texture_ = 0;
+    }
     if (imgui_ready_) {
         ImGui_ImplOpenGL3_Shutdown();
         ImGui_ImplGlfw_Shutdown();
@@ -119,7 +134,51 @@ bool Window::take_activity() {
     return seen;
 }
 
+// ImGui's OpenGL3 backend (1.86) expands the atlas to RGBA: a four-byte copy beside ImGui's
+// one-byte one while it uploads, and four bytes a pixel on the GPU for good. A one-channel
+// texture whose swizzle reads (1, 1, 1, red) draws exactly the same with one byte a pixel.
+void Window::upload_font_atlas() {
+    ImFontAtlas& atlas = *ImGui::GetIO().Fonts;
+    if (!device_objects_) {
+        // The backend's shader and buffers, with a 1x1 stand-in where it would expand the atlas.
+        static unsigned int white = 0xFFFFFFFFu;
+        const int width = atlas.TexWidth, height = atlas.TexHeight;
+        atlas.TexPixelsRGBA32 = &white;
+        atlas.TexWidth = atlas.TexHeight = 1;
+        ImGui_ImplOpenGL3_CreateDeviceObjects();
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        atlas.TexPixelsRGBA32 = nullptr;
+        atlas.TexWidth = width;
+        atlas.TexHeight = height;
+        device_objects_ = true;
+    }
+    GLint last_texture = 0;
+    glGetIntegerv(GL_TEXTURE_BINDING_2D, &last_texture);
+    if (font_texture_) glDeleteTextures(1, &font_texture_);
+    glGenTextures(1, &font_texture_);
+    glBindTexture(GL_TEXTURE_2D, font_texture_);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    int width = 0, height = 0;
+    unsigned char* pixels = nullptr;
+    if (swizzle_supported()) {
+        atlas.GetTexDataAsAlpha8(&pixels, &width, &height);
+        const GLint swizzle[4] = {GL_ONE, GL_ONE, GL_ONE, GL_RED};
+        glTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_RGBA, swizzle);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, width, height, 0, GL_RED, GL_UNSIGNED_BYTE, pixels);
+    } else {  // an old GPU: what the backend would have done
+        atlas.GetTexDataAsRGBA32(&pixels, &width, &height);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
+    }
+    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(last_texture));
+    atlas.SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(font_texture_)));
+    atlas.ClearTexData();  // the GPU has it now
+}
+
 void Window::new_frame() {
+    if (ImGui::GetIO().Fonts->TexPixelsAlpha8 || ImGui::GetIO().Fonts->TexPixelsRGBA32) upload_font_atlas();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
 }

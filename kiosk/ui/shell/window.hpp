@@ -32,6 +32,7 @@ public:
     void wait(double timeout_seconds);
     // True once after any input (touch, mouse, key, resize) since the last call.
     bool take_activity();
+    // Starts a frame; first uploads the font atlas if it was (re)built since the last frame.
     void new_frame();
     // Renders ImGui's draw data; if png_path is not empty, saves the frame as PNG first.
     bool render(const std::string& png_path, std::string& error);
@@ -40,7 +41,12 @@ public:
     GLFWwindow* handle() { return window_; }
 
 private:
+    // A freshly built font atlas goes to the GPU at one byte a pixel, then ImGui's copy is freed.
+    void upload_font_atlas();
+
     GLFWwindow* window_ = nullptr;
+    unsigned int font_texture_ = 0;  // ours, not the backend's (see upload_font_atlas)
+    bool device_objects_ = false;
     bool imgui_ready_ = false;
     bool initialised_ = false;
 };

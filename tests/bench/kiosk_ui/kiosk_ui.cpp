@@ -67,17 +67,19 @@ double frame_cpu_median_ms(const fs::path& dir) {
     io.DisplaySize = ImVec2(1080, 1920);
     io.DeltaTime = 1.0f / 60.0f;
     const ui::PhysicalScale scale{96};
+    visitor::KioskConfig config = visitor::default_kiosk_config();
     ui::FontSet fonts;
     auto texts = translations.all_texts();
     for (auto& k : ui::keyboard_characters()) texts.push_back(k);
-    if (!ui::build_fonts(*io.Fonts, scale, texts, ui::default_font_dirs(), fonts, error))
+    // The same atlas as the kiosk's (kiosk/ui/main.cpp): its number font has only digits and its letter.
+    if (!ui::build_fonts(*io.Fonts, scale, texts, ui::default_font_dirs(), fonts, error,
+                         std::string(" 0123456789") + config.kiosk_letter))
         throw std::runtime_error(error);
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
-    std::cout << "# font atlas " << w << "x" << h << " px\n";
+    std::cout << "# font atlas " << w << "x" << h << " px, one byte a pixel on the GPU\n";
 
-    visitor::KioskConfig config = visitor::default_kiosk_config();
     for (auto& day : config.hours.week) day = visitor::DayHours{true, 0, 24 * 60};
     ui::RecordingSpeaker speaker;
     visitor::VisitorServices services;
