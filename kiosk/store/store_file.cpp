@@ -56,8 +56,6 @@ void CloseConnection::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
 namespace {
 
-constexpr std::string_view sqlite_header{"SQLite format 3\0", 16};
-constexpr std::size_t sqlite_header_size = 100;
 std::atomic<unsigned> builds_started{0};
 
 std::array<const StoreFileKind*, 3> known_kinds() { return {&device_store_kind(), &hub_log_kind(), &hub_staff_kind()}; }
@@ -76,29 +74,22 @@ StoreError refused(const StoreFileSpec& spec, const std::string& problem, bool w
     return StoreError{StoreErrorKind::not_a_store, "error.go_to_reception", std::move(detail), {}};
 }
 
-// Looks at the first bytes before SQLite opens the file: SQLite would fill an empty file
-// as if it were new.
+// Looks at the file before SQLite opens it: SQLite would fill an empty file as if it were
+// new. Only stat, never open(): closing any descriptor of a file drops every POSIX lock this
+// process holds on it, so another connection of ours would lose its locks and another
+// process could delete the WAL under it. Whether it is SQLite at all, SQLite tells (NOTADB).
 std::optional<StoreError> check_header(const StoreFileSpec& spec) {
-    const int fd = ::open(spec.path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return sql::error_from_errno(errno, "open " + spec.path.string());
     struct stat st {};
-    std::array<char, sqlite_header_size> header{};
-    ssize_t got = 0;
-    int error = fstat(fd, &st) == 0 ? 0 : errno;
-    if (error == 0 && S_ISREG(st.st_mode)) {
-        got = pread(fd, header.data(), header.size(), 0);
-        if (got < 0) error = errno;
-    }
-    ::close(fd);
-    if (error != 0) return sql::error_from_errno(error, "read " + spec.path.string());
+    if (::stat(spec.path.c_str(), &st) != 0) return sql::error_from_errno(errno, "look at " + spec.path.string());
     if (!S_ISREG(st.st_mode)) return refused(spec, "this is not a regular file", true);
     if (st.st_size == 0)
         return refused(spec, "the file is empty (0 bytes), as an interrupted copy or restore or a full disk leaves it",
                        false);
-    if (static_cast<std::size_t>(got) < header.size() || std::string_view(header.data(), sqlite_header.size()) != sqlite_header)
-        return refused(spec, "the file is not a SQLite database (" + std::to_string(st.st_size) +
-                                 " bytes without SQLite's header): damaged, or another kind of file", false);
     return std::nullopt;
+}
+
+StoreError not_sqlite(const StoreFileSpec& spec) {
+    return refused(spec, "the file is not a SQLite database (no SQLite header): damaged, or another kind of file", false);
 }
 
 struct Identity {
@@ -244,7 +235,10 @@ StoreResult<Connection> open_store_file(const StoreFileSpec& spec) {
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, spec.busy_timeout_ms);
     auto identity = identify(raw);
-    if (!identity) return identity.error();
+    if (!identity) {
+        if ((sqlite3_extended_errcode(raw) & 0xff) == SQLITE_NOTADB) return not_sqlite(spec);
+        return identity.error();
+    }
     if (auto refusal = refusal_of(spec, *identity)) return *refusal;
 
     // Durability first: WAL with a full sync on every commit, so a power cut loses nothing
