@@ -32,7 +32,7 @@ std::optional<int> people_ahead_in(const QueueState& queue, const Ticket& mine, 
 std::optional<int> estimate_wait_minutes(int people_ahead, const std::vector<std::int64_t>& recent_service_ms,
                                          int open_counters);
 
-// One sentence of the ticket screen: a translation key and its placeholder values.
+// One sentence of the ticket screen: a translation key and the values for its {name} slots.
 struct TicketSentence {
     const char* key = "";
     std::vector<std::pair<std::string, std::string>> values;
