@@ -67,46 +67,104 @@ void write_screen_state(const fs::path& dir, int sequence, long taps, const std:
     fs::rename(tmp, dir / "state.json", ec);  // atomic: a reader never sees half a file
 }
 
-std::unique_ptr<skranke::Store> open_store(const std::string& path, char letter) {
-    skranke::StoreOptions options;
-    options.path = path;
-    options.kiosk_letter = letter;
-    std::error_code ec;
-    fs::create_directories(fs::path(path).parent_path(), ec);
-    auto opened = skranke::Store::open(options);
-    if (opened) return std::move(*opened);
-    spdlog::error("store {} cannot be opened ({}): {}", path, skranke::to_string(opened.error().kind),
-                  opened.error().detail);
-    return nullptr;
-}
+// The kiosk's store and its sync engine. Neither stops the kiosk when it cannot start: a
+// store that cannot open sends visitors to reception, a kiosk that is not enrolled keeps its
+// tickets in the outbox. Both are tried again every retry_seconds until they run, so a disk
+// that comes back, a folder IT fixes, or `skranke-sync enrol` on a running kiosk take effect
+// without a restart. Once both run there is no timer left, and the idle kiosk sleeps.
+class Backend {
+public:
+    Backend(std::string path, char letter, int retry_seconds)
+        : path_(std::move(path)), letter_(letter), retry_seconds_(retry_seconds) {}
 
-// Starts the sync engine when this kiosk is enrolled with a hub (skranke-sync enrol). A
-// kiosk that is not enrolled works on its own; its outbox waits for the hub.
-std::unique_ptr<skranke::sync::SyncEngine> start_sync(skranke::Store& store, const std::string& path, char letter) {
-    skranke::SyncStore sync_store(store);
-    auto saved = skranke::sync::load_saved_hub(sync_store);
-    if (!saved) {
-        spdlog::error("cannot read the hub settings from the store: {}", saved.error().detail);
-        return nullptr;
+    skranke::Store* store() const { return store_.get(); }
+    skranke::sync::SyncEngine* engine() const { return engine_.get(); }
+    bool complete() const { return store_ && engine_; }
+
+    // Seconds until the next try, or -1 when nothing is left to try.
+    double seconds_until_try(double now_s) const {
+        return complete() ? -1.0 : std::max(0.0, next_try_s_ - now_s);
     }
-    if (!*saved || (*saved)->token.empty()) {
-        spdlog::info("not enrolled with a hub: tickets stay in the outbox ({})", path);
-        return nullptr;
+
+    // Tries what is not running yet when a try is due. Returns true when the store has just
+    // opened (so the application gets it).
+    bool try_start(double now_s) {
+        if (complete() || now_s < next_try_s_) return false;
+        next_try_s_ = now_s + retry_seconds_;
+        bool opened = false;
+        if (!store_) {
+            store_ = open_store();
+            opened = store_ != nullptr;
+        }
+        if (store_ && !engine_) engine_ = start_sync();
+        return opened;
     }
-    skranke::StoreOptions store_options;
-    store_options.path = path;
-    store_options.kiosk_letter = letter;
-    store_options.device_id = store.device_id();
-    skranke::sync::SyncOptions options;
-    options.connection = **saved;
-    auto engine = skranke::sync::SyncEngine::start(store_options, options);
-    if (!engine) {
-        spdlog::error("cannot start the sync engine: {}", engine.error());
-        return nullptr;
+
+private:
+    // Logs a problem once, and again only when it changes (a kiosk retries all year).
+    void report(const std::string& what, bool error) {
+        if (what == last_report_) return;
+        last_report_ = what;
+        if (error)
+            spdlog::error("{} (tried again every {} s)", what, retry_seconds_);
+        else
+            spdlog::info("{}", what);
     }
-    spdlog::info("syncing with {}", options.connection.hub_url);
-    return std::move(*engine);
-}
+
+    std::unique_ptr<skranke::Store> open_store() {
+        skranke::StoreOptions options;
+        options.path = path_;
+        options.kiosk_letter = letter_;
+        std::error_code ec;
+        fs::create_directories(fs::path(path_).parent_path(), ec);
+        auto opened = skranke::Store::open(options);
+        if (!opened) {
+            report(fmt::format("store {} cannot be opened ({}): {}", path_, skranke::to_string(opened.error().kind),
+                               opened.error().detail),
+                   true);
+            return nullptr;
+        }
+        if (!last_report_.empty()) spdlog::info("store {} is open", path_);
+        last_report_.clear();
+        return std::move(*opened);
+    }
+
+    // Starts the sync engine when this kiosk is enrolled with a hub (skranke-sync enrol).
+    std::unique_ptr<skranke::sync::SyncEngine> start_sync() {
+        skranke::SyncStore sync_store(*store_);
+        auto saved = skranke::sync::load_saved_hub(sync_store);
+        if (!saved) {
+            report("cannot read the hub settings from the store: " + saved.error().detail, true);
+            return nullptr;
+        }
+        if (!*saved || (*saved)->token.empty()) {
+            report(fmt::format("not enrolled with a hub: tickets stay in the outbox ({})", path_), false);
+            return nullptr;
+        }
+        skranke::StoreOptions store_options;
+        store_options.path = path_;
+        store_options.kiosk_letter = letter_;
+        store_options.device_id = store_->device_id();
+        skranke::sync::SyncOptions options;
+        options.connection = **saved;
+        auto engine = skranke::sync::SyncEngine::start(store_options, options);
+        if (!engine) {
+            report("cannot start the sync engine: " + engine.error(), true);
+            return nullptr;
+        }
+        last_report_.clear();
+        spdlog::info("syncing with {}", options.connection.hub_url);
+        return std::move(*engine);
+    }
+
+    std::string path_;
+    char letter_;
+    int retry_seconds_;
+    double next_try_s_ = 0;
+    std::string last_report_;
+    std::unique_ptr<skranke::Store> store_;
+    std::unique_ptr<skranke::sync::SyncEngine> engine_;  // after store_: stops before it closes
+};
 
 }  // namespace
 
@@ -183,18 +241,17 @@ int main(int argc, char** argv) {
     services.translations = &translations;
     services.speaker = &speaker;
     services.wall_clock_ms = [] { return skranke::wall_clock_ms(); };
-    std::unique_ptr<skranke::sync::SyncEngine> sync_engine;
-    std::unique_ptr<skranke::Store> store;
+    Backend backend(store_path, config.kiosk_letter, config.retry_seconds);
     // The wait estimate: how long reception took with the last 20 visitors in three hours.
     services.recent_service_ms = [&]() -> std::vector<std::int64_t> {
-        if (!store) return {};
-        skranke::SyncStore sync_store(*store);
+        if (!backend.store()) return {};
+        skranke::SyncStore sync_store(*backend.store());
         auto recent = sync_store.recent_service_ms(skranke::wall_clock_ms() - 3 * 3600 * 1000, 20);
         return recent ? std::move(*recent) : std::vector<std::int64_t>{};
     };
     bool checkpoint_due = false;
     services.ticket_stored = [&] {
-        if (sync_engine) sync_engine->notify_local_event();
+        if (backend.engine()) backend.engine()->notify_local_event();
         checkpoint_due = true;  // after the ticket is on screen, never before
     };
     skranke::visitor::VisitorApp app(services);
@@ -205,16 +262,22 @@ int main(int argc, char** argv) {
     int shot_sequence = 0;
     long taps = 0;  // intents applied, so a test driver knows its tap was handled
     bool state_changed = false;
-    bool store_tried = false;
+    bool first_frame_drawn = false;
     std::string shot_page, last_frame_page;
     while (!window.should_close()) {
-        const double timer = app.seconds_until_timer(glfwGetTime());
+        double timer = app.seconds_until_timer(glfwGetTime());
+        if (first_frame_drawn) {
+            const double retry = backend.seconds_until_try(glfwGetTime());
+            if (retry >= 0 && (timer < 0 || retry < timer)) timer = retry;
+        }
         window.wait(frames_due > 0 ? 0.0 : timer);
         const double now = glfwGetTime();
         // A press and its release can arrive in one wake-up: draw a few frames after any
         // input so the release (and so the tap) is handled at once.
         if (window.take_activity()) frames_due = std::max(frames_due, 3);
         if (app.tick(now)) frames_due = std::max(frames_due, 2);
+        // The store opens after the first frame, so the screen comes up at once.
+        if (first_frame_drawn && backend.try_start(now)) app.set_store(backend.store());
         if (frames_due <= 0) continue;
         --frames_due;
 
@@ -235,17 +298,14 @@ int main(int argc, char** argv) {
         if (!window.render(png, error)) spdlog::error("screenshot: {}", error);
         if (io.Fonts->TexPixelsAlpha8 || io.Fonts->TexPixelsRGBA32)
             io.Fonts->ClearTexData();  // the GPU has the atlas now; keep no copy in memory
-        if (!store_tried) {
-            // A store that cannot open does not stop the kiosk: visitors are sent to reception.
-            store_tried = true;
-            store = open_store(store_path, config.kiosk_letter);
-            app.set_store(store.get());
-            if (store) sync_engine = start_sync(*store, store_path, config.kiosk_letter);
-        } else if (checkpoint_due && store) {
+        if (!first_frame_drawn) {
+            first_frame_drawn = true;
+            if (backend.try_start(glfwGetTime())) app.set_store(backend.store());
+        } else if (checkpoint_due && backend.store()) {
             // The visitor's ticket has been drawn: now copy the log into the file, so the
             // next visitor's commit does not pay for it (Store::checkpoint).
             checkpoint_due = false;
-            if (auto done = store->checkpoint(); !done) spdlog::warn("checkpoint: {}", done.error().detail);
+            if (auto done = backend.store()->checkpoint(); !done) spdlog::warn("checkpoint: {}", done.error().detail);
         }
         if (!ready_file.empty()) {
             std::ofstream(ready_file) << "ready\n";

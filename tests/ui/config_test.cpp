@@ -30,6 +30,7 @@ TEST_CASE("the shipped kiosk.toml loads with the documented defaults") {
     REQUIRE(load_kiosk_config(skranke::test::asset_dir() / "kiosk.toml", config, error));
     CHECK(config.idle_seconds == 60);
     CHECK(config.idle_countdown_seconds >= 20);
+    CHECK(config.retry_seconds == 30);
     CHECK(config.hours.week[0].open);
     CHECK_FALSE(config.hours.week[6].open);
     CHECK(config.kiosk_letter == 'A');
@@ -40,6 +41,8 @@ TEST_CASE("bad config values are refused with the key named") {
     std::string error;
     CHECK_FALSE(load_text("[timing]\nidle_countdown_seconds = 5\n", config, error));
     CHECK(error.find("timing.idle_countdown_seconds") != std::string::npos);
+    CHECK_FALSE(load_text("[timing]\nretry_seconds = 0\n", config, error));
+    CHECK(error.find("timing.retry_seconds") != std::string::npos);
     CHECK_FALSE(load_text("[opening_hours]\nmonday = \"9 to 5\"\n", config, error));
     CHECK(error.find("opening_hours.monday") != std::string::npos);
     CHECK_FALSE(load_text("[office]\nkiosk_letter = \"AB\"\n", config, error));

@@ -78,12 +78,15 @@ bool load_kiosk_config(const std::filesystem::path& path, KioskConfig& config, s
     config.idle_seconds = t["timing"]["idle_seconds"].value_or(config.idle_seconds);
     config.idle_countdown_seconds = t["timing"]["idle_countdown_seconds"].value_or(config.idle_countdown_seconds);
     config.ticket_seconds = t["timing"]["ticket_seconds"].value_or(config.ticket_seconds);
+    config.retry_seconds = t["timing"]["retry_seconds"].value_or(config.retry_seconds);
     if (config.idle_seconds < 10 || config.idle_seconds > 3600)
         return bad("timing.idle_seconds", "must be between 10 and 3600");
     if (config.idle_countdown_seconds < 20 || config.idle_countdown_seconds > 600)
         return bad("timing.idle_countdown_seconds", "must be between 20 and 600 (people need time to react)");
     if (config.ticket_seconds < 5 || config.ticket_seconds > 600)
         return bad("timing.ticket_seconds", "must be between 5 and 600");
+    if (config.retry_seconds < 1 || config.retry_seconds > 3600)
+        return bad("timing.retry_seconds", "must be between 1 and 3600");
 
     config.office_phone = t["office"]["phone"].value_or(config.office_phone);
     const std::string letter = t["office"]["kiosk_letter"].value_or(std::string(1, config.kiosk_letter));

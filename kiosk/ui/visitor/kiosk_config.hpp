@@ -29,6 +29,7 @@ struct KioskConfig {
     int idle_seconds = 60;                 // no touch for this long: "Do you need more time?"
     int idle_countdown_seconds = 30;       // then this long to answer (at least 20)
     int ticket_seconds = 30;               // the ticket stays on screen this long
+    int retry_seconds = 30;                // a store or hub link that could not start is tried again
     std::string office_phone = "55 55 33 33";
     char kiosk_letter = 'A';
     int volume_percent = 80;  // read-aloud volume
