@@ -31,20 +31,6 @@ namespace {
 constexpr auto backoff_cap = 1000ms;
 constexpr auto call_time = 2000ms;  // a push on loopback under the sanitizers, on a busy machine
 
-std::vector<std::string> issue_tickets(const StoreOptions& options, int count) {
-    auto store = Store::open(options);
-    REQUIRE_MESSAGE(store.ok(), (store.ok() ? "" : store.error().detail));
-    std::vector<std::string> ids;
-    TicketRequest request = plain_request();
-    request.name = "Nora";
-    for (int i = 0; i < count; ++i) {
-        auto t = (*store)->issue_ticket(request, shipped_catalogue(), wall_clock_ms());
-        REQUIRE(t.ok());
-        ids.push_back(t->event_id);
-    }
-    return ids;
-}
-
 // Test timings, with a backoff cap of one second; Retry-After: 1 fits in it too.
 sync::SyncOptions retry_options(const sync::Connection& connection, bool pull) {
     auto options = engine_options(connection, pull);
@@ -168,7 +154,7 @@ TEST_CASE("the last push of a backlog fails in any way: everything is delivered 
             const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
             FaultProxy proxy(hub.hub().port());
             const auto options = kiosk_options(hub.dir() / "kiosk.db", "kiosk-a", 'A');
-            const auto ids = issue_tickets(options, 20);
+            const auto ids = issue_named_tickets(options, 20);
             proxy.fault_pushes(fault, failing == 1 ? std::vector{ids[15]} : std::vector{ids[10], ids[15]});
             auto settings = retry_options(hub.connection(kiosk.token, proxy.url()), /*pull=*/false);
             settings.batch_size = 5;
@@ -194,11 +180,11 @@ TEST_CASE("a ticket written with no wake-up for the engine still reaches the hub
     HubFixture hub;
     const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
     const auto options = kiosk_options(hub.dir() / "kiosk.db", "kiosk-a", 'A');
-    const auto first = issue_tickets(options, 1);
+    const auto first = issue_named_tickets(options, 1);
     auto engine = start_engine(options, retry_options(hub.connection(kiosk.token), /*pull=*/false));
     REQUIRE(wait_until([&] { return engine->status().outbox_depth == 0; }, 10s));
     // Another program (skranke-cli issue, or a kiosk whose notify was lost) writes the store.
-    const auto second = issue_tickets(options, 1);
+    const auto second = issue_named_tickets(options, 1);
     const auto written = std::chrono::steady_clock::now();
     REQUIRE(wait_until([&] { return hub.copies_of(second.front()) == 1; }, backoff_cap + call_time, 5ms));
     CHECK(std::chrono::steady_clock::now() - written <= backoff_cap + call_time);
@@ -210,7 +196,7 @@ TEST_CASE("an engine whose pushes fail is not online, even while the hub answers
     const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
     FaultProxy proxy(hub.hub().port());
     const auto options = kiosk_options(hub.dir() / "kiosk.db", "kiosk-a", 'A');
-    const auto ids = issue_tickets(options, 20);
+    const auto ids = issue_named_tickets(options, 20);
     proxy.fault_pushes(Fault::http_500, {ids.front()});  // every push starts there; log reads pass
     auto engine = start_engine(options, retry_options(hub.connection(kiosk.token, proxy.url()), /*pull=*/true));
 
@@ -236,7 +222,7 @@ TEST_CASE("the hub is down when the engine starts and comes up 3 s later: the ba
     hub.kill_hard();
 
     const auto options = kiosk_options(dir / "kiosk.db", "kiosk-a", 'A');
-    const auto ids = issue_tickets(options, 20);
+    const auto ids = issue_named_tickets(options, 20);
     const auto started = std::chrono::steady_clock::now();
     auto engine = start_engine(options, retry_options(connection, /*pull=*/true));
     const auto down_3s = [&] {
@@ -259,7 +245,7 @@ TEST_CASE("the hub is killed while the only push is on its way and restarted at 
     const sync::Connection connection = enrol_kiosk(hub, proxy.url());
 
     const auto options = kiosk_options(dir / "kiosk.db", "kiosk-a", 'A');
-    const auto ids = issue_tickets(options, 20);
+    const auto ids = issue_named_tickets(options, 20);
     proxy.fault_pushes(Fault::hang, {ids.front()}, 1);  // the only push is held on its way to the hub
     auto engine = start_engine(options, retry_options(connection, /*pull=*/true));
     REQUIRE(wait_until([&] { return proxy.faulted_connections() == 1; }, 10s));
@@ -277,7 +263,7 @@ TEST_CASE("skranke-sync run started while the hub is down delivers once it is up
     HubProcess hub(dir / "hub");
     hub.start();
     const auto options = kiosk_options(dir / "kiosk.db", "kiosk-a", 'A');
-    const auto ids = issue_tickets(options, 20);
+    const auto ids = issue_named_tickets(options, 20);
     const std::string enrol = std::string(SKRANKE_SYNC_TOOL) + " --store " + options.path.string() + " enrol --hub " +
                               hub.url() + " --code " + hub.enrol_code("kiosk") + " > /dev/null";
     REQUIRE(std::system(enrol.c_str()) == 0);

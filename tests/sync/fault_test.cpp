@@ -22,20 +22,6 @@ using protocol::Role;
 
 namespace {
 
-std::vector<std::string> issue_tickets(const StoreOptions& options, int count) {
-    auto store = Store::open(options);
-    REQUIRE(store.ok());
-    std::vector<std::string> ids;
-    TicketRequest request = plain_request();
-    request.name = "Nora";
-    for (int i = 0; i < count; ++i) {
-        auto t = (*store)->issue_ticket(request, shipped_catalogue(), wall_clock_ms());
-        REQUIRE(t.ok());
-        ids.push_back(t->event_id);
-    }
-    return ids;
-}
-
 // Quick issue for big backlogs: the same store code, without an fsync per ticket.
 std::vector<std::string> issue_backlog(const StoreOptions& options, int count) {
     auto store = Store::open(options);
@@ -91,7 +77,7 @@ TEST_CASE("every network fault heals: each ticket reaches the hub exactly once")
         const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
         FaultProxy proxy(hub.hub().port());
         const auto options = kiosk_options(hub.dir() / "kiosk.db", "kiosk-a", 'A');
-        auto ids = issue_tickets(options, 5);
+        auto ids = issue_named_tickets(options, 5);
         proxy.set_fault(c.fault);
         auto settings = engine_options(hub.connection(kiosk.token, proxy.url()), /*pull=*/c.fault == Fault::cut_after_commit);
         settings.batch_size = 2;
@@ -108,7 +94,7 @@ TEST_CASE("every network fault heals: each ticket reaches the hub exactly once")
             REQUIRE(next != times.end());
             CHECK(*next - times.front() >= 900ms);
         }
-        const auto more = issue_tickets(options, 3);  // visitors keep coming during the fault
+        const auto more = issue_named_tickets(options, 3);  // visitors keep coming during the fault
         ids.insert(ids.end(), more.begin(), more.end());
         engine->notify_local_event();
         proxy.set_fault(Fault::none);

@@ -74,6 +74,20 @@ sync::SyncOptions engine_options(const sync::Connection& connection, bool pull) 
     return options;
 }
 
+std::vector<std::string> issue_named_tickets(const StoreOptions& options, int count) {
+    auto store = Store::open(options);
+    if (!store) throw std::runtime_error("store " + options.path.string() + ": " + store.error().detail);
+    std::vector<std::string> ids;
+    TicketRequest request = plain_request();
+    request.name = "Nora";
+    for (int i = 0; i < count; ++i) {
+        auto t = (*store)->issue_ticket(request, shipped_catalogue(), wall_clock_ms());
+        if (!t) throw std::runtime_error("ticket refused: " + t.error().detail);
+        ids.push_back(t->event_id);
+    }
+    return ids;
+}
+
 std::vector<std::string> outbox_ids(const std::filesystem::path& store_file) {
     return query_texts(store_file, "SELECT event_id FROM outbox ORDER BY device_seq");
 }

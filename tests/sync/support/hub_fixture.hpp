@@ -51,6 +51,10 @@ StoreOptions kiosk_options(const std::filesystem::path& file, const std::string&
 // Engine options: short backoff so tests run fast, pull as asked.
 sync::SyncOptions engine_options(const sync::Connection& connection, bool pull = true);
 
+// Opens the store and issues count walk-in tickets with a name in it (personal data to
+// forget); their event ids in order. Throws when the store cannot open or refuses one.
+std::vector<std::string> issue_named_tickets(const StoreOptions& options, int count);
+
 // Event ids in a store's outbox (acknowledged or not).
 std::vector<std::string> outbox_ids(const std::filesystem::path& store_file);
 
