@@ -1,0 +1,114 @@
+#include "hub/request_values.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace skranke::hub {
+
+namespace {
+
+bool all_digits(std::string_view text) {
+    if (text.empty()) return false;
+    for (const char c : text)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
+// HTTP allows spaces and tabs around a header's value; they are not part of it.
+std::string_view trimmed(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    return text;
+}
+
+// Digits only, any length; beyond int64 it saturates (a wish, not an amount to store).
+std::optional<std::int64_t> parse_count_saturating(std::string_view text) {
+    if (!all_digits(text)) return std::nullopt;
+    std::int64_t value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc::result_out_of_range) return INT64_MAX;
+    if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+BadValue bad(std::string_view name, std::string_view what) {
+    return BadValue{std::string(name) + " must be " + std::string(what)};
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_int64(std::string_view text) {
+    if (text.empty()) return std::nullopt;
+    std::int64_t value = 0;  // from_chars takes no '+', space or "0x", and says when it is out of range
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+ValueOr<std::optional<std::int64_t>> device_clock_offset(RawValue header, std::int64_t hub_now_ms) {
+    if (!header) return std::optional<std::int64_t>();
+    const auto device_ms = parse_int64(trimmed(*header));
+    if (!device_ms) return bad("X-Skranke-Device-Time", "the device clock in ms since 1970 as a whole number");
+    std::int64_t offset = 0;
+    if (__builtin_sub_overflow(*device_ms, hub_now_ms, &offset) || offset > max_clock_offset_ms ||
+        offset < -max_clock_offset_ms)
+        return std::optional<std::int64_t>();  // not a clock: its offset would mislead queue order
+    return std::optional<std::int64_t>(offset);
+}
+
+ValueOr<std::optional<std::int64_t>> outbox_depth(RawValue header) {
+    if (!header) return std::optional<std::int64_t>();
+    const std::string_view text = trimmed(*header);
+    const auto depth = all_digits(text) ? parse_int64(text) : std::nullopt;
+    if (!depth) return bad("X-Skranke-Outbox-Depth", "a whole number from 0 to 9223372036854775807");
+    return std::optional<std::int64_t>(*depth);
+}
+
+ValueOr<std::int64_t> follows(RawValue header) {
+    if (!header) return std::int64_t{0};
+    const std::string_view text = trimmed(*header);
+    const auto seq = all_digits(text) ? parse_int64(text) : std::nullopt;
+    if (!seq) return bad("X-Skranke-Follows", "the last device_seq of the push this one follows, a whole number from 0");
+    return *seq;
+}
+
+ValueOr<std::int64_t> log_cursor(RawValue param) {
+    if (!param) return std::int64_t{0};
+    const auto cursor = all_digits(*param) ? parse_int64(*param) : std::nullopt;
+    if (!cursor || *cursor > max_cursor) return bad("after", "a whole number from 0 to 9007199254740991");
+    return *cursor;
+}
+
+ValueOr<std::int64_t> page_limit(RawValue param, std::int64_t fallback, std::int64_t most) {
+    if (!param) return fallback;
+    const auto limit = all_digits(*param) ? parse_int64(*param) : std::nullopt;
+    if (!limit || *limit < 1 || *limit > most) return bad("limit", "a whole number from 1 to " + std::to_string(most));
+    return *limit;
+}
+
+ValueOr<std::int64_t> long_poll_wait(RawValue param, std::int64_t longest) {
+    if (!param) return std::int64_t{0};
+    const auto wait = parse_count_saturating(*param);
+    if (!wait) return bad("wait_ms", "a whole number of milliseconds, 0 or more");
+    return std::min(*wait, longest);
+}
+
+ValueOr<std::string> service_day_param(RawValue param, const std::string& today) {
+    if (!param) return today;
+    const std::string_view text = *param;
+    const auto field = [&](std::size_t at, std::size_t length) {
+        const std::string_view part = text.substr(at, length);
+        return all_digits(part) ? parse_int64(part).value_or(-1) : -1;
+    };
+    const bool shaped = text.size() == 10 && text[4] == '-' && text[7] == '-';
+    const std::int64_t year = shaped ? field(0, 4) : -1, month = shaped ? field(5, 2) : -1,
+                       day = shaped ? field(8, 2) : -1;
+    static constexpr int days_in[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    if (year < 1970 || month < 1 || month > 12 || day < 1 || day > days_in[month - 1] ||
+        (month == 2 && day == 29 && !leap))
+        return bad("day", "a date as YYYY-MM-DD");
+    return std::string(text);
+}
+
+}  // namespace skranke::hub
