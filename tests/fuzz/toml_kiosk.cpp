@@ -1,0 +1,41 @@
+// The kiosk's kiosk.toml loader (load_kiosk_config): any file either loads with every value
+// in the range docs/kiosk.md gives, or is refused with a message naming the file and more.
+#include <cctype>
+#include <cmath>
+#include <string>
+
+#include "calendar_check.hpp"
+#include "fuzz_check.hpp"
+#include "memory_file.hpp"
+#include "visitor/kiosk_config.hpp"
+
+using namespace skranke;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static fuzz::MemoryFile file("kiosk.toml");
+    file.write(fuzz::as_text(data, size));
+    visitor::KioskConfig c = visitor::default_kiosk_config();
+    std::string error;
+    if (!visitor::load_kiosk_config(file.path(), c, error)) {
+        const std::string prefix = file.path().string() + ": ";
+        FUZZ_REQUIRE(error.compare(0, prefix.size(), prefix) == 0 && error.size() > prefix.size());
+        return 0;
+    }
+    FUZZ_REQUIRE(error.empty());
+    FUZZ_REQUIRE(std::isfinite(c.dpi) && c.dpi >= 50 && c.dpi <= 600);
+    FUZZ_REQUIRE(c.orientation == "portrait" || c.orientation == "landscape");
+    FUZZ_REQUIRE(c.idle_seconds >= 10 && c.idle_seconds <= 3600);
+    FUZZ_REQUIRE(c.idle_countdown_seconds >= 20 && c.idle_countdown_seconds <= 600);
+    FUZZ_REQUIRE(c.ticket_seconds >= 5 && c.ticket_seconds <= 600);
+    FUZZ_REQUIRE(c.retry_seconds >= 1 && c.retry_seconds <= 3600);
+    FUZZ_REQUIRE(c.kiosk_letter >= 'A' && c.kiosk_letter <= 'Z');
+    FUZZ_REQUIRE(c.open_counters >= 1 && c.open_counters <= 100);
+    FUZZ_REQUIRE(c.volume_percent >= 0 && c.volume_percent <= 100);
+    for (const visitor::DayHours& day : c.hours.week) {
+        if (day.open) FUZZ_REQUIRE(day.from_minute >= 0 && day.from_minute < day.to_minute && day.to_minute <= 24 * 60);
+    }
+    // A date that can never come would be a closed day the office never gets.
+    for (const std::string& date : c.hours.closed_dates) FUZZ_REQUIRE(fuzz::is_calendar_date(date));
+    for (const std::string& date : c.hours.appointment_only_dates) FUZZ_REQUIRE(fuzz::is_calendar_date(date));
+    return 0;
+}
