@@ -1,7 +1,8 @@
-// The reference for a configured date: "YYYY-MM-DD", digits only, a day the calendar has.
+// The reference for a configured date: "YYYY-MM-DD", digits only, a day the calendar has
+// (the C library's own calendar: the day survives a round trip through timegm).
 #pragma once
 
-#include <chrono>
+#include <ctime>
 #include <string_view>
 
 namespace skranke::fuzz {
@@ -18,9 +19,14 @@ inline bool is_calendar_date(std::string_view text) {
         if (text[i] < '0' || text[i] > '9') return false;
         parts[part] = parts[part] * 10 + (text[i] - '0');
     }
-    const std::chrono::year_month_day day{std::chrono::year{parts[0]}, std::chrono::month{static_cast<unsigned>(parts[1])},
-                                          std::chrono::day{static_cast<unsigned>(parts[2])}};
-    return day.ok();
+    std::tm day{};
+    day.tm_year = parts[0] - 1900;
+    day.tm_mon = parts[1] - 1;
+    day.tm_mday = parts[2];
+    const std::time_t at = timegm(&day);
+    std::tm back{};
+    return gmtime_r(&at, &back) && back.tm_year == parts[0] - 1900 && back.tm_mon == parts[1] - 1 &&
+           back.tm_mday == parts[2];
 }
 
 }  // namespace skranke::fuzz

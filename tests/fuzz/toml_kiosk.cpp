@@ -1,5 +1,6 @@
 // The kiosk's kiosk.toml loader (load_kiosk_config): any file either loads with every value
-// in the range docs/kiosk.md gives, or is refused with a message naming the file and more.
+// in the range docs/kiosk.md gives, each what the file says (or the default where it says
+// nothing), or is refused with a message naming the file and more.
 #include <cctype>
 #include <cmath>
 #include <string>
@@ -7,6 +8,7 @@
 #include "calendar_check.hpp"
 #include "fuzz_check.hpp"
 #include "memory_file.hpp"
+#include "toml_expect.hpp"
 #include "visitor/kiosk_config.hpp"
 
 using namespace skranke;
@@ -22,6 +24,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     FUZZ_REQUIRE(error.empty());
+    const auto parsed = fuzz::parse_toml(fuzz::as_text(data, size));
+    FUZZ_REQUIRE(parsed.has_value());
+    const fuzz::FileSays file_says{*parsed};
+    const visitor::KioskConfig d = visitor::default_kiosk_config();
+    FUZZ_REQUIRE(file_says.number("screen", "dpi", c.dpi, d.dpi));
+    FUZZ_REQUIRE(file_says.text("screen", "orientation", c.orientation, d.orientation));
+    FUZZ_REQUIRE(file_says.whole("timing", "idle_seconds", c.idle_seconds, d.idle_seconds));
+    FUZZ_REQUIRE(file_says.whole("timing", "idle_countdown_seconds", c.idle_countdown_seconds, d.idle_countdown_seconds));
+    FUZZ_REQUIRE(file_says.whole("timing", "ticket_seconds", c.ticket_seconds, d.ticket_seconds));
+    FUZZ_REQUIRE(file_says.whole("timing", "retry_seconds", c.retry_seconds, d.retry_seconds));
+    FUZZ_REQUIRE(file_says.text("office", "phone", c.office_phone, d.office_phone));
+    FUZZ_REQUIRE(file_says.text("office", "kiosk_letter", std::string(1, c.kiosk_letter), std::string(1, d.kiosk_letter)));
+    FUZZ_REQUIRE(file_says.whole("office", "open_counters", c.open_counters, d.open_counters));
+    FUZZ_REQUIRE(file_says.whole("speech", "volume", c.volume_percent, d.volume_percent));
+    FUZZ_REQUIRE(file_says.text("visitor", "default_language", c.default_language, d.default_language));
+    FUZZ_REQUIRE(file_says.texts("visitor", "interpreter_languages", c.interpreter_languages, d.interpreter_languages));
     FUZZ_REQUIRE(std::isfinite(c.dpi) && c.dpi >= 50 && c.dpi <= 600);
     FUZZ_REQUIRE(c.orientation == "portrait" || c.orientation == "landscape");
     FUZZ_REQUIRE(c.idle_seconds >= 10 && c.idle_seconds <= 3600);

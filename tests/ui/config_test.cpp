@@ -1,8 +1,13 @@
-// The kiosk config: the shipped file loads, bad values are refused with the key named.
+// The kiosk and staff-role configs: the shipped files load, bad values are refused with the
+// key named.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <string>
+#include <vector>
 
+#include "roles/role_config.hpp"
 #include "support/store_fixture.hpp"
 #include "support/temp_dir.hpp"
 #include "visitor/kiosk_config.hpp"
@@ -20,6 +25,57 @@ bool load_text(const std::string& text, KioskConfig& config, std::string& error)
     }
     config = default_kiosk_config();
     return load_kiosk_config(dir / "kiosk.toml", config, error);
+}
+
+bool load_roles_text(const std::string& text, skranke::roles::RoleConfig& config, std::string& error) {
+    skranke::test::TempDir dir;
+    {
+        std::ofstream out(dir / "roles.toml");
+        out << text;
+    }
+    config = {};
+    return skranke::roles::load_role_config(dir / "roles.toml", config, error);
+}
+
+// Values of every kind but the one a key is for, and numbers out of any range.
+enum class Kind { whole, number, text, texts };
+std::vector<std::string> wrong_values(Kind kind) {
+    switch (kind) {
+        case Kind::whole: return {"\"10\"", "true", "10.5", "99999999999999999", "-99999999999999999", "[10]"};
+        case Kind::number: return {"\"10\"", "true", "nan", "inf", "-inf", "1e300", "-1e300", "[10]"};
+        case Kind::text: return {"10", "true", "[\"a\"]", "{ a = \"b\" }"};
+        case Kind::texts: return {"\"a\"", "[1]", "[\"a\", true]", "10"};
+    }
+    return {};
+}
+
+struct Key {
+    const char* section;
+    const char* name;
+    Kind kind;
+};
+
+// Every wrong value of every key, and every section given as a value (which would leave all
+// its keys at their defaults), is refused by load(text, error) with the key named.
+template <typename Load>
+void check_wrong_values_refused(const std::vector<Key>& keys, Load load) {
+    std::vector<std::string> sections;
+    for (const Key& key : keys) {
+        if (std::find(sections.begin(), sections.end(), key.section) == sections.end()) sections.push_back(key.section);
+        for (const std::string& value : wrong_values(key.kind)) {
+            const std::string text = "[" + std::string(key.section) + "]\n" + key.name + " = " + value + "\n";
+            CAPTURE(text);
+            std::string error;
+            CHECK_FALSE(load(text, error));
+            CHECK(error.find(std::string(key.section) + "." + key.name) != std::string::npos);
+        }
+    }
+    for (const std::string& section : sections) {
+        CAPTURE(section);
+        std::string error;
+        CHECK_FALSE(load(section + " = 5\n", error));
+        CHECK(error.find(section + " must be a section") != std::string::npos);
+    }
 }
 
 }  // namespace
@@ -52,6 +108,89 @@ TEST_CASE("bad config values are refused with the key named") {
     REQUIRE(load_text("[opening_hours]\nappointment_only_days = [\"wednesday\", \"2026-03-04\"]\n", config, error));
     CHECK(config.hours.appointment_only_weekdays[2]);
     CHECK(config.hours.appointment_only_dates.size() == 1);
+}
+
+TEST_CASE("a kiosk.toml value of the wrong kind or out of range is refused with its key, never left at the default") {
+    check_wrong_values_refused({{"screen", "dpi", Kind::number},
+                                {"screen", "orientation", Kind::text},
+                                {"timing", "idle_seconds", Kind::whole},
+                                {"timing", "idle_countdown_seconds", Kind::whole},
+                                {"timing", "ticket_seconds", Kind::whole},
+                                {"timing", "retry_seconds", Kind::whole},
+                                {"office", "phone", Kind::text},
+                                {"office", "kiosk_letter", Kind::text},
+                                {"office", "open_counters", Kind::whole},
+                                {"speech", "volume", Kind::whole},
+                                {"visitor", "default_language", Kind::text},
+                                {"visitor", "interpreter_languages", Kind::texts},
+                                {"opening_hours", "monday", Kind::text},
+                                {"opening_hours", "sunday", Kind::text},
+                                {"opening_hours", "closed_days", Kind::texts},
+                                {"opening_hours", "appointment_only_days", Kind::texts}},
+                               [](const std::string& text, std::string& error) {
+                                   KioskConfig config;
+                                   return load_text(text, config, error);
+                               });
+    KioskConfig config;
+    std::string error;
+    // Right kinds still load, a whole number where any number is asked for too.
+    REQUIRE(load_text("[screen]\ndpi = 102\n[timing]\nidle_seconds = 90\n[visitor]\ninterpreter_languages = []\n",
+                      config, error));
+    CHECK(config.dpi == 102.0f);
+    CHECK(config.idle_seconds == 90);
+    CHECK(config.interpreter_languages.empty());
+}
+
+TEST_CASE("closed and appointment-only days are dates the calendar has, written YYYY-MM-DD") {
+    // Days are compared as text with today's date: any other form would never come.
+    for (const std::string key : {"closed_days", "appointment_only_days"}) {
+        for (const std::string day : {"2026-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00", "2026-+1-01",
+                                " 202-01-01", "2026-1-011", "2026/01/01", "26-01-01"}) {
+            CAPTURE(key);
+            CAPTURE(day);
+            KioskConfig config;
+            std::string error;
+            CHECK_FALSE(load_text("[opening_hours]\n" + key + " = [\"" + day + "\"]\n", config, error));
+            CHECK(error.find("opening_hours." + key) != std::string::npos);
+        }
+    }
+    KioskConfig config;
+    std::string error;
+    REQUIRE(load_text("[opening_hours]\nclosed_days = [\"2028-02-29\", \"2026-12-31\"]\n", config, error));
+    CHECK(config.hours.closed_dates == std::vector<std::string>{"2028-02-29", "2026-12-31"});
+}
+
+TEST_CASE("the shipped roles.toml loads, and a roles.toml value of the wrong kind or out of range is refused with its key") {
+    skranke::roles::RoleConfig config;
+    std::string error;
+    REQUIRE(skranke::roles::load_role_config(skranke::test::asset_dir() / "roles.toml", config, error));
+    CHECK(config.volume == 80);
+    CHECK(config.highlight_seconds == 8);
+    CHECK(config.history == 8);
+
+    check_wrong_values_refused({{"device", "role", Kind::text},
+                                {"device", "hub_url", Kind::text},
+                                {"device", "ca_file", Kind::text},
+                                {"console", "counters", Kind::texts},
+                                {"console", "idle_sign_out_minutes", Kind::whole},
+                                {"console", "export_dir", Kind::text},
+                                {"console", "alert_sound", Kind::text},
+                                {"display", "office_name", Kind::text},
+                                {"display", "announce_languages", Kind::texts},
+                                {"display", "history", Kind::whole},
+                                {"display", "chime", Kind::text},
+                                {"display", "volume", Kind::whole},
+                                {"display", "highlight_seconds", Kind::number}},
+                               [&](const std::string& text, std::string& out) { return load_roles_text(text, config, out); });
+    // The volume is a percentage and the highlight a time: 0-100 and 0-600 seconds.
+    for (const std::string text : {"[display]\nvolume = 101\n", "[display]\nvolume = -1\n",
+                             "[display]\nhighlight_seconds = -0.5\n", "[display]\nhighlight_seconds = 601\n"}) {
+        CAPTURE(text);
+        CHECK_FALSE(load_roles_text(text, config, error));
+    }
+    REQUIRE(load_roles_text("[display]\nvolume = 0\nhighlight_seconds = 2.5\n", config, error));
+    CHECK(config.volume == 0);
+    CHECK(config.highlight_seconds == 2.5);
 }
 
 TEST_CASE("the wait estimate says nothing without enough data") {

@@ -5,6 +5,8 @@
 
 #include <toml++/toml.h>
 
+#include "shell/config_keys.hpp"
+
 namespace skranke::roles {
 namespace {
 
@@ -14,28 +16,11 @@ std::filesystem::path expand_home(const std::string& path) {
     return path;
 }
 
-bool strings(const toml::node_view<toml::node>& node, std::vector<std::string>& out, std::string& error,
-             const char* name) {
-    if (!node) return true;
-    const auto* array = node.as_array();
-    if (!array) {
-        error = std::string(name) + " must be a list of texts";
-        return false;
-    }
-    std::vector<std::string> list;
-    for (const auto& item : *array) {
-        auto v = item.value<std::string>();
-        if (!v || v->empty() || v->size() > 32) {
-            error = std::string(name) + " must hold short, non-empty texts";
-            return false;
-        }
-        list.push_back(*v);
-    }
-    if (list.empty()) {
-        error = std::string(name) + " must not be empty";
-        return false;
-    }
-    out = std::move(list);
+// A list of short, non-empty texts (counter names, language codes).
+bool short_texts(const std::vector<std::string>& list) {
+    if (list.empty()) return false;
+    for (const std::string& text : list)
+        if (text.empty() || text.size() > 32) return false;
     return true;
 }
 
@@ -49,32 +34,30 @@ bool load_role_config(const std::filesystem::path& file, RoleConfig& c, std::str
         error = file.string() + ": " + std::string(e.description());
         return false;
     }
-    c.role = t["device"]["role"].value_or(c.role);
-    c.hub_url = t["device"]["hub_url"].value_or(c.hub_url);
-    c.ca_file = t["device"]["ca_file"].value_or(c.ca_file);
-    if (!strings(t["console"]["counters"], c.counters, error, "console.counters") ||
-        !strings(t["display"]["announce_languages"], c.announce_languages, error, "display.announce_languages")) {
-        error = file.string() + ": " + error;
-        return false;
-    }
-    const std::int64_t minutes = t["console"]["idle_sign_out_minutes"].value_or(c.idle_sign_out_ms / 60000);
-    if (minutes < 1 || minutes > 24 * 60) {
-        error = file.string() + ": console.idle_sign_out_minutes must be 1 to 1440";
+    ui::ConfigKeys keys(t);
+    std::int64_t minutes = c.idle_sign_out_ms / 60000;
+    std::int64_t history = static_cast<std::int64_t>(c.history);
+    std::string export_dir;
+    const bool read = keys.section("device") && keys.section("console") && keys.section("display") &&
+                      keys.text("device.role", c.role) && keys.text("device.hub_url", c.hub_url) &&
+                      keys.text("device.ca_file", c.ca_file) && keys.texts("console.counters", c.counters) &&
+                      keys.whole("console.idle_sign_out_minutes", minutes, 1, 24 * 60) &&
+                      keys.text("console.export_dir", export_dir) && keys.text("console.alert_sound", c.alert_sound) &&
+                      keys.text("display.office_name", c.office_name) &&
+                      keys.texts("display.announce_languages", c.announce_languages) &&
+                      keys.whole("display.history", history, 0, 12) && keys.text("display.chime", c.chime) &&
+                      keys.whole("display.volume", c.volume, 0, 100) &&
+                      keys.number("display.highlight_seconds", c.highlight_seconds, 0, 600) &&
+                      (short_texts(c.counters) || keys.wrong("console.counters", "must hold short, non-empty texts")) &&
+                      (short_texts(c.announce_languages) ||
+                       keys.wrong("display.announce_languages", "must hold short, non-empty texts"));
+    if (!read) {
+        error = file.string() + ": " + keys.error();
         return false;
     }
     c.idle_sign_out_ms = minutes * 60000;
-    if (auto dir = t["console"]["export_dir"].value<std::string>()) c.export_dir = expand_home(*dir);
-    c.alert_sound = t["console"]["alert_sound"].value_or(c.alert_sound);
-    c.office_name = t["display"]["office_name"].value_or(c.office_name);
-    const std::int64_t history = t["display"]["history"].value_or(static_cast<std::int64_t>(c.history));
-    if (history < 0 || history > 12) {
-        error = file.string() + ": display.history must be 0 to 12";
-        return false;
-    }
     c.history = static_cast<std::size_t>(history);
-    c.chime = t["display"]["chime"].value_or(c.chime);
-    c.volume = static_cast<int>(t["display"]["volume"].value_or(static_cast<std::int64_t>(c.volume)));
-    c.highlight_seconds = t["display"]["highlight_seconds"].value_or(c.highlight_seconds);
+    if (keys.has("console.export_dir")) c.export_dir = expand_home(export_dir);
     if (c.role != "kiosk" && c.role != "reception" && c.role != "display") {
         error = file.string() + ": device.role must be kiosk, reception or display";
         return false;

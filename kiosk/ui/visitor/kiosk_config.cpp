@@ -1,8 +1,11 @@
 #include "visitor/kiosk_config.hpp"
 
+#include <chrono>
 #include <cstdio>
 
 #include <toml++/toml.h>
+
+#include "shell/config_keys.hpp"
 
 namespace skranke::visitor {
 
@@ -42,11 +45,23 @@ int weekday_index(const std::string& name) {
     return -1;
 }
 
+// "YYYY-MM-DD" in digits, a day the calendar has: days are compared as text with today's
+// date, so any other form ("2026-+1-01", "2026-02-30") would be a day that never comes.
 bool is_date(const std::string& text) {
-    int y = 0, m = 0, d = 0;
-    char extra = 0;
-    return text.size() == 10 && std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 && m >= 1 &&
-           m <= 12 && d >= 1 && d <= 31;
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+    unsigned fields[3] = {0, 0, 0};
+    for (std::size_t i = 0, field = 0; i < text.size(); ++i) {
+        if (i == 4 || i == 7) {
+            ++field;
+        } else if (text[i] >= '0' && text[i] <= '9') {
+            fields[field] = fields[field] * 10 + static_cast<unsigned>(text[i] - '0');
+        } else {
+            return false;
+        }
+    }
+    return std::chrono::year_month_day{std::chrono::year{static_cast<int>(fields[0])}, std::chrono::month{fields[1]},
+                                       std::chrono::day{fields[2]}}
+        .ok();
 }
 
 }  // namespace
@@ -69,73 +84,61 @@ bool load_kiosk_config(const std::filesystem::path& path, KioskConfig& config, s
         error = path.string() + ": " + key + " " + why;
         return false;
     };
-    config.dpi = t["screen"]["dpi"].value_or(config.dpi);
-    if (config.dpi < 50 || config.dpi > 600) return bad("screen.dpi", "must be between 50 and 600");
-    config.orientation = t["screen"]["orientation"].value_or(config.orientation);
+    ui::ConfigKeys keys(t);
+    std::string letter(1, config.kiosk_letter);
+    const bool read = keys.section("screen") && keys.section("timing") && keys.section("office") &&
+                      keys.section("speech") && keys.section("visitor") && keys.section("opening_hours") &&
+                      keys.number("screen.dpi", config.dpi, 50, 600) &&
+                      keys.text("screen.orientation", config.orientation) &&
+                      keys.whole("timing.idle_seconds", config.idle_seconds, 10, 3600) &&
+                      keys.whole("timing.idle_countdown_seconds", config.idle_countdown_seconds, 20, 600) &&
+                      keys.whole("timing.ticket_seconds", config.ticket_seconds, 5, 600) &&
+                      keys.whole("timing.retry_seconds", config.retry_seconds, 1, 3600) &&
+                      keys.text("office.phone", config.office_phone) && keys.text("office.kiosk_letter", letter) &&
+                      keys.whole("office.open_counters", config.open_counters, 1, 100) &&
+                      keys.whole("speech.volume", config.volume_percent, 0, 100) &&
+                      keys.text("visitor.default_language", config.default_language) &&
+                      keys.texts("visitor.interpreter_languages", config.interpreter_languages);
+    if (!read) {
+        error = path.string() + ": " + keys.error();
+        return false;
+    }
     if (config.orientation != "portrait" && config.orientation != "landscape")
         return bad("screen.orientation", "must be \"portrait\" or \"landscape\"");
-
-    config.idle_seconds = t["timing"]["idle_seconds"].value_or(config.idle_seconds);
-    config.idle_countdown_seconds = t["timing"]["idle_countdown_seconds"].value_or(config.idle_countdown_seconds);
-    config.ticket_seconds = t["timing"]["ticket_seconds"].value_or(config.ticket_seconds);
-    config.retry_seconds = t["timing"]["retry_seconds"].value_or(config.retry_seconds);
-    if (config.idle_seconds < 10 || config.idle_seconds > 3600)
-        return bad("timing.idle_seconds", "must be between 10 and 3600");
-    if (config.idle_countdown_seconds < 20 || config.idle_countdown_seconds > 600)
-        return bad("timing.idle_countdown_seconds", "must be between 20 and 600 (people need time to react)");
-    if (config.ticket_seconds < 5 || config.ticket_seconds > 600)
-        return bad("timing.ticket_seconds", "must be between 5 and 600");
-    if (config.retry_seconds < 1 || config.retry_seconds > 3600)
-        return bad("timing.retry_seconds", "must be between 1 and 3600");
-
-    config.office_phone = t["office"]["phone"].value_or(config.office_phone);
-    const std::string letter = t["office"]["kiosk_letter"].value_or(std::string(1, config.kiosk_letter));
     if (letter.size() != 1 || letter[0] < 'A' || letter[0] > 'Z')
         return bad("office.kiosk_letter", "must be one letter A-Z");
     config.kiosk_letter = letter[0];
-    config.open_counters = t["office"]["open_counters"].value_or(config.open_counters);
-    if (config.open_counters < 1 || config.open_counters > 100) return bad("office.open_counters", "must be 1-100");
 
-    config.volume_percent = t["speech"]["volume"].value_or(config.volume_percent);
-    if (config.volume_percent < 0 || config.volume_percent > 100) return bad("speech.volume", "must be 0-100");
-
-    config.default_language = t["visitor"]["default_language"].value_or(config.default_language);
-    if (const auto* list = t["visitor"]["interpreter_languages"].as_array()) {
-        config.interpreter_languages.clear();
-        for (const auto& v : *list)
-            if (auto code = v.value<std::string>()) config.interpreter_languages.push_back(*code);
+    for (int i = 0; i < 7; ++i) {
+        const std::string key = std::string("opening_hours.") + weekday_keys[i];
+        std::string text;
+        if (!keys.text(key, text)) return bad(key, "must be \"HH:MM-HH:MM\" or \"closed\"");
+        if (keys.has(key) && !parse_day(text, config.hours.week[static_cast<std::size_t>(i)]))
+            return bad(key, "must be \"HH:MM-HH:MM\" or \"closed\", got \"" + text + "\"");
     }
-
-    if (const auto* hours = t["opening_hours"].as_table()) {
-        for (int i = 0; i < 7; ++i) {
-            if (auto text = (*hours)[weekday_keys[i]].value<std::string>()) {
-                if (!parse_day(*text, config.hours.week[static_cast<std::size_t>(i)]))
-                    return bad(std::string("opening_hours.") + weekday_keys[i],
-                               "must be \"HH:MM-HH:MM\" or \"closed\", got \"" + *text + "\"");
+    const auto read_days = [&](const char* key, std::vector<std::string>& dates, std::array<bool, 7>* weekdays) {
+        std::vector<std::string> list;
+        if (!keys.texts(std::string("opening_hours.") + key, list)) {
+            error = path.string() + ": " + keys.error();
+            return false;
+        }
+        for (const std::string& day : list) {
+            if (is_date(day)) {
+                dates.push_back(day);
+            } else if (weekdays && weekday_index(day) >= 0) {
+                (*weekdays)[static_cast<std::size_t>(weekday_index(day))] = true;
+            } else {
+                return bad(std::string("opening_hours.") + key,
+                           "entries must be dates \"YYYY-MM-DD\" that exist" +
+                               std::string(weekdays ? ", or weekday names" : "") + ", got \"" + day + "\"");
             }
         }
-        const auto read_days = [&](const char* key, std::vector<std::string>& dates, std::array<bool, 7>* weekdays) {
-            if (const auto* list = (*hours)[key].as_array()) {
-                for (const auto& v : *list) {
-                    const std::string day = v.value_or(std::string{});
-                    if (is_date(day)) {
-                        dates.push_back(day);
-                    } else if (weekdays && weekday_index(day) >= 0) {
-                        (*weekdays)[static_cast<std::size_t>(weekday_index(day))] = true;
-                    } else {
-                        return bad(std::string("opening_hours.") + key,
-                                   "entries must be dates \"YYYY-MM-DD\"" +
-                                       std::string(weekdays ? " or weekday names" : "") + ", got \"" + day + "\"");
-                    }
-                }
-            }
-            return true;
-        };
-        if (!read_days("closed_days", config.hours.closed_dates, nullptr)) return false;
-        if (!read_days("appointment_only_days", config.hours.appointment_only_dates,
-                       &config.hours.appointment_only_weekdays))
-            return false;
-    }
+        return true;
+    };
+    if (!read_days("closed_days", config.hours.closed_dates, nullptr)) return false;
+    if (!read_days("appointment_only_days", config.hours.appointment_only_dates,
+                   &config.hours.appointment_only_weekdays))
+        return false;
     return true;
 }
 
