@@ -1,5 +1,6 @@
 #include "client/hub_client.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <ctime>
 #include <mutex>
@@ -14,18 +15,35 @@ std::string HttpReply::error_code() const {
     return {};
 }
 
+namespace {
+
+// Seconds as milliseconds; a wait too long for int64 saturates (the engine caps it anyway).
+std::int64_t seconds_to_ms(std::int64_t seconds) {
+    std::int64_t ms = 0;
+    return __builtin_mul_overflow(seconds, 1000, &ms) ? INT64_MAX : ms;
+}
+
+}  // namespace
+
 std::optional<std::int64_t> parse_retry_after_ms(std::string_view value) {
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\r' || value.back() == '\n')) value.remove_suffix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r' || value.back() == '\n'))
+        value.remove_suffix(1);
     if (value.empty()) return std::nullopt;
-    std::int64_t seconds = 0;
-    const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-    if (ec == std::errc() && ptr == value.data() + value.size() && seconds >= 0) return seconds * 1000;
+    if (value.find_first_not_of("0123456789") == std::string_view::npos) {  // delay-seconds, any length
+        std::int64_t seconds = 0;
+        const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+        if (ec == std::errc::result_out_of_range) return INT64_MAX;
+        return ec == std::errc() && ptr == value.data() + value.size() ? std::optional(seconds_to_ms(seconds))
+                                                                      : std::nullopt;
+    }
+    // An HTTP-date starts with the day's name; "-5" or "+5" is no delay at all.
+    if (!std::isalpha(static_cast<unsigned char>(value.front()))) return std::nullopt;
     const std::string text(value);
     const std::time_t when = curl_getdate(text.c_str(), nullptr);
     if (when < 0) return std::nullopt;
-    const std::int64_t delay = (static_cast<std::int64_t>(when) - static_cast<std::int64_t>(std::time(nullptr))) * 1000;
-    return delay > 0 ? delay : 0;
+    const std::int64_t seconds = static_cast<std::int64_t>(when) - static_cast<std::int64_t>(std::time(nullptr));
+    return seconds > 0 ? seconds_to_ms(seconds) : 0;
 }
 
 HttpCall::HttpCall() {

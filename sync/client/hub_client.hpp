@@ -79,7 +79,8 @@ struct Enrolment {
 Result<Enrolment, std::string> enrol_device(const Connection& connection, const std::string& code,
                                             const std::string& device_id);
 
-// Retry-After as the protocol uses it: delay-seconds (an HTTP date counts from now).
+// Retry-After as the protocol uses it: delay-seconds (an HTTP date counts from now), in ms;
+// a delay too long for int64 milliseconds saturates at INT64_MAX; nothing for any other text.
 std::optional<std::int64_t> parse_retry_after_ms(std::string_view value);
 
 }  // namespace skranke::sync

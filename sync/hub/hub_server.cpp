@@ -5,7 +5,6 @@
 #include <sys/socket.h>
 
 #include <atomic>
-#include <charconv>
 #include <condition_variable>
 #include <thread>
 
@@ -16,8 +15,9 @@
 #include "domain/service_catalogue.hpp"
 #include "domain/service_day.hpp"
 #include "domain/events.hpp"
-#include "domain/personal_data.hpp"
 #include "hub/http_errors.hpp"
+#include "hub/http_front.hpp"
+#include "hub/request_values.hpp"
 #include "hub/staff_routes.hpp"
 
 namespace skranke::hub {
@@ -28,21 +28,16 @@ using protocol::Role;
 namespace {
 
 
-std::optional<std::int64_t> parse_int(std::string_view text) {
-    std::int64_t value = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
-    return value;
-}
-
-// A query parameter as an integer within [low, high]; fallback when absent; nothing when bad.
-std::optional<std::int64_t> int_param(const httplib::Request& req, const char* name, std::int64_t fallback,
-                                      std::int64_t low, std::int64_t high) {
-    if (!req.has_param(name)) return fallback;
-    const auto value = parse_int(req.get_param_value(name));
-    if (!value || *value < low || *value > high) return std::nullopt;
-    return value;
+// What every request says about its device: clock offset and, on pushes, outbox depth.
+ValueOr<Contact> contact_of(const httplib::Request& req) {
+    Contact contact{wall_clock_ms(), std::nullopt, std::nullopt};
+    auto offset = device_clock_offset(header_of(req, protocol::device_time_header).view(), contact.hub_now_ms);
+    if (!offset) return offset.error();
+    auto depth = outbox_depth(header_of(req, protocol::outbox_depth_header).view());
+    if (!depth) return depth.error();
+    contact.clock_offset_ms = *offset;
+    contact.outbox_depth = *depth;
+    return contact;
 }
 
 bool may_push(const AuthDevice& device, const PushedEvent& event) {
@@ -101,7 +96,7 @@ struct Hub::Impl {
     HubOptions options;
     std::unique_ptr<HubStore> store;
     std::unique_ptr<StaffStore> staff;  // staff.db: PINs and sessions (staff_routes.cpp)
-    std::unique_ptr<httplib::Server> server;
+    std::unique_ptr<HttpFront> front;  // cpp-httplib's routing, the hub's own connection handling
     std::optional<ServiceCatalogue> catalogue;
     int port = 0;
     std::thread listener;
@@ -114,13 +109,18 @@ struct Hub::Impl {
 
     std::optional<AuthDevice> authenticate(const httplib::Request& req, httplib::Response& res);
     void routes();
-    void on_push(const httplib::Request& req, httplib::Response& res);
+    void on_push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& content);
     void on_read_log(const httplib::Request& req, httplib::Response& res);
     void on_export(const httplib::Request& req, httplib::Response& res);
     void sweep_loop();
 };
 
 std::optional<AuthDevice> Hub::Impl::authenticate(const httplib::Request& req, httplib::Response& res) {
+    const auto contact = contact_of(req);  // a malformed value costs no store lookup
+    if (!contact) {
+        send_error(res, 400, "bad_request", contact.error().message);
+        return std::nullopt;
+    }
     const std::string header = req.get_header_value("Authorization");
     constexpr std::string_view bearer = "Bearer ";
     if (header.size() <= bearer.size() || header.compare(0, bearer.size(), bearer) != 0) {
@@ -137,24 +137,34 @@ std::optional<AuthDevice> Hub::Impl::authenticate(const httplib::Request& req, h
         send_error(res, 401, "unauthorized", "unknown device token; enrol the device again");
         return std::nullopt;
     }
-    Contact contact{wall_clock_ms(), std::nullopt, std::nullopt};
-    if (auto t = parse_int(req.get_header_value(protocol::device_time_header))) contact.clock_offset_ms = *t - contact.hub_now_ms;
-    if (auto d = parse_int(req.get_header_value(protocol::outbox_depth_header))) contact.outbox_depth = *d;
-    store->note_contact((*device)->device_id, contact);
+    store->note_contact((*device)->device_id, *contact);
     return **device;
 }
 
-void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res) {
+// The body is read only once the token is known, and never past max_body_bytes, however it
+// is framed (the front has already refused a Content-Length over it).
+void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& content) {
     const auto device = authenticate(req, res);
     if (!device) return;
     if (device->role == Role::display) return send_error(res, 403, "forbidden", "a display may only read");
+    std::string body_text;
+    bool too_large = false;
+    const bool whole = content([&](const char* data, std::size_t size) {
+        too_large = body_text.size() + size > options.max_body_bytes;
+        if (!too_large) body_text.append(data, size);
+        return !too_large;
+    });
+    if (too_large || HttpFront::body_limit_hit())
+        return send_error(res, 413, "body_too_large", "the body is larger than the hub accepts (4 MiB)");
+    if (!whole) return send_error(res, 400, "bad_request", "the body did not arrive whole");
+    const std::string_view body_view = body_text;
     // The usual body is split into the events' own texts; any other layout is parsed whole.
-    const auto split = protocol::split_event_batch(req.body, protocol::max_json_depth);
-    if (split ? split->too_deep : !protocol::nesting_within(req.body, protocol::max_json_depth))
+    const auto split = protocol::split_event_batch(body_view, protocol::max_json_depth);
+    if (split ? split->too_deep : !protocol::nesting_within(body_view, protocol::max_json_depth))
         return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
     json body;
     if (!split) {
-        body = json::parse(req.body, nullptr, false);
+        body = json::parse(body_text, nullptr, false);
         if (body.is_discarded()) return send_error(res, 400, "malformed_json", "the body is not valid JSON");
         if (!body.is_object() || !body.contains("events") || !body.at("events").is_array())
             return send_error(res, 400, "bad_request", "expected {\"events\": [...]}");
@@ -189,13 +199,15 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res) {
         }
     }
     // Parsed while the push before it may still be storing; stored only after it.
-    if (const auto follows = parse_int(req.get_header_value(protocol::follows_header)); follows && *follows > 0) {
-        if (!store->wait_taken(device->device_id, *follows, options.follow_wait_ms))
+    const auto after_seq = follows(header_of(req, protocol::follows_header).view());
+    if (!after_seq) return send_error(res, 400, "bad_request", after_seq.error().message);
+    if (*after_seq > 0) {
+        if (!store->wait_taken(device->device_id, *after_seq, options.follow_wait_ms))
             return send_error(res, 409, "out_of_sequence",
                               "the push this one follows has not reached the hub; nothing of this one was stored");
     }
-    Contact contact{wall_clock_ms(), std::nullopt, std::nullopt};
-    if (auto t = parse_int(req.get_header_value(protocol::device_time_header))) contact.clock_offset_ms = *t - contact.hub_now_ms;
+    Contact contact = *contact_of(req);  // checked by authenticate; measured again after the wait
+    contact.outbox_depth.reset();
     spdlog::debug("push: device={} events={} storing", device->device_id, list.size());
     auto results = store->push(list, contact);
     if (!results) {
@@ -219,12 +231,12 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res) {
 void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res) {
     const auto device = authenticate(req, res);
     if (!device) return;
-    const auto after = int_param(req, "after", 0, 0, INT64_MAX);
-    const auto limit = int_param(req, "limit", 500, 1, static_cast<std::int64_t>(protocol::max_log_page));
-    auto wait = int_param(req, "wait_ms", 0, 0, INT64_MAX);
-    if (wait) wait = std::min(*wait, options.max_wait_ms);  // a longer wish is served as the longest allowed
-    if (!after || !limit || !wait)
-        return send_error(res, 400, "bad_request", "after, limit (1-1000) and wait_ms must be whole numbers in range");
+    const auto after = log_cursor(param_of(req, "after").view());
+    const auto limit = page_limit(param_of(req, "limit").view(), 500, static_cast<std::int64_t>(protocol::max_log_page));
+    const auto wait = long_poll_wait(param_of(req, "wait_ms").view(), options.max_wait_ms);
+    if (!after) return send_error(res, 400, "bad_request", after.error().message);
+    if (!limit) return send_error(res, 400, "bad_request", limit.error().message);
+    if (!wait) return send_error(res, 400, "bad_request", wait.error().message);
     if (*wait > 0 && store->last_seq() <= *after) {
         std::unique_lock lock(wake_mutex);
         log_grew.wait_for(lock, std::chrono::milliseconds(*wait),
@@ -246,9 +258,10 @@ void Hub::Impl::on_export(const httplib::Request& req, httplib::Response& res) {
     const auto device = authenticate(req, res);
     if (!device) return;
     if (device->role != Role::admin) return send_error(res, 403, "forbidden", "export is for admin devices");
-    const auto after = int_param(req, "after", 0, 0, INT64_MAX);
-    const auto limit = int_param(req, "limit", 1000, 1, 100000);
-    if (!after || !limit) return send_error(res, 400, "bad_request", "after and limit must be whole numbers in range");
+    const auto after = log_cursor(param_of(req, "after").view());
+    if (!after) return send_error(res, 400, "bad_request", after.error().message);
+    const auto limit = page_limit(param_of(req, "limit").view(), 1000, 100000);
+    if (!limit) return send_error(res, 400, "bad_request", limit.error().message);
     std::string lines;
     std::int64_t cursor = *after;
     std::int64_t left = *limit;
@@ -268,7 +281,7 @@ void Hub::Impl::on_export(const httplib::Request& req, httplib::Response& res) {
 }
 
 void Hub::Impl::routes() {
-    httplib::Server& s = *server;
+    httplib::Server& s = front->server();
     s.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) {
         res.set_content(json{{"status", "ok"}, {"protocol", protocol::version}, {"last_seq", store->last_seq()},
                              {"hub_time_ms", wall_clock_ms()}}.dump(), json_type);
@@ -290,7 +303,8 @@ void Hub::Impl::routes() {
         res.set_content(json{{"device_id", device_id}, {"role", protocol::to_string((*enrolled)->role)},
                              {"token", (*enrolled)->token}, {"protocol", protocol::version}}.dump(), json_type);
     });
-    s.Post("/v1/events", [this](const httplib::Request& req, httplib::Response& res) { on_push(req, res); });
+    s.Post("/v1/events", [this](const httplib::Request& req, httplib::Response& res,
+                                const httplib::ContentReader& content) { on_push(req, res, content); });
     s.Get("/v1/events", [this](const httplib::Request& req, httplib::Response& res) { on_read_log(req, res); });
     s.Get("/v1/export", [this](const httplib::Request& req, httplib::Response& res) { on_export(req, res); });
     s.Get("/v1/config", [this](const httplib::Request& req, httplib::Response& res) {
@@ -337,7 +351,8 @@ void Hub::Impl::routes() {
         return authenticate(req, res);
     });
     s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-        if (!res.body.empty()) return;
+        if (HttpFront::body_limit_hit()) res.status = 413;  // cpp-httplib says 400 for a body it could not read
+        else if (!res.body.empty()) return;
         if (res.status == 413) send_error(res, 413, "body_too_large", "the body is larger than the hub accepts");
         else if (res.status == 404) send_error(res, 404, "not_found", "no such endpoint in protocol v1");
         else send_error(res, res.status, "http_error", "request refused");
@@ -379,28 +394,26 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
         if (!catalogue) return "cannot load the service catalogue: " + catalogue.error().detail;
         impl->catalogue = std::move(catalogue.value());
     }
-    if (has_cert) {
-        auto tls = std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
-        if (!tls->is_valid()) return std::string("cannot load the TLS certificate or key");
-        impl->server = std::move(tls);
-    } else {
-        impl->server = std::make_unique<httplib::Server>();
-    }
-    const int threads = options.threads;
-    impl->server->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-    impl->server->set_payload_max_length(options.max_body_bytes);
-    impl->server->set_read_timeout(10, 0);
-    impl->server->set_write_timeout(10, 0);
-    impl->server->set_keep_alive_timeout(5);  // also bounds how long a stop waits for idle connections
-    impl->server->set_keep_alive_max_count(100000);  // a long-polling device reuses its connection
-    impl->server->set_tcp_nodelay(true);
+    FrontOptions front;
+    front.head_timeout_ms = options.head_timeout_ms;
+    front.idle_timeout_ms = options.idle_timeout_ms;
+    front.max_connections = static_cast<std::size_t>(std::max(options.threads, 1));
+    front.max_connections_per_address = std::max<std::size_t>(front.max_connections / 2, 1);  // one PC cannot take all
+    front.body_limit = [push = options.max_body_bytes](std::string_view method, std::string_view path) {
+        return method == "POST" && path == "/v1/events" ? push : small_body_bytes;
+    };
+    impl->front = HttpFront::create(std::move(front), options.cert_file.string(), options.key_file.string());
+    if (!impl->front->valid()) return std::string("cannot load the TLS certificate or key");
+    impl->front->server().set_tcp_nodelay(true);
+    impl->front->server().set_payload_max_length(options.max_body_bytes);  // besides the front's own checks
     impl->routes();
-    if (options.port == 0) impl->port = impl->server->bind_to_any_port(options.host);
-    else impl->port = impl->server->bind_to_port(options.host, options.port) ? options.port : -1;
+    httplib::Server& server = impl->front->server();
+    if (options.port == 0) impl->port = server.bind_to_any_port(options.host);
+    else impl->port = server.bind_to_port(options.host, options.port) ? options.port : -1;
     if (impl->port <= 0) return "cannot listen on " + options.host + ":" + std::to_string(options.port);
     widen_listen_backlog(impl->port);
     Impl* raw = impl.get();
-    impl->listener = std::thread([raw] { raw->server->listen_after_bind(); });
+    impl->listener = std::thread([raw] { raw->front->server().listen_after_bind(); });
     impl->sweeper = std::thread([raw] { raw->sweep_loop(); });
     spdlog::info("skranke-hub listening on {}://{}:{} (protocol v{})", has_cert ? "https" : "http", options.host,
                  impl->port, protocol::version);
@@ -417,7 +430,7 @@ Hub::~Hub() {
     impl_->log_grew.notify_all();
     impl_->sweep_wake.notify_all();
     impl_->store->stop_waiting();
-    impl_->server->stop();
+    impl_->front->stop();
     if (impl_->listener.joinable()) impl_->listener.join();
     if (impl_->sweeper.joinable()) impl_->sweeper.join();
 }

@@ -11,6 +11,9 @@
 
 namespace skranke::hub {
 
+// Largest body of any request but a push (enrolment, staff sign-in: a few hundred bytes).
+inline constexpr std::size_t small_body_bytes = 16 * 1024;
+
 struct HubOptions {
     std::string host = "127.0.0.1";
     int port = 0;                             // 0: any free port (see Hub::port)
@@ -22,8 +25,10 @@ struct HubOptions {
     std::int64_t retention_sweep_ms = 3600 * 1000;         // how often the sweep runs
     std::int64_t max_wait_ms = 25000;         // longest long-poll
     std::int64_t follow_wait_ms = 5000;       // how long a push waits for the one it follows
-    std::size_t max_body_bytes = protocol::max_body_bytes;
-    int threads = 256;                        // one per open connection (long-polls hold one)
+    std::size_t max_body_bytes = protocol::max_body_bytes;  // a push; every other request: small_body_bytes
+    int threads = 2048;                       // connections open at once (one address: half), a thread each
+    std::int64_t head_timeout_ms = 10000;     // a request's line and headers must arrive whole within this
+    std::int64_t idle_timeout_ms = 5000;      // keep-alive: an idle connection is closed after this
 };
 
 class Hub {

@@ -6,6 +6,7 @@
 #include "domain/day_log.hpp"
 #include "domain/service_day.hpp"
 #include "hub/http_errors.hpp"
+#include "hub/request_values.hpp"
 
 namespace skranke::hub {
 
@@ -15,13 +16,6 @@ using protocol::Role;
 namespace {
 
 bool staff_device(const AuthDevice& device) { return device.role == Role::reception || device.role == Role::admin; }
-
-bool is_day(const std::string& text) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-    for (std::size_t i = 0; i < text.size(); ++i)
-        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) return false;
-    return true;
-}
 
 json spread_json(const Spread& s) {
     const auto opt = [](const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); };
@@ -108,8 +102,9 @@ void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff,
         auto session = staff.session(req.get_header_value(staff_session_header), wall_clock_ms());
         if (!session) return send_error(res, 503, "hub_storage", "the hub cannot read its staff sessions; try again");
         if (!*session) return send_error(res, 401, "staff_sign_in_required", "sign in with your staff PIN first");
-        const std::string day = req.has_param("day") ? req.get_param_value("day") : service_day_of(wall_clock_ms());
-        if (!is_day(day)) return send_error(res, 400, "bad_request", "day must be YYYY-MM-DD");
+        const auto checked = service_day_param(param_of(req, "day").view(), service_day_of(wall_clock_ms()));
+        if (!checked) return send_error(res, 400, "bad_request", checked.error().message);
+        const std::string& day = *checked;
         const auto events = whole_log(log);
         if (!events) return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");
         const auto timelines = day_timelines(*events, day);

@@ -139,6 +139,11 @@ void FaultProxy::set_fault(Fault fault) {
     (void)write(wake_[1], &c, 1);
 }
 
+void FaultProxy::set_retry_after(std::string value) {
+    std::lock_guard lock(mutex_);
+    retry_after_ = std::move(value);
+}
+
 void FaultProxy::fault_pushes(Fault fault, std::vector<std::string> event_ids, int count) {
     std::lock_guard lock(mutex_);
     push_fault_ = fault;
@@ -306,9 +311,13 @@ bool FaultProxy::misbehave(int client, int upstream, Fault fault, const std::str
             const std::string body = fault == Fault::http_409
                                          ? R"({"code":"out_of_sequence","message":"fault proxy"})"
                                          : R"({"code":"injected","message":"fault proxy"})";
-            const bool retry_after = fault == Fault::http_503 || fault == Fault::http_429;
+            std::string retry_after;
+            if (fault == Fault::http_503 || fault == Fault::http_429) {
+                std::lock_guard lock(mutex_);
+                retry_after = "Retry-After: " + retry_after_ + "\r\n";
+            }
             std::string reply = std::string("HTTP/1.1 ") + status + "\r\nContent-Type: application/json\r\n" +
-                                (retry_after ? "Retry-After: 1\r\n" : "") + "Content-Length: " +
+                                retry_after + "Content-Length: " +
                                 std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
             send_all(client, reply.data(), reply.size());
             return false;

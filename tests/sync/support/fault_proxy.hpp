@@ -32,6 +32,8 @@ public:
     int port() const { return port_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     void set_fault(Fault fault);  // also ends any fault_pushes
+    // The Retry-After value of 503 and 429 answers ("1" unless set), sent as given.
+    void set_retry_after(std::string value);
     // The next `count` pushes (POST /v1/events) that carry any of these event ids meet
     // `fault` (refuse closes the port from then on); other requests pass. Aimed by content,
     // not by arrival order, which two pushes on their way at once do not keep. A hang ends
@@ -67,6 +69,7 @@ private:
     std::atomic<int> pushes_{0};
     Fault push_fault_ = Fault::none;  // under mutex_: for pushes carrying one of these texts
     std::vector<std::string> push_fault_texts_;
+    std::string retry_after_ = "1";  // under mutex_
     int push_fault_left_ = 0;
     std::mutex mutex_;
     std::vector<std::chrono::steady_clock::time_point> faulted_times_;

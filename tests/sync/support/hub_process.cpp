@@ -35,8 +35,12 @@ void HubProcess::start() {
         dup2(null, STDERR_FILENO);
         close(out[0]);
         close(out[1]);
-        execl(SKRANKE_HUB, SKRANKE_HUB, "--data", data_dir_.c_str(), "--port", port.c_str(), "--threads", threads.c_str(),
-              static_cast<char*>(nullptr));
+        if (threads_ > 0)
+            execl(SKRANKE_HUB, SKRANKE_HUB, "--data", data_dir_.c_str(), "--port", port.c_str(), "--threads",
+                  threads.c_str(), static_cast<char*>(nullptr));
+        else  // the hub's own default, as IT runs it
+            execl(SKRANKE_HUB, SKRANKE_HUB, "--data", data_dir_.c_str(), "--port", port.c_str(),
+                  static_cast<char*>(nullptr));
         _exit(127);
     }
     close(out[1]);

@@ -11,7 +11,8 @@ namespace skranke::test {
 
 class HubProcess {
 public:
-    // threads: connections the hub serves at once (each long-polling device holds one).
+    // threads: connections the hub serves at once (each long-polling device holds one); 0: the
+    // hub's default.
     explicit HubProcess(std::filesystem::path data_dir, int threads = 16);
     ~HubProcess();  // SIGKILL if still running
     HubProcess(const HubProcess&) = delete;
