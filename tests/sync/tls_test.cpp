@@ -2,8 +2,15 @@
 // HTTP off loopback, and the engine verifies the hub (CA file, optional pinned key).
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 
 #include "domain/service_day.hpp"
 #include "support/hub_fixture.hpp"
@@ -91,4 +98,56 @@ TEST_CASE("over TLS the engine syncs when the hub's certificate verifies, and no
     REQUIRE(engine.ok());
     REQUIRE(wait_until([&] { return (*engine)->status().outbox_depth == 0 && (*engine)->status().cursor == 1; }, 20s));
     CHECK(hub.copies_of("kiosk-a:1") == 1);
+}
+
+TEST_CASE("over TLS too: a silent or trickling handshake is closed on time, a chunked push over 4 MiB is refused") {
+    TempDir certs;
+    make_certificate(certs.path(), "hub");
+    hub::HubOptions options;
+    options.cert_file = certs / "hub.crt";
+    options.key_file = certs / "hub.key";
+    options.head_timeout_ms = 1500;
+    HubFixture hub(options);
+    const auto connect_raw = [&] {
+        const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<std::uint16_t>(hub.hub().port()));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        return fd;
+    };
+    // The hub's end shows as a readable socket that reads 0 (or a reset).
+    const auto closed_by_hub = [](int fd) {
+        pollfd p{fd, POLLIN, 0};
+        char byte;
+        return poll(&p, 1, 0) == 1 && recv(fd, &byte, 1, MSG_DONTWAIT) <= 0;
+    };
+    const int silent = connect_raw(), trickle = connect_raw();
+    const char hello[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";  // the start of a ClientHello
+    const auto started = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i + 1 < sizeof hello && !closed_by_hub(trickle); ++i) {
+        (void)send(trickle, hello + i, 1, MSG_NOSIGNAL);
+        std::this_thread::sleep_for(250ms);  // the trickle itself is what is tested
+    }
+    CHECK(wait_until([&] { return closed_by_hub(trickle) && closed_by_hub(silent); }, 3s));
+    CHECK(std::chrono::steady_clock::now() - started < 4s);
+    close(silent);
+    close(trickle);
+
+    auto device = hub.connection("", "https://127.0.0.1:" + std::to_string(hub.hub().port()));
+    device.ca_file = (certs / "hub.crt").string();
+    auto code = hub.store().create_enrol_code(protocol::Role::kiosk, wall_clock_ms(), 60000);
+    auto enrolled = sync::enrol_device(device, *code, "kiosk-a");
+    REQUIRE(enrolled.ok());
+    device.token = enrolled->token;
+    sync::HttpCall call;
+    // libcurl sends the body chunked when asked to by this header.
+    call.prepare(device, "POST", "/v1/events", std::string(protocol::max_body_bytes + 1024, ' '),
+                 {"Transfer-Encoding: chunked"});
+    const auto refused = call.perform();
+    CHECK(refused.status == 413);
+    CHECK(refused.error_code() == "body_too_large");
+    call.prepare(device, "GET", "/v1/events?after=0", {}, {});
+    CHECK(call.perform().status == 200);
 }
