@@ -1,5 +1,5 @@
 // hub_load: the real skranke-hub process under many long-polling devices while events
-// arrive at a steady rate.
+// arrive at a steady rate, and beside idle sockets.
 #pragma once
 
 #include <filesystem>
@@ -14,5 +14,16 @@ struct HubLoad {
 };
 
 HubLoad run_hub_load(const std::filesystem::path& dir, int devices, int events_per_s, int seconds);
+
+struct HubScale {
+    std::vector<double> push_ms;   // each push's round trip, sent to answered
+    double rss_mb = 0;             // the hub's largest resident memory while it ran
+    bool idle_sockets_ok = false;  // with 300 idle sockets open, a push and a read each answered within 1 s
+    int errors = 0;                // failed or refused calls
+};
+
+// devices long-poll the log; pushers of them (kiosks) push events_per_s between them, one
+// event a push; then 300 idle sockets open beside the long-polls.
+HubScale run_hub_scale(const std::filesystem::path& dir, int devices, int pushers, int events_per_s, int seconds);
 
 }  // namespace skranke::bench

@@ -1,8 +1,10 @@
 // sync: how fast a kiosk's backlog drains to a local hub, against the hub's raw batched
 // SQLite insert of the same rows in the same run; and how soon an issued ticket is seen by
 // a long-polling subscriber on loopback.
-// Then the hub process under 200 long-polling devices while 50 events/s arrive.
-//   bench_sync [events] [load seconds]    (defaults 10000, 60)
+// Then the hub process under 200 long-polling devices while 50 events/s arrive; and under
+// 500 long-polling devices, 20 of which push 50 events/s between them, then beside 300 idle
+// sockets.
+//   bench_sync [events] [load seconds]    (defaults 10000, 60; SKRANKE_SYNC_BENCH_SCALE_S: 30)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -207,6 +209,15 @@ int main(int argc, char** argv) {
     bench::print("hub_load_p99_ms", bench::percentile(load.delivery_ms, 99), "ms");
     bench::print("hub_load_errors", load.errors, "count");
     bench::print("hub_peak_rss_mb", load.peak_rss_mb, "MB");
+
+    std::filesystem::remove_all(dir);
+    const char* scale_env = std::getenv("SKRANKE_SYNC_BENCH_SCALE_S");
+    const auto scale = bench::run_hub_scale(dir, 500, 20, 50, scale_env != nullptr ? std::atoi(scale_env) : 30);
+    bench::print("hub_500_devices_p50_ms", bench::percentile(scale.push_ms, 50), "ms");
+    bench::print("hub_500_devices_p99_ms", bench::percentile(scale.push_ms, 99), "ms");
+    bench::print("hub_500_devices_rss_mb", scale.rss_mb, "MB");
+    bench::print("hub_500_devices_errors", scale.errors, "count");
+    bench::print("hub_idle_sockets_ok", scale.idle_sockets_ok ? 1 : 0, "bool");
     std::filesystem::remove_all(dir);
     return 0;
 }
