@@ -5,8 +5,6 @@
 // Raw sockets on 127.0.0.1, because no well-behaved HTTP client sends these.
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -23,6 +21,7 @@
 #include "hub/hub_server.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/hub_process.hpp"
+#include "support/loopback.hpp"
 #include "support/sample_events.hpp"
 #include "support/temp_dir.hpp"
 
@@ -37,17 +36,13 @@ namespace {
 // A raw TCP connection to 127.0.0.1:port.
 class RawSocket {
 public:
-    explicit RawSocket(int port) : fd_(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(static_cast<std::uint16_t>(port));
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    explicit RawSocket(int port) : fd_(connect_loopback(port)) {}
+    ~RawSocket() {
+        if (fd_ >= 0) close(fd_);
     }
-    ~RawSocket() { close(fd_); }
     RawSocket(const RawSocket&) = delete;
     RawSocket& operator=(const RawSocket&) = delete;
-    bool connected() const { return connected_; }
+    bool connected() const { return fd_ >= 0; }
 
     bool send_now(std::string_view data) { return send(fd_, data.data(), data.size(), MSG_NOSIGNAL) > 0; }
 
@@ -105,7 +100,6 @@ private:
     }
 
     int fd_;
-    bool connected_ = false;
 };
 
 std::function<std::string()> nothing() {

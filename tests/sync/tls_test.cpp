@@ -2,8 +2,6 @@
 // HTTP off loopback, and the engine verifies the hub (CA file, optional pinned key).
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,6 +12,7 @@
 
 #include "domain/service_day.hpp"
 #include "support/hub_fixture.hpp"
+#include "support/loopback.hpp"
 #include "support/store_fixture.hpp"
 #include "support/wait.hpp"
 
@@ -108,22 +107,15 @@ TEST_CASE("over TLS too: a silent or trickling handshake is closed on time, a ch
     options.key_file = certs / "hub.key";
     options.head_timeout_ms = 1500;
     HubFixture hub(options);
-    const auto connect_raw = [&] {
-        const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(static_cast<std::uint16_t>(hub.hub().port()));
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-        return fd;
-    };
     // The hub's end shows as a readable socket that reads 0 (or a reset).
     const auto closed_by_hub = [](int fd) {
         pollfd p{fd, POLLIN, 0};
         char byte;
         return poll(&p, 1, 0) == 1 && recv(fd, &byte, 1, MSG_DONTWAIT) <= 0;
     };
-    const int silent = connect_raw(), trickle = connect_raw();
+    const int silent = connect_loopback(hub.hub().port()), trickle = connect_loopback(hub.hub().port());
+    REQUIRE(silent >= 0);
+    REQUIRE(trickle >= 0);
     const char hello[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";  // the start of a ClientHello
     const auto started = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i + 1 < sizeof hello && !closed_by_hub(trickle); ++i) {

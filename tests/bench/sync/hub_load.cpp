@@ -1,8 +1,5 @@
 #include "hub_load.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,6 +20,7 @@
 #include "domain/service_day.hpp"
 #include "hub/hub_store.hpp"
 #include "support/hub_process.hpp"
+#include "support/loopback.hpp"
 
 namespace skranke::bench {
 namespace {
@@ -42,18 +40,6 @@ double rss_mb(pid_t pid, const std::string& field) {
         std::getline(status, key);
     }
     return 0;
-}
-
-// A TCP connection to 127.0.0.1:port that sends nothing; -1 when it failed.
-int connect_loopback(int port) {
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
-    if (fd >= 0) close(fd);
-    return -1;
 }
 
 // Devices long-polling the log on one curl multi handle; each answer's events are timed
@@ -162,35 +148,40 @@ std::string one_ticket_push(const std::string& device_id, int n) {
     return nlohmann::json{{"events", {ticket_issued_event(t)}}}.dump();
 }
 
-// Enrols devices with the running hub: kiosks first, then displays.
-std::vector<std::string> enrol_devices(const std::filesystem::path& hub_db, const sync::Connection& base, int kiosks,
-                                       int displays) {
-    auto store = hub::HubStore::open(hub_db);
-    if (!store) throw std::runtime_error(store.error().detail);
+// The real hub with its default connection settings, and devices enrolled with it: kiosks
+// first ("kiosk-load", "kiosk-load-1", ...), then displays.
+struct LoadHub {
+    test::HubProcess hub;
+    sync::Connection base;
     std::vector<std::string> tokens;
-    for (int i = 0; i < kiosks + displays; ++i) {
-        const bool kiosk = i < kiosks;
-        auto code = (*store)->create_enrol_code(kiosk ? protocol::Role::kiosk : protocol::Role::display,
-                                               wall_clock_ms(), 60000);
-        const std::string id = kiosk ? "kiosk-load" + (i == 0 ? std::string() : "-" + std::to_string(i))
-                                     : "display-" + std::to_string(i - kiosks + 1);
-        auto enrolled = sync::enrol_device(base, *code, id);
-        if (!enrolled) throw std::runtime_error(enrolled.error());
-        tokens.push_back(enrolled->token);
+
+    LoadHub(const std::filesystem::path& dir, int kiosks, int displays) : hub(dir / "hub", 0) {
+        hub.start();
+        base.hub_url = hub.url();
+        base.request_timeout_ms = 10000;
+        auto store = hub::HubStore::open(dir / "hub" / "hub.db");
+        if (!store) throw std::runtime_error(store.error().detail);
+        for (int i = 0; i < kiosks + displays; ++i) {
+            const bool kiosk = i < kiosks;
+            auto code = (*store)->create_enrol_code(kiosk ? protocol::Role::kiosk : protocol::Role::display,
+                                                   wall_clock_ms(), 60000);
+            const std::string id = kiosk ? "kiosk-load" + (i == 0 ? std::string() : "-" + std::to_string(i))
+                                         : "display-" + std::to_string(i - kiosks + 1);
+            auto enrolled = sync::enrol_device(base, *code, id);
+            if (!enrolled) throw std::runtime_error(enrolled.error());
+            tokens.push_back(enrolled->token);
+        }
     }
-    return tokens;
-}
+};
 
 }  // namespace
 
 HubLoad run_hub_load(const std::filesystem::path& dir, int devices, int events_per_s, int seconds) {
     HubLoad result;
-    test::HubProcess hub(dir / "hub", 0);  // the hub's default connection settings
-    hub.start();
-    sync::Connection base;
-    base.hub_url = hub.url();
-    base.request_timeout_ms = 10000;
-    const auto tokens = enrol_devices(dir / "hub" / "hub.db", base, 1, devices);
+    LoadHub load(dir, 1, devices);
+    test::HubProcess& hub = load.hub;
+    const sync::Connection& base = load.base;
+    const std::vector<std::string>& tokens = load.tokens;
 
     std::mutex mutex;
     std::map<std::string, Clock::time_point> sent;
@@ -230,12 +221,10 @@ HubLoad run_hub_load(const std::filesystem::path& dir, int devices, int events_p
 
 HubScale run_hub_scale(const std::filesystem::path& dir, int devices, int pushers, int events_per_s, int seconds) {
     HubScale result;
-    test::HubProcess hub(dir / "hub", 0);  // the hub's default connection settings
-    hub.start();
-    sync::Connection base;
-    base.hub_url = hub.url();
-    base.request_timeout_ms = 10000;
-    const auto tokens = enrol_devices(dir / "hub" / "hub.db", base, pushers, devices - pushers);
+    LoadHub load(dir, pushers, devices - pushers);
+    test::HubProcess& hub = load.hub;
+    const sync::Connection& base = load.base;
+    const std::vector<std::string>& tokens = load.tokens;
     std::atomic<int> errors{0};
     auto pollers = std::make_unique<LongPollers>(base, tokens, errors, std::nullopt);  // the kiosks poll too
     (void)pollers->wait_connected(std::chrono::seconds(60));
@@ -275,7 +264,7 @@ HubScale run_hub_scale(const std::filesystem::path& dir, int devices, int pusher
 
     // 300 sockets that connect and say nothing, beside the 500 long-polls: a push and a read.
     std::vector<int> idle;
-    for (int i = 0; i < 300; ++i) idle.push_back(connect_loopback(hub.port()));
+    for (int i = 0; i < 300; ++i) idle.push_back(test::connect_loopback(hub.port()));
     sync::Connection kiosk = base, display = base;
     kiosk.token = tokens.front();
     display.token = tokens.back();

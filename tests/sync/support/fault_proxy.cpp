@@ -1,4 +1,5 @@
 #include "support/fault_proxy.hpp"
+#include "support/loopback.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,19 +14,6 @@
 
 namespace skranke::test {
 namespace {
-
-int connect_to(int port) {
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
 
 void reset_and_close(int fd) {
     linger l{1, 0};  // close with RST, not FIN
@@ -220,7 +208,7 @@ void FaultProxy::serve(int client, Fault fault) {
         std::string data;
         if (read_request(client, data)) reset = misbehave(client, -1, fault, data.substr(0, request_size(data)));
     } else if (!reset) {
-        upstream = connect_to(target_port_);
+        upstream = connect_loopback(target_port_);
         reset = upstream < 0;
         if (upstream >= 0) {
             track(upstream, true);
