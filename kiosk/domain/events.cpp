@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "domain/overloaded.hpp"
+
 namespace skranke {
 
 bool is_known_event_type(std::string_view type) {
@@ -18,84 +20,48 @@ std::string make_event_id(std::string_view device_id, std::int64_t device_seq) {
     return std::string(device_id) + ":" + std::to_string(device_seq);
 }
 
-nlohmann::json ticket_to_json(const Ticket& ticket) {
-    const TicketRequest& r = ticket.request;
-    nlohmann::json json = {
-        {"number", ticket.number.text()},
-        {"letter", std::string(1, ticket.number.letter)},
-        {"sequence", ticket.number.sequence},
-        {"service_day", ticket.service_day},
-        {"need_id", r.need_id},
-        {"channel", to_string(r.channel)},
-        {"urgent", r.urgent},
-        {"children_affected", r.children_affected},
-        {"language", r.language},
-        {"interpreter_wanted", r.interpreter_wanted},
-        {"interpreter_language", r.interpreter_language},
-        {"accessibility",
-         {{"wheelchair", r.accessibility.wheelchair},
-          {"hearing", r.accessibility.hearing},
-          {"sight", r.accessibility.sight}}},
-        {"name", r.name},
-        {"phone", r.phone},
-        {"description", r.description},
-        {"appointment_reference", r.appointment_reference},
-        {"appointment_ms", r.appointment_ms ? nlohmann::json(*r.appointment_ms) : nlohmann::json()},
-        {"created_ms", ticket.created_ms},
-        {"state", to_string(ticket.state)},
-    };
-    return json;
+std::string_view type_name(const Event& event) {
+    return std::visit(overloaded{
+                          [](const TicketIssued& e) {
+                              return e.ticket.request.channel == Channel::callback ? event_type::callback_requested
+                                                                                   : event_type::ticket_issued;
+                          },
+                          [](const TicketCalled&) { return event_type::ticket_called; },
+                          [](const TicketRecalled&) { return event_type::ticket_recalled; },
+                          [](const TicketServed&) { return event_type::ticket_served; },
+                          [](const TicketNoShow&) { return event_type::ticket_no_show; },
+                          [](const TicketTransferred&) { return event_type::ticket_transferred; },
+                          [](const TicketCancelled&) { return event_type::ticket_cancelled; },
+                      },
+                      event.body);
 }
 
-std::optional<Ticket> ticket_from_json(const nlohmann::json& json) {
-    if (!json.is_object()) return std::nullopt;
-    try {
-        Ticket t;
-        const std::string letter = json.at("letter").get<std::string>();
-        if (letter.size() != 1) return std::nullopt;
-        t.number.letter = letter[0];
-        t.number.sequence = json.at("sequence").get<int>();
-        t.service_day = json.at("service_day").get<std::string>();
-        TicketRequest& r = t.request;
-        r.need_id = json.at("need_id").get<std::string>();
-        auto channel = channel_from_string(json.at("channel").get<std::string>());
-        if (!channel) return std::nullopt;
-        r.channel = *channel;
-        r.urgent = json.at("urgent").get<bool>();
-        r.children_affected = json.at("children_affected").get<bool>();
-        r.language = json.at("language").get<std::string>();
-        r.interpreter_wanted = json.at("interpreter_wanted").get<bool>();
-        r.interpreter_language = json.at("interpreter_language").get<std::string>();
-        const auto& a = json.at("accessibility");
-        r.accessibility.wheelchair = a.at("wheelchair").get<bool>();
-        r.accessibility.hearing = a.at("hearing").get<bool>();
-        r.accessibility.sight = a.at("sight").get<bool>();
-        r.name = json.value("name", "");
-        r.phone = json.value("phone", "");
-        r.description = json.value("description", "");
-        r.appointment_reference = json.value("appointment_reference", "");
-        if (json.contains("appointment_ms") && !json.at("appointment_ms").is_null())
-            r.appointment_ms = json.at("appointment_ms").get<std::int64_t>();
-        t.created_ms = json.at("created_ms").get<std::int64_t>();
-        auto state = ticket_state_from_string(json.value("state", "waiting"));
-        if (!state) return std::nullopt;
-        t.state = *state;
-        return t;
-    } catch (const nlohmann::json::exception&) {
-        return std::nullopt;
+const std::string& ticket_id_of(const Event& event) {
+    return std::visit(overloaded{
+                          [&](const TicketIssued&) -> const std::string& { return event.envelope.event_id; },
+                          [](const auto& action) -> const std::string& { return action.ticket_id; },
+                      },
+                      event.body);
+}
+
+bool is_issue(const Event& event) { return std::holds_alternative<TicketIssued>(event.body); }
+
+Event issued_event(const Ticket& ticket) {
+    return Event{{ticket.event_id, ticket.device_id, ticket.device_seq, ticket.created_ms, {}}, TicketIssued{ticket}};
+}
+
+Event staff_event(EventBody body, const std::string& device_id, std::int64_t device_seq, std::int64_t created_ms,
+                  std::string staff_id) {
+    return Event{{make_event_id(device_id, device_seq), device_id, device_seq, created_ms, std::move(staff_id)},
+                 std::move(body)};
+}
+
+void remove_personal_fields(Event& event) {
+    if (auto* issued = std::get_if<TicketIssued>(&event.body)) {
+        issued->ticket.request.name.clear();
+        issued->ticket.request.phone.clear();
+        issued->ticket.request.description.clear();
     }
-}
-
-nlohmann::json ticket_issued_event(const Ticket& ticket) {
-    const bool callback = ticket.request.channel == Channel::callback;
-    return {
-        {"event_id", ticket.event_id},
-        {"type", callback ? event_type::callback_requested : event_type::ticket_issued},
-        {"device_id", ticket.device_id},
-        {"device_seq", ticket.device_seq},
-        {"created_ms", ticket.created_ms},
-        {"ticket", ticket_to_json(ticket)},
-    };
 }
 
 }  // namespace skranke

@@ -1,14 +1,14 @@
 // Events: everything that happens is an immutable event with a globally unique id chosen
 // by the device that made it ("<device_id>:<device_seq>"), which is its idempotency key.
-// The JSON shape is documented in docs/events.md and sync/PROTOCOL.md.
+// Events are a closed set of types: a new one does not compile until every std::visit over
+// Event handles it. Their JSON (docs/events.md, sync/PROTOCOL.md) is read and written in
+// one place only, sync/protocol/event_codec.hpp.
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
+#include <variant>
 
 #include "domain/ticket.hpp"
 
@@ -29,12 +29,81 @@ bool is_known_event_type(std::string_view type);
 
 std::string make_event_id(std::string_view device_id, std::int64_t device_seq);
 
-// The ticket's fields as JSON (the "ticket" object inside a ticket.issued event).
-nlohmann::json ticket_to_json(const Ticket& ticket);
-// Parses what ticket_to_json wrote; nothing on missing or mistyped fields.
-std::optional<Ticket> ticket_from_json(const nlohmann::json& json);
+// What every event carries.
+struct EventEnvelope {
+    std::string event_id;  // make_event_id(device_id, device_seq)
+    std::string device_id;
+    std::int64_t device_seq = 0;
+    std::int64_t created_ms = 0;  // the making device's wall clock
+    std::string staff_id;         // staff actions: who was signed in at the console; else empty
+    bool operator==(const EventEnvelope&) const = default;
+};
 
-// The whole ticket.issued (or callback.requested, for the callback channel) event.
-nlohmann::json ticket_issued_event(const Ticket& ticket);
+// A ticket taken at a kiosk: "ticket.issued", or "callback.requested" when its channel is
+// callback. The ticket's event_id, device_id, device_seq and created_ms are the envelope's.
+struct TicketIssued {
+    Ticket ticket;
+    bool operator==(const TicketIssued&) const = default;
+};
+struct TicketCalled {
+    std::string ticket_id;
+    std::string counter;
+    bool operator==(const TicketCalled&) const = default;
+};
+struct TicketRecalled {
+    std::string ticket_id;
+    std::string counter;
+    bool operator==(const TicketRecalled&) const = default;
+};
+struct TicketServed {
+    std::string ticket_id;
+    std::string counter;  // may be empty
+    bool operator==(const TicketServed&) const = default;
+};
+struct TicketNoShow {
+    std::string ticket_id;
+    std::string counter;  // may be empty
+    bool operator==(const TicketNoShow&) const = default;
+};
+// The ticket waits again, in the queue of another need, keeping its place.
+struct TicketTransferred {
+    std::string ticket_id;
+    std::string to_need_id;
+    std::string to_counter;  // empty: any counter; else only that counter calls it next
+    bool operator==(const TicketTransferred&) const = default;
+};
+enum class CancelReason { none, callback_done };
+struct TicketCancelled {
+    std::string ticket_id;
+    CancelReason reason = CancelReason::none;
+    bool operator==(const TicketCancelled&) const = default;
+};
+
+using EventBody = std::variant<TicketIssued, TicketCalled, TicketRecalled, TicketServed, TicketNoShow,
+                               TicketTransferred, TicketCancelled>;
+
+struct Event {
+    EventEnvelope envelope;
+    EventBody body;
+    bool operator==(const Event&) const = default;
+};
+
+// The "type" the event has on the wire.
+std::string_view type_name(const Event& event);
+// The ticket the event is about: an issued ticket's own event id, else its ticket_id.
+const std::string& ticket_id_of(const Event& event);
+bool is_issue(const Event& event);
+
+// The ticket.issued (or callback.requested) event of a ticket that has its event id,
+// device id, device_seq and created_ms.
+Event issued_event(const Ticket& ticket);
+// A staff action made by device_id as its device_seq-th event at created_ms.
+Event staff_event(EventBody body, const std::string& device_id, std::int64_t device_seq, std::int64_t created_ms,
+                  std::string staff_id = {});
+
+// Empties the personal fields (name, phone, description) of an issued ticket; other
+// events carry none. Never logged, never shown on a display, removed from the kiosk once
+// the hub has the event, and from the hub after its retention time.
+void remove_personal_fields(Event& event);
 
 }  // namespace skranke

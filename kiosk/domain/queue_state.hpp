@@ -9,8 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "domain/events.hpp"
 #include "domain/queue_order.hpp"
 #include "domain/ticket.hpp"
 
@@ -43,19 +42,26 @@ struct QueueConflict {
 
 class QueueState {
 public:
+    // A staff action on a ticket the hub first stored more than this before the action
+    // is an unknown_ticket conflict. Measured between the two events' hub receive times, so
+    // the decision follows from the log alone (PROTOCOL.md §6), the same on every device.
+    static constexpr std::int64_t action_window_ms = 2LL * 24 * 3600 * 1000;
+
     // What apply() would say about this event, without changing anything.
-    std::optional<QueueConflict> check(const nlohmann::json& event) const;
+    std::optional<QueueConflict> check(const Event& event, const EventMeta& meta = {}) const;
     // Applies one event; an event that conflicts changes nothing and returns the conflict.
-    std::optional<QueueConflict> apply(const nlohmann::json& event, const EventMeta& meta = {});
-    // Applies an issue event already read into a Ticket (with its event id, device id and
-    // device_seq): what apply() does with a well-formed ticket.issued or callback.requested.
-    std::optional<QueueConflict> apply_issue(Ticket ticket, const EventMeta& meta = {});
+    std::optional<QueueConflict> apply(const Event& event, const EventMeta& meta = {});
+
+    // Puts one ticket back as it was (nothing: not there), undoing apply() for a write
+    // that did not commit.
+    void restore(const std::string& ticket_id, std::optional<QueueTicket> before);
 
     const std::map<std::string, QueueTicket>& tickets() const { return tickets_; }
     const QueueTicket* find(const std::string& ticket_id) const;
 
-    // Drops tickets first seen before cutoff_ms (by the hub's clock, else the device's); a
-    // later action on one of them is then an unknown_ticket conflict.
+    // Drops tickets first seen before cutoff_ms (by the hub's clock, else the device's), to
+    // bound memory. With cutoff_ms at most (newest hub receive time - action_window_ms) no
+    // decision changes: no later action could apply to them.
     void forget_issued_before(std::int64_t cutoff_ms);
 
     // Waiting tickets as entries for the one ordering rule (queue_order.hpp).
@@ -73,12 +79,9 @@ QueueEntry queue_entry_of(const QueueTicket& ticket);
 // Waiting, and for a person in the room (not a callback request).
 bool waits_in_room(const QueueTicket& ticket);
 
-// The ticket an event is about: the issued event's own id, or the "ticket_id" field.
-std::optional<std::string> ticket_id_of(const nlohmann::json& event);
-
 // Fold helper: state after applying every event in order (conflicting ones are skipped).
 struct KnownEvent {
-    nlohmann::json event;
+    Event event;
     EventMeta meta;
 };
 QueueState fold_events(const std::vector<KnownEvent>& events);

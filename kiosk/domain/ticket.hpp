@@ -48,6 +48,7 @@ struct TicketRequest {
     std::string description;             // optional free text
     std::optional<std::int64_t> appointment_ms;  // appointment time, for check-ins
     std::string appointment_reference;   // optional
+    bool operator==(const TicketRequest&) const = default;
 };
 
 struct Ticket {
@@ -59,6 +60,7 @@ struct Ticket {
     std::int64_t device_seq = 0;         // per-device event sequence of the ticket.issued event
     std::string event_id;                // globally unique: "<device_id>:<device_seq>"
     TicketState state = TicketState::waiting;
+    bool operator==(const Ticket&) const = default;
 };
 
 }  // namespace skranke

@@ -1,5 +1,6 @@
 #include "store/known_events.hpp"
 
+#include "protocol/event_codec.hpp"
 #include "store/sqlite_util.hpp"
 
 namespace skranke {
@@ -12,12 +13,15 @@ StoreResult<std::vector<KnownEvent>> known_events(Store& store) {
     while ((code = merged.step()) == SQLITE_ROW) {
         EventMeta meta{merged.int64(1), merged.int64(2), std::nullopt};
         if (!merged.is_null(3)) meta.device_clock_offset_ms = merged.int64(3);
-        events.push_back({nlohmann::json::parse(merged.text(0), nullptr, false), meta});
+        // Written by this store after parse_event accepted it; a body that no longer reads
+        // (a damaged row) is left out rather than stopping the queue.
+        if (auto event = protocol::parse_event(merged.text(0))) events.push_back({std::move(*event), meta});
     }
     if (code != SQLITE_DONE) return sql::error_from(db, code, "read merged log");
     sql::Statement own(db, "SELECT body FROM outbox WHERE acked_ms IS NULL AND event_id NOT IN"
                            " (SELECT event_id FROM merged_log) ORDER BY device_seq");
-    while ((code = own.step()) == SQLITE_ROW) events.push_back({nlohmann::json::parse(own.text(0), nullptr, false), {}});
+    while ((code = own.step()) == SQLITE_ROW)
+        if (auto event = protocol::parse_event(own.text(0))) events.push_back({std::move(*event), {}});
     if (code != SQLITE_DONE) return sql::error_from(db, code, "read outbox");
     return events;
 }

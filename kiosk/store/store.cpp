@@ -4,6 +4,7 @@
 
 #include "domain/events.hpp"
 #include "domain/service_day.hpp"
+#include "protocol/event_codec.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_util.hpp"
 #include "store/store_file.hpp"
@@ -225,9 +226,11 @@ StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const Serv
     s.insert_ticket.reset();
     if (code != SQLITE_DONE) return sql::error_from(db_, code, "store ticket");
 
-    const nlohmann::json event = ticket_issued_event(ticket);
+    const Event event = issued_event(ticket);
+    if (auto problem = protocol::event_value_problem(event))  // the hub would refuse it: never hand it out
+        return StoreError{StoreErrorKind::internal, "error.go_to_reception", "ticket event: " + problem->message, {}};
     s.insert_outbox.bind(1, ticket.device_seq).bind(2, ticket.event_id)
-        .bind(3, event.at("type").get<std::string>()).bind(4, event.dump()).bind(5, ticket.created_ms);
+        .bind(3, type_name(event)).bind(4, protocol::write_event(event)).bind(5, ticket.created_ms);
     code = s.insert_outbox.step();
     s.insert_outbox.reset();
     if (code != SQLITE_DONE) return sql::error_from(db_, code, "store ticket event");

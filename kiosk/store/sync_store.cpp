@@ -1,39 +1,39 @@
 #include "store/sync_store.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "domain/events.hpp"
-#include "domain/personal_data.hpp"
+#include "domain/overloaded.hpp"
+#include "protocol/event_codec.hpp"
+#include "store/known_events.hpp"
 #include "store/sqlite_util.hpp"
 
 namespace skranke {
 namespace {
 
-std::optional<std::int64_t> optional_int(const sql::Statement& row, int column) {
-    if (row.is_null(column)) return std::nullopt;
-    return row.int64(column);
-}
-
 // Mirrors a staff action onto this device's own ticket row (kiosks show state changes
 // of the tickets they issued); tickets of other devices live in the merged log only.
-int update_ticket_row(sqlite3* db, const nlohmann::json& event) {
-    const std::string type = event.value("type", "");
-    const auto id = ticket_id_of(event);
-    if (!id || type == event_type::ticket_issued || type == event_type::callback_requested ||
-        type == event_type::ticket_recalled)
-        return SQLITE_DONE;
-    if (type == event_type::ticket_transferred) {
-        sql::Statement q(db, "UPDATE tickets SET state = 'waiting', need_id = ?2 WHERE event_id = ?1");
-        q.bind(1, *id).bind(2, event.value("to_need_id", ""));
+int update_ticket_row(sqlite3* db, const Event& event) {
+    const std::string& id = ticket_id_of(event);
+    const auto set_state = [&](TicketState state) {
+        sql::Statement q(db, "UPDATE tickets SET state = ?2 WHERE event_id = ?1");
+        q.bind(1, id).bind(2, to_string(state));
         return q.step();
-    }
-    std::string_view state;
-    if (type == event_type::ticket_called) state = to_string(TicketState::called);
-    else if (type == event_type::ticket_served) state = to_string(TicketState::served);
-    else if (type == event_type::ticket_no_show) state = to_string(TicketState::no_show);
-    else if (type == event_type::ticket_cancelled) state = to_string(TicketState::cancelled);
-    else return SQLITE_DONE;
-    sql::Statement q(db, "UPDATE tickets SET state = ?2 WHERE event_id = ?1");
-    q.bind(1, *id).bind(2, state);
-    return q.step();
+    };
+    return std::visit(overloaded{
+                          [](const TicketIssued&) { return SQLITE_DONE; },
+                          [&](const TicketCalled&) { return set_state(TicketState::called); },
+                          [](const TicketRecalled&) { return SQLITE_DONE; },
+                          [&](const TicketServed&) { return set_state(TicketState::served); },
+                          [&](const TicketNoShow&) { return set_state(TicketState::no_show); },
+                          [&](const TicketTransferred& e) {
+                              sql::Statement q(db, "UPDATE tickets SET state = 'waiting', need_id = ?2 WHERE event_id = ?1");
+                              q.bind(1, id).bind(2, e.to_need_id);
+                              return q.step();
+                          },
+                          [&](const TicketCancelled&) { return set_state(TicketState::cancelled); },
+                      },
+                      event.body);
 }
 
 }  // namespace
@@ -104,8 +104,8 @@ StoreResult<Done> SyncStore::apply_log(const std::vector<MergedEvent>& page, std
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!insert.valid()) return sql::error_from(db, insert.prepare_code(), "prepare log page");
     for (const MergedEvent& e : page) {
-        insert.bind(1, e.hub_seq).bind(2, e.event.value("event_id", "")).bind(3, e.event.value("type", ""))
-            .bind(4, e.event.dump()).bind(5, e.received_ms).bind(6, e.device_clock_offset_ms);
+        insert.bind(1, e.hub_seq).bind(2, e.event.envelope.event_id).bind(3, type_name(e.event))
+            .bind(4, protocol::write_event(e.event)).bind(5, e.received_ms).bind(6, e.device_clock_offset_ms);
         int code = insert.step();
         insert.reset();
         if (code != SQLITE_DONE) return sql::error_from(db, code, "store log entry");
@@ -150,47 +150,30 @@ StoreResult<std::vector<DeadLetter>> SyncStore::dead_letters() {
     return list;
 }
 
-StoreResult<OutboxEvent> SyncStore::record_event(nlohmann::json fields, std::int64_t now_ms) {
+StoreResult<OutboxEvent> SyncStore::record_event(EventBody action, std::int64_t now_ms, std::string staff_id) {
     sqlite3* db = store_.handle();
-    if (!fields.is_object() || !fields.contains("type") || !fields.contains("ticket_id"))
-        return StoreError{StoreErrorKind::internal, "error.go_to_reception", "staff action without type or ticket", {}};
     sql::WriteTransaction tx(db);
     if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "begin staff action");
     auto seq = store_.next_device_seq();
     if (!seq) return seq.error();
-    OutboxEvent out;
-    out.device_seq = *seq;
-    out.event_id = make_event_id(store_.device_id(), out.device_seq);
-    out.type = fields.at("type").get<std::string>();
-    out.created_ms = now_ms;
-    fields["event_id"] = out.event_id;
-    fields["device_id"] = store_.device_id();
-    fields["device_seq"] = out.device_seq;
-    fields["created_ms"] = now_ms;
-    out.body_json = fields.dump();
+    const Event event = staff_event(std::move(action), store_.device_id(), *seq, now_ms, std::move(staff_id));
+    if (auto problem = protocol::event_value_problem(event))  // the hub would refuse it: never send it
+        return StoreError{StoreErrorKind::internal, "error.go_to_reception", "staff action: " + problem->message, {}};
+    OutboxEvent out{event.envelope.device_seq, event.envelope.event_id, std::string(type_name(event)),
+                    protocol::write_event(event), now_ms};
     int code;
     sql::Statement insert(db, "INSERT INTO outbox (device_seq, event_id, type, body, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
     insert.bind(1, out.device_seq).bind(2, out.event_id).bind(3, out.type).bind(4, out.body_json).bind(5, now_ms);
     if (code = insert.step(); code != SQLITE_DONE) return sql::error_from(db, code, "store staff action");
-    if (code = update_ticket_row(db, fields); code != SQLITE_DONE) return sql::error_from(db, code, "apply staff action");
+    if (code = update_ticket_row(db, event); code != SQLITE_DONE) return sql::error_from(db, code, "apply staff action");
     if (code = tx.commit(); code != SQLITE_OK) return sql::error_from(db, code, "commit staff action");
     return out;
 }
 
 StoreResult<QueueState> SyncStore::queue_state() {
-    sqlite3* db = store_.handle();
-    QueueState state;
-    sql::Statement merged(db, "SELECT body, hub_seq, received_ms, device_clock_offset_ms FROM merged_log ORDER BY hub_seq");
-    int code;
-    while ((code = merged.step()) == SQLITE_ROW)
-        state.apply(nlohmann::json::parse(merged.text(0), nullptr, false),
-                    EventMeta{merged.int64(1), merged.int64(2), optional_int(merged, 3)});
-    if (code != SQLITE_DONE) return sql::error_from(db, code, "read merged log");
-    sql::Statement own(db, "SELECT body FROM outbox WHERE acked_ms IS NULL AND event_id NOT IN"
-                           " (SELECT event_id FROM merged_log) ORDER BY device_seq");
-    while ((code = own.step()) == SQLITE_ROW) state.apply(nlohmann::json::parse(own.text(0), nullptr, false));
-    if (code != SQLITE_DONE) return sql::error_from(db, code, "read outbox");
-    return state;
+    auto events = known_events(store_);
+    if (!events) return events.error();
+    return fold_events(*events);
 }
 
 StoreResult<std::optional<std::string>> SyncStore::state_value(const std::string& key) {

@@ -8,8 +8,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "domain/queue_state.hpp"
 #include "store/store.hpp"
 
@@ -28,7 +26,7 @@ struct MergedEvent {
     std::int64_t hub_seq = 0;
     std::int64_t received_ms = 0;
     std::optional<std::int64_t> device_clock_offset_ms;
-    nlohmann::json event;
+    Event event;
 };
 
 struct DeadLetter {
@@ -58,8 +56,8 @@ public:
     StoreResult<std::vector<DeadLetter>> dead_letters();
 
     // A staff action (ticket.called, ...) from this device: outbox and local ticket state in
-    // one transaction. fields must hold "type" and "ticket_id" (+ "counter", "to_need_id").
-    StoreResult<OutboxEvent> record_event(nlohmann::json fields, std::int64_t now_ms);
+    // one transaction. The event as recorded is in the result.
+    StoreResult<OutboxEvent> record_event(EventBody action, std::int64_t now_ms, std::string staff_id = {});
 
     // The queue as this device knows it: the merged log in hub order, then its own events
     // the hub has not acknowledged yet.

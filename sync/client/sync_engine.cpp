@@ -11,6 +11,7 @@
 #include <pthread.h>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "domain/service_day.hpp"
 #include "store/sqlite_util.hpp"
@@ -301,7 +302,8 @@ void SyncEngine::Impl::finish_push(PushCall& done) {
             push.not_before = 0;
         } else if (!in_flight.empty()) {
             const json error = json::parse(reply.body, nullptr, false);
-            const std::string message = error.is_object() ? error.value("message", "") : "";
+            const auto it = error.is_object() ? error.find("message") : error.end();
+            const std::string message = it != error.end() && it->is_string() ? it->get<std::string>() : "";
             (void)sync_store->apply_acks({SyncAck{in_flight.front().event_id, false, reply.error_code(), message}},
                                          device_now());
             refresh_counts();
@@ -362,14 +364,21 @@ void SyncEngine::Impl::finish_poll(const HttpReply& reply) {
     if (!(reply.answered() && reply.status == 200)) return back_off(poll, reply, "read log");
     const json body = json::parse(reply.body, nullptr, false);
     if (!body.is_object() || !body.contains("events") || !body.at("events").is_array() || !body.contains("cursor") ||
-        !body.at("cursor").is_number_integer())
+        !body.at("cursor").is_number_integer() || body.at("cursor").get<std::int64_t>() < cursor)
         return back_off(poll, HttpReply{CURLE_OK, 0, {}, {}, "malformed log reply"}, "read log");
     std::vector<MergedEvent> page;
     for (const auto& item : body.at("events")) {
-        auto entry = protocol::log_entry_from_json(item);
+        auto entry = protocol::read_log_entry(item);
         if (!entry) return back_off(poll, HttpReply{CURLE_OK, 0, {}, {}, "malformed log entry"}, "read log");
+        if (!entry->event) {
+            // An event this device cannot read (a newer or damaged one) is skipped, not
+            // fatal: the cursor moves past it, and IT sees which one in the log.
+            spdlog::warn("log entry {} skipped: {} ({})", entry->hub_seq, entry->event.error().message,
+                         entry->event.error().field);
+            continue;
+        }
         page.push_back(MergedEvent{entry->hub_seq, entry->received_ms, entry->device_clock_offset_ms,
-                                   std::move(entry->event)});
+                                   std::move(entry->event.value())});
     }
     const std::int64_t next_cursor = body.at("cursor").get<std::int64_t>();
     if (auto applied = sync_store->apply_log(page, next_cursor); !applied) {

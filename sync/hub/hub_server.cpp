@@ -270,7 +270,7 @@ void Hub::Impl::on_export(const httplib::Request& req, httplib::Response& res) {
         if (!page) return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");
         if (page->empty()) break;
         for (const auto& e : *page) {
-            lines += protocol::to_json(e).dump();
+            lines += protocol::log_entry_json(e);
             lines += '\n';
             cursor = e.hub_seq;
         }
@@ -393,6 +393,7 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
         auto catalogue = ServiceCatalogue::load_file(options.services_file);
         if (!catalogue) return "cannot load the service catalogue: " + catalogue.error().detail;
         impl->catalogue = std::move(catalogue.value());
+        impl->store->check_needs_against(&*impl->catalogue);  // impl outlives its store's use
     }
     FrontOptions front;
     front.head_timeout_ms = options.head_timeout_ms;

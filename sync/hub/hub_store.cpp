@@ -5,7 +5,6 @@
 #include <sodium.h>
 
 #include "domain/events.hpp"
-#include "domain/personal_data.hpp"
 #include "domain/service_day.hpp"
 #include "store/sqlite_util.hpp"
 #include "store/store_file.hpp"
@@ -20,6 +19,10 @@ using protocol::role_from_string;
 namespace {
 
 constexpr int hub_schema_version = 1;
+
+// Tickets are forgotten from memory only this long after no event can act on them, so that
+// a clock stepped back by NTP cannot make a forgotten ticket matter again.
+constexpr std::int64_t forget_margin_ms = 3600 * 1000;
 
 constexpr std::string_view hub_schema = R"sql(
 CREATE TABLE devices (
@@ -101,8 +104,20 @@ namespace {
 
 // The event as a JSON tree: for the rare paths (a replay with other formatting, a rejection)
 // that compare or hash the canonical JSON.
-nlohmann::json tree_of(const PushedEvent& pushed) {
-    return pushed.issue ? nlohmann::json::parse(pushed.text, nullptr, false) : pushed.event;
+nlohmann::json tree_of(const PushedEvent& pushed) { return nlohmann::json::parse(pushed.text, nullptr, false); }
+
+// Empties the personal fields of a stored event's text. Every stored event parses (the hub
+// stores nothing else); a text that does not (a damaged row) has them emptied in the tree.
+std::string without_personal_fields(std::string_view text) {
+    if (auto event = protocol::parse_event(text)) {
+        remove_personal_fields(*event);
+        return protocol::write_event(*event);
+    }
+    nlohmann::json tree = nlohmann::json::parse(text, nullptr, false);
+    if (auto ticket = tree.is_object() ? tree.find("ticket") : tree.end(); ticket != tree.end() && ticket->is_object())
+        for (const char* key : {"name", "phone", "description"})
+            if (ticket->contains(key)) (*ticket)[key] = "";
+    return tree.is_discarded() ? std::string("{}") : tree.dump();
 }
 
 }  // namespace
@@ -112,19 +127,20 @@ std::optional<PushedEvent> read_pushed_event(std::string_view text, protocol::Is
         PushedEvent pushed;
         pushed.text = text;
         pushed.hash = hash_hex(text);
-        pushed.event_id = issue->ticket.event_id;
-        pushed.type = issue->type;
-        pushed.device_id = issue->ticket.device_id;
-        pushed.device_seq = issue->ticket.device_seq;
-        pushed.issue = std::move(issue);
+        const EventEnvelope& envelope = issue->envelope;
+        pushed.event_id = envelope.event_id;
+        pushed.type = std::string(type_name(*issue));
+        pushed.device_id = envelope.device_id;
+        pushed.device_seq = envelope.device_seq;
+        pushed.event = std::move(*issue);
         return pushed;
     }
-    nlohmann::json event = nlohmann::json::parse(text, nullptr, false);
+    const nlohmann::json event = nlohmann::json::parse(text, nullptr, false);
     if (event.is_discarded()) return std::nullopt;
-    return pushed_event_of(std::move(event), text);
+    return pushed_event_of(event, text);
 }
 
-PushedEvent pushed_event_of(nlohmann::json event, std::string_view text) {
+PushedEvent pushed_event_of(const nlohmann::json& event, std::string_view text) {
     PushedEvent pushed;
     pushed.text = text;
     pushed.hash = hash_hex(text);
@@ -140,7 +156,9 @@ PushedEvent pushed_event_of(nlohmann::json event, std::string_view text) {
         if (const auto seq = event.find("device_seq"); seq != event.end() && seq->is_number_integer())
             pushed.device_seq = seq->get<std::int64_t>();
     }
-    pushed.event = std::move(event);
+    pushed.event = protocol::nesting_within(text, protocol::max_json_depth)
+                       ? protocol::event_from_json(event)
+                       : Result<Event, protocol::EventProblem>(protocol::EventProblem{"", "the event nests too deep"});
     return pushed;
 }
 
@@ -232,15 +250,19 @@ StoreResult<Done> HubStore::load_state() {
     sql::Statement top(db_, "SELECT coalesce(max(hub_seq), 0) FROM events");
     if (rc = top.step(); rc != SQLITE_ROW) return sql::error_from(db_, rc, "load hub sequence");
     last_seq_ = top.int64(0);
-    // Only recent tickets can still be acted on; older ones stay in the log, not in memory.
+    sql::Statement newest(db_, "SELECT coalesce(max(received_ms), 0) FROM events");
+    if (rc = newest.step(); rc != SQLITE_ROW) return sql::error_from(db_, rc, "load newest receive time");
+    last_received_ms_ = newest.int64(0);
+    // Only tickets a later event can still act on are folded; older ones stay in the log.
+    // The window is measured from the log's own newest event, not from the clock at start.
     sql::Statement q(db_, "SELECT hub_seq, received_ms, device_clock_offset_ms, body FROM events"
                           " WHERE received_ms >= ?1 ORDER BY hub_seq");
-    q.bind(1, wall_clock_ms() - fold_window_ms);
+    q.bind(1, last_received_ms_ - QueueState::action_window_ms - forget_margin_ms);
     int code;
     while ((code = q.step()) == SQLITE_ROW) {
         EventMeta meta{q.int64(0), q.int64(1), std::nullopt};
         if (!q.is_null(2)) meta.device_clock_offset_ms = q.int64(2);
-        state_.apply(nlohmann::json::parse(q.text(3), nullptr, false), meta);
+        if (auto event = protocol::parse_event(q.text(3))) state_.apply(*event, meta);
     }
     if (code != SQLITE_DONE) return sql::error_from(db_, code, "load hub log");
     return Done{};
@@ -350,20 +372,22 @@ StoreResult<std::vector<DeviceHealth>> HubStore::devices() {
     return list;
 }
 
-StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Contact& contact, std::int64_t& seq_before) {
+StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Contact& contact, std::int64_t& seq_before,
+                                            Undo& undo) {
     Statements& s = *statements_;
     const std::string event_id = pushed.event_id.value_or("");
-    // The fold below checks the ticket object of an event it stores; an issue event read
-    // the quick way has its shape checked already.
-    if (!pushed.issue)
-        if (auto problem = protocol::event_shape_problem(pushed.event, protocol::TicketCheck::left_to_fold))
-            return rejected(event_id, "bad_event", *problem);
+    // Refused for what it says, before anything is looked up: never stored, so it cannot
+    // stand in the way of the device's later events.
+    if (!pushed.event) return rejected(event_id, "bad_event", pushed.event.error().message);
+    const Event& event = pushed.event.value();
+    if (auto problem = protocol::event_problem_at_hub(event, catalogue_, contact.hub_now_ms))
+        return rejected(event_id, "bad_event", problem->message);
 
     // The log keeps the text as the device sent it; a replay is recognised by the hash of
     // that text, or else by comparing the parsed JSON (so formatting does not matter).
     const std::string& hash = pushed.hash;
-    const std::string& device_id = *pushed.device_id;  // the shape check saw these
-    const std::int64_t device_seq = *pushed.device_seq;
+    const std::string& device_id = event.envelope.device_id;
+    const std::int64_t device_seq = event.envelope.device_seq;
     const auto last = last_device_seq_.find(device_id);
     const bool newer = last == last_device_seq_.end() || device_seq > last->second;
     // A device's stored events only grow in device_seq, so an event newer than its last
@@ -375,9 +399,10 @@ StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Con
             const std::int64_t seq = s.find_event.int64(0);
             bool same = s.find_event.text(1) == hash;
             if (!same) {
-                nlohmann::json sent = tree_of(pushed);
+                Event sent = event;
                 if (s.find_event.int64(3) != 0) remove_personal_fields(sent);  // as the log keeps it now
-                same = nlohmann::json::parse(s.find_event.text(2), nullptr, false) == sent;
+                const auto kept = protocol::parse_event(s.find_event.text(2));
+                same = kept && *kept == sent;
             }
             s.find_event.reset();
             if (same) return EventResult{event_id, "stored", seq, "", ""};
@@ -401,12 +426,13 @@ StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Con
 
     const std::int64_t seq = seq_before + 1;
     std::optional<QueueConflict> conflict;
+    const std::string& ticket_id = ticket_id_of(event);
+    std::optional<QueueTicket> before;
+    if (const QueueTicket* t = state_.find(ticket_id)) before = *t;
     if (!newer)
         conflict = QueueConflict{"out_of_order", "event " + event_id + " is older than one already stored"};
-    else if (const EventMeta meta{seq, contact.hub_now_ms, contact.clock_offset_ms}; pushed.issue)
-        conflict = state_.apply_issue(pushed.issue->ticket, meta);
     else
-        conflict = state_.apply(pushed.event, meta);
+        conflict = state_.apply(event, EventMeta{seq, contact.hub_now_ms, contact.clock_offset_ms});
     if (conflict) {
         // Kept, so that the same event sent again gets the same answer (rejections are
         // few: their hash is of the canonical JSON, keys sorted).
@@ -418,28 +444,34 @@ StoreResult<EventResult> HubStore::push_one(const PushedEvent& pushed, const Con
         rejected_ids_.insert(event_id);
         return rejected(event_id, conflict->code, conflict->message);
     }
+    undo.tickets.emplace_back(ticket_id, std::move(before));
+    undo.device_seqs.emplace_back(device_id, last == last_device_seq_.end() ? std::nullopt
+                                                                            : std::optional<std::int64_t>(last->second));
+    last_device_seq_[device_id] = device_seq;
 
-    s.insert_event.bind(1, event_id).bind(2, device_id).bind(3, device_seq).bind(4, *pushed.type)
+    s.insert_event.bind(1, event_id).bind(2, device_id).bind(3, device_seq).bind(4, type_name(event))
         .bind(5, pushed.text).bind(6, hash).bind(7, contact.hub_now_ms).bind(8, contact.clock_offset_ms).bind(9, seq);
     const int c = s.insert_event.step();
     s.insert_event.reset();
-    if (c != SQLITE_DONE) return sql::error_from(db_, c, "store event");  // the caller reloads the fold
-    last_device_seq_[device_id] = device_seq;
+    if (c != SQLITE_DONE) return sql::error_from(db_, c, "store event");  // the caller undoes the batch
     seq_before = seq;
     return EventResult{event_id, "stored", seq, "", ""};
 }
 
-StoreResult<std::vector<EventResult>> HubStore::push(const std::vector<PushedEvent>& events, const Contact& contact) {
+StoreResult<std::vector<EventResult>> HubStore::push(const std::vector<PushedEvent>& events, const Contact& sent) {
     std::lock_guard lock(mutex_);
+    Contact contact = sent;
+    contact.hub_now_ms = std::max(contact.hub_now_ms, last_received_ms_);  // the log's time never goes back
     std::vector<EventResult> results;
     results.reserve(events.size());
     StoreResult<Done> outcome = Done{};
     std::int64_t seq = last_seq_;  // published once the batch is in the file
+    Undo undo;
     {
         sql::WriteTransaction tx(db_);
         if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin batch");
         for (const PushedEvent& event : events) {
-            auto result = push_one(event, contact, seq);
+            auto result = push_one(event, contact, seq, undo);
             if (!result) {
                 outcome = result.error();
                 break;
@@ -450,11 +482,17 @@ StoreResult<std::vector<EventResult>> HubStore::push(const std::vector<PushedEve
             if (int c = tx.commit(); c != SQLITE_OK) outcome = sql::error_from(db_, c, "commit batch");
     }
     if (!outcome.ok()) {
-        // Nothing of the batch is stored: forget what the fold learnt from it.
-        (void)load_state();
+        // Nothing of the batch is stored: the fold and the sequences are put back exactly
+        // as they were, newest change first (rejections noted meanwhile only cost a look-up).
+        for (auto it = undo.tickets.rbegin(); it != undo.tickets.rend(); ++it) state_.restore(it->first, std::move(it->second));
+        for (auto it = undo.device_seqs.rbegin(); it != undo.device_seqs.rend(); ++it) {
+            if (it->second) last_device_seq_[it->first] = *it->second;
+            else last_device_seq_.erase(it->first);
+        }
         return outcome.error();
     }
     last_seq_ = seq;
+    last_received_ms_ = contact.hub_now_ms;
     for (const PushedEvent& pushed : events) {
         if (!pushed.device_id || !pushed.device_seq) continue;
         auto& taken = taken_through_[*pushed.device_id];
@@ -493,7 +531,7 @@ StoreResult<std::vector<LogEntry>> HubStore::read_log(std::int64_t after, std::s
         e.hub_seq = q.int64(0);
         e.received_ms = q.int64(1);
         if (!q.is_null(2)) e.device_clock_offset_ms = q.int64(2);
-        e.event = nlohmann::json::parse(q.text(3), nullptr, false);
+        e.event_json = q.text(3);
         entries.push_back(std::move(e));
     }
     q.reset();
@@ -536,11 +574,11 @@ StoreResult<std::string> HubStore::read_log_json(std::int64_t after, std::size_t
             e.hub_seq = q.int64(0);
             e.received_ms = q.int64(1);
             if (!q.is_null(2)) e.device_clock_offset_ms = q.int64(2);
-            e.event = nlohmann::json::parse(q.text(3), nullptr, false);
+            e.event_json = q.text(3);
             CachedEntry entry;
-            entry.full = protocol::to_json(e).dump();
-            remove_personal_fields(e.event);
-            entry.redacted = protocol::to_json(e).dump();
+            entry.full = protocol::log_entry_json(e);
+            e.event_json = without_personal_fields(e.event_json);
+            entry.redacted = protocol::log_entry_json(e);
             append(entry);
             recent_.insert_or_assign(e.hub_seq, std::move(entry));
             cursor = e.hub_seq;
@@ -568,9 +606,7 @@ StoreResult<std::int64_t> HubStore::remove_personal_before(std::int64_t cutoff_m
     std::int64_t count = 0;
     int c;
     while ((c = q.step()) == SQLITE_ROW) {
-        auto event = nlohmann::json::parse(q.text(1), nullptr, false);
-        remove_personal_fields(event);
-        update.bind(1, q.int64(0)).bind(2, event.dump());
+        update.bind(1, q.int64(0)).bind(2, without_personal_fields(q.text(1)));
         const int u = update.step();
         update.reset();
         if (u != SQLITE_DONE) return sql::error_from(db_, u, "remove personal fields");
@@ -589,7 +625,8 @@ StoreResult<std::int64_t> HubStore::remove_personal_before(std::int64_t cutoff_m
 
 void HubStore::forget_old_tickets(std::int64_t now_ms) {
     std::lock_guard lock(mutex_);
-    state_.forget_issued_before(now_ms - fold_window_ms);
+    // No decision depends on this: a ticket is forgotten only after no later event can act on it.
+    state_.forget_issued_before(std::min(now_ms, last_received_ms_) - QueueState::action_window_ms - forget_margin_ms);
 }
 
 QueueState HubStore::queue_state() {

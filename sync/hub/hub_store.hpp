@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/queue_state.hpp"
+#include "protocol/event_codec.hpp"
 #include "protocol/issue_event.hpp"
 #include "protocol/protocol.hpp"
 #include "store/store.hpp"
@@ -59,20 +60,21 @@ struct Contact {
 // all before the store is locked.
 struct PushedEvent {
     std::string_view text;
-    std::string hash;                           // of text
-    std::optional<protocol::IssueEvent> issue;  // an issue event read the quick way; or else
-    nlohmann::json event;                       // the event as a JSON tree
-    // The envelope, where present with the right type (role checks, ordering, replies).
+    std::string hash;  // of text
+    // The typed event, value rules checked (event_codec.hpp), or why it is refused.
+    Result<Event, protocol::EventProblem> event = protocol::EventProblem{};
+    // The envelope as sent, where present with the right type (role checks and replies,
+    // also for an event that is refused).
     std::optional<std::string> event_id;
     std::optional<std::string> type;
     std::optional<std::string> device_id;
     std::optional<std::int64_t> device_seq;
 };
-// Reads one event's text: an issue event the quick way, any other as a JSON tree. Nothing
-// when the text is not JSON.
+// Reads one event's text: an issue event the quick way, any other with parse_event.
+// Nothing when the text is not JSON.
 std::optional<PushedEvent> read_pushed_event(std::string_view text, protocol::IssueEventReader& reader);
 // An event that came as part of a body parsed whole; text is its JSON written out again.
-PushedEvent pushed_event_of(nlohmann::json event, std::string_view text);
+PushedEvent pushed_event_of(const nlohmann::json& event, std::string_view text);
 
 // A row of the log as SQLite gets it (the benchmark's baseline).
 struct LogRow {
@@ -114,6 +116,10 @@ public:
     // Ends every such wait now (the hub is stopping): they answer false.
     void stop_waiting();
 
+    // The needs the hub serves: events naming another need are refused (none: not checked).
+    // Set before serving; the catalogue must outlive the store.
+    void check_needs_against(const ServiceCatalogue* catalogue) { catalogue_ = catalogue; }
+
     // Merged log after a cursor, oldest first.
     StoreResult<std::vector<protocol::LogEntry>> read_log(std::int64_t after, std::size_t limit);
     std::int64_t last_seq();
@@ -126,11 +132,11 @@ public:
     // Empties name, phone and description of events stored before cutoff_ms; returns how many.
     StoreResult<std::int64_t> remove_personal_before(std::int64_t cutoff_ms);
 
-    // The queue as the hub knows it (a copy of the fold). Tickets issued more than
-    // fold_window_ms ago are left out (they stay in the log): memory stays bounded on a
-    // hub that runs for months, and a ticket from two days ago cannot be called.
+    // The queue as the hub knows it (a copy of the fold). Tickets that no later event can
+    // act on any more (QueueState::action_window_ms, on the hub's receive clock) are left
+    // out (they stay in the log): memory stays bounded on a hub that runs for months.
+    // Which actions are accepted follows from the log alone, never from when this ran.
     QueueState queue_state();
-    static constexpr std::int64_t fold_window_ms = 2LL * 24 * 3600 * 1000;
     void forget_old_tickets(std::int64_t now_ms);
 
     // Benchmark baseline: inserts ready rows straight into the log in batches of
@@ -143,9 +149,17 @@ private:
     StoreResult<Done> load_state();
     // Stores one event of a batch under the next sequence number after seq_before, and
     // moves seq_before on when it is stored.
+    // What the fold and the device sequences were before each event of a batch, to put back
+    // when the batch does not commit.
+    struct Undo {
+        std::vector<std::pair<std::string, std::optional<QueueTicket>>> tickets;
+        std::vector<std::pair<std::string, std::optional<std::int64_t>>> device_seqs;
+    };
     StoreResult<protocol::EventResult> push_one(const PushedEvent& pushed, const Contact& contact,
-                                                std::int64_t& seq_before);
+                                                std::int64_t& seq_before, Undo& undo);
 
+    const ServiceCatalogue* catalogue_ = nullptr;
+    std::int64_t last_received_ms_ = 0;  // receive times never go back, even if the clock does
     std::mutex mutex_;  // the file and the fold; also held to fill the log cache
     sqlite3* db_ = nullptr;
     struct Statements;

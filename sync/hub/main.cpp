@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
             }
             if (page->empty()) break;
             for (const auto& e : *page) {
-                std::cout << protocol::to_json(e).dump() << "\n";
+                std::cout << protocol::log_entry_json(e) << "\n";
                 cursor = e.hub_seq;
             }
         }

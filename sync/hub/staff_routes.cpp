@@ -32,7 +32,8 @@ std::optional<std::vector<KnownEvent>> whole_log(HubStore& log) {
         if (page->empty()) return events;
         for (auto& e : *page) {
             cursor = e.hub_seq;
-            events.push_back({std::move(e.event), EventMeta{e.hub_seq, e.received_ms, e.device_clock_offset_ms}});
+            if (auto event = protocol::parse_event(e.event_json))  // the hub stored only events that parse
+                events.push_back({std::move(*event), EventMeta{e.hub_seq, e.received_ms, e.device_clock_offset_ms}});
         }
     }
 }

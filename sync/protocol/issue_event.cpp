@@ -6,7 +6,7 @@
 
 #include <simdjson.h>
 
-#include "domain/events.hpp"
+#include "protocol/event_codec.hpp"
 #include "protocol/protocol.hpp"
 
 namespace skranke::protocol {
@@ -72,7 +72,7 @@ bool read_ticket(value& v, Ticket& t) {
     object fields;
     if (v.get_object().get(fields) != simdjson::SUCCESS) return false;
     TicketRequest& r = t.request;
-    std::string text;
+    std::string text, number;
     return read_fields(
         fields,
         {"accessibility", "appointment_ms", "appointment_reference", "channel", "children_affected", "created_ms",
@@ -104,7 +104,7 @@ bool read_ticket(value& v, Ticket& t) {
             }
             if (key == "name") return read_text(field, r.name);
             if (key == "need_id") return read_text(field, r.need_id);
-            if (key == "number") return read_text(field, text);  // follows from letter and sequence
+            if (key == "number") return read_text(field, number);  // must follow from letter and sequence
             if (key == "phone") return read_text(field, r.phone);
             if (key == "sequence") {
                 std::int64_t sequence = 0;
@@ -115,7 +115,7 @@ bool read_ticket(value& v, Ticket& t) {
             if (key == "service_day") return read_text(field, t.service_day);
             if (key == "state") return read_named(field, ticket_state_from_string, t.state);
             return read_bool(field, r.urgent);
-        });
+        }) && number == t.number.text();
 }
 
 }  // namespace
@@ -129,7 +129,7 @@ IssueEventReader::IssueEventReader() : impl_(std::make_unique<Impl>()) {}
 
 IssueEventReader::~IssueEventReader() = default;
 
-std::optional<IssueEvent> IssueEventReader::read(std::string_view text) {
+std::optional<Event> IssueEventReader::read(std::string_view text) {
     // Kiosks write events on one line and, but for rare names, without escapes; a text with
     // a control character or an escape is left to the general reading, so that one strict
     // parser decides every string that is not plain.
@@ -143,8 +143,8 @@ std::optional<IssueEvent> IssueEventReader::read(std::string_view text) {
         return std::nullopt;
     object fields;
     if (doc.get_object().get(fields) != simdjson::SUCCESS) return std::nullopt;
-    IssueEvent event;
-    Ticket& t = event.ticket;
+    Ticket t;
+    std::string type;
     std::int64_t created_ms = 0;
     const bool read = read_fields(
         fields, {"created_ms", "device_id", "device_seq", "event_id", "ticket", "type"},
@@ -154,14 +154,15 @@ std::optional<IssueEvent> IssueEventReader::read(std::string_view text) {
             if (key == "device_seq") return read_int(field, t.device_seq);
             if (key == "event_id") return read_text(field, t.event_id);
             if (key == "ticket") return read_ticket(field, t);
-            return read_text(field, event.type);
+            return read_text(field, type);
         });
     const char* after = nullptr;  // nothing may follow the object
     if (!read || doc.current_location().get(after) != simdjson::OUT_OF_BOUNDS) return std::nullopt;
-    // The shape rules event_shape_problem applies to an issue event.
-    if (event.type != event_type::ticket_issued && event.type != event_type::callback_requested) return std::nullopt;
-    if (!is_valid_device_id(t.device_id) || t.device_seq <= 0 || t.event_id != make_event_id(t.device_id, t.device_seq))
+    if ((type == event_type::callback_requested) != (t.request.channel == Channel::callback) ||
+        (type != event_type::ticket_issued && type != event_type::callback_requested))
         return std::nullopt;
+    Event event{{t.event_id, t.device_id, t.device_seq, created_ms, {}}, TicketIssued{std::move(t)}};
+    if (event_value_problem(event)) return std::nullopt;  // parse_event says what is wrong
     return event;
 }
 

@@ -7,23 +7,16 @@
 #include <string>
 #include <string_view>
 
-#include "domain/ticket.hpp"
+#include "domain/events.hpp"
 
 namespace skranke::protocol {
 
-// A ticket.issued or callback.requested event whose shape is known to be right
-// (event_shape_problem would find nothing, and the fold can read its ticket).
-struct IssueEvent {
-    std::string type;
-    Ticket ticket;  // with event_id, device_id and device_seq of the event
-};
-
 // Reads an issue event's text straight into an IssueEvent, without building a JSON tree
 // (simdjson's on-demand parser). It takes only the text a kiosk writes: no line breaks or
-// escapes, exactly the known fields, each once, with their exact types, and a shape
-// event_shape_problem accepts. For any other text it gives nothing, and the caller reads
-// the text as a JSON tree the general way, which also says what is wrong with it. So the
-// quick reading never accepts what the general one would refuse.
+// escapes, exactly the known fields, each once, with their exact types and values. For any
+// other text it gives nothing, and the caller reads the text with parse_event
+// (event_codec.hpp), which also says what is wrong with it. What it gives is exactly what
+// parse_event gives for the same text (the event_diff fuzz target checks this).
 class IssueEventReader {
 public:
     IssueEventReader();
@@ -31,7 +24,7 @@ public:
     IssueEventReader(const IssueEventReader&) = delete;
     IssueEventReader& operator=(const IssueEventReader&) = delete;
 
-    std::optional<IssueEvent> read(std::string_view text);
+    std::optional<Event> read(std::string_view text);
 
 private:
     struct Impl;

@@ -1,6 +1,8 @@
 #include "protocol/protocol.hpp"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 
 #include <simdjson.h>
 
@@ -124,42 +126,6 @@ bool is_valid_device_id(std::string_view id) {
     return true;
 }
 
-std::optional<std::string> event_shape_problem(const nlohmann::json& event, TicketCheck ticket_check) {
-    if (!event.is_object()) return "event is not an object";
-    const auto text = [&](const char* key) -> const nlohmann::json* {
-        const auto it = event.find(key);
-        return it != event.end() && it->is_string() ? &*it : nullptr;
-    };
-    const auto integer = [&](const char* key) -> const nlohmann::json* {
-        const auto it = event.find(key);
-        return it != event.end() && it->is_number_integer() ? &*it : nullptr;
-    };
-    if (!text("event_id")) return "event_id must be a string";
-    if (!text("type")) return "type must be a string";
-    if (!text("device_id")) return "device_id must be a string";
-    if (!integer("device_seq")) return "device_seq must be an integer";
-    if (!integer("created_ms")) return "created_ms must be an integer";
-    const std::string type = event.at("type").get<std::string>();
-    if (!is_known_event_type(type)) return "unknown event type";
-    const std::string device_id = event.at("device_id").get<std::string>();
-    if (!is_valid_device_id(device_id)) return "device_id must be 1-64 of a-z, 0-9, -";
-    const std::int64_t seq = event.at("device_seq").get<std::int64_t>();
-    if (seq <= 0) return "device_seq must be positive";
-    if (event.at("event_id").get<std::string>() != make_event_id(device_id, seq))
-        return "event_id must be <device_id>:<device_seq>";
-    if (type == event_type::ticket_issued || type == event_type::callback_requested) {
-        if (ticket_check == TicketCheck::left_to_fold) return std::nullopt;
-        const auto ticket = event.find("ticket");
-        if (ticket == event.end() || !ticket_from_json(*ticket)) return "ticket object is missing or malformed";
-        return std::nullopt;
-    }
-    const auto* ticket_id = text("ticket_id");
-    if (!ticket_id || ticket_id->get<std::string>().empty() || ticket_id->get<std::string>().size() > 128)
-        return "ticket_id must be a ticket's event id";
-    if (type == event_type::ticket_transferred && !text("to_need_id")) return "to_need_id must be a string";
-    return std::nullopt;
-}
-
 nlohmann::json to_json(const EventResult& result) {
     nlohmann::json json = {{"event_id", result.event_id}, {"status", result.status}};
     if (result.hub_seq) json["hub_seq"] = *result.hub_seq;
@@ -280,27 +246,43 @@ std::optional<std::vector<EventResult>> push_reply_results(std::string_view body
     return results;
 }
 
-nlohmann::json to_json(const LogEntry& entry) {
-    nlohmann::json json = {{"hub_seq", entry.hub_seq}, {"received_ms", entry.received_ms}, {"event", entry.event}};
-    json["device_clock_offset_ms"] =
-        entry.device_clock_offset_ms ? nlohmann::json(*entry.device_clock_offset_ms) : nlohmann::json();
-    return json;
+std::string log_entry_json(const LogEntry& entry) {
+    return "{\"hub_seq\":" + std::to_string(entry.hub_seq) + ",\"received_ms\":" + std::to_string(entry.received_ms) +
+           ",\"device_clock_offset_ms\":" +
+           (entry.device_clock_offset_ms ? std::to_string(*entry.device_clock_offset_ms) : std::string("null")) +
+           ",\"event\":" + entry.event_json + "}";
 }
 
-std::optional<LogEntry> log_entry_from_json(const nlohmann::json& json) {
+std::optional<ReadLogEntry> read_log_entry(const nlohmann::json& json) {
     if (!json.is_object()) return std::nullopt;
-    try {
-        LogEntry e;
-        e.hub_seq = json.at("hub_seq").get<std::int64_t>();
-        e.received_ms = json.at("received_ms").get<std::int64_t>();
-        const auto& offset = json.at("device_clock_offset_ms");
-        if (!offset.is_null()) e.device_clock_offset_ms = offset.get<std::int64_t>();
-        e.event = json.at("event");
-        if (!e.event.is_object()) return std::nullopt;
-        return e;
-    } catch (const nlohmann::json::exception&) {
-        return std::nullopt;
-    }
+    const auto integer = [&](const char* key) -> std::optional<std::int64_t> {
+        const auto it = json.find(key);
+        if (it == json.end() || !it->is_number_integer() ||
+            (it->is_number_unsigned() && it->get<std::uint64_t>() > std::uint64_t{INT64_MAX}))
+            return std::nullopt;
+        return it->get<std::int64_t>();
+    };
+    ReadLogEntry e;
+    const auto seq = integer("hub_seq");
+    if (!seq || *seq <= 0) return std::nullopt;  // without it the cursor cannot move on
+    e.hub_seq = *seq;
+    // Bounded like the event's own times, so that no arithmetic on them can overflow.
+    const auto received = integer("received_ms");
+    const auto offset_it = json.find("device_clock_offset_ms");
+    const bool no_offset = offset_it == json.end() || offset_it->is_null();
+    const auto offset = no_offset ? std::nullopt : integer("device_clock_offset_ms");
+    const auto event = json.find("event");
+    if (!received || *received < min_event_time_ms || *received > max_event_time_ms)
+        e.event = EventProblem{"received_ms", "received_ms must be a time between the years 2000 and 2200"};
+    else if (!no_offset && (!offset || *offset < -max_entry_offset_ms || *offset > max_entry_offset_ms))
+        e.event = EventProblem{"device_clock_offset_ms", "device_clock_offset_ms must be null or within ten years"};
+    else if (event == json.end())
+        e.event = EventProblem{"event", "the entry has no event"};
+    else
+        e.event = event_from_json(*event);
+    e.received_ms = received.value_or(0);
+    if (!no_offset) e.device_clock_offset_ms = offset;
+    return e;
 }
 
 }  // namespace skranke::protocol

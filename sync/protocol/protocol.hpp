@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/event_codec.hpp"
+
 namespace skranke::protocol {
 
 inline constexpr int version = 1;
@@ -52,13 +54,6 @@ std::optional<EventBatchTexts> split_event_batch(std::string_view body, int max_
 // Device ids: 1-64 characters of [a-z0-9-]; they appear in logs and event ids.
 bool is_valid_device_id(std::string_view id);
 
-// Shape of one event as the protocol defines it (not whether it fits the queue): nothing
-// when it is well formed, else a reason naming ids only. The ticket object of an issue
-// event is checked too, unless the caller folds the event next (the fold parses and
-// checks it anyway, and rejects it with bad_event).
-enum class TicketCheck { check, left_to_fold };
-std::optional<std::string> event_shape_problem(const nlohmann::json& event, TicketCheck ticket = TicketCheck::check);
-
 // One result inside a push reply.
 struct EventResult {
     std::string event_id;
@@ -79,14 +74,25 @@ std::string push_reply_json(const std::vector<EventResult>& results, std::int64_
 // parser; anything else (escapes, other fields) as a JSON tree.
 std::optional<std::vector<EventResult>> push_reply_results(std::string_view body);
 
-// One entry of the merged log.
+// One entry of the merged log as the hub serves it: the event as its JSON text.
 struct LogEntry {
     std::int64_t hub_seq = 0;
     std::int64_t received_ms = 0;
     std::optional<std::int64_t> device_clock_offset_ms;
-    nlohmann::json event;
+    std::string event_json;  // one JSON object (the hub stored only events that parsed)
 };
-nlohmann::json to_json(const LogEntry& entry);
-std::optional<LogEntry> log_entry_from_json(const nlohmann::json& json);
+// {"hub_seq":..,"received_ms":..,"device_clock_offset_ms":..,"event":{..}} on one line.
+std::string log_entry_json(const LogEntry& entry);
+
+// An entry of a log page as a device reads it: where it stands in the log, and its event,
+// or why the event cannot be read (the device skips it and says so; the cursor moves on).
+struct ReadLogEntry {
+    std::int64_t hub_seq = 0;
+    std::int64_t received_ms = 0;
+    std::optional<std::int64_t> device_clock_offset_ms;
+    Result<Event, EventProblem> event = EventProblem{};
+};
+// Nothing when the entry itself (hub_seq, received_ms, offset) is malformed.
+std::optional<ReadLogEntry> read_log_entry(const nlohmann::json& json);
 
 }  // namespace skranke::protocol

@@ -16,6 +16,7 @@
 #include "domain/events.hpp"
 #include "domain/service_catalogue.hpp"
 #include "domain/service_day.hpp"
+#include "protocol/event_codec.hpp"
 #include "store/paths.hpp"
 #include "store/store.hpp"
 
@@ -69,7 +70,7 @@ Round run_round(const std::filesystem::path& dir, const skranke::ServiceCatalogu
         const double issue = ms_since(start);
         if (!ticket) die("issue: " + ticket.error().detail);
         if (round.row_bytes == 0)
-            round.row_bytes = skranke::ticket_issued_event(*ticket).dump().size() + skranke::ticket_to_json(*ticket).dump().size();
+            round.row_bytes = 2 * skranke::protocol::write_event(skranke::issued_event(*ticket)).size();  // row + outbox
         const std::string payload(round.row_bytes, 'x');
         start = Clock::now();
         sqlite3_bind_blob(insert, 1, payload.data(), static_cast<int>(payload.size()), SQLITE_STATIC);

@@ -35,8 +35,7 @@ struct DisplayWorld {
         auto t = store->issue_ticket(request, shipped_catalogue(), now_ms);
         REQUIRE(t.ok());
         SyncStore sync_store(*store);
-        REQUIRE(sync_store.record_event({{"type", event_type::ticket_called}, {"ticket_id", t->event_id},
-                                         {"counter", counter}}, now_ms).ok());
+        REQUIRE(sync_store.record_event(TicketCalled{t->event_id, counter}, now_ms).ok());
         return *t;
     }
     display::DisplayServices services(display::Announcer* announcer = nullptr) {

@@ -17,8 +17,8 @@ namespace {
 constexpr std::int64_t minute = 60000;
 
 // An event as the hub stored it: received at t0 + minutes.
-KnownEvent at(nlohmann::json event, std::int64_t t0, std::int64_t minutes, std::int64_t seq) {
-    return {std::move(event), EventMeta{seq, t0 + minutes * minute, 0}};
+KnownEvent at(const nlohmann::json& event, std::int64_t t0, std::int64_t minutes, std::int64_t seq) {
+    return {as_event(event), EventMeta{seq, t0 + minutes * minute, 0}};
 }
 
 }  // namespace
@@ -33,19 +33,19 @@ TEST_CASE("figures from a known day of events match the hand-computed values") {
     log.push_back(at(issued_event("kiosk-a", 2, t0 + 10 * minute), t0, 10, ++seq));
     log.push_back(at(issued_event("kiosk-a", 3, t0 + 20 * minute, true), t0, 20, ++seq));
     log.push_back(at(issued_event("kiosk-a", 4, t0 + 65 * minute), t0, 65, ++seq));
-    log.push_back({issued_event("kiosk-a", 5, t0 - 24 * 60 * minute), EventMeta{++seq, t0 - 24 * 60 * minute, 0}});
+    log.push_back({issued_typed("kiosk-a", 5, t0 - 24 * 60 * minute), EventMeta{++seq, t0 - 24 * 60 * minute, 0}});
     // #3 (urgent) called at 10:25 and served at 10:40: wait 5, service 15.
-    log.push_back(at(staff_event("ticket.called", "desk-1", 1, id(3), 0), t0, 25, ++seq));
-    log.push_back(at(staff_event("ticket.served", "desk-1", 2, id(3), 0), t0, 40, ++seq));
+    log.push_back(at(staff_event("ticket.called", "desk-1", 1, id(3), t0), t0, 25, ++seq));
+    log.push_back(at(staff_event("ticket.served", "desk-1", 2, id(3), t0), t0, 40, ++seq));
     // #1 called at 10:30 by desk 1 and at 10:30 by desk 2 (refused: already called), recalled
     // at 10:35, served at 10:45: wait 30, service from the recall 10.
-    log.push_back(at(staff_event("ticket.called", "desk-1", 3, id(1), 0), t0, 30, ++seq));
-    log.push_back(at(staff_event("ticket.called", "desk-2", 1, id(1), 0), t0, 30, ++seq));
-    log.push_back(at(staff_event("ticket.recalled", "desk-1", 4, id(1), 0), t0, 35, ++seq));
-    log.push_back(at(staff_event("ticket.served", "desk-1", 5, id(1), 0), t0, 45, ++seq));
+    log.push_back(at(staff_event("ticket.called", "desk-1", 3, id(1), t0), t0, 30, ++seq));
+    log.push_back(at(staff_event("ticket.called", "desk-2", 1, id(1), t0), t0, 30, ++seq));
+    log.push_back(at(staff_event("ticket.recalled", "desk-1", 4, id(1), t0), t0, 35, ++seq));
+    log.push_back(at(staff_event("ticket.served", "desk-1", 5, id(1), t0), t0, 45, ++seq));
     // #2 called at 10:50 (wait 40), no-show at 10:55.
-    log.push_back(at(staff_event("ticket.called", "desk-2", 2, id(2), 0), t0, 50, ++seq));
-    log.push_back(at(staff_event("ticket.no_show", "desk-2", 3, id(2), 0), t0, 55, ++seq));
+    log.push_back(at(staff_event("ticket.called", "desk-2", 2, id(2), t0), t0, 50, ++seq));
+    log.push_back(at(staff_event("ticket.no_show", "desk-2", 3, id(2), t0), t0, 55, ++seq));
     // #4 still waiting.
 
     const auto timelines = day_timelines(log, service_day_of(t0));
@@ -90,10 +90,10 @@ TEST_CASE("the call history keeps order, counters and recalls, and nothing perso
     std::vector<KnownEvent> log;
     log.push_back(at(issued_event("kiosk-a", 1, t0), t0, 0, 1));
     log.push_back(at(issued_event("kiosk-a", 2, t0), t0, 1, 2));
-    log.push_back(at(staff_event("ticket.called", "desk-1", 1, make_event_id("kiosk-a", 2), 0), t0, 2, 3));
-    log.push_back(at(staff_event("ticket.called", "desk-2", 1, make_event_id("kiosk-a", 2), 0), t0, 2, 4));  // refused
-    log.push_back(at(staff_event("ticket.called", "desk-2", 2, make_event_id("kiosk-a", 1), 0), t0, 3, 5));
-    log.push_back(at(staff_event("ticket.recalled", "desk-1", 2, make_event_id("kiosk-a", 2), 0), t0, 4, 6));
+    log.push_back(at(staff_event("ticket.called", "desk-1", 1, make_event_id("kiosk-a", 2), t0), t0, 2, 3));
+    log.push_back(at(staff_event("ticket.called", "desk-2", 1, make_event_id("kiosk-a", 2), t0), t0, 2, 4));  // refused
+    log.push_back(at(staff_event("ticket.called", "desk-2", 2, make_event_id("kiosk-a", 1), t0), t0, 3, 5));
+    log.push_back(at(staff_event("ticket.recalled", "desk-1", 2, make_event_id("kiosk-a", 2), t0), t0, 4, 6));
     const auto calls = call_history(log);
     REQUIRE(calls.size() == 3);
     CHECK(calls[0].number == "A 002");

@@ -182,9 +182,10 @@ TEST_CASE("screenshots of the reception console and the waiting-room display, fr
         if (t.ticket.request.channel != Channel::callback && !t.ticket.request.urgent) ids.push_back(id);
     REQUIRE(ids.size() >= 6);
     for (int i = 0; i < 5; ++i) {
-        REQUIRE(desk_events.record_event({{"type", "ticket.called"}, {"ticket_id", ids[i]}, {"counter", "1"}}, now).ok());
-        if (i < 4) REQUIRE(desk_events.record_event({{"type", i == 2 ? "ticket.no_show" : "ticket.served"},
-                                                     {"ticket_id", ids[i]}, {"counter", "1"}}, now).ok());
+        REQUIRE(desk_events.record_event(TicketCalled{ids[i], "1"}, now).ok());
+        if (i < 4) REQUIRE(desk_events.record_event(i == 2 ? EventBody(TicketNoShow{ids[i], "1"})
+                                                           : EventBody(TicketServed{ids[i], "1"}),
+                                                    now).ok());
     }
     desk.engine->notify_local_event();
     REQUIRE(wait_until([&] { return desk.engine->status().outbox_depth == 0; }, 20s));
@@ -196,7 +197,7 @@ TEST_CASE("screenshots of the reception console and the waiting-room display, fr
         auto store = Store::open(kiosk_options(console_file, "reception-a", 'A'));
         REQUIRE(store.ok());
         SyncStore own(**store);
-        REQUIRE(own.record_event({{"type", "ticket.called"}, {"ticket_id", ids[5]}, {"counter", "2"}, {"staff_id", "kari"}}, now).ok());
+        REQUIRE(own.record_event(TicketCalled{ids[5], "2"}, now, "kari").ok());
     }
     const auto shots = shots_dir();
     std::filesystem::create_directories(shots);

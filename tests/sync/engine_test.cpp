@@ -116,13 +116,12 @@ TEST_CASE("two kiosks and two reception consoles converge to the same queue") {
     // Both desks call the first ticket; whichever reaches the hub second is told.
     SyncStore desk1(*stores[2]);
     SyncStore desk2(*stores[3]);
-    REQUIRE(desk1.record_event({{"type", "ticket.called"}, {"ticket_id", issued[0]}, {"counter", "1"}}, wall_clock_ms()).ok());
-    REQUIRE(desk2.record_event({{"type", "ticket.called"}, {"ticket_id", issued[0]}, {"counter", "2"}}, wall_clock_ms()).ok());
-    REQUIRE(desk2.record_event({{"type", "ticket.called"}, {"ticket_id", issued[1]}, {"counter", "2"}}, wall_clock_ms()).ok());
-    REQUIRE(desk1.record_event({{"type", "ticket.served"}, {"ticket_id", issued[0]}}, wall_clock_ms()).ok());
-    REQUIRE(desk2.record_event({{"type", "ticket.transferred"}, {"ticket_id", issued[1]}, {"to_need_id", plain_request().need_id}},
-                               wall_clock_ms()).ok());
-    REQUIRE(desk1.record_event({{"type", "ticket.cancelled"}, {"ticket_id", issued[2]}}, wall_clock_ms()).ok());
+    REQUIRE(desk1.record_event(TicketCalled{issued[0], "1"}, wall_clock_ms()).ok());
+    REQUIRE(desk2.record_event(TicketCalled{issued[0], "2"}, wall_clock_ms()).ok());
+    REQUIRE(desk2.record_event(TicketCalled{issued[1], "2"}, wall_clock_ms()).ok());
+    REQUIRE(desk1.record_event(TicketServed{issued[0], {}}, wall_clock_ms()).ok());
+    REQUIRE(desk2.record_event(TicketTransferred{issued[1], plain_request().need_id, {}}, wall_clock_ms()).ok());
+    REQUIRE(desk1.record_event(TicketCancelled{issued[2], CancelReason::none}, wall_clock_ms()).ok());
     engines[2]->notify_local_event();
     engines[3]->notify_local_event();
     REQUIRE(wait_until([&] { return everyone_at(hub.store().last_seq()) && hub.store().last_seq() >= 14; }, 15s));

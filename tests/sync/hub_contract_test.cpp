@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <limits>
 #include <condition_variable>
 #include <mutex>
 #include <sstream>
@@ -18,6 +19,7 @@
 #include "support/hub_fixture.hpp"
 #include "support/sample_events.hpp"
 #include "support/store_fixture.hpp"
+#include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
 using namespace skranke;
@@ -180,7 +182,7 @@ TEST_CASE("a re-sent event is known whatever its formatting; the log keeps the t
     const auto log = hub.store().read_log(0, 10);
     REQUIRE(log);
     REQUIRE(log->size() == 1);
-    CHECK(log->front().event == event);
+    CHECK(nlohmann::json::parse(log->front().event_json) == event);
 
     auto changed = event;
     changed["ticket"]["description"] = "Noe annet";
@@ -246,7 +248,7 @@ TEST_CASE("a push that follows another is stored after it, whichever reaches the
     const auto log = hub.store().read_log(0, 100);
     REQUIRE(log);
     REQUIRE(log->size() == 40);
-    for (std::size_t i = 0; i < log->size(); ++i) CHECK((*log)[i].event["device_seq"] == static_cast<int>(i + 1));
+    for (std::size_t i = 0; i < log->size(); ++i) CHECK(nlohmann::json::parse((*log)[i].event_json)["device_seq"] == static_cast<int>(i + 1));
 }
 
 TEST_CASE("two counters call the same ticket: the first to reach the hub wins, the other is told") {
@@ -429,4 +431,56 @@ TEST_CASE("a batch waiting for the disk holds up neither known devices nor reade
     CHECK(answered_first);      // ... while the batch still waited for the file
     CHECK(pushed.status == 200);  // which was stored whole once the file was free
     CHECK(hub.event_count() == 5);
+}
+
+TEST_CASE("the hub refuses values, not only shapes, names the field, and a refused event never blocks the next") {
+    hub::HubOptions options;
+    options.services_file = asset_dir() / "services.toml";
+    HubFixture hub(options);
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto desk = hub.enrol(Role::reception, "desk-1");
+    const std::vector<std::string> json_header = {"Content-Type: application/json"};
+    const auto now = wall_clock_ms();
+    const auto push = [&](const std::string& token, const std::vector<nlohmann::json>& events) {
+        const auto reply = hub.call("POST", "/v1/events", token, batch(events), json_header);
+        REQUIRE(reply.status == 200);
+        return nlohmann::json::parse(reply.body).at("results");
+    };
+    auto huge_seq = issued_event("kiosk-a", 1, now);
+    huge_seq["device_seq"] = std::numeric_limits<std::int64_t>::max();
+    huge_seq["event_id"] = "kiosk-a:" + std::to_string(std::numeric_limits<std::int64_t>::max());
+    auto unknown_need = issued_event("kiosk-a", 2, now);
+    unknown_need["ticket"]["need_id"] = "free_money";
+    auto fractional = issued_event("kiosk-a", 3, now);
+    fractional["ticket"]["created_ms"] = static_cast<double>(now) + 0.5;
+    auto far_clock = issued_event("kiosk-a", 4, now - 500LL * 24 * 3600 * 1000);
+    const auto results = push(kiosk.token, {huge_seq, unknown_need, fractional, far_clock, issued_event("kiosk-a", 5, now)});
+    const std::vector<std::string> fields = {"device_seq", "ticket.need_id", "ticket.created_ms", "created_ms"};
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        CAPTURE(i);
+        CHECK(results[i]["status"] == "rejected");
+        CHECK(results[i]["code"] == "bad_event");
+        CHECK(results[i]["message"].get<std::string>().rfind(fields[i], 0) == 0);
+    }
+    // The device's valid events after them are stored, in this push and the next.
+    CHECK(results[4]["status"] == "stored");
+    CHECK(push(kiosk.token, {issued_event("kiosk-a", 6, now)})[0]["status"] == "stored");
+
+    auto no_counter = staff_event("ticket.called", "desk-1", 1, "kiosk-a:5", now);
+    no_counter.erase("counter");
+    auto counter_object = staff_event("ticket.called", "desk-1", 2, "kiosk-a:5", now);
+    counter_object["counter"] = nlohmann::json::object();
+    auto transfer = staff_event("ticket.transferred", "desk-1", 3, "kiosk-a:5", now);
+    transfer["to_need_id"] = "free_money";
+    const auto staff = push(desk.token, {no_counter, counter_object, transfer,
+                                         staff_event("ticket.called", "desk-1", 4, "kiosk-a:5", now)});
+    CHECK(staff[0]["message"].get<std::string>().rfind("counter", 0) == 0);
+    CHECK(staff[1]["message"].get<std::string>().rfind("counter", 0) == 0);
+    CHECK(staff[2]["message"].get<std::string>().rfind("to_need_id", 0) == 0);
+    CHECK(staff[3]["status"] == "stored");
+    CHECK(hub.event_count() == 3);
+    // What the hub serves every device reads back whole.
+    const auto log = hub.store().read_log(0, 10);
+    REQUIRE(log);
+    for (const auto& entry : *log) CHECK(protocol::parse_event(entry.event_json).ok());
 }

@@ -52,3 +52,36 @@ TEST_CASE("a push to a hub with a full disk gets a storage error, not a 500, and
     CHECK(reply.status == 200);
     CHECK(hub.event_count() == 2);
 }
+
+TEST_CASE("a batch that does not commit leaves the hub's queue exactly as before: later actions are judged the same") {
+    register_fault_vfs(true);
+    HubFixture hub;
+    const auto kiosk = hub.enrol(protocol::Role::kiosk, "kiosk-a");
+    const auto desk = hub.enrol(protocol::Role::reception, "desk-1");
+    const std::vector<std::string> json_header = {"Content-Type: application/json"};
+    const auto now = wall_clock_ms();
+    REQUIRE(hub.call("POST", "/v1/events", kiosk.token, batch({issued_event("kiosk-a", 1, now)}), json_header).status ==
+            200);
+    // A call of ticket 1 and the issue of ticket 2, in a batch the disk refuses.
+    const std::string failing = batch({issued_event("kiosk-a", 2, now)});
+    const std::string call = batch({staff_event("ticket.called", "desk-1", 1, "kiosk-a:1", now)});
+    for (const std::string* body : {&failing, &call}) {
+        arm_fault(FaultOp::sync, 1, SQLITE_IOERR_FSYNC, true, EIO);
+        const auto token = body == &failing ? kiosk.token : desk.token;
+        CHECK(hub.call("POST", "/v1/events", token, *body, json_header).status == 503);
+        disarm_fault();
+    }
+    // Nothing of them happened: ticket 1 waits (not "already called"), ticket 2 is unknown
+    // until it is sent again, and both go through now, the same as on a hub that never failed.
+    const auto state = hub.store().queue_state();
+    REQUIRE(state.find("kiosk-a:1"));
+    CHECK(state.find("kiosk-a:1")->state == TicketState::waiting);
+    CHECK(state.find("kiosk-a:2") == nullptr);
+    for (const auto& [token, body] : {std::pair{kiosk.token, failing}, std::pair{desk.token, call}}) {
+        const auto reply = hub.call("POST", "/v1/events", token, body, json_header);
+        REQUIRE(reply.status == 200);
+        CHECK(nlohmann::json::parse(reply.body)["results"][0]["status"] == "stored");
+    }
+    CHECK(hub.store().queue_state().find("kiosk-a:1")->state == TicketState::called);
+    CHECK(hub.event_count() == 3);
+}

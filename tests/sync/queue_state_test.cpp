@@ -12,39 +12,69 @@ using namespace skranke::test;
 TEST_CASE("a called ticket cannot be called again until it is transferred back to waiting") {
     QueueState state;
     const auto t0 = test_time_ms();
-    REQUIRE_FALSE(state.apply(issued_event("kiosk-a", 1, t0)));
+    REQUIRE_FALSE(state.apply(issued_typed("kiosk-a", 1, t0)));
     CHECK(state.find("kiosk-a:1")->state == TicketState::waiting);
-    CHECK_FALSE(state.apply(staff_event("ticket.called", "desk-1", 1, "kiosk-a:1", t0)));
+    CHECK_FALSE(state.apply(staff_typed("ticket.called", "desk-1", 1, "kiosk-a:1", t0)));
     CHECK(state.find("kiosk-a:1")->called_by == "desk-1");
-    const auto second = state.apply(staff_event("ticket.called", "desk-2", 1, "kiosk-a:1", t0));
+    const auto second = state.apply(staff_typed("ticket.called", "desk-2", 1, "kiosk-a:1", t0));
     REQUIRE(second);
     CHECK(second->code == "already_called");
     CHECK(state.find("kiosk-a:1")->called_by == "desk-1");  // the loser changed nothing
-    CHECK_FALSE(state.apply(staff_event("ticket.recalled", "desk-1", 2, "kiosk-a:1", t0)));
+    CHECK_FALSE(state.apply(staff_typed("ticket.recalled", "desk-1", 2, "kiosk-a:1", t0)));
     CHECK(state.find("kiosk-a:1")->recalls == 1);
-    CHECK_FALSE(state.apply(staff_event("ticket.transferred", "desk-1", 3, "kiosk-a:1", t0)));
+    CHECK_FALSE(state.apply(staff_typed("ticket.transferred", "desk-1", 3, "kiosk-a:1", t0)));
     CHECK(state.find("kiosk-a:1")->state == TicketState::waiting);
-    CHECK_FALSE(state.apply(staff_event("ticket.called", "desk-2", 2, "kiosk-a:1", t0)));
-    CHECK_FALSE(state.apply(staff_event("ticket.served", "desk-2", 3, "kiosk-a:1", t0)));
+    CHECK_FALSE(state.apply(staff_typed("ticket.called", "desk-2", 2, "kiosk-a:1", t0)));
+    CHECK_FALSE(state.apply(staff_typed("ticket.served", "desk-2", 3, "kiosk-a:1", t0)));
     CHECK(state.find("kiosk-a:1")->state == TicketState::served);
-    CHECK(state.apply(staff_event("ticket.called", "desk-1", 4, "kiosk-a:1", t0))->code == "ticket_closed");
-    CHECK(state.apply(staff_event("ticket.no_show", "desk-1", 5, "kiosk-a:1", t0))->code == "not_called");
+    CHECK(state.apply(staff_typed("ticket.called", "desk-1", 4, "kiosk-a:1", t0))->code == "ticket_closed");
+    CHECK(state.apply(staff_typed("ticket.no_show", "desk-1", 5, "kiosk-a:1", t0))->code == "not_called");
 }
 
-TEST_CASE("actions on unknown tickets and malformed events are conflicts, not crashes") {
+TEST_CASE("actions on unknown tickets are conflicts, and a ticket is issued once") {
     QueueState state;
-    CHECK(state.apply(staff_event("ticket.called", "desk-1", 1, "kiosk-x:9", 0))->code == "unknown_ticket");
-    CHECK(state.apply(nlohmann::json::array())->code == "bad_event");
-    CHECK(state.apply(nlohmann::json{{"type", "ticket.issued"}, {"event_id", "k:1"}})->code == "bad_event");
+    const auto t0 = test_time_ms();
+    CHECK(state.apply(staff_typed("ticket.called", "desk-1", 1, "kiosk-x:9", t0))->code == "unknown_ticket");
     CHECK(state.tickets().empty());
+    REQUIRE_FALSE(state.apply(issued_typed("kiosk-a", 1, t0)));
+    CHECK(state.apply(issued_typed("kiosk-a", 1, t0))->code == "duplicate");
+}
+
+TEST_CASE("an action more than two days after its ticket reached the hub is refused, by the log's clock alone") {
+    QueueState state;
+    const auto t0 = test_time_ms();
+    constexpr std::int64_t day = 24LL * 3600 * 1000;
+    REQUIRE_FALSE(state.apply(issued_typed("kiosk-a", 1, t0), {1, t0, 0}));
+    REQUIRE_FALSE(state.apply(issued_typed("kiosk-a", 2, t0), {2, t0, 0}));
+    // The same fold on any device, at any wall time, decides the same: only the two hub times count.
+    const auto late = state.check(staff_typed("ticket.called", "desk-1", 1, "kiosk-a:1", t0), {3, t0 + 2 * day + 1, 0});
+    REQUIRE(late);
+    CHECK(late->code == "unknown_ticket");
+    CHECK_FALSE(state.check(staff_typed("ticket.called", "desk-1", 1, "kiosk-a:1", t0), {3, t0 + 2 * day, 0}));
+    // A device's own action the hub has not seen yet has no hub time: it is not refused here.
+    CHECK_FALSE(state.check(staff_typed("ticket.called", "desk-1", 1, "kiosk-a:1", t0)));
+}
+
+TEST_CASE("a ticket put back as it was undoes an apply exactly") {
+    QueueState state;
+    const auto t0 = test_time_ms();
+    REQUIRE_FALSE(state.apply(issued_typed("kiosk-a", 1, t0), {1, t0, 0}));
+    const QueueTicket before = *state.find("kiosk-a:1");
+    REQUIRE_FALSE(state.apply(staff_typed("ticket.called", "desk-1", 1, "kiosk-a:1", t0), {2, t0, 0}));
+    state.restore("kiosk-a:1", before);
+    CHECK(state.find("kiosk-a:1")->state == TicketState::waiting);
+    CHECK(state.find("kiosk-a:1")->called_by.empty());
+    REQUIRE_FALSE(state.apply(issued_typed("kiosk-a", 2, t0), {3, t0, 0}));
+    state.restore("kiosk-a:2", std::nullopt);
+    CHECK(state.find("kiosk-a:2") == nullptr);
 }
 
 TEST_CASE("the same events fold to the same queue, and waiting entries carry the hub's clock facts") {
     const auto t0 = test_time_ms();
     std::vector<KnownEvent> events;
-    for (int i = 1; i <= 5; ++i) events.push_back({issued_event("kiosk-a", i, t0 + i * 1000), {i, t0 + i * 1000, -86400000}});
-    events.push_back({staff_event("ticket.called", "desk-1", 1, "kiosk-a:2", t0), {6, t0, 0}});
-    events.push_back({staff_event("ticket.cancelled", "desk-1", 2, "kiosk-a:3", t0), {7, t0, 0}});
+    for (int i = 1; i <= 5; ++i) events.push_back({issued_typed("kiosk-a", i, t0 + i * 1000), {i, t0 + i * 1000, -86400000}});
+    events.push_back({staff_typed("ticket.called", "desk-1", 1, "kiosk-a:2", t0), {6, t0, 0}});
+    events.push_back({staff_typed("ticket.cancelled", "desk-1", 2, "kiosk-a:3", t0), {7, t0, 0}});
     const QueueState a = fold_events(events);
     const QueueState b = fold_events(events);
     REQUIRE(a.tickets().size() == b.tickets().size());
@@ -58,10 +88,10 @@ TEST_CASE("the same events fold to the same queue, and waiting entries carry the
 TEST_CASE("old tickets can be forgotten; acting on one is then an unknown ticket") {
     QueueState state;
     const auto t0 = test_time_ms();
-    state.apply(issued_event("kiosk-a", 1, t0), {1, t0, 0});
-    state.apply(issued_event("kiosk-a", 2, t0 + 86400000), {2, t0 + 86400000, 0});
+    state.apply(issued_typed("kiosk-a", 1, t0), {1, t0, 0});
+    state.apply(issued_typed("kiosk-a", 2, t0 + 86400000), {2, t0 + 86400000, 0});
     state.forget_issued_before(t0 + 1000);
     CHECK(state.find("kiosk-a:1") == nullptr);
     CHECK(state.find("kiosk-a:2") != nullptr);
-    CHECK(state.apply(staff_event("ticket.called", "desk-1", 1, "kiosk-a:1", t0))->code == "unknown_ticket");
+    CHECK(state.apply(staff_typed("ticket.called", "desk-1", 1, "kiosk-a:1", t0))->code == "unknown_ticket");
 }

@@ -13,8 +13,10 @@ MergedEvent merged(std::int64_t seq, std::int64_t received_ms, const std::string
     MergedEvent e;
     e.hub_seq = seq;
     e.received_ms = received_ms;
-    e.event = {{"event_id", "console-1:" + std::to_string(seq)}, {"type", type}, {"ticket_id", ticket},
-               {"device_id", "console-1"}, {"device_seq", seq}, {"counter", "Skranke 2"}};
+    const EventBody action = type == "ticket.called"     ? EventBody(TicketCalled{ticket, "Skranke 2"})
+                             : type == "ticket.recalled" ? EventBody(TicketRecalled{ticket, "Skranke 2"})
+                                                         : EventBody(TicketServed{ticket, "Skranke 2"});
+    e.event = staff_event(action, "console-1", seq, received_ms);
     return e;
 }
 

@@ -228,8 +228,8 @@ TEST_CASE("people ahead counts only tickets still waiting in the queue as this k
     REQUIRE(tickets.size() == 2);
     skranke::SyncStore synced(*kiosk.store());
     const std::string first = tickets.front().event_id;
-    REQUIRE(synced.record_event({{"type", "ticket.called"}, {"ticket_id", first}, {"counter", "1"}},
+    REQUIRE(synced.record_event(skranke::TicketCalled{first, "1"},
                                 skranke::test::test_time_ms(0, 1)));
-    REQUIRE(synced.record_event({{"type", "ticket.served"}, {"ticket_id", first}}, skranke::test::test_time_ms(0, 2)));
+    REQUIRE(synced.record_event(skranke::TicketServed{first, {}}, skranke::test::test_time_ms(0, 2)));
     CHECK(issue() == 1);  // only the second is still before the third
 }

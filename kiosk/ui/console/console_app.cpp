@@ -181,7 +181,7 @@ void ConsoleApp::check_pending_calls(const std::vector<KnownEvent>& events) {
     }
     // Calls the hub stored are in the merged log: nothing more to wait for.
     for (const KnownEvent& e : events)
-        if (e.meta.hub_seq) pending_calls_.erase(e.event.value("event_id", ""));
+        if (e.meta.hub_seq) pending_calls_.erase(e.event.envelope.event_id);
 }
 
 // [SECTION] Intents
@@ -193,14 +193,14 @@ bool ConsoleApp::require_sign_in() {
 }
 
 void ConsoleApp::act(StaffAction action) {
-    if (const auto conflict = queue_.check(action.fields)) return say_conflict(*conflict, action);
+    if (const auto conflict = queue_.check(Event{{}, action.event})) return say_conflict(*conflict, action);
     const std::int64_t now = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
-    action.fields["staff_id"] = state_.staff_id;
-    const std::string ticket_id = action.fields.value("ticket_id", "");
+    const std::string ticket_id = ticket_id_of(Event{{}, action.event});
+    const bool call = std::holds_alternative<TicketCalled>(action.event);
     SyncStore sync_store(*services_.store);
-    auto recorded = sync_store.record_event(action.fields, now);
+    auto recorded = sync_store.record_event(std::move(action.event), now, state_.staff_id);
     if (!recorded) return say_notice(st("console.store_error"), true);
-    if (recorded->type == event_type::ticket_called) pending_calls_[recorded->event_id] = {ticket_id, action.number};
+    if (call) pending_calls_[recorded->event_id] = {ticket_id, action.number};
     if (services_.notify_sync) services_.notify_sync();
     say_notice(ui::fill(st(action.notice_key), {{"number", action.number}, {"counter", action.counter}}), false);
     refresh();  // rebuilds state_ and queue_; a refusal it finds for an earlier call says so instead
@@ -208,7 +208,7 @@ void ConsoleApp::act(StaffAction action) {
 
 // Why an action does not fit the queue as this console knows it; nothing is written.
 void ConsoleApp::say_conflict(const QueueConflict& conflict, const StaffAction& action) {
-    const QueueTicket* ticket = queue_.find(action.fields.value("ticket_id", ""));
+    const QueueTicket* ticket = queue_.find(ticket_id_of(Event{{}, action.event}));
     if (conflict.code == "already_called" && ticket)
         say_notice(ui::fill(st("console.already_called"), {{"number", action.number}, {"counter", ticket->counter}}), true);
     else if (conflict.code == "not_called")
@@ -225,16 +225,16 @@ void ConsoleApp::call(std::string ticket_id) {
         return;
     }
     const std::string counter = state_.counter;
-    act({{{"type", event_type::ticket_called}, {"ticket_id", ticket_id}, {"counter", counter}},
-         "console.called", number_of(ticket_id), counter});
+    const std::string number = number_of(ticket_id);
+    act({TicketCalled{std::move(ticket_id), counter}, "console.called", number, counter});
 }
 
 // Call again, served or no-show: always the ticket at this counter.
-void ConsoleApp::about_current(std::string_view type, std::string notice_key) {
+template <typename Action>
+void ConsoleApp::about_current(std::string notice_key) {
     if (!state_.current) return say_notice(st("console.nobody_called"), true);
     const QueueRow current = *state_.current;
-    act({{{"type", type}, {"ticket_id", current.ticket_id}, {"counter", state_.counter}},
-         std::move(notice_key), current.number, state_.counter});
+    act({Action{current.ticket_id, state_.counter}, std::move(notice_key), current.number, state_.counter});
 }
 
 // The ticket at this counter, else the one chosen in the table: to another need (its queue),
@@ -244,10 +244,8 @@ void ConsoleApp::transfer(std::string to_need, std::string to_counter) {
     const std::string id = state_.current ? state_.current->ticket_id : state_.selected;
     const QueueTicket* ticket = queue_.find(id);
     if (!ticket || (to_need.empty() && to_counter.empty())) return;
-    nlohmann::json fields{{"type", event_type::ticket_transferred}, {"ticket_id", id},
-                          {"to_need_id", to_need.empty() ? ticket->ticket.request.need_id : to_need}};
-    if (!to_counter.empty()) fields["to_counter"] = to_counter;
-    act({std::move(fields), to_counter.empty() ? "console.transferred" : "console.transferred_to_counter",
+    TicketTransferred transfer{id, to_need.empty() ? ticket->ticket.request.need_id : to_need, to_counter};
+    act({std::move(transfer), to_counter.empty() ? "console.transferred" : "console.transferred_to_counter",
          ticket->ticket.number.text(), to_counter});
 }
 
@@ -332,9 +330,9 @@ void ConsoleApp::apply(Intent intent, double now_s) {
             else say_notice(st("console.queue_empty"), false);
             break;
         case IntentKind::call_ticket: call(intent.ticket_id); break;
-        case IntentKind::recall: about_current(event_type::ticket_recalled, "console.recalled"); break;
-        case IntentKind::served: about_current(event_type::ticket_served, "console.marked_served"); break;
-        case IntentKind::no_show: about_current(event_type::ticket_no_show, "console.marked_no_show"); break;
+        case IntentKind::recall: about_current<TicketRecalled>("console.recalled"); break;
+        case IntentKind::served: about_current<TicketServed>("console.marked_served"); break;
+        case IntentKind::no_show: about_current<TicketNoShow>("console.marked_no_show"); break;
         case IntentKind::open_transfer:
             if (!state_.current && state_.selected.empty()) say_notice(st("console.nobody_called"), true);
             else state_.transfer_open = true;
@@ -342,8 +340,8 @@ void ConsoleApp::apply(Intent intent, double now_s) {
         case IntentKind::cancel_transfer: state_.transfer_open = false; break;
         case IntentKind::transfer: transfer(intent.text, intent.counter); break;
         case IntentKind::cancel_ticket:
-            act({{{"type", event_type::ticket_cancelled}, {"ticket_id", intent.ticket_id}}, "console.cancelled",
-                 number_of(intent.ticket_id), {}});
+            act({TicketCancelled{intent.ticket_id, CancelReason::none}, "console.cancelled", number_of(intent.ticket_id),
+                 {}});
             break;
         case IntentKind::select: state_.selected = intent.ticket_id; break;
         case IntentKind::expand: state_.expanded = state_.expanded == intent.ticket_id ? "" : intent.ticket_id; break;
@@ -352,8 +350,8 @@ void ConsoleApp::apply(Intent intent, double now_s) {
             refresh();
             break;
         case IntentKind::callback_done:
-            act({{{"type", event_type::ticket_cancelled}, {"ticket_id", intent.ticket_id}, {"reason", "callback_done"}},
-                 "console.callback_marked", number_of(intent.ticket_id), {}});
+            act({TicketCancelled{intent.ticket_id, CancelReason::callback_done}, "console.callback_marked",
+                 number_of(intent.ticket_id), {}});
             break;
         case IntentKind::export_csv: export_csv(); break;
         case IntentKind::acknowledge_alert: state_.urgent_alert = false; break;

@@ -94,7 +94,7 @@ private:
     // One staff action on one ticket, held as values copied from the view model before the
     // write: writing rebuilds state_ and queue_ (refresh), so the notice must not read them.
     struct StaffAction {
-        nlohmann::json fields;   // the event: type, ticket_id, counter, ...
+        EventBody event;         // what is done to which ticket
         std::string notice_key;  // said once the event is stored
         std::string number;      // "A 003", as staff saw it
         std::string counter;     // the counter it is called or transferred to
@@ -110,7 +110,8 @@ private:
     void act(StaffAction action);  // the only way a staff event is written
     void say_conflict(const QueueConflict& conflict, const StaffAction& action);
     void call(std::string ticket_id);
-    void about_current(std::string_view type, std::string notice_key);
+    template <typename Action>  // TicketRecalled, TicketServed or TicketNoShow
+    void about_current(std::string notice_key);
     void transfer(std::string to_need, std::string to_counter);
     void sign_in(std::string staff_id, std::string pin, std::string counter);
     void sign_out(bool idle);

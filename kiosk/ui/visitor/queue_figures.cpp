@@ -11,7 +11,7 @@ namespace skranke::visitor {
 std::optional<int> people_ahead_of(const std::vector<Ticket>& today, const Ticket& mine, std::int64_t now_ms) {
     QueueState queue;
     for (const Ticket& t : today)  // this kiosk's own clock: the store only holds what it saw
-        if (t.state == TicketState::waiting) queue.apply_issue(t, EventMeta{std::nullopt, t.created_ms, std::nullopt});
+        if (t.state == TicketState::waiting) queue.apply(issued_event(t), EventMeta{std::nullopt, t.created_ms, std::nullopt});
     return people_ahead_in(queue, mine, now_ms);
 }
 

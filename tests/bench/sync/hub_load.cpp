@@ -18,6 +18,7 @@
 #include "client/hub_client.hpp"
 #include "domain/events.hpp"
 #include "domain/service_day.hpp"
+#include "protocol/event_codec.hpp"
 #include "hub/hub_store.hpp"
 #include "support/hub_process.hpp"
 #include "support/loopback.hpp"
@@ -145,7 +146,7 @@ std::string one_ticket_push(const std::string& device_id, int n) {
     t.device_id = device_id;
     t.device_seq = n;
     t.event_id = make_event_id(t.device_id, n);
-    return nlohmann::json{{"events", {ticket_issued_event(t)}}}.dump();
+    return "{\"events\":[" + protocol::write_event(issued_event(t)) + "]}";
 }
 
 // The real hub with its default connection settings, and devices enrolled with it: kiosks

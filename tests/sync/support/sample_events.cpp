@@ -1,6 +1,9 @@
 #include "support/sample_events.hpp"
 
+#include <stdexcept>
+
 #include "domain/events.hpp"
+#include "protocol/event_codec.hpp"
 #include "domain/service_day.hpp"
 #include "support/store_fixture.hpp"
 
@@ -20,16 +23,31 @@ nlohmann::json issued_event(const std::string& device_id, std::int64_t seq, std:
     t.device_id = device_id;
     t.device_seq = seq;
     t.event_id = make_event_id(device_id, seq);
-    return ticket_issued_event(t);
+    return nlohmann::json::parse(protocol::write_event(skranke::issued_event(t)));
 }
 
 nlohmann::json staff_event(const std::string& type, const std::string& device_id, std::int64_t seq,
                            const std::string& ticket_id, std::int64_t created_ms) {
     nlohmann::json e = {{"event_id", make_event_id(device_id, seq)}, {"type", type}, {"device_id", device_id},
-                        {"device_seq", seq}, {"created_ms", created_ms}, {"ticket_id", ticket_id},
-                        {"counter", "2"}};
+                        {"device_seq", seq}, {"created_ms", created_ms}, {"ticket_id", ticket_id}};
     if (type == "ticket.transferred") e["to_need_id"] = plain_request().need_id;
+    else if (type != "ticket.cancelled") e["counter"] = "2";  // where the console sat
     return e;
+}
+
+Event as_event(const nlohmann::json& wire) {
+    auto event = protocol::event_from_json(wire);
+    if (!event) throw std::runtime_error("sample event does not read: " + event.error().message);
+    return std::move(event.value());
+}
+
+Event issued_typed(const std::string& device_id, std::int64_t seq, std::int64_t created_ms, bool urgent, char letter) {
+    return as_event(issued_event(device_id, seq, created_ms, urgent, letter));
+}
+
+Event staff_typed(const std::string& type, const std::string& device_id, std::int64_t seq, const std::string& ticket_id,
+                  std::int64_t created_ms) {
+    return as_event(staff_event(type, device_id, seq, ticket_id, created_ms));
 }
 
 std::string batch(const std::vector<nlohmann::json>& events) {

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/events.hpp"
+
 namespace skranke::test {
 
 // A ticket.issued event with personal fields filled in.
@@ -15,6 +17,14 @@ nlohmann::json issued_event(const std::string& device_id, std::int64_t seq, std:
 // A staff action (ticket.called, ...) about a ticket.
 nlohmann::json staff_event(const std::string& type, const std::string& device_id, std::int64_t seq,
                            const std::string& ticket_id, std::int64_t created_ms);
+// The typed event of a wire event, as every reader gets it (event_codec.hpp); throws with
+// the problem when it does not read.
+Event as_event(const nlohmann::json& wire);
+// The same events typed, for folds.
+Event issued_typed(const std::string& device_id, std::int64_t seq, std::int64_t created_ms, bool urgent = false,
+                   char letter = 'A');
+Event staff_typed(const std::string& type, const std::string& device_id, std::int64_t seq, const std::string& ticket_id,
+                  std::int64_t created_ms);
 // {"events": [...]} as text.
 std::string batch(const std::vector<nlohmann::json>& events);
 
