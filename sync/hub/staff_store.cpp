@@ -108,14 +108,15 @@ StoreResult<std::vector<StaffMember>> StaffStore::list() {
 StoreResult<SignInResult> StaffStore::sign_in(const std::string& staff_id, const std::string& pin,
                                               const std::string& device_id, const std::string& counter,
                                               std::int64_t now_ms) {
-    const std::string device_key = "device:" + device_id;
+    // Staff ids cannot hold ':', so neither key can name the other's.
+    const std::string staff_key = "staff:" + staff_id, device_key = "device:" + device_id;
     std::optional<StaffMember> member;
     std::string hash;
     {
         std::lock_guard lock(mutex_);
-        const std::int64_t locked =
-            std::max(attempts_.locked_for_ms(staff_id, now_ms), attempts_.locked_for_ms(device_key, now_ms));
-        if (locked > 0) return SignInResult{SignInOutcome::locked, std::nullopt, locked};
+        // Counted as a wrong PIN before the check, so parallel attempts cannot all pass the lock.
+        if (const std::int64_t locked = attempts_.begin_check({staff_key, device_key}, now_ms); locked > 0)
+            return SignInResult{SignInOutcome::locked, std::nullopt, locked};
         sql::Statement q(db_, "SELECT name, role, pin_hash FROM staff WHERE staff_id = ?1");
         q.bind(1, staff_id);
         const int code = q.step();
@@ -134,13 +135,9 @@ StoreResult<SignInResult> StaffStore::sign_in(const std::string& staff_id, const
         std::lock_guard one_at_a_time(pin_check_mutex_);
         matches = pin_matches(pin, member ? hash : dummy_hash_) && member.has_value();
     }
+    if (!matches) return SignInResult{SignInOutcome::wrong_pin, std::nullopt, 0};  // already counted
     std::lock_guard lock(mutex_);
-    if (!matches) {
-        attempts_.record_failure(staff_id, now_ms);
-        attempts_.record_failure(device_key, now_ms);
-        return SignInResult{SignInOutcome::wrong_pin, std::nullopt, 0};
-    }
-    attempts_.record_success(staff_id);
+    attempts_.record_success(staff_key);
     attempts_.record_success(device_key);
     StaffSession session{random_token(), *member, device_id, counter, now_ms + session_ms};
     sql::Statement q(db_, "INSERT INTO staff_sessions (token_hash, staff_id, device_id, counter, created_ms, expires_ms)"
@@ -152,6 +149,11 @@ StoreResult<SignInResult> StaffStore::sign_in(const std::string& staff_id, const
     expired.bind(1, now_ms);
     if (int code = expired.step(); code != SQLITE_DONE) return sql::error_from(db_, code, "forget old sessions");
     return SignInResult{SignInOutcome::signed_in, std::move(session), 0};
+}
+
+std::size_t StaffStore::tracked_attempts() {
+    std::lock_guard lock(mutex_);
+    return attempts_.tracked();
 }
 
 StoreResult<std::optional<StaffSession>> StaffStore::session(const std::string& token, std::int64_t now_ms) {

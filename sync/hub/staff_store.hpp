@@ -59,11 +59,14 @@ public:
 
     // Checks the PIN with the wrong-PIN lockout, counted per staff id and per device, so
     // neither one person's PIN nor many people's PINs can be guessed from one console.
-    // An unknown staff id costs the same time and counts the same as a wrong PIN.
+    // An unknown staff id costs the same time and counts the same as a wrong PIN. Each
+    // attempt counts as wrong before its check, so parallel requests get no more checks.
     StoreResult<SignInResult> sign_in(const std::string& staff_id, const std::string& pin,
                                       const std::string& device_id, const std::string& counter, std::int64_t now_ms);
     StoreResult<std::optional<StaffSession>> session(const std::string& token, std::int64_t now_ms);
     StoreResult<Done> sign_out(const std::string& token);
+    // Staff ids and devices the lockout counts now (at most the policy's max_tracked).
+    std::size_t tracked_attempts();
 
     std::int64_t session_ms = 12LL * 3600 * 1000;  // a working day; the console signs out sooner when idle
 
