@@ -107,7 +107,8 @@ struct Hub::Impl {
     std::condition_variable sweep_wake;    // stop
     bool stopping = false;
 
-    std::optional<AuthDevice> authenticate(const httplib::Request& req, httplib::Response& res);
+    // note: record the device's contact (not when a long-poll is let in again after its wait).
+    std::optional<AuthDevice> authenticate(const httplib::Request& req, httplib::Response& res, bool note = true);
     void routes();
     void on_push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& content);
     void on_read_log(const httplib::Request& req, httplib::Response& res);
@@ -115,7 +116,7 @@ struct Hub::Impl {
     void sweep_loop();
 };
 
-std::optional<AuthDevice> Hub::Impl::authenticate(const httplib::Request& req, httplib::Response& res) {
+std::optional<AuthDevice> Hub::Impl::authenticate(const httplib::Request& req, httplib::Response& res, bool note) {
     const auto contact = contact_of(req);  // a malformed value costs no store lookup
     if (!contact) {
         send_error(res, 400, "bad_request", contact.error().message);
@@ -127,18 +128,18 @@ std::optional<AuthDevice> Hub::Impl::authenticate(const httplib::Request& req, h
         send_error(res, 401, "unauthorized", "send Authorization: Bearer <device token>");
         return std::nullopt;
     }
-    auto device = store->authenticate(header.substr(bearer.size()));
-    if (!device) {
+    auto admission = store->authenticate(header.substr(bearer.size()));
+    if (!admission) {
         send_error(res, 503, "hub_storage", "the hub cannot read its store; try again");
         res.set_header("Retry-After", "1");
         return std::nullopt;
     }
-    if (!*device) {
-        send_error(res, 401, "unauthorized", "unknown device token; enrol the device again");
+    if (!admission->device) {
+        send_error(res, 401, "unauthorized", admission->refusal);  // unknown or revoked: says which
         return std::nullopt;
     }
-    store->note_contact((*device)->device_id, *contact);
-    return **device;
+    if (note) store->note_contact(admission->device->device_id, *contact);
+    return admission->device;
 }
 
 // The body is read only once the token is known, and never past max_body_bytes, however it
@@ -242,6 +243,8 @@ void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res)
         log_grew.wait_for(lock, std::chrono::milliseconds(*wait),
                           [&] { return stopping || store->last_seq() > *after; });
     }
+    // A long-poll is let in again before it answers: a device revoked meanwhile gets none of the log.
+    if (*wait > 0 && !authenticate(req, res, false)) return;
     const bool personal = device->role == Role::reception || device->role == Role::admin;
     std::int64_t cursor = *after;
     auto entries = store->read_log_json(*after, static_cast<std::size_t>(*limit), personal, cursor);

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/service_day.hpp"
+#include "hub/device_admin.hpp"
 #include "hub/hub_server.hpp"
 #include "hub/staff_admin.hpp"
 #include "store/paths.hpp"
@@ -74,12 +75,15 @@ int main(int argc, char** argv) {
     exporter->add_option("--after", after, "Hub sequence number to start after")->capture_default_str();
     hub::StaffCommands staff_commands;
     hub::add_staff_commands(app, staff_commands);
+    hub::DeviceCommands device_commands;
+    hub::add_device_commands(app, device_commands);
     enrol->fallthrough();
     exporter->fallthrough();
     app.require_subcommand(0, 1);
     CLI11_PARSE(app, argc, argv);
     options.retention_ms = static_cast<std::int64_t>(retention_days * 24 * 3600 * 1000);
     if (auto code = hub::run_staff_command(staff_commands, options.data_dir)) return *code;
+    if (auto code = hub::run_device_command(device_commands, options.data_dir)) return *code;
 
     if (enrol->parsed() || exporter->parsed()) {
         auto store = hub::HubStore::open(options.data_dir / "hub.db");

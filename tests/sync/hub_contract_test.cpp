@@ -2,20 +2,17 @@
 // decided by arrival, a device's order kept, personal data only where and while needed.
 #include <doctest/doctest.h>
 
-#include <sqlite3.h>
-
 #include <atomic>
 #include <limits>
-#include <condition_variable>
 #include <mutex>
 #include <sstream>
 #include <thread>
 
-#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "domain/service_day.hpp"
+#include "support/held_write.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/sample_events.hpp"
 #include "support/store_fixture.hpp"
@@ -41,84 +38,6 @@ std::vector<nlohmann::json> kiosk_batch(const std::string& device, int first, in
     return events;
 }
 
-// Another connection's write lock on the hub's file, held until released: the hub's next
-// write waits for it (at most its 5 s busy timeout).
-class FileWriteLock {
-public:
-    explicit FileWriteLock(const std::filesystem::path& file) {
-        REQUIRE(sqlite3_open(file.c_str(), &db_) == SQLITE_OK);
-        REQUIRE(sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
-    }
-    ~FileWriteLock() { release(); }
-    FileWriteLock(const FileWriteLock&) = delete;
-    FileWriteLock& operator=(const FileWriteLock&) = delete;
-    void release() {
-        if (db_ == nullptr) return;
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        sqlite3_close(db_);
-        db_ = nullptr;
-    }
-
-private:
-    sqlite3* db_ = nullptr;
-};
-
-// A push that waits out the hub's 5 s busy timeout, as a kiosk would.
-sync::HttpReply patient_push(HubFixture& hub, const std::string& token, const std::vector<nlohmann::json>& events) {
-    auto patient = hub.connection(token);
-    patient.request_timeout_ms = 15000;
-    patient.low_speed_time_s = 15;
-    sync::HttpCall call;
-    call.prepare(patient, "POST", "/v1/events", batch(events), json_header);
-    return call.perform();
-}
-
-// Sends the hub's log lines (at every level) to one sink while it lives.
-class LogTo {
-public:
-    explicit LogTo(spdlog::sink_ptr sink)
-        : previous_(spdlog::default_logger()), previous_level_(spdlog::get_level()) {
-        spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", std::move(sink)));
-        spdlog::set_level(spdlog::level::trace);
-    }
-    ~LogTo() {
-        spdlog::set_default_logger(previous_);
-        spdlog::set_level(previous_level_);
-    }
-    LogTo(const LogTo&) = delete;
-    LogTo& operator=(const LogTo&) = delete;
-
-private:
-    std::shared_ptr<spdlog::logger> previous_;
-    spdlog::level::level_enum previous_level_;
-};
-
-// A log sink that tells when a line containing some text was written.
-class LineWatch : public spdlog::sinks::base_sink<std::mutex> {
-public:
-    explicit LineWatch(std::string text) : text_(std::move(text)) {}
-    bool wait(std::chrono::seconds limit) {
-        std::unique_lock lock(seen_mutex_);
-        return seen_changed_.wait_for(lock, limit, [&] { return seen_; });
-    }
-
-protected:
-    void sink_it_(const spdlog::details::log_msg& msg) override {
-        if (std::string_view(msg.payload.data(), msg.payload.size()).find(text_) == std::string_view::npos) return;
-        {
-            std::lock_guard lock(seen_mutex_);
-            seen_ = true;
-        }
-        seen_changed_.notify_all();
-    }
-    void flush_() override {}
-
-private:
-    std::string text_;
-    std::mutex seen_mutex_;
-    std::condition_variable seen_changed_;
-    bool seen_ = false;
-};
 }  // namespace
 
 TEST_CASE("the same batch twice gets the same acknowledgements and is stored once") {
@@ -409,27 +328,15 @@ TEST_CASE("a batch waiting for the disk holds up neither known devices nor reade
     push(hub, kiosk.token, kiosk_batch("kiosk-a", 1, 3));
     REQUIRE(hub.call("GET", "/v1/events?after=0", desk.token).status == 200);  // the newest log is in memory now
 
-    const auto watch = std::make_shared<LineWatch>("events=2 storing");
-    const LogTo watching(watch);
     // The hub file's write lock is held elsewhere: the next batch waits inside the store.
-    FileWriteLock blocker(hub.dir() / "hub" / "hub.db");
-    std::atomic<bool> push_answered = false;
-    sync::HttpReply pushed;
-    std::thread pusher([&] {
-        pushed = patient_push(hub, kiosk.token, kiosk_batch("kiosk-a", 4, 2));
-        push_answered = true;
-    });
-    const bool storing = watch->wait(std::chrono::seconds(10));
-    const auto read = storing ? hub.call("GET", "/v1/events?after=0", desk.token) : sync::HttpReply{};
-    const bool answered_first = !push_answered;
-    blocker.release();
-    pusher.join();
-
-    REQUIRE(storing);
+    sync::HttpReply read;
+    const auto held = while_a_batch_waits(hub, kiosk.token, kiosk_batch("kiosk-a", 4, 2),
+                                          [&] { read = hub.call("GET", "/v1/events?after=0", desk.token); });
+    REQUIRE(held.storing);
     REQUIRE(read.status == 200);  // the device was let in, and the log answered from memory ...
     CHECK(nlohmann::json::parse(read.body).at("events").size() == 3);
-    CHECK(answered_first);      // ... while the batch still waited for the file
-    CHECK(pushed.status == 200);  // which was stored whole once the file was free
+    CHECK(held.calls_first);      // ... while the batch still waited for the file
+    CHECK(held.pushed.status == 200);  // which was stored whole once the file was free
     CHECK(hub.event_count() == 5);
 }
 

@@ -18,6 +18,7 @@
 
 #include "bench_stats.hpp"
 #include "hub_load.hpp"
+#include "raw_log.hpp"
 #include "client/sync_engine.hpp"
 #include "domain/service_catalogue.hpp"
 #include "domain/service_day.hpp"
@@ -78,7 +79,7 @@ std::pair<double, double> drain_round(const std::filesystem::path& dir, const Se
     StoreOptions store_options;
     store_options.path = dir / "kiosk.db";
     store_options.device_id = "kiosk-bench";
-    std::vector<hub::LogRow> rows;  // the same rows, ready for SQLite: the raw baseline
+    std::vector<bench::LogRow> rows;  // the same rows, ready for SQLite: the raw baseline
     {
         auto store = Store::open(store_options);
         if (!store) die(store.error().detail);
@@ -93,7 +94,7 @@ std::pair<double, double> drain_round(const std::filesystem::path& dir, const Se
         auto pending = (*store)->pending_events(static_cast<std::size_t>(count));
         if (!pending) die(pending.error().detail);
         for (const auto& e : *pending)
-            rows.push_back(hub::LogRow{e.event_id, store_options.device_id, e.device_seq, e.type, e.body_json,
+            rows.push_back(bench::LogRow{e.event_id, store_options.device_id, e.device_seq, e.type, e.body_json,
                                        hub::hash_hex(e.body_json)});
     }
     Setup setup = start_hub(dir);
@@ -112,10 +113,9 @@ std::pair<double, double> drain_round(const std::filesystem::path& dir, const Se
                      std::chrono::duration<double>(Clock::now().time_since_epoch()).count());
     if (setup.hub->store().last_seq() != count) die("hub did not get every event exactly once");
 
-    auto raw_store = hub::HubStore::open(dir / "raw" / "hub.db");
-    if (!raw_store) die(raw_store.error().detail);
+    if (auto made = hub::HubStore::open(dir / "raw" / "hub.db"); !made) die(made.error().detail);  // a new hub file
     const auto raw_start = Clock::now();
-    auto inserted = (*raw_store)->raw_insert_for_benchmark(rows, protocol::max_batch_events, wall_clock_ms());
+    auto inserted = bench::raw_log_insert(dir / "raw" / "hub.db", rows, protocol::max_batch_events, wall_clock_ms());
     if (!inserted || *inserted != count) die("raw insert failed");
     const double raw = count / seconds_since(raw_start);
     return {drain, raw};

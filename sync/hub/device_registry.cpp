@@ -1,0 +1,245 @@
+#include "hub/device_registry.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "store/sqlite_util.hpp"
+
+namespace skranke::hub {
+
+using protocol::Role;
+using protocol::role_from_string;
+
+namespace {
+
+// An unknown token is answered from memory this long: a device enrolled meanwhile got a new
+// token (never one tried before), so only a hub sharing the file with another could differ.
+constexpr std::int64_t unknown_token_ms = 60 * 1000;
+constexpr std::size_t unknown_token_capacity = 4096;
+constexpr std::int64_t contact_save_ms = 60 * 1000;
+
+const char* const unknown_refusal = "unknown device token; enrol the device again";
+const char* const revoked_refusal =
+    "this device was revoked at the hub; IT must enrol it again (skranke-hub enrol-code, then skranke-sync enrol)";
+
+std::int64_t steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string random_code() {
+    // No 0/o, 1/l/i: read aloud or typed on a kiosk's on-screen keyboard without mistakes.
+    static constexpr char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+    std::string code;
+    for (int i = 0; i < 12; ++i) code += alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    return code;
+}
+
+}  // namespace
+
+struct DeviceRegistry::Statements {
+    sql::Statement note_contact;
+};
+
+struct DeviceRegistry::ReadStatements {
+    sql::Statement find_token;
+    sql::Statement data_version;
+    sql::Statement revoked;
+    sql::Statement list;
+};
+
+StoreResult<std::unique_ptr<DeviceRegistry>> DeviceRegistry::open(HubWriter& writer, Connection reader) {
+    std::unique_ptr<DeviceRegistry> registry(new DeviceRegistry(writer, std::move(reader)));
+    auto prepared = writer.run([&](sqlite3* db) -> StoreResult<Done> {
+        auto s = std::make_unique<Statements>();
+        s->note_contact = sql::Statement(db,
+            "UPDATE devices SET last_seen_ms = ?2, clock_offset_ms = coalesce(?3, clock_offset_ms),"
+            " outbox_depth = coalesce(?4, outbox_depth) WHERE device_id = ?1");
+        if (!s->note_contact.valid()) return sql::error_from(db, s->note_contact.prepare_code(), "prepare registry");
+        registry->statements_ = std::move(s);
+        return Done{};
+    });
+    if (!prepared) return prepared.error();
+    sqlite3* db = registry->reader_.get();
+    auto r = std::make_unique<ReadStatements>();
+    r->find_token = sql::Statement(db, "SELECT device_id, role, revoked_ms FROM devices WHERE token_hash = ?1");
+    r->data_version = sql::Statement(db, "PRAGMA data_version");
+    r->revoked = sql::Statement(db, "SELECT device_id FROM devices WHERE revoked_ms IS NOT NULL");
+    r->list = sql::Statement(db,
+        "SELECT device_id, role, enrolled_ms, last_seen_ms, clock_offset_ms, outbox_depth, revoked_ms"
+        " FROM devices ORDER BY device_id");
+    for (sql::Statement* st : {&r->find_token, &r->data_version, &r->revoked, &r->list})
+        if (!st->valid()) return sql::error_from(db, st->prepare_code(), "prepare registry reads");
+    registry->reads_ = std::move(r);
+    std::lock_guard lock(registry->mutex_);
+    if (auto noticed = registry->notice_revocations(); !noticed) return noticed.error();
+    return registry;
+}
+
+DeviceRegistry::DeviceRegistry(HubWriter& writer, Connection reader) : writer_(writer), reader_(std::move(reader)) {}
+
+DeviceRegistry::~DeviceRegistry() = default;
+
+// Reads the revoked devices again when anyone (this hub's writer, skranke-hub
+// device-revoke) has written the file since the last look. Under mutex_.
+StoreResult<Done> DeviceRegistry::notice_revocations() {
+    sql::Statement& version = reads_->data_version;
+    int c = version.step();
+    const std::int64_t now = c == SQLITE_ROW ? version.int64(0) : 0;
+    version.reset();
+    if (c != SQLITE_ROW) return sql::error_from(reader_.get(), c, "check for revocations");
+    if (now == data_version_) return Done{};
+    std::set<std::string> revoked;
+    sql::Statement& q = reads_->revoked;
+    while ((c = q.step()) == SQLITE_ROW) revoked.insert(q.text(0));
+    q.reset();
+    if (c != SQLITE_DONE) return sql::error_from(reader_.get(), c, "read revocations");
+    revoked_ = std::move(revoked);
+    data_version_ = now;
+    return Done{};
+}
+
+void DeviceRegistry::forget_unknown_expired(std::int64_t now_ms) {
+    if (unknown_.size() < unknown_token_capacity) return;
+    std::erase_if(unknown_, [&](const auto& entry) { return entry.second <= now_ms; });
+    if (unknown_.size() >= unknown_token_capacity) unknown_.clear();  // a flood of new ones: start again
+}
+
+StoreResult<std::string> DeviceRegistry::create_enrol_code(Role role, std::int64_t now_ms, std::int64_t valid_ms) {
+    const std::string code = random_code();
+    return writer_.run([&](sqlite3* db) -> StoreResult<std::string> {
+        sql::Statement insert(db, "INSERT INTO enrol_codes (code_hash, role, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4)");
+        insert.bind(1, hash_hex(code)).bind(2, protocol::to_string(role)).bind(3, now_ms).bind(4, now_ms + valid_ms);
+        if (int c = insert.step(); c != SQLITE_DONE) return sql::error_from(db, c, "store enrolment code");
+        return code;
+    });
+}
+
+StoreResult<std::optional<Enrolment>> DeviceRegistry::enrol(const std::string& code, const std::string& device_id,
+                                                            std::int64_t now_ms) {
+    auto enrolled = writer_.run([&](sqlite3* db) -> StoreResult<std::optional<Enrolment>> {
+        sql::WriteTransaction tx(db);
+        if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "begin enrolment");
+        sql::Statement use(db,
+            "UPDATE enrol_codes SET used_ms = ?2, used_by = ?3 WHERE code_hash = ?1 AND used_ms IS NULL"
+            " AND expires_ms > ?2 RETURNING role");
+        use.bind(1, hash_hex(code)).bind(2, now_ms).bind(3, device_id);
+        int c = use.step();
+        if (c == SQLITE_DONE) return std::optional<Enrolment>();
+        if (c != SQLITE_ROW) return sql::error_from(db, c, "use enrolment code");
+        Enrolment enrolment{device_id, role_from_string(use.text(0)).value_or(Role::display), random_token()};
+        if (c = use.step(); c != SQLITE_DONE) return sql::error_from(db, c, "use enrolment code");
+        // Enrolling again (a replaced PC keeping its id, a revoked one let in again) replaces the old token.
+        sql::Statement device(db,
+            "INSERT INTO devices (device_id, role, token_hash, enrolled_ms) VALUES (?1, ?2, ?3, ?4)"
+            " ON CONFLICT (device_id) DO UPDATE SET role = ?2, token_hash = ?3, enrolled_ms = ?4, revoked_ms = NULL");
+        device.bind(1, device_id).bind(2, protocol::to_string(enrolment.role)).bind(3, hash_hex(enrolment.token)).bind(4, now_ms);
+        if (c = device.step(); c != SQLITE_DONE) return sql::error_from(db, c, "store device");
+        if (c = tx.commit(); c != SQLITE_OK) return sql::error_from(db, c, "commit enrolment");
+        return std::optional<Enrolment>(std::move(enrolment));
+    });
+    if (!enrolled || !*enrolled) return enrolled;
+    // After the commit: a token check that read the file before it is forgotten here, and
+    // one after it finds only the new token.
+    std::lock_guard lock(mutex_);
+    std::erase_if(known_, [&](const auto& entry) { return entry.second.device_id == device_id; });
+    unknown_.erase(hash_hex((*enrolled)->token));
+    revoked_.erase(device_id);
+    return enrolled;
+}
+
+StoreResult<Admission> DeviceRegistry::authenticate(const std::string& token) {
+    const std::string hash = hash_hex(token);
+    std::lock_guard lock(mutex_);
+    if (auto noticed = notice_revocations(); !noticed) return noticed.error();
+    std::optional<AuthDevice> device;
+    if (const auto it = known_.find(hash); it != known_.end()) {
+        device = it->second;
+    } else {
+        const std::int64_t now = steady_ms();
+        if (const auto unknown = unknown_.find(hash); unknown != unknown_.end() && unknown->second > now)
+            return Admission{std::nullopt, unknown_refusal};
+        sql::Statement& q = reads_->find_token;
+        q.bind(1, hash);
+        int c = q.step();
+        if (c == SQLITE_ROW) {
+            device = AuthDevice{q.text(0), role_from_string(q.text(1)).value_or(Role::display)};
+            if (!q.is_null(2)) revoked_.insert(device->device_id);  // newer than the last look
+            c = SQLITE_DONE;
+        }
+        q.reset();
+        if (c != SQLITE_DONE) return sql::error_from(reader_.get(), c, "check token");
+        if (!device) {
+            forget_unknown_expired(now);
+            unknown_[hash] = now + unknown_token_ms;
+            return Admission{std::nullopt, unknown_refusal};
+        }
+        known_.emplace(hash, *device);
+    }
+    if (revoked_.count(device->device_id) != 0) return Admission{std::nullopt, revoked_refusal};
+    return Admission{std::move(device), ""};
+}
+
+void DeviceRegistry::note_contact(const std::string& device_id, const Contact& contact) {
+    Contact to_save;
+    {
+        std::lock_guard lock(mutex_);
+        Contact& known = contacts_[device_id];
+        known.hub_now_ms = contact.hub_now_ms;
+        if (contact.clock_offset_ms) known.clock_offset_ms = contact.clock_offset_ms;
+        if (contact.outbox_depth) known.outbox_depth = contact.outbox_depth;
+        if (contact.hub_now_ms - contact_saved_ms_[device_id] < contact_save_ms) return;
+        to_save = known;
+    }
+    const bool saved = writer_.try_run([&](sqlite3*) {
+        sql::Statement& q = statements_->note_contact;
+        q.bind(1, device_id).bind(2, to_save.hub_now_ms).bind(3, to_save.clock_offset_ms).bind(4, to_save.outbox_depth);
+        q.step();  // health bookkeeping only: a failure here must not fail the request
+        q.reset();
+    });
+    if (!saved) return;  // a write is running: a later request saves it
+    std::lock_guard lock(mutex_);
+    auto& saved_ms = contact_saved_ms_[device_id];
+    saved_ms = std::max(saved_ms, to_save.hub_now_ms);
+}
+
+StoreResult<std::vector<DeviceHealth>> DeviceRegistry::devices() {
+    std::lock_guard lock(mutex_);
+    sql::Statement& q = reads_->list;
+    std::vector<DeviceHealth> list;
+    int c;
+    while ((c = q.step()) == SQLITE_ROW) {
+        DeviceHealth d{q.text(0), role_from_string(q.text(1)).value_or(Role::display), q.int64(2), {}, {}, {}, {}};
+        if (!q.is_null(3)) d.last_seen_ms = q.int64(3);
+        if (!q.is_null(4)) d.clock_offset_ms = q.int64(4);
+        if (!q.is_null(5)) d.outbox_depth = q.int64(5);
+        if (!q.is_null(6)) d.revoked_ms = q.int64(6);
+        if (const auto it = contacts_.find(d.device_id); it != contacts_.end()) {  // newer than the file
+            d.last_seen_ms = it->second.hub_now_ms;
+            if (it->second.clock_offset_ms) d.clock_offset_ms = it->second.clock_offset_ms;
+            if (it->second.outbox_depth) d.outbox_depth = it->second.outbox_depth;
+        }
+        list.push_back(std::move(d));
+    }
+    q.reset();
+    if (c != SQLITE_DONE) return sql::error_from(reader_.get(), c, "list devices");
+    return list;
+}
+
+StoreResult<bool> DeviceRegistry::revoke(const std::string& device_id, std::int64_t now_ms) {
+    auto found = writer_.run([&](sqlite3* db) -> StoreResult<bool> {
+        sql::Statement q(db, "UPDATE devices SET revoked_ms = coalesce(revoked_ms, ?2) WHERE device_id = ?1");
+        q.bind(1, device_id).bind(2, now_ms);
+        if (int c = q.step(); c != SQLITE_DONE) return sql::error_from(db, c, "revoke device");
+        return sqlite3_changes(db) > 0;
+    });
+    if (found && *found) {
+        std::lock_guard lock(mutex_);
+        revoked_.insert(device_id);
+    }
+    return found;
+}
+
+}  // namespace skranke::hub

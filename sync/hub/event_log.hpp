@@ -1,0 +1,101 @@
+// The merged event log. Pushes are stored by the hub file's one writer (HubWriter), which
+// owns the fold and each device's last sequence number; a batch that does not commit is
+// undone exactly. After every commit the writer publishes a LogSnapshot: readers
+// (long-polls, /v1/queue, figures) use the newest one and never wait for a write. Older
+// parts of the log are read through the log's own reading connection.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "hub/device_registry.hpp"
+#include "hub/hub_file.hpp"
+#include "hub/log_snapshot.hpp"
+#include "hub/pushed_event.hpp"
+
+namespace skranke::hub {
+
+class EventLog {
+public:
+    // Reads the fold's window and the tail from the file and publishes the first snapshot.
+    static StoreResult<std::unique_ptr<EventLog>> open(HubWriter& writer, Connection reader);
+    ~EventLog();
+    EventLog(const EventLog&) = delete;
+    EventLog& operator=(const EventLog&) = delete;
+
+    // The needs the hub serves: events naming another need are refused (none: not checked).
+    // Set before serving; the catalogue must outlive the log.
+    void check_needs_against(const ServiceCatalogue* catalogue) { catalogue_ = catalogue; }
+
+    // Stores a batch in one transaction; one result per event, in order. Events must
+    // already be allowed for the pushing device's role.
+    StoreResult<std::vector<protocol::EventResult>> push(const std::vector<PushedEvent>& events,
+                                                         const Contact& contact);
+    // Waits (at most wait_ms) until the hub has taken the device's events up to
+    // device_seq: stored, rejected or found to be replays. False when they did not come.
+    bool wait_taken(const std::string& device_id, std::int64_t device_seq, std::int64_t wait_ms);
+    // Ends every such wait now (the hub is stopping): they answer false.
+    void stop_waiting();
+
+    // Merged log after a cursor, oldest first, from the file.
+    StoreResult<std::vector<protocol::LogEntry>> read_log(std::int64_t after, std::size_t limit);
+    std::int64_t last_seq() const { return snapshot()->last_seq; }
+    // A JSON array of log entries after a cursor (without personal fields unless personal),
+    // and the cursor after them: the tail from the snapshot, anything older from the file.
+    StoreResult<std::string> read_log_json(std::int64_t after, std::size_t limit, bool personal,
+                                           std::int64_t& cursor);
+
+    // Empties name, phone and description of events stored before cutoff_ms, in short
+    // transactions of retention_batch rows, so pushes are stored in between; returns how many.
+    StoreResult<std::int64_t> remove_personal_before(std::int64_t cutoff_ms);
+    static constexpr std::int64_t retention_batch = 500;
+
+    // The queue as of the newest commit (QueueState::action_window_ms on the hub's receive
+    // clock; older tickets stay in the log only).
+    QueueState queue_state() const { return snapshot()->fold.state(); }
+    void forget_old_tickets(std::int64_t now_ms);
+
+private:
+    EventLog(HubWriter& writer, Connection reader);
+    struct Batch;
+    StoreResult<Done> load(sqlite3* db);
+    StoreResult<std::vector<protocol::EventResult>> store(sqlite3* db, const std::vector<PushedEvent>& events,
+                                                          const Contact& sent);
+    StoreResult<protocol::EventResult> store_one(sqlite3* db, const PushedEvent& pushed, const Contact& contact,
+                                                 Batch& batch);
+    StoreResult<std::int64_t> remove_personal_batch(sqlite3* db, std::int64_t cutoff_ms, std::int64_t& cursor);
+    std::shared_ptr<const LogSnapshot> snapshot() const { return snapshot_.load(); }
+    void publish(LogSnapshot next) { snapshot_.store(std::make_shared<const LogSnapshot>(std::move(next))); }
+
+    HubWriter& writer_;
+    const ServiceCatalogue* catalogue_ = nullptr;
+
+    // The writer's: touched only inside writer_.run.
+    struct Statements;
+    std::unique_ptr<Statements> statements_;
+    QueueState state_;
+    std::map<std::string, std::int64_t> last_device_seq_;
+    std::set<std::string> rejected_ids_;  // few; lets new events skip the look-ups
+    std::int64_t last_received_ms_ = 0;   // receive times never go back, even if the clock does
+
+    std::atomic<std::shared_ptr<const LogSnapshot>> snapshot_;  // published by the writer only
+
+    std::mutex taken_mutex_;  // taken_through_, stopping_
+    std::condition_variable taken_;
+    std::map<std::string, std::int64_t> taken_through_;  // highest device_seq answered per device
+    bool stopping_ = false;
+
+    std::mutex reader_mutex_;  // reader_ and its statement
+    Connection reader_;
+    struct ReadStatements;
+    std::unique_ptr<ReadStatements> reads_;
+};
+
+}  // namespace skranke::hub

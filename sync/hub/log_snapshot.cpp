@@ -1,0 +1,95 @@
+#include "hub/log_snapshot.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/event_codec.hpp"
+
+namespace skranke::hub {
+
+// Every stored event parses (the hub stores nothing else); a text that does not (a damaged
+// row) has the fields emptied in its JSON tree.
+std::string without_personal_fields(std::string_view event_text) {
+    if (auto event = protocol::parse_event(event_text)) {
+        remove_personal_fields(*event);
+        return protocol::write_event(*event);
+    }
+    nlohmann::json tree = nlohmann::json::parse(event_text, nullptr, false);
+    if (auto ticket = tree.is_object() ? tree.find("ticket") : tree.end(); ticket != tree.end() && ticket->is_object())
+        for (const char* key : {"name", "phone", "description"})
+            if (ticket->contains(key)) (*ticket)[key] = "";
+    return tree.is_discarded() ? std::string("{}") : tree.dump();
+}
+
+std::string log_entry_json_for(const protocol::LogEntry& entry, bool personal) {
+    if (personal) return protocol::log_entry_json(entry);
+    protocol::LogEntry redacted{entry.hub_seq, entry.received_ms, entry.device_clock_offset_ms,
+                                without_personal_fields(entry.event_json)};
+    return protocol::log_entry_json(redacted);
+}
+
+const std::string& TailEntry::json(bool personal) const {
+    std::once_flag& once = personal ? full_once_ : redacted_once_;
+    std::string& text = personal ? full_ : redacted_;
+    std::call_once(once, [&] { text = log_entry_json_for(entry_, personal); });
+    return text;
+}
+
+LogTail LogTail::appended(const std::vector<std::shared_ptr<const TailEntry>>& entries) const {
+    if (entries.empty()) return *this;
+    LogTail next = last_seq() != 0 && entries.front()->hub_seq() == last_seq() + 1 ? *this : LogTail();
+    std::size_t i = 0;
+    if (!next.chunks_.empty() && next.chunks_.back()->size() < chunk_size) {
+        auto last = std::make_shared<Chunk>(*next.chunks_.back());
+        while (last->size() < chunk_size && i < entries.size()) last->push_back(entries[i++]);
+        next.chunks_.back() = std::move(last);
+    }
+    while (i < entries.size()) {
+        auto chunk = std::make_shared<Chunk>();
+        chunk->reserve(chunk_size);
+        while (chunk->size() < chunk_size && i < entries.size()) chunk->push_back(entries[i++]);
+        next.chunks_.push_back(std::move(chunk));
+    }
+    next.size_ += entries.size();
+    while (next.size_ - next.chunks_.front()->size() >= capacity) {
+        next.size_ -= next.chunks_.front()->size();
+        next.chunks_.erase(next.chunks_.begin());
+    }
+    return next;
+}
+
+LogTail LogTail::without_through(std::int64_t hub_seq) const {
+    LogTail next = *this;
+    const auto kept = std::find_if(next.chunks_.begin(), next.chunks_.end(),
+                                   [&](const auto& chunk) { return chunk->front()->hub_seq() > hub_seq; });
+    for (auto it = next.chunks_.begin(); it != kept; ++it) next.size_ -= (*it)->size();
+    next.chunks_.erase(next.chunks_.begin(), kept);
+    return next;
+}
+
+const TailEntry* LogTail::find(std::int64_t hub_seq) const {
+    if (chunks_.empty() || hub_seq < first_seq() || hub_seq > last_seq()) return nullptr;
+    const auto offset = static_cast<std::size_t>(hub_seq - first_seq());
+    return (*chunks_[offset / chunk_size])[offset % chunk_size].get();
+}
+
+FoldSnapshot FoldSnapshot::with(Changes changes, const QueueState& whole) const {
+    // Readers apply every change after copying the base: a fresh base once they would
+    // apply more than it holds (or than a few dozen commits), so each costs O(queue).
+    if (changed_ + changes.size() > std::max<std::size_t>(256, base_->tickets().size()) || changes_.size() >= 32)
+        return FoldSnapshot(whole);
+    FoldSnapshot next = *this;
+    next.changed_ += changes.size();
+    next.changes_.push_back(std::make_shared<const Changes>(std::move(changes)));
+    return next;
+}
+
+QueueState FoldSnapshot::state() const {
+    QueueState state = *base_;
+    for (const auto& changes : changes_)
+        for (const auto& [ticket_id, ticket] : *changes) state.restore(ticket_id, ticket);
+    return state;
+}
+
+}  // namespace skranke::hub

@@ -1,0 +1,224 @@
+// Only writes wait for the hub's one writer: while a batch waits for the file, a request
+// with an unknown token is refused at once on every route, and every view a known device
+// reads (log, queue, devices, export, config, figures) is served from the snapshot or the
+// readers' own connections. Retention writes in short transactions.
+#include <doctest/doctest.h>
+
+#include <sqlite3.h>
+
+#include <cerrno>
+
+#include "client/staff_client.hpp"
+#include "domain/service_day.hpp"
+#include "hub/hub_store.hpp"
+#include "support/fault_vfs.hpp"
+#include "support/held_write.hpp"
+#include "support/hub_fixture.hpp"
+#include "support/hub_process.hpp"
+#include "support/sample_events.hpp"
+#include "support/store_fixture.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace skranke;
+using namespace skranke::test;
+using protocol::Role;
+
+namespace {
+
+const std::vector<std::string> json_header = {"Content-Type: application/json"};
+
+std::vector<nlohmann::json> kiosk_batch(int first, int count) {
+    std::vector<nlohmann::json> events;
+    for (int i = first; i < first + count; ++i) events.push_back(issued_event("kiosk-a", i, wall_clock_ms()));
+    return events;
+}
+
+struct Route {
+    std::string method;
+    std::string path;
+    std::string body;
+};
+
+// Every route that takes a device token (PROTOCOL.md section 3).
+const std::vector<Route>& token_routes() {
+    static const std::vector<Route> routes = {
+        {"POST", "/v1/events", batch(kiosk_batch(100, 1))},
+        {"GET", "/v1/events?after=0", ""},
+        {"GET", "/v1/events?after=99&wait_ms=20000", ""},
+        {"GET", "/v1/config", ""},
+        {"GET", "/v1/queue", ""},
+        {"GET", "/v1/devices", ""},
+        {"GET", "/v1/export?after=0", ""},
+        {"POST", "/v1/staff/sign-in", R"({"staff_id":"kari","pin":"246813","counter":"2"})"},
+        {"POST", "/v1/staff/sign-out", "{}"},
+        {"GET", "/v1/figures", ""},
+        {"GET", "/v1/figures.csv", ""},
+    };
+    return routes;
+}
+
+}  // namespace
+
+TEST_CASE("unknown tokens are refused at once on every route while a batch waits for the writer") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    REQUIRE(hub.call("POST", "/v1/events", kiosk.token, batch(kiosk_batch(1, 3)), json_header).status == 200);
+    std::vector<long> statuses;
+    std::vector<std::string> messages;
+    const auto held = while_a_batch_waits(hub, kiosk.token, kiosk_batch(4, 2), [&] {
+        // Each route with a token never seen, then the same tokens again (remembered as unknown).
+        for (int round = 0; round < 2; ++round)
+            for (std::size_t i = 0; i < token_routes().size(); ++i) {
+                const Route& route = token_routes()[i];
+                const auto reply = hub.call(route.method, route.path, "not-a-token-" + std::to_string(i), route.body,
+                                            json_header);
+                statuses.push_back(reply.status);
+                messages.push_back(nlohmann::json::parse(reply.body, nullptr, false).value("message", ""));
+            }
+    });
+    REQUIRE(held.storing);
+    CHECK(held.calls_first);  // every one of them before the batch got the file
+    CHECK(held.pushed.status == 200);  // stored whole once the file was free
+    REQUIRE(statuses.size() == 2 * token_routes().size());
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+        CAPTURE(token_routes()[i % token_routes().size()].path);
+        CHECK(statuses[i] == 401);
+        CHECK(messages[i] == "unknown device token; enrol the device again");
+    }
+    CHECK(hub.event_count() == 5);
+}
+
+TEST_CASE("every view a known device reads is served while a batch waits for the writer") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto desk = hub.enrol(Role::reception, "desk-1");
+    const auto display = hub.enrol(Role::display, "display-1");
+    const auto admin = hub.enrol(Role::admin, "it-1");
+    const auto added = run_hub_command("staff-add --id kari --name Kari", hub.dir() / "hub", "246813\\n");
+    REQUIRE(added.status == 0);
+    auto session = sync::staff_sign_in(hub.connection(desk.token), "kari", "246813", "2");
+    REQUIRE(session.ok());
+    REQUIRE(hub.call("POST", "/v1/events", kiosk.token, batch(kiosk_batch(1, 3)), json_header).status == 200);
+    const auto called = staff_event("ticket.called", "desk-1", 1, "kiosk-a:1", wall_clock_ms());
+    REQUIRE(hub.call("POST", "/v1/events", desk.token, batch({called}), json_header).status == 200);
+
+    struct Read {
+        std::string path;
+        const EnrolledDevice* device;
+        std::vector<std::string> headers;
+        sync::HttpReply reply;
+    };
+    const std::vector<std::string> with_session = {"X-Skranke-Staff-Session: " + session->session};
+    std::vector<Read> reads = {
+        {"/v1/events?after=0", &desk, {}, {}},        {"/v1/events?after=0", &display, {}, {}},
+        {"/v1/events?after=2", &display, {}, {}},     {"/v1/queue", &display, {}, {}},
+        {"/v1/devices", &admin, {}, {}},              {"/v1/export?after=0", &admin, {}, {}},
+        {"/v1/config", &kiosk, {}, {}},               {"/v1/figures", &desk, with_session, {}},
+        {"/v1/figures.csv", &desk, with_session, {}},
+    };
+    for (Read& read : reads) REQUIRE(hub.call("GET", read.path, read.device->token, "", read.headers).status == 200);
+    const auto held = while_a_batch_waits(hub, kiosk.token, kiosk_batch(4, 2), [&] {
+        for (Read& read : reads) read.reply = hub.call("GET", read.path, read.device->token, "", read.headers);
+    });
+    REQUIRE(held.storing);
+    CHECK(held.calls_first);
+    CHECK(held.pushed.status == 200);
+    for (const Read& read : reads) {
+        CAPTURE(read.path);
+        CHECK(read.reply.status == 200);
+    }
+    // What they read is the log and queue as committed before the waiting batch.
+    CHECK(nlohmann::json::parse(reads[0].reply.body)["events"].size() == 4);
+    CHECK(reads[0].reply.body.find("Kari Nordmann") != std::string::npos);
+    CHECK(reads[1].reply.body.find("Kari Nordmann") == std::string::npos);
+    CHECK(nlohmann::json::parse(reads[2].reply.body)["events"].size() == 2);
+    const auto queue = nlohmann::json::parse(reads[3].reply.body);
+    CHECK(queue["waiting"].size() == 2);
+    CHECK(queue["called"].size() == 1);
+    CHECK(nlohmann::json::parse(reads[4].reply.body)["devices"].size() == 4);
+    CHECK(nlohmann::json::parse(reads[7].reply.body)["issued"] == 3);
+    CHECK(hub.event_count() == 6);
+}
+
+TEST_CASE("the queue a reader gets is the one the writer decides by, after every commit") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto desk = hub.enrol(Role::reception, "desk-1");
+    int issued = 0;
+    std::int64_t desk_seq = 0;
+    // Commits of one ticket and of hundreds, each followed by a call of the ticket before the
+    // newest, so that readers' copies of the queue are renewed several times on the way.
+    for (int commit = 0; commit < 45; ++commit) {
+        const int count = commit % 15 == 14 ? 400 : 1;
+        REQUIRE(hub.call("POST", "/v1/events", kiosk.token, batch(kiosk_batch(issued + 1, count)), json_header).status ==
+                200);
+        issued += count;
+        if (issued < 2) continue;
+        const auto call = staff_event("ticket.called", "desk-1", ++desk_seq, "kiosk-a:" + std::to_string(issued - 1),
+                                      wall_clock_ms());
+        const auto reply = hub.call("POST", "/v1/events", desk.token, batch({call}), json_header);
+        REQUIRE(reply.status == 200);
+        CHECK(nlohmann::json::parse(reply.body)["results"][0]["status"] == "stored");
+    }
+    // The same queue as a fold of the whole log, as every device makes it.
+    std::vector<KnownEvent> log;
+    auto page = hub.store().read_log(0, 100000);
+    REQUIRE(page.ok());
+    for (const auto& e : *page) log.push_back({as_event(nlohmann::json::parse(e.event_json)), {e.hub_seq, e.received_ms, {}}});
+    const QueueState folded = fold_events(log);
+    const QueueState served = hub.store().queue_state();
+    REQUIRE(served.tickets().size() == folded.tickets().size());
+    std::size_t differing = 0;
+    for (const auto& [id, ticket] : folded.tickets()) {
+        const QueueTicket* seen = served.find(id);
+        if (seen == nullptr || seen->state != ticket.state || seen->called_by != ticket.called_by) ++differing;
+    }
+    CHECK(differing == 0);
+    CHECK(served.find("kiosk-a:1")->state == TicketState::called);
+}
+
+TEST_CASE("retention empties personal fields in transactions of 500 rows: a failure keeps the batches done") {
+    register_fault_vfs();
+    TempDir dir;
+    const auto made = dir / "made" / "hub.db";
+    constexpr int events = 1234;
+    {
+        auto store = hub::HubStore::open(made);
+        REQUIRE(store.ok());
+        for (int first = 1; first <= events; first += 400) {
+            const auto wire = kiosk_batch(first, std::min(400, events - first + 1));
+            std::vector<std::string> texts;
+            for (const auto& e : wire) texts.push_back(e.dump());
+            std::vector<hub::PushedEvent> pushed;
+            for (const auto& text : texts) pushed.push_back(hub::pushed_event_of(nlohmann::json::parse(text), text));
+            REQUIRE((*store)->push(pushed, hub::Contact{wall_clock_ms(), std::nullopt, std::nullopt}).ok());
+        }
+    }
+    const std::string removed_rows = "SELECT count(*) FROM events WHERE personal_removed = 1";
+    bool some_kept = false;
+    // The nth sync fails from there on (a disk going bad during the sweep), for every n the sweep reaches.
+    for (int nth = 1; nth <= 12; ++nth) {
+        CAPTURE(nth);
+        const auto file = dir / std::to_string(nth) / "hub.db";
+        std::filesystem::create_directories(file.parent_path());
+        std::filesystem::copy_file(made, file);
+        auto store = hub::HubStore::open(file, fault_vfs_name);
+        REQUIRE(store.ok());
+        arm_fault(FaultOp::sync, nth, SQLITE_IOERR_FSYNC, true, EIO);
+        const auto swept = (*store)->remove_personal_before(wall_clock_ms() + 1);
+        disarm_fault();
+        if (swept.ok()) {
+            CHECK(*swept == events);
+            CHECK(query_int(file, removed_rows) == events);
+            break;
+        }
+        const std::int64_t kept = query_int(file, removed_rows);
+        CHECK(kept % 500 == 0);  // whole batches, never part of one
+        some_kept = some_kept || kept > 0;
+        const auto again = (*store)->remove_personal_before(wall_clock_ms() + 1);  // the next sweep does the rest
+        REQUIRE(again.ok());
+        CHECK(*again == events - kept);
+        CHECK(query_int(file, removed_rows) == events);
+    }
+    CHECK(some_kept);
+}
