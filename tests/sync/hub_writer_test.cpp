@@ -73,7 +73,8 @@ TEST_CASE("unknown tokens are refused at once on every route while a batch waits
                 const auto reply = hub.call(route.method, route.path, "not-a-token-" + std::to_string(i), route.body,
                                             json_header);
                 statuses.push_back(reply.status);
-                messages.push_back(nlohmann::json::parse(reply.body, nullptr, false).value("message", ""));
+                const auto body = nlohmann::json::parse(reply.body, nullptr, false);
+                messages.push_back(body.is_object() ? body.value("message", "") : reply.error);
             }
     });
     REQUIRE(held.storing);

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <exception>
 #include <stdexcept>
 #include <thread>
 
@@ -45,11 +46,17 @@ HeldPush while_a_batch_waits(HubFixture& hub, const std::string& kiosk_token, co
         held.pushed = patient_push(hub, kiosk_token, events);
         push_answered = true;
     });
+    std::exception_ptr failed;  // the push is always joined, whatever the calls did
     held.storing = watch->wait(std::chrono::seconds(10));
-    if (held.storing) calls();
+    try {
+        if (held.storing) calls();
+    } catch (...) {
+        failed = std::current_exception();
+    }
     held.calls_first = !push_answered;
     blocker.release();
     pusher.join();
+    if (failed) std::rethrow_exception(failed);
     return held;
 }
 
