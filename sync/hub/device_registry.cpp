@@ -78,7 +78,8 @@ StoreResult<std::unique_ptr<DeviceRegistry>> DeviceRegistry::open(HubWriter& wri
     return registry;
 }
 
-DeviceRegistry::DeviceRegistry(HubWriter& writer, Connection reader) : writer_(writer), reader_(std::move(reader)) {}
+DeviceRegistry::DeviceRegistry(HubWriter& writer, Connection reader)
+    : writer_(writer), reader_(std::move(reader)), revoked_(std::make_shared<const std::set<std::string>>()) {}
 
 DeviceRegistry::~DeviceRegistry() = default;
 
@@ -96,7 +97,7 @@ StoreResult<Done> DeviceRegistry::notice_revocations() {
     while ((c = q.step()) == SQLITE_ROW) revoked.insert(q.text(0));
     q.reset();
     if (c != SQLITE_DONE) return sql::error_from(reader_.get(), c, "read revocations");
-    revoked_ = std::move(revoked);
+    change_revoked([&](std::set<std::string>& ids) { ids = std::move(revoked); });
     data_version_ = now;
     return Done{};
 }
@@ -146,14 +147,22 @@ StoreResult<std::optional<Enrolment>> DeviceRegistry::enrol(const std::string& c
     std::lock_guard lock(mutex_);
     std::erase_if(known_, [&](const auto& entry) { return entry.second.device_id == device_id; });
     unknown_.erase(hash_hex((*enrolled)->token));
-    revoked_.erase(device_id);
+    change_revoked([&](std::set<std::string>& ids) { ids.erase(device_id); });
     return enrolled;
 }
 
 StoreResult<Admission> DeviceRegistry::authenticate(const std::string& token) {
     const std::string hash = hash_hex(token);
+    const std::uint64_t looks_before = looks_.load();
     std::lock_guard lock(mutex_);
-    if (auto noticed = notice_revocations(); !noticed) return noticed.error();
+    // A look begun after this request came sees every revocation written before it; it costs
+    // a few system calls, so hundreds of long-polls woken at once share one.
+    if (looks_.load() == looks_before || !last_look_ok_) {
+        looks_.fetch_add(1);
+        last_look_ok_ = false;
+        if (auto noticed = notice_revocations(); !noticed) return noticed.error();
+        last_look_ok_ = true;
+    }
     std::optional<AuthDevice> device;
     if (const auto it = known_.find(hash); it != known_.end()) {
         device = it->second;
@@ -166,7 +175,8 @@ StoreResult<Admission> DeviceRegistry::authenticate(const std::string& token) {
         int c = q.step();
         if (c == SQLITE_ROW) {
             device = AuthDevice{q.text(0), role_from_string(q.text(1)).value_or(Role::display)};
-            if (!q.is_null(2)) revoked_.insert(device->device_id);  // newer than the last look
+            if (!q.is_null(2))  // newer than the last look
+                change_revoked([&](std::set<std::string>& ids) { ids.insert(device->device_id); });
             c = SQLITE_DONE;
         }
         q.reset();
@@ -178,8 +188,20 @@ StoreResult<Admission> DeviceRegistry::authenticate(const std::string& token) {
         }
         known_.emplace(hash, *device);
     }
-    if (revoked_.count(device->device_id) != 0) return Admission{std::nullopt, revoked_refusal};
+    if (refusal_of(device->device_id)) return Admission{std::nullopt, revoked_refusal};
     return Admission{std::move(device), ""};
+}
+
+std::optional<std::string> DeviceRegistry::refusal_of(const std::string& device_id) const {
+    if (any_revoked_.load() && revoked_.load()->count(device_id) != 0) return std::string(revoked_refusal);
+    return std::nullopt;
+}
+
+void DeviceRegistry::change_revoked(const std::function<void(std::set<std::string>&)>& change) {
+    auto ids = std::make_shared<std::set<std::string>>(*revoked_.load());
+    change(*ids);
+    any_revoked_.store(!ids->empty());
+    revoked_.store(std::move(ids));
 }
 
 void DeviceRegistry::note_contact(const std::string& device_id, const Contact& contact) {
@@ -237,7 +259,7 @@ StoreResult<bool> DeviceRegistry::revoke(const std::string& device_id, std::int6
     });
     if (found && *found) {
         std::lock_guard lock(mutex_);
-        revoked_.insert(device_id);
+        change_revoked([&](std::set<std::string>& ids) { ids.insert(device_id); });
     }
     return found;
 }

@@ -7,7 +7,9 @@
 // anyone has written the file since the last look.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -70,6 +72,9 @@ public:
     StoreResult<std::optional<Enrolment>> enrol(const std::string& code, const std::string& device_id,
                                                 std::int64_t now_ms);
     StoreResult<Admission> authenticate(const std::string& token);
+    // Why the device is refused now, as the last token check saw it (nothing: it is not), without
+    // any lock: a long-poll asks again before it answers.
+    std::optional<std::string> refusal_of(const std::string& device_id) const;
     // Remembers the device's health; written to the file at most once a minute per device,
     // and only when no other write is running, so a request never waits for a batch.
     void note_contact(const std::string& device_id, const Contact& contact);
@@ -81,6 +86,8 @@ public:
 private:
     DeviceRegistry(HubWriter& writer, Connection reader);
     StoreResult<Done> notice_revocations();
+    // Device ids revoked, changed under mutex_ (a new set each time).
+    void change_revoked(const std::function<void(std::set<std::string>&)>& change);
     void forget_unknown_expired(std::int64_t now_ms);
 
     HubWriter& writer_;
@@ -91,7 +98,12 @@ private:
     struct ReadStatements;
     std::unique_ptr<ReadStatements> reads_;
     std::int64_t data_version_ = -1;  // of reader_ when revoked_ was read
-    std::set<std::string> revoked_;  // device ids
+    // Looks at data_version begun, counted before each; the last one's outcome. Changed under
+    // mutex_; read before it, so one look serves every request that came before it began.
+    std::atomic<std::uint64_t> looks_ = 0;
+    bool last_look_ok_ = false;
+    std::atomic<std::shared_ptr<const std::set<std::string>>> revoked_;  // device ids
+    std::atomic<bool> any_revoked_ = false;  // spares the usual case the shared pointer's lock
     std::map<std::string, AuthDevice> known_;  // by token hash
     std::map<std::string, std::int64_t> unknown_;  // token hash: until when (steady ms) it is taken as unknown
     std::map<std::string, Contact> contacts_;

@@ -107,8 +107,7 @@ struct Hub::Impl {
     std::condition_variable sweep_wake;    // stop
     bool stopping = false;
 
-    // note: record the device's contact (not when a long-poll is let in again after its wait).
-    std::optional<AuthDevice> authenticate(const httplib::Request& req, httplib::Response& res, bool note = true);
+    std::optional<AuthDevice> authenticate(const httplib::Request& req, httplib::Response& res);
     void routes();
     void on_push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& content);
     void on_read_log(const httplib::Request& req, httplib::Response& res);
@@ -116,7 +115,7 @@ struct Hub::Impl {
     void sweep_loop();
 };
 
-std::optional<AuthDevice> Hub::Impl::authenticate(const httplib::Request& req, httplib::Response& res, bool note) {
+std::optional<AuthDevice> Hub::Impl::authenticate(const httplib::Request& req, httplib::Response& res) {
     const auto contact = contact_of(req);  // a malformed value costs no store lookup
     if (!contact) {
         send_error(res, 400, "bad_request", contact.error().message);
@@ -138,7 +137,7 @@ std::optional<AuthDevice> Hub::Impl::authenticate(const httplib::Request& req, h
         send_error(res, 401, "unauthorized", admission->refusal);  // unknown or revoked: says which
         return std::nullopt;
     }
-    if (note) store->note_contact(admission->device->device_id, *contact);
+    store->note_contact(admission->device->device_id, *contact);
     return admission->device;
 }
 
@@ -243,8 +242,9 @@ void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res)
         log_grew.wait_for(lock, std::chrono::milliseconds(*wait),
                           [&] { return stopping || store->last_seq() > *after; });
     }
-    // A long-poll is let in again before it answers: a device revoked meanwhile gets none of the log.
-    if (*wait > 0 && !authenticate(req, res, false)) return;
+    // A long-poll asks again before it answers: a device revoked meanwhile gets none of the log.
+    if (const auto refusal = store->refusal_of(device->device_id); *wait > 0 && refusal)
+        return send_error(res, 401, "unauthorized", *refusal);
     const bool personal = device->role == Role::reception || device->role == Role::admin;
     std::int64_t cursor = *after;
     auto entries = store->read_log_json(*after, static_cast<std::size_t>(*limit), personal, cursor);

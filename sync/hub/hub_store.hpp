@@ -8,8 +8,8 @@
 // Locks (listed here only): the writer's (every write to the file), the registry's (its
 // reading connection and what it remembers of tokens and health), the log's reading
 // connection's, and the log's board of taken device sequences. No code holds one of them
-// while taking another, so there is no order to keep. The log's snapshot is an atomic
-// pointer: readers never lock against the writer.
+// while taking another, so there is no order to keep. The log's snapshot and the registry's
+// revoked devices are atomic pointers: readers never lock against the writer.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +48,7 @@ public:
         return registry_->enrol(code, device_id, now_ms);
     }
     StoreResult<Admission> authenticate(const std::string& token) { return registry_->authenticate(token); }
+    std::optional<std::string> refusal_of(const std::string& device_id) const { return registry_->refusal_of(device_id); }
     void note_contact(const std::string& device_id, const Contact& contact) { registry_->note_contact(device_id, contact); }
     StoreResult<std::vector<DeviceHealth>> devices() { return registry_->devices(); }
     StoreResult<bool> revoke_device(const std::string& device_id, std::int64_t now_ms) {
