@@ -6,6 +6,7 @@
 #include <exception>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "support/sample_events.hpp"
 
@@ -60,14 +61,60 @@ HeldPush while_a_batch_waits(HubFixture& hub, const std::string& kiosk_token, co
     return held;
 }
 
-LogTo::LogTo(spdlog::sink_ptr sink) : previous_(spdlog::default_logger()), previous_level_(spdlog::get_level()) {
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", std::move(sink)));
+namespace {
+
+// Every line to the logger's own sinks (at their level) and to the sinks tests attach.
+class Relay : public spdlog::sinks::base_sink<std::mutex> {
+public:
+    explicit Relay(std::vector<spdlog::sink_ptr> own) : own_(std::move(own)) {}
+    void attach(const spdlog::sink_ptr& to) {
+        std::lock_guard lock(mutex_);
+        attached_.push_back(to);
+    }
+    void detach(const spdlog::sink_ptr& to) {
+        std::lock_guard lock(mutex_);
+        std::erase(attached_, to);
+    }
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        for (const auto& to : own_)
+            if (to->should_log(msg.level)) to->log(msg);
+        for (const auto& to : attached_) to->log(msg);
+    }
+    void flush_() override {}
+
+private:
+    std::vector<spdlog::sink_ptr> own_;
+    std::vector<spdlog::sink_ptr> attached_;
+};
+
+Relay& relay() {
+    static Relay& installed = []() -> Relay& {
+        const auto previous = spdlog::default_logger();
+        for (const auto& own : previous->sinks()) own->set_level(previous->level());
+        auto made = std::make_shared<Relay>(previous->sinks());
+        auto logger = std::make_shared<spdlog::logger>(previous->name(), made);
+        logger->set_level(previous->level());
+        spdlog::set_default_logger(logger);
+        return *made;
+    }();
+    return installed;
+}
+
+const bool relay_before_main = (relay(), true);
+
+}  // namespace
+
+LogTo::LogTo(spdlog::sink_ptr sink) : sink_(std::move(sink)), previous_level_(spdlog::get_level()) {
+    (void)relay_before_main;
+    relay().attach(sink_);
     spdlog::set_level(spdlog::level::trace);
 }
 
 LogTo::~LogTo() {
-    spdlog::set_default_logger(previous_);
     spdlog::set_level(previous_level_);
+    relay().detach(sink_);
 }
 
 bool LineWatch::wait(std::chrono::seconds limit) {

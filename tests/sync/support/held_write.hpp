@@ -51,7 +51,9 @@ struct HeldPush {
 HeldPush while_a_batch_waits(HubFixture& hub, const std::string& kiosk_token, const std::vector<nlohmann::json>& events,
                              const std::function<void()>& calls);
 
-// Sends the hub's log lines (at every level) to one sink while it lives.
+// Sends the hub's log lines (at every level) to one sink as well while it lives. The
+// process's logger is never swapped (hub threads may be logging): one installed before main
+// passes every line on to the sinks attached.
 class LogTo {
 public:
     explicit LogTo(spdlog::sink_ptr sink);
@@ -60,7 +62,7 @@ public:
     LogTo& operator=(const LogTo&) = delete;
 
 private:
-    std::shared_ptr<spdlog::logger> previous_;
+    spdlog::sink_ptr sink_;
     spdlog::level::level_enum previous_level_;
 };
 
