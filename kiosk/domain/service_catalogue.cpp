@@ -1,10 +1,13 @@
 #include "domain/service_catalogue.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include <toml++/toml.h>
+
+#include "domain/validation.hpp"
 
 namespace skranke {
 namespace {
@@ -88,6 +91,21 @@ Result<ServiceCatalogue, CatalogueError> ServiceCatalogue::load_text(std::string
         catalogue.needs_.push_back(std::move(need.value()));
     }
     if (appointments > 1) return invalid("more than one need is marked appointment = true");
+
+    if (const toml::node* counters = root.get("counters")) {
+        const auto* names = counters->as_array();
+        if (names == nullptr || names->empty()) return invalid("'counters' must be a list of counter names, like [\"1\", \"2\"]");
+        std::set<std::string> known;
+        for (std::size_t i = 0; i < names->size(); ++i) {
+            const auto name = names->get(i)->value<std::string>();
+            const std::string where = "counter #" + std::to_string(i + 1);
+            if (!name || !names->get(i)->is_string() || !is_counter_name(*name))
+                return invalid(where + " must be a name of 1-" + std::to_string(max_counter_bytes) +
+                               " bytes without control characters");
+            if (!known.insert(*name).second) return invalid(where + " ('" + *name + "') appears twice");
+            catalogue.counters_.push_back(*name);
+        }
+    }
     return catalogue;
 }
 
@@ -109,6 +127,11 @@ const Need* ServiceCatalogue::find(std::string_view id) const {
     for (const Need& need : needs_)
         if (need.id == id) return &need;
     return nullptr;
+}
+
+bool ServiceCatalogue::knows_counter(std::string_view counter) const {
+    if (counters_.empty()) return is_counter_name(counter);
+    return std::find(counters_.begin(), counters_.end(), counter) != counters_.end();
 }
 
 bool ServiceCatalogue::is_urgent(std::string_view need_id, bool visitor_said_urgent) const {

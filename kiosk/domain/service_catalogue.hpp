@@ -34,9 +34,14 @@ public:
     const Need* find(std::string_view id) const;
     // Urgency of a request for this need: emergencies are always urgent.
     bool is_urgent(std::string_view need_id, bool visitor_said_urgent) const;
+    // The office's counters (`counters = [...]`), the only ones staff may sign in at, call to
+    // and transfer to; empty when the file names none (then any counter name is taken).
+    const std::vector<std::string>& counters() const { return counters_; }
+    bool knows_counter(std::string_view counter) const;
 
 private:
     std::vector<Need> needs_;
+    std::vector<std::string> counters_;
 };
 
 }  // namespace skranke

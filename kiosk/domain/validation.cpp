@@ -81,6 +81,10 @@ bool has_control_characters(std::string_view text) {
     return false;
 }
 
+bool is_counter_name(std::string_view name) {
+    return !name.empty() && name.size() <= max_counter_bytes && is_valid_utf8(name) && !has_control_characters(name);
+}
+
 std::optional<std::string> normalise_phone(std::string_view text) {
     // Keep digits and a leading '+'; spaces and hyphens are separators people type.
     std::string digits;

@@ -135,16 +135,16 @@ int exec(sqlite3* db, std::string_view sql) {
     return sqlite3_exec(db, text.c_str(), nullptr, nullptr, nullptr);
 }
 
-WriteTransaction::WriteTransaction(sqlite3* db) : db_(db), begin_code_(exec(db, "BEGIN IMMEDIATE")) {
+Transaction::Transaction(sqlite3* db, std::string_view begin) : db_(db), begin_code_(exec(db, begin)) {
     open_ = begin_code_ == SQLITE_OK;
 }
 
-WriteTransaction::~WriteTransaction() {
+Transaction::~Transaction() {
     // A failed COMMIT may leave the transaction open (SQLite rolls back some errors itself).
     if (open_ || !sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
 }
 
-int WriteTransaction::commit() {
+int Transaction::commit() {
     const int code = exec(db_, "COMMIT");
     if (code == SQLITE_OK) open_ = false;
     return code;

@@ -58,20 +58,35 @@ private:
 // Runs one or more statements without results; SQLITE_OK or an error code.
 int exec(sqlite3* db, std::string_view sql);
 
-// BEGIN IMMEDIATE ... COMMIT, rolled back when the guard dies uncommitted.
-class WriteTransaction {
+// A transaction guard: COMMIT ends it, and one that dies uncommitted is rolled back.
+class Transaction {
 public:
-    explicit WriteTransaction(sqlite3* db);
-    ~WriteTransaction();
-    WriteTransaction(const WriteTransaction&) = delete;
-    WriteTransaction& operator=(const WriteTransaction&) = delete;
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
     int begin_code() const { return begin_code_; }
     int commit();
+
+protected:
+    Transaction(sqlite3* db, std::string_view begin);
 
 private:
     sqlite3* db_;
     int begin_code_;
     bool open_ = false;
+};
+
+// BEGIN IMMEDIATE: this connection is the writer until it commits.
+class WriteTransaction : public Transaction {
+public:
+    explicit WriteTransaction(sqlite3* db) : Transaction(db, "BEGIN IMMEDIATE") {}
+};
+
+// BEGIN: one snapshot for several reads, so that what another connection commits between
+// them is seen by all of them or by none. Nothing to commit; the guard ends it.
+class ReadTransaction : public Transaction {
+public:
+    explicit ReadTransaction(sqlite3* db) : Transaction(db, "BEGIN") {}
 };
 
 }  // namespace skranke::sql

@@ -47,12 +47,15 @@ StoreResult<Done> SyncStore::apply_acks(const std::vector<SyncAck>& acks, std::i
     sql::WriteTransaction tx(db);
     if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "begin acknowledgement");
     // The hub has the ticket now: this device keeps number, need and state, not the person.
-    // An acknowledged event is never sent or read again, so the outbox forgets the body of
-    // an event that carries a ticket (and with it the person) instead of rewriting it.
+    // An acknowledged event is never sent again, but it stays in this device's queue until the
+    // log page with the hub's copy arrives (known_events), so the outbox keeps the ticket with
+    // its personal fields emptied (in SQLite's own JSON functions: no parse and write here).
     // One statement per table for the whole batch; the ids travel as a JSON array.
     sql::Statement ack(db,
-        "UPDATE outbox SET acked_ms = ?2, body = CASE WHEN type IN ('ticket.issued', 'callback.requested')"
-        " THEN '{}' ELSE body END WHERE acked_ms IS NULL AND event_id IN (SELECT value FROM json_each(?1))");
+        "UPDATE outbox SET acked_ms = ?2, body = CASE WHEN type NOT IN ('ticket.issued', 'callback.requested')"
+        " THEN body WHEN json_valid(body) THEN json_set(body, '$.ticket.name', '', '$.ticket.phone', '',"
+        " '$.ticket.description', '') ELSE '{}' END"
+        " WHERE acked_ms IS NULL AND event_id IN (SELECT value FROM json_each(?1))");
     sql::Statement forget(db,
         "UPDATE tickets SET name = '', phone = '', description = '' WHERE event_id IN"
         " (SELECT value FROM json_each(?1)) AND (name != '' OR phone != '' OR description != '')");

@@ -60,7 +60,7 @@ public:
     StoreResult<OutboxEvent> record_event(EventBody action, std::int64_t now_ms, std::string staff_id = {});
 
     // The queue as this device knows it: the merged log in hub order, then its own events
-    // the hub has not acknowledged yet.
+    // that log does not hold yet (acknowledged or not; refused ones never).
     StoreResult<QueueState> queue_state();
     // How long recent services took (served minus the last call or recall of that ticket,
     // both on the hub's clock), newest first, for services finished at or after since_ms.

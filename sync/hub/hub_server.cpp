@@ -319,6 +319,7 @@ void Hub::Impl::routes() {
                                  {"queue_group", n.queue_group}, {"urgent", n.default_priority == Priority::urgent},
                                  {"emergency", n.emergency}, {"appointment", n.appointment}});
         res.set_content(json{{"protocol", protocol::version}, {"hub_time_ms", wall_clock_ms()}, {"needs", needs},
+                             {"counters", catalogue ? catalogue->counters() : std::vector<std::string>{}},
                              {"max_batch_events", protocol::max_batch_events},
                              {"max_body_bytes", options.max_body_bytes}, {"long_poll_max_ms", options.max_wait_ms},
                              {"retention_ms", options.retention_ms}}.dump(), json_type);
@@ -350,7 +351,7 @@ void Hub::Impl::routes() {
                            {"clock_offset_ms", opt(d.clock_offset_ms)}, {"outbox_depth", opt(d.outbox_depth)}});
         res.set_content(json{{"devices", out}}.dump(), json_type);
     });
-    add_staff_routes(s, *store, *staff, [this](const httplib::Request& req, httplib::Response& res) {
+    add_staff_routes(s, *store, *staff, catalogue ? &*catalogue : nullptr, [this](const httplib::Request& req, httplib::Response& res) {
         return authenticate(req, res);
     });
     s.set_error_handler([](const httplib::Request&, httplib::Response& res) {

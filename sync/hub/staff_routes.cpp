@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/day_log.hpp"
+#include "domain/service_catalogue.hpp"
 #include "domain/service_day.hpp"
+#include "domain/validation.hpp"
 #include "hub/http_errors.hpp"
 #include "hub/request_values.hpp"
 
@@ -53,8 +55,10 @@ json figures_to_json(const DayFigures& f) {
             {"wait_by_need", wait_by_need}};
 }
 
-void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff, Authenticate authenticate) {
-    server.Post("/v1/staff/sign-in", [&staff, authenticate](const httplib::Request& req, httplib::Response& res) {
+void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff, const ServiceCatalogue* catalogue,
+                      Authenticate authenticate) {
+    server.Post("/v1/staff/sign-in", [&staff, catalogue, authenticate](const httplib::Request& req,
+                                                                       httplib::Response& res) {
         const auto device = authenticate(req, res);
         if (!device) return;
         if (!staff_device(*device)) return send_error(res, 403, "forbidden", "staff sign in at reception consoles only");
@@ -66,8 +70,13 @@ void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff,
                                                                                      : std::string();
         };
         const std::string staff_id = text("staff_id"), pin = text("pin"), counter = text("counter");
-        if (staff_id.empty() || staff_id.size() > 64 || pin.size() > 64 || counter.empty() || counter.size() > 32)
+        if (staff_id.empty() || staff_id.size() > 64 || pin.size() > 64 || !is_counter_name(counter))
             return send_error(res, 400, "bad_request", "expected {\"staff_id\", \"pin\", \"counter\"} as short texts");
+        if (catalogue && !catalogue->knows_counter(counter)) {
+            spdlog::warn("staff sign-in refused: device={} counter={} is not in the hub's services.toml counters",
+                         device->device_id, counter);
+            return send_error(res, 400, "unknown_counter", "the counter is not one of the office's counters");
+        }
         auto result = staff.sign_in(staff_id, pin, device->device_id, counter, wall_clock_ms());
         if (!result) return send_error(res, 503, "hub_storage", "the hub cannot read its staff list; try again");
         if (result->outcome == SignInOutcome::locked) {

@@ -19,7 +19,9 @@ inline constexpr const char* staff_session_header = "X-Skranke-Staff-Session";
 
 using Authenticate = std::function<std::optional<AuthDevice>(const httplib::Request&, httplib::Response&)>;
 
-void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff, Authenticate authenticate);
+// Sign-in is at one of the catalogue's counters (none: any counter name).
+void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff, const ServiceCatalogue* catalogue,
+                      Authenticate authenticate);
 
 // Today's figures as the endpoint sends them.
 nlohmann::json figures_to_json(const DayFigures& figures);

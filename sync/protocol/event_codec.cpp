@@ -1,8 +1,9 @@
 #include "protocol/event_codec.hpp"
 
 #include <initializer_list>
+#include <algorithm>
+#include <array>
 #include <limits>
-#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -77,10 +78,11 @@ public:
     void no_others() {
         if (used_ == object_.size()) return;
         for (const auto& [key, value] : object_.items())
-            if (!known_.count(key)) refuse(name(key.c_str()), name(key.c_str()) + " is not a field of this event");
+            if (std::find(known_.begin(), known_.begin() + known_count_, key) == known_.begin() + known_count_)
+                refuse(name(key.c_str()), name(key.c_str()) + " is not a field of this event");
     }
     void expect(std::initializer_list<const char*> keys) {
-        for (const char* k : keys) known_.insert(k);
+        for (const char* k : keys) known_[known_count_++] = k;  // at most 20: the ticket's fields
     }
     std::string name(const char* key) const { return prefix_ + key; }
 
@@ -88,7 +90,8 @@ private:
     const json& object_;
     std::string prefix_;
     std::size_t used_ = 0;
-    std::set<std::string, std::less<>> known_;
+    std::array<std::string_view, 24> known_{};  // the fields expected, for the refusal of any other
+    std::size_t known_count_ = 0;
 };
 
 bool is_need_id(std::string_view id) {
@@ -127,11 +130,6 @@ bool is_event_id(std::string_view id) {
     const std::string_view seq = id.substr(colon + 1);
     if (seq.empty() || seq.size() > 13 || seq[0] == '0' || !is_digits(seq)) return false;
     return is_valid_device_id(id.substr(0, colon)) && std::stoll(std::string(seq)) <= max_device_seq;
-}
-
-bool is_counter(std::string_view counter) {
-    return !counter.empty() && counter.size() <= max_counter_bytes && is_valid_utf8(counter) &&
-           !has_control_characters(counter);
 }
 
 std::optional<EventProblem> problem(std::string field, std::string message) {
@@ -178,7 +176,7 @@ std::optional<EventProblem> ticket_id_problem(const std::string& id) {
 
 std::optional<EventProblem> counter_problem(const char* field, const std::string& counter, bool required) {
     if (counter.empty() && !required) return std::nullopt;
-    if (!is_counter(counter))
+    if (!is_counter_name(counter))
         return problem(field, std::string(field) + " must be a counter name of 1-" + std::to_string(max_counter_bytes) +
                                   " bytes without control characters");
     return std::nullopt;
@@ -421,10 +419,25 @@ std::optional<EventProblem> event_problem_at_hub(const Event& event, const Servi
         if (!need) return problem("ticket.need_id", "ticket.need_id is not a need the hub serves");
         if (need->emergency && !issued->ticket.request.urgent)
             return problem("ticket.urgent", "ticket.urgent must be true for an emergency need");
-    } else if (const auto* transfer = std::get_if<TicketTransferred>(&event.body)) {
-        if (!catalogue->find(transfer->to_need_id)) return problem("to_need_id", "to_need_id is not a need the hub serves");
     }
-    return std::nullopt;
+    const auto unknown_counter = [&](const char* field, const std::string& counter) -> std::optional<EventProblem> {
+        if (counter.empty() || catalogue->knows_counter(counter)) return std::nullopt;
+        return problem(field, std::string(field) + " is not one of the office's counters (the hub's services.toml)");
+    };
+    return std::visit(overloaded{
+                          [](const TicketIssued&) -> std::optional<EventProblem> { return std::nullopt; },
+                          [&](const TicketCalled& e) { return unknown_counter("counter", e.counter); },
+                          [&](const TicketRecalled& e) { return unknown_counter("counter", e.counter); },
+                          [&](const TicketServed& e) { return unknown_counter("counter", e.counter); },
+                          [&](const TicketNoShow& e) { return unknown_counter("counter", e.counter); },
+                          [&](const TicketTransferred& e) -> std::optional<EventProblem> {
+                              if (!catalogue->find(e.to_need_id))
+                                  return problem("to_need_id", "to_need_id is not a need the hub serves");
+                              return unknown_counter("to_counter", e.to_counter);
+                          },
+                          [](const TicketCancelled&) -> std::optional<EventProblem> { return std::nullopt; },
+                      },
+                      event.body);
 }
 
 }  // namespace skranke::protocol

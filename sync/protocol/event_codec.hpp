@@ -25,7 +25,6 @@ inline constexpr std::int64_t min_event_time_ms = 946'684'800'000;    // 2000-01
 inline constexpr std::int64_t max_event_time_ms = 7'258'118'400'000;  // 2200-01-01
 inline constexpr int max_ticket_sequence = 99'999;                    // tickets a kiosk gives in a day
 inline constexpr std::int64_t max_appointment_distance_ms = 24LL * 3600 * 1000;
-inline constexpr std::size_t max_counter_bytes = 32;
 // created_ms further than this from the hub's clock is refused (PROTOCOL.md §4): a device
 // that far off names the wrong service day, and its tickets would wait in no queue.
 inline constexpr std::int64_t max_clock_distance_ms = 400LL * 24 * 3600 * 1000;
@@ -54,8 +53,9 @@ std::string write_event(const Event& event);
 // The value rules that need nothing but the event (parse_event applies them).
 std::optional<EventProblem> event_value_problem(const Event& event);
 
-// What the hub checks besides: needs against the catalogue it serves (none: not checked),
-// emergency needs marked urgent, and the device clock within max_clock_distance_ms.
+// What the hub checks besides: needs and counters against the catalogue it serves (none:
+// not checked), emergency needs marked urgent, and the device clock within
+// max_clock_distance_ms.
 std::optional<EventProblem> event_problem_at_hub(const Event& event, const ServiceCatalogue* catalogue,
                                                  std::int64_t hub_now_ms);
 

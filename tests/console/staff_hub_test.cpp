@@ -11,6 +11,7 @@
 #include "support/hub_process.hpp"
 #include "support/sample_events.hpp"
 #include "support/store_fixture.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace skranke;
 using namespace skranke::test;
@@ -75,6 +76,32 @@ TEST_CASE("sign-in: the right PIN opens a session, a wrong one is rejected, repe
     CHECK(raw.status == 429);
     CHECK(raw.error_code() == "pin_locked");
     CHECK(raw.retry_after_ms.has_value());
+}
+
+TEST_CASE("staff sign in only at a counter the office's catalogue lists") {
+    hub::HubOptions options;
+    options.services_file = asset_dir() / "services.toml";  // counters 1-4
+    HubFixture hub(options);
+    add_staff(hub, "kari", "246813");
+    const auto reception = hub.enrol(Role::reception, "reception-a");
+    const auto body = [](const std::string& counter) {
+        return nlohmann::json{{"staff_id", "kari"}, {"pin", "246813"}, {"counter", counter}}.dump();
+    };
+    const auto unknown = hub.call("POST", "/v1/staff/sign-in", reception.token, body("9"));
+    CHECK(unknown.status == 400);
+    CHECK(unknown.error_code() == "unknown_counter");
+    const auto control = hub.call("POST", "/v1/staff/sign-in", reception.token, body("2\n"));
+    CHECK(control.status == 400);
+    CHECK(control.error_code() == "bad_request");
+    // Refusals for the counter are not wrong PINs: the right PIN still signs in.
+    auto ok = sync::staff_sign_in(hub.connection(reception.token), "kari", "246813", "4");
+    REQUIRE(ok.ok());
+    CHECK(ok->counter == "4");
+    auto refused = sync::staff_sign_in(hub.connection(reception.token), "kari", "246813", "5");
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().kind == sync::StaffCallError::refused);
+    const auto config = nlohmann::json::parse(hub.call("GET", "/v1/config", reception.token).body);
+    CHECK(config["counters"] == nlohmann::json{"1", "2", "3", "4"});
 }
 
 TEST_CASE("only reception and admin devices may sign staff in or read figures") {

@@ -72,6 +72,34 @@ TEST_CASE("a broken catalogue is refused with a message that says where") {
             "[[need]]\nid = \"a\"\ntext = \"t\"\npictogram = \"p\"\ngroup = \"g\"\n",
             CatalogueErrorKind::invalid, "twice");
     refused("[[need]]\nid = 7\ntext = \"t\"\npictogram = \"p\"\ngroup = \"g\"\n", CatalogueErrorKind::invalid, "#1");
+    const std::string need = "[[need]]\nid = \"a\"\ntext = \"t\"\npictogram = \"p\"\ngroup = \"g\"\n";
+    refused("counters = \"1, 2\"\n" + need, CatalogueErrorKind::invalid, "'counters' must be a list");
+    refused("counters = []\n" + need, CatalogueErrorKind::invalid, "'counters' must be a list");
+    refused("counters = [\"1\", 2]\n" + need, CatalogueErrorKind::invalid, "counter #2");
+    refused("counters = [\"1\", \"\"]\n" + need, CatalogueErrorKind::invalid, "counter #2");
+    refused("counters = [\"1\", \"" + std::string(33, 'x') + "\"]\n" + need, CatalogueErrorKind::invalid, "counter #2");
+    refused("counters = [\"1\", \"2\\t\"]\n" + need, CatalogueErrorKind::invalid, "counter #2");
+    refused("counters = [\"1\", \"2\", \"1\"]\n" + need, CatalogueErrorKind::invalid, "counter #3 ('1') appears twice");
+}
+
+TEST_CASE("the office's counters: listed ones only, or any counter name when the file lists none") {
+    auto shipped = ServiceCatalogue::load_file(test::asset_dir() / "services.toml");
+    REQUIRE(shipped.ok());
+    CHECK(shipped->counters() == std::vector<std::string>{"1", "2", "3", "4"});
+    CHECK(shipped->knows_counter("4"));
+    CHECK_FALSE(shipped->knows_counter("5"));
+    CHECK_FALSE(shipped->knows_counter(""));
+    auto named = ServiceCatalogue::load_text(
+        "counters = [\"Skranke 1\", \"Rom 2\"]\n[[need]]\nid = \"a\"\ntext = \"t\"\npictogram = \"p\"\ngroup = \"g\"\n");
+    REQUIRE(named.ok());
+    CHECK(named->knows_counter("Rom 2"));
+    CHECK_FALSE(named->knows_counter("2"));
+    auto open = ServiceCatalogue::load_text("[[need]]\nid = \"a\"\ntext = \"t\"\npictogram = \"p\"\ngroup = \"g\"\n");
+    REQUIRE(open.ok());
+    CHECK(open->counters().empty());
+    CHECK(open->knows_counter("17"));
+    CHECK_FALSE(open->knows_counter(""));
+    CHECK_FALSE(open->knows_counter(std::string(33, '7')));
 }
 
 TEST_CASE("a missing catalogue file is reported as unreadable with its path") {

@@ -27,7 +27,7 @@ bool is_ticket_event_id(const std::string& id) {
 
 bool is_counter(const std::string& counter, bool may_be_empty) {
     if (counter.empty()) return may_be_empty;
-    return counter.size() <= protocol::max_counter_bytes && !check_text(Field::name, counter, counter.size());
+    return counter.size() <= max_counter_bytes && !check_text(Field::name, counter, counter.size());
 }
 
 // Every value of an accepted event in its range (written out here, not taken from the reader).

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "domain/service_catalogue.hpp"
+#include "domain/validation.hpp"
 #include "fuzz_check.hpp"
 
 using namespace skranke;
@@ -41,5 +42,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_REQUIRE(catalogue.is_urgent(need.id, true));
     }
     FUZZ_REQUIRE(appointments <= 1);
+    // Counters: each a name the protocol carries (checked here by its parts), once each, and
+    // known to the catalogue; nothing else is, once the file lists any.
+    std::set<std::string> counters;
+    for (const std::string& counter : catalogue.counters()) {
+        FUZZ_REQUIRE(!counter.empty() && counter.size() <= 32 && is_valid_utf8(counter) && !has_control_characters(counter));
+        FUZZ_REQUIRE(counters.insert(counter).second);
+        FUZZ_REQUIRE(catalogue.knows_counter(counter));
+    }
+    if (!counters.empty()) FUZZ_REQUIRE(!catalogue.knows_counter(std::string(*counters.rbegin()) + "#"));
+    FUZZ_REQUIRE(!catalogue.knows_counter(""));
     return 0;
 }

@@ -2,8 +2,6 @@
 // ticket it reported (shown) survives, nothing is duplicated, the outbox matches.
 #include <doctest/doctest.h>
 
-#include <algorithm>
-
 #include <chrono>
 #include <map>
 #include <random>
@@ -19,46 +17,20 @@
 using namespace skranke;
 using namespace skranke::test;
 
-namespace {
-
-// Starts the child, lets it run for run_for, kills it with SIGKILL and returns what it said.
-KilledRun run_child(const std::filesystem::path& db, std::chrono::milliseconds run_for) {
-    const std::string services = (asset_dir() / "services.toml").string();
-    KilledRun run = run_and_kill(CRASH_CHILD, {db.string(), services, plain_request().need_id}, run_for);
-    if (!run.killed) FAIL("child ended on its own with status " << run.status << " instead of being killed");
-    return run;
-}
-
-}  // namespace
-
 TEST_CASE("tickets shown before a power cut survive 60 random SIGKILLs") {
     TempDir dir;
     const auto db = dir / "kiosk.db";
-    std::mt19937 random(20261125);
-    std::uniform_int_distribution<int> run_ms(30, 180);
     std::map<std::string, std::string> reported;  // event id -> number
-    // On a loaded machine the child may need longer than the window just to start: a run
-    // that reported nothing widens the windows that follow (bounded), so 60 kills land while
-    // tickets are being issued, not before the first one.
-    int slack_ms = 0, landed = 0;
-    for (int round = 0; round < 240 && landed < 60; ++round) {
-        const KilledRun r = run_child(db, std::chrono::milliseconds(slack_ms + run_ms(random)));
-        std::istringstream lines(r.output);
-        std::string line;
-        int complete = 0;
-        while (std::getline(lines, line)) {
-            if (lines.eof()) break;  // the last line was cut by the kill
-            const auto tab = line.find('\t');
-            REQUIRE(tab != std::string::npos);
-            const std::string number = line.substr(0, tab);
-            const std::string event_id = line.substr(tab + 1);
-            CHECK_MESSAGE(reported.emplace(event_id, number).second, "event id reported twice: " << event_id);
-            ++complete;
-        }
-        if (complete > 0) ++landed;
-        else slack_ms = std::min(slack_ms + 100, 3000);
-    }
-    CHECK(landed == 60);
+    const std::vector<std::string> args = {db.string(), (asset_dir() / "services.toml").string(), plain_request().need_id};
+    const KillCampaign campaign = kill_while_working(CRASH_CHILD, args, 60, 30, 180, 20261125, [&](const std::string& line) {
+        const auto tab = line.find('\t');
+        REQUIRE(tab != std::string::npos);
+        const std::string number = line.substr(0, tab);
+        const std::string event_id = line.substr(tab + 1);
+        CHECK_MESSAGE(reported.emplace(event_id, number).second, "event id reported twice: " << event_id);
+    });
+    CHECK_MESSAGE(campaign.ended_early == 0, "the child ended on its own instead of being killed");
+    CHECK(campaign.landed == 60);
     MESSAGE(reported.size() << " tickets reported across 60 kills");
     REQUIRE(reported.size() > 60);
 

@@ -5,6 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <random>
+#include <sstream>
 #include <stdexcept>
 
 namespace skranke::test {
@@ -47,6 +50,30 @@ KilledRun run_and_kill(const std::string& program, const std::vector<std::string
     waitpid(pid, &run.status, 0);
     run.killed = WIFSIGNALED(run.status) && WTERMSIG(run.status) == SIGKILL;
     return run;
+}
+
+KillCampaign kill_while_working(const std::string& program, const std::vector<std::string>& args, int kills,
+                                int min_ms, int max_ms, std::uint32_t seed,
+                                const std::function<void(const std::string&)>& on_line) {
+    std::mt19937 random(seed);
+    std::uniform_int_distribution<int> window(min_ms, max_ms);
+    KillCampaign campaign;
+    int slack_ms = 0;
+    for (int round = 0; round < 4 * kills && campaign.landed < kills; ++round) {
+        const KilledRun run = run_and_kill(program, args, std::chrono::milliseconds(slack_ms + window(random)));
+        if (!run.killed) ++campaign.ended_early;
+        std::istringstream lines(run.output);
+        std::string line;
+        int complete = 0;
+        while (std::getline(lines, line)) {
+            if (lines.eof()) break;  // the last line was cut by the kill
+            on_line(line);
+            ++complete;
+        }
+        if (complete > 0) ++campaign.landed;
+        else slack_ms = std::min(slack_ms + 100, 3000);
+    }
+    return campaign;
 }
 
 }  // namespace skranke::test

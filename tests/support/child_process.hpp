@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,5 +18,18 @@ struct KilledRun {
 
 KilledRun run_and_kill(const std::string& program, const std::vector<std::string>& args,
                        std::chrono::milliseconds run_for);
+
+// Kills the program `kills` times while it works: each run lasts a random window of
+// [min_ms, max_ms]; every complete line it wrote goes to on_line (the last, cut by the kill,
+// does not). On a loaded machine the program may need longer than a window just to start, so
+// a run that wrote no complete line widens the windows that follow by 100 ms (at most 3 s);
+// at most 4 * kills runs are made.
+struct KillCampaign {
+    int landed = 0;        // runs killed after writing at least one complete line
+    int ended_early = 0;   // runs that ended on their own before the kill
+};
+KillCampaign kill_while_working(const std::string& program, const std::vector<std::string>& args, int kills,
+                                int min_ms, int max_ms, std::uint32_t seed,
+                                const std::function<void(const std::string&)>& on_line);
 
 }  // namespace skranke::test

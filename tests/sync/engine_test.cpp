@@ -4,10 +4,16 @@
 
 #include <cstdlib>
 #include <map>
+#include <string_view>
+
+#include <sqlite3.h>
 
 #include "domain/service_day.hpp"
 #include "client/saved_hub.hpp"
+#include "protocol/event_codec.hpp"
+#include "store/known_events.hpp"
 #include "store/sync_store.hpp"
+#include "support/temp_dir.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/store_fixture.hpp"
 #include "support/wait.hpp"
@@ -53,6 +59,102 @@ std::map<std::string, TicketState> states_of(Store& store) {
 }
 
 }  // namespace
+
+TEST_CASE("a device's own events stay in its queue from acknowledgement until the hub's log page brings them") {
+    TempDir dir;
+    const auto options = kiosk_options(dir.path() / "desk.db", "desk-a", 'A');
+    auto store = open_store(options);
+    SyncStore sync_store(*store);
+    const Ticket ticket = issue(*store, wall_clock_ms());
+    auto called = sync_store.record_event(TicketCalled{ticket.event_id, "2"}, wall_clock_ms(), "kari");
+    REQUIRE(called.ok());
+    auto served = sync_store.record_event(TicketServed{ticket.event_id, "2"}, wall_clock_ms(), "kari");
+    REQUIRE(served.ok());
+    const auto queue = [&] {
+        auto state = sync_store.queue_state();
+        REQUIRE(state.ok());
+        return std::move(state.value());
+    };
+    CHECK(queue().find(ticket.event_id)->state == TicketState::served);
+
+    // The hub stores the ticket and the call and refuses the service: the acknowledged two
+    // still count before their log page arrives, without the person; the refused one never.
+    REQUIRE(sync_store
+                .apply_acks({{ticket.event_id, true, {}, {}}, {called->event_id, true, {}, {}},
+                             {served->event_id, false, "not_called", "refused"}},
+                            wall_clock_ms())
+                .ok());
+    {
+        const QueueState acknowledged = queue();
+        REQUIRE(acknowledged.find(ticket.event_id) != nullptr);
+        CHECK(acknowledged.find(ticket.event_id)->state == TicketState::called);
+        CHECK(acknowledged.find(ticket.event_id)->counter == "2");
+        CHECK(acknowledged.find(ticket.event_id)->ticket.number == ticket.number);
+        CHECK(acknowledged.find(ticket.event_id)->ticket.request.name.empty());
+        CHECK(acknowledged.find(ticket.event_id)->ticket.request.description.empty());
+    }
+    CHECK(query_int(options.path, "SELECT count(*) FROM outbox WHERE body LIKE '%Ola%' OR body LIKE '%91234567%'"
+                                  " OR body LIKE '%sosialhjelp%'") == 0);
+
+    // The log page with the hub's copies: each event counts once, in the hub's order.
+    Event hub_ticket = issued_event(ticket);
+    remove_personal_fields(hub_ticket);
+    auto hub_call = protocol::parse_event(called->body_json);
+    REQUIRE(hub_call.ok());
+    REQUIRE(sync_store.apply_log({{1, wall_clock_ms(), 0, hub_ticket}, {2, wall_clock_ms(), 0, *hub_call}}, 2).ok());
+    auto events = known_events(*store);
+    REQUIRE(events.ok());
+    CHECK(events->size() == 2);
+    CHECK(queue().find(ticket.event_id)->state == TicketState::called);
+}
+
+TEST_CASE("the device's queue is read from one snapshot while the sync engine stores log pages") {
+    TempDir dir;
+    const auto options = kiosk_options(dir.path() / "desk.db", "desk-a", 'A');
+    auto store = open_store(options);
+    auto engine_side = open_store(options);  // the sync engine's own connection to the file
+    SyncStore sync_store(*store);
+    const Ticket ticket = issue(*store, wall_clock_ms());
+    auto called = sync_store.record_event(TicketCalled{ticket.event_id, "2"}, wall_clock_ms(), "kari");
+    REQUIRE(called.ok());
+    REQUIRE(sync_store.apply_acks({{ticket.event_id, true, {}, {}}, {called->event_id, true, {}, {}}}, wall_clock_ms()).ok());
+
+    // The log page with both events is committed by the other connection while the queue's
+    // read of the merged log is under way (SQLite's progress handler runs inside that read).
+    struct Interleave {
+        sqlite3* reader = nullptr;
+        Store* engine_side = nullptr;
+        std::vector<MergedEvent> page;
+        bool stored = false;
+    } interleave{store->handle(), engine_side.get(), {}, false};
+    Event hub_ticket = issued_event(ticket);
+    remove_personal_fields(hub_ticket);
+    auto hub_call = protocol::parse_event(called->body_json);
+    REQUIRE(hub_call.ok());
+    interleave.page = {{1, wall_clock_ms(), 0, hub_ticket}, {2, wall_clock_ms(), 0, *hub_call}};
+    const auto during_merged_read = [](void* raw) {
+        auto& i = *static_cast<Interleave*>(raw);
+        if (i.stored) return 0;
+        for (sqlite3_stmt* s = sqlite3_next_stmt(i.reader, nullptr); s; s = sqlite3_next_stmt(i.reader, s))
+            if (sqlite3_stmt_busy(s) && std::string_view(sqlite3_sql(s)).find("FROM merged_log ORDER BY") != std::string_view::npos) {
+                i.stored = SyncStore(*i.engine_side).apply_log(i.page, 2).ok();
+                break;
+            }
+        return 0;
+    };
+    sqlite3_progress_handler(store->handle(), 1, during_merged_read, &interleave);
+    auto events = known_events(*store);
+    sqlite3_progress_handler(store->handle(), 0, nullptr, nullptr);
+    REQUIRE(interleave.stored);  // the page did land in the middle of the read
+    REQUIRE(events.ok());
+    CHECK(events->size() == 2);  // from the outbox, as the snapshot saw it: neither lost
+    // And after it, from the merged log, once each.
+    auto after = known_events(*store);
+    REQUIRE(after.ok());
+    REQUIRE(after->size() == 2);
+    CHECK(after->at(0).meta.hub_seq == 1);
+    CHECK(after->at(1).meta.hub_seq == 2);
+}
 
 TEST_CASE("a ticket issued offline reaches the hub exactly once, and the kiosk forgets the person") {
     HubFixture hub;

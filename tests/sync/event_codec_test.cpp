@@ -139,6 +139,24 @@ TEST_CASE("the hub's own checks: needs it serves, emergencies urgent, the device
     CHECK(protocol::event_problem_at_hub(issued_event(emergency), catalogue, t0)->field == "ticket.urgent");
     const Event transfer = staff_event(TicketTransferred{"kiosk-a:1", "free_money", {}}, "desk-1", 1, t0);
     CHECK(protocol::event_problem_at_hub(transfer, catalogue, t0)->field == "to_need_id");
+    // Counters against the office's list (1-4 in the shipped catalogue), on every action.
+    CHECK_FALSE(protocol::event_problem_at_hub(staff_event(TicketCalled{"kiosk-a:1", "4"}, "desk-1", 1, t0), catalogue, t0));
+    CHECK(protocol::event_problem_at_hub(staff_event(TicketCalled{"kiosk-a:1", "5"}, "desk-1", 1, t0), catalogue, t0)
+              ->field == "counter");
+    CHECK(protocol::event_problem_at_hub(staff_event(TicketRecalled{"kiosk-a:1", "5"}, "desk-1", 1, t0), catalogue, t0)
+              ->field == "counter");
+    CHECK(protocol::event_problem_at_hub(staff_event(TicketServed{"kiosk-a:1", "5"}, "desk-1", 1, t0), catalogue, t0)
+              ->field == "counter");
+    CHECK_FALSE(protocol::event_problem_at_hub(staff_event(TicketServed{"kiosk-a:1", {}}, "desk-1", 1, t0), catalogue, t0));
+    CHECK(protocol::event_problem_at_hub(staff_event(TicketNoShow{"kiosk-a:1", "5"}, "desk-1", 1, t0), catalogue, t0)
+              ->field == "counter");
+    const std::string need = plain_request().need_id;
+    CHECK(protocol::event_problem_at_hub(staff_event(TicketTransferred{"kiosk-a:1", need, "5"}, "desk-1", 1, t0),
+                                         catalogue, t0)
+              ->field == "to_counter");
+    CHECK_FALSE(protocol::event_problem_at_hub(staff_event(TicketTransferred{"kiosk-a:1", need, "3"}, "desk-1", 1, t0),
+                                               catalogue, t0));
+    CHECK_FALSE(protocol::event_problem_at_hub(staff_event(TicketCalled{"kiosk-a:1", "5"}, "desk-1", 1, t0), nullptr, t0));
     constexpr std::int64_t day = 24LL * 3600 * 1000;
     CHECK(protocol::event_problem_at_hub(ok, catalogue, t0 + 401 * day)->field == "created_ms");
     CHECK(protocol::event_problem_at_hub(ok, catalogue, t0 - 401 * day)->field == "created_ms");

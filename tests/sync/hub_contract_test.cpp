@@ -385,7 +385,20 @@ TEST_CASE("the hub refuses values, not only shapes, names the field, and a refus
     CHECK(staff[1]["message"].get<std::string>().rfind("counter", 0) == 0);
     CHECK(staff[2]["message"].get<std::string>().rfind("to_need_id", 0) == 0);
     CHECK(staff[3]["status"] == "stored");
-    CHECK(hub.event_count() == 3);
+    // Counters the office's catalogue does not list (it lists 1-4).
+    auto unknown_counter = staff_event("ticket.recalled", "desk-1", 5, "kiosk-a:5", now);
+    unknown_counter["counter"] = "9";
+    auto to_unknown_counter = staff_event("ticket.transferred", "desk-1", 6, "kiosk-a:5", now);
+    to_unknown_counter["to_counter"] = "Skranke 2";
+    auto to_known_counter = staff_event("ticket.transferred", "desk-1", 7, "kiosk-a:5", now);
+    to_known_counter["to_counter"] = "4";
+    const auto counters = push(desk.token, {unknown_counter, to_unknown_counter, to_known_counter});
+    CHECK(counters[0]["code"] == "bad_event");
+    CHECK(counters[0]["message"].get<std::string>().rfind("counter ", 0) == 0);
+    CHECK(counters[1]["code"] == "bad_event");
+    CHECK(counters[1]["message"].get<std::string>().rfind("to_counter ", 0) == 0);
+    CHECK(counters[2]["status"] == "stored");
+    CHECK(hub.event_count() == 4);
     // What the hub serves every device reads back whole.
     const auto log = hub.store().read_log(0, 10);
     REQUIRE(log);

@@ -319,7 +319,7 @@ TEST_CASE("300 idle and 300 slowloris sockets: a device's push and log read are 
         const std::string head = "OST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
         for (std::size_t i = 0; !stop && i < 40; ++i) {
             for (auto& s : slow) (void)s->send_now(head.substr(std::min(i, head.size() - 1), 1));
-            for (int w = 0; w < 10 && !stop; ++w) std::this_thread::sleep_for(50ms);
+            (void)wait_until([&] { return stop.load(); }, 500ms);  // the pace; ends early on stop
         }
     });
     CHECK(served_quickly());

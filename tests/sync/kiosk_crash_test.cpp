@@ -2,8 +2,6 @@
 // every ticket it showed reaches the hub exactly once, and no number is given twice.
 #include <doctest/doctest.h>
 
-#include <algorithm>
-
 #include <random>
 #include <set>
 #include <sstream>
@@ -24,28 +22,12 @@ TEST_CASE("a kiosk killed 50 times during issue and sync loses and duplicates no
     const auto store_file = hub.dir() / "kiosk.db";
     const std::vector<std::string> args = {store_file.string(), (asset_dir() / "services.toml").string(),
                                            plain_request().need_id, hub.url(), kiosk.token};
-    std::mt19937 random(20261125);
-    std::uniform_int_distribution<int> run_ms(40, 200);
     std::set<std::string> shown;
-    // On a loaded machine the child may need longer than the window just to start: a run
-    // that showed nothing widens the windows that follow (bounded), so 50 kills land while
-    // tickets are being issued and synced, not before the first one.
-    int slack_ms = 0, landed = 0;
-    for (int round = 0; round < 200 && landed < 50; ++round) {
-        const KilledRun run = run_and_kill(KIOSK_CHILD, args, std::chrono::milliseconds(slack_ms + run_ms(random)));
-        CHECK_MESSAGE(run.killed, "child ended on its own: " << run.status);
-        std::istringstream lines(run.output);
-        std::string line;
-        int complete = 0;
-        while (std::getline(lines, line)) {
-            if (lines.eof()) break;  // the last line was cut by the kill
-            CHECK(shown.insert(line).second);  // an id is never shown twice
-            ++complete;
-        }
-        if (complete > 0) ++landed;
-        else slack_ms = std::min(slack_ms + 100, 3000);
-    }
-    CHECK(landed == 50);
+    const KillCampaign campaign = kill_while_working(KIOSK_CHILD, args, 50, 40, 200, 20261125, [&](const std::string& id) {
+        CHECK(shown.insert(id).second);  // an id is never shown twice
+    });
+    CHECK(campaign.ended_early == 0);
+    CHECK(campaign.landed == 50);
     REQUIRE(shown.size() > 50);
     // A last, gentle run of the engine drains what the killed kiosks left behind.
     {

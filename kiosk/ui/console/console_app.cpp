@@ -68,14 +68,15 @@ void ConsoleApp::refresh() {
     state_.outbox_depth = last_sync_.outbox_depth;
     state_.last_sync_ms = last_sync_.last_sync_ms;
     if (!services_.store) return;
-    auto events = known_events(*services_.store);
-    if (!events) {
+    auto log = known_log(*services_.store);
+    if (!log) {
         say_notice(st("console.store_error"), true);
         return;
     }
-    queue_ = fold_events(*events);
+    const std::vector<KnownEvent>& events = log->events;
+    queue_ = fold_events(events);
     const QueueState& queue = queue_;
-    check_pending_calls(*events);
+    check_pending_calls(*log);
 
     const auto row_of = [&](const QueueTicket& t) {
         QueueRow row;
@@ -145,7 +146,7 @@ void ConsoleApp::refresh() {
             services_.speaker->play_sound(services_.alert_sound, 80);
     }
     first_refresh_ = false;
-    state_.figures = compute_day_figures(day_timelines(*events, state_.day));
+    state_.figures = compute_day_figures(day_timelines(events, state_.day));
 }
 
 // The first ticket in call order (as filtered) that this counter may call: not one another
@@ -161,26 +162,28 @@ std::string ConsoleApp::number_of(const std::string& ticket_id) const {
     return t ? t->ticket.number.text() : std::string();
 }
 
-// A call of ours the hub refused (another counter was first) becomes a dead letter: say so.
-void ConsoleApp::check_pending_calls(const std::vector<KnownEvent>& events) {
+// A call of ours the hub refused (another counter was first) becomes a dead letter: say so,
+// naming the counter that was first once the log page with its call is here (the refusal
+// may come a moment before it; after refreshes_to_wait_for_winner, without the counter).
+void ConsoleApp::check_pending_calls(const KnownLog& log) {
+    constexpr int refreshes_to_wait_for_winner = 10;
     if (pending_calls_.empty()) return;
-    SyncStore sync_store(*services_.store);
-    if (auto dead = sync_store.dead_letters()) {
-        for (const DeadLetter& d : *dead) {
-            const auto it = pending_calls_.find(d.event_id);
-            if (it == pending_calls_.end()) continue;
-            const PendingCall call = it->second;
-            pending_calls_.erase(it);
-            const QueueTicket* winner = queue_.find(call.ticket_id);
-            if (d.code == "already_called" && winner)
-                say_notice(ui::fill(st("console.already_called"), {{"number", call.number}, {"counter", winner->counter}}),
-                           true);
-            else
-                say_notice(ui::fill(st("console.call_refused"), {{"number", call.number}}), true);
-        }
+    for (const DeadLetter& d : log.refused) {
+        const auto it = pending_calls_.find(d.event_id);
+        if (it == pending_calls_.end()) continue;
+        PendingCall& call = it->second;
+        const QueueTicket* winner = queue_.find(call.ticket_id);
+        const bool winner_known = winner && !winner->counter.empty();
+        if (d.code == "already_called" && !winner_known && ++call.waits_for_winner < refreshes_to_wait_for_winner)
+            continue;
+        if (d.code == "already_called" && winner_known)
+            say_notice(ui::fill(st("console.already_called"), {{"number", call.number}, {"counter", winner->counter}}), true);
+        else
+            say_notice(ui::fill(st("console.call_refused"), {{"number", call.number}}), true);
+        pending_calls_.erase(it);
     }
     // Calls the hub stored are in the merged log: nothing more to wait for.
-    for (const KnownEvent& e : events)
+    for (const KnownEvent& e : log.events)
         if (e.meta.hub_seq) pending_calls_.erase(e.event.envelope.event_id);
 }
 

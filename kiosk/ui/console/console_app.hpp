@@ -18,6 +18,7 @@
 #include "domain/service_catalogue.hpp"
 #include "shell/speech.hpp"
 #include "shell/translations.hpp"
+#include "store/known_events.hpp"
 #include "store/store.hpp"
 
 namespace skranke::console {
@@ -102,6 +103,7 @@ private:
     struct PendingCall {
         std::string ticket_id;
         std::string number;
+        int waits_for_winner = 0;  // refreshes since the refusal, waiting for the winning call's page
     };
 
     std::string st(std::string_view key) const;
@@ -116,7 +118,7 @@ private:
     void sign_in(std::string staff_id, std::string pin, std::string counter);
     void sign_out(bool idle);
     void export_csv();
-    void check_pending_calls(const std::vector<KnownEvent>& events);
+    void check_pending_calls(const KnownLog& log);
     std::string number_of(const std::string& ticket_id) const;  // "" when unknown
     std::optional<std::string> next_for_this_counter() const;  // a ticket id, copied
 
