@@ -88,6 +88,7 @@ struct SyncEngine::Impl {
     std::int64_t unwritten_through = 0;  // the last device_seq those answers cover
     std::int64_t cursor = 0;
     std::mt19937_64 random;
+    std::int64_t tidy_due = 0;  // steady ms: when the outbox is pruned next
 
     mutable std::mutex status_mutex;
     SyncStatus status;
@@ -117,7 +118,19 @@ struct SyncEngine::Impl {
     void send_out(HttpCall& call);
     void failed(Slot& slot, const std::string& what);
     void publish_health();
+    void tidy(std::int64_t now);
 };
+
+// Acknowledged events leave the outbox once they are older than outbox_keep_ms (the hub and
+// this device's log have them; the numbering floor stays), so the outbox does not grow for
+// a year. Runs at start and then every tidy_every_ms.
+void SyncEngine::Impl::tidy(std::int64_t now) {
+    if (now < tidy_due) return;
+    tidy_due = now + std::max<std::int64_t>(options.tidy_every_ms, 1000);
+    const auto pruned = store->prune_acknowledged_events(device_now() - options.outbox_keep_ms);
+    if (!pruned) spdlog::warn("sync: outbox not pruned: {}", pruned.error().detail);
+    else if (*pruned > 0) spdlog::info("sync: {} acknowledged events left the outbox", *pruned);
+}
 
 // A call of this kind failed (or its answer could not be kept here): not online until one succeeds.
 void SyncEngine::Impl::failed(Slot& slot, const std::string& what) {
@@ -404,6 +417,7 @@ void SyncEngine::Impl::run() {
             if (pushes.empty() && !push.hub_asked_to_wait) push.not_before = 0;
             refresh_counts();
         }
+        tidy(now);
         fill_pushes(now);
         if (options.pull && !polling && now >= poll.not_before) start_poll();
 
@@ -432,6 +446,7 @@ void SyncEngine::Impl::run() {
             timeout = std::min(timeout, std::max<std::int64_t>(0, wake - later));
         }
         if (options.pull && !polling) timeout = std::min(timeout, std::max<std::int64_t>(0, poll.not_before - later));
+        timeout = std::min(timeout, std::max<std::int64_t>(0, tidy_due - later));
         long curl_timeout = -1;
         curl_multi_timeout(multi, &curl_timeout);
         if (curl_timeout >= 0) timeout = std::min<std::int64_t>(timeout, curl_timeout);

@@ -1,6 +1,7 @@
 #include "hub/event_log.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <limits>
 
@@ -97,16 +98,24 @@ StoreResult<Done> EventLog::load(sqlite3* db) {
         if (!st->valid()) return sql::error_from(db, st->prepare_code(), "prepare hub statements");
     statements_ = std::move(s);
 
-    sql::Statement rejections(db, "SELECT event_id FROM rejections");
-    int rc;
-    while ((rc = rejections.step()) == SQLITE_ROW) rejected_ids_.insert(rejections.text(0));
-    if (rc != SQLITE_DONE) return sql::error_from(db, rc, "load rejections");
     sql::Statement last(db, "SELECT device_id, max(device_seq) FROM events GROUP BY device_id");
+    int rc;
     while ((rc = last.step()) == SQLITE_ROW) {
         last_device_seq_[last.text(0)] = last.int64(1);
         taken_through_[last.text(0)] = last.int64(1);
     }
     if (rc != SQLITE_DONE) return sql::error_from(db, rc, "load device sequences");
+    sql::Statement rejections(db, "SELECT event_id FROM rejections");
+    while ((rc = rejections.step()) == SQLITE_ROW) {
+        const std::string id = rejections.text(0);
+        const std::size_t colon = id.rfind(':');
+        std::int64_t seq = 0;
+        if (colon == std::string::npos ||
+            std::from_chars(id.data() + colon + 1, id.data() + id.size(), seq).ec != std::errc{})
+            continue;  // not an id the hub would have stored a rejection for
+        note_rejection(id.substr(0, colon), seq);
+    }
+    if (rc != SQLITE_DONE) return sql::error_from(db, rc, "load rejections");
     sql::Statement top(db, "SELECT coalesce(max(hub_seq), 0), coalesce(max(received_ms), 0) FROM events");
     if (rc = top.step(); rc != SQLITE_ROW) return sql::error_from(db, rc, "load hub sequence");
     LogSnapshot first;
@@ -155,7 +164,8 @@ StoreResult<EventResult> EventLog::store_one(sqlite3* db, const PushedEvent& pus
     const bool newer = last == last_device_seq_.end() || device_seq > last->second;
     // A device's stored events only grow in device_seq, so an event newer than its last
     // stored one and never rejected cannot be a replay: the common case skips the look-ups.
-    if (!newer || rejected_ids_.count(event_id) != 0) {
+    const auto rejected_before = rejected_newer_.find(device_id);
+    if (!newer || (rejected_before != rejected_newer_.end() && rejected_before->second.count(device_seq) != 0)) {
         s.find_event.bind(1, event_id);
         int c = s.find_event.step();
         if (c == SQLITE_ROW) {
@@ -204,7 +214,7 @@ StoreResult<EventResult> EventLog::store_one(sqlite3* db, const PushedEvent& pus
         const int c = s.insert_rejection.step();
         s.insert_rejection.reset();
         if (c != SQLITE_DONE) return sql::error_from(db, c, "store rejection");
-        rejected_ids_.insert(event_id);
+        note_rejection(device_id, device_seq);
         return rejected(event_id, conflict->code, conflict->message);
     }
     batch.tickets.emplace_back(ticket_id, std::move(before));
@@ -221,6 +231,23 @@ StoreResult<EventResult> EventLog::store_one(sqlite3* db, const PushedEvent& pus
     batch.stored.push_back(std::make_shared<const TailEntry>(
         LogEntry{seq, contact.hub_now_ms, contact.clock_offset_ms, std::string(pushed.text)}));
     return EventResult{event_id, "stored", seq, "", ""};
+}
+
+// Rejected events newer than their device's last stored one are the only ones whose replay
+// the "newer" shortcut would miss; once the device stores a later event (committed), the
+// look-up finds them anyway, so the memory holds only those few.
+void EventLog::note_rejection(const std::string& device_id, std::int64_t device_seq) {
+    const auto last = last_device_seq_.find(device_id);
+    if (last == last_device_seq_.end() || device_seq > last->second) rejected_newer_[device_id].insert(device_seq);
+}
+
+void EventLog::forget_rejections_through(const std::string& device_id) {
+    const auto rejected = rejected_newer_.find(device_id);
+    const auto last = last_device_seq_.find(device_id);
+    if (rejected == rejected_newer_.end() || last == last_device_seq_.end()) return;
+    auto& seqs = rejected->second;
+    seqs.erase(seqs.begin(), seqs.upper_bound(last->second));
+    if (seqs.empty()) rejected_newer_.erase(rejected);
 }
 
 StoreResult<std::vector<EventResult>> EventLog::store(sqlite3* db, const std::vector<PushedEvent>& events,
@@ -258,6 +285,7 @@ StoreResult<std::vector<EventResult>> EventLog::store(sqlite3* db, const std::ve
         return outcome.error();
     }
     last_received_ms_ = contact.hub_now_ms;
+    for (const auto& [device_id, before] : batch.device_seqs) forget_rejections_through(device_id);
     if (batch.stored.empty()) return results;  // replays and refusals: readers see nothing new
     FoldSnapshot::Changes changes;
     std::set<std::string> changed;

@@ -82,7 +82,10 @@ private:
     std::unique_ptr<Statements> statements_;
     QueueState state_;
     std::map<std::string, std::int64_t> last_device_seq_;
-    std::set<std::string> rejected_ids_;  // few; lets new events skip the look-ups
+    // Per device, rejected device_seqs above its last stored one (see note_rejection).
+    std::map<std::string, std::set<std::int64_t>> rejected_newer_;
+    void note_rejection(const std::string& device_id, std::int64_t device_seq);
+    void forget_rejections_through(const std::string& device_id);
     std::int64_t last_received_ms_ = 0;   // receive times never go back, even if the clock does
 
     std::atomic<std::shared_ptr<const LogSnapshot>> snapshot_;  // published by the writer only

@@ -156,6 +156,32 @@ TEST_CASE("the device's queue is read from one snapshot while the sync engine st
     CHECK(after->at(1).meta.hub_seq == 2);
 }
 
+TEST_CASE("acknowledged events older than a day leave the outbox; numbers go on above them") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto options = kiosk_options(hub.dir() / "kiosk.db", "kiosk-a", 'A');
+    auto store = open_store(options);
+    SyncStore sync_store(*store);
+    const std::int64_t day = 24LL * 3600 * 1000;
+    // Three tickets the hub acknowledged two days ago (sent then), one from an hour ago.
+    std::vector<SyncAck> old_acks;
+    for (int i = 0; i < 3; ++i) old_acks.push_back({issue(*store, wall_clock_ms() - 2 * day).event_id, true, {}, {}});
+    REQUIRE(sync_store.apply_acks(old_acks, wall_clock_ms() - 2 * day + 60000).ok());
+    const Ticket recent = issue(*store, wall_clock_ms() - 3600 * 1000);
+    REQUIRE(sync_store.apply_acks({{recent.event_id, true, {}, {}}}, wall_clock_ms() - 3600 * 1000).ok());
+    const Ticket unsent = issue(*store, wall_clock_ms());
+    const auto outbox = [&] { return query_texts(options.path, "SELECT event_id FROM outbox ORDER BY device_seq"); };
+    REQUIRE(outbox().size() == 5);
+
+    auto engine = start_engine(options, engine_options(hub.connection(kiosk.token)));
+    REQUIRE(wait_until([&] { return drained(*engine) && outbox().size() == 2; }, 10s));
+    CHECK(outbox() == std::vector<std::string>{recent.event_id, unsent.event_id});
+    CHECK(hub.copies_of(unsent.event_id) == 1);
+    // The next event is numbered above every event the device ever made, pruned or not.
+    const Ticket next = issue(*store, wall_clock_ms());
+    CHECK(next.event_id == "kiosk-a:6");
+}
+
 TEST_CASE("a ticket issued offline reaches the hub exactly once, and the kiosk forgets the person") {
     HubFixture hub;
     const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");

@@ -188,6 +188,15 @@ TEST_CASE("two counters call the same ticket: the first to reach the hub wins, t
     // Asked again (a retry after a timeout), the loser gets the same answer.
     CHECK(push(hub, desk2.token, {lose_event})[0] == lose[0]);
     CHECK(hub.store().queue_state().find("kiosk-a:1")->called_by == "desk-1");
+    // A refusal newer than anything the device has stored is answered the same when sent
+    // again, before and after the device stores a later event.
+    const auto late_event = staff_event("ticket.called", "desk-2", 3, "kiosk-a:1", t);
+    const auto late = push(hub, desk2.token, {late_event});
+    CHECK(late[0]["code"] == "already_called");
+    CHECK(push(hub, desk2.token, {late_event})[0] == late[0]);
+    CHECK(push(hub, desk2.token, {staff_event("ticket.recalled", "desk-2", 4, "kiosk-a:2", t)})[0]["status"] == "stored");
+    CHECK(push(hub, desk2.token, {late_event})[0] == late[0]);
+    CHECK(push(hub, desk2.token, {lose_event})[0] == lose[0]);
 }
 
 TEST_CASE("a device's events keep their order; an older event after a newer one is refused") {

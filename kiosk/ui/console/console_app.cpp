@@ -126,6 +126,8 @@ void ConsoleApp::refresh() {
             state_.called.push_back(std::move(row));
         }
     }
+    // Urgent tickets seen stay known while the fold holds them: bounded by its window.
+    std::erase_if(known_urgent_, [&](const auto& seen) { return queue.find(seen.first) == nullptr; });
     state_.waiting.clear();
     state_.waiting_total = entries.size();
     for (const QueueEntry& e : order_queue(std::move(entries), now)) {

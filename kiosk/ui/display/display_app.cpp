@@ -44,12 +44,15 @@ void DisplayApp::read_calls(double now_s) {
     std::vector<CallRecord> calls = call_history(*events);
     // Only today's calls; the newest first.
     std::erase_if(calls, [&](const CallRecord& c) { return service_day_of(c.at_ms) != today; });
+    std::set<std::string> today_ids;  // what announced_ becomes: today's calls only, so it stays a day's size
     for (const CallRecord& call : calls) {
-        if (!announced_.insert(call.event_id).second) continue;
+        today_ids.insert(call.event_id);
+        if (announced_.count(call.event_id) != 0) continue;
         // Calls already made when the display started are shown but not announced again.
         if (started_ && services_.announcer) services_.announcer->announce(call);
         if (started_) newest_at_s_ = now_s;
     }
+    announced_ = std::move(today_ids);
     started_ = true;
     std::reverse(calls.begin(), calls.end());
     state_.newest.reset();
