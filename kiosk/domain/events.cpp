@@ -57,6 +57,7 @@ Event staff_event(EventBody body, const std::string& device_id, std::int64_t dev
 }
 
 void remove_personal_fields(Event& event) {
+    event.envelope.staff_id.clear();  // who signed in names a person too
     if (auto* issued = std::get_if<TicketIssued>(&event.body)) {
         issued->ticket.request.name.clear();
         issued->ticket.request.phone.clear();

@@ -101,9 +101,10 @@ Event issued_event(const Ticket& ticket);
 Event staff_event(EventBody body, const std::string& device_id, std::int64_t device_seq, std::int64_t created_ms,
                   std::string staff_id = {});
 
-// Empties the personal fields (name, phone, description) of an issued ticket; other
-// events carry none. Never logged, never shown on a display, removed from the kiosk once
-// the hub has the event, and from the hub after its retention time.
+// Empties the personal fields: an issued ticket's name, phone and description, and the
+// staff id of a staff action. Never logged, never shown on a display, never sent to kiosks
+// and displays, removed from the kiosk once the hub has the event, and from the hub and
+// every device after the hub's retention time.
 void remove_personal_fields(Event& event);
 
 }  // namespace skranke

@@ -94,6 +94,10 @@ public:
     // sync), so a visitor's COMMIT never pays for one. SQLite also checkpoints on its own once
     // the log reaches StoreOptions::autocheckpoint_pages, so the log stays bounded regardless.
     StoreResult<Done> checkpoint();
+    // A full checkpoint that then empties the write-ahead log file, so that rows rewritten
+    // to forget personal fields leave no older copy in it. Busy (another connection is
+    // reading): left for the next time, not an error.
+    StoreResult<Done> checkpoint_and_truncate();
 
     // Deletes outbox events the hub acknowledged before acked_before_ms, keeping the file
     // small on a kiosk that runs for a year. Raises the event-number floor first, in the

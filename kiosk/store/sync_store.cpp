@@ -1,5 +1,7 @@
 #include "store/sync_store.hpp"
 
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "domain/events.hpp"
@@ -122,6 +124,56 @@ StoreResult<Done> SyncStore::apply_log(const std::vector<MergedEvent>& page, std
     if (int code = save.step(); code != SQLITE_DONE) return sql::error_from(db, code, "save cursor");
     if (int code = tx.commit(); code != SQLITE_OK) return sql::error_from(db, code, "commit log page");
     return Done{};
+}
+
+namespace {
+
+// The personal fields of an event body, emptied in SQLite's own JSON functions.
+constexpr const char* without_person_sql =
+    "json_remove(CASE WHEN json_type(body, '$.ticket') = 'object' THEN json_set(body, '$.ticket.name', '',"
+    " '$.ticket.phone', '', '$.ticket.description', '') ELSE body END, '$.staff_id')";
+constexpr const char* has_person_sql =
+    "json_valid(body) AND (json_type(body, '$.staff_id') IS NOT NULL OR json_extract(body, '$.ticket.name') != ''"
+    " OR json_extract(body, '$.ticket.phone') != '' OR json_extract(body, '$.ticket.description') != '')";
+
+}  // namespace
+
+StoreResult<std::int64_t> SyncStore::remove_expired_personal(std::int64_t cutoff_ms) {
+    sqlite3* db = store_.handle();
+    auto mark = state_value("personal_removed_through");
+    if (!mark) return mark.error();
+    std::int64_t through = 0;
+    if (*mark) through = std::strtoll((*mark)->c_str(), nullptr, 10);
+    sql::WriteTransaction tx(db);
+    if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "begin retention");
+    sql::Statement upto(db, "SELECT max(hub_seq) FROM merged_log WHERE hub_seq > ?1 AND received_ms < ?2");
+    upto.bind(1, through).bind(2, cutoff_ms);
+    if (int code = upto.step(); code != SQLITE_ROW) return sql::error_from(db, code, "find expired log entries");
+    std::int64_t changed = 0;
+    if (!upto.is_null(0)) {
+        const std::int64_t last = upto.int64(0);
+        sql::Statement redact(db, std::string("UPDATE merged_log SET body = ") + without_person_sql +
+                                      " WHERE hub_seq > ?1 AND hub_seq <= ?2 AND " + has_person_sql);
+        redact.bind(1, through).bind(2, last);
+        if (int code = redact.step(); code != SQLITE_DONE) return sql::error_from(db, code, "remove expired personal fields");
+        changed += sqlite3_changes64(db);
+        sql::Statement save(db, "INSERT INTO sync_state (key, value) VALUES ('personal_removed_through', ?1)"
+                                " ON CONFLICT (key) DO UPDATE SET value = ?1");
+        save.bind(1, std::to_string(last));
+        if (int code = save.step(); code != SQLITE_DONE) return sql::error_from(db, code, "save retention mark");
+    }
+    // Dead letters, and this device's own events the hub has (never sent again; the engine
+    // prunes them after a day, which may be longer than the retention).
+    for (const auto& [table, expired] : {std::pair{"dead_letters", "failed_ms < ?1"},
+                                         std::pair{"outbox", "acked_ms IS NOT NULL AND created_ms < ?1"}}) {
+        sql::Statement redact(db, std::string("UPDATE ") + table + " SET body = " + without_person_sql + " WHERE " +
+                                      expired + " AND " + has_person_sql);
+        redact.bind(1, cutoff_ms);
+        if (int code = redact.step(); code != SQLITE_DONE) return sql::error_from(db, code, "remove expired personal fields");
+        changed += sqlite3_changes64(db);
+    }
+    if (int code = tx.commit(); code != SQLITE_OK) return sql::error_from(db, code, "commit retention");
+    return changed;
 }
 
 StoreResult<std::int64_t> SyncStore::cursor() {

@@ -50,6 +50,12 @@ public:
     StoreResult<std::vector<OutboxEvent>> pending_after(std::int64_t device_seq, std::size_t limit);
     // A page of the merged log applied and the cursor saved, in one transaction.
     StoreResult<Done> apply_log(const std::vector<MergedEvent>& page, std::int64_t cursor);
+    // The hub's retention applied to this device's copies: log entries the hub received
+    // before cutoff_ms, dead letters set aside before it and own acknowledged events made
+    // before it lose their personal fields
+    // (names, phones, descriptions, staff ids). Only entries not looked at before are read
+    // (the hub's receive times never go back). How many rows changed.
+    StoreResult<std::int64_t> remove_expired_personal(std::int64_t cutoff_ms);
 
     StoreResult<std::int64_t> cursor();
     StoreResult<std::int64_t> dead_letter_count();

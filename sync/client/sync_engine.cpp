@@ -1,6 +1,7 @@
 #include "client/sync_engine.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -89,6 +90,10 @@ struct SyncEngine::Impl {
     std::int64_t cursor = 0;
     std::mt19937_64 random;
     std::int64_t tidy_due = 0;  // steady ms: when the outbox is pruned next
+    // The hub's retention (from its log replies, kept in the store) and how far its clock
+    // is ahead of this device's, to apply that retention on the hub's clock.
+    std::int64_t retention_ms = 0;
+    std::int64_t hub_ahead_ms = 0;
 
     mutable std::mutex status_mutex;
     SyncStatus status;
@@ -123,13 +128,21 @@ struct SyncEngine::Impl {
 
 // Acknowledged events leave the outbox once they are older than outbox_keep_ms (the hub and
 // this device's log have them; the numbering floor stays), so the outbox does not grow for
-// a year. Runs at start and then every tidy_every_ms.
+// a year, and the log copies past the hub's retention lose their personal fields, as the
+// hub's own do. Runs at start and then every tidy_every_ms.
 void SyncEngine::Impl::tidy(std::int64_t now) {
     if (now < tidy_due) return;
     tidy_due = now + std::max<std::int64_t>(options.tidy_every_ms, 1000);
     const auto pruned = store->prune_acknowledged_events(device_now() - options.outbox_keep_ms);
     if (!pruned) spdlog::warn("sync: outbox not pruned: {}", pruned.error().detail);
     else if (*pruned > 0) spdlog::info("sync: {} acknowledged events left the outbox", *pruned);
+    if (retention_ms <= 0) return;  // the hub has not said yet
+    const auto expired = sync_store->remove_expired_personal(device_now() + hub_ahead_ms - retention_ms);
+    if (!expired) return spdlog::warn("sync: expired personal fields not removed: {}", expired.error().detail);
+    if (*expired == 0) return;
+    spdlog::info("sync: personal fields removed from {} entries past the hub's retention", *expired);
+    if (auto truncated = store->checkpoint_and_truncate(); !truncated)
+        spdlog::warn("sync: checkpoint after retention failed: {}", truncated.error().detail);
 }
 
 // A call of this kind failed (or its answer could not be kept here): not online until one succeeds.
@@ -394,6 +407,18 @@ void SyncEngine::Impl::finish_poll(const HttpReply& reply) {
                                    std::move(entry->event.value())});
     }
     const std::int64_t next_cursor = body.at("cursor").get<std::int64_t>();
+    if (const auto hub_time = body.find("hub_time_ms"); hub_time != body.end() && hub_time->is_number_integer())
+        hub_ahead_ms = std::clamp<std::int64_t>(hub_time->get<std::int64_t>(), protocol::min_event_time_ms,
+                                                protocol::max_event_time_ms) -
+                       std::clamp<std::int64_t>(device_now(), protocol::min_event_time_ms, protocol::max_event_time_ms);
+    if (const auto retention = body.find("retention_ms"); retention != body.end() && retention->is_number_integer()) {
+        // At most ten years, at least a second.
+        const std::int64_t said = std::clamp<std::int64_t>(retention->get<std::int64_t>(), 1000, 3650LL * 24 * 3600 * 1000);
+        if (said != retention_ms && sync_store->set_state_value("retention_ms", std::to_string(said))) {
+            if (retention_ms == 0) tidy_due = 0;  // first word from the hub: apply it now
+            retention_ms = said;
+        }
+    }
     if (auto applied = sync_store->apply_log(page, next_cursor); !applied) {
         poll.not_before = steady_ms() + options.backoff_cap_ms;
         return failed(poll, "store log page: " + applied.error().detail);
@@ -477,6 +502,8 @@ Result<std::unique_ptr<SyncEngine>, std::string> SyncEngine::start(const StoreOp
         return "cannot configure the store: " + std::string(sqlite3_errstr(code));
     impl->sync_store = std::make_unique<SyncStore>(*impl->store);
     if (auto c = impl->sync_store->cursor()) impl->cursor = *c;
+    if (auto kept = impl->sync_store->state_value("retention_ms"); kept && *kept)
+        impl->retention_ms = std::max<std::int64_t>(0, std::strtoll((*kept)->c_str(), nullptr, 10));
     impl->refresh_counts();  // status() is true from the start, before the thread runs
     impl->multi = curl_multi_init();
     if (impl->multi == nullptr) return std::string("curl_multi_init failed");

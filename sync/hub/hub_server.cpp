@@ -253,7 +253,8 @@ void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res)
         return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");
     }
     res.set_content("{\"events\":" + *entries + ",\"cursor\":" + std::to_string(cursor) +
-                        ",\"hub_time_ms\":" + std::to_string(wall_clock_ms()) + "}",
+                        ",\"hub_time_ms\":" + std::to_string(wall_clock_ms()) +
+                        ",\"retention_ms\":" + std::to_string(options.retention_ms) + "}",
                     json_type);
 }
 

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string_view>
 
@@ -180,6 +182,70 @@ TEST_CASE("acknowledged events older than a day leave the outbox; numbers go on 
     // The next event is numbered above every event the device ever made, pruned or not.
     const Ticket next = issue(*store, wall_clock_ms());
     CHECK(next.event_id == "kiosk-a:6");
+}
+
+TEST_CASE("past the hub's retention, no device's file holds a name, phone, description or staff id") {
+    hub::HubOptions hub_options;
+    hub_options.retention_ms = 3000;
+    HubFixture hub(hub_options);
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto desk = hub.enrol(Role::reception, "desk-a");
+    const auto kiosk_file = hub.dir() / "kiosk.db";
+    const auto desk_file = hub.dir() / "desk.db";
+    auto kiosk_store = open_store(kiosk_options(kiosk_file, "kiosk-a", 'A'));
+    auto desk_store = open_store(kiosk_options(desk_file, "desk-a", 'R'));
+    const std::vector<std::string> personal = {"Ingrid Personsen", "41234567", "husleia i januar", "kari-staff"};
+    TicketRequest request = plain_request();
+    request.name = personal[0];
+    request.phone = personal[1];
+    request.description = "Trenger hjelp med " + personal[2];
+    auto ticket = kiosk_store->issue_ticket(request, shipped_catalogue(), wall_clock_ms());
+    REQUIRE(ticket.ok());
+    sync::SyncOptions tidy_often = engine_options(hub.connection(desk.token));
+    tidy_often.tidy_every_ms = 1000;
+    auto kiosk_engine = start_engine(kiosk_options(kiosk_file, "kiosk-a", 'A'), engine_options(hub.connection(kiosk.token)));
+    auto desk_engine = start_engine(kiosk_options(desk_file, "desk-a", 'R'), tidy_often);
+    const auto holds = [](const std::filesystem::path& file, const std::string& table, const std::string& text) {
+        return query_int(file, "SELECT count(*) FROM " + table + " WHERE body LIKE '%" + text + "%'");
+    };
+    // Reception gets the person (it calls them by name); a call by a staff member, and one
+    // the hub refuses (already called), with that member's id.
+    REQUIRE(wait_until([&] { return holds(desk_file, "merged_log", personal[0]) == 1; }, 10s));
+    SyncStore desk_sync(*desk_store);
+    REQUIRE(desk_sync.record_event(TicketCalled{ticket->event_id, "2"}, wall_clock_ms(), personal[3]).ok());
+    REQUIRE(desk_sync.record_event(TicketCalled{ticket->event_id, "3"}, wall_clock_ms(), personal[3]).ok());
+    desk_engine->notify_local_event();
+    REQUIRE(wait_until([&] { return holds(desk_file, "merged_log", personal[3]) == 1; }, 10s));
+    REQUIRE(wait_until([&] { return desk_engine->status().dead_letters == 1 && kiosk_engine->status().cursor >= 2; }, 10s));
+    CHECK(holds(desk_file, "dead_letters", personal[3]) == 1);
+    // Kiosks get neither the person nor the staff id.
+    for (const std::string& text : personal) CHECK(holds(kiosk_file, "merged_log", text) == 0);
+
+    // Past the retention, reception's copies lose them too.
+    REQUIRE(wait_until([&] {
+        for (const std::string& text : personal)
+            if (holds(desk_file, "merged_log", text) + holds(desk_file, "dead_letters", text) != 0) return false;
+        return true;
+    }, 15s));
+    // The queue still reads: the ticket, called at counter 2.
+    auto queue = desk_sync.queue_state();
+    REQUIRE(queue.ok());
+    REQUIRE(queue->find(ticket->event_id) != nullptr);
+    CHECK(queue->find(ticket->event_id)->counter == "2");
+
+    // Not in the files' bytes either (write-ahead logs checkpointed away as the last
+    // connection closes).
+    desk_engine.reset();
+    kiosk_engine.reset();
+    desk_store.reset();
+    kiosk_store.reset();
+    for (const auto& file : {kiosk_file, desk_file}) {
+        CHECK_FALSE(std::filesystem::exists(file.string() + "-wal"));
+        std::ifstream in(file, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        REQUIRE(bytes.size() > 0);
+        for (const std::string& text : personal) CHECK_MESSAGE(bytes.find(text) == std::string::npos, file, ": ", text);
+    }
 }
 
 TEST_CASE("a ticket issued offline reaches the hub exactly once, and the kiosk forgets the person") {
