@@ -7,10 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/protocol.hpp"
+
 namespace skranke::sync {
 
 std::string HttpReply::error_code() const {
-    const auto json = nlohmann::json::parse(body, nullptr, false);
+    const auto json = protocol::parse_json_text(body);
     if (json.is_object() && json.contains("code") && json.at("code").is_string()) return json.at("code").get<std::string>();
     return {};
 }
@@ -156,7 +158,7 @@ Result<Enrolment, std::string> enrol_device(const Connection& connection, const 
     call.prepare(c, "POST", "/v1/enrol", nlohmann::json{{"code", code}, {"device_id", device_id}}.dump(), {});
     const HttpReply reply = call.perform();
     if (!reply.answered()) return "hub unreachable: " + reply.error;
-    const auto json = nlohmann::json::parse(reply.body, nullptr, false);
+    const auto json = protocol::parse_json_text(reply.body);
     if (reply.status != 200 || !json.is_object()) {
         const std::string message = json.is_object() ? json.value("message", "") : "";
         return "enrolment refused (" + std::to_string(reply.status) + "): " + message;

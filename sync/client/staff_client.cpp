@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/protocol.hpp"
+
 namespace skranke::sync {
 namespace {
 
@@ -15,7 +17,7 @@ Connection quick(Connection c) {
 
 StaffCallFailure failure_of(const HttpReply& reply) {
     if (!reply.answered()) return {StaffCallError::offline, "the hub cannot be reached", 0};
-    const auto body = nlohmann::json::parse(reply.body, nullptr, false);
+    const auto body = protocol::parse_json_text(reply.body);
     std::string message = body.is_object() && body.contains("message") && body.at("message").is_string()
                               ? body.at("message").get<std::string>()
                               : "HTTP " + std::to_string(reply.status);
@@ -34,7 +36,7 @@ Result<StaffSignIn, StaffCallFailure> staff_sign_in(const Connection& connection
     call.prepare(quick(connection), "POST", "/v1/staff/sign-in", body.dump(), {"Content-Type: application/json"});
     const HttpReply reply = call.perform();
     if (!reply.answered() || reply.status != 200) return failure_of(reply);
-    const auto json = nlohmann::json::parse(reply.body, nullptr, false);
+    const auto json = protocol::parse_json_text(reply.body);
     if (!json.is_object() || !json.contains("session") || !json.at("session").is_string())
         return StaffCallFailure{StaffCallError::refused, "the hub's reply was not understood", 0};
     StaffSignIn s;

@@ -17,6 +17,7 @@
 #include "domain/service_day.hpp"
 #include "store/sqlite_util.hpp"
 #include "store/sync_store.hpp"
+#include "protocol/protocol.hpp"
 
 namespace skranke::sync {
 
@@ -327,7 +328,7 @@ void SyncEngine::Impl::finish_push(PushCall& done) {
             batch_limit = std::max<std::size_t>(1, in_flight.size() / 2);
             push.not_before = 0;
         } else if (!in_flight.empty()) {
-            const json error = json::parse(reply.body, nullptr, false);
+            const json error = protocol::parse_json_text(reply.body);
             const auto it = error.is_object() ? error.find("message") : error.end();
             const std::string message = it != error.end() && it->is_string() ? it->get<std::string>() : "";
             (void)sync_store->apply_acks({SyncAck{in_flight.front().event_id, false, reply.error_code(), message}},
@@ -388,7 +389,7 @@ void SyncEngine::Impl::start_poll() {
 void SyncEngine::Impl::finish_poll(const HttpReply& reply) {
     polling = false;
     if (!(reply.answered() && reply.status == 200)) return back_off(poll, reply, "read log");
-    const json body = json::parse(reply.body, nullptr, false);
+    const json body = protocol::parse_json_text(reply.body);
     if (!body.is_object() || !body.contains("events") || !body.at("events").is_array() || !body.contains("cursor") ||
         !body.at("cursor").is_number_integer() || body.at("cursor").get<std::int64_t>() < cursor)
         return back_off(poll, HttpReply{CURLE_OK, 0, {}, {}, "malformed log reply"}, "read log");

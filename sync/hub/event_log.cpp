@@ -7,6 +7,7 @@
 
 #include "domain/events.hpp"
 #include "store/sqlite_util.hpp"
+#include "protocol/protocol.hpp"
 
 namespace skranke::hub {
 
@@ -27,7 +28,7 @@ EventResult rejected(std::string event_id, std::string code, std::string message
 
 // The event as a JSON tree: for the rare paths (a replay with other formatting, a rejection)
 // that compare or hash the canonical JSON.
-nlohmann::json tree_of(const PushedEvent& pushed) { return nlohmann::json::parse(pushed.text, nullptr, false); }
+nlohmann::json tree_of(const PushedEvent& pushed) { return protocol::parse_json_text(pushed.text); }
 
 // A row selected with entry_columns.
 LogEntry entry_of(const sql::Statement& q) {

@@ -19,6 +19,7 @@
 #include "hub/http_front.hpp"
 #include "hub/request_values.hpp"
 #include "hub/staff_routes.hpp"
+#include "protocol/protocol.hpp"
 
 namespace skranke::hub {
 
@@ -164,7 +165,7 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res, con
         return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
     json body;
     if (!split) {
-        body = json::parse(body_text, nullptr, false);
+        body = protocol::parse_json_text(body_text);
         if (body.is_discarded()) return send_error(res, 400, "malformed_json", "the body is not valid JSON");
         if (!body.is_object() || !body.contains("events") || !body.at("events").is_array())
             return send_error(res, 400, "bad_request", "expected {\"events\": [...]}");
@@ -293,7 +294,7 @@ void Hub::Impl::routes() {
     s.Post("/v1/enrol", [this](const httplib::Request& req, httplib::Response& res) {
         if (!protocol::nesting_within(req.body, protocol::max_json_depth))
             return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
-        const json body = json::parse(req.body, nullptr, false);
+        const json body = protocol::parse_json_text(req.body);
         if (!body.is_object() || !body.contains("code") || !body.at("code").is_string() ||
             !body.contains("device_id") || !body.at("device_id").is_string())
             return send_error(res, 400, "bad_request", "expected {\"code\": \"...\", \"device_id\": \"...\"}");

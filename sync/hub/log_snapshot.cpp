@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/event_codec.hpp"
+#include "protocol/protocol.hpp"
 
 namespace skranke::hub {
 
@@ -15,7 +16,7 @@ std::string without_personal_fields(std::string_view event_text) {
         remove_personal_fields(*event);
         return protocol::write_event(*event);
     }
-    nlohmann::json tree = nlohmann::json::parse(event_text, nullptr, false);
+    nlohmann::json tree = protocol::parse_json_text(event_text);
     if (auto ticket = tree.is_object() ? tree.find("ticket") : tree.end(); ticket != tree.end() && ticket->is_object())
         for (const char* key : {"name", "phone", "description"})
             if (ticket->contains(key)) (*ticket)[key] = "";

@@ -19,7 +19,7 @@ std::optional<PushedEvent> read_pushed_event(std::string_view text, protocol::Is
         pushed.event = std::move(*issue);
         return pushed;
     }
-    const nlohmann::json event = nlohmann::json::parse(text, nullptr, false);
+    const nlohmann::json event = protocol::parse_json_text(text);
     if (event.is_discarded()) return std::nullopt;
     return pushed_event_of(event, text);
 }

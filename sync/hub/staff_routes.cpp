@@ -9,6 +9,7 @@
 #include "domain/validation.hpp"
 #include "hub/http_errors.hpp"
 #include "hub/request_values.hpp"
+#include "protocol/protocol.hpp"
 
 namespace skranke::hub {
 
@@ -64,7 +65,7 @@ void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff,
         if (!staff_device(*device)) return send_error(res, 403, "forbidden", "staff sign in at reception consoles only");
         if (!protocol::nesting_within(req.body, protocol::max_json_depth))
             return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
-        const json body = json::parse(req.body, nullptr, false);
+        const json body = protocol::parse_json_text(req.body);
         const auto text = [&](const char* key) {
             return body.is_object() && body.contains(key) && body.at(key).is_string() ? body.at(key).get<std::string>()
                                                                                      : std::string();

@@ -309,7 +309,7 @@ json ticket_json(const Ticket& ticket) {
 
 Result<Event, EventProblem> parse_event(std::string_view text) {
     if (!nesting_within(text, max_json_depth)) return EventProblem{"", "the event nests too deep"};
-    const json value = json::parse(text, nullptr, false);
+    const json value = parse_json_text(text);
     if (value.is_discarded()) return EventProblem{"", "the event is not JSON"};
     return event_from_json(value);
 }

@@ -53,6 +53,12 @@ bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '
 
 }  // namespace
 
+nlohmann::json parse_json_text(std::string_view text) {
+    if (text.find('\0') != std::string_view::npos || text.substr(0, 3) == "\xEF\xBB\xBF")
+        return nlohmann::json(nlohmann::json::value_t::discarded);
+    return nlohmann::json::parse(text, nullptr, false);
+}
+
 bool nesting_within(std::string_view json_text, int max_depth) {
     int depth = 0;
     StringTracker tracker;
@@ -235,7 +241,7 @@ std::optional<std::vector<EventResult>> quick_push_reply_results(std::string_vie
 
 std::optional<std::vector<EventResult>> push_reply_results(std::string_view body) {
     if (auto quick = quick_push_reply_results(body)) return quick;
-    const nlohmann::json reply = nlohmann::json::parse(body, nullptr, false);
+    const nlohmann::json reply = parse_json_text(body);
     if (!reply.is_object() || !reply.contains("results") || !reply.at("results").is_array()) return std::nullopt;
     std::vector<EventResult> results;
     for (const auto& item : reply.at("results")) {

@@ -41,6 +41,12 @@ std::string error_body(std::string_view code, std::string_view message);
 // so hostile input never reaches a recursive parser or destructor).
 bool nesting_within(std::string_view json_text, int max_depth);
 
+// The value of a JSON text as RFC 8259 defines one, or a discarded value. Every JSON text
+// Skranke reads from the network or its files goes through here: nlohmann-json alone takes
+// a NUL byte as the end of its input (so "{...}\0anything" would read as "{...}") and
+// skips a leading byte order mark.
+nlohmann::json parse_json_text(std::string_view text);
+
 // The events of a push body, as the texts the device sent them.
 struct EventBatchTexts {
     std::vector<std::string_view> events;  // one JSON value's text each, not yet parsed

@@ -133,6 +133,26 @@ TEST_CASE("a batch in another JSON layout is taken whole and answered the same")
     CHECK(hub.event_count() == 3);
 }
 
+TEST_CASE("a body or event text with a NUL byte or a byte order mark is not JSON, in either layout") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const std::string event = issued_event("kiosk-a", 1, wall_clock_ms()).dump();
+    const std::string nul_then_junk = event + std::string("\0", 1) + "\"junk\": 1}";
+    nlohmann::ordered_json other_layout;  // parsed whole
+    other_layout["note"] = "x";
+    const std::string bom = "\xEF\xBB\xBF";
+    for (const std::string& body : {"{\"events\":[" + nul_then_junk + "]}", bom + "{\"events\":[" + event + "]}",
+                                    "{\"note\":\"x\",\"events\":[" + event + "]}" + std::string("\0", 1) + "junk",
+                                    bom + "{\"note\":\"x\",\"events\":[" + event + "]}"}) {
+        CAPTURE(body);
+        const auto reply = hub.call("POST", "/v1/events", kiosk.token, body, json_header);
+        CHECK(reply.status == 400);
+        CHECK(reply.error_code() == "malformed_json");
+    }
+    CHECK(hub.event_count() == 0);
+    CHECK(push(hub, kiosk.token, {issued_event("kiosk-a", 1, wall_clock_ms())})[0]["status"] == "stored");
+}
+
 TEST_CASE("a push that follows another is stored after it, whichever reaches the hub first") {
     {
         // Its predecessor never comes: refused after the wait, nothing stored.

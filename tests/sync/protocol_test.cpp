@@ -21,6 +21,18 @@ TEST_CASE("nesting is checked before parsing, and brackets inside strings do not
     CHECK(protocol::nesting_within(R"("\"[[[[")", 0));
 }
 
+TEST_CASE("a JSON text is what RFC 8259 says: no NUL byte, no byte order mark") {
+    const std::string event = issued_event("kiosk-a", 1, test_time_ms()).dump();
+    CHECK_FALSE(protocol::parse_json_text(event).is_discarded());
+    CHECK(protocol::parse_event(event).ok());
+    for (const std::string& bad : {event + std::string("\0", 1) + "anything", std::string("\0", 1) + event,
+                                   "\xEF\xBB\xBF" + event, event.substr(0, 10) + std::string("\0", 1) + event.substr(10)}) {
+        CHECK(protocol::parse_json_text(bad).is_discarded());
+        CHECK_FALSE(protocol::parse_event(bad).ok());
+    }
+    CHECK(protocol::parse_json_text(R"({"text": "\u0000 escaped is fine"})").is_object());
+}
+
 TEST_CASE("a push body is split into the events' own texts in one pass") {
     const auto split = protocol::split_event_batch(
         " {\n \"events\" : [ {\"a\":\"],}\\\"{\"} ,\n[1,[2]] ,\"x\", 3 ] } \n", 16);
