@@ -107,6 +107,23 @@ TEST_CASE("the display keeps its last state offline, with a small offline mark")
     REQUIRE(app.state().newest);  // the last known call stays
 }
 
+TEST_CASE("the display remembers only today's calls") {
+    DisplayWorld world;
+    display::DisplayApp app(world.services());
+    app.tick(1000);
+    for (const char* counter : {"1", "2", "3"}) world.call("Kari", counter);
+    app.tick(1001);
+    CHECK(app.remembered_calls() == 3);
+    world.now_ms += 24LL * 3600 * 1000;  // the next day: yesterday's calls are neither shown nor kept
+    app.tick(1100);
+    CHECK(app.remembered_calls() == 0);
+    CHECK_FALSE(app.state().highlight);
+    world.call("Ola", "4");
+    app.tick(1101);
+    CHECK(app.remembered_calls() == 1);
+    CHECK(app.state().highlight);  // today's call is new
+}
+
 TEST_CASE("calls present when the display starts are shown, not announced; each new call is announced once") {
     DisplayWorld world;
     world.call("Kari Nordmann", "1");

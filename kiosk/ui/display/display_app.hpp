@@ -36,6 +36,8 @@ public:
     // The calls from the store (announcing the new ones).
     void read_calls(double now_s);
     double seconds_until_timer(double now_s) const;
+    // How many calls it remembers as announced: today's only, so a year leaves no trace.
+    std::size_t remembered_calls() const { return announced_.size(); }
 
 private:
     DisplayServices services_;
