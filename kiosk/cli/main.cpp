@@ -6,8 +6,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "domain/numbering.hpp"
+#include "domain/office_time.hpp"
 #include "domain/service_catalogue.hpp"
-#include "domain/service_day.hpp"
 #include "store/paths.hpp"
 #include "store/store.hpp"
 
@@ -30,6 +31,12 @@ int main(int argc, char** argv) {
     app.add_option("--store", store_path, "SQLite store file")->capture_default_str();
     app.add_option("--services", catalogue_path, "service catalogue (TOML)")->capture_default_str();
     app.add_option("--letter", letter, "this kiosk's ticket letter (A-Z)")->capture_default_str();
+    std::string time_zone = skranke::default_office_zone;
+    app.add_option("--time-zone", time_zone, "the office's time zone (tzdata name), as in kiosk.toml")
+        ->capture_default_str()
+        ->check([](const std::string& name) {
+            return skranke::OfficeZone::named(name) ? std::string() : "not a time zone name from tzdata, such as Europe/Oslo";
+        });
     app.require_subcommand(1);
 
     auto* needs_cmd = app.add_subcommand("needs", "list the needs a visitor can choose");
@@ -57,6 +64,7 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    skranke::set_office_zone(time_zone);
     skranke::StoreOptions options;
     options.path = store_path;
     options.kiosk_letter = letter;
@@ -71,7 +79,7 @@ int main(int argc, char** argv) {
         request.urgent = urgent;
         request.children_affected = children;
         request.language = language;
-        auto ticket = (*store)->issue_ticket(request, *catalogue, skranke::wall_clock_ms());
+        auto ticket = (*store)->issue_ticket(request, *catalogue, skranke::read_device_clocks());
         if (!ticket) return report(ticket.error());
         std::cout << "Ticket " << ticket->number.text() << (ticket->request.urgent ? " (urgent)" : "")
                   << " stored in " << store_path << "\n";

@@ -22,7 +22,7 @@ std::vector<TicketTimeline> day_timelines(const std::vector<KnownEvent>& events,
         if (state.apply(known.event, known.meta)) continue;  // a conflict changes nothing
         const std::string& id = ticket_id_of(known.event);
         const QueueTicket* ticket = state.find(id);
-        if (!ticket || ticket->ticket.service_day != service_day) continue;
+        if (!ticket || office_day_of(*ticket) != service_day) continue;
         const std::int64_t at = event_time_ms(known);
         if (is_issue(known.event)) {
             TicketTimeline t;

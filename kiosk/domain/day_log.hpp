@@ -16,7 +16,7 @@ namespace skranke {
 // the device clock corrected by its measured offset, else the device clock.
 std::int64_t event_time_ms(const KnownEvent& known);
 
-// One timeline per ticket of service_day ("YYYY-MM-DD"), in issue order. Events that do not
+// One timeline per ticket of the office day service_day ("YYYY-MM-DD", office_day_of), in issue order. Events that do not
 // apply (conflicts) are skipped, exactly as the queue fold skips them.
 std::vector<TicketTimeline> day_timelines(const std::vector<KnownEvent>& events, const std::string& service_day);
 

@@ -2,6 +2,7 @@
 
 #include <type_traits>
 
+#include "domain/office_time.hpp"
 #include "domain/overloaded.hpp"
 
 namespace skranke {
@@ -130,10 +131,12 @@ bool waits_in_room(const QueueTicket& t) {
     return t.state == TicketState::waiting && t.ticket.request.channel != Channel::callback;
 }
 
-std::vector<QueueEntry> QueueState::room_entries(const std::string& service_day) const {
+std::string office_day_of(const QueueTicket& t) { return service_day_of(corrected_arrival_ms(queue_entry_of(t))); }
+
+std::vector<QueueEntry> QueueState::room_entries(const std::string& office_day) const {
     std::vector<QueueEntry> entries;
     for (const auto& [id, t] : tickets_)
-        if (waits_in_room(t) && t.ticket.service_day == service_day) entries.push_back(queue_entry_of(t));
+        if (waits_in_room(t) && office_day_of(t) == office_day) entries.push_back(queue_entry_of(t));
     return entries;
 }
 

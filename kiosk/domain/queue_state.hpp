@@ -66,9 +66,10 @@ public:
 
     // Waiting tickets as entries for the one ordering rule (queue_order.hpp).
     std::vector<QueueEntry> waiting_entries() const;
-    // The waiting room of one service day: waiting tickets without callback requests (staff
-    // phone those; nobody sits in the room for them), as entries for the one ordering rule.
-    std::vector<QueueEntry> room_entries(const std::string& service_day) const;
+    // The waiting room of one office day: waiting tickets of that day (office_day_of) without
+    // callback requests (staff phone those; nobody sits in the room for them), as entries
+    // for the one ordering rule.
+    std::vector<QueueEntry> room_entries(const std::string& office_day) const;
 
 private:
     std::map<std::string, QueueTicket> tickets_;  // by ticket id (the ticket.issued event id)
@@ -78,6 +79,10 @@ private:
 QueueEntry queue_entry_of(const QueueTicket& ticket);
 // Waiting, and for a person in the room (not a callback request).
 bool waits_in_room(const QueueTicket& ticket);
+// The office day a ticket belongs to: the day, in the office's zone, of its corrected
+// arrival on the reference clock (queue_order.hpp). The issuing kiosk's own date
+// (ticket.service_day) only numbers it: a kiosk a day off still issues today's tickets.
+std::string office_day_of(const QueueTicket& ticket);
 
 // Fold helper: state after applying every event in order (conflicting ones are skipped).
 struct KnownEvent {

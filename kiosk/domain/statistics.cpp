@@ -1,8 +1,10 @@
 #include "domain/statistics.hpp"
 
+#include "domain/office_time.hpp"
+
 #include <algorithm>
 #include <cmath>
-#include <ctime>
+#include <cstdio>
 #include <sstream>
 
 namespace skranke {
@@ -16,20 +18,13 @@ Spread spread_of(std::vector<std::int64_t> values) {
     return s;
 }
 
-int local_hour(std::int64_t utc_ms) {
-    const auto seconds = static_cast<std::time_t>(utc_ms / 1000);
-    std::tm local{};
-    localtime_r(&seconds, &local);
-    return local.tm_hour;
-}
+int local_hour(std::int64_t utc_ms) { return office_zone().local(utc_ms).hour; }
 
 std::string local_iso(std::optional<std::int64_t> utc_ms) {
     if (!utc_ms) return "";
-    const auto seconds = static_cast<std::time_t>(*utc_ms / 1000);
-    std::tm local{};
-    localtime_r(&seconds, &local);
-    char buffer[64];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &local);
+    const LocalTime t = office_zone().local(*utc_ms);
+    char buffer[96];
+    std::snprintf(buffer, sizeof buffer, "%sT%02d:%02d:%02d", t.date().c_str(), t.hour, t.minute, t.second);
     return buffer;
 }
 

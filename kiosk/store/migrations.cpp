@@ -78,6 +78,21 @@ CREATE TABLE merged_log (
   device_clock_offset_ms INTEGER
 );
 )sql"},
+        // v5: the numbering mark (domain/numbering.hpp): the day and clocks of the last
+        // numbered ticket, so numbers are safe across clock steps and reboots.
+        {5, R"sql(
+CREATE TABLE numbering_mark (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  day TEXT NOT NULL,
+  reference_ms INTEGER NOT NULL,
+  confirmed INTEGER NOT NULL,
+  boot_ms INTEGER NOT NULL,
+  boot_id TEXT NOT NULL
+);
+-- A store numbered before: its last day, so numbers never go back to an earlier one.
+INSERT INTO numbering_mark (id, day, reference_ms, confirmed, boot_ms, boot_id)
+  SELECT 1, max(service_day), max(created_ms), 0, 0, '' FROM tickets HAVING count(*) > 0;
+)sql"},
     };
     return steps;
 }

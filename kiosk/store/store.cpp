@@ -1,9 +1,11 @@
 #include "store/store.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <random>
 
 #include "domain/events.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "protocol/event_codec.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_util.hpp"
@@ -178,8 +180,42 @@ Store::~Store() {
     sqlite3_close_v2(db_);
 }
 
+namespace {
+
+StoreResult<std::optional<NumberingMark>> read_numbering_mark(sqlite3* db) {
+    sql::Statement q(db, "SELECT day, reference_ms, confirmed, boot_ms, boot_id FROM numbering_mark WHERE id = 1");
+    const int code = q.step();
+    if (code == SQLITE_DONE) return std::optional<NumberingMark>{};
+    if (code != SQLITE_ROW) return sql::error_from(db, code, "read numbering mark");
+    return std::optional<NumberingMark>(NumberingMark{q.text(0), q.int64(1), q.int64(2) != 0, q.int64(3), q.text(4)});
+}
+
+StoreResult<Done> write_numbering_mark(sqlite3* db, const NumberingMark& mark) {
+    sql::Statement w(db, "INSERT OR REPLACE INTO numbering_mark (id, day, reference_ms, confirmed, boot_ms, boot_id)"
+                         " VALUES (1, ?1, ?2, ?3, ?4, ?5)");
+    w.bind(1, mark.day).bind(2, mark.reference_ms).bind(3, mark.confirmed).bind(4, mark.boot_ms).bind(5, mark.boot_id);
+    if (int code = w.step(); code != SQLITE_DONE) return sql::error_from(db, code, "write numbering mark");
+    return Done{};
+}
+
+// The hub's offset as the sync engine measured it, if measured since this boot.
+StoreResult<std::optional<std::int64_t>> hub_ahead_this_boot(sqlite3* db, const std::string& boot_id) {
+    if (boot_id.empty()) return std::optional<std::int64_t>{};
+    // The keys SyncStore::hub_ahead_key and hub_ahead_boot_key (sync_store.hpp).
+    sql::Statement q(db, "SELECT (SELECT value FROM sync_state WHERE key = 'hub_ahead_ms'),"
+                         " (SELECT value FROM sync_state WHERE key = 'hub_ahead_boot_id')");
+    const int code = q.step();
+    if (code != SQLITE_ROW) return sql::error_from(db, code, "read the hub clock offset");
+    if (q.is_null(0) || q.is_null(1) || q.text(1) != boot_id) return std::optional<std::int64_t>{};
+    constexpr std::int64_t bound = 400LL * 24 * 3600 * 1000;  // as events bound their times
+    return std::optional<std::int64_t>(std::clamp<std::int64_t>(std::strtoll(q.text(0).c_str(), nullptr, 10), -bound, bound));
+}
+
+}  // namespace
+
 StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const ServiceCatalogue& catalogue,
-                                        std::int64_t now_ms) {
+                                        ClockReading clocks) {
+    const std::int64_t now_ms = clocks.wall_ms;
     if (auto problems = validate(request, catalogue); !problems.empty()) {
         StoreError error{StoreErrorKind::invalid_request, problems.front().message_key,
                          "request failed validation", std::move(problems)};
@@ -189,7 +225,6 @@ StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const Serv
     ticket.request = request;
     ticket.request.urgent = catalogue.is_urgent(request.need_id, request.urgent);
     if (!request.phone.empty()) ticket.request.phone = normalise_phone(request.phone).value_or(request.phone);
-    ticket.service_day = service_day_of(now_ms);
     ticket.created_ms = now_ms;
     ticket.device_id = device_id_;
     ticket.number.letter = letter_;
@@ -198,6 +233,17 @@ StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const Serv
     Statements& s = *statements_;
     sql::WriteTransaction tx(db_);
     if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin issue");
+
+    if (!clocks.hub_ahead_ms) {
+        auto hub_ahead = hub_ahead_this_boot(db_, clocks.boot_id);
+        if (!hub_ahead) return hub_ahead.error();
+        clocks.hub_ahead_ms = *hub_ahead;
+    }
+    auto last_mark = read_numbering_mark(db_);
+    if (!last_mark) return last_mark.error();
+    const NumberingMark mark = next_numbering_mark(*last_mark, clocks, office_zone());
+    if (auto written = write_numbering_mark(db_, mark); !written) return written.error();
+    ticket.service_day = mark.day;  // numbers only: the office day comes from the corrected arrival
 
     const std::string letter(1, letter_);
     s.next_number.bind(1, ticket.service_day).bind(2, letter);

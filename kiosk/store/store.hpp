@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/numbering.hpp"
 #include "domain/result.hpp"
 #include "domain/service_catalogue.hpp"
 #include "domain/ticket.hpp"
@@ -61,7 +62,7 @@ struct OutboxEvent {
     std::int64_t created_ms = 0;
 };
 
-inline constexpr int current_schema_version = 4;
+inline constexpr int current_schema_version = 5;
 
 class Store {
 public:
@@ -74,9 +75,17 @@ public:
     char kiosk_letter() const { return letter_; }
 
     // Validates, numbers and stores the ticket with its ticket.issued event in one
-    // transaction. now_ms is this device's wall clock; the service day is derived from it.
+    // transaction. clocks is this device's clocks now (read_device_clocks()); the day it is
+    // numbered under follows domain/numbering.hpp, with the hub's offset the sync engine
+    // measured in this boot, if any.
     StoreResult<Ticket> issue_ticket(const TicketRequest& request, const ServiceCatalogue& catalogue,
-                                     std::int64_t now_ms);
+                                     ClockReading clocks);
+    // The same with only a wall-clock time (tools and tests): numbered on that time, never
+    // under a day earlier than the last one used.
+    StoreResult<Ticket> issue_ticket(const TicketRequest& request, const ServiceCatalogue& catalogue,
+                                     std::int64_t now_ms) {
+        return issue_ticket(request, catalogue, ClockReading{now_ms, 0, {}, std::nullopt});
+    }
 
     StoreResult<std::vector<Ticket>> tickets_of_day(const std::string& service_day);
     StoreResult<std::optional<Ticket>> find_ticket(const std::string& event_id);

@@ -73,6 +73,11 @@ public:
     // The kiosk's wait estimate; empty when reception has served nobody lately.
     StoreResult<std::vector<std::int64_t>> recent_service_ms(std::int64_t since_ms, std::size_t limit);
 
+    // How far the hub's clock is ahead of this device's, as the sync engine last measured it
+    // (sync_state key hub_ahead_key; absent until the hub has answered once).
+    static constexpr const char* hub_ahead_key = "hub_ahead_ms";
+    static constexpr const char* hub_ahead_boot_key = "hub_ahead_boot_id";  // the boot it was measured in
+
     StoreResult<std::optional<std::string>> state_value(const std::string& key);
     StoreResult<Done> set_state_value(const std::string& key, const std::string& value);
 

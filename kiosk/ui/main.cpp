@@ -13,7 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/service_catalogue.hpp"
-#include "domain/service_day.hpp"
+#include "domain/numbering.hpp"
+#include "domain/office_time.hpp"
 #include "shell/fonts.hpp"
 #include "shell/keyboard.hpp"
 #include "shell/speech.hpp"
@@ -196,6 +197,7 @@ int main(int argc, char** argv) {
     skranke::visitor::KioskConfig config = skranke::visitor::default_kiosk_config();
     std::string error;
     if (!config_path.empty() && !skranke::visitor::load_kiosk_config(config_path, config, error)) return fail(error);
+    skranke::set_office_zone(config.time_zone);  // checked when the file was read; before any thread starts
 
     skranke::ui::Translations translations;
     if (!translations.load_dir(fs::path(asset_dir) / "translations", error)) return fail(error);
@@ -241,6 +243,7 @@ int main(int argc, char** argv) {
     services.translations = &translations;
     services.speaker = &speaker;
     services.wall_clock_ms = [] { return skranke::wall_clock_ms(); };
+    services.device_clocks = [] { return skranke::read_device_clocks(); };
     Backend backend(store_path, config.kiosk_letter, config.retry_seconds);
     // The wait estimate: how long reception took with the last 20 visitors in three hours.
     services.recent_service_ms = [&]() -> std::vector<std::int64_t> {

@@ -14,7 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "domain/service_day.hpp"
+#include "domain/numbering.hpp"
+#include "domain/office_time.hpp"
 #include "store/sqlite_util.hpp"
 #include "store/sync_store.hpp"
 #include "protocol/protocol.hpp"
@@ -95,6 +96,7 @@ struct SyncEngine::Impl {
     // is ahead of this device's, to apply that retention on the hub's clock.
     std::int64_t retention_ms = 0;
     std::int64_t hub_ahead_ms = 0;
+    std::optional<std::int64_t> saved_hub_ahead_ms;  // as the store holds it
 
     mutable std::mutex status_mutex;
     SyncStatus status;
@@ -408,10 +410,18 @@ void SyncEngine::Impl::finish_poll(const HttpReply& reply) {
                                    std::move(entry->event.value())});
     }
     const std::int64_t next_cursor = body.at("cursor").get<std::int64_t>();
-    if (const auto hub_time = body.find("hub_time_ms"); hub_time != body.end() && hub_time->is_number_integer())
+    if (const auto hub_time = body.find("hub_time_ms"); hub_time != body.end() && hub_time->is_number_integer()) {
         hub_ahead_ms = std::clamp<std::int64_t>(hub_time->get<std::int64_t>(), protocol::min_event_time_ms,
                                                 protocol::max_event_time_ms) -
                        std::clamp<std::int64_t>(device_now(), protocol::min_event_time_ms, protocol::max_event_time_ms);
+        // Kept in the store for the screens (known_log's reference clock): written only when
+        // it moved by more than a second, so a steady clock costs no writes.
+        // With the boot it was measured in: kiosks number tickets on it only in that boot.
+        if (!saved_hub_ahead_ms || std::abs(*saved_hub_ahead_ms - hub_ahead_ms) > 1000)
+            if (sync_store->set_state_value(SyncStore::hub_ahead_boot_key, read_device_clocks().boot_id) &&
+                sync_store->set_state_value(SyncStore::hub_ahead_key, std::to_string(hub_ahead_ms)))
+                saved_hub_ahead_ms = hub_ahead_ms;
+    }
     if (const auto retention = body.find("retention_ms"); retention != body.end() && retention->is_number_integer()) {
         // At most ten years, at least a second.
         const std::int64_t said = std::clamp<std::int64_t>(retention->get<std::int64_t>(), 1000, 3650LL * 24 * 3600 * 1000);
@@ -503,6 +513,12 @@ Result<std::unique_ptr<SyncEngine>, std::string> SyncEngine::start(const StoreOp
         return "cannot configure the store: " + std::string(sqlite3_errstr(code));
     impl->sync_store = std::make_unique<SyncStore>(*impl->store);
     if (auto c = impl->sync_store->cursor()) impl->cursor = *c;
+    if (auto kept = impl->sync_store->state_value(SyncStore::hub_ahead_key); kept && *kept) {
+        impl->hub_ahead_ms = std::strtoll((*kept)->c_str(), nullptr, 10);
+        // Measured in an earlier boot: written again at the first measure in this one.
+        auto boot = impl->sync_store->state_value(SyncStore::hub_ahead_boot_key);
+        if (boot && *boot && **boot == read_device_clocks().boot_id) impl->saved_hub_ahead_ms = impl->hub_ahead_ms;
+    }
     if (auto kept = impl->sync_store->state_value("retention_ms"); kept && *kept)
         impl->retention_ms = std::max<std::int64_t>(0, std::strtoll((*kept)->c_str(), nullptr, 10));
     impl->refresh_counts();  // status() is true from the start, before the thread runs

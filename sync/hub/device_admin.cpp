@@ -1,22 +1,20 @@
 #include "hub/device_admin.hpp"
 
-#include <ctime>
+#include <cstdio>
 #include <iostream>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/hub_store.hpp"
 
 namespace skranke::hub {
 namespace {
 
-// Local time to the minute, as IT compares it with the office clock; "-" for none.
+// The office's local time to the minute, as IT compares it with the office clock; "-" for none.
 std::string local_time(const std::optional<std::int64_t>& utc_ms) {
     if (!utc_ms) return "-";
-    const std::time_t seconds = static_cast<std::time_t>(*utc_ms / 1000);
-    std::tm local{};
-    char text[32];
-    if (localtime_r(&seconds, &local) == nullptr || std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &local) == 0)
-        return "?";
+    const LocalTime t = office_zone().local(*utc_ms);
+    char text[96];
+    std::snprintf(text, sizeof text, "%s %02d:%02d", t.date().c_str(), t.hour, t.minute);
     return text;
 }
 

@@ -13,7 +13,7 @@
 
 #include "domain/queue_order.hpp"
 #include "domain/service_catalogue.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "domain/events.hpp"
 #include "hub/http_errors.hpp"
 #include "hub/http_front.hpp"

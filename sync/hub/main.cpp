@@ -8,7 +8,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/device_admin.hpp"
 #include "hub/hub_server.hpp"
 #include "hub/staff_admin.hpp"
@@ -57,6 +57,12 @@ int main(int argc, char** argv) {
     app.add_option("--services", options.services_file, "Service catalogue served to devices")->capture_default_str();
     app.add_option("--retention-days", retention_days, "Days names, phones and descriptions are kept")
         ->capture_default_str()->check(CLI::Range(0.0, 3650.0));
+    std::string time_zone = default_office_zone;
+    app.add_option("--time-zone", time_zone, "The office's time zone (tzdata name): service days, figures, export times")
+        ->capture_default_str()
+        ->check([](const std::string& name) {
+            return OfficeZone::named(name) ? std::string() : "not a time zone name from tzdata, such as Europe/Oslo";
+        });
     app.add_option("--threads", options.threads, "Connections served at once")->capture_default_str()
         ->check(CLI::Range(4, 4096));
 
@@ -82,6 +88,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(0, 1);
     CLI11_PARSE(app, argc, argv);
     options.retention_ms = static_cast<std::int64_t>(retention_days * 24 * 3600 * 1000);
+    set_office_zone(time_zone);  // checked above; before any thread starts
     if (auto code = hub::run_staff_command(staff_commands, options.data_dir)) return *code;
     if (auto code = hub::run_device_command(device_commands, options.data_dir)) return *code;
 

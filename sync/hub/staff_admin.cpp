@@ -5,7 +5,7 @@
 
 #include <iostream>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/staff_store.hpp"
 
 namespace skranke::hub {

@@ -5,7 +5,7 @@
 
 #include "domain/day_log.hpp"
 #include "domain/service_catalogue.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "domain/validation.hpp"
 #include "hub/http_errors.hpp"
 #include "hub/request_values.hpp"

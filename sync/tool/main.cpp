@@ -9,7 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "client/saved_hub.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "store/paths.hpp"
 
 using namespace skranke;

@@ -15,7 +15,7 @@
 #include "bench_stats.hpp"
 #include "domain/events.hpp"
 #include "domain/service_catalogue.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "protocol/event_codec.hpp"
 #include "store/paths.hpp"
 #include "store/store.hpp"

@@ -11,7 +11,7 @@
 
 #include "console/console_screens.hpp"
 #include "domain/events.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "support/headless_roles.hpp"
 #include "support/hub_devices.hpp"
 #include "support/store_fixture.hpp"

@@ -4,7 +4,7 @@
 
 #include "domain/day_log.hpp"
 #include "domain/events.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "support/csv.hpp"
 #include "support/sample_events.hpp"
 #include "support/store_fixture.hpp"

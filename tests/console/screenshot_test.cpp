@@ -17,7 +17,7 @@
 
 #include "domain/events.hpp"
 #include "domain/queue_order.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/staff_store.hpp"
 #include "store/sync_store.hpp"
 #include "support/hub_fixture.hpp"

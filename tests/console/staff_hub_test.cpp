@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "client/staff_client.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/staff_store.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/hub_process.hpp"

@@ -5,7 +5,7 @@
 
 #include "console/console_app.hpp"
 #include "display/display_app.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "support/headless_roles.hpp"
 #include "support/hub_devices.hpp"
 #include "support/hub_fixture.hpp"
@@ -17,37 +17,7 @@ using namespace skranke::test;
 using namespace std::chrono_literals;
 using protocol::Role;
 
-namespace {
-
-struct Counter {
-    HubDevice device;
-    std::unique_ptr<console::HubStaffDesk> desk;
-    std::unique_ptr<console::ConsoleApp> app;
-    double now_s = 100;
-
-    void apply(console::IntentKind kind) {
-        console::Intent i;
-        i.kind = kind;
-        app->apply(i, now_s);
-    }
-};
-
-Counter start_console(HubFixture& hub, const std::string& id, const std::string& staff, const std::string& counter) {
-    Counter c;
-    c.device = start_hub_device(hub, Role::reception, id);
-    c.desk = std::make_unique<console::HubStaffDesk>(hub.connection(c.device.token));
-    c.app = std::make_unique<console::ConsoleApp>(hub_console_services(c.device, *c.desk));
-    console::Intent in;
-    in.kind = console::IntentKind::sign_in;
-    in.text = staff;
-    in.pin = staff_pin;
-    in.counter = counter;
-    c.app->apply(in, c.now_s);
-    REQUIRE(c.app->state().signed_in);
-    return c;
-}
-
-}  // namespace
+using Counter = HubConsole;
 
 TEST_CASE("two consoles against a real hub: every ticket is called exactly once, the loser hears 'already called'") {
     HubFixture hub;

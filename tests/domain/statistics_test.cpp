@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::int64_t minute = 60 * 1000;
 
-// Test day 2026-03-02, 10:00 local (TZ=Europe/Oslo in tests).
+// Test day 2026-03-02, 10:00 in the office zone (Europe/Oslo; the tests run with TZ=UTC).
 TicketTimeline ticket(std::string number, std::string need, int issued_min, std::optional<int> called_min,
                       std::optional<int> finished_min, TicketState state) {
     const std::int64_t base = test::test_time_ms();

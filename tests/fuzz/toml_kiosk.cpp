@@ -6,6 +6,7 @@
 #include <string>
 
 #include "calendar_check.hpp"
+#include "domain/office_time.hpp"
 #include "fuzz_check.hpp"
 #include "memory_file.hpp"
 #include "toml_expect.hpp"
@@ -37,6 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_REQUIRE(file_says.text("office", "phone", c.office_phone, d.office_phone));
     FUZZ_REQUIRE(file_says.text("office", "kiosk_letter", std::string(1, c.kiosk_letter), std::string(1, d.kiosk_letter)));
     FUZZ_REQUIRE(file_says.whole("office", "open_counters", c.open_counters, d.open_counters));
+    FUZZ_REQUIRE(file_says.text("office", "time_zone", c.time_zone, d.time_zone));
+    FUZZ_REQUIRE(OfficeZone::named(c.time_zone).has_value());
     FUZZ_REQUIRE(file_says.whole("speech", "volume", c.volume_percent, d.volume_percent));
     FUZZ_REQUIRE(file_says.text("visitor", "default_language", c.default_language, d.default_language));
     FUZZ_REQUIRE(file_says.texts("visitor", "interpreter_languages", c.interpreter_languages, d.interpreter_languages));

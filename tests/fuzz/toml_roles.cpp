@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "domain/office_time.hpp"
 #include "fuzz_check.hpp"
 #include "memory_file.hpp"
 #include "toml_expect.hpp"
@@ -47,6 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_REQUIRE(file_says.text("device", "role", c.role, d.role));
     FUZZ_REQUIRE(file_says.text("device", "hub_url", c.hub_url, d.hub_url));
     FUZZ_REQUIRE(file_says.text("device", "ca_file", c.ca_file, d.ca_file));
+    FUZZ_REQUIRE(file_says.text("office", "time_zone", c.time_zone, d.time_zone));
+    FUZZ_REQUIRE(OfficeZone::named(c.time_zone).has_value());
     FUZZ_REQUIRE(file_says.texts("console", "counters", c.counters, d.counters));
     FUZZ_REQUIRE(file_says.whole("console", "idle_sign_out_minutes", c.idle_sign_out_ms / 60'000, d.idle_sign_out_ms / 60'000));
     FUZZ_REQUIRE(file_says.text("console", "alert_sound", c.alert_sound, d.alert_sound));

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "domain/service_catalogue.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "store/store.hpp"
 
 namespace {

@@ -5,7 +5,7 @@
 #include <sqlite3.h>
 #include <string>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
 #include "support/store_fixture.hpp"
@@ -51,6 +51,11 @@ INSERT INTO outbox VALUES (1, 'kiosk-old:1', 'ticket.issued', '{}', 177244200000
         {3, version_2_rows + R"sql(
 INSERT INTO dead_letters VALUES ('kiosk-old:9', 'ticket.called', '{}', 'already_called', 'x', 1772442070000);
 INSERT INTO sync_state VALUES ('cursor', '41');
+)sql"},
+        {4, version_2_rows + R"sql(
+INSERT INTO dead_letters VALUES ('kiosk-old:9', 'ticket.called', '{}', 'already_called', 'x', 1772442070000);
+INSERT INTO sync_state VALUES ('cursor', '41');
+INSERT INTO merged_log VALUES (41, 'kiosk-old:2', 'ticket.issued', '{}', 1772442070000, -5);
 )sql"},
     };
     return rows;
@@ -111,13 +116,17 @@ TEST_CASE("a store from every earlier schema version opens with all rows kept") 
             CHECK(query_int(db, "SELECT count(*) FROM dead_letters") == 1);
             CHECK(query_texts(db, "SELECT value FROM sync_state WHERE key = 'cursor'") == std::vector<std::string>{"41"});
         }
-        CHECK(query_int(db, "SELECT count(*) FROM merged_log") == 0);
+        CHECK(query_int(db, "SELECT count(*) FROM merged_log") == (version >= 4 ? 1 : 0));
         CHECK(*(*store)->outbox_depth() == 1);  // the acknowledged one stays acknowledged
+        // The last day numbered becomes the numbering mark (schema 5).
+        CHECK(query_texts(db, "SELECT day FROM numbering_mark") == std::vector<std::string>{"2026-03-02"});
 
-        // Numbering and event ids continue where the old program stopped.
-        auto next = (*store)->issue_ticket(plain_request(), shipped_catalogue(), 1772442120000);
+        // Numbering and event ids continue where the old program stopped, on the old day
+        // even with a clock set a day back.
+        auto next = (*store)->issue_ticket(plain_request(), shipped_catalogue(), 1772442120000 - 24 * 3600 * 1000);
         REQUIRE(next.ok());
-        if (service_day_of(1772442120000) == "2026-03-02") CHECK(next->number.text() == "A 003");
+        CHECK(next->number.text() == "A 003");
+        CHECK(next->service_day == "2026-03-02");
         CHECK(next->event_id == "kiosk-old:3");
         CHECK(*(*store)->integrity_check() == "ok");
     }

@@ -6,7 +6,7 @@
 #include <string>
 #include <unistd.h>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "store/store.hpp"
 #include "support/fault_vfs.hpp"
 #include "support/store_fixture.hpp"

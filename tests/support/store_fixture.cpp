@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "domain/office_time.hpp"
 #include "support/temp_dir.hpp"
 
 namespace skranke::test {
@@ -70,14 +71,7 @@ std::int64_t query_int(const std::filesystem::path& db, const std::string& sql) 
 }
 
 std::int64_t test_time_ms(int day_offset, int minute_offset) {
-    std::tm local{};
-    local.tm_year = 2026 - 1900;
-    local.tm_mon = 2;
-    local.tm_mday = 2 + day_offset;
-    local.tm_hour = 10;
-    local.tm_min = minute_offset;
-    local.tm_isdst = -1;
-    return static_cast<std::int64_t>(std::mktime(&local)) * 1000;
+    return office_zone().utc_of(2026, 3, 2 + day_offset, 10 * 60 + minute_offset);
 }
 
 }  // namespace skranke::test

@@ -23,7 +23,7 @@ std::int64_t query_int(const std::filesystem::path& db, const std::string& sql);
 // Runs a query and returns the first column of every row as text.
 std::vector<std::string> query_texts(const std::filesystem::path& db, const std::string& sql);
 
-// Fixed test time: 2026-03-02 10:00 in the process time zone (tests set TZ=Europe/Oslo).
+// Fixed test time: 2026-03-02 10:00 in the office's time zone (Europe/Oslo unless set).
 std::int64_t test_time_ms(int day_offset = 0, int minute_offset = 0);
 
 }  // namespace skranke::test

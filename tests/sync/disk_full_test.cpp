@@ -17,7 +17,7 @@
 
 #include <sqlite3.h>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/hub_store.hpp"
 #include "store/store.hpp"
 #include "support/fault_vfs.hpp"

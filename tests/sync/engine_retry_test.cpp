@@ -14,7 +14,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "support/fault_proxy.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/hub_process.hpp"

@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "client/saved_hub.hpp"
 #include "protocol/event_codec.hpp"
 #include "store/known_events.hpp"

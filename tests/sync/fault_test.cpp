@@ -7,7 +7,7 @@
 
 #include <sqlite3.h>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/hub_store.hpp"
 #include "support/fault_proxy.hpp"
 #include "support/hub_fixture.hpp"

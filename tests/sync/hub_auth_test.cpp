@@ -6,7 +6,7 @@
 #include <set>
 #include <sstream>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/hub_process.hpp"
 #include "support/sample_events.hpp"

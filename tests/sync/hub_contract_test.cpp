@@ -11,7 +11,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "support/held_write.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/sample_events.hpp"

@@ -10,7 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "support/fault_vfs.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/sample_events.hpp"

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "client/hub_client.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/hub_server.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/hub_process.hpp"

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/hub_store.hpp"
 #include "support/hub_process.hpp"
 #include "support/sample_events.hpp"

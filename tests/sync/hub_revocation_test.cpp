@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "client/hub_client.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/hub_store.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/hub_process.hpp"

@@ -9,7 +9,7 @@
 #include <cerrno>
 
 #include "client/staff_client.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/hub_store.hpp"
 #include "support/fault_vfs.hpp"
 #include "support/held_write.hpp"

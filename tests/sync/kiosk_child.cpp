@@ -5,7 +5,7 @@
 
 #include "client/sync_engine.hpp"
 #include "domain/service_catalogue.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 
 using namespace skranke;
 

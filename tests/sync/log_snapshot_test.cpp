@@ -3,7 +3,7 @@
 // commits changed it since the last full copy.
 #include <doctest/doctest.h>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/log_snapshot.hpp"
 #include "support/sample_events.hpp"
 

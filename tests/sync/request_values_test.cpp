@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "client/staff_client.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/request_values.hpp"
 #include "hub/staff_store.hpp"
 #include "support/hub_fixture.hpp"

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/hub_client.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "domain/staff_pin.hpp"
 #include "hub/staff_store.hpp"
 #include "support/hub_fixture.hpp"

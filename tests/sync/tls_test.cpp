@@ -10,7 +10,7 @@
 #include <fstream>
 #include <thread>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/loopback.hpp"
 #include "support/store_fixture.hpp"

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/office_time.hpp"
 #include "domain/queue_order.hpp"
 #include "store/sync_store.hpp"
 #include "support/headless_kiosk.hpp"
@@ -22,17 +23,9 @@ using skranke::visitor::clock_text;
 
 namespace {
 
-// Monday 2 March 2026 at hour:minute:second, in the process time zone.
+// Monday 2 March 2026 at hour:minute:second, in the office's time zone.
 std::int64_t local_ms(int hour, int minute, int second = 0) {
-    std::tm local{};
-    local.tm_year = 2026 - 1900;
-    local.tm_mon = 2;
-    local.tm_mday = 2;
-    local.tm_hour = hour;
-    local.tm_min = minute;
-    local.tm_sec = second;
-    local.tm_isdst = -1;
-    return static_cast<std::int64_t>(std::mktime(&local)) * 1000;
+    return skranke::office_zone().utc_of(2026, 3, 2, hour * 60 + minute) + second * 1000LL;
 }
 
 skranke::visitor::OpeningHours open_on_monday(int from_minute, int to_minute) {

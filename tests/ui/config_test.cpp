@@ -103,6 +103,14 @@ TEST_CASE("bad config values are refused with the key named") {
     CHECK(error.find("opening_hours.monday") != std::string::npos);
     CHECK_FALSE(load_text("[office]\nkiosk_letter = \"AB\"\n", config, error));
     CHECK(error.find("office.kiosk_letter") != std::string::npos);
+    // The office's zone must be one tzdata knows; the file's zone is what loads.
+    for (const std::string zone : {"Europe/Atlantis", "", "CET+1", "../../etc/passwd"}) {
+        CAPTURE(zone);
+        CHECK_FALSE(load_text("[office]\ntime_zone = \"" + zone + "\"\n", config, error));
+        CHECK(error.find("office.time_zone") != std::string::npos);
+    }
+    REQUIRE(load_text("[office]\ntime_zone = \"America/Nuuk\"\n", config, error));
+    CHECK(config.time_zone == "America/Nuuk");
     CHECK_FALSE(load_text("[screen]\ndpi = 5\n", config, error));
     CHECK_FALSE(load_text("not toml = = =", config, error));
     REQUIRE(load_text("[opening_hours]\nappointment_only_days = [\"wednesday\", \"2026-03-04\"]\n", config, error));
@@ -119,6 +127,7 @@ TEST_CASE("a kiosk.toml value of the wrong kind or out of range is refused with 
                                 {"timing", "retry_seconds", Kind::whole},
                                 {"office", "phone", Kind::text},
                                 {"office", "kiosk_letter", Kind::text},
+                                {"office", "time_zone", Kind::text},
                                 {"office", "open_counters", Kind::whole},
                                 {"speech", "volume", Kind::whole},
                                 {"visitor", "default_language", Kind::text},
@@ -171,6 +180,7 @@ TEST_CASE("the shipped roles.toml loads, and a roles.toml value of the wrong kin
     check_wrong_values_refused({{"device", "role", Kind::text},
                                 {"device", "hub_url", Kind::text},
                                 {"device", "ca_file", Kind::text},
+                                {"office", "time_zone", Kind::text},
                                 {"console", "counters", Kind::texts},
                                 {"console", "idle_sign_out_minutes", Kind::whole},
                                 {"console", "export_dir", Kind::text},
@@ -188,6 +198,10 @@ TEST_CASE("the shipped roles.toml loads, and a roles.toml value of the wrong kin
         CAPTURE(text);
         CHECK_FALSE(load_roles_text(text, config, error));
     }
+    CHECK_FALSE(load_roles_text("[office]\ntime_zone = \"Mars/Olympus\"\n", config, error));
+    CHECK(error.find("office.time_zone") != std::string::npos);
+    REQUIRE(load_roles_text("[office]\ntime_zone = \"Asia/Kathmandu\"\n", config, error));
+    CHECK(config.time_zone == "Asia/Kathmandu");
     REQUIRE(load_roles_text("[display]\nvolume = 0\nhighlight_seconds = 2.5\n", config, error));
     CHECK(config.volume == 0);
     CHECK(config.highlight_seconds == 2.5);

@@ -21,7 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/saved_hub.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "store/sync_store.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/store_fixture.hpp"

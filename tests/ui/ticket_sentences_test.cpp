@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "store/sync_store.hpp"
 #include "support/headless_kiosk.hpp"
 #include "support/store_fixture.hpp"

@@ -7,7 +7,7 @@
 #include "domain/day_log.hpp"
 #include "domain/events.hpp"
 #include "domain/queue_order.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "store/known_events.hpp"
 #include "store/sync_store.hpp"
 
@@ -60,9 +60,9 @@ std::string ConsoleApp::st(std::string_view key) const {
 void ConsoleApp::say_notice(std::string text, bool error) { state_.notice = Notice{std::move(text), error}; }
 
 void ConsoleApp::refresh() {
-    const std::int64_t now = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
-    state_.now_ms = now;
-    state_.day = service_day_of(now);
+    const std::int64_t device_now = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
+    state_.now_ms = device_now;
+    state_.day = service_day_of(device_now);
     if (services_.sync_status) last_sync_ = services_.sync_status();
     state_.online = last_sync_.online;
     state_.outbox_depth = last_sync_.outbox_depth;
@@ -73,6 +73,10 @@ void ConsoleApp::refresh() {
         say_notice(st("console.store_error"), true);
         return;
     }
+    // Today and waiting times on the office's reference clock, as the tickets' arrivals are:
+    // a console whose own clock is a day off still shows today's queue.
+    const std::int64_t now = log->reference_now(device_now);
+    state_.day = service_day_of(now);
     const std::vector<KnownEvent>& events = log->events;
     queue_ = fold_events(events);
     const QueueState& queue = queue_;
@@ -109,7 +113,7 @@ void ConsoleApp::refresh() {
     state_.current.reset();
     bool new_urgent = false;
     for (const auto& [id, t] : queue.tickets()) {
-        if (t.ticket.service_day != state_.day) continue;
+        if (office_day_of(t) != state_.day) continue;
         if (t.ticket.request.channel == Channel::callback) {
             if (t.state != TicketState::waiting) continue;
             const QueueRow row = row_of(t);

@@ -1,10 +1,10 @@
 #include "display/display_app.hpp"
 
 #include <algorithm>
-#include <ctime>
+#include <cstdio>
 
 #include "domain/day_log.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "store/known_events.hpp"
 
 namespace skranke::display {
@@ -13,11 +13,9 @@ namespace {
 constexpr double refresh_every_s = 1.0;
 
 std::string clock_text(std::int64_t utc_ms) {
-    const auto seconds = static_cast<std::time_t>(utc_ms / 1000);
-    std::tm local{};
-    localtime_r(&seconds, &local);
-    char text[16];
-    std::strftime(text, sizeof text, "%H:%M", &local);
+    const LocalTime t = office_zone().local(utc_ms);
+    char text[32];
+    std::snprintf(text, sizeof text, "%02d:%02d", t.hour, t.minute);
     return text;
 }
 
@@ -38,10 +36,11 @@ void DisplayApp::refresh(double now_s) {
 void DisplayApp::read_calls(double now_s) {
     const std::int64_t now = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
     if (!services_.store) return;
-    auto events = known_events(*services_.store);
-    if (!events) return;  // keep showing the last known state
-    const std::string today = service_day_of(now);
-    std::vector<CallRecord> calls = call_history(*events);
+    auto log = known_log(*services_.store);
+    if (!log) return;  // keep showing the last known state
+    // Calls are timed on the office's reference clock: today is read on it too.
+    const std::string today = service_day_of(log->reference_now(now));
+    std::vector<CallRecord> calls = call_history(log->events);
     // Only today's calls; the newest first.
     std::erase_if(calls, [&](const CallRecord& c) { return service_day_of(c.at_ms) != today; });
     std::set<std::string> today_ids;  // what announced_ becomes: today's calls only, so it stays a day's size

@@ -7,7 +7,7 @@
 #include "console/console_app.hpp"
 #include "console/console_view.hpp"
 #include "domain/service_catalogue.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "roles/role_main.hpp"
 #include "shell/speech.hpp"
 

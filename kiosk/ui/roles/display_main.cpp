@@ -4,7 +4,7 @@
 #include "display/announcer.hpp"
 #include "display/display_app.hpp"
 #include "display/display_screen.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "roles/role_main.hpp"
 #include "shell/speech.hpp"
 

@@ -5,6 +5,7 @@
 
 #include <toml++/toml.h>
 
+#include "domain/office_time.hpp"
 #include "shell/config_keys.hpp"
 
 namespace skranke::roles {
@@ -38,9 +39,10 @@ bool load_role_config(const std::filesystem::path& file, RoleConfig& c, std::str
     std::int64_t minutes = c.idle_sign_out_ms / 60000;
     std::int64_t history = static_cast<std::int64_t>(c.history);
     std::string export_dir;
-    const bool read = keys.section("device") && keys.section("console") && keys.section("display") &&
+    const bool read = keys.section("device") && keys.section("office") && keys.section("console") && keys.section("display") &&
                       keys.text("device.role", c.role) && keys.text("device.hub_url", c.hub_url) &&
-                      keys.text("device.ca_file", c.ca_file) && keys.texts("console.counters", c.counters) &&
+                      keys.text("device.ca_file", c.ca_file) &&
+                      keys.text("office.time_zone", c.time_zone) && keys.texts("console.counters", c.counters) &&
                       keys.whole("console.idle_sign_out_minutes", minutes, 1, 24 * 60) &&
                       keys.text("console.export_dir", export_dir) && keys.text("console.alert_sound", c.alert_sound) &&
                       keys.text("display.office_name", c.office_name) &&
@@ -53,6 +55,11 @@ bool load_role_config(const std::filesystem::path& file, RoleConfig& c, std::str
                        keys.wrong("display.announce_languages", "must hold short, non-empty texts"));
     if (!read) {
         error = file.string() + ": " + keys.error();
+        return false;
+    }
+    if (!OfficeZone::named(c.time_zone)) {
+        error = file.string() + ": office.time_zone must be a time zone name from tzdata such as \"Europe/Oslo\", got \"" +
+                c.time_zone + "\"";
         return false;
     }
     c.idle_sign_out_ms = minutes * 60000;

@@ -14,6 +14,7 @@ struct RoleConfig {
     std::string role = "kiosk";
     std::string hub_url = "http://127.0.0.1:8470";
     std::string ca_file;
+    std::string time_zone = "Europe/Oslo";  // the office's zone (domain/office_time.hpp)
     // Console.
     std::vector<std::string> counters = {"1", "2", "3", "4"};
     std::int64_t idle_sign_out_ms = 10 * 60 * 1000;

@@ -9,6 +9,7 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
+#include "domain/office_time.hpp"
 #include "shell/window.hpp"
 #include "store/paths.hpp"
 #include "client/saved_hub.hpp"
@@ -48,6 +49,7 @@ int run_staff_role(const std::string& role, int argc, char** argv) {
     std::string error;
     if (!roles_config.empty() && !load_role_config(roles_config, rt.config, error)) return fail(error);
     if (!hub_url.empty()) rt.config.hub_url = hub_url;
+    skranke::set_office_zone(rt.config.time_zone);  // checked when the file was read; before any thread starts
     rt.asset_dir = asset_dir;
     if (rt.config.export_dir.empty()) rt.config.export_dir = default_data_dir() / "export";
 

@@ -5,6 +5,7 @@
 
 #include <toml++/toml.h>
 
+#include "domain/office_time.hpp"
 #include "shell/config_keys.hpp"
 
 namespace skranke::visitor {
@@ -95,6 +96,7 @@ bool load_kiosk_config(const std::filesystem::path& path, KioskConfig& config, s
                       keys.whole("timing.ticket_seconds", config.ticket_seconds, 5, 600) &&
                       keys.whole("timing.retry_seconds", config.retry_seconds, 1, 3600) &&
                       keys.text("office.phone", config.office_phone) && keys.text("office.kiosk_letter", letter) &&
+                      keys.text("office.time_zone", config.time_zone) &&
                       keys.whole("office.open_counters", config.open_counters, 1, 100) &&
                       keys.whole("speech.volume", config.volume_percent, 0, 100) &&
                       keys.text("visitor.default_language", config.default_language) &&
@@ -108,6 +110,9 @@ bool load_kiosk_config(const std::filesystem::path& path, KioskConfig& config, s
     if (letter.size() != 1 || letter[0] < 'A' || letter[0] > 'Z')
         return bad("office.kiosk_letter", "must be one letter A-Z");
     config.kiosk_letter = letter[0];
+    if (!OfficeZone::named(config.time_zone))
+        return bad("office.time_zone", "must be a time zone name from tzdata such as \"Europe/Oslo\", got \"" +
+                                           config.time_zone + "\"");
 
     for (int i = 0; i < 7; ++i) {
         const std::string key = std::string("opening_hours.") + weekday_keys[i];

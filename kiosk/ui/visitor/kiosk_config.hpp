@@ -32,6 +32,7 @@ struct KioskConfig {
     int retry_seconds = 30;                // a store or hub link that could not start is tried again
     std::string office_phone = "55 55 33 33";
     char kiosk_letter = 'A';
+    std::string time_zone = "Europe/Oslo";  // the office's zone (domain/office_time.hpp)
     int volume_percent = 80;  // read-aloud volume
     std::string default_language = "nb";
     std::vector<std::string> interpreter_languages = {"ar", "en", "fa", "pl", "ru", "so", "ti", "uk"};

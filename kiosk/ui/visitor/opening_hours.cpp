@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
+
+#include "domain/office_time.hpp"
 
 namespace skranke::visitor {
 
@@ -14,22 +15,12 @@ struct LocalMoment {
 };
 
 LocalMoment local_moment(std::int64_t utc_ms, int days_ahead) {
-    std::time_t seconds = static_cast<std::time_t>(utc_ms / 1000);
-    std::tm tm{};
-    localtime_r(&seconds, &tm);
-    const int minute = tm.tm_hour * 60 + tm.tm_min;
-    if (days_ahead != 0) {  // noon avoids daylight-saving edges when moving by days
-        tm.tm_mday += days_ahead;
-        tm.tm_hour = 12;
-        tm.tm_min = 0;
-        tm.tm_sec = 0;
-        tm.tm_isdst = -1;
-        std::time_t moved = std::mktime(&tm);
-        localtime_r(&moved, &tm);
-    }
-    char date[48];
-    std::snprintf(date, sizeof date, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-    return {{date, (tm.tm_wday + 6) % 7}, minute};
+    const OfficeZone& zone = office_zone();
+    const LocalTime now = zone.local(utc_ms);
+    LocalTime day = now;
+    if (days_ahead != 0)  // noon of the day days_ahead later: clear of any clock change
+        day = zone.local(zone.utc_of(now.year, now.month, now.day + days_ahead, 12 * 60));
+    return {{day.date(), day.weekday}, now.minute_of_day()};
 }
 
 bool contains(const std::vector<std::string>& dates, const std::string& date) {
@@ -75,10 +66,8 @@ std::vector<AppointmentSlot> appointment_slots(const OpeningHours& hours, std::i
     constexpr std::int64_t half_hour_ms = 30 * 60 * 1000;
     const LocalMoment now = local_moment(utc_ms, 0);
     // The local half hour now is in, by the local clock (a zone may be off by 15 or 45 minutes).
-    std::time_t seconds = static_cast<std::time_t>(utc_ms / 1000);
-    std::tm tm{};
-    localtime_r(&seconds, &tm);
-    const std::int64_t into_half_hour = (tm.tm_min % 30) * 60000LL + tm.tm_sec * 1000LL + utc_ms % 1000;
+    const LocalTime clock = office_zone().local(utc_ms);
+    const std::int64_t into_half_hour = (clock.minute % 30) * 60000LL + clock.second * 1000LL + utc_ms % 1000;
     const DayHours& d = hours.week[static_cast<std::size_t>(now.day.weekday)];
     std::vector<AppointmentSlot> slots;
     for (int step = -2; step <= 3; ++step) {

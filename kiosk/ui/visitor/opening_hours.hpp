@@ -1,4 +1,4 @@
-// Is the office open now, and if not, when does it open? Local time (the process TZ).
+// Is the office open now, and if not, when does it open? In the office's time zone (domain/office_time.hpp).
 #pragma once
 
 #include <cstdint>

@@ -16,8 +16,10 @@ std::optional<int> people_ahead_of(const std::vector<Ticket>& today, const Ticke
 }
 
 std::optional<int> people_ahead_in(const QueueState& queue, const Ticket& mine, std::int64_t now_ms) {
+    const QueueTicket* known = queue.find(mine.event_id);
+    if (!known) return std::nullopt;
     int ahead = 0;
-    for (const auto& e : order_queue(queue.room_entries(mine.service_day), now_ms)) {
+    for (const auto& e : order_queue(queue.room_entries(office_day_of(*known)), now_ms)) {
         if (e.key == mine.event_id) return ahead;
         ++ahead;
     }

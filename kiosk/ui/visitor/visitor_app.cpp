@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "domain/validation.hpp"
 #include "store/store.hpp"
 #include "store/sync_store.hpp"
@@ -277,7 +277,9 @@ void VisitorApp::issue(bool callback) {
         go(Screen::reception);
         return;
     }
-    auto result = services_.store->issue_ticket(r, *services_.catalogue, services_.wall_clock_ms());
+    const ClockReading clocks =
+        services_.device_clocks ? services_.device_clocks() : ClockReading{services_.wall_clock_ms(), 0, {}, {}};
+    auto result = services_.store->issue_ticket(r, *services_.catalogue, clocks);
     if (!result) {
         const StoreError& e = result.error();
         if (e.kind == StoreErrorKind::invalid_request && !e.problems.empty()) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/numbering.hpp"
 #include "domain/service_catalogue.hpp"
 #include "shell/speech.hpp"
 #include "shell/translations.hpp"
@@ -26,6 +27,8 @@ struct VisitorServices {
     const ui::Translations* translations = nullptr;
     ui::Speaker* speaker = nullptr;
     std::function<std::int64_t()> wall_clock_ms;  // for tickets and opening hours
+    // The device's clocks for numbering (read_device_clocks); unset: wall_clock_ms alone.
+    std::function<ClockReading()> device_clocks;
     // Recent service durations (ms) this kiosk knows of; empty: the wait is "unknown".
     std::function<std::vector<std::int64_t>()> recent_service_ms;
     // A ticket or callback request was committed: wake the sync engine, checkpoint later.

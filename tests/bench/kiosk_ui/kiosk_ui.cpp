@@ -25,7 +25,7 @@
 
 #include "bench_stats.hpp"
 #include "domain/service_catalogue.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "shell/fonts.hpp"
 #include "shell/keyboard.hpp"
 #include "shell/speech.hpp"

@@ -17,7 +17,7 @@
 
 #include "client/hub_client.hpp"
 #include "domain/events.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "protocol/event_codec.hpp"
 #include "hub/hub_store.hpp"
 #include "support/hub_process.hpp"

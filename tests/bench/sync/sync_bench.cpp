@@ -21,7 +21,7 @@
 #include "raw_log.hpp"
 #include "client/sync_engine.hpp"
 #include "domain/service_catalogue.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/hub_server.hpp"
 #include "store/paths.hpp"
 

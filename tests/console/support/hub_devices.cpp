@@ -2,21 +2,25 @@
 
 #include <doctest/doctest.h>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/staff_store.hpp"
 #include "support/headless_roles.hpp"
 #include "support/store_fixture.hpp"
 
 namespace skranke::test {
 
-HubDevice start_hub_device(HubFixture& hub, protocol::Role role, const std::string& id, char letter) {
+HubDevice start_hub_device(HubFixture& hub, protocol::Role role, const std::string& id, char letter,
+                           std::int64_t clock_skew_ms) {
     HubDevice d;
+    d.clock_skew_ms->store(clock_skew_ms);
     d.options = kiosk_options(hub.dir() / (id + ".db"), id, letter);
     auto store = Store::open(d.options);
     REQUIRE(store.ok());
     d.store = std::move(*store);
     const auto enrolled = hub.enrol(role, id);
-    auto engine = sync::SyncEngine::start(d.options, engine_options(hub.connection(enrolled.token)));
+    auto settings = engine_options(hub.connection(enrolled.token));
+    if (clock_skew_ms != 0) settings.device_clock = [skew = d.clock_skew_ms] { return wall_clock_ms() + skew->load(); };
+    auto engine = sync::SyncEngine::start(d.options, settings);
     REQUIRE(engine.ok());
     d.engine = std::move(*engine);
     d.token = enrolled.token;
@@ -48,7 +52,31 @@ console::ConsoleServices hub_console_services(HubDevice& device, console::StaffD
     };
     s.notify_sync = [engine] { engine->notify_local_event(); };
     s.counters = {"1", "2"};
+    if (device.clock_skew_ms->load() != 0)
+        s.wall_clock_ms = [skew = device.clock_skew_ms] { return wall_clock_ms() + skew->load(); };
     return s;
+}
+
+void HubConsole::apply(console::IntentKind kind) {
+    console::Intent i;
+    i.kind = kind;
+    app->apply(i, now_s);
+}
+
+HubConsole start_console(HubFixture& hub, const std::string& id, const std::string& staff, const std::string& counter,
+                         std::int64_t clock_skew_ms) {
+    HubConsole c;
+    c.device = start_hub_device(hub, protocol::Role::reception, id, 'A', clock_skew_ms);
+    c.desk = std::make_unique<console::HubStaffDesk>(hub.connection(c.device.token));
+    c.app = std::make_unique<console::ConsoleApp>(hub_console_services(c.device, *c.desk));
+    console::Intent in;
+    in.kind = console::IntentKind::sign_in;
+    in.text = staff;
+    in.pin = staff_pin;
+    in.counter = counter;
+    c.app->apply(in, c.now_s);
+    REQUIRE(c.app->state().signed_in);
+    return c;
 }
 
 }  // namespace skranke::test

@@ -4,7 +4,7 @@
 
 #include <sqlite3.h>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include <spdlog/spdlog.h>
 
 #include "support/store_fixture.hpp"

@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "hub/hub_store.hpp"
 
 namespace skranke::test {

@@ -4,7 +4,7 @@
 
 #include "domain/events.hpp"
 #include "protocol/event_codec.hpp"
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "support/store_fixture.hpp"
 
 namespace skranke::test {

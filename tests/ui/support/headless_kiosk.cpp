@@ -4,7 +4,7 @@
 
 #include <imgui.h>
 
-#include "domain/service_day.hpp"
+#include "domain/office_time.hpp"
 #include "shell/keyboard.hpp"
 #include "support/fault_vfs.hpp"
 #include "support/store_fixture.hpp"
