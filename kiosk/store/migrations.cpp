@@ -79,7 +79,8 @@ CREATE TABLE merged_log (
 );
 )sql"},
         // v5: the numbering mark (domain/numbering.hpp): the day and clocks of the last
-        // numbered ticket, so numbers are safe across clock steps and reboots.
+        // numbered ticket, so numbers are safe across clock steps and reboots; the outbox
+        // rows' monotonic clock stamps.
         {5, R"sql(
 CREATE TABLE numbering_mark (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -89,6 +90,10 @@ CREATE TABLE numbering_mark (
   boot_ms INTEGER NOT NULL,
   boot_id TEXT NOT NULL
 );
+-- The monotonic clock beside the wall clock of each outbox row: a clock step between an
+-- event and its push is seen and corrected at push time (sync/PROTOCOL.md section 7).
+ALTER TABLE outbox ADD COLUMN boot_ms INTEGER;
+ALTER TABLE outbox ADD COLUMN boot_id TEXT;
 -- A store numbered before: its last day, so numbers never go back to an earlier one.
 INSERT INTO numbering_mark (id, day, reference_ms, confirmed, boot_ms, boot_id)
   SELECT 1, max(service_day), max(created_ms), 0, 0, '' FROM tickets HAVING count(*) > 0;

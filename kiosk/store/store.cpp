@@ -159,14 +159,14 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
         " ?19, ?20, ?21, ?22, ?23)");
     s->insert_outbox = sql::Statement(db,
-        "INSERT INTO outbox (device_seq, event_id, type, body, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
+        "INSERT INTO outbox (device_seq, event_id, type, body, created_ms, boot_ms, boot_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     s->tickets_of_day = sql::Statement(db, "SELECT " + std::string(ticket_columns) +
         " FROM tickets WHERE service_day = ?1 ORDER BY created_ms, letter, sequence");
     s->find_ticket = sql::Statement(db, "SELECT " + std::string(ticket_columns) +
         " FROM tickets WHERE event_id = ?1");
-    s->pending_events = sql::Statement(db,
-        "SELECT device_seq, event_id, type, body, created_ms FROM outbox WHERE acked_ms IS NULL"
-        " ORDER BY device_seq LIMIT ?1");
+    s->pending_events = sql::Statement(db, std::string("SELECT ") + outbox_columns +
+        " FROM outbox WHERE acked_ms IS NULL ORDER BY device_seq LIMIT ?1");
     s->outbox_depth = sql::Statement(db, "SELECT count(*) FROM outbox WHERE acked_ms IS NULL");
     for (sql::Statement* st : {&s->next_number, &s->next_device_seq, &s->insert_ticket, &s->insert_outbox,
                                &s->tickets_of_day, &s->find_ticket, &s->pending_events, &s->outbox_depth})
@@ -178,6 +178,15 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
 Store::~Store() {
     statements_.reset();  // statements must be finalized before the connection closes
     sqlite3_close_v2(db_);
+}
+
+OutboxEvent outbox_event_of(const sql::Statement& row) {
+    OutboxEvent e{row.int64(0), row.text(1), row.text(2), row.text(3), row.int64(4), std::nullopt, {}};
+    if (!row.is_null(5) && !row.is_null(6)) {
+        e.boot_ms = row.int64(5);
+        e.boot_id = row.text(6);
+    }
+    return e;
 }
 
 namespace {
@@ -280,6 +289,7 @@ StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const Serv
         return StoreError{StoreErrorKind::internal, "error.go_to_reception", "ticket event: " + problem->message, {}};
     s.insert_outbox.bind(1, ticket.device_seq).bind(2, ticket.event_id)
         .bind(3, type_name(event)).bind(4, protocol::write_event(event)).bind(5, ticket.created_ms);
+    if (!clocks.boot_id.empty()) s.insert_outbox.bind(6, clocks.boot_ms).bind(7, clocks.boot_id);
     code = s.insert_outbox.step();
     s.insert_outbox.reset();
     if (code != SQLITE_DONE) return sql::error_from(db_, code, "store ticket event");
@@ -332,8 +342,7 @@ StoreResult<std::vector<OutboxEvent>> Store::pending_events(std::size_t limit) {
     q.bind(1, static_cast<std::int64_t>(limit));
     std::vector<OutboxEvent> events;
     int code;
-    while ((code = q.step()) == SQLITE_ROW)
-        events.push_back(OutboxEvent{q.int64(0), q.text(1), q.text(2), q.text(3), q.int64(4)});
+    while ((code = q.step()) == SQLITE_ROW) events.push_back(outbox_event_of(q));
     q.reset();
     if (code != SQLITE_DONE) return sql::error_from(db_, code, "read outbox");
     return events;

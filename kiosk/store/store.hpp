@@ -60,7 +60,16 @@ struct OutboxEvent {
     std::string type;              // "ticket.issued", ...
     std::string body_json;         // the whole event as JSON (see docs/events.md)
     std::int64_t created_ms = 0;
+    // The monotonic clock (CLOCK_BOOTTIME) and boot when it was made; none for events made
+    // without it (tools, tests, older stores).
+    std::optional<std::int64_t> boot_ms;
+    std::string boot_id;
 };
+
+namespace sql { class Statement; }
+// The outbox columns every read of it selects, and the event read from such a row.
+inline constexpr const char* outbox_columns = "device_seq, event_id, type, body, created_ms, boot_ms, boot_id";
+OutboxEvent outbox_event_of(const sql::Statement& row);
 
 inline constexpr int current_schema_version = 5;
 

@@ -89,13 +89,12 @@ StoreResult<Done> SyncStore::apply_acks(const std::vector<SyncAck>& acks, std::i
 
 StoreResult<std::vector<OutboxEvent>> SyncStore::pending_after(std::int64_t device_seq, std::size_t limit) {
     sqlite3* db = store_.handle();
-    sql::Statement q(db, "SELECT device_seq, event_id, type, body, created_ms FROM outbox"
-                         " WHERE acked_ms IS NULL AND device_seq > ?1 ORDER BY device_seq LIMIT ?2");
+    sql::Statement q(db, std::string("SELECT ") + outbox_columns +
+                             " FROM outbox WHERE acked_ms IS NULL AND device_seq > ?1 ORDER BY device_seq LIMIT ?2");
     q.bind(1, device_seq).bind(2, static_cast<std::int64_t>(limit));
     std::vector<OutboxEvent> events;
     int code;
-    while ((code = q.step()) == SQLITE_ROW)
-        events.push_back(OutboxEvent{q.int64(0), q.text(1), q.text(2), q.text(3), q.int64(4)});
+    while ((code = q.step()) == SQLITE_ROW) events.push_back(outbox_event_of(q));
     if (code != SQLITE_DONE) return sql::error_from(db, code, "read outbox");
     return events;
 }
@@ -215,7 +214,7 @@ StoreResult<OutboxEvent> SyncStore::record_event(EventBody action, std::int64_t 
     if (auto problem = protocol::event_value_problem(event))  // the hub would refuse it: never send it
         return StoreError{StoreErrorKind::internal, "error.go_to_reception", "staff action: " + problem->message, {}};
     OutboxEvent out{event.envelope.device_seq, event.envelope.event_id, std::string(type_name(event)),
-                    protocol::write_event(event), now_ms};
+                    protocol::write_event(event), now_ms, std::nullopt, {}};
     int code;
     sql::Statement insert(db, "INSERT INTO outbox (device_seq, event_id, type, body, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
     insert.bind(1, out.device_seq).bind(2, out.event_id).bind(3, out.type).bind(4, out.body_json).bind(5, now_ms);

@@ -207,6 +207,31 @@ void SyncEngine::Impl::answered(Slot& other, bool other_busy) {
     publish_health();
 }
 
+namespace {
+
+// Steps of the wall clock smaller than this are left alone: NTP slews a clock by at most
+// 0.5 ms a second, about 30 s in 16 hours, and half a minute does not reorder a queue.
+constexpr std::int64_t clock_step_tolerance_ms = 30000;
+
+// How far an event's own clock (the wall clock as it ran when the event was made) is from the
+// wall clock now, when a step happened in between: the monotonic clock of the same boot says
+// how much real time passed, and the wall clock disagrees. 0 without a step, or when the
+// event was made in another boot (the time between is then unknown, and the wall clock is
+// trusted as before).
+std::int64_t clock_shift_ms(const OutboxEvent& e, const ClockReading& now) {
+    constexpr std::int64_t century_ms = 100LL * 365 * 24 * 3600 * 1000;  // bounds: no overflow
+    if (!e.boot_ms || e.boot_id.empty() || e.boot_id != now.boot_id) return 0;
+    const std::int64_t made_boot = std::clamp<std::int64_t>(*e.boot_ms, 0, century_ms);
+    const std::int64_t now_boot = std::clamp<std::int64_t>(now.boot_ms, 0, century_ms);
+    if (made_boot > now_boot) return 0;
+    const std::int64_t made_wall = std::clamp(e.created_ms, protocol::min_event_time_ms, protocol::max_event_time_ms);
+    const std::int64_t now_wall = std::clamp(now.wall_ms, protocol::min_event_time_ms, protocol::max_event_time_ms);
+    const std::int64_t shift = (made_wall - made_boot) - (now_wall - now_boot);
+    return std::abs(shift) <= clock_step_tolerance_ms ? 0 : shift;
+}
+
+}  // namespace
+
 // Reads the next batch (after the newest one on its way, or else from the oldest
 // unacknowledged event) and sends it. False when there was nothing to send.
 bool SyncEngine::Impl::start_push(std::int64_t now) {
@@ -230,6 +255,17 @@ bool SyncEngine::Impl::start_push(std::int64_t now) {
         return false;
     }
     found_empty = EmptyOutbox{};
+    // A push carries one device time, which the hub reads every event's clock offset from.
+    // Events made before a step of the wall clock are sent with the time their own clock
+    // would show now (now on the monotonic clock, moved by the shift), so the hub measures
+    // the offset they were made with: their arrival stays where it really was (PROTOCOL.md
+    // section 7). Events of another clock go in the next push.
+    ClockReading clocks = options.monotonic_clock ? options.monotonic_clock() : read_device_clocks();
+    clocks.wall_ms = device_now();
+    const std::int64_t shift = clock_shift_ms(pending->front(), clocks);
+    pending->erase(std::find_if(pending->begin() + 1, pending->end(),
+                                [&](const OutboxEvent& e) { return clock_shift_ms(e, clocks) != shift; }),
+                   pending->end());
     std::size_t size = 16;
     for (const auto& event : *pending) size += event.body_json.size() + 1;
     std::string body;
@@ -245,7 +281,7 @@ bool SyncEngine::Impl::start_push(std::int64_t now) {
         status.largest_batch_bytes = std::max(status.largest_batch_bytes, body.size());
     }
     std::vector<std::string> headers = {
-        std::string(protocol::device_time_header) + ": " + std::to_string(device_now()),
+        std::string(protocol::device_time_header) + ": " + std::to_string(clocks.wall_ms + shift),
         std::string(protocol::outbox_depth_header) + ": " + std::to_string(status.outbox_depth)};
     if (follows > 0) headers.push_back(std::string(protocol::follows_header) + ": " + std::to_string(follows));
     auto call = std::make_unique<PushCall>();

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "client/hub_client.hpp"
+#include "domain/numbering.hpp"
 #include "store/store.hpp"
 
 namespace skranke::sync {
@@ -27,6 +28,8 @@ struct SyncOptions {
     std::int64_t backoff_cap_ms = 30000;     // also how often an idle engine looks at its outbox unprompted
     std::int64_t retry_after_cap_ms = 300000;
     std::function<std::int64_t()> device_clock;  // this device's wall clock; empty: the real one
+    // The monotonic clock and boot id beside it (read_device_clocks); empty: the real ones.
+    std::function<ClockReading()> monotonic_clock;
     std::uint32_t jitter_seed = 0;              // 0: random
     std::int64_t outbox_keep_ms = 24LL * 3600 * 1000;  // acknowledged events older than this leave the outbox
     std::int64_t tidy_every_ms = 3600LL * 1000;        // how often that is done (and once at start)

@@ -344,6 +344,33 @@ StoreResult<std::vector<LogEntry>> EventLog::read_log(std::int64_t after, std::s
     return entries;
 }
 
+// received_ms never goes back along hub_seq (PROTOCOL.md section 6), so the first entry
+// received at or after from_ms is found by bisecting hub_seq through the primary key: about
+// twenty row look-ups on a year's log, and no index for every push to keep up.
+StoreResult<std::int64_t> EventLog::cursor_before_received(std::int64_t from_ms) {
+    std::lock_guard lock(reader_mutex_);
+    sql::Statement q(reader_.get(), "SELECT hub_seq, received_ms FROM events WHERE hub_seq >= ?1 ORDER BY hub_seq LIMIT 1");
+    if (!q.valid()) return sql::error_from(reader_.get(), q.prepare_code(), "find a day in the log");
+    // Entries up to lo were received before from_ms; entries after hi at or after it.
+    std::int64_t lo = 0;
+    std::int64_t hi = last_seq();
+    while (lo < hi) {
+        const std::int64_t mid = lo + (hi - lo + 1) / 2;
+        q.bind(1, mid);
+        const int c = q.step();
+        if (c == SQLITE_ROW && q.int64(1) < from_ms) {
+            lo = std::min(q.int64(0), hi);
+        } else if (c == SQLITE_ROW || c == SQLITE_DONE) {
+            hi = mid - 1;  // nothing in [mid, that entry) exists, and from that entry on it is later
+        } else {
+            q.reset();
+            return sql::error_from(reader_.get(), c, "find a day in the log");
+        }
+        q.reset();
+    }
+    return lo;
+}
+
 StoreResult<std::string> EventLog::read_log_json(std::int64_t after, std::size_t limit, bool personal,
                                                  std::int64_t& cursor) {
     const auto published = snapshot();

@@ -47,6 +47,9 @@ public:
     // Merged log after a cursor, oldest first, from the file.
     StoreResult<std::vector<protocol::LogEntry>> read_log(std::int64_t after, std::size_t limit);
     std::int64_t last_seq() const { return snapshot()->last_seq; }
+    // The cursor before the first entry received at or after from_ms (0: from the start), to
+    // read one day of the log without reading what came before it.
+    StoreResult<std::int64_t> cursor_before_received(std::int64_t from_ms);
     // A JSON array of log entries after a cursor (without personal fields unless personal),
     // and the cursor after them: the tail from the snapshot, anything older from the file.
     StoreResult<std::string> read_log_json(std::int64_t after, std::size_t limit, bool personal,

@@ -1,11 +1,12 @@
 #include "hub/staff_routes.hpp"
 
+#include <cstdio>
 
 #include <spdlog/spdlog.h>
 
 #include "domain/day_log.hpp"
-#include "domain/service_catalogue.hpp"
 #include "domain/office_time.hpp"
+#include "domain/service_catalogue.hpp"
 #include "domain/validation.hpp"
 #include "hub/http_errors.hpp"
 #include "hub/request_values.hpp"
@@ -25,15 +26,26 @@ json spread_json(const Spread& s) {
     return {{"count", s.count}, {"median_ms", opt(s.median_ms)}, {"p90_ms", opt(s.p90_ms)}};
 }
 
-// The whole log, as every device folds it.
-std::optional<std::vector<KnownEvent>> whole_log(HubStore& log) {
+// The log entries that can belong to a ticket of one office day, as every device folds them:
+// received from that day's start (a ticket's arrival is never later than the hub received
+// it) until the action window after its end (QueueState::action_window_ms). Read from the
+// cursor where that day starts, not from the start of the log: a year-old hub reads a day.
+// A ticket of a past day that reached the hub more than two days late is left out of it.
+std::optional<std::vector<KnownEvent>> log_of_day(HubStore& log, const std::string& day) {
+    int year = 0, month = 0, date = 0;
+    if (std::sscanf(day.c_str(), "%d-%d-%d", &year, &month, &date) != 3) return std::vector<KnownEvent>{};
+    const std::int64_t from_ms = office_zone().utc_of(year, month, date, 0);
+    const std::int64_t until_ms = office_zone().utc_of(year, month, date + 1, 0) + QueueState::action_window_ms;
+    auto start = log.cursor_before_received(from_ms);
+    if (!start) return std::nullopt;
     std::vector<KnownEvent> events;
-    std::int64_t cursor = 0;
+    std::int64_t cursor = *start;
     for (;;) {
         auto page = log.read_log(cursor, protocol::max_log_page);
         if (!page) return std::nullopt;
         if (page->empty()) return events;
         for (auto& e : *page) {
+            if (e.received_ms >= until_ms) return events;
             cursor = e.hub_seq;
             if (auto event = protocol::parse_event(e.event_json))  // the hub stored only events that parse
                 events.push_back({std::move(*event), EventMeta{e.hub_seq, e.received_ms, e.device_clock_offset_ms}});
@@ -116,7 +128,7 @@ void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff,
         const auto checked = service_day_param(param_of(req, "day").view(), service_day_of(wall_clock_ms()));
         if (!checked) return send_error(res, 400, "bad_request", checked.error().message);
         const std::string& day = *checked;
-        const auto events = whole_log(log);
+        const auto events = log_of_day(log, day);
         if (!events) return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");
         const auto timelines = day_timelines(*events, day);
         if (csv) {

@@ -151,6 +151,12 @@ TEST_CASE("today's figures and the CSV export come from the hub's log for a sign
     CHECK(figures.at("waiting_now") == 1);
     CHECK(figures.at("wait").at("count") == 2);
     CHECK(hub.call("GET", "/v1/figures?day=yesterday", console.token, "", {header}).status == 400);
+    // The day before and the day after hold none of them (each read from its own cursor).
+    for (const std::int64_t other : {t0 - 24LL * 3600 * 1000, t0 + 24LL * 3600 * 1000}) {
+        const auto empty = hub.call("GET", "/v1/figures?day=" + service_day_of(other), console.token, "", {header});
+        REQUIRE(empty.status == 200);
+        CHECK(nlohmann::json::parse(empty.body).at("issued") == 0);
+    }
 
     auto csv = sync::fetch_figures_csv(hub.connection(console.token), session->session, service_day_of(t0));
     REQUIRE(csv.ok());

@@ -1,11 +1,14 @@
 #include "support/child_process.hpp"
 
+#include <doctest/doctest.h>
+
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -74,6 +77,17 @@ KillCampaign kill_while_working(const std::string& program, const std::vector<st
         else slack_ms = std::min(slack_ms + 100, 3000);
     }
     return campaign;
+}
+
+RanCommand run_command(const std::string& command) {
+    RanCommand ran;
+    FILE* pipe = popen(("timeout 60 " + command + " 2>&1 </dev/null").c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buffer[512];
+    while (std::fgets(buffer, sizeof buffer, pipe)) ran.output += buffer;
+    const int status = pclose(pipe);
+    ran.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return ran;
 }
 
 }  // namespace skranke::test

@@ -32,4 +32,12 @@ KillCampaign kill_while_working(const std::string& program, const std::vector<st
                                 int min_ms, int max_ms, std::uint32_t seed,
                                 const std::function<void(const std::string&)>& on_line);
 
+// A shell command run to its end (bounded by timeout 60), with what it printed on stdout
+// and stderr and its exit status (-1: it did not exit normally).
+struct RanCommand {
+    int status = -1;
+    std::string output;
+};
+RanCommand run_command(const std::string& command);
+
 }  // namespace skranke::test

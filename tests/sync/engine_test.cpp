@@ -2,6 +2,7 @@
 // convergence of several devices, waking at once, fair order under clock skew.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -58,6 +59,36 @@ std::map<std::string, TicketState> states_of(Store& store) {
     std::map<std::string, TicketState> states;
     for (const auto& [id, t] : state->tickets()) states[id] = t.state;
     return states;
+}
+
+// A hub with a display and two kiosks: A with its clock right and its engine running, B
+// with its store only (each test starts B's engine with the clock it needs).
+struct TwoKiosks {
+    HubFixture hub;
+    EnrolledDevice a = hub.enrol(Role::kiosk, "kiosk-a");
+    EnrolledDevice b = hub.enrol(Role::kiosk, "kiosk-b");
+    EnrolledDevice display = hub.enrol(Role::display, "display-1");
+    StoreOptions a_options = kiosk_options(hub.dir() / "a.db", "kiosk-a", 'A');
+    StoreOptions b_options = kiosk_options(hub.dir() / "b.db", "kiosk-b", 'B');
+    std::unique_ptr<Store> a_store = open_store(a_options);
+    std::unique_ptr<Store> b_store = open_store(b_options);
+    std::unique_ptr<sync::SyncEngine> a_engine = start_engine(a_options, engine_options(hub.connection(a.token), false));
+
+    // The waiting numbers in the hub's call order.
+    std::vector<std::string> hub_queue() {
+        const auto queue = hub.call("GET", "/v1/queue", display.token);
+        REQUIRE(queue.status == 200);
+        const auto waiting = nlohmann::json::parse(queue.body)["waiting"];
+        std::vector<std::string> order;
+        for (const auto& t : waiting) order.push_back(t["number"]);
+        return order;
+    }
+};
+
+// A little real time between two visitors.
+void pause_between_visitors() {
+    const auto next = std::chrono::steady_clock::now() + 40ms;
+    wait_until([&] { return std::chrono::steady_clock::now() >= next; }, 1s, 5ms);
 }
 
 }  // namespace
@@ -378,38 +409,75 @@ TEST_CASE("an engine with the hub away backs off instead of spinning") {
 TEST_CASE("clock skew of a day either way on one kiosk: the hub still calls in arrival order") {
     for (const std::int64_t skew : {-86400000LL, 86400000LL}) {
         CAPTURE(skew);
-        hub::HubOptions hub_options;
-        HubFixture hub(hub_options);
-        const auto good = hub.enrol(Role::kiosk, "kiosk-a");
-        const auto skewed = hub.enrol(Role::kiosk, "kiosk-b");
-        const auto display = hub.enrol(Role::display, "display-1");
-        const auto good_options = kiosk_options(hub.dir() / "a.db", "kiosk-a", 'A');
-        const auto skewed_options = kiosk_options(hub.dir() / "b.db", "kiosk-b", 'B');
-        auto good_store = open_store(good_options);
-        auto skewed_store = open_store(skewed_options);
-        auto good_engine = start_engine(good_options, engine_options(hub.connection(good.token), false));
-        auto skewed_settings = engine_options(hub.connection(skewed.token), false);
+        TwoKiosks k;
+        auto skewed_settings = engine_options(k.hub.connection(k.b.token), false);
         skewed_settings.device_clock = [skew] { return wall_clock_ms() + skew; };
-        auto skewed_engine = start_engine(skewed_options, skewed_settings);
+        auto skewed_engine = start_engine(k.b_options, skewed_settings);
 
-        // Visitors alternate between the kiosks, 30 ms apart in real time.
+        // Visitors alternate between the kiosks, a little apart in real time.
         std::vector<std::string> arrival;
         for (int i = 0; i < 4; ++i) {
             const bool on_skewed = i % 2 == 1;
-            Store& store = on_skewed ? *skewed_store : *good_store;
+            Store& store = on_skewed ? *k.b_store : *k.a_store;
             const Ticket t = issue(store, wall_clock_ms() + (on_skewed ? skew : 0));
             arrival.push_back(t.number.text());
-            (on_skewed ? skewed_engine : good_engine)->notify_local_event();
-            REQUIRE(wait_until([&] { return hub.copies_of(t.event_id) == 1; }, 5s, 2ms));
-            const auto next = std::chrono::steady_clock::now() + 30ms;
-            wait_until([&] { return std::chrono::steady_clock::now() >= next; }, 1s, 5ms);
+            (on_skewed ? skewed_engine : k.a_engine)->notify_local_event();
+            REQUIRE(wait_until([&] { return k.hub.copies_of(t.event_id) == 1; }, 5s, 2ms));
+            pause_between_visitors();
         }
-        const auto queue = hub.call("GET", "/v1/queue", display.token);
-        REQUIRE(queue.status == 200);
-        std::vector<std::string> order;
-        const auto waiting = nlohmann::json::parse(queue.body)["waiting"];
-        for (const auto& t : waiting) order.push_back(t["number"]);
-        CHECK(order == arrival);
+        CHECK(k.hub_queue() == arrival);
+    }
+}
+
+TEST_CASE("a clock step between issuing and pushing: the ticket keeps its real place in the queue") {
+    // A kiosk whose clock is a day off (a power cut) issues a ticket offline; NTP then steps
+    // its clock right before it reaches the hub. Its offset measured at the push is ~0,
+    // which without the monotonic stamps would place that ticket a day early (top of the
+    // queue, "waited 24 hours") or a day late (behind everyone).
+    for (const std::int64_t skew : {-86400000LL, 86400000LL}) {
+        CAPTURE(skew);
+        TwoKiosks k;
+        // Kiosk B's monotonic clock: real elapsed time, one boot all along.
+        const auto boot_start = std::chrono::steady_clock::now();
+        const auto boot_ms = [boot_start] {
+            return 3600000 + std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                                   boot_start).count();
+        };
+        std::atomic<std::int64_t> b_skew{skew};
+        const auto b_clocks = [&] { return ClockReading{wall_clock_ms() + b_skew.load(), boot_ms(), "boot-b", std::nullopt}; };
+
+        std::vector<std::string> arrival;
+        const auto on_good = [&] {
+            const Ticket t = issue(*k.a_store, wall_clock_ms());
+            arrival.push_back(t.number.text());
+            k.a_engine->notify_local_event();
+            REQUIRE(wait_until([&] { return k.hub.copies_of(t.event_id) == 1; }, 5s, 2ms));
+            pause_between_visitors();
+        };
+        const auto on_stepped = [&] {
+            auto t = k.b_store->issue_ticket(plain_request(), shipped_catalogue(), b_clocks());
+            REQUIRE(t.ok());
+            arrival.push_back(t->number.text());
+            pause_between_visitors();
+            return *t;
+        };
+        on_good();
+        const Ticket offline = on_stepped();  // B is offline, its clock a day off
+        on_good();
+        b_skew = 0;  // NTP steps B's clock right
+        const Ticket after_step = on_stepped();
+        // B reaches the hub now: both its tickets in one outbox, made on two different clocks.
+        auto settings = engine_options(k.hub.connection(k.b.token), false);
+        settings.device_clock = [&] { return wall_clock_ms() + b_skew.load(); };
+        settings.monotonic_clock = b_clocks;
+        auto stepped_engine = start_engine(k.b_options, settings);
+        REQUIRE(wait_until([&] { return k.hub.copies_of(offline.event_id) == 1 && k.hub.copies_of(after_step.event_id) == 1; },
+                           10s, 2ms));
+        CHECK(k.hub_queue() == arrival);
+        // The offline ticket's measured offset is the day its clock was off, to the second.
+        const auto offset = query_int(k.hub.dir() / "hub" / "hub.db",
+                                      "SELECT device_clock_offset_ms FROM events WHERE event_id = '" + offline.event_id + "'");
+        CHECK(std::llabs(offset - skew) < 5000);
     }
 }
 

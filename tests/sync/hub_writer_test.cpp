@@ -223,3 +223,26 @@ TEST_CASE("retention empties personal fields in transactions of 500 rows: a fail
     }
     CHECK(some_kept);
 }
+
+TEST_CASE("one day of the log is found by bisecting hub_seq on receive times, not by reading what came before") {
+    TempDir dir;
+    auto store = hub::HubStore::open(dir / "hub.db");
+    REQUIRE(store.ok());
+    constexpr std::int64_t six_hours = 6LL * 3600 * 1000;
+    const std::int64_t base = wall_clock_ms() - 10 * six_hours;
+    constexpr int pushes = 10;
+    for (int k = 0; k < pushes; ++k) {  // three events a push, each push six hours after the one before
+        std::vector<std::string> texts;
+        for (int i = 1; i <= 3; ++i) texts.push_back(issued_event("kiosk-a", 3 * k + i, base + k * six_hours).dump());
+        std::vector<hub::PushedEvent> pushed;
+        for (const auto& text : texts) pushed.push_back(hub::pushed_event_of(nlohmann::json::parse(text), text));
+        REQUIRE((*store)->push(pushed, hub::Contact{base + k * six_hours, std::nullopt, std::nullopt}).ok());
+    }
+    CHECK(*(*store)->cursor_before_received(base - 1) == 0);
+    CHECK(*(*store)->cursor_before_received(base + pushes * six_hours) == 3 * pushes);
+    for (int k = 0; k < pushes; ++k) {
+        CAPTURE(k);
+        CHECK(*(*store)->cursor_before_received(base + k * six_hours) == 3 * k);
+        CHECK(*(*store)->cursor_before_received(base + k * six_hours + 1) == 3 * (k + 1));
+    }
+}

@@ -18,6 +18,7 @@
 #include "hub/staff_store.hpp"
 #include "store/store.hpp"
 #include "store/store_file.hpp"
+#include "support/child_process.hpp"
 #include "support/store_fixture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -116,22 +117,8 @@ std::set<std::string> names_in(const fs::path& dir) {
     return names;
 }
 
-struct Ran {
-    int status = -1;
-    std::string output;
-};
-
-// A real program to its end (bounded by timeout), with what it printed on stdout and stderr.
-Ran run(const std::string& command) {
-    Ran ran;
-    FILE* pipe = popen(("timeout 60 " + command + " 2>&1 </dev/null").c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    char buffer[512];
-    while (std::fgets(buffer, sizeof buffer, pipe)) ran.output += buffer;
-    const int status = pclose(pipe);
-    ran.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return ran;
-}
+using Ran = RanCommand;
+Ran run(const std::string& command) { return run_command(command); }
 
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
