@@ -230,6 +230,35 @@ StoreResult<QueueState> SyncStore::queue_state() {
     return fold_events(*events);
 }
 
+StoreResult<std::int64_t> SyncStore::leave_window(std::int64_t cutoff_ms) {
+    sqlite3* db = store_.handle();
+    auto queue = queue_state();  // the engine is the log's one writer, and this runs on its thread
+    if (!queue) return queue.error();
+    sql::WriteTransaction tx(db);
+    if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "begin log window");
+    if (int code = sql::exec(db, "CREATE TEMP TABLE IF NOT EXISTS open_tickets (id TEXT PRIMARY KEY);"
+                                 " DELETE FROM temp.open_tickets;");
+        code != SQLITE_OK)
+        return sql::error_from(db, code, "log window");
+    sql::Statement keep(db, "INSERT OR IGNORE INTO temp.open_tickets (id) VALUES (?1)");
+    for (const auto& [id, ticket] : queue->tickets()) {
+        if (ticket.state != TicketState::waiting && ticket.state != TicketState::called) continue;
+        keep.bind(1, id);
+        if (int code = keep.step(); code != SQLITE_DONE) return sql::error_from(db, code, "log window");
+        keep.reset();
+    }
+    // A staff action names its ticket in ticket_id; an issue event is the ticket.
+    sql::Statement drop(db, "DELETE FROM merged_log WHERE received_ms < ?1"
+                            " AND coalesce(json_extract(body, '$.ticket_id'), event_id) NOT IN (SELECT id FROM temp.open_tickets)"
+                            " AND event_id NOT IN (SELECT event_id FROM outbox)");
+    drop.bind(1, cutoff_ms);
+    if (int code = drop.step(); code != SQLITE_DONE) return sql::error_from(db, code, "log window");
+    const std::int64_t dropped = sqlite3_changes64(db);
+    if (int code = sql::exec(db, "DELETE FROM temp.open_tickets;"); code != SQLITE_OK) return sql::error_from(db, code, "log window");
+    if (int code = tx.commit(); code != SQLITE_OK) return sql::error_from(db, code, "commit log window");
+    return dropped;
+}
+
 StoreResult<std::optional<std::string>> SyncStore::state_value(const std::string& key) {
     sqlite3* db = store_.handle();
     sql::Statement q(db, "SELECT value FROM sync_state WHERE key = ?1");

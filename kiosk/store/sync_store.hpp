@@ -68,6 +68,12 @@ public:
     // The queue as this device knows it: the merged log in hub order, then its own events
     // that log does not hold yet (acknowledged or not; refused ones never).
     StoreResult<QueueState> queue_state();
+
+    // The device's log is windowed like the hub's fold: entries the hub received before
+    // cutoff_ms leave it once their ticket is closed (served, no-show, cancelled, called back)
+    // or unknown here; an open ticket's entries stay, and so does any entry of this device's
+    // own events still in the outbox. Returns how many left.
+    StoreResult<std::int64_t> leave_window(std::int64_t cutoff_ms);
     // How long recent services took (served minus the last call or recall of that ticket,
     // both on the hub's clock), newest first, for services finished at or after since_ms.
     // The kiosk's wait estimate; empty when reception has served nobody lately.

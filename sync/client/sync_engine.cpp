@@ -130,16 +130,20 @@ struct SyncEngine::Impl {
 };
 
 // Acknowledged events leave the outbox once they are older than outbox_keep_ms (the hub and
-// this device's log have them; the numbering floor stays), so the outbox does not grow for
-// a year, and the log copies past the hub's retention lose their personal fields, as the
-// hub's own do. Runs at start and then every tidy_every_ms.
+// this device's log have them; the numbering floor stays), and log entries of closed tickets
+// leave the log after log_window_ms, so neither grows for a year; the log copies past the
+// hub's retention lose their personal fields, as the hub's own do. Runs at start and then
+// every tidy_every_ms.
 void SyncEngine::Impl::tidy(std::int64_t now) {
     if (now < tidy_due) return;
     tidy_due = now + std::max<std::int64_t>(options.tidy_every_ms, 1000);
     const auto pruned = store->prune_acknowledged_events(device_now() - options.outbox_keep_ms);
     if (!pruned) spdlog::warn("sync: outbox not pruned: {}", pruned.error().detail);
     else if (*pruned > 0) spdlog::info("sync: {} acknowledged events left the outbox", *pruned);
-    if (retention_ms <= 0) return;  // the hub has not said yet
+    if (retention_ms <= 0) return;  // the hub has not answered yet: its clock is not known here
+    const auto left = sync_store->leave_window(device_now() + hub_ahead_ms - options.log_window_ms);
+    if (!left) spdlog::warn("sync: log window not applied: {}", left.error().detail);
+    else if (*left > 0) spdlog::info("sync: {} log entries of closed tickets left the device", *left);
     const auto expired = sync_store->remove_expired_personal(device_now() + hub_ahead_ms - retention_ms);
     if (!expired) return spdlog::warn("sync: expired personal fields not removed: {}", expired.error().detail);
     if (*expired == 0) return;

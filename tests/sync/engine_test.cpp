@@ -189,6 +189,56 @@ TEST_CASE("the device's queue is read from one snapshot while the sync engine st
     CHECK(after->at(1).meta.hub_seq == 2);
 }
 
+TEST_CASE("the device's log keeps a window: entries of closed tickets older than it leave, open tickets stay") {
+    TempDir dir;
+    const auto kiosk_store = open_store(kiosk_options(dir.path() / "kiosk.db", "kiosk-b", 'B'));
+    const auto options = kiosk_options(dir.path() / "desk.db", "desk-a", 'A');
+    auto store = open_store(options);
+    SyncStore sync_store(*store);
+    const std::int64_t day = 24LL * 3600 * 1000, now = wall_clock_ms(), old = now - 5 * day;
+    // As the hub's log brings them: a (served), b (waiting), c (called) and e (served by this
+    // desk, whose own events are still in its outbox) five days ago; d (served) today.
+    const Ticket a = issue(*kiosk_store, old), b = issue(*kiosk_store, old), c = issue(*kiosk_store, old);
+    const Ticket e = issue(*kiosk_store, old), d = issue(*kiosk_store, now);
+    const auto action = [](EventBody body, std::int64_t seq, std::int64_t at) {
+        return staff_event(std::move(body), "desk-z", seq, at, "kari");
+    };
+    auto own_call = sync_store.record_event(TicketCalled{e.event_id, "1"}, old, "kari");
+    auto own_served = sync_store.record_event(TicketServed{e.event_id, "1"}, old, "kari");
+    REQUIRE(own_call.ok());
+    REQUIRE(own_served.ok());
+    std::vector<MergedEvent> page = {
+        {1, old, 0, issued_event(a)},           {2, old, 0, issued_event(b)},
+        {3, old, 0, issued_event(c)},           {4, old, 0, action(TicketCalled{a.event_id, "1"}, 1, old)},
+        {5, old, 0, action(TicketServed{a.event_id, "1"}, 2, old)},
+        {6, old, 0, action(TicketCalled{c.event_id, "2"}, 3, old)},
+        {7, now, 0, issued_event(d)},           {8, now, 0, action(TicketCalled{d.event_id, "1"}, 4, now)},
+        {9, now, 0, action(TicketServed{d.event_id, "1"}, 5, now)},
+        {10, old, 0, issued_event(e)},
+        {11, old, 0, *protocol::parse_event(own_call->body_json)},
+        {12, old, 0, *protocol::parse_event(own_served->body_json)},
+    };
+    REQUIRE(sync_store.apply_log(page, 12).ok());
+    const auto states_before = states_of(*store);
+
+    const auto left = sync_store.leave_window(now - 3 * day);
+    REQUIRE(left.ok());
+    CHECK(*left == 4);  // a's three entries and e's issue
+    CHECK(query_texts(options.path, "SELECT hub_seq FROM merged_log ORDER BY hub_seq") ==
+          std::vector<std::string>{"2", "3", "6", "7", "8", "9", "11", "12"});
+    // What is still open, and everything of the window, reads as before.
+    const auto states_after = states_of(*store);
+    for (const Ticket* t : {&b, &c, &d}) {
+        CAPTURE(t->event_id);
+        REQUIRE(states_after.count(t->event_id) == 1);
+        CHECK(states_after.at(t->event_id) == states_before.at(t->event_id));
+    }
+    CHECK(states_after.count(a.event_id) == 0);
+    // Nothing more leaves on a second pass; an earlier cutoff takes nothing.
+    CHECK(*sync_store.leave_window(now - 3 * day) == 0);
+    CHECK(*sync_store.leave_window(old - 1) == 0);
+}
+
 TEST_CASE("acknowledged events older than a day leave the outbox; numbers go on above them") {
     HubFixture hub;
     const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
