@@ -416,8 +416,11 @@ void SyncEngine::Impl::write_acks() {
 }
 
 void SyncEngine::Impl::start_poll() {
+    // A device with no log yet (new, or its store wiped) starts at the hub's window, not at
+    // the office's first day: what is older is closed and would leave it again at once.
     const std::string path = "/v1/events?after=" + std::to_string(cursor) + "&limit=" +
-                             std::to_string(options.log_page) + "&wait_ms=" + std::to_string(options.long_poll_wait_ms);
+                             std::to_string(options.log_page) + "&wait_ms=" + std::to_string(options.long_poll_wait_ms) +
+                             (cursor == 0 ? "&start=recent" : "");
     const std::vector<std::string> headers = {std::string(protocol::device_time_header) + ": " +
                                               std::to_string(device_now())};
     poll_call.prepare(options.connection, "GET", path, {}, headers, options.long_poll_wait_ms);

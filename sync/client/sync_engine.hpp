@@ -35,7 +35,7 @@ struct SyncOptions {
     std::int64_t tidy_every_ms = 3600LL * 1000;        // how often that is done (and once at start)
     // Log entries received longer ago than this (on the hub's clock) leave the device once
     // their ticket is closed: the hub's two-day action window and a day to spare.
-    std::int64_t log_window_ms = 3LL * 24 * 3600 * 1000;
+    std::int64_t log_window_ms = protocol::device_log_window_ms;
 };
 
 struct SyncStatus {

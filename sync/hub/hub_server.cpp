@@ -238,17 +238,29 @@ void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res)
     if (!after) return send_error(res, 400, "bad_request", after.error().message);
     if (!limit) return send_error(res, 400, "bad_request", limit.error().message);
     if (!wait) return send_error(res, 400, "bad_request", wait.error().message);
-    if (*wait > 0 && store->last_seq() <= *after) {
+    const auto start_recent = log_start_recent(param_of(req, "start").view());
+    if (!start_recent) return send_error(res, 400, "bad_request", start_recent.error().message);
+    std::int64_t from = *after;
+    if (*start_recent) {
+        // A device with no log yet: from the first entry of the device window, if later.
+        auto recent = store->cursor_before_received(wall_clock_ms() - protocol::device_log_window_ms);
+        if (!recent) {
+            res.set_header("Retry-After", "1");
+            return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");
+        }
+        from = std::max(from, *recent);
+    }
+    if (*wait > 0 && store->last_seq() <= from) {
         std::unique_lock lock(wake_mutex);
         log_grew.wait_for(lock, std::chrono::milliseconds(*wait),
-                          [&] { return stopping || store->last_seq() > *after; });
+                          [&] { return stopping || store->last_seq() > from; });
     }
     // A long-poll asks again before it answers: a device revoked meanwhile gets none of the log.
     if (const auto refusal = store->refusal_of(device->device_id); *wait > 0 && refusal)
         return send_error(res, 401, "unauthorized", *refusal);
     const bool personal = device->role == Role::reception || device->role == Role::admin;
-    std::int64_t cursor = *after;
-    auto entries = store->read_log_json(*after, static_cast<std::size_t>(*limit), personal, cursor);
+    std::int64_t cursor = from;
+    auto entries = store->read_log_json(from, static_cast<std::size_t>(*limit), personal, cursor);
     if (!entries) {
         res.set_header("Retry-After", "1");
         return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");

@@ -93,6 +93,12 @@ ValueOr<std::int64_t> long_poll_wait(RawValue param, std::int64_t longest) {
     return std::min(*wait, longest);
 }
 
+ValueOr<bool> log_start_recent(RawValue param) {
+    if (!param) return false;
+    if (*param == "recent") return true;
+    return BadValue{"start must be recent"};
+}
+
 ValueOr<std::string> service_day_param(RawValue param, const std::string& today) {
     if (!param) return today;
     const std::string_view text = *param;

@@ -69,6 +69,10 @@ ValueOr<std::int64_t> page_limit(RawValue param, std::int64_t fallback, std::int
 // wait_ms=: 0 or more, any number of digits; a longer wish than longest is served as longest.
 ValueOr<std::int64_t> long_poll_wait(RawValue param, std::int64_t longest);
 
+// start=recent on a log read: begin at the device window (PROTOCOL.md section 5); absent:
+// false; any other value refused.
+ValueOr<bool> log_start_recent(RawValue param);
+
 // day=: a calendar date YYYY-MM-DD (a service day); absent: today.
 ValueOr<std::string> service_day_param(RawValue param, const std::string& today);
 

@@ -29,6 +29,9 @@ inline constexpr std::size_t max_batch_events = 500;
 inline constexpr std::size_t max_body_bytes = 4 * 1024 * 1024;
 inline constexpr int max_json_depth = 16;
 inline constexpr std::size_t max_log_page = 1000;
+// What a device keeps of the log: entries received this long ago (the hub's two-day action
+// window and a day to spare), and a device with no log yet starts there (start=recent).
+inline constexpr std::int64_t device_log_window_ms = 3LL * 24 * 3600 * 1000;
 
 enum class Role { kiosk, reception, display, admin };
 std::string_view to_string(Role role);

@@ -12,12 +12,14 @@
 #include <sqlite3.h>
 
 #include "domain/office_time.hpp"
+#include "hub/hub_store.hpp"
 #include "client/saved_hub.hpp"
 #include "protocol/event_codec.hpp"
 #include "store/known_events.hpp"
 #include "store/sync_store.hpp"
 #include "support/temp_dir.hpp"
 #include "support/hub_fixture.hpp"
+#include "support/sample_events.hpp"
 #include "support/store_fixture.hpp"
 #include "support/wait.hpp"
 
@@ -237,6 +239,33 @@ TEST_CASE("the device's log keeps a window: entries of closed tickets older than
     // Nothing more leaves on a second pass; an earlier cutoff takes nothing.
     CHECK(*sync_store.leave_window(now - 3 * day) == 0);
     CHECK(*sync_store.leave_window(old - 1) == 0);
+}
+
+TEST_CASE("a new device reads the log from the hub's window, not from the office's first day") {
+    HubFixture hub;
+    const std::int64_t day = 24LL * 3600 * 1000, now = wall_clock_ms();
+    // A week of history at the hub: two tickets a day, received on their day.
+    for (int d = 7; d >= 0; --d) {
+        std::vector<std::string> texts;
+        for (int i = 1; i <= 2; ++i) texts.push_back(issued_event("kiosk-old", 2 * (7 - d) + i, now - d * day).dump());
+        std::vector<hub::PushedEvent> pushed;
+        for (const auto& text : texts) pushed.push_back(hub::pushed_event_of(nlohmann::json::parse(text), text));
+        REQUIRE(hub.store().push(pushed, hub::Contact{now - d * day, std::nullopt, std::nullopt}).ok());
+    }
+    REQUIRE(hub.store().last_seq() == 16);
+    const auto desk = hub.enrol(Role::reception, "desk-new");
+    const auto options = kiosk_options(hub.dir() / "desk.db", "desk-new", 'A');
+    auto store = open_store(options);
+    auto engine = start_engine(options, engine_options(hub.connection(desk.token)));
+    REQUIRE(wait_until([&] { return engine->status().cursor == 16; }, 10s));
+    // Received within the last three days: days 2, 1 and 0 (hub_seq 11-16); nothing older.
+    CHECK(query_texts(options.path, "SELECT min(hub_seq) || '-' || max(hub_seq) || ':' || count(*) FROM merged_log") ==
+          std::vector<std::string>{"11-16:6"});
+    // An old device continues from its own cursor, older entries and all.
+    const auto old_reader = hub.call("GET", "/v1/events?after=0&limit=100", desk.token);
+    REQUIRE(old_reader.status == 200);
+    CHECK(nlohmann::json::parse(old_reader.body).at("events").size() == 16);
+    CHECK(hub.call("GET", "/v1/events?after=0&start=everything", desk.token).status == 400);
 }
 
 TEST_CASE("acknowledged events older than a day leave the outbox; numbers go on above them") {
