@@ -145,6 +145,34 @@ TEST_CASE("an urgent ticket arriving raises the alert: colour banner and sound")
     CHECK_FALSE(console.app().state().urgent_alert);
 }
 
+TEST_CASE("the console remembers only the urgent tickets its log still holds") {
+    ConsoleWorld world;
+    HeadlessConsole console(world.services());
+    sign_in(console);
+    // Two urgent tickets from a kiosk, as the hub's log brings them; both served later.
+    auto kiosk = open_test_store(world.dir / "kiosk.db", "kiosk-b");
+    SyncStore log(*world.store);
+    std::vector<MergedEvent> issued, served;
+    std::int64_t seq = 0;
+    for (int i = 0; i < 2; ++i) {
+        auto t = kiosk->issue_ticket(emergency_request(), shipped_catalogue(), world.now_ms);
+        REQUIRE(t.ok());
+        issued.push_back({++seq, world.now_ms, 0, issued_event(*t)});
+        served.push_back({seq + 10, world.now_ms, 0, staff_event(TicketCalled{t->event_id, "1"}, "desk-z", seq, world.now_ms, "ola")});
+        served.push_back({seq + 20, world.now_ms, 0, staff_event(TicketServed{t->event_id, "1"}, "desk-z", seq + 10, world.now_ms, "ola")});
+    }
+    REQUIRE(log.apply_log(issued, seq).ok());
+    console.app().refresh();
+    CHECK(console.app().remembered_urgent() == 2);
+    REQUIRE(log.apply_log(served, 22).ok());
+    console.app().refresh();
+    CHECK(console.app().remembered_urgent() == 2);  // served, still in the log
+    // Days later the closed tickets leave the device's log window: and the console's memory.
+    REQUIRE(log.leave_window(world.now_ms + 1).ok());
+    console.app().refresh();
+    CHECK(console.app().remembered_urgent() == 0);
+}
+
 TEST_CASE("a console without sign-in can do nothing") {
     ConsoleWorld world;
     const Ticket ticket = world.issue(plain_request(), 10);

@@ -77,6 +77,8 @@ public:
     ~ConsoleApp();
 
     const ConsoleState& state() const { return state_; }
+    // How many urgent tickets it remembers having seen: only those its log still holds.
+    std::size_t remembered_urgent() const { return known_urgent_.size(); }
     // Any input from the person at the desk (restarts the sign-out timer).
     void touched(double now_s) { last_activity_s_ = now_s; }
     // Takes the intent by value: whatever it names is copied before anything is rebuilt.
