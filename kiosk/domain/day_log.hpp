@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,35 @@ struct CallRecord {
 
 // Calls and recalls in log order, oldest first.
 std::vector<CallRecord> call_history(const std::vector<KnownEvent>& events);
+
+// The queue, the calls and each ticket's timeline, folded one event at a time. A device keeps
+// one and applies each log page to it as it arrives (store/queue_view.hpp), so its screens
+// never fold the whole log again; day_timelines and call_history are this fold over a list.
+// It holds what it was given: the device's log window bounds it.
+class LogFold {
+public:
+    // Applies one event; one that conflicts with the queue changes nothing, as in the queue fold.
+    void apply(const KnownEvent& known);
+
+    const QueueState& queue() const { return queue_; }
+    // Calls and recalls in the order applied, oldest first.
+    const std::vector<CallRecord>& calls() const { return calls_; }
+    // The timelines of one office day's tickets (office_day_of), in issue order.
+    std::vector<TicketTimeline> day_timelines(const std::string& office_day) const;
+    // How long recent services took (served minus the last call or recall, on the reference
+    // clock), newest first, of tickets served at or after since_ms: the kiosk's wait estimate.
+    std::vector<std::int64_t> recent_service_ms(std::int64_t since_ms, std::size_t limit) const;
+
+private:
+    struct DayTimeline {
+        std::string office_day;
+        std::uint64_t issue_order = 0;
+        TicketTimeline timeline;
+    };
+    QueueState queue_;
+    std::vector<CallRecord> calls_;
+    std::map<std::string, DayTimeline> timelines_;  // by ticket id
+    std::uint64_t issued_ = 0;
+};
 
 }  // namespace skranke

@@ -6,28 +6,35 @@
 // it, and this device's own events not merged yet carry the offset the sync engine last
 // measured here, so that every ticket's corrected arrival, and so its office day, is read on
 // the one clock (docs/queue-order.md).
+//
+// The readers below are used inside one read transaction: the sync engine's connection may
+// store the hub's copy of an own event (or the hub's refusal of it) between two reads, and
+// the event would then be in neither (or counted and refused at once).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "domain/queue_state.hpp"
 #include "store/store.hpp"
 #include "store/sync_store.hpp"
 
+struct sqlite3;
+
 namespace skranke {
 
+// Every known event, read from one snapshot (the sync engine's fold for the log window).
 StoreResult<std::vector<KnownEvent>> known_events(Store& store);
 
-// The known events and the hub's refusals of this device's events, read from one snapshot: an
-// event is either still counted or refused, never both.
-struct KnownLog {
-    std::vector<KnownEvent> events;
-    std::vector<DeadLetter> refused;
-    std::int64_t hub_ahead_ms = 0;  // the hub's clock minus this device's (0 until measured)
-    // Now on the office's reference clock, from this device's clock.
-    std::int64_t reference_now(std::int64_t device_now_ms) const { return device_now_ms + hub_ahead_ms; }
-};
-StoreResult<KnownLog> known_log(Store& store);
+// The sync engine's last measure of the hub's clock against this device's; 0 if none.
+StoreResult<std::int64_t> read_hub_ahead(sqlite3* db);
+// Merged log entries after hub_seq `after`, in hub order. Returns the last hub_seq read
+// (`after` when none).
+StoreResult<std::int64_t> read_merged_after(sqlite3* db, std::int64_t after, const std::function<void(KnownEvent&&)>& each);
+// This device's own events that the merged log does not hold yet and the hub did not refuse,
+// oldest first, with their device sequence numbers.
+StoreResult<Done> read_own_unmerged(sqlite3* db, std::int64_t hub_ahead_ms,
+                                    const std::function<void(std::int64_t device_seq, KnownEvent&&)>& each);
 
 }  // namespace skranke

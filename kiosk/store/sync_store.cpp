@@ -171,6 +171,8 @@ StoreResult<std::int64_t> SyncStore::remove_expired_personal(std::int64_t cutoff
         if (int code = redact.step(); code != SQLITE_DONE) return sql::error_from(db, code, "remove expired personal fields");
         changed += sqlite3_changes64(db);
     }
+    if (changed > 0)
+        if (auto bumped = bump_log_generation(); !bumped) return bumped.error();
     if (int code = tx.commit(); code != SQLITE_OK) return sql::error_from(db, code, "commit retention");
     return changed;
 }
@@ -240,9 +242,19 @@ StoreResult<std::int64_t> SyncStore::leave_window(std::int64_t cutoff_ms) {
                                  " DELETE FROM temp.open_tickets;");
         code != SQLITE_OK)
         return sql::error_from(db, code, "log window");
+    // An open ticket stays while a staff action could still apply to it: the hub refuses
+    // actions received more than the action window after the ticket (QueueState), and its
+    // receive times never go back, so one issued that long before the newest entry here is
+    // closed for good, whatever its last state (a visitor who left without being called).
+    std::int64_t newest = 0;
+    sql::Statement newest_q(db, "SELECT coalesce(max(received_ms), 0) FROM merged_log");
+    if (int code = newest_q.step(); code != SQLITE_ROW) return sql::error_from(db, code, "log window");
+    newest = newest_q.int64(0);
+    const std::int64_t actionable_from = newest - QueueState::action_window_ms;
     sql::Statement keep(db, "INSERT OR IGNORE INTO temp.open_tickets (id) VALUES (?1)");
     for (const auto& [id, ticket] : queue->tickets()) {
         if (ticket.state != TicketState::waiting && ticket.state != TicketState::called) continue;
+        if (ticket.issued.received_ms && *ticket.issued.received_ms < actionable_from) continue;
         keep.bind(1, id);
         if (int code = keep.step(); code != SQLITE_DONE) return sql::error_from(db, code, "log window");
         keep.reset();
@@ -255,8 +267,19 @@ StoreResult<std::int64_t> SyncStore::leave_window(std::int64_t cutoff_ms) {
     if (int code = drop.step(); code != SQLITE_DONE) return sql::error_from(db, code, "log window");
     const std::int64_t dropped = sqlite3_changes64(db);
     if (int code = sql::exec(db, "DELETE FROM temp.open_tickets;"); code != SQLITE_OK) return sql::error_from(db, code, "log window");
+    if (dropped > 0)
+        if (auto bumped = bump_log_generation(); !bumped) return bumped.error();
     if (int code = tx.commit(); code != SQLITE_OK) return sql::error_from(db, code, "commit log window");
     return dropped;
+}
+
+StoreResult<Done> SyncStore::bump_log_generation() {
+    sqlite3* db = store_.handle();
+    sql::Statement q(db, "INSERT INTO sync_state (key, value) VALUES (?1, '1')"
+                         " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
+    q.bind(1, std::string(log_generation_key));
+    if (int code = q.step(); code != SQLITE_DONE) return sql::error_from(db, code, "note the log rewritten");
+    return Done{};
 }
 
 StoreResult<std::optional<std::string>> SyncStore::state_value(const std::string& key) {
@@ -275,24 +298,6 @@ StoreResult<Done> SyncStore::set_state_value(const std::string& key, const std::
     q.bind(1, key).bind(2, value);
     if (int code = q.step(); code != SQLITE_DONE) return sql::error_from(db, code, "save sync state");
     return Done{};
-}
-
-StoreResult<std::vector<std::int64_t>> SyncStore::recent_service_ms(std::int64_t since_ms, std::size_t limit) {
-    sqlite3* db = store_.handle();
-    sql::Statement q(db,
-        "SELECT s.received_ms - (SELECT max(c.received_ms) FROM merged_log c"
-        "   WHERE c.type IN ('ticket.called', 'ticket.recalled') AND c.hub_seq < s.hub_seq"
-        "   AND json_extract(c.body, '$.ticket_id') = json_extract(s.body, '$.ticket_id'))"
-        " FROM merged_log s WHERE s.type = 'ticket.served' AND s.received_ms >= ?1"
-        " ORDER BY s.hub_seq DESC LIMIT ?2");
-    if (!q.valid()) return sql::error_from(db, q.prepare_code(), "read service times");
-    q.bind(1, since_ms).bind(2, static_cast<std::int64_t>(limit));
-    std::vector<std::int64_t> durations;
-    int code;
-    while ((code = q.step()) == SQLITE_ROW)
-        if (!q.is_null(0) && q.int64(0) >= 0) durations.push_back(q.int64(0));
-    if (code != SQLITE_DONE) return sql::error_from(db, code, "read service times");
-    return durations;
 }
 
 }  // namespace skranke

@@ -71,23 +71,26 @@ public:
 
     // The device's log is windowed like the hub's fold: entries the hub received before
     // cutoff_ms leave it once their ticket is closed (served, no-show, cancelled, called back)
-    // or unknown here; an open ticket's entries stay, and so does any entry of this device's
-    // own events still in the outbox. Returns how many left.
+    // or unknown here; an open ticket's entries stay while a staff action could still apply
+    // to it (issued within the action window of the newest entry), and so does any entry of
+    // this device's own events still in the outbox. Returns how many left.
     StoreResult<std::int64_t> leave_window(std::int64_t cutoff_ms);
-    // How long recent services took (served minus the last call or recall of that ticket,
-    // both on the hub's clock), newest first, for services finished at or after since_ms.
-    // The kiosk's wait estimate; empty when reception has served nobody lately.
-    StoreResult<std::vector<std::int64_t>> recent_service_ms(std::int64_t since_ms, std::size_t limit);
 
     // How far the hub's clock is ahead of this device's, as the sync engine last measured it
     // (sync_state key hub_ahead_key; absent until the hub has answered once).
     static constexpr const char* hub_ahead_key = "hub_ahead_ms";
     static constexpr const char* hub_ahead_boot_key = "hub_ahead_boot_id";  // the boot it was measured in
 
+    // Grows each time entries already in the merged log change or leave it (the window, the
+    // retention), in the same transaction: a reader that folds the log as it grows
+    // (store/queue_view.hpp) folds it again from the start when this moves.
+    static constexpr const char* log_generation_key = "log_generation";
+
     StoreResult<std::optional<std::string>> state_value(const std::string& key);
     StoreResult<Done> set_state_value(const std::string& key, const std::string& value);
 
 private:
+    StoreResult<Done> bump_log_generation();  // inside the caller's write transaction
     Store& store_;
 };
 

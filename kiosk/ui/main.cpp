@@ -79,6 +79,7 @@ public:
         : path_(std::move(path)), letter_(letter), retry_seconds_(retry_seconds) {}
 
     skranke::Store* store() const { return store_.get(); }
+    skranke::QueueView* view() const { return view_.get(); }
     skranke::sync::SyncEngine* engine() const { return engine_.get(); }
     bool complete() const { return store_ && engine_; }
 
@@ -96,6 +97,7 @@ public:
         if (!store_) {
             store_ = open_store();
             opened = store_ != nullptr;
+            if (opened) view_ = open_view();
         }
         if (store_ && !engine_) engine_ = start_sync();
         return opened;
@@ -113,9 +115,7 @@ private:
     }
 
     std::unique_ptr<skranke::Store> open_store() {
-        skranke::StoreOptions options;
-        options.path = path_;
-        options.kiosk_letter = letter_;
+        const skranke::StoreOptions options = store_options();
         std::error_code ec;
         fs::create_directories(fs::path(path_).parent_path(), ec);
         auto opened = skranke::Store::open(options);
@@ -130,6 +130,28 @@ private:
         return std::move(*opened);
     }
 
+    // The queue as this kiosk knows it, kept up to date by the sync engine's thread and read
+    // after each ticket (people ahead, the wait). Without it the ticket still shows.
+    std::unique_ptr<skranke::QueueView> open_view() {
+        skranke::QueueView::Options options;
+        options.thread = false;  // the engine and the ticket screen update it: an idle kiosk sleeps
+        auto view = skranke::QueueView::open(store_options(), options);
+        if (!view) {
+            spdlog::warn("the queue cannot be read from the store ({}): tickets show without the queue's figures",
+                         view.error().detail);
+            return nullptr;
+        }
+        return std::move(*view);
+    }
+
+    skranke::StoreOptions store_options() const {
+        skranke::StoreOptions options;
+        options.path = path_;
+        options.kiosk_letter = letter_;
+        if (store_) options.device_id = store_->device_id();
+        return options;
+    }
+
     // Starts the sync engine when this kiosk is enrolled with a hub (skranke-sync enrol).
     std::unique_ptr<skranke::sync::SyncEngine> start_sync() {
         skranke::SyncStore sync_store(*store_);
@@ -142,13 +164,10 @@ private:
             report(fmt::format("not enrolled with a hub: tickets stay in the outbox ({})", path_), false);
             return nullptr;
         }
-        skranke::StoreOptions store_options;
-        store_options.path = path_;
-        store_options.kiosk_letter = letter_;
-        store_options.device_id = store_->device_id();
         skranke::sync::SyncOptions options;
         options.connection = **saved;
-        auto engine = skranke::sync::SyncEngine::start(store_options, options);
+        if (view_) options.store_written = [view = view_.get()] { (void)view->update_now(); };
+        auto engine = skranke::sync::SyncEngine::start(store_options(), options);
         if (!engine) {
             report("cannot start the sync engine: " + engine.error(), true);
             return nullptr;
@@ -164,7 +183,8 @@ private:
     double next_try_s_ = 0;
     std::string last_report_;
     std::unique_ptr<skranke::Store> store_;
-    std::unique_ptr<skranke::sync::SyncEngine> engine_;  // after store_: stops before it closes
+    std::unique_ptr<skranke::QueueView> view_;
+    std::unique_ptr<skranke::sync::SyncEngine> engine_;  // after store_ and view_: stops before them
 };
 
 }  // namespace
@@ -245,13 +265,6 @@ int main(int argc, char** argv) {
     services.wall_clock_ms = [] { return skranke::wall_clock_ms(); };
     services.device_clocks = [] { return skranke::read_device_clocks(); };
     Backend backend(store_path, config.kiosk_letter, config.retry_seconds);
-    // The wait estimate: how long reception took with the last 20 visitors in three hours.
-    services.recent_service_ms = [&]() -> std::vector<std::int64_t> {
-        if (!backend.store()) return {};
-        skranke::SyncStore sync_store(*backend.store());
-        auto recent = sync_store.recent_service_ms(skranke::wall_clock_ms() - 3 * 3600 * 1000, 20);
-        return recent ? std::move(*recent) : std::vector<std::int64_t>{};
-    };
     bool checkpoint_due = false;
     services.ticket_stored = [&] {
         if (backend.engine()) backend.engine()->notify_local_event();
@@ -280,7 +293,7 @@ int main(int argc, char** argv) {
         if (window.take_activity()) frames_due = std::max(frames_due, 3);
         if (app.tick(now)) frames_due = std::max(frames_due, 2);
         // The store opens after the first frame, so the screen comes up at once.
-        if (first_frame_drawn && backend.try_start(now)) app.set_store(backend.store());
+        if (first_frame_drawn && backend.try_start(now)) app.set_store(backend.store(), backend.view());
         if (frames_due <= 0) continue;
         --frames_due;
 
@@ -303,7 +316,7 @@ int main(int argc, char** argv) {
             io.Fonts->ClearTexData();  // the GPU has the atlas now; keep no copy in memory
         if (!first_frame_drawn) {
             first_frame_drawn = true;
-            if (backend.try_start(glfwGetTime())) app.set_store(backend.store());
+            if (backend.try_start(glfwGetTime())) app.set_store(backend.store(), backend.view());
         } else if (checkpoint_due && backend.store()) {
             // The visitor's ticket has been drawn: now copy the log into the file, so the
             // next visitor's commit does not pay for it (Store::checkpoint).

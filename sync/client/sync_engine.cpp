@@ -137,19 +137,29 @@ struct SyncEngine::Impl {
 void SyncEngine::Impl::tidy(std::int64_t now) {
     if (now < tidy_due) return;
     tidy_due = now + std::max<std::int64_t>(options.tidy_every_ms, 1000);
-    const auto pruned = store->prune_acknowledged_events(device_now() - options.outbox_keep_ms);
+    if (tidy_store(*store, device_now(), hub_ahead_ms, retention_ms, options) && options.store_written)
+        options.store_written();
+}
+
+bool tidy_store(Store& store, std::int64_t device_now_ms, std::int64_t hub_ahead_ms, std::int64_t retention_ms,
+                const SyncOptions& options) {
+    SyncStore sync_store(store);
+    const auto pruned = store.prune_acknowledged_events(device_now_ms - options.outbox_keep_ms);
     if (!pruned) spdlog::warn("sync: outbox not pruned: {}", pruned.error().detail);
     else if (*pruned > 0) spdlog::info("sync: {} acknowledged events left the outbox", *pruned);
-    if (retention_ms <= 0) return;  // the hub has not answered yet: its clock is not known here
-    const auto left = sync_store->leave_window(device_now() + hub_ahead_ms - options.log_window_ms);
+    if (retention_ms <= 0) return false;  // the hub has not answered yet: its clock is not known here
+    const std::int64_t hub_now = device_now_ms + hub_ahead_ms;
+    const auto left = sync_store.leave_window(hub_now - options.log_window_ms);
     if (!left) spdlog::warn("sync: log window not applied: {}", left.error().detail);
     else if (*left > 0) spdlog::info("sync: {} log entries of closed tickets left the device", *left);
-    const auto expired = sync_store->remove_expired_personal(device_now() + hub_ahead_ms - retention_ms);
-    if (!expired) return spdlog::warn("sync: expired personal fields not removed: {}", expired.error().detail);
-    if (*expired == 0) return;
+    const auto expired = sync_store.remove_expired_personal(hub_now - retention_ms);
+    const bool changed = (left && *left > 0) || (expired && *expired > 0);
+    if (!expired) spdlog::warn("sync: expired personal fields not removed: {}", expired.error().detail);
+    if (!expired || *expired == 0) return changed;
     spdlog::info("sync: personal fields removed from {} entries past the hub's retention", *expired);
-    if (auto truncated = store->checkpoint_and_truncate(); !truncated)
+    if (auto truncated = store.checkpoint_and_truncate(); !truncated)
         spdlog::warn("sync: checkpoint after retention failed: {}", truncated.error().detail);
+    return changed;
 }
 
 // A call of this kind failed (or its answer could not be kept here): not online until one succeeds.
@@ -373,8 +383,10 @@ void SyncEngine::Impl::finish_push(PushCall& done) {
             const json error = protocol::parse_json_text(reply.body);
             const auto it = error.is_object() ? error.find("message") : error.end();
             const std::string message = it != error.end() && it->is_string() ? it->get<std::string>() : "";
-            (void)sync_store->apply_acks({SyncAck{in_flight.front().event_id, false, reply.error_code(), message}},
-                                         device_now());
+            if (sync_store->apply_acks({SyncAck{in_flight.front().event_id, false, reply.error_code(), message}},
+                                       device_now()) &&
+                options.store_written)
+                options.store_written();
             refresh_counts();
         }
         // An answer, not a failure: the outbox moves on (smaller batches, or without that event).
@@ -411,6 +423,8 @@ void SyncEngine::Impl::write_acks() {
         push.not_before = steady_ms() + options.backoff_cap_ms;
         failed(push, "store acknowledgements: " + applied.error().detail);
     }
+    else if (options.store_written)
+        options.store_written();
     unwritten_acks.clear();
     unwritten_through = 0;
 }
@@ -478,6 +492,7 @@ void SyncEngine::Impl::finish_poll(const HttpReply& reply) {
         return failed(poll, "store log page: " + applied.error().detail);
     }
     cursor = next_cursor;
+    if (!page.empty() && options.store_written) options.store_written();
     poll.attempts = 0;
     poll.hub_asked_to_wait = false;
     poll.failing = false;

@@ -36,6 +36,10 @@ struct SyncOptions {
     // Log entries received longer ago than this (on the hub's clock) leave the device once
     // their ticket is closed: the hub's two-day action window and a day to spare.
     std::int64_t log_window_ms = protocol::device_log_window_ms;
+    // Called on the engine's thread after it wrote what the screens show (a log page, the
+    // hub's answers, the window or the retention), before its status says so: the device's
+    // queue view (store/queue_view.hpp) reads it there, off the UI thread.
+    std::function<void()> store_written;
 };
 
 struct SyncStatus {
@@ -69,6 +73,14 @@ private:
     explicit SyncEngine(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
+
+// What the engine does to its store once an hour (and at start): acknowledged events older
+// than outbox_keep_ms leave the outbox; once the hub's clock and retention are known
+// (retention_ms > 0), log entries outside the window leave and personal fields past the
+// retention are emptied (then the write-ahead log is emptied too). True when the log changed.
+// A free function so that a benchmark can age a store exactly as a year of running would.
+bool tidy_store(Store& store, std::int64_t device_now_ms, std::int64_t hub_ahead_ms, std::int64_t retention_ms,
+                const SyncOptions& options);
 
 // Full-jitter backoff: a random wait in [0, min(cap, initial * 2^attempt)].
 std::int64_t backoff_delay_ms(int attempt, std::int64_t initial_ms, std::int64_t cap_ms, std::uint64_t random);

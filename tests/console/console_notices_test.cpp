@@ -323,8 +323,10 @@ TEST_CASE("a call's notice names the ticket now at the counter, whatever the que
                 issued.push_back(*t);
             }
             FakeStaffDesk desk;
+            const auto view = open_test_view(dir / "reception.db");
             console::ConsoleServices services;
             services.store = store.get();
+            services.view = view.get();
             services.catalogue = &shipped_catalogue();
             services.texts = &staff_translations();
             services.desk = &desk;

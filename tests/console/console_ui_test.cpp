@@ -2,6 +2,7 @@
 // as Dear ImGui 1.86 expects): every action becomes the right event in the outbox, in the
 // one queue order; and a console without a signed-in person can do nothing.
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include "console/console_screens.hpp"
 #include "domain/events.hpp"
@@ -18,14 +19,17 @@ namespace {
 struct ConsoleWorld {
     TempDir dir;
     std::unique_ptr<Store> store;
+    std::unique_ptr<QueueView> view;
     FakeStaffDesk desk;
     ui::RecordingSpeaker speaker;
     std::int64_t now_ms = test_time_ms();
 
-    ConsoleWorld() : store(open_test_store(dir / "reception.db", "reception-a")) {}
+    ConsoleWorld()
+        : store(open_test_store(dir / "reception.db", "reception-a")), view(open_test_view(dir / "reception.db")) {}
     console::ConsoleServices services() {
         console::ConsoleServices s;
         s.store = store.get();
+        s.view = view.get();
         s.catalogue = &shipped_catalogue();
         s.texts = &staff_translations();
         s.desk = &desk;
@@ -39,6 +43,7 @@ struct ConsoleWorld {
         request.description = "Trenger hjelp med depositum til ny leilighet før fredag";
         auto t = store->issue_ticket(request, shipped_catalogue(), now_ms - minutes_ago * 60000LL);
         REQUIRE(t.ok());
+        REQUIRE(view->update_now().ok());
         return *t;
     }
     // Staff events in the outbox, oldest first, as "type ticket_id".
@@ -162,15 +167,53 @@ TEST_CASE("the console remembers only the urgent tickets its log still holds") {
         served.push_back({seq + 20, world.now_ms, 0, staff_event(TicketServed{t->event_id, "1"}, "desk-z", seq + 10, world.now_ms, "ola")});
     }
     REQUIRE(log.apply_log(issued, seq).ok());
+    REQUIRE(world.view->update_now().ok());
     console.app().refresh();
     CHECK(console.app().remembered_urgent() == 2);
     REQUIRE(log.apply_log(served, 22).ok());
+    REQUIRE(world.view->update_now().ok());
     console.app().refresh();
     CHECK(console.app().remembered_urgent() == 2);  // served, still in the log
     // Days later the closed tickets leave the device's log window: and the console's memory.
     REQUIRE(log.leave_window(world.now_ms + 1).ok());
+    REQUIRE(world.view->update_now().ok());
     console.app().refresh();
     CHECK(console.app().remembered_urgent() == 0);
+}
+
+TEST_CASE("the console's screen reads no SQL: refreshes and ticks take the queue view's snapshot") {
+    ConsoleWorld world;
+    for (int i = 0; i < 20; ++i) world.issue(i % 5 ? plain_request() : emergency_request(), 30 - i);
+    HeadlessConsole console(world.services());
+    sign_in(console);
+    REQUIRE(console.app().state().waiting.size() == 20);
+    // Every statement run on the console's own connection is counted from here on.
+    int statements = 0;
+    sqlite3_trace_v2(
+        world.store->handle(), SQLITE_TRACE_STMT,
+        [](unsigned, void* count, void*, void*) {
+            ++*static_cast<int*>(count);
+            return 0;
+        },
+        &statements);
+    for (int i = 0; i < 10; ++i) {
+        console.app().refresh();
+        console.app().tick(console.screen().now() + i);
+        console.frame();
+    }
+    CHECK(statements == 0);
+    // A new ticket reaches the screen through the view alone.
+    world.issue(plain_request(), 1);  // (the kiosk's write, on this test's connection)
+    statements = 0;
+    console.app().refresh();
+    CHECK(console.app().state().waiting.size() == 21);
+    CHECK(statements == 0);
+    // A staff action is written on this connection (the one write), and shows at once.
+    REQUIRE(console.tap("call_next"));
+    CHECK(statements > 0);
+    REQUIRE(console.app().state().current);
+    CHECK(console.app().state().waiting.size() == 20);
+    sqlite3_trace_v2(world.store->handle(), 0, nullptr, nullptr);
 }
 
 TEST_CASE("a console without sign-in can do nothing") {

@@ -24,7 +24,9 @@ struct DisplayWorld {
     bool online = true;
     ui::RecordingSpeaker speaker;
 
-    DisplayWorld() : store(open_test_store(dir / "display.db", "display-a")) {}
+    std::unique_ptr<QueueView> view;
+
+    DisplayWorld() : store(open_test_store(dir / "display.db", "display-a")), view(open_test_view(dir / "display.db")) {}
     // A ticket with everything personal filled in, called to a counter.
     Ticket call(const std::string& name, const std::string& counter) {
         TicketRequest request = plain_request();
@@ -36,11 +38,12 @@ struct DisplayWorld {
         REQUIRE(t.ok());
         SyncStore sync_store(*store);
         REQUIRE(sync_store.record_event(TicketCalled{t->event_id, counter}, now_ms).ok());
+        REQUIRE(view->update_now().ok());
         return *t;
     }
     display::DisplayServices services(display::Announcer* announcer = nullptr) {
         display::DisplayServices s;
-        s.store = store.get();
+        s.view = view.get();
         s.announcer = announcer;
         s.wall_clock_ms = [this] { return now_ms; };
         s.online = [this] { return online; };
@@ -135,7 +138,7 @@ TEST_CASE("calls present when the display starts are shown, not announced; each 
     CHECK(announcer.pending() == 0);
     CHECK_FALSE(app.state().highlight);
     const Ticket fresh = world.call("Ola", "2");
-    app.tick(1001);  // no engine cursor in this test: the store is read every tick
+    app.tick(1001);  // call() brought the queue view up to date
     CHECK(app.state().highlight);
     REQUIRE(world.speaker.said.size() == 1);  // the first step starts at once
     CHECK(announcer.pending() == 1);        // the second waits

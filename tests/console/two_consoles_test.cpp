@@ -89,9 +89,7 @@ TEST_CASE("a call shows on the display's store within 1 s on loopback") {
     Counter a = start_console(hub, "reception-a", "kari", "1");
     REQUIRE(wait_until([&] { return caught_up(hub, a.device) && caught_up(hub, screen) && hub.store().last_seq() == 1; }, 10s));
     display::DisplayServices services;
-    services.store = screen.store.get();
-    sync::SyncEngine* engine = screen.engine.get();
-    services.cursor = [engine] { return engine->status().cursor; };
+    services.view = screen.view.get();
     display::DisplayApp display(services);
     display.tick(1);
     CHECK_FALSE(display.state().newest);

@@ -4,9 +4,11 @@
 #include <ctime>
 #include <stdexcept>
 
+#include <doctest/doctest.h>
 #include <sqlite3.h>
 
 #include "domain/office_time.hpp"
+#include "store/queue_view.hpp"
 #include "support/temp_dir.hpp"
 
 namespace skranke::test {
@@ -72,6 +74,16 @@ std::int64_t query_int(const std::filesystem::path& db, const std::string& sql) 
 
 std::int64_t test_time_ms(int day_offset, int minute_offset) {
     return office_zone().utc_of(2026, 3, 2 + day_offset, 10 * 60 + minute_offset);
+}
+
+std::unique_ptr<QueueView> open_test_view(const std::filesystem::path& db) {
+    StoreOptions options;
+    options.path = db;
+    QueueView::Options view_options;
+    view_options.thread = false;
+    auto view = QueueView::open(options, view_options);
+    REQUIRE_MESSAGE(view.ok(), view.error().detail);
+    return std::move(*view);
 }
 
 }  // namespace skranke::test

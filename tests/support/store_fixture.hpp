@@ -7,8 +7,14 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "domain/service_catalogue.hpp"
 #include "domain/ticket.hpp"
+
+namespace skranke {
+class QueueView;
+}
 
 namespace skranke::test {
 
@@ -22,6 +28,10 @@ TicketRequest emergency_request();
 std::int64_t query_int(const std::filesystem::path& db, const std::string& sql);
 // Runs a query and returns the first column of every row as text.
 std::vector<std::string> query_texts(const std::filesystem::path& db, const std::string& sql);
+
+// A queue view on the store file without its thread: the test says when it reads
+// (update_now), as the sync engine and the screens do in the programs.
+std::unique_ptr<QueueView> open_test_view(const std::filesystem::path& db);
 
 // Fixed test time: 2026-03-02 10:00 in the office's time zone (Europe/Oslo unless set).
 std::int64_t test_time_ms(int day_offset = 0, int minute_offset = 0);

@@ -171,7 +171,7 @@ TEST_CASE("the device's queue is read from one snapshot while the sync engine st
         auto& i = *static_cast<Interleave*>(raw);
         if (i.stored) return 0;
         for (sqlite3_stmt* s = sqlite3_next_stmt(i.reader, nullptr); s; s = sqlite3_next_stmt(i.reader, s))
-            if (sqlite3_stmt_busy(s) && std::string_view(sqlite3_sql(s)).find("FROM merged_log ORDER BY") != std::string_view::npos) {
+            if (sqlite3_stmt_busy(s) && std::string_view(sqlite3_sql(s)).find("FROM merged_log WHERE hub_seq >") != std::string_view::npos) {
                 i.stored = SyncStore(*i.engine_side).apply_log(i.page, 2).ok();
                 break;
             }
@@ -191,12 +191,20 @@ TEST_CASE("the device's queue is read from one snapshot while the sync engine st
     CHECK(after->at(1).meta.hub_seq == 2);
 }
 
-TEST_CASE("the device's log keeps a window: entries of closed tickets older than it leave, open tickets stay") {
+namespace {
+
+// A reception desk's store and a kiosk whose tickets reach it through the log.
+struct DeskWithKiosk {
     TempDir dir;
-    const auto kiosk_store = open_store(kiosk_options(dir.path() / "kiosk.db", "kiosk-b", 'B'));
-    const auto options = kiosk_options(dir.path() / "desk.db", "desk-a", 'A');
-    auto store = open_store(options);
-    SyncStore sync_store(*store);
+    std::unique_ptr<Store> kiosk_store = open_store(kiosk_options(dir.path() / "kiosk.db", "kiosk-b", 'B'));
+    StoreOptions options = kiosk_options(dir.path() / "desk.db", "desk-a", 'A');
+    std::unique_ptr<Store> store = open_store(options);
+    SyncStore sync_store{*store};
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(DeskWithKiosk, "the device's log keeps a window: entries of tickets no action can reach any more leave") {
     const std::int64_t day = 24LL * 3600 * 1000, now = wall_clock_ms(), old = now - 5 * day;
     // As the hub's log brings them: a (served), b (waiting), c (called) and e (served by this
     // desk, whose own events are still in its outbox) five days ago; d (served) today.
@@ -225,20 +233,40 @@ TEST_CASE("the device's log keeps a window: entries of closed tickets older than
 
     const auto left = sync_store.leave_window(now - 3 * day);
     REQUIRE(left.ok());
-    CHECK(*left == 4);  // a's three entries and e's issue
+    // a (served) and e's issue, and b and c too: open, but issued five days before the newest
+    // entry, so the hub would refuse any action on them (a visitor who left uncalled).
+    CHECK(*left == 7);
     CHECK(query_texts(options.path, "SELECT hub_seq FROM merged_log ORDER BY hub_seq") ==
-          std::vector<std::string>{"2", "3", "6", "7", "8", "9", "11", "12"});
-    // What is still open, and everything of the window, reads as before.
+          std::vector<std::string>{"7", "8", "9", "11", "12"});
+    // Everything of the window reads as before.
     const auto states_after = states_of(*store);
-    for (const Ticket* t : {&b, &c, &d}) {
-        CAPTURE(t->event_id);
-        REQUIRE(states_after.count(t->event_id) == 1);
-        CHECK(states_after.at(t->event_id) == states_before.at(t->event_id));
-    }
-    CHECK(states_after.count(a.event_id) == 0);
+    REQUIRE(states_after.count(d.event_id) == 1);
+    CHECK(states_after.at(d.event_id) == states_before.at(d.event_id));
+    for (const Ticket* t : {&a, &b, &c}) CHECK(states_after.count(t->event_id) == 0);
     // Nothing more leaves on a second pass; an earlier cutoff takes nothing.
     CHECK(*sync_store.leave_window(now - 3 * day) == 0);
     CHECK(*sync_store.leave_window(old - 1) == 0);
+}
+
+TEST_CASE_FIXTURE(DeskWithKiosk, "an open ticket stays in the device's log while a staff action could still reach it") {
+    const std::int64_t hour = 3600LL * 1000, day = 24 * hour, now = wall_clock_ms(), old = now - 5 * day;
+    // Nothing has come since five days ago (the office was closed, or this device's log is
+    // behind): b still waits, and an action received up to two days after it would apply.
+    const Ticket a = issue(*kiosk_store, old), b = issue(*kiosk_store, old + hour);
+    REQUIRE(sync_store
+                .apply_log({{1, old, 0, issued_event(a)},
+                            {2, old + 10, 0, staff_event(TicketCalled{a.event_id, "1"}, "desk-z", 1, old + 10)},
+                            {3, old + 20, 0, staff_event(TicketServed{a.event_id, "1"}, "desk-z", 2, old + 20)},
+                            {4, old + hour, 0, issued_event(b)}},
+                           4)
+                .ok());
+    CHECK(*sync_store.leave_window(now - 3 * day) == 3);  // a's entries
+    CHECK(states_of(*store) == std::map<std::string, TicketState>{{b.event_id, TicketState::waiting}});
+    // The hub's clock moves on (an entry received now): no action can reach b any more.
+    const Ticket c = issue(*kiosk_store, now);
+    REQUIRE(sync_store.apply_log({{5, now, 0, issued_event(c)}}, 5).ok());
+    CHECK(*sync_store.leave_window(now - 3 * day) == 1);
+    CHECK(states_of(*store) == std::map<std::string, TicketState>{{c.event_id, TicketState::waiting}});
 }
 
 TEST_CASE("a new device reads the log from the hub's window, not from the office's first day") {

@@ -8,7 +8,6 @@
 #include "domain/events.hpp"
 #include "domain/queue_order.hpp"
 #include "domain/office_time.hpp"
-#include "store/known_events.hpp"
 #include "store/sync_store.hpp"
 
 namespace skranke::console {
@@ -67,20 +66,14 @@ void ConsoleApp::refresh() {
     state_.online = last_sync_.online;
     state_.outbox_depth = last_sync_.outbox_depth;
     state_.last_sync_ms = last_sync_.last_sync_ms;
-    if (!services_.store) return;
-    auto log = known_log(*services_.store);
-    if (!log) {
-        say_notice(st("console.store_error"), true);
-        return;
-    }
+    if (services_.view) snapshot_ = services_.view->snapshot();
+    if (!snapshot_) return;
     // Today and waiting times on the office's reference clock, as the tickets' arrivals are:
     // a console whose own clock is a day off still shows today's queue.
-    const std::int64_t now = log->reference_now(device_now);
+    const std::int64_t now = snapshot_->reference_now(device_now);
     state_.day = service_day_of(now);
-    const std::vector<KnownEvent>& events = log->events;
-    queue_ = fold_events(events);
-    const QueueState& queue = queue_;
-    check_pending_calls(*log);
+    const QueueState& queue = snapshot_->queue();
+    check_pending_calls();
 
     const auto row_of = [&](const QueueTicket& t) {
         QueueRow row;
@@ -152,7 +145,9 @@ void ConsoleApp::refresh() {
             services_.speaker->play_sound(services_.alert_sound, 80);
     }
     first_refresh_ = false;
-    state_.figures = compute_day_figures(day_timelines(events, state_.day));
+    // Made with the snapshot; only in the moments round midnight is the day not the snapshot's.
+    state_.figures = snapshot_->office_day == state_.day ? snapshot_->figures
+                                                         : compute_day_figures(snapshot_->fold.day_timelines(state_.day));
 }
 
 // The first ticket in call order (as filtered) that this counter may call: not one another
@@ -163,22 +158,27 @@ std::optional<std::string> ConsoleApp::next_for_this_counter() const {
     return std::nullopt;
 }
 
+const QueueState& ConsoleApp::queue() const {
+    static const QueueState none;
+    return snapshot_ ? snapshot_->queue() : none;
+}
+
 std::string ConsoleApp::number_of(const std::string& ticket_id) const {
-    const QueueTicket* t = queue_.find(ticket_id);
+    const QueueTicket* t = queue().find(ticket_id);
     return t ? t->ticket.number.text() : std::string();
 }
 
 // A call of ours the hub refused (another counter was first) becomes a dead letter: say so,
 // naming the counter that was first once the log page with its call is here (the refusal
 // may come a moment before it; after refreshes_to_wait_for_winner, without the counter).
-void ConsoleApp::check_pending_calls(const KnownLog& log) {
+void ConsoleApp::check_pending_calls() {
     constexpr int refreshes_to_wait_for_winner = 10;
     if (pending_calls_.empty()) return;
-    for (const DeadLetter& d : log.refused) {
+    for (const DeadLetter& d : snapshot_->refused) {
         const auto it = pending_calls_.find(d.event_id);
         if (it == pending_calls_.end()) continue;
         PendingCall& call = it->second;
-        const QueueTicket* winner = queue_.find(call.ticket_id);
+        const QueueTicket* winner = queue().find(call.ticket_id);
         const bool winner_known = winner && !winner->counter.empty();
         if (d.code == "already_called" && !winner_known && ++call.waits_for_winner < refreshes_to_wait_for_winner)
             continue;
@@ -188,9 +188,13 @@ void ConsoleApp::check_pending_calls(const KnownLog& log) {
             say_notice(ui::fill(st("console.call_refused"), {{"number", call.number}}), true);
         pending_calls_.erase(it);
     }
-    // Calls the hub stored are in the merged log: nothing more to wait for.
-    for (const KnownEvent& e : log.events)
-        if (e.meta.hub_seq) pending_calls_.erase(e.event.envelope.event_id);
+    // Calls the hub stored are in the merged log: nothing more to wait for. (The snapshot is
+    // never older than the call: act() brings it up to date after writing.)
+    std::erase_if(pending_calls_, [&](const auto& call) {
+        const bool refused = std::any_of(snapshot_->refused.begin(), snapshot_->refused.end(),
+                                         [&](const DeadLetter& d) { return d.event_id == call.first; });
+        return !refused && !snapshot_->awaits_hub_copy(call.first);
+    });
 }
 
 // [SECTION] Intents
@@ -202,7 +206,7 @@ bool ConsoleApp::require_sign_in() {
 }
 
 void ConsoleApp::act(StaffAction action) {
-    if (const auto conflict = queue_.check(Event{{}, action.event})) return say_conflict(*conflict, action);
+    if (const auto conflict = queue().check(Event{{}, action.event})) return say_conflict(*conflict, action);
     const std::int64_t now = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
     const std::string ticket_id = ticket_id_of(Event{{}, action.event});
     const bool call = std::holds_alternative<TicketCalled>(action.event);
@@ -211,13 +215,16 @@ void ConsoleApp::act(StaffAction action) {
     if (!recorded) return say_notice(st("console.store_error"), true);
     if (call) pending_calls_[recorded->event_id] = {ticket_id, action.number};
     if (services_.notify_sync) services_.notify_sync();
+    // The next screen must show this action (F2 twice must not call the same ticket twice):
+    // the view reads what is new since its last snapshot, here, before the rebuild.
+    if (services_.view && !services_.view->update_now()) return say_notice(st("console.store_error"), true);
     say_notice(ui::fill(st(action.notice_key), {{"number", action.number}, {"counter", action.counter}}), false);
-    refresh();  // rebuilds state_ and queue_; a refusal it finds for an earlier call says so instead
+    refresh();  // rebuilds state_ and the snapshot; a refusal it finds for an earlier call says so instead
 }
 
 // Why an action does not fit the queue as this console knows it; nothing is written.
 void ConsoleApp::say_conflict(const QueueConflict& conflict, const StaffAction& action) {
-    const QueueTicket* ticket = queue_.find(ticket_id_of(Event{{}, action.event}));
+    const QueueTicket* ticket = queue().find(ticket_id_of(Event{{}, action.event}));
     if (conflict.code == "already_called" && ticket)
         say_notice(ui::fill(st("console.already_called"), {{"number", action.number}, {"counter", ticket->counter}}), true);
     else if (conflict.code == "not_called")
@@ -251,7 +258,7 @@ void ConsoleApp::about_current(std::string notice_key) {
 void ConsoleApp::transfer(std::string to_need, std::string to_counter) {
     state_.transfer_open = false;
     const std::string id = state_.current ? state_.current->ticket_id : state_.selected;
-    const QueueTicket* ticket = queue_.find(id);
+    const QueueTicket* ticket = queue().find(id);
     if (!ticket || (to_need.empty() && to_counter.empty())) return;
     TicketTransferred transfer{id, to_need.empty() ? ticket->ticket.request.need_id : to_need, to_counter};
     act({std::move(transfer), to_counter.empty() ? "console.transferred" : "console.transferred_to_counter",
@@ -373,8 +380,9 @@ bool ConsoleApp::tick(double now_s) {
         return true;
     }
     const SyncView sync = services_.sync_status ? services_.sync_status() : SyncView{};
+    const auto newest = services_.view ? services_.view->snapshot() : nullptr;
     const bool changed = sync.cursor != last_sync_.cursor || sync.outbox_depth != last_sync_.outbox_depth ||
-                         sync.online != last_sync_.online;
+                         sync.online != last_sync_.online || (newest && newest != snapshot_);
     if (!changed && now_s - last_refresh_s_ < refresh_every_s) return false;
     last_refresh_s_ = now_s;
     refresh();

@@ -1,6 +1,7 @@
 // The reception console's application layer: turns the screens' intents into staff events
 // in the local store (which the sync engine delivers), signs staff in through the hub, and
-// rebuilds the view model from the store. Nothing here draws.
+// rebuilds the view model from the queue view's newest snapshot (no SQL and no fold of the
+// log on the UI thread). Nothing here draws.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,7 @@
 #include "domain/service_catalogue.hpp"
 #include "shell/speech.hpp"
 #include "shell/translations.hpp"
-#include "store/known_events.hpp"
+#include "store/queue_view.hpp"
 #include "store/store.hpp"
 
 namespace skranke::console {
@@ -56,7 +57,8 @@ struct SyncView {
 };
 
 struct ConsoleServices {
-    Store* store = nullptr;
+    Store* store = nullptr;                    // where staff actions are written
+    QueueView* view = nullptr;                 // what the screens read (kept by its own thread)
     const ServiceCatalogue* catalogue = nullptr;
     const ui::Translations* texts = nullptr;   // staff translations (assets/staff-translations)
     std::string language = "nb";
@@ -120,13 +122,14 @@ private:
     void sign_in(std::string staff_id, std::string pin, std::string counter);
     void sign_out(bool idle);
     void export_csv();
-    void check_pending_calls(const KnownLog& log);
+    void check_pending_calls();
     std::string number_of(const std::string& ticket_id) const;  // "" when unknown
     std::optional<std::string> next_for_this_counter() const;  // a ticket id, copied
 
     ConsoleServices services_;
     ConsoleState state_;
-    QueueState queue_;  // the fold the view model was built from
+    std::shared_ptr<const QueueSnapshot> snapshot_;  // what the view model was built from
+    const QueueState& queue() const;
     std::string session_;
     double last_activity_s_ = 0;
     double last_refresh_s_ = -1e9;

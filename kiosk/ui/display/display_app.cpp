@@ -5,7 +5,6 @@
 
 #include "domain/day_log.hpp"
 #include "domain/office_time.hpp"
-#include "store/known_events.hpp"
 
 namespace skranke::display {
 namespace {
@@ -35,14 +34,16 @@ void DisplayApp::refresh(double now_s) {
 
 void DisplayApp::read_calls(double now_s) {
     const std::int64_t now = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
-    if (!services_.store) return;
-    auto log = known_log(*services_.store);
-    if (!log) return;  // keep showing the last known state
+    const auto snapshot = services_.view ? services_.view->snapshot() : nullptr;
+    if (!snapshot) return;  // keep showing the last known state
+    last_version_ = snapshot->version;
     // Calls are timed on the office's reference clock: today is read on it too.
-    const std::string today = service_day_of(log->reference_now(now));
-    std::vector<CallRecord> calls = call_history(log->events);
+    const std::string today = service_day_of(snapshot->reference_now(now));
+    last_day_ = today;
     // Only today's calls; the newest first.
-    std::erase_if(calls, [&](const CallRecord& c) { return service_day_of(c.at_ms) != today; });
+    std::vector<CallRecord> calls;
+    for (const CallRecord& call : snapshot->fold.calls())
+        if (service_day_of(call.at_ms) == today) calls.push_back(call);
     std::set<std::string> today_ids;  // what announced_ becomes: today's calls only, so it stays a day's size
     for (const CallRecord& call : calls) {
         today_ids.insert(call.event_id);
@@ -69,12 +70,13 @@ void DisplayApp::read_calls(double now_s) {
 
 bool DisplayApp::tick(double now_s) {
     bool changed = false;
-    // The log is read again only when the engine applied something new (or nothing tells us).
-    const std::int64_t cursor = services_.cursor ? services_.cursor() : -1;
-    const bool log_moved = cursor != last_cursor_ || cursor < 0;
+    // The calls are read again only when the queue view has a new snapshot, or the day turned.
+    const auto snapshot = services_.view ? services_.view->snapshot() : nullptr;
+    const std::int64_t now = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
+    const bool log_moved = snapshot && (snapshot->version != last_version_ ||
+                                        service_day_of(snapshot->reference_now(now)) != last_day_);
     const bool highlight_over = state_.highlight && now_s - newest_at_s_ >= services_.highlight_seconds;
     if (log_moved || now_s - last_refresh_s_ >= refresh_every_s || highlight_over) {
-        last_cursor_ = cursor;
         const DisplayState before = state_;
         if (log_moved) read_calls(now_s);
         refresh(now_s);

@@ -1,5 +1,6 @@
-// The waiting-room display's application layer: reads the calls from the local replica
-// (kept by the sync engine), keeps the view model and announces each new call once.
+// The waiting-room display's application layer: reads the calls from the queue view's newest
+// snapshot (kept up to date off the UI thread), keeps the view model and announces each new
+// call once.
 #pragma once
 
 #include <cstdint>
@@ -9,16 +10,15 @@
 
 #include "display/announcer.hpp"
 #include "display/display_state.hpp"
-#include "store/store.hpp"
+#include "store/queue_view.hpp"
 
 namespace skranke::display {
 
 struct DisplayServices {
-    Store* store = nullptr;
+    QueueView* view = nullptr;                    // the calls, as the device knows them
     Announcer* announcer = nullptr;               // empty: silent
     std::function<std::int64_t()> wall_clock_ms;
     std::function<bool()> online;                 // empty: always online
-    std::function<std::int64_t()> cursor;         // the engine's cursor: refresh when it moves
     std::string office_name = "NAV";
     std::size_t history = 7;                      // earlier calls shown under the newest
     double highlight_seconds = 8;
@@ -47,7 +47,8 @@ private:
     bool announcing_ = false;
     double newest_at_s_ = -1e9;
     double last_refresh_s_ = -1e9;
-    std::int64_t last_cursor_ = -1;
+    std::uint64_t last_version_ = 0;  // of the snapshot the calls were read from
+    std::string last_day_;            // the office day they were read for
     std::string last_clock_;
 };
 

@@ -36,6 +36,7 @@ int run_console(RoleRuntime& rt) {
     ui::EspeakSpeaker speaker;
     console::ConsoleServices services;
     services.store = rt.store.get();
+    services.view = rt.view.get();
     services.catalogue = &*catalogue;
     services.texts = &staff_texts;
     services.desk = &desk;

@@ -83,8 +83,12 @@ int run_staff_role(const std::string& role, int argc, char** argv) {
         return fail("this " + role + " is not enrolled with the hub yet. On the hub: skranke-hub enrol-code --role " +
                     role + "; then here: skranke --role " + role + " --enrol <code>");
 
+    auto view = QueueView::open(rt.store_options, {});
+    if (!view) return fail("cannot read the queue from the store: " + view.error().detail);
+    rt.view = std::move(*view);
     sync::SyncOptions sync_options;
     sync_options.connection = rt.connection;
+    sync_options.store_written = [view = rt.view.get()] { (void)view->update_now(); };
     auto engine = sync::SyncEngine::start(rt.store_options, sync_options);
     if (!engine) return fail("cannot start the sync engine: " + engine.error());
     rt.engine = std::move(*engine);

@@ -11,6 +11,7 @@
 #include "client/sync_engine.hpp"
 #include "roles/role_config.hpp"
 #include "roles/role_fonts.hpp"
+#include "store/queue_view.hpp"
 #include "store/store.hpp"
 
 namespace skranke::roles {
@@ -25,6 +26,7 @@ struct RoleRuntime {
     std::filesystem::path asset_dir;
     std::unique_ptr<Store> store;
     StoreOptions store_options;
+    std::unique_ptr<QueueView> view;  // before the engine: the engine writes into it until it stops
     sync::Connection connection;
     std::unique_ptr<sync::SyncEngine> engine;
     bool windowed = false;

@@ -302,13 +302,18 @@ void VisitorApp::issue(bool callback) {
     view.urgent = t.request.urgent;
     if (!callback) {
         const std::int64_t now = services_.wall_clock_ms();
-        SyncStore synced(*services_.store);
         std::optional<int> ahead;
-        if (auto queue = synced.queue_state()) ahead = people_ahead_in(*queue, t, now);
+        std::vector<std::int64_t> recent;
+        // The queue view reads what is new since its last snapshot (this ticket, and any log
+        // page the engine has not handed it yet): no fold of the history here.
+        if (services_.view && services_.view->update_now()) {
+            const auto snapshot = services_.view->snapshot();
+            ahead = people_ahead_in(snapshot->queue(), t, snapshot->reference_now(now));
+            recent = snapshot->recent_service_ms;
+        }
         if (!ahead)
             if (auto today = services_.store->tickets_of_day(t.service_day)) ahead = people_ahead_of(*today, t, now);
         view.figures.people_ahead = ahead;
-        std::vector<std::int64_t> recent;
         if (ahead && services_.recent_service_ms) recent = services_.recent_service_ms();
         if (ahead) view.figures.wait_minutes = estimate_wait_minutes(*ahead, recent, services_.config->open_counters);
     }

@@ -10,6 +10,7 @@
 #include "domain/numbering.hpp"
 #include "domain/service_catalogue.hpp"
 #include "shell/speech.hpp"
+#include "store/queue_view.hpp"
 #include "shell/translations.hpp"
 #include "visitor/kiosk_config.hpp"
 #include "visitor/visitor_state.hpp"
@@ -22,6 +23,7 @@ namespace skranke::visitor {
 
 struct VisitorServices {
     Store* store = nullptr;  // null: the store could not be opened; visitors are sent to reception
+    QueueView* view = nullptr;  // the queue as this kiosk knows it (people ahead, wait estimate)
     const ServiceCatalogue* catalogue = nullptr;
     const KioskConfig* config = nullptr;
     const ui::Translations* translations = nullptr;
@@ -29,7 +31,8 @@ struct VisitorServices {
     std::function<std::int64_t()> wall_clock_ms;  // for tickets and opening hours
     // The device's clocks for numbering (read_device_clocks); unset: wall_clock_ms alone.
     std::function<ClockReading()> device_clocks;
-    // Recent service durations (ms) this kiosk knows of; empty: the wait is "unknown".
+    // Recent service durations (ms) this kiosk knows of; empty: the queue view's, if any.
+    // Neither: the wait is "unknown".
     std::function<std::vector<std::int64_t>()> recent_service_ms;
     // A ticket or callback request was committed: wake the sync engine, checkpoint later.
     std::function<void()> ticket_stored;
@@ -50,7 +53,10 @@ public:
     // Seconds until a timer needs the loop to wake up (negative: none).
     double seconds_until_timer(double now_s) const;
     // The store, once open (the window comes up before it); null sends visitors to reception.
-    void set_store(Store* store) { services_.store = store; }
+    void set_store(Store* store, QueueView* view) {
+        services_.store = store;
+        services_.view = view;
+    }
     // Forgets the visitor: form, keyboard, ticket, messages, speech. Back to the start.
     void wipe();
 

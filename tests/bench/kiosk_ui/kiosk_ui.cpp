@@ -31,6 +31,7 @@
 #include "shell/speech.hpp"
 #include "shell/translations.hpp"
 #include "store/paths.hpp"
+#include "store/queue_view.hpp"
 #include "store/store.hpp"
 #include "visitor/visitor_frame.hpp"
 
@@ -83,7 +84,13 @@ double frame_cpu_median_ms(const fs::path& dir) {
     for (auto& day : config.hours.week) day = visitor::DayHours{true, 0, 24 * 60};
     ui::RecordingSpeaker speaker;
     visitor::VisitorServices services;
+    // The queue view the kiosk keeps beside its store (people ahead, the wait estimate).
+    QueueView::Options view_options;
+    view_options.thread = false;
+    auto queue_view = QueueView::open(so, view_options);
+    if (!queue_view) throw std::runtime_error("queue view: " + queue_view.error().detail);
     services.store = store->get();
+    services.view = queue_view->get();
     services.catalogue = &*catalogue;
     services.config = &config;
     services.translations = &translations;

@@ -17,8 +17,10 @@ HubDevice start_hub_device(HubFixture& hub, protocol::Role role, const std::stri
     auto store = Store::open(d.options);
     REQUIRE(store.ok());
     d.store = std::move(*store);
+    d.view = open_test_view(d.options.path);
     const auto enrolled = hub.enrol(role, id);
     auto settings = engine_options(hub.connection(enrolled.token));
+    settings.store_written = [view = d.view.get()] { (void)view->update_now(); };
     if (clock_skew_ms != 0) settings.device_clock = [skew = d.clock_skew_ms] { return wall_clock_ms() + skew->load(); };
     auto engine = sync::SyncEngine::start(d.options, settings);
     REQUIRE(engine.ok());
@@ -42,6 +44,7 @@ void add_reception_staff(HubFixture& hub) {
 console::ConsoleServices hub_console_services(HubDevice& device, console::StaffDesk& desk) {
     console::ConsoleServices s;
     s.store = device.store.get();
+    s.view = device.view.get();
     s.catalogue = &shipped_catalogue();
     s.texts = &staff_translations();
     s.desk = &desk;

@@ -21,6 +21,8 @@ struct HubDevice {
     std::shared_ptr<std::atomic<std::int64_t>> clock_skew_ms = std::make_shared<std::atomic<std::int64_t>>(0);
     std::int64_t wall_ms() const { return wall_clock_ms() + clock_skew_ms->load(); }
     std::unique_ptr<Store> store;
+    // Kept up to date by the engine's thread, as in the programs (before the engine: it stops first).
+    std::unique_ptr<QueueView> view;
     std::unique_ptr<sync::SyncEngine> engine;
     std::string token;
 };
@@ -31,14 +33,14 @@ HubDevice start_hub_device(HubFixture& hub, protocol::Role role, const std::stri
                            std::int64_t clock_skew_ms = 0);
 
 // The store's own outbox (not the engine's last count, which lags a fresh action) is empty,
-// and the engine has applied everything the hub holds.
+// and the engine has applied everything the hub holds (and so has the device's queue view).
 bool caught_up(HubFixture& hub, const HubDevice& device);
 
 // Staff "kari" (Kari N.) and "ola" (Ola H.), both with PIN 135790, both reception.
 inline constexpr const char* staff_pin = "135790";
 void add_reception_staff(HubFixture& hub);
 
-// A console on this device: its store, the hub's staff desk, its engine's status and wake-up.
+// A console on this device: its store and queue view, the hub's staff desk, its engine's status and wake-up.
 console::ConsoleServices hub_console_services(HubDevice& device, console::StaffDesk& desk);
 
 // A reception console on its own enrolled device, signed in.

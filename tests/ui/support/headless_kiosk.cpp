@@ -74,6 +74,7 @@ HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(optio
         auto opened = Store::open(so);
         if (!opened) throw std::runtime_error("test store does not open: " + opened.error().detail);
         store_ = std::move(*opened);
+        if (options_.store == StoreMode::working) queue_view_ = open_test_view(store_path_);
     }
     SharedAtlas& shared = shared_atlas();
     context_ = ImGui::CreateContext(&shared.atlas);
@@ -84,6 +85,7 @@ HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(optio
 
     visitor::VisitorServices services;
     services.store = store_.get();
+    services.view = queue_view_.get();
     services.catalogue = &shipped_catalogue();
     services.config = &options_.config;
     services.translations = &shipped_translations();

@@ -13,6 +13,7 @@
 #include "shell/speech.hpp"
 #include "shell/touch.hpp"
 #include "shell/translations.hpp"
+#include "store/queue_view.hpp"
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
 #include "visitor/kiosk_config.hpp"
@@ -86,6 +87,7 @@ private:
     TempDir dir_;
     std::filesystem::path store_path_;
     std::unique_ptr<Store> store_;
+    std::unique_ptr<QueueView> queue_view_;  // as the kiosk program has (none with a faulty store)
     ui::RecordingSpeaker speaker_;
     std::unique_ptr<visitor::VisitorApp> app_;
     visitor::VisitorView view_;
