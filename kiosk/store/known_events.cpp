@@ -38,20 +38,40 @@ StoreResult<std::int64_t> read_merged_after(sqlite3* db, std::int64_t after, con
     return last;
 }
 
-StoreResult<Done> read_own_unmerged(sqlite3* db, std::int64_t hub_ahead_ms,
-                                    const std::function<void(std::int64_t device_seq, KnownEvent&&)>& each) {
+StoreResult<std::vector<std::int64_t>> read_own_unmerged_seqs(sqlite3* db) {
     // Acknowledged is not yet merged: between the hub's acknowledgement and the log page that
     // brings the hub's copy, this device's own event would be in neither and its action would
     // vanish from the queue for that moment. Until the merged log holds it, the outbox's copy
     // counts (acknowledgement keeps it foldable); events the hub refused count never.
-    sql::Statement own(db, "SELECT device_seq, body FROM outbox WHERE event_id NOT IN (SELECT event_id FROM merged_log)"
+    sql::Statement own(db, "SELECT device_seq FROM outbox WHERE event_id NOT IN (SELECT event_id FROM merged_log)"
                            " AND event_id NOT IN (SELECT event_id FROM dead_letters) ORDER BY device_seq");
-    // Not stored by the hub yet: read on this device's clock moved by the last measured offset.
-    const EventMeta own_meta{std::nullopt, std::nullopt, -hub_ahead_ms};
+    std::vector<std::int64_t> seqs;
     int code;
-    while ((code = own.step()) == SQLITE_ROW)
-        if (auto event = protocol::parse_event(own.text(1))) each(own.int64(0), {std::move(*event), own_meta});
+    while ((code = own.step()) == SQLITE_ROW) seqs.push_back(own.int64(0));
     if (code != SQLITE_DONE) return sql::error_from(db, code, "read outbox");
+    return seqs;
+}
+
+StoreResult<std::optional<KnownEvent>> read_own_event(sqlite3* db, std::int64_t device_seq, std::int64_t hub_ahead_ms) {
+    sql::Statement q(db, "SELECT body FROM outbox WHERE device_seq = ?1");
+    q.bind(1, device_seq);
+    const int code = q.step();
+    if (code == SQLITE_DONE) return std::optional<KnownEvent>();
+    if (code != SQLITE_ROW) return sql::error_from(db, code, "read outbox");
+    auto event = protocol::parse_event(q.text(0));
+    if (!event) return std::optional<KnownEvent>();
+    return std::optional<KnownEvent>(KnownEvent{std::move(*event), EventMeta{std::nullopt, std::nullopt, -hub_ahead_ms}});
+}
+
+StoreResult<Done> read_own_unmerged(sqlite3* db, std::int64_t hub_ahead_ms,
+                                    const std::function<void(std::int64_t device_seq, KnownEvent&&)>& each) {
+    auto seqs = read_own_unmerged_seqs(db);
+    if (!seqs) return seqs.error();
+    for (const std::int64_t seq : *seqs) {
+        auto own = read_own_event(db, seq, hub_ahead_ms);
+        if (!own) return own.error();
+        if (*own) each(seq, std::move(**own));
+    }
     return Done{};
 }
 

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "domain/queue_state.hpp"
@@ -36,5 +37,11 @@ StoreResult<std::int64_t> read_merged_after(sqlite3* db, std::int64_t after, con
 // oldest first, with their device sequence numbers.
 StoreResult<Done> read_own_unmerged(sqlite3* db, std::int64_t hub_ahead_ms,
                                     const std::function<void(std::int64_t device_seq, KnownEvent&&)>& each);
+// Only their device sequence numbers, oldest first (a reader that keeps the events it parsed
+// before reads the bodies of the new ones alone, with read_own_event).
+StoreResult<std::vector<std::int64_t>> read_own_unmerged_seqs(sqlite3* db);
+// One own event from the outbox, with the meta of an event the hub has not stored yet: on
+// this device's clock moved by the last measured offset. Nothing if it is gone or unreadable.
+StoreResult<std::optional<KnownEvent>> read_own_event(sqlite3* db, std::int64_t device_seq, std::int64_t hub_ahead_ms);
 
 }  // namespace skranke

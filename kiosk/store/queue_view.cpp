@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include <spdlog/spdlog.h>
 
@@ -26,6 +27,9 @@ struct QueueView::Work {
     std::string office_day;
     std::uint64_t version = 0;
     std::size_t applied = 0;
+    // This device's own events not merged yet, as parsed before (an offline kiosk's outbox
+    // grows all day: only new ones are read). By device sequence number.
+    std::map<std::int64_t, KnownEvent> own;
 
     std::int64_t device_now() const { return options.device_clock ? options.device_clock() : wall_clock_ms(); }
     // A new snapshot when the store changed (or the office day turned); nothing otherwise.
@@ -49,7 +53,7 @@ StoreResult<std::shared_ptr<const QueueSnapshot>> QueueView::Work::look() {
     if (!version_now) return version_now.error();
     SyncStore sync_store(*store);
     auto snapshot = std::make_shared<QueueSnapshot>();
-    std::vector<KnownEvent> own;
+    std::vector<const KnownEvent*> own_now;
     {
         sql::ReadTransaction read(db);
         if (read.begin_code() != SQLITE_OK) return sql::error_from(db, read.begin_code(), "begin reading the log");
@@ -71,12 +75,24 @@ StoreResult<std::shared_ptr<const QueueSnapshot>> QueueView::Work::look() {
         });
         if (!last) return last.error();
         cursor = *last;
-        if (auto read_own = read_own_unmerged(db, *hub_ahead, [&](std::int64_t, KnownEvent&& known) {
-                snapshot->own_unmerged.push_back(known.event.envelope.event_id);
-                own.push_back(std::move(known));
-            });
-            !read_own)
-            return read_own.error();
+        auto seqs = read_own_unmerged_seqs(db);
+        if (!seqs) return seqs.error();
+        std::map<std::int64_t, KnownEvent> still;
+        for (const std::int64_t seq : *seqs) {
+            if (auto known = own.find(seq); known != own.end()) {
+                still.insert(own.extract(known));
+                continue;
+            }
+            auto parsed = read_own_event(db, seq, *hub_ahead);
+            if (!parsed) return parsed.error();
+            if (*parsed) still.emplace(seq, std::move(**parsed));
+        }
+        own = std::move(still);
+        for (auto& [seq, known] : own) {
+            known.meta.device_clock_offset_ms = -*hub_ahead;  // the offset measured last
+            snapshot->own_unmerged.push_back(known.event.envelope.event_id);
+            own_now.push_back(&known);
+        }
         auto refused = sync_store.dead_letters();
         if (!refused) return refused.error();
         snapshot->refused = std::move(*refused);
@@ -86,7 +102,7 @@ StoreResult<std::shared_ptr<const QueueSnapshot>> QueueView::Work::look() {
     data_version = *version_now;
     office_day = snapshot->office_day;
     snapshot->fold = merged;
-    for (const KnownEvent& known : own) snapshot->fold.apply(known);
+    for (const KnownEvent* known : own_now) snapshot->fold.apply(*known);
     snapshot->figures = compute_day_figures(snapshot->fold.day_timelines(snapshot->office_day));
     constexpr std::int64_t recent_window_ms = 3 * 3600 * 1000;
     constexpr std::size_t recent_services = 20;
@@ -127,6 +143,10 @@ std::shared_ptr<const QueueSnapshot> QueueView::snapshot() const {
 }
 
 void QueueView::changed() {
+    if (!work_->options.thread) {
+        (void)update_now();
+        return;
+    }
     {
         std::lock_guard lock(wake_mutex_);
         poked_ = true;
@@ -155,8 +175,9 @@ void QueueView::run() {
     for (;;) {
         {
             std::unique_lock lock(wake_mutex_);
-            wake_.wait_for(lock, std::chrono::milliseconds(std::max(work_->options.poll_ms, 10)),
-                           [&] { return poked_ || stopping_; });
+            const auto told = [&] { return poked_ || stopping_; };
+            if (work_->options.poll_ms <= 0) wake_.wait(lock, told);
+            else wake_.wait_for(lock, std::chrono::milliseconds(std::max(work_->options.poll_ms, 10)), told);
             if (stopping_) return;
             poked_ = false;
         }

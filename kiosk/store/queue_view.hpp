@@ -43,8 +43,8 @@ class QueueView {
 public:
     struct Options {
         std::function<std::int64_t()> device_clock;  // empty: the real wall clock
-        int poll_ms = 1000;   // how often the thread looks for writes nobody told it of
-        bool thread = true;   // false: only update_now() makes snapshots (tests, benchmarks)
+        int poll_ms = 1000;   // how often the thread looks for writes nobody told it of; 0: never
+        bool thread = true;   // false: no thread; changed() and update_now() work on the caller's
     };
 
     // Opens its own connection to an existing store and makes the first snapshot before it
@@ -57,6 +57,7 @@ public:
     // The newest snapshot; never waits for the store.
     std::shared_ptr<const QueueSnapshot> snapshot() const;
     // Something was written to the store: the thread looks now (any thread may call it).
+    // Without a thread the caller's thread looks (errors keep the last snapshot).
     void changed();
     // Brings the snapshot up to date on the calling thread: after a write of this device whose
     // result the screen shows next (a staff action, a ticket), and in tests. Reads only what is

@@ -369,6 +369,24 @@ StoreResult<Done> Store::checkpoint_and_truncate() {
     return Done{};
 }
 
+StoreResult<bool> Store::compact_if_mostly_free(std::int64_t min_free_bytes) {
+    std::int64_t pages[3] = {0, 0, 0};  // free, total, page size
+    const char* queries[3] = {"PRAGMA freelist_count", "PRAGMA page_count", "PRAGMA page_size"};
+    for (int i = 0; i < 3; ++i) {
+        sql::Statement q(db_, queries[i]);
+        if (int code = q.step(); code != SQLITE_ROW) return sql::error_from(db_, code, "read the file's free pages");
+        pages[i] = q.int64(0);
+    }
+    const std::int64_t free_bytes = pages[0] * pages[2];
+    if (free_bytes < min_free_bytes || pages[0] * 2 < pages[1]) return false;
+    if (int code = sql::exec(db_, "VACUUM"); code != SQLITE_OK) {
+        if ((code & 0xff) == SQLITE_BUSY) return false;  // another connection is writing: next time
+        return sql::error_from(db_, code, "compact the store");
+    }
+    if (auto truncated = checkpoint_and_truncate(); !truncated) return truncated.error();
+    return true;
+}
+
 StoreResult<std::int64_t> Store::prune_acknowledged_events(std::int64_t acked_before_ms) {
     sql::WriteTransaction tx(db_);
     if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin prune");

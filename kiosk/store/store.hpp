@@ -122,6 +122,11 @@ public:
     // same transaction, so a deleted event's number is never given again. Returns how many.
     StoreResult<std::int64_t> prune_acknowledged_events(std::int64_t acked_before_ms);
 
+    // Gives free pages back to the disk (VACUUM, then an emptied write-ahead log) when at
+    // least min_free_bytes and half the file are free: a store that held a long log before
+    // its window was applied shrinks once. True when it did.
+    StoreResult<bool> compact_if_mostly_free(std::int64_t min_free_bytes);
+
     // SQLite's own check; "ok" when healthy.
     StoreResult<std::string> integrity_check();
 

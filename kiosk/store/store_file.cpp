@@ -252,6 +252,10 @@ StoreResult<Connection> open_store_file(const StoreFileSpec& spec) {
             return StoreError{StoreErrorKind::internal, "error.go_to_reception", "store refused WAL mode: " + wal.text(0), {}};
     }
     if (int c = sql::exec(raw, "PRAGMA synchronous=FULL"); c != SQLITE_OK) return sql::error_from(raw, c, "configure store");
+    // A write-ahead log that grew in a burst is cut back to 8 MiB when a checkpoint starts it
+    // over: a device that runs for a year does not keep its largest day's log on disk.
+    if (int c = sql::exec(raw, "PRAGMA journal_size_limit=8388608"); c != SQLITE_OK)
+        return sql::error_from(raw, c, "configure store");
     if (identity->application_id == 0) {
         // A file of an older Skranke, recognised by its tables: from now on by its id too.
         const std::string stamp = "PRAGMA application_id = " + std::to_string(spec.kind->application_id);

@@ -134,7 +134,7 @@ private:
     // after each ticket (people ahead, the wait). Without it the ticket still shows.
     std::unique_ptr<skranke::QueueView> open_view() {
         skranke::QueueView::Options options;
-        options.thread = false;  // the engine and the ticket screen update it: an idle kiosk sleeps
+        options.poll_ms = 0;  // the engine and the ticket screen tell it: an idle kiosk sleeps
         auto view = skranke::QueueView::open(store_options(), options);
         if (!view) {
             spdlog::warn("the queue cannot be read from the store ({}): tickets show without the queue's figures",

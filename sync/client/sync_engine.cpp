@@ -152,6 +152,13 @@ bool tidy_store(Store& store, std::int64_t device_now_ms, std::int64_t hub_ahead
     const auto left = sync_store.leave_window(hub_now - options.log_window_ms);
     if (!left) spdlog::warn("sync: log window not applied: {}", left.error().detail);
     else if (*left > 0) spdlog::info("sync: {} log entries of closed tickets left the device", *left);
+    if (left && *left > 0) {
+        constexpr std::int64_t worth_compacting_bytes = 16LL * 1024 * 1024;
+        if (const auto compacted = store.compact_if_mostly_free(worth_compacting_bytes); !compacted)
+            spdlog::warn("sync: store not compacted: {}", compacted.error().detail);
+        else if (*compacted)
+            spdlog::info("sync: the store gave the space of the old log back to the disk");
+    }
     const auto expired = sync_store.remove_expired_personal(hub_now - retention_ms);
     const bool changed = (left && *left > 0) || (expired && *expired > 0);
     if (!expired) spdlog::warn("sync: expired personal fields not removed: {}", expired.error().detail);
@@ -383,10 +390,9 @@ void SyncEngine::Impl::finish_push(PushCall& done) {
             const json error = protocol::parse_json_text(reply.body);
             const auto it = error.is_object() ? error.find("message") : error.end();
             const std::string message = it != error.end() && it->is_string() ? it->get<std::string>() : "";
-            if (sync_store->apply_acks({SyncAck{in_flight.front().event_id, false, reply.error_code(), message}},
-                                       device_now()) &&
-                options.store_written)
-                options.store_written();
+            const std::vector<SyncAck> refusal{SyncAck{in_flight.front().event_id, false, reply.error_code(), message}};
+            const bool written = sync_store->apply_acks(refusal, device_now()).ok();
+            if (written && options.store_written) options.store_written();
             refresh_counts();
         }
         // An answer, not a failure: the outbox moves on (smaller batches, or without that event).

@@ -77,7 +77,8 @@ private:
 // What the engine does to its store once an hour (and at start): acknowledged events older
 // than outbox_keep_ms leave the outbox; once the hub's clock and retention are known
 // (retention_ms > 0), log entries outside the window leave and personal fields past the
-// retention are emptied (then the write-ahead log is emptied too). True when the log changed.
+// retention are emptied (then the write-ahead log is emptied too); a file left mostly free
+// by the window (a store that held a long log before) is compacted. True when the log changed.
 // A free function so that a benchmark can age a store exactly as a year of running would.
 bool tidy_store(Store& store, std::int64_t device_now_ms, std::int64_t hub_ahead_ms, std::int64_t retention_ms,
                 const SyncOptions& options);

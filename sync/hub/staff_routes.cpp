@@ -10,6 +10,8 @@
 #include "domain/validation.hpp"
 #include "hub/http_errors.hpp"
 #include "hub/request_values.hpp"
+#include "protocol/event_codec.hpp"
+#include "protocol/issue_event.hpp"
 #include "protocol/protocol.hpp"
 
 namespace skranke::hub {
@@ -39,6 +41,7 @@ std::optional<std::vector<KnownEvent>> log_of_day(HubStore& log, const std::stri
     auto start = log.cursor_before_received(from_ms);
     if (!start) return std::nullopt;
     std::vector<KnownEvent> events;
+    thread_local protocol::IssueEventReader issue_reader;  // the quick path for the most common event
     std::int64_t cursor = *start;
     for (;;) {
         auto page = log.read_log(cursor, protocol::max_log_page);
@@ -47,8 +50,10 @@ std::optional<std::vector<KnownEvent>> log_of_day(HubStore& log, const std::stri
         for (auto& e : *page) {
             if (e.received_ms >= until_ms) return events;
             cursor = e.hub_seq;
-            if (auto event = protocol::parse_event(e.event_json))  // the hub stored only events that parse
-                events.push_back({std::move(*event), EventMeta{e.hub_seq, e.received_ms, e.device_clock_offset_ms}});
+            const EventMeta meta{e.hub_seq, e.received_ms, e.device_clock_offset_ms};
+            if (auto issued = issue_reader.read(e.event_json)) events.push_back({std::move(*issued), meta});
+            else if (auto event = protocol::parse_event(e.event_json))  // the hub stored only events that parse
+                events.push_back({std::move(*event), meta});
         }
     }
 }

@@ -269,6 +269,44 @@ TEST_CASE_FIXTURE(DeskWithKiosk, "an open ticket stays in the device's log while
     CHECK(states_of(*store) == std::map<std::string, TicketState>{{c.event_id, TicketState::waiting}});
 }
 
+TEST_CASE_FIXTURE(DeskWithKiosk, "a store that held a long log gives the space back once the window is applied") {
+    const std::int64_t day = 24LL * 3600 * 1000, now = wall_clock_ms(), old = now - 40 * day;
+    // Weeks of log from before the window existed: tickets called and served long ago.
+    std::int64_t seq = 0;
+    for (int batch = 0; batch < 30; ++batch) {
+        std::vector<MergedEvent> page;
+        for (int i = 0; i < 400; ++i) {
+            const std::int64_t at = old + seq * 1000;
+            Ticket t;
+            t.number = TicketNumber{'B', i + 1};
+            t.service_day = service_day_of(at);
+            t.request = plain_request();
+            t.request.description = std::string(400, 'x');
+            t.created_ms = at;
+            t.device_id = "kiosk-old";
+            t.device_seq = seq + 1;
+            t.event_id = "kiosk-old:" + std::to_string(seq + 1);
+            page.push_back({++seq, at, 0, issued_event(t)});
+            page.push_back({++seq, at, 0, staff_event(TicketServed{t.event_id, "1"}, "desk-z", seq, at)});
+        }
+        REQUIRE(sync_store.apply_log(page, seq).ok());
+    }
+    const Ticket today = issue(*kiosk_store, now);
+    REQUIRE(sync_store.apply_log({{++seq, now, 0, issued_event(today)}}, seq).ok());
+    REQUIRE(store->checkpoint_and_truncate().ok());
+    const auto file_mb = [&] { return static_cast<double>(std::filesystem::file_size(options.path)) / (1024.0 * 1024.0); };
+    const double before = file_mb();
+    CAPTURE(before);
+    REQUIRE(before > 16);
+    // The engine's hourly tidy, as it runs it.
+    CHECK(sync::tidy_store(*store, now, 0, 30 * day, engine_options(sync::Connection{})));
+    const double after = file_mb();
+    CAPTURE(after);
+    CHECK(after < 1);
+    CHECK(states_of(*store) == std::map<std::string, TicketState>{{today.event_id, TicketState::waiting}});
+    CHECK(*store->integrity_check() == "ok");
+}
+
 TEST_CASE("a new device reads the log from the hub's window, not from the office's first day") {
     HubFixture hub;
     const std::int64_t day = 24LL * 3600 * 1000, now = wall_clock_ms();

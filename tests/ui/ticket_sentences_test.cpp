@@ -65,6 +65,7 @@ void issue_before(HeadlessKiosk& kiosk, const Mix& m) {
         REQUIRE(issued.ok());
         minute += 2;
     }
+    kiosk.store_written();
 }
 
 // Who waits in the room before the visitor, by the rule in docs/queue-order.md, for tickets

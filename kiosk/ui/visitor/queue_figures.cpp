@@ -15,15 +15,33 @@ std::optional<int> people_ahead_of(const std::vector<Ticket>& today, const Ticke
     return people_ahead_in(queue, mine, now_ms);
 }
 
-std::optional<int> people_ahead_in(const QueueState& queue, const Ticket& mine, std::int64_t now_ms) {
-    const QueueTicket* known = queue.find(mine.event_id);
-    if (!known) return std::nullopt;
+namespace {
+
+std::optional<int> place_of(std::vector<QueueEntry> room, const std::string& mine, std::int64_t now_ms) {
     int ahead = 0;
-    for (const auto& e : order_queue(queue.room_entries(office_day_of(*known)), now_ms)) {
-        if (e.key == mine.event_id) return ahead;
+    for (const auto& e : order_queue(std::move(room), now_ms)) {
+        if (e.key == mine) return ahead;
         ++ahead;
     }
     return std::nullopt;  // mine is not (or no longer) waiting in the room
+}
+
+}  // namespace
+
+std::optional<int> people_ahead_in(const QueueState& queue, const Ticket& mine, std::int64_t now_ms) {
+    const QueueTicket* known = queue.find(mine.event_id);
+    if (!known) return std::nullopt;
+    return place_of(queue.room_entries(office_day_of(*known)), mine.event_id, now_ms);
+}
+
+std::optional<int> people_ahead_of_new(const QueueState& queue, const Ticket& mine, std::int64_t hub_ahead_ms,
+                                       std::int64_t now_ms) {
+    if (queue.find(mine.event_id)) return people_ahead_in(queue, mine, now_ms);
+    const QueueTicket fresh{mine, TicketState::waiting, EventMeta{std::nullopt, std::nullopt, -hub_ahead_ms}, {}, {}, 0, {}};
+    if (!waits_in_room(fresh)) return std::nullopt;
+    std::vector<QueueEntry> room = queue.room_entries(office_day_of(fresh));
+    room.push_back(queue_entry_of(fresh));
+    return place_of(std::move(room), mine.event_id, now_ms);
 }
 
 std::optional<int> estimate_wait_minutes(int people_ahead, const std::vector<std::int64_t>& recent_service_ms,

@@ -26,6 +26,11 @@ std::optional<int> people_ahead_of(const std::vector<Ticket>& today, const Ticke
 // with calls and services applied, plus its own not yet sent). Callback requests are not
 // people in the room and never count. Nothing if mine is not waiting in it.
 std::optional<int> people_ahead_in(const QueueState& queue, const Ticket& mine, std::int64_t now_ms);
+// The same for a ticket just issued here, which the queue may not hold yet (the kiosk's queue
+// view takes it in a moment later, off the screen's thread): counted as the queue would
+// count it, arrived on this kiosk's clock moved by hub_ahead_ms (the measured offset).
+std::optional<int> people_ahead_of_new(const QueueState& queue, const Ticket& mine, std::int64_t hub_ahead_ms,
+                                       std::int64_t now_ms);
 
 // Median of recent service durations times people ahead, shared by open counters, rounded
 // up to 5 minutes. Nothing with fewer than 3 recent services (too little to say).

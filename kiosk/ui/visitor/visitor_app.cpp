@@ -304,12 +304,13 @@ void VisitorApp::issue(bool callback) {
         const std::int64_t now = services_.wall_clock_ms();
         std::optional<int> ahead;
         std::vector<std::int64_t> recent;
-        // The queue view reads what is new since its last snapshot (this ticket, and any log
-        // page the engine has not handed it yet): no fold of the history here.
-        if (services_.view && services_.view->update_now()) {
+        // The queue view's newest snapshot, with this ticket in its place; the view takes the
+        // ticket in on its own thread afterwards. No SQL and no fold of the history here.
+        if (services_.view) {
             const auto snapshot = services_.view->snapshot();
-            ahead = people_ahead_in(snapshot->queue(), t, snapshot->reference_now(now));
+            ahead = people_ahead_of_new(snapshot->queue(), t, snapshot->hub_ahead_ms, snapshot->reference_now(now));
             recent = snapshot->recent_service_ms;
+            services_.view->changed();
         }
         if (!ahead)
             if (auto today = services_.store->tickets_of_day(t.service_day)) ahead = people_ahead_of(*today, t, now);

@@ -97,6 +97,12 @@ HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(optio
     frame();
 }
 
+void HeadlessKiosk::store_written() {
+    if (!queue_view_) return;
+    if (auto updated = queue_view_->update_now(); !updated)
+        throw std::runtime_error("the queue view cannot read the test store: " + updated.error().detail);
+}
+
 HeadlessKiosk::~HeadlessKiosk() {
     ImGui::DestroyContext(context_);
 }

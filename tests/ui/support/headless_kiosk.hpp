@@ -76,6 +76,9 @@ public:
     const std::vector<std::string>& spoken() const { return last_spoken_; }
     ui::PhysicalScale scale() const { return {options_.config.dpi}; }
     Store* store() { return store_.get(); }
+    // The test wrote to the store itself (tickets of other visitors, reception's actions):
+    // the kiosk's queue view reads it, as the sync engine has it do in the program.
+    void store_written();
     const std::filesystem::path& store_path() const { return store_path_; }
     ui::RecordingSpeaker& speaker() { return speaker_; }
     void set_wall_ms(std::int64_t ms) { wall_ms_ = ms; }
