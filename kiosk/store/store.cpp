@@ -369,6 +369,21 @@ StoreResult<Done> Store::checkpoint_and_truncate() {
     return Done{};
 }
 
+StoreResult<std::int64_t> Store::prune_old_tickets(std::int64_t created_before_ms) {
+    sql::WriteTransaction tx(db_);
+    if (tx.begin_code() != SQLITE_OK) return sql::error_from(db_, tx.begin_code(), "begin prune tickets");
+    sql::Statement remove(db_, "DELETE FROM tickets WHERE created_ms < ?1"
+                               " AND event_id NOT IN (SELECT event_id FROM outbox WHERE acked_ms IS NULL)");
+    remove.bind(1, created_before_ms);
+    if (int code = remove.step(); code != SQLITE_DONE) return sql::error_from(db_, code, "prune tickets");
+    const std::int64_t removed = sqlite3_changes64(db_);
+    sql::Statement counters(db_, "DELETE FROM day_counters WHERE service_day < ?1");
+    counters.bind(1, service_day_of(created_before_ms));
+    if (int code = counters.step(); code != SQLITE_DONE) return sql::error_from(db_, code, "prune day counters");
+    if (int code = tx.commit(); code != SQLITE_OK) return sql::error_from(db_, code, "commit prune tickets");
+    return removed;
+}
+
 StoreResult<bool> Store::compact_if_mostly_free(std::int64_t min_free_bytes) {
     std::int64_t pages[3] = {0, 0, 0};  // free, total, page size
     const char* queries[3] = {"PRAGMA freelist_count", "PRAGMA page_count", "PRAGMA page_size"};

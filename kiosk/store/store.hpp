@@ -122,6 +122,12 @@ public:
     // same transaction, so a deleted event's number is never given again. Returns how many.
     StoreResult<std::int64_t> prune_acknowledged_events(std::int64_t acked_before_ms);
 
+    // Deletes this kiosk's own tickets made before created_before_ms whose event the hub has
+    // acknowledged, and the day counters of days before that: the tickets table stays the
+    // size of a few days however long the kiosk runs. Numbering never goes back to an earlier
+    // day (domain/numbering.hpp), so nothing deleted is read again. Returns how many tickets.
+    StoreResult<std::int64_t> prune_old_tickets(std::int64_t created_before_ms);
+
     // Gives free pages back to the disk (VACUUM, then an emptied write-ahead log) when at
     // least min_free_bytes and half the file are free: a store that held a long log before
     // its window was applied shrinks once. True when it did.

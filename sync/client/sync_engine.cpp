@@ -147,6 +147,10 @@ bool tidy_store(Store& store, std::int64_t device_now_ms, std::int64_t hub_ahead
     const auto pruned = store.prune_acknowledged_events(device_now_ms - options.outbox_keep_ms);
     if (!pruned) spdlog::warn("sync: outbox not pruned: {}", pruned.error().detail);
     else if (*pruned > 0) spdlog::info("sync: {} acknowledged events left the outbox", *pruned);
+    // A kiosk's own tickets: kept as long as the log window, then only the hub has them.
+    const auto old_tickets = store.prune_old_tickets(device_now_ms - options.log_window_ms);
+    if (!old_tickets) spdlog::warn("sync: old tickets not pruned: {}", old_tickets.error().detail);
+    else if (*old_tickets > 0) spdlog::info("sync: {} tickets older than the log window left the kiosk", *old_tickets);
     if (retention_ms <= 0) return false;  // the hub has not answered yet: its clock is not known here
     const std::int64_t hub_now = device_now_ms + hub_ahead_ms;
     const auto left = sync_store.leave_window(hub_now - options.log_window_ms);

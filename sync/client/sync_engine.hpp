@@ -75,7 +75,8 @@ private:
 };
 
 // What the engine does to its store once an hour (and at start): acknowledged events older
-// than outbox_keep_ms leave the outbox; once the hub's clock and retention are known
+// than outbox_keep_ms leave the outbox, and a kiosk's own acknowledged tickets older than
+// the log window leave its tickets table; once the hub's clock and retention are known
 // (retention_ms > 0), log entries outside the window leave and personal fields past the
 // retention are emptied (then the write-ahead log is emptied too); a file left mostly free
 // by the window (a store that held a long log before) is compacted. True when the log changed.

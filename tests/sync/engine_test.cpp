@@ -360,6 +360,27 @@ TEST_CASE("acknowledged events older than a day leave the outbox; numbers go on 
     CHECK(next.event_id == "kiosk-a:6");
 }
 
+TEST_CASE("a kiosk's own tickets older than the log window leave it once the hub has them; numbering goes on") {
+    TempDir dir;
+    const auto options = kiosk_options(dir.path() / "kiosk.db", "kiosk-a", 'A');
+    auto store = open_store(options);
+    SyncStore sync_store(*store);
+    const std::int64_t day = 24LL * 3600 * 1000, now = wall_clock_ms();
+    std::vector<SyncAck> acks;
+    for (int i = 0; i < 3; ++i) acks.push_back({issue(*store, now - 5 * day).event_id, true, {}, {}});
+    const Ticket never_sent = issue(*store, now - 5 * day);  // a kiosk offline since: its ticket stays
+    for (int i = 0; i < 2; ++i) acks.push_back({issue(*store, now).event_id, true, {}, {}});
+    REQUIRE(sync_store.apply_acks(acks, now).ok());
+    REQUIRE(query_int(options.path, "SELECT count(*) FROM tickets") == 6);
+
+    sync::tidy_store(*store, now, 0, 30 * day, engine_options(sync::Connection{}));
+    CHECK(query_int(options.path, "SELECT count(*) FROM tickets") == 3);
+    CHECK(query_int(options.path, "SELECT count(*) FROM tickets WHERE event_id = '" + never_sent.event_id + "'") == 1);
+    CHECK(query_texts(options.path, "SELECT service_day FROM day_counters") == std::vector<std::string>{service_day_of(now)});
+    // Today's numbers go on where they were.
+    CHECK(issue(*store, now).number.text() == "A 003");
+}
+
 TEST_CASE("past the hub's retention, no device's file holds a name, phone, description or staff id") {
     hub::HubOptions hub_options;
     hub_options.retention_ms = 3000;
