@@ -166,7 +166,10 @@ StoreResult<EventResult> EventLog::store_one(sqlite3* db, const PushedEvent& pus
     // A device's stored events only grow in device_seq, so an event newer than its last
     // stored one and never rejected cannot be a replay: the common case skips the look-ups.
     const auto rejected_before = rejected_newer_.find(device_id);
-    if (!newer || (rejected_before != rejected_newer_.end() && rejected_before->second.count(device_seq) != 0)) {
+    const auto overflow = rejected_overflow_.find(device_id);
+    const bool maybe_rejected = (rejected_before != rejected_newer_.end() && rejected_before->second.count(device_seq) != 0) ||
+                                (overflow != rejected_overflow_.end() && device_seq <= overflow->second);
+    if (!newer || maybe_rejected) {
         s.find_event.bind(1, event_id);
         int c = s.find_event.step();
         if (c == SQLITE_ROW) {
@@ -239,16 +242,36 @@ StoreResult<EventResult> EventLog::store_one(sqlite3* db, const PushedEvent& pus
 // look-up finds them anyway, so the memory holds only those few.
 void EventLog::note_rejection(const std::string& device_id, std::int64_t device_seq) {
     const auto last = last_device_seq_.find(device_id);
-    if (last == last_device_seq_.end() || device_seq > last->second) rejected_newer_[device_id].insert(device_seq);
+    if (last != last_device_seq_.end() && device_seq <= last->second) return;
+    auto& seqs = rejected_newer_[device_id];
+    if (seqs.size() < rejected_newer_cap || seqs.count(device_seq) != 0) {
+        seqs.insert(device_seq);
+        return;
+    }
+    // A device that sends thousands of refused events: only the highest is remembered.
+    auto& highest = rejected_overflow_[device_id];
+    highest = std::max(highest, device_seq);
+}
+
+std::size_t EventLog::rejections_in_memory() {
+    return writer_.run([&](sqlite3*) {
+        std::size_t count = rejected_overflow_.size();
+        for (const auto& [device, seqs] : rejected_newer_) count += seqs.size();
+        return count;
+    });
 }
 
 void EventLog::forget_rejections_through(const std::string& device_id) {
-    const auto rejected = rejected_newer_.find(device_id);
     const auto last = last_device_seq_.find(device_id);
-    if (rejected == rejected_newer_.end() || last == last_device_seq_.end()) return;
-    auto& seqs = rejected->second;
-    seqs.erase(seqs.begin(), seqs.upper_bound(last->second));
-    if (seqs.empty()) rejected_newer_.erase(rejected);
+    if (last == last_device_seq_.end()) return;
+    if (const auto rejected = rejected_newer_.find(device_id); rejected != rejected_newer_.end()) {
+        auto& seqs = rejected->second;
+        seqs.erase(seqs.begin(), seqs.upper_bound(last->second));
+        if (seqs.empty()) rejected_newer_.erase(rejected);
+    }
+    if (const auto overflow = rejected_overflow_.find(device_id);
+        overflow != rejected_overflow_.end() && overflow->second <= last->second)
+        rejected_overflow_.erase(overflow);
 }
 
 StoreResult<std::vector<EventResult>> EventLog::store(sqlite3* db, const std::vector<PushedEvent>& events,

@@ -47,6 +47,8 @@ public:
     // Merged log after a cursor, oldest first, from the file.
     StoreResult<std::vector<protocol::LogEntry>> read_log(std::int64_t after, std::size_t limit);
     std::int64_t last_seq() const { return snapshot()->last_seq; }
+    // How many rejected event numbers the writer keeps in memory (bounded: see rejected_newer_).
+    std::size_t rejections_in_memory();
     // The cursor before the first entry received at or after from_ms (0: from the start), to
     // read one day of the log without reading what came before it.
     StoreResult<std::int64_t> cursor_before_received(std::int64_t from_ms);
@@ -85,8 +87,12 @@ private:
     std::unique_ptr<Statements> statements_;
     QueueState state_;
     std::map<std::string, std::int64_t> last_device_seq_;
-    // Per device, rejected device_seqs above its last stored one (see note_rejection).
+    // Per device, rejected device_seqs above its last stored one (see note_rejection), at
+    // most rejected_newer_cap each; a device that goes over has its highest rejected seq
+    // in rejected_overflow_ instead, and its events up to it are looked up in the file.
+    static constexpr std::size_t rejected_newer_cap = 4096;
     std::map<std::string, std::set<std::int64_t>> rejected_newer_;
+    std::map<std::string, std::int64_t> rejected_overflow_;
     void note_rejection(const std::string& device_id, std::int64_t device_seq);
     void forget_rejections_through(const std::string& device_id);
     std::int64_t last_received_ms_ = 0;   // receive times never go back, even if the clock does

@@ -69,6 +69,7 @@ public:
         return log_->read_log(after, limit);
     }
     std::int64_t last_seq() { return log_->last_seq(); }
+    std::size_t rejections_in_memory() { return log_->rejections_in_memory(); }
     StoreResult<std::int64_t> cursor_before_received(std::int64_t from_ms) { return log_->cursor_before_received(from_ms); }
     StoreResult<std::string> read_log_json(std::int64_t after, std::size_t limit, bool personal,
                                            std::int64_t& cursor) {

@@ -246,3 +246,45 @@ TEST_CASE("one day of the log is found by bisecting hub_seq on receive times, no
         CHECK(*(*store)->cursor_before_received(base + k * six_hours + 1) == 3 * (k + 1));
     }
 }
+
+TEST_CASE("a device that sends thousands of refused events leaves a bounded memory, and each keeps its answer") {
+    TempDir dir;
+    auto store = hub::HubStore::open(dir / "hub.db");
+    REQUIRE(store.ok());
+    const std::int64_t t0 = wall_clock_ms();  // one body per event id: sent again, the same text
+    const auto push = [&](const std::vector<nlohmann::json>& events) {
+        std::vector<std::string> texts;
+        for (const auto& e : events) texts.push_back(e.dump());
+        std::vector<hub::PushedEvent> pushed;
+        for (const auto& text : texts) pushed.push_back(hub::pushed_event_of(nlohmann::json::parse(text), text));
+        auto results = (*store)->push(pushed, hub::Contact{wall_clock_ms(), std::nullopt, std::nullopt});
+        REQUIRE(results.ok());
+        return *results;
+    };
+    // 6,000 calls of tickets nobody issued, in batches: each refused as unknown_ticket.
+    constexpr int refused = 6000;
+    for (int first = 1; first <= refused; first += 500) {
+        std::vector<nlohmann::json> calls;
+        for (int seq = first; seq < first + 500; ++seq)
+            calls.push_back(staff_event("ticket.called", "desk-x", seq, "nobody:" + std::to_string(seq), t0));
+        for (const auto& r : push(calls)) REQUIRE(r.code == "unknown_ticket");
+    }
+    CHECK((*store)->rejections_in_memory() <= 4097);
+    // Any of them sent again gets the same answer, those remembered and those not alike.
+    for (int seq : {1, 2000, 4096, 4097, 5999, 6000}) {
+        CAPTURE(seq);
+        const auto again = push({staff_event("ticket.called", "desk-x", seq, "nobody:" + std::to_string(seq), t0)});
+        REQUIRE(again.size() == 1);
+        CHECK(again[0].status == "rejected");
+        CHECK(again[0].code == "unknown_ticket");
+    }
+    // A changed body under a refused id is a conflict, not a new event.
+    const auto changed = push({staff_event("ticket.called", "desk-x", 5000, "other:1", wall_clock_ms())});
+    CHECK(changed[0].code == "conflict");
+    // Once the device stores a later event, the memory of its refusals is let go.
+    const auto ticket = push({issued_event("kiosk-q", 1, wall_clock_ms())});
+    REQUIRE(ticket[0].status == "stored");
+    const auto stored = push({staff_event("ticket.called", "desk-x", refused + 1, "kiosk-q:1", wall_clock_ms())});
+    REQUIRE(stored[0].status == "stored");
+    CHECK((*store)->rejections_in_memory() == 0);
+}
