@@ -563,7 +563,9 @@ void SyncEngine::Impl::run() {
 
 Result<std::unique_ptr<SyncEngine>, std::string> SyncEngine::start(const StoreOptions& store_options,
                                                                   SyncOptions options) {
-    auto store = Store::open(store_options);
+    StoreOptions second = store_options;  // the program made the store: never an empty one here
+    second.create_if_missing = false;
+    auto store = Store::open(second);
     if (!store) return "cannot open the store: " + store.error().detail;
     auto impl = std::make_unique<Impl>();
     impl->options = std::move(options);

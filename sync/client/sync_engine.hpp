@@ -56,7 +56,8 @@ struct SyncStatus {
 
 class SyncEngine {
 public:
-    // Opens its own connection to the store file and starts the thread.
+    // Opens its own connection to the store file (which must exist: the program made it) and
+    // starts the thread.
     static Result<std::unique_ptr<SyncEngine>, std::string> start(const StoreOptions& store, SyncOptions options);
     ~SyncEngine();  // stops and joins (an in-flight call is abandoned; its events are resent later)
     SyncEngine(const SyncEngine&) = delete;

@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
 
     options.path = store_path;
     options.kiosk_letter = letter;
+    // Only enrolment may be a device's first start (IT enrols before the kiosk ever ran); a
+    // status or a run on a path with no store says so instead of making an empty one.
+    options.create_if_missing = enrol->parsed();
     auto store = Store::open(options);
     if (!store) return fail("cannot open " + store_path + ": " + store.error().detail);
     SyncStore sync_store(**store);

@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "client/sync_engine.hpp"
 #include "hub/hub_store.hpp"
 #include "hub/staff_store.hpp"
 #include "store/store.hpp"
@@ -286,6 +287,27 @@ TEST_CASE("skranke-cli refuses every bad store file with a clear error and issue
     const Ran first = run(std::string(SKRANKE_CLI) + " --store " + quoted(dir / "new.db") + " issue other");
     CHECK(first.status == 0);
     CHECK(first.output.find("Ticket A 001") != std::string::npos);
+}
+
+TEST_CASE("skranke-sync status and run, and the sync engine, never make a store where there is none") {
+    TempDir dir;
+    const fs::path missing = dir / "kiosk.db";
+    for (const std::string command : {"status", "run"}) {
+        CAPTURE(command);
+        const Ran ran = run(std::string(SKRANKE_SYNC_TOOL) + " --store " + quoted(missing) + " " + command);
+        CHECK(ran.status == 1);
+        CHECK(ran.output.find("does not exist") != std::string::npos);
+        CHECK(names_in(dir.path()).empty());
+    }
+    StoreOptions options;
+    options.path = missing;
+    sync::SyncOptions settings;
+    settings.connection.hub_url = "http://127.0.0.1:9";
+    settings.connection.token = "t";
+    const auto engine = sync::SyncEngine::start(options, settings);
+    REQUIRE_FALSE(engine.ok());
+    CHECK(engine.error().find("does not exist") != std::string::npos);
+    CHECK(names_in(dir.path()).empty());
 }
 
 TEST_CASE("skranke-hub refuses a bad hub.db or staff.db at every command and at start") {
