@@ -342,14 +342,23 @@ void Hub::Impl::routes() {
         const auto device = authenticate(req, res);
         if (!device) return;
         if (device->role == Role::kiosk) return send_error(res, 403, "forbidden", "the queue view is for staff and displays");
+        // Today's office day on the hub's clock, as every device shows it: the people waiting
+        // in the room in the one call order, the callback requests apart (nobody waits in the
+        // room for them), and the tickets at a counter.
         const QueueState state = store->queue_state();
+        const std::int64_t now = wall_clock_ms();
+        const std::string today = service_day_of(now);
         json waiting = json::array();
-        for (const QueueEntry& e : order_queue(state.waiting_entries(), wall_clock_ms()))
+        for (const QueueEntry& e : order_queue(state.room_entries(today), now))
             waiting.push_back(ticket_summary(*state.find(e.key)));
+        json callbacks = json::array();
         json called = json::array();
-        for (const auto& [id, t] : state.tickets())
+        for (const auto& [id, t] : state.tickets()) {
+            if (office_day_of(t) != today) continue;
             if (t.state == TicketState::called) called.push_back(ticket_summary(t));
-        res.set_content(json{{"waiting", waiting}, {"called", called}}.dump(), json_type);
+            else if (t.state == TicketState::waiting && !waits_in_room(t)) callbacks.push_back(ticket_summary(t));
+        }
+        res.set_content(json{{"waiting", waiting}, {"callbacks", callbacks}, {"called", called}}.dump(), json_type);
     });
     s.Get("/v1/devices", [this](const httplib::Request& req, httplib::Response& res) {
         const auto device = authenticate(req, res);

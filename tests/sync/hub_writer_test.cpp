@@ -11,6 +11,7 @@
 #include "client/staff_client.hpp"
 #include "domain/office_time.hpp"
 #include "hub/hub_store.hpp"
+#include "protocol/event_codec.hpp"
 #include "support/fault_vfs.hpp"
 #include "support/held_write.hpp"
 #include "support/hub_fixture.hpp"
@@ -287,4 +288,37 @@ TEST_CASE("a device that sends thousands of refused events leaves a bounded memo
     const auto stored = push({staff_event("ticket.called", "desk-x", refused + 1, "kiosk-q:1", wall_clock_ms())});
     REQUIRE(stored[0].status == "stored");
     CHECK((*store)->rejections_in_memory() == 0);
+}
+
+TEST_CASE("the hub's queue view is today's room in the one order, with callback requests apart") {
+    HubFixture hub;
+    const auto display = hub.enrol(Role::display, "display-1");
+    const std::int64_t now = wall_clock_ms(), day = 24LL * 3600 * 1000;
+    // Today's tickets within the last minute, but never before midnight.
+    const std::int64_t t0 = std::max(now - 60000, office_zone().day_start_utc(now) + 1000);
+    const auto push = [&](Event event, std::int64_t received_ms) {
+        const std::string text = protocol::write_event(event);
+        REQUIRE(hub.store().push({hub::pushed_event_of(nlohmann::json::parse(text), text)},
+                                 hub::Contact{received_ms, 0, std::nullopt}).ok());
+    };
+    push(issued_typed("kiosk-a", 1, now - day), now - day);  // yesterday's, never called
+    Event callback = issued_typed("kiosk-a", 2, t0);
+    std::get<TicketIssued>(callback.body).ticket.request.channel = Channel::callback;
+    push(callback, t0);
+    push(issued_typed("kiosk-a", 3, t0 + 10000), t0 + 10000);
+    push(issued_typed("kiosk-a", 4, t0 + 20000, true), t0 + 20000);  // urgent: first
+    push(issued_typed("kiosk-a", 5, t0 + 30000), t0 + 30000);
+    push(staff_typed("ticket.called", "desk-a", 1, "kiosk-a:5", t0 + 40000), t0 + 40000);
+    const auto reply = hub.call("GET", "/v1/queue", display.token);
+    REQUIRE(reply.status == 200);
+    const auto queue = nlohmann::json::parse(reply.body);
+    const auto ids = [&](const char* list) {
+        std::vector<std::string> out;
+        for (const auto& t : queue.at(list)) out.push_back(t.at("ticket_id"));
+        return out;
+    };
+    CHECK(ids("waiting") == std::vector<std::string>{"kiosk-a:4", "kiosk-a:3"});
+    CHECK(ids("callbacks") == std::vector<std::string>{"kiosk-a:2"});
+    CHECK(ids("called") == std::vector<std::string>{"kiosk-a:5"});
+    CHECK(reply.body.find("kiosk-a:1") == std::string::npos);  // yesterday's is not today's queue
 }
