@@ -76,11 +76,12 @@ std::int64_t test_time_ms(int day_offset, int minute_offset) {
     return office_zone().utc_of(2026, 3, 2 + day_offset, 10 * 60 + minute_offset);
 }
 
-std::unique_ptr<QueueView> open_test_view(const std::filesystem::path& db) {
+std::unique_ptr<QueueView> open_test_view(const std::filesystem::path& db, std::function<std::int64_t()> device_clock) {
     StoreOptions options;
     options.path = db;
     QueueView::Options view_options;
     view_options.thread = false;
+    view_options.device_clock = std::move(device_clock);
     auto view = QueueView::open(options, view_options);
     REQUIRE_MESSAGE(view.ok(), view.error().detail);
     return std::move(*view);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,10 @@ std::int64_t query_int(const std::filesystem::path& db, const std::string& sql);
 std::vector<std::string> query_texts(const std::filesystem::path& db, const std::string& sql);
 
 // A queue view on the store file without its thread: the test says when it reads
-// (update_now), as the sync engine and the screens do in the programs.
-std::unique_ptr<QueueView> open_test_view(const std::filesystem::path& db);
+// (update_now), as the sync engine and the screens do in the programs. device_clock: the
+// device's wall clock (empty: the real one).
+std::unique_ptr<QueueView> open_test_view(const std::filesystem::path& db,
+                                          std::function<std::int64_t()> device_clock = {});
 
 // Fixed test time: 2026-03-02 10:00 in the office's time zone (Europe/Oslo unless set).
 std::int64_t test_time_ms(int day_offset = 0, int minute_offset = 0);

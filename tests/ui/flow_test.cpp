@@ -111,6 +111,45 @@ TEST_CASE("people ahead and the estimated wait come from the store") {
     CHECK(kiosk.stored_tickets().size() == 3);
 }
 
+TEST_CASE("the estimated wait comes from the services in the kiosk's copy of the office's log") {
+    HeadlessKiosk kiosk;  // 10:00 local; its queue view reads time on the kiosk's clock
+    skranke::test::TempDir other_dir;
+    skranke::StoreOptions other_options;
+    other_options.path = other_dir / "kiosk-b.db";
+    other_options.device_id = "kiosk-b";
+    other_options.kiosk_letter = 'B';
+    auto other = skranke::Store::open(other_options);
+    REQUIRE(other.ok());
+    // Reception served three of another kiosk's visitors in the last hour (10, 12 and 8
+    // minutes at the counter, on the hub's clock), and one more visitor is waiting.
+    std::vector<skranke::MergedEvent> page;
+    std::int64_t seq = 0;
+    const std::int64_t minute = 60000, now = skranke::test::test_time_ms();
+    for (const int took : {10, 12, 8}) {
+        auto t = (*other)->issue_ticket(skranke::test::plain_request(), skranke::test::shipped_catalogue(), now - 60 * minute);
+        REQUIRE(t.ok());
+        const std::int64_t called = now - 50 * minute + seq * minute;
+        page.push_back({++seq, now - 60 * minute, 0, skranke::issued_event(*t)});
+        page.push_back({++seq, called, 0, skranke::staff_event(skranke::TicketCalled{t->event_id, "1"}, "desk-a", seq, called)});
+        page.push_back({++seq, called + took * minute, 0,
+                        skranke::staff_event(skranke::TicketServed{t->event_id, "1"}, "desk-a", seq, called + took * minute)});
+    }
+    auto waiting = (*other)->issue_ticket(skranke::test::plain_request(), skranke::test::shipped_catalogue(), now - 5 * minute);
+    REQUIRE(waiting.ok());
+    page.push_back({++seq, now - 5 * minute, 0, skranke::issued_event(*waiting)});
+    REQUIRE(skranke::SyncStore(*kiosk.store()).apply_log(page, seq).ok());
+    kiosk.store_written();
+
+    REQUIRE(kiosk.walk_in("en", "other"));
+    REQUIRE(kiosk.skip_to_confirm());
+    REQUIRE(kiosk.tap("confirm.get_ticket"));
+    REQUIRE(kiosk.state().ticket);
+    CHECK(kiosk.state().ticket->figures.people_ahead == 1);
+    // The median service (10 minutes) for one person ahead, shared by the two open counters,
+    // rounded up to five minutes.
+    CHECK(kiosk.state().ticket->figures.wait_minutes == 5);
+}
+
 TEST_CASE("an appointment holder checks in with the time and an optional name") {
     HeadlessKiosk kiosk;  // 10:00 local
     REQUIRE(kiosk.tap("language.nb"));

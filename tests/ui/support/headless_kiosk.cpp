@@ -74,7 +74,7 @@ HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(optio
         auto opened = Store::open(so);
         if (!opened) throw std::runtime_error("test store does not open: " + opened.error().detail);
         store_ = std::move(*opened);
-        if (options_.store == StoreMode::working) queue_view_ = open_test_view(store_path_);
+        if (options_.store == StoreMode::working) queue_view_ = open_test_view(store_path_, [this] { return wall_ms_; });
     }
     SharedAtlas& shared = shared_atlas();
     context_ = ImGui::CreateContext(&shared.atlas);
@@ -91,8 +91,9 @@ HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(optio
     services.translations = &shipped_translations();
     services.speaker = &speaker_;
     services.wall_clock_ms = [this] { return wall_ms_; };
-    const auto recent = options_.recent_service_ms;
-    services.recent_service_ms = [recent] { return recent; };
+    // Service times the test gives stand in for those of the kiosk's log (none given: the log's).
+    if (const auto recent = options_.recent_service_ms; !recent.empty())
+        services.recent_service_ms = [recent] { return recent; };
     app_ = std::make_unique<visitor::VisitorApp>(services);
     frame();
 }
