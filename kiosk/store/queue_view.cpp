@@ -103,12 +103,13 @@ StoreResult<std::shared_ptr<const QueueSnapshot>> QueueView::Work::look() {
     office_day = snapshot->office_day;
     snapshot->fold = merged;
     for (const KnownEvent* known : own_now) snapshot->fold.apply(*known);
-    snapshot->figures = compute_day_figures(snapshot->fold.day_timelines(snapshot->office_day));
+    if (options.day_figures) snapshot->figures = compute_day_figures(snapshot->fold.day_timelines(snapshot->office_day));
     constexpr std::int64_t recent_window_ms = 3 * 3600 * 1000;
     constexpr std::size_t recent_services = 20;
     snapshot->recent_service_ms =
         snapshot->fold.recent_service_ms(snapshot->reference_now(device_now()) - recent_window_ms, recent_services);
     snapshot->version = ++version;
+    snapshot->cursor = cursor;
     return std::shared_ptr<const QueueSnapshot>(std::move(snapshot));
 }
 
@@ -142,6 +143,13 @@ std::shared_ptr<const QueueSnapshot> QueueView::snapshot() const {
     return published_;
 }
 
+std::shared_ptr<const QueueSnapshot> QueueView::wait_for(const std::function<bool(const QueueSnapshot&)>& shows,
+                                                         std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(published_mutex_);
+    if (!published_cv_.wait_for(lock, timeout, [&] { return published_ && shows(*published_); })) return nullptr;
+    return published_;
+}
+
 void QueueView::changed() {
     if (!work_->options.thread) {
         (void)update_now();
@@ -159,8 +167,11 @@ StoreResult<Done> QueueView::update_now() {
     auto made = work_->look();
     if (!made) return made.error();
     if (*made) {
-        std::lock_guard publish(published_mutex_);
-        published_ = std::move(*made);
+        {
+            std::lock_guard publish(published_mutex_);
+            published_ = std::move(*made);
+        }
+        published_cv_.notify_all();
     }
     return Done{};
 }

@@ -6,6 +6,7 @@
 // SyncStore::log_generation_key), which the window keeps small.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -24,12 +25,13 @@ namespace skranke {
 
 struct QueueSnapshot {
     std::uint64_t version = 0;            // grows with each snapshot made
+    std::int64_t cursor = 0;              // the last hub sequence number folded in
     std::int64_t hub_ahead_ms = 0;        // the hub's clock minus this device's (0 until measured)
     LogFold fold;                         // the merged log in hub order, then own events not merged yet
     std::vector<std::string> own_unmerged;  // ids of the own events counted from the outbox
     std::vector<DeadLetter> refused;      // the hub's refusals of this device's events
     std::string office_day;               // the office day on the reference clock when it was made
-    DayFigures figures;                   // of office_day
+    DayFigures figures;                   // of office_day (when the view makes them)
     std::vector<std::int64_t> recent_service_ms;  // the last three hours, newest first (wait estimate)
 
     const QueueState& queue() const { return fold.queue(); }
@@ -45,6 +47,7 @@ public:
         std::function<std::int64_t()> device_clock;  // empty: the real wall clock
         int poll_ms = 1000;   // how often the thread looks for writes nobody told it of; 0: never
         bool thread = true;   // false: no thread; changed() and update_now() work on the caller's
+        bool day_figures = true;  // false: snapshots leave `figures` empty (only the console shows them)
     };
 
     // Opens its own connection to an existing store and makes the first snapshot before it
@@ -56,6 +59,10 @@ public:
 
     // The newest snapshot; never waits for the store.
     std::shared_ptr<const QueueSnapshot> snapshot() const;
+    // Waits until a snapshot shows what `shows` looks for, or the timeout passes (then
+    // nothing): for whoever must know the view has taken a write in (tests, benchmarks).
+    std::shared_ptr<const QueueSnapshot> wait_for(const std::function<bool(const QueueSnapshot&)>& shows,
+                                                  std::chrono::milliseconds timeout) const;
     // Something was written to the store: the thread looks now (any thread may call it).
     // Without a thread the caller's thread looks (errors keep the last snapshot).
     void changed();
@@ -72,6 +79,7 @@ private:
     void run();
     std::unique_ptr<Work> work_;
     mutable std::mutex published_mutex_;
+    mutable std::condition_variable published_cv_;  // each new snapshot
     std::shared_ptr<const QueueSnapshot> published_;
     std::mutex wake_mutex_;
     std::condition_variable wake_;

@@ -135,6 +135,7 @@ private:
     std::unique_ptr<skranke::QueueView> open_view() {
         skranke::QueueView::Options options;
         options.poll_ms = 0;  // the engine and the ticket screen tell it: an idle kiosk sleeps
+        options.day_figures = false;  // a kiosk shows no figures
         auto view = skranke::QueueView::open(store_options(), options);
         if (!view) {
             spdlog::warn("the queue cannot be read from the store ({}): tickets show without the queue's figures",

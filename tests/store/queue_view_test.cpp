@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <random>
-#include <thread>
 
 #include "domain/office_time.hpp"
 #include "domain/statistics.hpp"
@@ -194,12 +193,9 @@ TEST_CASE("the queue view's thread takes a write it is told of, and one nobody t
     view_options.poll_ms = 50;
     auto view = QueueView::open(options, view_options);
     REQUIRE(view.ok());
-    const auto shows = [&](std::size_t tickets) {
-        for (int i = 0; i < 400; ++i) {  // up to 20 s, on a loaded machine
-            if ((*view)->snapshot()->queue().tickets().size() == tickets) return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        return false;
+    const auto shows = [&](std::size_t tickets) {  // up to 20 s, on a loaded machine
+        return (*view)->wait_for([&](const QueueSnapshot& s) { return s.queue().tickets().size() == tickets; },
+                                 std::chrono::seconds(20)) != nullptr;
     };
     office.issue("Kari Nordmann");
     (*view)->changed();

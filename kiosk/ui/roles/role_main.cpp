@@ -83,7 +83,9 @@ int run_staff_role(const std::string& role, int argc, char** argv) {
         return fail("this " + role + " is not enrolled with the hub yet. On the hub: skranke-hub enrol-code --role " +
                     role + "; then here: skranke --role " + role + " --enrol <code>");
 
-    auto view = QueueView::open(rt.store_options, {});
+    QueueView::Options view_options;
+    view_options.day_figures = role == "reception";  // the display shows calls only
+    auto view = QueueView::open(rt.store_options, view_options);
     if (!view) return fail("cannot read the queue from the store: " + view.error().detail);
     rt.view = std::move(*view);
     sync::SyncOptions sync_options;

@@ -24,7 +24,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -259,7 +258,9 @@ std::vector<double> time_kiosk_path(Store& store, QueueView* view, const Service
         view->changed();
         screen->push_back(ms_since(start));
         // The next visitor comes many seconds later: the view has taken this ticket in by then.
-        while (!view->snapshot()->queue().find(ticket->event_id)) std::this_thread::sleep_for(std::chrono::microseconds(200));
+        const auto taken = view->wait_for([&](const QueueSnapshot& s) { return s.queue().find(ticket->event_id) != nullptr; },
+                                          std::chrono::seconds(10));
+        if (!taken) die("the queue view did not take the new ticket in within 10 s");
         (void)store.checkpoint();  // as the kiosk does once the ticket is on screen
     }
     return issue_ms;
@@ -427,11 +428,11 @@ int main(int argc, char** argv) {
         sync_options.store_written = [v = new_view->get()] { (void)v->update_now(); };
         auto engine = sync::SyncEngine::start(options, sync_options);
         if (!engine) die("engine: " + engine.error());
+        // The engine hands each page to the view before it moves on: the view reaching the
+        // hub's last entry is the console's queue complete.
         const std::int64_t last = year_hub.hub->store().last_seq();
-        while ((*engine)->status().cursor < last) {
-            if (ms_since(start) > 60000) die("a new console did not catch up within a minute");
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
+        if (!(*new_view)->wait_for([&](const QueueSnapshot& s) { return s.cursor >= last; }, std::chrono::seconds(60)))
+            die("a new console did not catch up within a minute");
         console::ConsoleServices fresh_services;
         fresh_services.store = store.get();
         fresh_services.view = new_view->get();
