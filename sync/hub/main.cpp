@@ -4,6 +4,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -11,6 +15,7 @@
 #include "domain/office_time.hpp"
 #include "hub/device_admin.hpp"
 #include "hub/hub_server.hpp"
+#include "hub/service_loop.hpp"
 #include "hub/staff_admin.hpp"
 #include "store/paths.hpp"
 
@@ -20,15 +25,15 @@ namespace {
 
 std::filesystem::path default_hub_dir() { return default_data_dir() / "hub"; }
 
-int wait_for_signal() {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    int received = 0;
-    sigwait(&signals, &received);
-    return received;
+// Run as root (IT on the hub machine), a command works on the hub's files as the user that
+// owns them, so that no file the hub must write is left owned by root.
+bool act_as_data_owner(const std::filesystem::path& data_dir) {
+    struct stat info {};
+    if (geteuid() != 0 || stat(data_dir.c_str(), &info) != 0 || info.st_uid == 0) return true;
+    return setgroups(0, nullptr) == 0 && setgid(info.st_gid) == 0 && setuid(info.st_uid) == 0;
 }
+
+constexpr const char* default_hub_config = "/etc/skranke/hub.toml";
 
 }  // namespace
 
@@ -49,6 +54,9 @@ int main(int argc, char** argv) {
     options.data_dir = default_hub_dir();
     options.services_file = default_asset_dir() / "services.toml";
     double retention_days = 30;
+    // IT's settings (/etc/skranke/hub.toml in the package): the same names as the options
+    // below, which override them. Read when it exists; a file named with --config must exist.
+    app.set_config("--config", default_hub_config, "Settings file (TOML, keys as the long options)");
     app.add_option("--listen", options.host, "Address to listen on (plain HTTP only on loopback)")->capture_default_str();
     app.add_option("--port", options.port, "Port (0: any free port, printed on start)")->capture_default_str();
     app.add_option("--data", options.data_dir, "Folder for hub.db")->capture_default_str();
@@ -89,6 +97,10 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     options.retention_ms = static_cast<std::int64_t>(retention_days * 24 * 3600 * 1000);
     set_office_zone(time_zone);  // checked above; before any thread starts
+    if (!act_as_data_owner(options.data_dir)) {
+        std::cerr << "skranke-hub: cannot act as the owner of " << options.data_dir << "\n";
+        return 1;
+    }
     if (auto code = hub::run_staff_command(staff_commands, options.data_dir)) return *code;
     if (auto code = hub::run_device_command(device_commands, options.data_dir)) return *code;
 
@@ -139,7 +151,9 @@ int main(int argc, char** argv) {
                 options.host.c_str(), running->port(), options.data_dir.c_str());
     std::printf("To enrol a device: skranke-hub enrol-code --role kiosk --data %s\n", options.data_dir.c_str());
     std::fflush(stdout);
-    const int signal_number = wait_for_signal();
+    const int signal_number =
+        hub::serve_until_signal(options.host, running->port(), running->tls(), signals,
+                                "serving devices on port " + std::to_string(running->port()));
     spdlog::info("skranke-hub stopping on signal {}", signal_number);
     started.value().reset();
     return 0;

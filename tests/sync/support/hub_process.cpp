@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
+#include <thread>
 
 #include "domain/office_time.hpp"
 #include "hub/hub_store.hpp"
@@ -35,6 +36,7 @@ void HubProcess::start() {
         dup2(null, STDERR_FILENO);
         close(out[0]);
         close(out[1]);
+        for (const auto& [name, value] : environment_) setenv(name.c_str(), value.c_str(), 1);
         if (threads_ > 0)
             execl(SKRANKE_HUB, SKRANKE_HUB, "--data", data_dir_.c_str(), "--port", port.c_str(), "--threads",
                   threads.c_str(), static_cast<char*>(nullptr));
@@ -69,6 +71,26 @@ void HubProcess::kill_hard() {
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
+}
+
+int HubProcess::stop() {
+    if (pid_ <= 0) return -1;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (waitpid(pid_, &status, WNOHANG) != pid_) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill_hard();
+            return -1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void HubProcess::set_environment(const std::string& name, const std::string& value) {
+    environment_.emplace_back(name, value);
 }
 
 std::string HubProcess::enrol_code(const std::string& role) {

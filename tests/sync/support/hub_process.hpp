@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <sys/types.h>
 
@@ -20,6 +22,10 @@ public:
 
     void start();    // first start picks a free port; later starts reuse it
     void kill_hard();  // SIGKILL and reap
+    // SIGTERM, as systemd stops it; its exit status (-1: killed after 20 s or by a signal).
+    int stop();
+    // Set in the hub's environment at its next start (NOTIFY_SOCKET, WATCHDOG_USEC, ...).
+    void set_environment(const std::string& name, const std::string& value);
     int port() const { return port_; }
     pid_t pid() const { return pid_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -29,6 +35,7 @@ public:
 private:
     std::filesystem::path data_dir_;
     int threads_ = 16;
+    std::vector<std::pair<std::string, std::string>> environment_;
     int port_ = 0;
     pid_t pid_ = -1;
 };
