@@ -5,6 +5,8 @@
 namespace skranke {
 
 std::filesystem::path default_data_dir() {
+    // Set by the installed services and IT's commands (/var/lib/skranke); else the user's own.
+    if (const char* dir = std::getenv("SKRANKE_DATA_DIR"); dir != nullptr && *dir == '/') return dir;
     if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg == '/')
         return std::filesystem::path(xdg) / "skranke";
     if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/')

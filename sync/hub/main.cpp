@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
     // IT's settings (/etc/skranke/hub.toml in the package): the same names as the options
     // below, which override them. Read when it exists; a file named with --config must exist.
     app.set_config("--config", default_hub_config, "Settings file (TOML, keys as the long options)");
+    app.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt key is said, not ignored
     app.add_option("--listen", options.host, "Address to listen on (plain HTTP only on loopback)")->capture_default_str();
     app.add_option("--port", options.port, "Port (0: any free port, printed on start)")->capture_default_str();
     app.add_option("--data", options.data_dir, "Folder for hub.db")->capture_default_str();
