@@ -155,14 +155,6 @@ void remove_abandoned_builds(const fs::path& path) {
     }
 }
 
-int sync_path(const fs::path& path, int flags) {
-    const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-    if (fd < 0) return errno;
-    const int error = fsync(fd) == 0 ? 0 : errno;
-    ::close(fd);
-    return error;
-}
-
 // Builds the new file under a temporary name in the same folder, then gives it the store's
 // name only if that name is still free: the name never points at a half-made file.
 StoreResult<Done> create_file(const StoreFileSpec& spec) {
@@ -206,6 +198,14 @@ StoreResult<Done> create_file(const StoreFileSpec& spec) {
 }
 
 }  // namespace
+
+int sync_path(const fs::path& path, int flags) {
+    const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+    if (fd < 0) return errno;
+    const int error = fsync(fd) == 0 ? 0 : errno;
+    ::close(fd);
+    return error;
+}
 
 StoreResult<Connection> open_store_file(const StoreFileSpec& spec) {
     const fs::path& path = spec.path;

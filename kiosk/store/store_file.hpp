@@ -51,4 +51,8 @@ struct StoreFileSpec {
 // is recognised by its tables and stamped.
 StoreResult<Connection> open_store_file(const StoreFileSpec& spec);
 
+// fsync of a file (flags O_RDONLY) or of a folder (O_RDONLY | O_DIRECTORY, so that a rename
+// in it lasts); 0 or the errno.
+int sync_path(const std::filesystem::path& path, int flags);
+
 }  // namespace skranke

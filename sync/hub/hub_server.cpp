@@ -15,6 +15,7 @@
 #include "domain/service_catalogue.hpp"
 #include "domain/office_time.hpp"
 #include "domain/events.hpp"
+#include "hub/data_lock.hpp"
 #include "hub/http_errors.hpp"
 #include "hub/http_front.hpp"
 #include "hub/request_values.hpp"
@@ -94,6 +95,7 @@ bool is_loopback_host(const std::string& host) {
 }
 
 struct Hub::Impl {
+    std::optional<DataFolderLock> folder_lock;  // first member, so let go of last, after the files are closed
     HubOptions options;
     std::unique_ptr<HubStore> store;
     std::unique_ptr<StaffStore> staff;  // staff.db: PINs and sessions (staff_routes.cpp)
@@ -410,6 +412,9 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
     if (!has_cert && !is_loopback_host(options.host))
         return std::string("plain HTTP is only served on loopback; configure --cert and --key to listen on ") +
                options.host;
+    auto folder_lock = DataFolderLock::take(options.data_dir);  // one hub a folder; restore waits for it to stop
+    if (!folder_lock) return folder_lock.error() + "; one hub runs on a data folder at a time";
+    impl->folder_lock = std::move(folder_lock.value());
     auto store = HubStore::open(options.data_dir / "hub.db");
     if (!store) return "cannot open the hub store: " + store.error().detail;
     impl->store = std::move(store.value());

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/office_time.hpp"
+#include "hub/backup_admin.hpp"
 #include "hub/device_admin.hpp"
 #include "hub/hub_server.hpp"
 #include "hub/service_loop.hpp"
@@ -92,6 +93,8 @@ int main(int argc, char** argv) {
     hub::add_staff_commands(app, staff_commands);
     hub::DeviceCommands device_commands;
     hub::add_device_commands(app, device_commands);
+    hub::BackupCommands backup_commands;
+    hub::add_backup_commands(app, backup_commands);
     enrol->fallthrough();
     exporter->fallthrough();
     app.require_subcommand(0, 1);
@@ -104,6 +107,7 @@ int main(int argc, char** argv) {
     }
     if (auto code = hub::run_staff_command(staff_commands, options.data_dir)) return *code;
     if (auto code = hub::run_device_command(device_commands, options.data_dir)) return *code;
+    if (auto code = hub::run_backup_command(backup_commands, options.data_dir)) return *code;
 
     if (enrol->parsed() || exporter->parsed()) {
         auto store = hub::HubStore::open(options.data_dir / "hub.db");
