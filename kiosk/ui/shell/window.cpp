@@ -9,6 +9,8 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include "service/systemd_notify.hpp"
+
 namespace skranke::ui {
 
 namespace {
@@ -63,6 +65,7 @@ void Window::close() {
 }
 
 bool Window::open(const WindowOptions& options, std::string& error) {
+    if (const auto watchdog = service::watchdog_interval()) watchdog_s_ = static_cast<double>(watchdog->count()) / 1000.0;
     initialised_ = glfwInit() == GLFW_TRUE;
     if (!initialised_) {
         const char* description = nullptr;
@@ -120,12 +123,18 @@ void Window::request_close() {
 }
 
 void Window::wait(double timeout_seconds) {
+    if (watchdog_s_ > 0 && (timeout_seconds < 0 || timeout_seconds > watchdog_s_ / 2)) timeout_seconds = watchdog_s_ / 2;
     if (timeout_seconds < 0)
         glfwWaitEvents();
     else if (timeout_seconds == 0)
         glfwPollEvents();
     else
         glfwWaitEventsTimeout(timeout_seconds);
+    const double now = glfwGetTime();
+    if (watchdog_s_ > 0 && now - last_ping_s_ >= watchdog_s_ / 4) {
+        service::ping_watchdog();
+        last_ping_s_ = now;
+    }
 }
 
 bool Window::take_activity() {
@@ -204,6 +213,10 @@ bool Window::render(const std::string& png_path, std::string& error) {
     bool ok = true;
     if (!png_path.empty()) ok = save_framebuffer_png(png_path, w, h, error);
     glfwSwapBuffers(window_);
+    if (!ready_told_) {
+        ready_told_ = true;
+        service::notify_ready("showing the screen");
+    }
     return ok;
 }
 

@@ -29,12 +29,15 @@ public:
     bool should_close() const;
     void request_close();
     // Sleeps until input arrives or timeout_seconds pass (negative: wait for input only).
+    // Under a systemd watchdog it wakes at least every half interval and pings it: the loop
+    // that calls wait vouches that the screen still turns (a hung UI is restarted).
     void wait(double timeout_seconds);
     // True once after any input (touch, mouse, key, resize) since the last call.
     bool take_activity();
     // Starts a frame; first uploads the font atlas if it was (re)built since the last frame.
     void new_frame();
     // Renders ImGui's draw data; if png_path is not empty, saves the frame as PNG first.
+    // After the first frame it tells systemd the screen is up (READY=1).
     bool render(const std::string& png_path, std::string& error);
     int width() const;
     int height() const;
@@ -49,6 +52,9 @@ private:
     bool device_objects_ = false;
     bool imgui_ready_ = false;
     bool initialised_ = false;
+    bool ready_told_ = false;
+    double watchdog_s_ = 0;      // systemd's WatchdogSec, 0: none
+    double last_ping_s_ = -1e9;
 };
 
 // Reads the current back buffer (call after rendering, before the swap) and writes a PNG.
