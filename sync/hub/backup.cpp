@@ -255,6 +255,9 @@ Result<std::int64_t, std::string> check_copy(const fs::path& copy, const StoreFi
 }
 
 Result<BackupWritten, std::string> write_backup(const fs::path& data_dir, const fs::path& file) {
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(file, ec)) && !starts_like_backup(file))
+        return file.string() + " exists and is not a Skranke backup; give the backup a name of its own";
     return write_backup_in(data_dir, folder_of(file), [&](const fs::path& archive) -> Result<fs::path, std::string> {
         if (::rename(archive.c_str(), file.c_str()) != 0)
             return "cannot name the backup " + file.string() + ": " + std::strerror(errno);

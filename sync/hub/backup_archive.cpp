@@ -282,6 +282,15 @@ Result<Done, std::string> BackupArchiveWriter::finish(const std::string& created
 
 // [SECTION] Reader
 
+bool starts_like_backup(const std::filesystem::path& path) {
+    const FdCloser in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    Block header{};
+    if (in.fd < 0 || read_full(in.fd, header.data(), block) != static_cast<ssize_t>(block)) return false;
+    const auto stored_sum = parse_octal(&header[148], 8);
+    return std::memcmp(&header[257], "ustar", 5) == 0 && stored_sum && *stored_sum == header_checksum(header) &&
+           std::string(header.data(), strnlen(header.data(), 100)) == "hub.db";
+}
+
 Result<BackupManifest, std::string> read_backup_archive(const std::filesystem::path& path,
                                                         const std::map<std::string, std::filesystem::path>& extract) {
     if (sodium_init() < 0) return std::string("libsodium failed to initialise");
@@ -298,8 +307,13 @@ Result<BackupManifest, std::string> read_backup_archive(const std::filesystem::p
         const ssize_t n = read_full(in.fd, header.data(), block);
         if (n < 0) return "cannot read it: " + errno_text(errno);
         if (n == 0 && member == 0) return "it is empty (0 bytes): " + not_backup;
+        if (n < static_cast<ssize_t>(block) && member == 0) return not_backup;
         if (n < static_cast<ssize_t>(block)) return std::string("it ends early: the file is truncated (an interrupted copy?)");
-        if (all_zero(header)) break;
+        if (all_zero(header)) {  // the end: a second zero block, whole
+            if (read_full(in.fd, header.data(), block) != static_cast<ssize_t>(block) || !all_zero(header))
+                return std::string("it ends early: the file is truncated (an interrupted copy?)");
+            break;
+        }
         const auto stored_sum = parse_octal(&header[148], 8);
         if (std::memcmp(&header[257], "ustar", 5) != 0 || !stored_sum || *stored_sum != header_checksum(header))
             return member == 0 ? not_backup : "a header inside it is damaged (member " + std::to_string(member + 1) + ")";

@@ -56,6 +56,10 @@ private:
     BackupManifest manifest_;
 };
 
+// Whether the file starts as a backup does (a sound tar header of hub.db): enough to tell a
+// backup from any other file before replacing it with a new backup.
+bool starts_like_backup(const std::filesystem::path& path);
+
 // Reads the whole archive and checks it: tar headers and their checksums, only the members
 // above, each file's size and SHA-256 against the manifest, hub.db and staff.db both there.
 // A member named in extract is written to that path (made 0600, replaced if there); the
