@@ -18,6 +18,7 @@
 #include "hub/hub_server.hpp"
 #include "hub/service_loop.hpp"
 #include "hub/staff_admin.hpp"
+#include "hub/terminal_qr.hpp"
 #include "store/paths.hpp"
 
 using namespace skranke;
@@ -86,6 +87,10 @@ int main(int argc, char** argv) {
     int code_count = 1;
     enrol->add_option("--count", code_count, "How many codes (one per device, one per line)")->capture_default_str()
         ->check(CLI::Range(1, 1000));
+    bool code_qr = false;
+    std::string enrol_hub_url;
+    enrol->add_flag("--qr", code_qr, "Also draw each code as a QR code (with --hub-url: the whole enrolment command)");
+    enrol->add_option("--hub-url", enrol_hub_url, "The hub's URL as devices reach it, for the enrolment command");
     auto* exporter = app.add_subcommand("export", "Write the merged log after a cursor as JSON lines to stdout");
     std::int64_t after = 0;
     exporter->add_option("--after", after, "Hub sequence number to start after")->capture_default_str();
@@ -126,6 +131,12 @@ int main(int argc, char** argv) {
                     return 1;
                 }
                 std::cout << *code << "\n";
+                if (code_qr || !enrol_hub_url.empty()) {
+                    const std::string command = "skranke-enrol --hub " + enrol_hub_url + " --code " + *code +
+                                                " --role " + role_text;
+                    if (!enrol_hub_url.empty()) std::cout << command << "\n";
+                    if (code_qr) std::cout << hub::terminal_qr(enrol_hub_url.empty() ? *code : command);
+                }
             }
             return 0;
         }
