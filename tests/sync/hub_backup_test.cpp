@@ -2,8 +2,9 @@
 // engine pushes hold every event acknowledged before they began, and a hub restored from one
 // serves each with the same hub_seq and lets staff sign in; the pushes are not held up.
 // Restore refuses while a hub runs on the folder, over a newer log without --force, and for
-// anything that is not a whole backup, leaving the folder's bytes as they were. The nightly
-// rotation keeps the newest N and no other file. Every wait is bounded; no sleeps.
+// anything that is not a whole backup, leaving the folder's bytes as they were; a backup
+// never replaces a file that is not a backup. The nightly rotation keeps the newest N and
+// touches no other file. Every wait is bounded; no sleeps.
 #include <doctest/doctest.h>
 
 #include <atomic>
