@@ -8,8 +8,10 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <type_traits>
 
 #include <pthread.h>
+#include <sys/statvfs.h>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -23,6 +25,17 @@
 namespace skranke::sync {
 
 using nlohmann::json;
+
+std::string_view program_version() { return SKRANKE_VERSION; }
+
+std::optional<std::int64_t> disk_free_bytes(const std::filesystem::path& path) {
+    struct statvfs fs {};
+    if (statvfs(path.c_str(), &fs) != 0) return std::nullopt;
+    std::uint64_t bytes = 0;
+    if (__builtin_mul_overflow(static_cast<std::uint64_t>(fs.f_bavail), static_cast<std::uint64_t>(fs.f_frsize), &bytes))
+        return INT64_MAX;
+    return static_cast<std::int64_t>(std::min<std::uint64_t>(bytes, INT64_MAX));
+}
 
 std::int64_t backoff_delay_ms(int attempt, std::int64_t initial_ms, std::int64_t cap_ms, std::uint64_t random) {
     std::int64_t ceiling = initial_ms;
@@ -97,6 +110,10 @@ struct SyncEngine::Impl {
     std::int64_t retention_ms = 0;
     std::int64_t hub_ahead_ms = 0;
     std::optional<std::int64_t> saved_hub_ahead_ms;  // as the store holds it
+    // For the health report every request carries (health_headers).
+    std::filesystem::path store_folder;
+    std::int64_t started_ms = steady_ms();
+    std::optional<std::int64_t> last_sync_steady_ms;
 
     mutable std::mutex status_mutex;
     SyncStatus status;
@@ -126,8 +143,31 @@ struct SyncEngine::Impl {
     void send_out(HttpCall& call);
     void failed(Slot& slot, const std::string& what);
     void publish_health();
+    std::vector<std::string> health_headers() const;
     void tidy(std::int64_t now);
 };
+
+// What this device says about itself on every request (PROTOCOL.md section 3), read from
+// its status and its disk now. Only the engine's thread writes the status, so it reads it
+// without the lock.
+std::vector<std::string> SyncEngine::Impl::health_headers() const {
+    const auto header = [](const char* name, auto value) {
+        if constexpr (std::is_integral_v<decltype(value)>) return std::string(name) + ": " + std::to_string(value);
+        else return std::string(name) + ": " + std::string(value);
+    };
+    const std::int64_t now = steady_ms();
+    std::vector<std::string> headers = {header(protocol::outbox_depth_header, status.outbox_depth),
+                                        header(protocol::program_version_header, program_version()),
+                                        header(protocol::uptime_header, std::max<std::int64_t>(now - started_ms, 0) / 1000),
+                                        header(protocol::dead_letters_header, status.dead_letters)};
+    if (last_sync_steady_ms)
+        headers.push_back(header(protocol::sync_age_header, std::max<std::int64_t>(now - *last_sync_steady_ms, 0) / 1000));
+    if (const auto free = disk_free_bytes(store_folder)) headers.push_back(header(protocol::disk_free_header, *free));
+    if (options.printer_state)
+        if (const auto printer = options.printer_state()) headers.push_back(header(protocol::printer_header, *printer));
+    return headers;
+}
+
 
 // Acknowledged events leave the outbox once they are older than outbox_keep_ms (the hub and
 // this device's log have them; the numbering floor stays), and log entries of closed tickets
@@ -229,6 +269,7 @@ void SyncEngine::Impl::answered(Slot& other, bool other_busy) {
         std::lock_guard lock(status_mutex);
         status.last_sync_ms = device_now();
     }
+    last_sync_steady_ms = steady_ms();  // the report's age: a step of the wall clock does not move it
     publish_health();
 }
 
@@ -305,9 +346,8 @@ bool SyncEngine::Impl::start_push(std::int64_t now) {
         std::lock_guard lock(status_mutex);
         status.largest_batch_bytes = std::max(status.largest_batch_bytes, body.size());
     }
-    std::vector<std::string> headers = {
-        std::string(protocol::device_time_header) + ": " + std::to_string(clocks.wall_ms + shift),
-        std::string(protocol::outbox_depth_header) + ": " + std::to_string(status.outbox_depth)};
+    std::vector<std::string> headers = health_headers();
+    headers.push_back(std::string(protocol::device_time_header) + ": " + std::to_string(clocks.wall_ms + shift));
     if (follows > 0) headers.push_back(std::string(protocol::follows_header) + ": " + std::to_string(follows));
     auto call = std::make_unique<PushCall>();
     call->events = std::move(pending.value());
@@ -445,8 +485,9 @@ void SyncEngine::Impl::start_poll() {
     const std::string path = "/v1/events?after=" + std::to_string(cursor) + "&limit=" +
                              std::to_string(options.log_page) + "&wait_ms=" + std::to_string(options.long_poll_wait_ms) +
                              (cursor == 0 ? "&start=recent" : "");
-    const std::vector<std::string> headers = {std::string(protocol::device_time_header) + ": " +
-                                              std::to_string(device_now())};
+    // The long-poll every device keeps open is its heartbeat: it carries the health report.
+    std::vector<std::string> headers = health_headers();
+    headers.push_back(std::string(protocol::device_time_header) + ": " + std::to_string(device_now()));
     poll_call.prepare(options.connection, "GET", path, {}, headers, options.long_poll_wait_ms);
     if (curl_multi_add_handle(multi, poll_call.handle()) != CURLM_OK) {
         poll.not_before = steady_ms() + options.backoff_cap_ms;
@@ -573,6 +614,8 @@ Result<std::unique_ptr<SyncEngine>, std::string> SyncEngine::start(const StoreOp
     impl->batch_limit = impl->options.batch_size;
     impl->random.seed(impl->options.jitter_seed != 0 ? impl->options.jitter_seed : std::random_device{}());
     impl->store = std::move(store.value());
+    std::error_code no_folder;  // then statvfs fails and no disk figure is sent
+    impl->store_folder = std::filesystem::absolute(store_options.path, no_folder).parent_path();
     // Everything this connection writes is something the hub can tell again: answers to
     // pushes (an event sent again gets the same answer), dead letters (so does a rejected
     // one) and log pages with their cursor (read again from the older cursor). So its

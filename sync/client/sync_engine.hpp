@@ -7,10 +7,12 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "client/hub_client.hpp"
 #include "domain/numbering.hpp"
@@ -40,6 +42,9 @@ struct SyncOptions {
     // hub's answers, the window or the retention), before its status says so: the device's
     // queue view (store/queue_view.hpp) reads it there, off the UI thread.
     std::function<void()> store_written;
+    // The printer's state for IT's health view ("ok", "paper_low", "paper_out", "cover_open",
+    // "offline"; nothing: not known). Empty: this device has no printer and says nothing.
+    std::function<std::optional<std::string>()> printer_state;
 };
 
 struct SyncStatus {
@@ -84,6 +89,13 @@ private:
 // A free function so that a benchmark can age a store exactly as a year of running would.
 bool tidy_store(Store& store, std::int64_t device_now_ms, std::int64_t hub_ahead_ms, std::int64_t retention_ms,
                 const SyncOptions& options);
+
+// This program's version (the CMake project version), as every request reports it.
+std::string_view program_version();
+
+// Bytes free to this program on the file system holding path (statvfs: what an unprivileged
+// writer may use), saturated at int64's top; nothing when it cannot be read.
+std::optional<std::int64_t> disk_free_bytes(const std::filesystem::path& path);
 
 // Full-jitter backoff: a random wait in [0, min(cap, initial * 2^attempt)].
 std::int64_t backoff_delay_ms(int attempt, std::int64_t initial_ms, std::int64_t cap_ms, std::uint64_t random);

@@ -1,6 +1,7 @@
-// skranke-hub's admin commands for devices: devices (each enrolled device with its role,
-// last contact and whether it is revoked) and device-revoke ID (its token is refused from
-// then on, also by a hub running on the same data, until the device is enrolled again).
+// skranke-hub's admin commands for devices: devices (the fleet as a table, each enrolled
+// device with its health report, SILENT and NOT DRAINING ones flagged: hub/fleet_health.hpp)
+// and device-revoke ID (its token is refused from then on, also by a hub running on the same
+// data, until the device is enrolled again).
 #pragma once
 
 #include <filesystem>
@@ -9,12 +10,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include "hub/fleet_health.hpp"
+
 namespace skranke::hub {
 
 struct DeviceCommands {
     CLI::App* list = nullptr;
     CLI::App* revoke = nullptr;
     std::string device_id;
+    std::int64_t silent_minutes = default_silent_minutes;
 };
 
 // Registers the subcommands; the options live in commands.

@@ -37,6 +37,56 @@ std::string random_code() {
     return code;
 }
 
+// The columns health_of reads, in its order.
+constexpr const char* health_columns =
+    "device_id, role, enrolled_ms, last_seen_ms, clock_offset_ms, outbox_depth, revoked_ms, program_version, uptime_s,"
+    " last_sync_ms, dead_letters, disk_free_bytes, printer, outbox_stuck_since_ms";
+
+DeviceHealth health_of(const sql::Statement& q) {
+    const auto number = [&](int column) { return q.is_null(column) ? std::nullopt : std::optional(q.int64(column)); };
+    const auto text = [&](int column) { return q.is_null(column) ? std::nullopt : std::optional(q.text(column)); };
+    DeviceHealth d;
+    d.device_id = q.text(0);
+    d.role = role_from_string(q.text(1)).value_or(Role::display);
+    d.enrolled_ms = q.int64(2);
+    d.last_seen_ms = number(3);
+    d.clock_offset_ms = number(4);
+    d.report = HealthReport{number(5), text(7), number(8), number(9), number(10), number(11), text(12)};
+    d.revoked_ms = number(6);
+    d.outbox_stuck_since_ms = number(13);
+    return d;
+}
+
+// One request's word on top of what was known: what it says replaces, what it leaves out
+// stays. The outbox counts as stuck from the report where it held events and had not gone
+// down, until a report where it went down (from then) or was empty.
+void take_contact(DeviceHealth& known, const Contact& contact) {
+    known.last_seen_ms = std::max(known.last_seen_ms.value_or(contact.hub_now_ms), contact.hub_now_ms);
+    if (contact.clock_offset_ms) known.clock_offset_ms = contact.clock_offset_ms;
+    const HealthReport& said = contact.report;
+    HealthReport& report = known.report;
+    if (const auto depth = said.outbox_depth) {
+        if (*depth == 0) known.outbox_stuck_since_ms.reset();
+        else if (!known.outbox_stuck_since_ms || !report.outbox_depth || *depth < *report.outbox_depth)
+            known.outbox_stuck_since_ms = contact.hub_now_ms;
+        report.outbox_depth = depth;
+    }
+    const auto take = [](auto& value, const auto& told) {
+        if (told) value = told;
+    };
+    take(report.program_version, said.program_version);
+    take(report.uptime_s, said.uptime_s);
+    take(report.last_sync_ms, said.last_sync_ms);
+    take(report.dead_letters, said.dead_letters);
+    take(report.disk_free_bytes, said.disk_free_bytes);
+    take(report.printer, said.printer);
+}
+
+void bind_text(sql::Statement& q, int index, const std::optional<std::string>& text) {
+    if (text) q.bind(index, *text);
+    else q.bind_null(index);
+}
+
 }  // namespace
 
 struct DeviceRegistry::Statements {
@@ -48,6 +98,7 @@ struct DeviceRegistry::ReadStatements {
     sql::Statement data_version;
     sql::Statement revoked;
     sql::Statement list;
+    sql::Statement one;
 };
 
 StoreResult<std::unique_ptr<DeviceRegistry>> DeviceRegistry::open(HubWriter& writer, Connection reader) {
@@ -56,7 +107,10 @@ StoreResult<std::unique_ptr<DeviceRegistry>> DeviceRegistry::open(HubWriter& wri
         auto s = std::make_unique<Statements>();
         s->note_contact = sql::Statement(db,
             "UPDATE devices SET last_seen_ms = ?2, clock_offset_ms = coalesce(?3, clock_offset_ms),"
-            " outbox_depth = coalesce(?4, outbox_depth) WHERE device_id = ?1");
+            " outbox_depth = coalesce(?4, outbox_depth), program_version = coalesce(?5, program_version),"
+            " uptime_s = coalesce(?6, uptime_s), last_sync_ms = coalesce(?7, last_sync_ms),"
+            " dead_letters = coalesce(?8, dead_letters), disk_free_bytes = coalesce(?9, disk_free_bytes),"
+            " printer = coalesce(?10, printer), outbox_stuck_since_ms = ?11 WHERE device_id = ?1");
         if (!s->note_contact.valid()) return sql::error_from(db, s->note_contact.prepare_code(), "prepare registry");
         registry->statements_ = std::move(s);
         return Done{};
@@ -67,10 +121,9 @@ StoreResult<std::unique_ptr<DeviceRegistry>> DeviceRegistry::open(HubWriter& wri
     r->find_token = sql::Statement(db, "SELECT device_id, role, revoked_ms FROM devices WHERE token_hash = ?1");
     r->data_version = sql::Statement(db, "PRAGMA data_version");
     r->revoked = sql::Statement(db, "SELECT device_id FROM devices WHERE revoked_ms IS NOT NULL");
-    r->list = sql::Statement(db,
-        "SELECT device_id, role, enrolled_ms, last_seen_ms, clock_offset_ms, outbox_depth, revoked_ms"
-        " FROM devices ORDER BY device_id");
-    for (sql::Statement* st : {&r->find_token, &r->data_version, &r->revoked, &r->list})
+    r->list = sql::Statement(db, std::string("SELECT ") + health_columns + " FROM devices ORDER BY device_id");
+    r->one = sql::Statement(db, std::string("SELECT ") + health_columns + " FROM devices WHERE device_id = ?1");
+    for (sql::Statement* st : {&r->find_token, &r->data_version, &r->revoked, &r->list, &r->one})
         if (!st->valid()) return sql::error_from(db, st->prepare_code(), "prepare registry reads");
     registry->reads_ = std::move(r);
     std::lock_guard lock(registry->mutex_);
@@ -205,26 +258,40 @@ void DeviceRegistry::change_revoked(const std::function<void(std::set<std::strin
 }
 
 void DeviceRegistry::note_contact(const std::string& device_id, const Contact& contact) {
-    Contact to_save;
+    DeviceHealth to_save;
     {
         std::lock_guard lock(mutex_);
-        Contact& known = contacts_[device_id];
-        known.hub_now_ms = contact.hub_now_ms;
-        if (contact.clock_offset_ms) known.clock_offset_ms = contact.clock_offset_ms;
-        if (contact.outbox_depth) known.outbox_depth = contact.outbox_depth;
+        auto known = contacts_.find(device_id);
+        if (known == contacts_.end()) known = contacts_.emplace(device_id, saved_health(device_id)).first;
+        take_contact(known->second, contact);
         if (contact.hub_now_ms - contact_saved_ms_[device_id] < contact_save_ms) return;
-        to_save = known;
+        to_save = known->second;
     }
+    const HealthReport& r = to_save.report;
     const bool saved = writer_.try_run([&](sqlite3*) {
         sql::Statement& q = statements_->note_contact;
-        q.bind(1, device_id).bind(2, to_save.hub_now_ms).bind(3, to_save.clock_offset_ms).bind(4, to_save.outbox_depth);
+        q.bind(1, device_id).bind(2, to_save.last_seen_ms).bind(3, to_save.clock_offset_ms).bind(4, r.outbox_depth);
+        bind_text(q, 5, r.program_version);
+        q.bind(6, r.uptime_s).bind(7, r.last_sync_ms).bind(8, r.dead_letters).bind(9, r.disk_free_bytes);
+        bind_text(q, 10, r.printer);
+        q.bind(11, to_save.outbox_stuck_since_ms);
         q.step();  // health bookkeeping only: a failure here must not fail the request
         q.reset();
     });
     if (!saved) return;  // a write is running: a later request saves it
     std::lock_guard lock(mutex_);
     auto& saved_ms = contact_saved_ms_[device_id];
-    saved_ms = std::max(saved_ms, to_save.hub_now_ms);
+    saved_ms = std::max(saved_ms, to_save.last_seen_ms.value_or(0));
+}
+
+// The device's row as the file holds it (only its id when it cannot be read). Under mutex_.
+DeviceHealth DeviceRegistry::saved_health(const std::string& device_id) {
+    sql::Statement& q = reads_->one;
+    q.bind(1, device_id);
+    DeviceHealth health = q.step() == SQLITE_ROW ? health_of(q) : DeviceHealth{};
+    q.reset();
+    health.device_id = device_id;
+    return health;
 }
 
 StoreResult<std::vector<DeviceHealth>> DeviceRegistry::devices() {
@@ -233,15 +300,13 @@ StoreResult<std::vector<DeviceHealth>> DeviceRegistry::devices() {
     std::vector<DeviceHealth> list;
     int c;
     while ((c = q.step()) == SQLITE_ROW) {
-        DeviceHealth d{q.text(0), role_from_string(q.text(1)).value_or(Role::display), q.int64(2), {}, {}, {}, {}};
-        if (!q.is_null(3)) d.last_seen_ms = q.int64(3);
-        if (!q.is_null(4)) d.clock_offset_ms = q.int64(4);
-        if (!q.is_null(5)) d.outbox_depth = q.int64(5);
-        if (!q.is_null(6)) d.revoked_ms = q.int64(6);
+        DeviceHealth d = health_of(q);
         if (const auto it = contacts_.find(d.device_id); it != contacts_.end()) {  // newer than the file
-            d.last_seen_ms = it->second.hub_now_ms;
-            if (it->second.clock_offset_ms) d.clock_offset_ms = it->second.clock_offset_ms;
-            if (it->second.outbox_depth) d.outbox_depth = it->second.outbox_depth;
+            const DeviceHealth& known = it->second;
+            d.last_seen_ms = known.last_seen_ms;
+            d.clock_offset_ms = known.clock_offset_ms;
+            d.report = known.report;
+            d.outbox_stuck_since_ms = known.outbox_stuck_since_ms;
         }
         list.push_back(std::move(d));
     }

@@ -40,13 +40,27 @@ struct Enrolment {
     std::string token;  // shown once; only its hash is kept
 };
 
+// What a device says about its health (PROTOCOL.md section 3's X-Skranke-... headers);
+// nothing where it said nothing. Times are on the hub's clock.
+struct HealthReport {
+    std::optional<std::int64_t> outbox_depth;
+    std::optional<std::string> program_version;
+    std::optional<std::int64_t> uptime_s;
+    std::optional<std::int64_t> last_sync_ms;  // its last successful push or log read
+    std::optional<std::int64_t> dead_letters;
+    std::optional<std::int64_t> disk_free_bytes;
+    std::optional<std::string> printer;
+};
+
 struct DeviceHealth {
     std::string device_id;
     protocol::Role role = protocol::Role::display;
     std::int64_t enrolled_ms = 0;
     std::optional<std::int64_t> last_seen_ms;
     std::optional<std::int64_t> clock_offset_ms;
-    std::optional<std::int64_t> outbox_depth;
+    HealthReport report;  // as its newest requests said
+    // Since when its outbox has held events without going down (nothing: empty, or unknown).
+    std::optional<std::int64_t> outbox_stuck_since_ms;
     std::optional<std::int64_t> revoked_ms;
 };
 
@@ -54,7 +68,7 @@ struct DeviceHealth {
 struct Contact {
     std::int64_t hub_now_ms = 0;
     std::optional<std::int64_t> clock_offset_ms;  // device clock minus hub clock
-    std::optional<std::int64_t> outbox_depth;
+    HealthReport report;
 };
 
 class DeviceRegistry {
@@ -75,8 +89,9 @@ public:
     // Why the device is refused now, as the last token check saw it (nothing: it is not), without
     // any lock: a long-poll asks again before it answers.
     std::optional<std::string> refusal_of(const std::string& device_id) const;
-    // Remembers the device's health; written to the file at most once a minute per device,
-    // and only when no other write is running, so a request never waits for a batch.
+    // Remembers the device's health (a report's values replace the ones before, what it does
+    // not say stays); written to the file at most once a minute per device, and only when no
+    // other write is running, so a request never waits for a batch.
     void note_contact(const std::string& device_id, const Contact& contact);
     StoreResult<std::vector<DeviceHealth>> devices();
     // Every request with the device's token is refused from now on, here and in a running
@@ -89,6 +104,7 @@ private:
     // Device ids revoked, changed under mutex_ (a new set each time).
     void change_revoked(const std::function<void(std::set<std::string>&)>& change);
     void forget_unknown_expired(std::int64_t now_ms);
+    DeviceHealth saved_health(const std::string& device_id);
 
     HubWriter& writer_;
     struct Statements;
@@ -106,7 +122,9 @@ private:
     std::atomic<bool> any_revoked_ = false;  // spares the usual case the shared pointer's lock
     std::map<std::string, AuthDevice> known_;  // by token hash
     std::map<std::string, std::int64_t> unknown_;  // token hash: until when (steady ms) it is taken as unknown
-    std::map<std::string, Contact> contacts_;
+    // Health as requests told it since the start, newer than the file; a device's entry is
+    // begun from its row, so what the file knew (the outbox's stuck time) carries on.
+    std::map<std::string, DeviceHealth> contacts_;
     std::map<std::string, std::int64_t> contact_saved_ms_;
 };
 

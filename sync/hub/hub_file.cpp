@@ -18,7 +18,14 @@ CREATE TABLE devices (
   last_seen_ms INTEGER,
   clock_offset_ms INTEGER,
   outbox_depth INTEGER,
-  revoked_ms INTEGER
+  revoked_ms INTEGER,
+  program_version TEXT,
+  uptime_s INTEGER,
+  last_sync_ms INTEGER,
+  dead_letters INTEGER,
+  disk_free_bytes INTEGER,
+  printer TEXT,
+  outbox_stuck_since_ms INTEGER
 );
 CREATE TABLE enrol_codes (
   code_hash TEXT PRIMARY KEY,
@@ -57,6 +64,13 @@ struct Step {
 };
 constexpr Step steps[] = {
     {2, "ALTER TABLE devices ADD COLUMN revoked_ms INTEGER;"},
+    {3, "ALTER TABLE devices ADD COLUMN program_version TEXT;"
+        "ALTER TABLE devices ADD COLUMN uptime_s INTEGER;"
+        "ALTER TABLE devices ADD COLUMN last_sync_ms INTEGER;"
+        "ALTER TABLE devices ADD COLUMN dead_letters INTEGER;"
+        "ALTER TABLE devices ADD COLUMN disk_free_bytes INTEGER;"
+        "ALTER TABLE devices ADD COLUMN printer TEXT;"
+        "ALTER TABLE devices ADD COLUMN outbox_stuck_since_ms INTEGER;"},
 };
 
 StoreResult<std::int64_t> schema_version(sqlite3* db) {

@@ -17,7 +17,8 @@ struct sqlite3;
 namespace skranke::hub {
 
 // 2: devices.revoked_ms (skranke-hub device-revoke).
-inline constexpr int hub_schema_version = 2;
+// 3: the devices' health reports (program_version ... printer, outbox_stuck_since_ms).
+inline constexpr int hub_schema_version = 3;
 
 // The file (made when missing, brought up to hub_schema_version when older; refused when
 // newer), as the writer's connection.

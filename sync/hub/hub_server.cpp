@@ -16,6 +16,7 @@
 #include "domain/office_time.hpp"
 #include "domain/events.hpp"
 #include "hub/data_lock.hpp"
+#include "hub/fleet_health.hpp"
 #include "hub/http_errors.hpp"
 #include "hub/http_front.hpp"
 #include "hub/request_values.hpp"
@@ -30,15 +31,28 @@ using protocol::Role;
 namespace {
 
 
-// What every request says about its device: clock offset and, on pushes, outbox depth.
+// What every request says about its device: its clock's offset and its health report
+// (every header it sent, checked; the first bad one refuses the request).
 ValueOr<Contact> contact_of(const httplib::Request& req) {
-    Contact contact{wall_clock_ms(), std::nullopt, std::nullopt};
-    auto offset = device_clock_offset(header_of(req, protocol::device_time_header).view(), contact.hub_now_ms);
+    Contact contact{wall_clock_ms(), std::nullopt, {}};
+    const auto header = [&](const char* name) { return header_of(req, name); };
+    auto offset = device_clock_offset(header(protocol::device_time_header).view(), contact.hub_now_ms);
     if (!offset) return offset.error();
-    auto depth = outbox_depth(header_of(req, protocol::outbox_depth_header).view());
-    if (!depth) return depth.error();
     contact.clock_offset_ms = *offset;
-    contact.outbox_depth = *depth;
+    HealthReport& r = contact.report;
+    std::optional<BadValue> bad;
+    const auto read = [&](auto& field, auto parsed) {
+        if (parsed) field = *parsed;
+        else if (!bad) bad = parsed.error();
+    };
+    read(r.outbox_depth, outbox_depth(header(protocol::outbox_depth_header).view()));
+    read(r.program_version, program_version(header(protocol::program_version_header).view()));
+    read(r.uptime_s, uptime_seconds(header(protocol::uptime_header).view()));
+    read(r.last_sync_ms, last_sync_ms(header(protocol::sync_age_header).view(), contact.hub_now_ms));
+    read(r.dead_letters, dead_letters(header(protocol::dead_letters_header).view()));
+    read(r.disk_free_bytes, disk_free_bytes(header(protocol::disk_free_header).view()));
+    read(r.printer, printer_state(header(protocol::printer_header).view()));
+    if (bad) return *bad;
     return contact;
 }
 
@@ -210,7 +224,7 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res, con
                               "the push this one follows has not reached the hub; nothing of this one was stored");
     }
     Contact contact = *contact_of(req);  // checked by authenticate; measured again after the wait
-    contact.outbox_depth.reset();
+    contact.report = {};  // the log keeps only the clock
     spdlog::debug("push: device={} events={} storing", device->device_id, list.size());
     auto results = store->push(list, contact);
     if (!results) {
@@ -365,16 +379,20 @@ void Hub::Impl::routes() {
     s.Get("/v1/devices", [this](const httplib::Request& req, httplib::Response& res) {
         const auto device = authenticate(req, res);
         if (!device) return;
-        if (device->role != Role::admin) return send_error(res, 403, "forbidden", "device health is for admin devices");
+        // IT sees everything; a reception console only who is silent (its small warning).
+        const bool full = device->role == Role::admin;
+        if (!full && device->role != Role::reception)
+            return send_error(res, 403, "forbidden", "device health is for admin and reception devices");
+        const auto minutes = silent_minutes_param(param_of(req, "silent_minutes").view(), default_silent_minutes,
+                                                  max_silent_minutes);
+        if (!minutes) return send_error(res, 400, "bad_request", minutes.error().message);
         auto list = store->devices();
         if (!list) return send_error(res, 503, "hub_storage", "the hub cannot read its store; try again");
+        const std::int64_t now = wall_clock_ms();
         json out = json::array();
-        const auto opt = [](const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); };
         for (const auto& d : *list)
-            out.push_back({{"device_id", d.device_id}, {"role", protocol::to_string(d.role)},
-                           {"enrolled_ms", d.enrolled_ms}, {"last_seen_ms", opt(d.last_seen_ms)},
-                           {"clock_offset_ms", opt(d.clock_offset_ms)}, {"outbox_depth", opt(d.outbox_depth)}});
-        res.set_content(json{{"devices", out}}.dump(), json_type);
+            if (full || !d.revoked_ms) out.push_back(device_health_json(d, fleet_flags(d, now, *minutes), full));
+        res.set_content(json{{"devices", out}, {"hub_time_ms", now}, {"silent_minutes", *minutes}}.dump(), json_type);
     });
     add_staff_routes(s, *store, *staff, catalogue ? &*catalogue : nullptr, [this](const httplib::Request& req, httplib::Response& res) {
         return authenticate(req, res);

@@ -35,6 +35,23 @@ BadValue bad(std::string_view name, std::string_view what) {
     return BadValue{std::string(name) + " must be " + std::string(what)};
 }
 
+// A count header: 0 to int64's top; absent: nothing.
+ValueOr<std::optional<std::int64_t>> count_header(RawValue header, std::string_view name) {
+    if (!header) return std::optional<std::int64_t>();
+    const std::string_view text = trimmed(*header);
+    const auto count = all_digits(text) ? parse_int64(text) : std::nullopt;
+    if (!count) return bad(name, "a whole number from 0 to 9223372036854775807");
+    return std::optional<std::int64_t>(*count);
+}
+
+// A query value from 1 to most; absent: fallback.
+ValueOr<std::int64_t> whole_from_1(RawValue param, std::string_view name, std::int64_t fallback, std::int64_t most) {
+    if (!param) return fallback;
+    const auto value = all_digits(*param) ? parse_int64(*param) : std::nullopt;
+    if (!value || *value < 1 || *value > most) return bad(name, "a whole number from 1 to " + std::to_string(most));
+    return *value;
+}
+
 }  // namespace
 
 std::optional<std::int64_t> parse_int64(std::string_view text) {
@@ -56,12 +73,36 @@ ValueOr<std::optional<std::int64_t>> device_clock_offset(RawValue header, std::i
     return std::optional<std::int64_t>(offset);
 }
 
-ValueOr<std::optional<std::int64_t>> outbox_depth(RawValue header) {
-    if (!header) return std::optional<std::int64_t>();
+ValueOr<std::optional<std::int64_t>> outbox_depth(RawValue header) { return count_header(header, "X-Skranke-Outbox-Depth"); }
+ValueOr<std::optional<std::int64_t>> uptime_seconds(RawValue header) { return count_header(header, "X-Skranke-Uptime"); }
+ValueOr<std::optional<std::int64_t>> dead_letters(RawValue header) { return count_header(header, "X-Skranke-Dead-Letters"); }
+ValueOr<std::optional<std::int64_t>> disk_free_bytes(RawValue header) { return count_header(header, "X-Skranke-Disk-Free"); }
+
+ValueOr<std::optional<std::int64_t>> last_sync_ms(RawValue header, std::int64_t hub_now_ms) {
+    const auto age_s = count_header(header, "X-Skranke-Sync-Age");
+    if (!age_s || !*age_s) return age_s;
+    const std::int64_t now = std::max<std::int64_t>(hub_now_ms, 0);
+    // age_s * 1000 only when it cannot pass now (and so INT64_MAX).
+    const std::int64_t age_ms = **age_s > now / 1000 ? now : **age_s * 1000;
+    return std::optional<std::int64_t>(now - age_ms);
+}
+
+ValueOr<std::optional<std::string>> program_version(RawValue header) {
+    if (!header) return std::optional<std::string>();
     const std::string_view text = trimmed(*header);
-    const auto depth = all_digits(text) ? parse_int64(text) : std::nullopt;
-    if (!depth) return bad("X-Skranke-Outbox-Depth", "a whole number from 0 to 9223372036854775807");
-    return std::optional<std::int64_t>(*depth);
+    const bool fits = !text.empty() && text.size() <= 64 &&
+                      text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+~:_-") ==
+                          std::string_view::npos;
+    if (!fits) return bad("X-Skranke-Program-Version", "1 to 64 characters of A-Z, a-z, 0-9, . + ~ : _ -");
+    return std::optional<std::string>(text);
+}
+
+ValueOr<std::optional<std::string>> printer_state(RawValue header) {
+    if (!header) return std::optional<std::string>();
+    const std::string_view text = trimmed(*header);
+    for (const std::string_view state : printer_states)
+        if (text == state) return std::optional<std::string>(text);
+    return bad("X-Skranke-Printer", "one of ok, paper_low, paper_out, cover_open, offline");
 }
 
 ValueOr<std::int64_t> follows(RawValue header) {
@@ -80,10 +121,11 @@ ValueOr<std::int64_t> log_cursor(RawValue param) {
 }
 
 ValueOr<std::int64_t> page_limit(RawValue param, std::int64_t fallback, std::int64_t most) {
-    if (!param) return fallback;
-    const auto limit = all_digits(*param) ? parse_int64(*param) : std::nullopt;
-    if (!limit || *limit < 1 || *limit > most) return bad("limit", "a whole number from 1 to " + std::to_string(most));
-    return *limit;
+    return whole_from_1(param, "limit", fallback, most);
+}
+
+ValueOr<std::int64_t> silent_minutes_param(RawValue param, std::int64_t fallback, std::int64_t most) {
+    return whole_from_1(param, "silent_minutes", fallback, most);
 }
 
 ValueOr<std::int64_t> long_poll_wait(RawValue param, std::int64_t longest) {

@@ -57,6 +57,21 @@ ValueOr<std::optional<std::int64_t>> device_clock_offset(RawValue header, std::i
 // X-Skranke-Outbox-Depth: a count, 0 or more; absent: nothing.
 ValueOr<std::optional<std::int64_t>> outbox_depth(RawValue header);
 
+// The device's health report (PROTOCOL.md section 3); absent: nothing, as the device said
+// nothing. X-Skranke-Uptime, X-Skranke-Dead-Letters, X-Skranke-Disk-Free: counts, 0 or more.
+ValueOr<std::optional<std::int64_t>> uptime_seconds(RawValue header);
+ValueOr<std::optional<std::int64_t>> dead_letters(RawValue header);
+ValueOr<std::optional<std::int64_t>> disk_free_bytes(RawValue header);
+// X-Skranke-Sync-Age (seconds, 0 or more) -> when the device last synced, on the hub's
+// clock; an age longer than the hub's clock reaches back is served as 1970, never wrapped.
+ValueOr<std::optional<std::int64_t>> last_sync_ms(RawValue header, std::int64_t hub_now_ms);
+// X-Skranke-Program-Version: 1 to 64 of A-Z a-z 0-9 . + ~ : _ - (a Debian version fits).
+ValueOr<std::optional<std::string>> program_version(RawValue header);
+// What X-Skranke-Printer may say (reserved: devices send it once they have printers).
+inline constexpr std::string_view printer_states[] = {"ok", "paper_low", "paper_out", "cover_open", "offline"};
+// X-Skranke-Printer: one of printer_states.
+ValueOr<std::optional<std::string>> printer_state(RawValue header);
+
 // X-Skranke-Follows: the last device_seq of the push this one follows; absent or 0: none.
 ValueOr<std::int64_t> follows(RawValue header);
 
@@ -65,6 +80,9 @@ ValueOr<std::int64_t> log_cursor(RawValue param);
 
 // limit=: 1 to most; absent: fallback.
 ValueOr<std::int64_t> page_limit(RawValue param, std::int64_t fallback, std::int64_t most);
+
+// silent_minutes=: 1 to most; absent: fallback.
+ValueOr<std::int64_t> silent_minutes_param(RawValue param, std::int64_t fallback, std::int64_t most);
 
 // wait_ms=: 0 or more, any number of digits; a longer wish than longest is served as longest.
 ValueOr<std::int64_t> long_poll_wait(RawValue param, std::int64_t longest);

@@ -23,6 +23,14 @@ inline constexpr const char* outbox_depth_header = "X-Skranke-Outbox-Depth";  //
 // A push sent while the device's previous push is still on its way names the last
 // device_seq of that previous push: the hub stores it only after that one (section 4).
 inline constexpr const char* follows_header = "X-Skranke-Follows";
+// What a device says about its health on every request (PROTOCOL.md section 3), for IT's
+// fleet view: all optional, each strictly checked by the hub.
+inline constexpr const char* program_version_header = "X-Skranke-Program-Version";  // "0.1.0"
+inline constexpr const char* uptime_header = "X-Skranke-Uptime";                    // seconds
+inline constexpr const char* sync_age_header = "X-Skranke-Sync-Age";  // seconds since the last successful sync
+inline constexpr const char* dead_letters_header = "X-Skranke-Dead-Letters";        // events the hub refused
+inline constexpr const char* disk_free_header = "X-Skranke-Disk-Free";  // bytes free for the store's file system
+inline constexpr const char* printer_header = "X-Skranke-Printer";  // ok, paper_low, paper_out, cover_open, offline
 
 // Limits the hub enforces (and the engine stays under).
 inline constexpr std::size_t max_batch_events = 500;

@@ -5,6 +5,8 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -105,6 +107,60 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (!header) FUZZ_REQUIRE(seq && *seq == 0);
         else if (expected && *expected <= int64_max) FUZZ_REQUIRE(seq && *seq >= 0 && Wide{*seq} == *expected);
         else FUZZ_REQUIRE(names(refusal(seq), "X-Skranke-Follows"));
+    }
+    // The health report's counts, from 0; the sync age as a time on the hub's clock, never
+    // before 1970 or after now.
+    {
+        const struct {
+            const char* name;
+            hub::ValueOr<std::optional<std::int64_t>> (*parse)(hub::RawValue);
+        } counts[] = {{"X-Skranke-Uptime", hub::uptime_seconds},
+                      {"X-Skranke-Dead-Letters", hub::dead_letters},
+                      {"X-Skranke-Disk-Free", hub::disk_free_bytes}};
+        for (const auto& count : counts) {
+            const auto header = raw();
+            const auto value = count.parse(view(header));
+            const auto expected = header ? reference_number(trim_spaces(*header), false) : std::nullopt;
+            if (!header) FUZZ_REQUIRE(value && !*value);
+            else if (expected && *expected <= int64_max) FUZZ_REQUIRE(value && Wide{**value} == *expected);
+            else FUZZ_REQUIRE(names(refusal(value), count.name));
+        }
+        const auto header = raw();
+        const auto synced = hub::last_sync_ms(view(header), hub_now_ms);
+        const auto age = header ? reference_number(trim_spaces(*header), false) : std::nullopt;
+        const Wide now = std::max<Wide>(hub_now_ms, 0);
+        if (!header) FUZZ_REQUIRE(synced && !*synced);
+        else if (age && *age <= int64_max) FUZZ_REQUIRE(synced && Wide{**synced} == std::max<Wide>(now - *age * 1000, 0));
+        else FUZZ_REQUIRE(names(refusal(synced), "X-Skranke-Sync-Age"));
+    }
+    // X-Skranke-Program-Version and X-Skranke-Printer: kept only as their sets allow.
+    {
+        const auto header = raw();
+        const auto version = hub::program_version(view(header));
+        if (!header) {
+            FUZZ_REQUIRE(version && !*version);
+        } else if (version) {
+            const std::string_view kept = **version;
+            FUZZ_REQUIRE(kept == trim_spaces(*header) && !kept.empty() && kept.size() <= 64);
+            for (const char c : kept)
+                FUZZ_REQUIRE(std::isalnum(static_cast<unsigned char>(c)) || std::string_view(".+~:_-").find(c) != std::string_view::npos);
+        } else {
+            FUZZ_REQUIRE(names(version.error(), "X-Skranke-Program-Version"));
+        }
+        const auto printer_header = raw();
+        const auto printer = hub::printer_state(view(printer_header));
+        if (!printer_header) FUZZ_REQUIRE(printer && !*printer);
+        else if (printer) FUZZ_REQUIRE(std::find(std::begin(hub::printer_states), std::end(hub::printer_states), **printer) != std::end(hub::printer_states));
+        else FUZZ_REQUIRE(names(printer.error(), "X-Skranke-Printer"));
+    }
+    // silent_minutes=: 1 to most.
+    {
+        const auto param = raw();
+        const auto minutes = hub::silent_minutes_param(view(param), fallback, most);
+        const auto expected = param ? reference_number(*param, false) : std::nullopt;
+        if (!param) FUZZ_REQUIRE(minutes && *minutes == fallback);
+        else if (expected && *expected >= 1 && *expected <= most) FUZZ_REQUIRE(minutes && Wide{*minutes} == *expected);
+        else FUZZ_REQUIRE(names(refusal(minutes), "silent_minutes"));
     }
     // after=: 0 to 2^53-1.
     {

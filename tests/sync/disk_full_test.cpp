@@ -63,7 +63,7 @@ std::optional<Failure> hub_push(hub::HubStore& store, std::int64_t first_seq) {
     for (std::int64_t seq = first_seq; seq < first_seq + 3; ++seq) texts.push_back(issued_event("kiosk-a", seq, wall_clock_ms()).dump());
     std::vector<hub::PushedEvent> events;
     for (const auto& text : texts) events.push_back(hub::pushed_event_of(nlohmann::json::parse(text), text));
-    auto pushed = store.push(events, hub::Contact{wall_clock_ms(), std::nullopt, std::nullopt});
+    auto pushed = store.push(events, hub::Contact{wall_clock_ms(), std::nullopt, {}});
     if (!pushed) return Failure{"push", pushed.error()};
     return std::nullopt;
 }

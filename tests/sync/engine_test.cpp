@@ -316,7 +316,7 @@ TEST_CASE("a new device reads the log from the hub's window, not from the office
         for (int i = 1; i <= 2; ++i) texts.push_back(issued_event("kiosk-old", 2 * (7 - d) + i, now - d * day).dump());
         std::vector<hub::PushedEvent> pushed;
         for (const auto& text : texts) pushed.push_back(hub::pushed_event_of(nlohmann::json::parse(text), text));
-        REQUIRE(hub.store().push(pushed, hub::Contact{now - d * day, std::nullopt, std::nullopt}).ok());
+        REQUIRE(hub.store().push(pushed, hub::Contact{now - d * day, std::nullopt, {}}).ok());
     }
     REQUIRE(hub.store().last_seq() == 16);
     const auto desk = hub.enrol(Role::reception, "desk-new");

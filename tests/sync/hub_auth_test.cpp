@@ -102,11 +102,14 @@ TEST_CASE("roles: kiosks push only their own tickets, only staff act on tickets,
     // Reception may not issue tickets; a display may not push at all.
     CHECK(hub.call("POST", "/v1/events", desk.token, batch({issued_event("desk-1", 1, t)}), json_header).status == 403);
     CHECK(hub.call("POST", "/v1/events", display.token, batch({}), json_header).status == 403);
-    // Reads: a kiosk may not see the staff queue; only admin exports and sees device health.
+    // Reads: a kiosk may not see the staff queue; only admin exports and sees all of device
+    // health; reception sees only which devices are silent (fleet_health_test.cpp).
     CHECK(hub.call("GET", "/v1/queue", kiosk.token).status == 403);
     CHECK(hub.call("GET", "/v1/queue", display.token).status == 200);
     CHECK(hub.call("GET", "/v1/export", desk.token).status == 403);
-    CHECK(hub.call("GET", "/v1/devices", desk.token).status == 403);
+    CHECK(hub.call("GET", "/v1/devices", kiosk.token).status == 403);
+    CHECK(hub.call("GET", "/v1/devices", display.token).status == 403);
+    CHECK(hub.call("GET", "/v1/devices", desk.token).status == 200);
     const auto admin = hub.enrol(Role::admin, "it-1");
     CHECK(hub.call("GET", "/v1/devices", admin.token).status == 200);
 

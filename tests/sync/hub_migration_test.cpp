@@ -1,6 +1,7 @@
-// A hub.db written before revocation (schema 1) opens with this hub: it is migrated in
-// place, keeps its devices, tokens, log and rejections, and its devices can be revoked. A
-// file from a newer hub is refused and left as it was.
+// A hub.db written before revocation (schema 1) or before health reports (schema 2) opens
+// with this hub: it is migrated in place, keeps its devices, tokens, log and rejections, its
+// devices can be revoked and their health is kept. A file from a newer hub is refused and
+// left as it was.
 #include <doctest/doctest.h>
 
 #include <sqlite3.h>
@@ -86,7 +87,7 @@ TEST_CASE("a schema 1 hub.db is migrated on open and keeps its devices, tokens a
     {
         auto store = hub::HubStore::open(file);
         REQUIRE(store.ok());
-        CHECK(query_int(file, "PRAGMA user_version") == 2);
+        CHECK(query_int(file, "PRAGMA user_version") == hub::hub_schema_version);
         auto admitted = (*store)->authenticate("kiosk-a-token");
         REQUIRE(admitted.ok());
         REQUIRE(admitted->device);
@@ -101,7 +102,7 @@ TEST_CASE("a schema 1 hub.db is migrated on open and keeps its devices, tokens a
     // The command line works on the migrated file: it lists and revokes.
     const auto listing = run_hub_command("devices", file.parent_path());
     CHECK(listing.status == 0);
-    CHECK(listing.output.find("kiosk-a\tkiosk\t") != std::string::npos);
+    CHECK(listing.output.find("\nkiosk-a  kiosk  ") != std::string::npos);
     CHECK(run_hub_command("device-revoke kiosk-a", file.parent_path()).status == 0);
     auto store = hub::HubStore::open(file);
     REQUIRE(store.ok());
@@ -116,7 +117,7 @@ TEST_CASE("a hub.db from a newer hub is refused at every opening and left as it 
     TempDir dir;
     const auto file = dir / "hub" / "hub.db";
     std::filesystem::create_directories(file.parent_path());
-    write_old_hub(file, 3);
+    write_old_hub(file, hub::hub_schema_version + 1);
     const std::string before = contents(file);
     auto store = hub::HubStore::open(file);
     REQUIRE_FALSE(store.ok());
@@ -128,4 +129,48 @@ TEST_CASE("a hub.db from a newer hub is refused at every opening and left as it 
         CHECK(run.output.find("newer than this program") != std::string::npos);
     }
     CHECK(contents(file) == before);
+}
+
+TEST_CASE("a schema 2 hub.db gains the health columns: its devices stay, and their reports are kept from then on") {
+    TempDir dir;
+    const auto file = dir / "hub" / "hub.db";
+    std::filesystem::create_directories(file.parent_path());
+    write_old_hub(file, 1);
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+        exec(db, "ALTER TABLE devices ADD COLUMN revoked_ms INTEGER; PRAGMA user_version = 2");
+        sqlite3_close(db);
+    }
+    const std::int64_t now = wall_clock_ms();
+    {
+        auto store = hub::HubStore::open(file);
+        REQUIRE(store.ok());
+        CHECK(query_int(file, "PRAGMA user_version") == 3);
+        auto admitted = (*store)->authenticate("kiosk-a-token");
+        REQUIRE(admitted.ok());
+        REQUIRE(admitted->device);
+        hub::Contact contact{now, std::nullopt, {}};
+        contact.report.program_version = "0.1.0";
+        contact.report.outbox_depth = 2;
+        contact.report.dead_letters = 1;
+        contact.report.printer = "ok";
+        (*store)->note_contact("kiosk-a", contact);
+    }
+    auto store = hub::HubStore::open(file);
+    REQUIRE(store.ok());
+    auto devices = (*store)->devices();
+    REQUIRE(devices.ok());
+    REQUIRE(devices->size() == 1);
+    const hub::DeviceHealth& kiosk = devices->front();
+    CHECK(kiosk.last_seen_ms == now);
+    CHECK(kiosk.report.program_version == "0.1.0");
+    CHECK(kiosk.report.outbox_depth == 2);
+    CHECK(kiosk.report.dead_letters == 1);
+    CHECK(kiosk.report.printer == "ok");
+    CHECK(kiosk.outbox_stuck_since_ms == now);
+    CHECK_FALSE(kiosk.report.disk_free_bytes);
+    const auto listing = run_hub_command("devices", file.parent_path());
+    CHECK(listing.status == 0);
+    CHECK(listing.output.find("\nkiosk-a  kiosk  0.1.0 ") != std::string::npos);
 }

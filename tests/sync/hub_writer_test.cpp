@@ -193,7 +193,7 @@ TEST_CASE("retention empties personal fields in transactions of 500 rows: a fail
             for (const auto& e : wire) texts.push_back(e.dump());
             std::vector<hub::PushedEvent> pushed;
             for (const auto& text : texts) pushed.push_back(hub::pushed_event_of(nlohmann::json::parse(text), text));
-            REQUIRE((*store)->push(pushed, hub::Contact{wall_clock_ms(), std::nullopt, std::nullopt}).ok());
+            REQUIRE((*store)->push(pushed, hub::Contact{wall_clock_ms(), std::nullopt, {}}).ok());
         }
     }
     const std::string removed_rows = "SELECT count(*) FROM events WHERE personal_removed = 1";
@@ -237,7 +237,7 @@ TEST_CASE("one day of the log is found by bisecting hub_seq on receive times, no
         for (int i = 1; i <= 3; ++i) texts.push_back(issued_event("kiosk-a", 3 * k + i, base + k * six_hours).dump());
         std::vector<hub::PushedEvent> pushed;
         for (const auto& text : texts) pushed.push_back(hub::pushed_event_of(nlohmann::json::parse(text), text));
-        REQUIRE((*store)->push(pushed, hub::Contact{base + k * six_hours, std::nullopt, std::nullopt}).ok());
+        REQUIRE((*store)->push(pushed, hub::Contact{base + k * six_hours, std::nullopt, {}}).ok());
     }
     CHECK(*(*store)->cursor_before_received(base - 1) == 0);
     CHECK(*(*store)->cursor_before_received(base + pushes * six_hours) == 3 * pushes);
@@ -258,7 +258,7 @@ TEST_CASE("a device that sends thousands of refused events leaves a bounded memo
         for (const auto& e : events) texts.push_back(e.dump());
         std::vector<hub::PushedEvent> pushed;
         for (const auto& text : texts) pushed.push_back(hub::pushed_event_of(nlohmann::json::parse(text), text));
-        auto results = (*store)->push(pushed, hub::Contact{wall_clock_ms(), std::nullopt, std::nullopt});
+        auto results = (*store)->push(pushed, hub::Contact{wall_clock_ms(), std::nullopt, {}});
         REQUIRE(results.ok());
         return *results;
     };
@@ -299,7 +299,7 @@ TEST_CASE("the hub's queue view is today's room in the one order, with callback 
     const auto push = [&](Event event, std::int64_t received_ms) {
         const std::string text = protocol::write_event(event);
         REQUIRE(hub.store().push({hub::pushed_event_of(nlohmann::json::parse(text), text)},
-                                 hub::Contact{received_ms, 0, std::nullopt}).ok());
+                                 hub::Contact{received_ms, 0, {}}).ok());
     };
     push(issued_typed("kiosk-a", 1, now - day), now - day);  // yesterday's, never called
     Event callback = issued_typed("kiosk-a", 2, t0);

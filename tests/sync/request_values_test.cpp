@@ -103,6 +103,65 @@ TEST_CASE("X-Skranke-Outbox-Depth and X-Skranke-Follows: counts from 0 to int64'
     }
 }
 
+TEST_CASE("the health report's headers: counts up to int64's top, a sync age that never wraps, versions and printer states from their sets") {
+    const struct {
+        const char* name;
+        ValueOr<std::optional<std::int64_t>> (*parse)(RawValue);
+    } counts[] = {{"X-Skranke-Uptime", uptime_seconds},
+                  {"X-Skranke-Dead-Letters", dead_letters},
+                  {"X-Skranke-Disk-Free", disk_free_bytes}};
+    for (const auto& count : counts) {
+        CAPTURE(count.name);
+        CHECK_FALSE(count.parse(std::nullopt)->has_value());
+        CHECK(**count.parse("0") == 0);
+        CHECK(**count.parse(" 17\t") == 17);
+        CHECK(**count.parse(int64_max) == INT64_MAX);
+        for (const std::string& text : {std::string("-1"), one_past_max, twenty_digits, std::string("1e3")}) {
+            CAPTURE(text);
+            REQUIRE_FALSE(count.parse(text));
+            CHECK(message_of(count.parse(text).error()).find(count.name) != std::string::npos);
+        }
+        for (const std::string& text : not_numbers) {
+            CAPTURE(text);
+            CHECK_FALSE(count.parse(text));
+        }
+    }
+    CHECK_FALSE(last_sync_ms(std::nullopt, now_ms)->has_value());
+    CHECK(**last_sync_ms("0", now_ms) == now_ms);
+    CHECK(**last_sync_ms("90", now_ms) == now_ms - 90000);
+    CHECK(**last_sync_ms(std::to_string(now_ms / 1000), now_ms) == now_ms % 1000);
+    CHECK(**last_sync_ms(std::to_string(now_ms / 1000 + 1), now_ms) == 0);
+    CHECK(**last_sync_ms(int64_max, now_ms) == 0);  // never wrapped: 1970 at the earliest
+    CHECK(**last_sync_ms(int64_max, INT64_MAX) == 0);
+    CHECK(**last_sync_ms(std::to_string(INT64_MAX / 1000), INT64_MAX) == INT64_MAX % 1000);
+    CHECK(**last_sync_ms("5", INT64_MIN) == 0);
+    CHECK(message_of(last_sync_ms("-1", now_ms).error()).find("X-Skranke-Sync-Age") != std::string::npos);
+
+    CHECK_FALSE(program_version(std::nullopt)->has_value());
+    CHECK(**program_version(" 0.1.0 ") == "0.1.0");
+    CHECK(**program_version("1:0.2.0~rc1+deb12u1_amd64-x") == "1:0.2.0~rc1+deb12u1_amd64-x");
+    CHECK(**program_version(std::string(64, '9')) == std::string(64, '9'));
+    for (const std::string& text : {std::string(65, '9'), std::string(""), std::string("0.1 0"), std::string("0.1/0"),
+                                    std::string("0.1.0\n"), std::string("versjon-\xC3\xA6"), std::string("0.1;0")}) {
+        CAPTURE(text);
+        REQUIRE_FALSE(program_version(text));
+        CHECK(message_of(program_version(text).error()).find("X-Skranke-Program-Version") != std::string::npos);
+    }
+    CHECK_FALSE(printer_state(std::nullopt)->has_value());
+    for (const std::string_view state : printer_states) CHECK(**printer_state(state) == std::string(state));
+    CHECK(**printer_state(" paper_low ") == "paper_low");
+    for (const char* text : {"OK", "Ok", "jammed", "paper low", "ok,offline", "", "okay"}) {
+        CAPTURE(text);
+        REQUIRE_FALSE(printer_state(text));
+        CHECK(message_of(printer_state(text).error()).find("X-Skranke-Printer") != std::string::npos);
+    }
+    CHECK(*silent_minutes_param(std::nullopt, 10, 10080) == 10);
+    CHECK(*silent_minutes_param("1", 10, 10080) == 1);
+    CHECK(*silent_minutes_param("10080", 10, 10080) == 10080);
+    for (const char* text : {"0", "10081", "-5", "", "5m", "99999999999999999999"})
+        CHECK(message_of(silent_minutes_param(text, 10, 10080).error()).find("silent_minutes") != std::string::npos);
+}
+
 TEST_CASE("after=, limit= and wait_ms=: cursors up to 2^53-1, limits in their range, waits clamped to the longest") {
     CHECK(*log_cursor(std::nullopt) == 0);
     CHECK(*log_cursor("0") == 0);

@@ -309,7 +309,7 @@ int main(int argc, char** argv) {
             pushed.reserve(texts.size());
             for (const std::string& text : texts) pushed.push_back(hub::pushed_event_of(protocol::parse_json_text(text), text));
             const std::int64_t first = year_hub.hub->store().last_seq() + 1;
-            auto results = year_hub.hub->store().push(pushed, hub::Contact{h.received_ms, 0, std::nullopt});
+            auto results = year_hub.hub->store().push(pushed, hub::Contact{h.received_ms, 0, {}});
             if (!results) die("hub push: " + results.error().detail);
             for (const protocol::EventResult& r : *results)
                 if (r.status != "stored") die("the hub refused " + r.event_id + ": " + r.code + " " + r.message);
