@@ -1,5 +1,7 @@
 #include "client/staff_client.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "protocol/protocol.hpp"
@@ -54,6 +56,27 @@ void staff_sign_out(const Connection& connection, const std::string& session) {
     call.prepare(quick(connection), "POST", "/v1/staff/sign-out", "{}",
                  {"Content-Type: application/json", session_header + session});
     call.perform();
+}
+
+Result<std::vector<SilentKiosk>, StaffCallFailure> fetch_silent_kiosks(const Connection& connection) {
+    HttpCall call;
+    call.prepare(quick(connection), "GET", "/v1/devices", "", {});
+    const HttpReply reply = call.perform();
+    if (!reply.answered() || reply.status != 200) return failure_of(reply);
+    const auto json = protocol::parse_json_text(reply.body);
+    if (!json.is_object() || !json.contains("devices") || !json.at("devices").is_array())
+        return StaffCallFailure{StaffCallError::refused, "the hub's reply was not understood", 0};
+    std::vector<SilentKiosk> silent;
+    for (const auto& d : json.at("devices")) {
+        const bool kiosk = d.is_object() && d.value("role", "") == "kiosk" && d.value("silent", false);
+        if (!kiosk || !d.contains("device_id") || !d.at("device_id").is_string()) continue;
+        const auto since = d.find("silent_for_ms");
+        const bool measured = since != d.end() && since->is_number_integer() && since->get<std::int64_t>() >= 0;
+        silent.push_back({d.at("device_id").get<std::string>(), measured ? since->get<std::int64_t>() : 0});
+    }
+    std::stable_sort(silent.begin(), silent.end(),
+                     [](const SilentKiosk& a, const SilentKiosk& b) { return a.silent_for_ms > b.silent_for_ms; });
+    return silent;
 }
 
 Result<std::string, StaffCallFailure> fetch_figures_csv(const Connection& connection, const std::string& session,

@@ -1,9 +1,11 @@
 // The reception console's blocking calls to the hub's staff endpoints: sign in with a PIN,
-// sign out, and fetch today's figures as CSV. Short timeouts: a person is waiting.
+// sign out, fetch today's figures as CSV; and which kiosks are silent. Short timeouts: a
+// person is waiting.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "client/hub_client.hpp"
 #include "domain/result.hpp"
@@ -29,6 +31,14 @@ struct StaffCallFailure {
 Result<StaffSignIn, StaffCallFailure> staff_sign_in(const Connection& connection, const std::string& staff_id,
                                                     const std::string& pin, const std::string& counter);
 void staff_sign_out(const Connection& connection, const std::string& session);
+// A kiosk of the office the hub has not heard from for longer than its limit (10 minutes).
+struct SilentKiosk {
+    std::string device_id;
+    std::int64_t silent_for_ms = 0;  // when the hub answered
+};
+// GET /v1/devices as a reception device reads it: the office's silent kiosks, longest first.
+Result<std::vector<SilentKiosk>, StaffCallFailure> fetch_silent_kiosks(const Connection& connection);
+
 // The per-ticket CSV of one service day ("YYYY-MM-DD").
 Result<std::string, StaffCallFailure> fetch_figures_csv(const Connection& connection, const std::string& session,
                                                         const std::string& day);

@@ -27,6 +27,10 @@ Result<std::string, sync::StaffCallFailure> HubStaffDesk::figures_csv(const std:
     return sync::fetch_figures_csv(connection_, session, day);
 }
 
+Result<std::vector<sync::SilentKiosk>, sync::StaffCallFailure> HubStaffDesk::silent_kiosks() {
+    return sync::fetch_silent_kiosks(connection_);
+}
+
 // [SECTION] Building the view model
 
 namespace {
@@ -66,6 +70,7 @@ void ConsoleApp::refresh() {
     state_.online = last_sync_.online;
     state_.outbox_depth = last_sync_.outbox_depth;
     state_.last_sync_ms = last_sync_.last_sync_ms;
+    describe_silent_kiosks(device_now);
     if (services_.view) snapshot_ = services_.view->snapshot();
     if (!snapshot_) return;
     // Today and waiting times on the office's reference clock, as the tickets' arrivals are:
@@ -148,6 +153,42 @@ void ConsoleApp::refresh() {
     // Made with the snapshot; only in the moments round midnight is the day not the snapshot's.
     state_.figures = snapshot_->office_day == state_.day ? snapshot_->figures
                                                          : compute_day_figures(snapshot_->fold.day_timelines(state_.day));
+}
+
+// Asks the hub which kiosks are silent every silent_kiosks_every_s, on a thread of its own;
+// takes the answer once it is there. A console that cannot ask says nothing about kiosks
+// (its own offline banner says why).
+bool ConsoleApp::watch_silent_kiosks(double now_s) {
+    if (!services_.desk) return false;
+    if (silent_asked_.valid()) {
+        if (silent_asked_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+        auto answer = silent_asked_.get();
+        silent_kiosks_ = answer ? std::move(*answer) : std::vector<sync::SilentKiosk>{};
+        silent_read_ms_ = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
+        return true;
+    }
+    if (silent_due_s_ >= 0 && now_s < silent_due_s_) return false;
+    silent_due_s_ = now_s + services_.silent_kiosks_every_s;
+    silent_asked_ = std::async(std::launch::async, [desk = services_.desk] { return desk->silent_kiosks(); });
+    return false;
+}
+
+// One line for the staff: the kiosk silent longest, or how many are, in whole minutes now.
+void ConsoleApp::describe_silent_kiosks(std::int64_t device_now) {
+    state_.silent_kiosks.clear();
+    if (silent_kiosks_.empty()) return;
+    const std::int64_t since_read = std::max<std::int64_t>(0, device_now - silent_read_ms_);
+    const auto minutes = [&](const sync::SilentKiosk& k) { return std::to_string((k.silent_for_ms + since_read) / 60000); };
+    if (silent_kiosks_.size() == 1) {
+        state_.silent_kiosks = ui::fill(st("console.kiosk_silent"), {{"device", silent_kiosks_.front().device_id},
+                                                                     {"minutes", minutes(silent_kiosks_.front())}});
+        return;
+    }
+    std::string devices;
+    for (const sync::SilentKiosk& k : silent_kiosks_) devices += (devices.empty() ? "" : ", ") + k.device_id;
+    state_.silent_kiosks = ui::fill(st("console.kiosks_silent"), {{"count", std::to_string(silent_kiosks_.size())},
+                                                                  {"minutes", minutes(silent_kiosks_.back())},
+                                                                  {"devices", devices}});
 }
 
 // The first ticket in call order (as filtered) that this counter may call: not one another
@@ -381,8 +422,9 @@ bool ConsoleApp::tick(double now_s) {
     }
     const SyncView sync = services_.sync_status ? services_.sync_status() : SyncView{};
     const auto newest = services_.view ? services_.view->snapshot() : nullptr;
-    const bool changed = sync.cursor != last_sync_.cursor || sync.outbox_depth != last_sync_.outbox_depth ||
-                         sync.online != last_sync_.online || (newest && newest != snapshot_);
+    const bool changed = watch_silent_kiosks(now_s) || sync.cursor != last_sync_.cursor ||
+                         sync.outbox_depth != last_sync_.outbox_depth || sync.online != last_sync_.online ||
+                         (newest && newest != snapshot_);
     if (!changed && now_s - last_refresh_s_ < refresh_every_s) return false;
     last_refresh_s_ = now_s;
     refresh();

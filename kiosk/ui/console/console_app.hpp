@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,6 +34,10 @@ public:
     virtual void sign_out(const std::string& session) = 0;
     virtual Result<std::string, sync::StaffCallFailure> figures_csv(const std::string& session,
                                                                     const std::string& day) = 0;
+    // The office's kiosks the hub has not heard from for a while; called off the UI thread.
+    virtual Result<std::vector<sync::SilentKiosk>, sync::StaffCallFailure> silent_kiosks() {
+        return std::vector<sync::SilentKiosk>{};
+    }
 };
 
 // The real one: blocking calls to the hub with the device's token.
@@ -43,6 +48,7 @@ public:
                                                               const std::string& counter) override;
     void sign_out(const std::string& session) override;
     Result<std::string, sync::StaffCallFailure> figures_csv(const std::string& session, const std::string& day) override;
+    Result<std::vector<sync::SilentKiosk>, sync::StaffCallFailure> silent_kiosks() override;
 
 private:
     sync::Connection connection_;
@@ -71,6 +77,7 @@ struct ConsoleServices {
     std::vector<std::string> counters = {"1", "2", "3"};
     std::int64_t idle_sign_out_ms = 10 * 60 * 1000;
     std::filesystem::path export_dir;          // where the CSV export is saved
+    double silent_kiosks_every_s = 60;         // how often the hub is asked which kiosks are silent
 };
 
 class ConsoleApp {
@@ -123,6 +130,8 @@ private:
     void sign_out(bool idle);
     void export_csv();
     void check_pending_calls();
+    bool watch_silent_kiosks(double now_s);  // true when the hub's answer came
+    void describe_silent_kiosks(std::int64_t device_now);
     std::string number_of(const std::string& ticket_id) const;  // "" when unknown
     std::optional<std::string> next_for_this_counter() const;  // a ticket id, copied
 
@@ -137,6 +146,11 @@ private:
     std::map<std::string, PendingCall> pending_calls_;  // by the call's event id
     std::map<std::string, bool> known_urgent_;          // urgent tickets already seen
     bool first_refresh_ = true;
+    // Which kiosks are silent: asked of the hub on a thread of its own, so the screen never waits.
+    std::future<Result<std::vector<sync::SilentKiosk>, sync::StaffCallFailure>> silent_asked_;
+    double silent_due_s_ = -1;  // 0 and more: when to ask next
+    std::vector<sync::SilentKiosk> silent_kiosks_;
+    std::int64_t silent_read_ms_ = 0;  // device clock when the hub said so
 };
 
 }  // namespace skranke::console

@@ -73,6 +73,7 @@ struct ConsoleState {
     std::int64_t outbox_depth = 0;      // actions waiting for the hub
     std::optional<std::int64_t> last_sync_ms;
     std::int64_t now_ms = 0;
+    std::string silent_kiosks;          // "Kiosk x has not been in touch ...", translated; empty: none
 
     DayFigures figures;                 // today's, from the local replica
     std::string day;                    // "YYYY-MM-DD"

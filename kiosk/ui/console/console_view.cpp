@@ -19,6 +19,7 @@ std::string minutes_text(std::int64_t ms) {
 namespace {
 
 constexpr unsigned int banner_offline = IM_COL32(0xFF, 0xE0, 0x8A, 0xFF);  // amber: attention, not alarm
+constexpr unsigned int banner_silent = IM_COL32(0xFF, 0xF1, 0xC9, 0xFF);   // paler: a note, not a stop
 constexpr unsigned int banner_urgent = IM_COL32(0x8A, 0x0F, 0x0F, 0xFF);
 constexpr unsigned int text_dark = IM_COL32(0x11, 0x11, 0x11, 0xFF);
 constexpr unsigned int text_light = IM_COL32(0xFF, 0xFF, 0xFF, 0xFF);
@@ -87,6 +88,16 @@ float draw_offline_banner(ConsoleContext& c, float top, float width) {
     return top + h;
 }
 
+// A kiosk of the office the hub has not heard from: one small line, so staff can tell IT.
+float draw_silent_kiosks(ConsoleContext& c, float top, float width) {
+    if (c.state.silent_kiosks.empty() || !c.state.signed_in) return top;
+    const float pad = 6;
+    const float h = ui::text_height(c.fonts.text, c.state.silent_kiosks, width - 32) + 2 * pad;
+    c.ui.draw->AddRectFilled(ImVec2(0, top), ImVec2(width, top + h), banner_silent);
+    ui::draw_text(c.ui, c.fonts.text, c.state.silent_kiosks, {16, top + pad, width - 16, top + h}, text_dark);
+    return top + h;
+}
+
 float draw_urgent_banner(ConsoleContext& c, float top, float width) {
     if (!c.state.urgent_alert || !c.state.signed_in) return top;
     const float h = c.fonts.heading->FontSize * 2;
@@ -134,6 +145,7 @@ std::vector<Intent> ConsoleView::draw(const ConsoleState& state, const ui::Trans
     ConsoleContext c{ui, fonts, state, texts, visitor_texts, language, intents, screen};
     float top = draw_top_bar(c, screen);
     top = draw_offline_banner(c, top, size.x);
+    top = draw_silent_kiosks(c, top, size.x);
     top = draw_urgent_banner(c, top, size.x);
     // The last action's outcome, e.g. "B 017 was already called by counter 3".
     if (state.signed_in && !state.notice.text.empty()) {
