@@ -51,7 +51,6 @@ bool says_revoked(const sync::HttpReply& reply) {
            body.value("message", "").find("enrol it again") != std::string::npos;
 }
 
-// The device's line of `skranke-hub devices`: id, role, last seen, revoked.
 // A device's row in `skranke-hub devices`, as its cells (columns stand two or more spaces
 // apart; a cell holds single spaces at most): device, role, ..., flags (the last, if any).
 std::vector<std::string> listed(const std::filesystem::path& data_dir, const std::string& device_id) {
