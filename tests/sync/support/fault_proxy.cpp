@@ -64,6 +64,9 @@ bool answers_itself(Fault fault) {
            fault == Fault::http_503 || fault == Fault::http_429 || fault == Fault::http_409;
 }
 
+// Wakes the proxy's loop through its pipe; a full pipe wakes it as well, so a short write is fine.
+void wake(int fd, char c) { [[maybe_unused]] const ssize_t written = write(fd, &c, 1); }
+
 }  // namespace
 
 const char* fault_name(Fault fault) {
@@ -90,8 +93,7 @@ FaultProxy::FaultProxy(int target_port) : target_port_(target_port) {
 
 FaultProxy::~FaultProxy() {
     stopping_ = true;
-    const char c = 'x';
-    (void)write(wake_[1], &c, 1);
+    wake(wake_[1], 'x');
     acceptor_.join();
     {
         std::lock_guard lock(mutex_);
@@ -123,8 +125,7 @@ void FaultProxy::set_fault(Fault fault) {
     fault_ = fault;
     push_fault_ = Fault::none;
     for (int fd : live_) shutdown(fd, SHUT_RDWR);  // nothing carries on under the old fault
-    const char c = 'f';
-    (void)write(wake_[1], &c, 1);
+    wake(wake_[1], 'f');
 }
 
 void FaultProxy::set_retry_after(std::string value) {
@@ -186,7 +187,7 @@ void FaultProxy::accept_loop() {
         if (n <= 0) continue;
         if (fds[0].revents & POLLIN) {
             char drain[64];
-            (void)read(wake_[0], drain, sizeof drain);
+            [[maybe_unused]] const ssize_t drained = read(wake_[0], drain, sizeof drain);
             continue;
         }
         if (listen_fd_ >= 0 && (fds[1].revents & POLLIN)) {
@@ -268,8 +269,7 @@ bool FaultProxy::misbehave(int client, int upstream, Fault fault, const std::str
             // this fault, calls already on their way end as they will.
             std::lock_guard lock(mutex_);
             fault_ = Fault::refuse;
-            const char c = 'f';
-            (void)write(wake_[1], &c, 1);
+            wake(wake_[1], 'f');
             return true;
         }
         case Fault::hang: {
