@@ -1,5 +1,7 @@
 #include "hub/backup_archive.hpp"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,11 +11,9 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <charconv>
-#include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <optional>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -21,25 +21,28 @@
 namespace skranke::hub {
 namespace {
 
-constexpr std::size_t block = 512;
+constexpr std::size_t block = 512;  // a tar record; the archive ends with two zero ones
 constexpr std::size_t copy_buffer_bytes = 1 << 20;
 constexpr std::uint64_t max_manifest_bytes = 64 * 1024;
-using Block = std::array<char, block>;
 
 std::string errno_text(int error) { return std::strerror(error); }
 
-// [SECTION] Reading and writing whole buffers
-
-bool write_all(int fd, const char* data, std::size_t size) {
-    while (size > 0) {
-        const ssize_t n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
+std::string archive_text(archive* tar) {
+    const char* text = archive_error_string(tar);
+    return text != nullptr ? text : "unknown libarchive error";
 }
+
+struct ReadArchiveFree {
+    void operator()(archive* tar) const { archive_read_free(tar); }
+};
+using ReadArchive = std::unique_ptr<archive, ReadArchiveFree>;
+
+struct FdCloser {
+    int fd = -1;
+    ~FdCloser() {
+        if (fd >= 0) ::close(fd);
+    }
+};
 
 // Bytes read, fewer than size only at the end of the file; -1 on an error.
 ssize_t read_full(int fd, char* data, std::size_t size) {
@@ -52,6 +55,17 @@ ssize_t read_full(int fd, char* data, std::size_t size) {
         done += static_cast<std::size_t>(n);
     }
     return static_cast<ssize_t>(done);
+}
+
+bool write_all(int fd, const char* data, std::size_t size) {
+    while (size > 0) {
+        const ssize_t n = ::write(fd, data, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
 }
 
 class Sha256 {
@@ -72,72 +86,16 @@ private:
     crypto_hash_sha256_state state_{};
 };
 
-// [SECTION] ustar headers
-
-std::size_t padding_of(std::uint64_t size) { return static_cast<std::size_t>((block - size % block) % block); }
-
-void put_octal(char* field, std::size_t width, std::uint64_t value) {
-    std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1), static_cast<unsigned long long>(value));
-}
-
-unsigned header_checksum(const Block& header) {
-    unsigned sum = 0;
-    for (std::size_t i = 0; i < block; ++i)
-        sum += (i >= 148 && i < 156) ? unsigned{' '} : static_cast<unsigned char>(header[i]);
-    return sum;
-}
-
-Block make_header(const std::string& name, std::uint64_t size, std::int64_t mtime_s) {
-    Block h{};
-    std::memcpy(h.data(), name.data(), std::min<std::size_t>(name.size(), 99));
-    put_octal(&h[100], 8, 0600);
-    put_octal(&h[108], 8, 0);
-    put_octal(&h[116], 8, 0);
-    if (size < (std::uint64_t{1} << 33)) {
-        put_octal(&h[124], 12, size);
-    } else {  // past 8 GiB: GNU tar's base-256 size
-        h[124] = static_cast<char>(0x80);
-        for (int i = 0; i < 8; ++i) h[135 - static_cast<std::size_t>(i)] = static_cast<char>((size >> (8 * i)) & 0xff);
-    }
-    put_octal(&h[136], 12, static_cast<std::uint64_t>(std::max<std::int64_t>(mtime_s, 0)));
-    h[156] = '0';
-    std::memcpy(&h[257], "ustar", 6);
-    std::memcpy(&h[263], "00", 2);
-    std::snprintf(&h[148], 8, "%06o", header_checksum(h));
-    h[155] = ' ';
-    return h;
-}
-
-std::optional<std::uint64_t> parse_octal(const char* field, std::size_t width) {
-    std::size_t i = 0;
-    while (i < width && field[i] == ' ') ++i;
-    std::uint64_t value = 0;
-    bool any = false;
-    for (; i < width && field[i] >= '0' && field[i] <= '7'; ++i) {
-        if (value >> 60) return std::nullopt;
-        value = value * 8 + static_cast<std::uint64_t>(field[i] - '0');
-        any = true;
-    }
-    for (; i < width; ++i)
-        if (field[i] != ' ' && field[i] != '\0') return std::nullopt;
-    if (!any) return std::nullopt;
-    return value;
-}
-
-std::optional<std::uint64_t> parse_size(const Block& h) {
-    if ((static_cast<unsigned char>(h[124]) & 0x80) == 0) return parse_octal(&h[124], 12);
-    std::uint64_t value = 0;
-    for (std::size_t i = 125; i < 136; ++i) {
-        if (value >> 55) return std::nullopt;
-        value = (value << 8) | static_cast<unsigned char>(h[i]);
-    }
-    return value;
-}
-
-bool all_zero(const Block& b) {
-    for (char c : b)
-        if (c != 0) return false;
-    return true;
+// A plain file's header, 0600 like the backup itself (it holds personal data).
+bool write_file_header(archive* tar, const std::string& name, la_int64_t size, time_t mtime_s) {
+    const std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(), archive_entry_free);
+    if (!entry) return false;
+    archive_entry_set_pathname(entry.get(), name.c_str());
+    archive_entry_set_filetype(entry.get(), AE_IFREG);
+    archive_entry_set_perm(entry.get(), 0600);
+    archive_entry_set_size(entry.get(), size);
+    archive_entry_set_mtime(entry.get(), std::max<time_t>(mtime_s, 0), 0);
+    return archive_write_header(tar, entry.get()) == ARCHIVE_OK;
 }
 
 // [SECTION] The manifest
@@ -181,7 +139,22 @@ Result<BackupManifest, std::string> parse_manifest(const std::string& text) {
     return m;
 }
 
-// [SECTION] Reading members
+// [SECTION] Reading
+
+// A plain tar only: no compression, no other format, read from the open file. None when
+// the file does not start as a tar (libarchive reads its start to tell the format).
+ReadArchive open_tar(int fd) {
+    ReadArchive tar(archive_read_new());
+    if (!tar || archive_read_support_format_tar(tar.get()) != ARCHIVE_OK ||
+        archive_read_open_fd(tar.get(), fd, copy_buffer_bytes) != ARCHIVE_OK)
+        return nullptr;
+    return tar;
+}
+
+bool is_plain_file(archive_entry* entry) {
+    return archive_entry_filetype(entry) == AE_IFREG && archive_entry_hardlink(entry) == nullptr &&
+           archive_entry_symlink(entry) == nullptr && archive_entry_size_is_set(entry) != 0 && archive_entry_size(entry) >= 0;
+}
 
 // Where the bytes of one member go while they are read: a file, the manifest's text, or
 // nowhere (checked only).
@@ -190,35 +163,39 @@ struct MemberSink {
     std::string* text = nullptr;
 };
 
-// Reads one member's bytes and padding into sink; its SHA-256 in sha256. The problem, or
-// an empty text.
-std::string copy_member(int in, std::uint64_t size, const MemberSink& sink, const std::string& name,
-                        std::vector<char>& buffer, std::string& sha256) {
-    const std::string truncated = "it ends inside " + name + ": the file is truncated (an interrupted copy?)";
+// Reads the current member's bytes into sink, its SHA-256 in sha256. The problem, or an
+// empty text. file_size tells a cut-short file from a read error: libarchive fails alike.
+std::string copy_member(archive* tar, std::uint64_t size, std::uint64_t file_size, const MemberSink& sink,
+                        const std::string& name, std::vector<char>& buffer, std::string& sha256) {
+    const auto data_start = static_cast<std::uint64_t>(archive_filter_bytes(tar, 0));
     Sha256 hash;
-    std::uint64_t left = size;
-    while (left > 0) {
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
-        const ssize_t n = read_full(in, buffer.data(), want);
-        if (n < 0) return "cannot read it: " + errno_text(errno);
-        if (static_cast<std::size_t>(n) < want) return truncated;
-        hash.update(buffer.data(), want);
-        if (sink.fd >= 0 && !write_all(sink.fd, buffer.data(), want)) return "cannot write " + name + ": " + errno_text(errno);
-        if (sink.text != nullptr) sink.text->append(buffer.data(), want);
-        left -= want;
+    std::uint64_t done = 0;
+    for (;;) {
+        const la_ssize_t n = archive_read_data(tar, buffer.data(), buffer.size());
+        if (n == 0) break;
+        if (n < 0) {
+            if (data_start + size > file_size)
+                return "it ends inside " + name + ": the file is truncated (an interrupted copy?)";
+            return "cannot read " + name + " inside it: " + archive_text(tar);
+        }
+        const auto got = static_cast<std::size_t>(n);
+        hash.update(buffer.data(), got);
+        if (sink.fd >= 0 && !write_all(sink.fd, buffer.data(), got)) return "cannot write " + name + ": " + errno_text(errno);
+        if (sink.text != nullptr) sink.text->append(buffer.data(), got);
+        done += got;
     }
-    const std::size_t padding = padding_of(size);
-    if (read_full(in, buffer.data(), padding) != static_cast<ssize_t>(padding)) return truncated;
+    if (done != size) return name + " inside it is damaged (its header gives another size)";
     sha256 = hash.hex();
     return {};
 }
 
-struct FdCloser {
-    int fd = -1;
-    ~FdCloser() {
-        if (fd >= 0) ::close(fd);
-    }
-};
+// Whether the archive's end (two zero records) follows at offset: libarchive also takes a
+// file that stops before it, which a cut-short copy can.
+bool ends_at(int fd, std::uint64_t offset) {
+    std::array<char, 2 * block> end{};
+    const ssize_t n = ::pread(fd, end.data(), end.size(), static_cast<off_t>(offset));
+    return n == static_cast<ssize_t>(end.size()) && std::all_of(end.begin(), end.end(), [](char c) { return c == 0; });
+}
 
 }  // namespace
 
@@ -228,13 +205,26 @@ Result<BackupArchiveWriter, std::string> BackupArchiveWriter::create(const std::
     if (sodium_init() < 0) return std::string("libsodium failed to initialise");
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return "cannot create " + path.string() + ": " + errno_text(errno);
-    return BackupArchiveWriter(fd, path);
+    BackupArchiveWriter writer(fd, archive_write_new(), path);  // closes both when this fails
+    archive* tar = writer.tar_;
+    // Restricted pax: plain ustar headers, a pax header only where ustar cannot say it (a file
+    // past 8 GiB). The file ends right after the archive's end: no padding to 10 KiB.
+    if (tar == nullptr || archive_write_set_format_pax_restricted(tar) != ARCHIVE_OK ||
+        archive_write_set_bytes_in_last_block(tar, 1) != ARCHIVE_OK || archive_write_open_fd(tar, fd) != ARCHIVE_OK)
+        return "cannot write " + path.string() + ": " + (tar != nullptr ? archive_text(tar) : "out of memory");
+    return writer;
 }
 
 BackupArchiveWriter::BackupArchiveWriter(BackupArchiveWriter&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)), manifest_(std::move(other.manifest_)) {}
+    : fd_(std::exchange(other.fd_, -1)), tar_(std::exchange(other.tar_, nullptr)), path_(std::move(other.path_)),
+      manifest_(std::move(other.manifest_)) {}
 
 BackupArchiveWriter::~BackupArchiveWriter() {
+    // An unfinished archive is thrown away by the caller, so its end need not be written.
+    if (tar_ != nullptr) {
+        archive_write_fail(tar_);
+        archive_write_free(tar_);
+    }
     if (fd_ >= 0) ::close(fd_);
 }
 
@@ -243,9 +233,8 @@ Result<Done, std::string> BackupArchiveWriter::add(const std::string& name, cons
     struct stat st {};
     if (in.fd < 0 || fstat(in.fd, &st) != 0) return "cannot read " + source.string() + ": " + errno_text(errno);
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    const Block header = make_header(name, size, st.st_mtim.tv_sec);
     const std::string what = "cannot write " + path_.string() + ": ";
-    if (!write_all(fd_, header.data(), block)) return what + errno_text(errno);
+    if (!write_file_header(tar_, name, st.st_size, st.st_mtim.tv_sec)) return what + archive_text(tar_);
     std::vector<char> buffer(copy_buffer_bytes);
     Sha256 hash;
     std::uint64_t left = size;
@@ -254,11 +243,10 @@ Result<Done, std::string> BackupArchiveWriter::add(const std::string& name, cons
         const ssize_t n = read_full(in.fd, buffer.data(), want);
         if (n != static_cast<ssize_t>(want)) return "cannot read " + source.string() + ": it changed while being copied";
         hash.update(buffer.data(), want);
-        if (!write_all(fd_, buffer.data(), want)) return what + errno_text(errno);
+        if (archive_write_data(tar_, buffer.data(), want) != static_cast<la_ssize_t>(want)) return what + archive_text(tar_);
         left -= want;
     }
-    const Block zeros{};
-    if (!write_all(fd_, zeros.data(), padding_of(size))) return what + errno_text(errno);
+    if (archive_write_finish_entry(tar_) != ARCHIVE_OK) return what + archive_text(tar_);
     manifest_.files.push_back({name, size, hash.hex()});
     return Done{};
 }
@@ -267,13 +255,14 @@ Result<Done, std::string> BackupArchiveWriter::finish(const std::string& created
     manifest_.created_utc = created_utc;
     manifest_.hub_seq = hub_seq;
     const std::string text = manifest_text(manifest_);
-    const Block header = make_header(backup_manifest_name, text.size(), std::time(nullptr));
-    const Block zeros{};
     const std::string what = "cannot write " + path_.string() + ": ";
-    if (!write_all(fd_, header.data(), block) || !write_all(fd_, text.data(), text.size()) ||
-        !write_all(fd_, zeros.data(), padding_of(text.size())) || !write_all(fd_, zeros.data(), block) ||
-        !write_all(fd_, zeros.data(), block))
-        return what + errno_text(errno);
+    if (!write_file_header(tar_, backup_manifest_name, static_cast<la_int64_t>(text.size()), std::time(nullptr)) ||
+        archive_write_data(tar_, text.data(), text.size()) != static_cast<la_ssize_t>(text.size()) ||
+        archive_write_finish_entry(tar_) != ARCHIVE_OK)
+        return what + archive_text(tar_);
+    // Writes the archive's end and flushes libarchive's buffer; the file stays ours to sync.
+    if (archive_write_close(tar_) != ARCHIVE_OK) return what + archive_text(tar_);
+    archive_write_free(std::exchange(tar_, nullptr));
     if (fsync(fd_) != 0) return what + errno_text(errno);
     const int fd = std::exchange(fd_, -1);
     if (::close(fd) != 0) return what + errno_text(errno);
@@ -284,11 +273,12 @@ Result<Done, std::string> BackupArchiveWriter::finish(const std::string& created
 
 bool starts_like_backup(const std::filesystem::path& path) {
     const FdCloser in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    Block header{};
-    if (in.fd < 0 || read_full(in.fd, header.data(), block) != static_cast<ssize_t>(block)) return false;
-    const auto stored_sum = parse_octal(&header[148], 8);
-    return std::memcmp(&header[257], "ustar", 5) == 0 && stored_sum && *stored_sum == header_checksum(header) &&
-           std::string(header.data(), strnlen(header.data(), 100)) == "hub.db";
+    if (in.fd < 0) return false;
+    const ReadArchive tar = open_tar(in.fd);
+    archive_entry* entry = nullptr;
+    if (!tar || archive_read_next_header(tar.get(), &entry) != ARCHIVE_OK) return false;
+    const char* name = archive_entry_pathname(entry);
+    return name != nullptr && std::strcmp(name, "hub.db") == 0 && is_plain_file(entry);
 }
 
 Result<BackupManifest, std::string> read_backup_archive(const std::filesystem::path& path,
@@ -299,30 +289,31 @@ Result<BackupManifest, std::string> read_backup_archive(const std::filesystem::p
     struct stat st {};
     if (fstat(in.fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::string("it is not a regular file");
     const std::string not_backup = "it is not a Skranke backup (made by skranke-hub backup)";
+    if (st.st_size == 0) return "it is empty (0 bytes): " + not_backup;
+    const auto file_size = static_cast<std::uint64_t>(st.st_size);
+    const ReadArchive tar = open_tar(in.fd);
+    if (!tar) return not_backup;
     std::vector<char> buffer(copy_buffer_bytes);
     std::map<std::string, std::pair<std::uint64_t, std::string>> seen;  // name: size, sha256
     std::string manifest_bytes;
+    std::uint64_t manifest_end = 0;  // where the archive's end must follow
     for (int member = 0;; ++member) {
-        Block header{};
-        const ssize_t n = read_full(in.fd, header.data(), block);
-        if (n < 0) return "cannot read it: " + errno_text(errno);
-        if (n == 0 && member == 0) return "it is empty (0 bytes): " + not_backup;
-        if (n < static_cast<ssize_t>(block) && member == 0) return not_backup;
-        if (n < static_cast<ssize_t>(block)) return std::string("it ends early: the file is truncated (an interrupted copy?)");
-        if (all_zero(header)) {  // the end: a second zero block, whole
-            if (read_full(in.fd, header.data(), block) != static_cast<ssize_t>(block) || !all_zero(header))
-                return std::string("it ends early: the file is truncated (an interrupted copy?)");
-            break;
-        }
-        const auto stored_sum = parse_octal(&header[148], 8);
-        if (std::memcmp(&header[257], "ustar", 5) != 0 || !stored_sum || *stored_sum != header_checksum(header))
-            return member == 0 ? not_backup : "a header inside it is damaged (member " + std::to_string(member + 1) + ")";
-        const std::string name(header.data(), strnlen(header.data(), 100));
-        const auto size = parse_size(header);
+        archive_entry* entry = nullptr;
+        const int status = archive_read_next_header(tar.get(), &entry);
+        if (status == ARCHIVE_EOF) break;
+        if (status != ARCHIVE_OK && member == 0) return not_backup;
+        if (status != ARCHIVE_OK && archive_filter_bytes(tar.get(), 0) + static_cast<la_int64_t>(block) > st.st_size)
+            return std::string("it ends early: the file is truncated (an interrupted copy?)");
+        if (status != ARCHIVE_OK)
+            return "a header inside it is damaged (member " + std::to_string(member + 1) + ": " + archive_text(tar.get()) + ")";
+        const char* path_name = archive_entry_pathname(entry);
+        const std::string name = path_name != nullptr ? path_name : "";
         const bool known = name == "hub.db" || name == "staff.db" || name == backup_manifest_name;
-        if (!known || (header[156] != '0' && header[156] != '\0') || !size) return not_backup + " (it holds " + name + ")";
+        if (!known || !is_plain_file(entry)) return not_backup + " (it holds " + name + ")";
+        if (seen.count(backup_manifest_name) != 0) return "it holds " + name + " after its manifest, which comes last";
         if (seen.count(name) != 0) return "it holds " + name + " twice";
-        if (name == backup_manifest_name && *size > max_manifest_bytes) return not_backup + " (its manifest is too long)";
+        const auto size = static_cast<std::uint64_t>(archive_entry_size(entry));
+        if (name == backup_manifest_name && size > max_manifest_bytes) return not_backup + " (its manifest is too long)";
         FdCloser out;
         MemberSink sink;
         if (name == backup_manifest_name) {
@@ -333,12 +324,14 @@ Result<BackupManifest, std::string> read_backup_archive(const std::filesystem::p
             sink.fd = out.fd;
         }
         std::string hash;
-        if (auto problem = copy_member(in.fd, *size, sink, name, buffer, hash); !problem.empty()) return problem;
+        if (auto problem = copy_member(tar.get(), size, file_size, sink, name, buffer, hash); !problem.empty()) return problem;
         if (out.fd >= 0 && ::close(std::exchange(out.fd, -1)) != 0) return "cannot write " + name + ": " + errno_text(errno);
-        seen[name] = {*size, hash};
+        seen[name] = {size, hash};
+        if (name == backup_manifest_name) manifest_end = static_cast<std::uint64_t>(archive_filter_bytes(tar.get(), 0));
     }
     if (seen.count(backup_manifest_name) == 0)
         return std::string("it has no manifest (") + backup_manifest_name + "): truncated, or " + not_backup;
+    if (!ends_at(in.fd, manifest_end)) return std::string("it ends early: the file is truncated (an interrupted copy?)");
     auto manifest = parse_manifest(manifest_bytes);
     if (!manifest) return manifest.error();
     std::set<std::string> listed;

@@ -1,5 +1,6 @@
-// The backup file IT keeps: one POSIX tar (ustar) archive, so `tar tvf` lists it and `tar xf`
-// unpacks it without Skranke, holding
+// The backup file IT keeps: one plain POSIX tar archive written and read with libarchive
+// (restricted pax: ustar headers, a pax header only for a file past 8 GiB), so `tar tvf`
+// lists it and `tar xf` unpacks it without Skranke, holding
 //   hub.db               a copy of the event log made with SQLite's online backup
 //   staff.db             a copy of the staff list, made the same way
 //   skranke-backup.txt   last: what it is, when, the log's last hub_seq, and each file's size
@@ -19,6 +20,8 @@
 #include <vector>
 
 #include "domain/result.hpp"
+
+struct archive;  // libarchive's handle
 
 namespace skranke::hub {
 
@@ -50,8 +53,9 @@ public:
     Result<Done, std::string> finish(const std::string& created_utc, std::int64_t hub_seq);
 
 private:
-    BackupArchiveWriter(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
+    BackupArchiveWriter(int fd, archive* tar, std::filesystem::path path) : fd_(fd), tar_(tar), path_(std::move(path)) {}
     int fd_ = -1;
+    archive* tar_ = nullptr;
     std::filesystem::path path_;
     BackupManifest manifest_;
 };
@@ -60,8 +64,9 @@ private:
 // backup from any other file before replacing it with a new backup.
 bool starts_like_backup(const std::filesystem::path& path);
 
-// Reads the whole archive and checks it: tar headers and their checksums, only the members
-// above, each file's size and SHA-256 against the manifest, hub.db and staff.db both there.
+// Reads the whole archive and checks it: tar headers and their checksums (libarchive), only
+// the members above as plain files with the manifest last and the archive's end after it,
+// each file's size and SHA-256 against the manifest, hub.db and staff.db both there.
 // A member named in extract is written to that path (made 0600, replaced if there); the
 // caller removes them when this fails. The error says what is wrong, for IT.
 Result<BackupManifest, std::string> read_backup_archive(const std::filesystem::path& path,
