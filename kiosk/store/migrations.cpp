@@ -98,6 +98,16 @@ ALTER TABLE outbox ADD COLUMN boot_id TEXT;
 INSERT INTO numbering_mark (id, day, reference_ms, confirmed, boot_ms, boot_id)
   SELECT 1, max(service_day), max(created_ms), 0, 0, '' FROM tickets HAVING count(*) > 0;
 )sql"},
+        // v6: the office's configuration as the hub last served it (store/office_cache.hpp).
+        {6, R"sql(
+CREATE TABLE office_config (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version TEXT NOT NULL,
+  services_toml TEXT NOT NULL,
+  office_toml TEXT NOT NULL,
+  received_ms INTEGER NOT NULL
+);
+)sql"},
     };
     return steps;
 }

@@ -17,7 +17,9 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/numbering.hpp"
+#include "client/office_config_fetch.hpp"
 #include "domain/office_time.hpp"
+#include "store/office_cache.hpp"
 #include "store/sqlite_util.hpp"
 #include "store/sync_store.hpp"
 #include "protocol/protocol.hpp"
@@ -110,6 +112,7 @@ struct SyncEngine::Impl {
     std::int64_t retention_ms = 0;
     std::int64_t hub_ahead_ms = 0;
     std::optional<std::int64_t> saved_hub_ahead_ms;  // as the store holds it
+    std::optional<OfficeConfigFetch> office_config;  // when the app keeps the office's configuration
     // For the health report every request carries (health_headers).
     std::filesystem::path store_folder;
     std::int64_t started_ms = steady_ms();
@@ -119,6 +122,14 @@ struct SyncEngine::Impl {
     SyncStatus status;
 
     std::int64_t device_now() const { return options.device_clock ? options.device_clock() : wall_clock_ms(); }
+    std::vector<std::string> device_time_headers() const {
+        return {std::string(protocol::device_time_header) + ": " + std::to_string(device_now())};
+    }
+    // The office configuration this device holds, so that the hub answers at once if it has another.
+    std::string config_version_param() const {
+        const auto held = office_config ? office_config->version_to_send(steady_ms()) : std::nullopt;
+        return held ? "&config_version=" + *held : std::string();
+    }
     // Where the next push starts: after the newest one on its way, or else after the last
     // answers not yet written (0: from the oldest unacknowledged event).
     std::int64_t next_after() const {
@@ -484,7 +495,7 @@ void SyncEngine::Impl::start_poll() {
     // the office's first day: what is older is closed and would leave it again at once.
     const std::string path = "/v1/events?after=" + std::to_string(cursor) + "&limit=" +
                              std::to_string(options.log_page) + "&wait_ms=" + std::to_string(options.long_poll_wait_ms) +
-                             (cursor == 0 ? "&start=recent" : "");
+                             (cursor == 0 ? "&start=recent" : "") + config_version_param();
     // The long-poll every device keeps open is its heartbeat: it carries the health report.
     std::vector<std::string> headers = health_headers();
     headers.push_back(std::string(protocol::device_time_header) + ": " + std::to_string(device_now()));
@@ -544,6 +555,10 @@ void SyncEngine::Impl::finish_poll(const HttpReply& reply) {
     }
     cursor = next_cursor;
     if (!page.empty() && options.store_written) options.store_written();
+    if (const auto version = body.find("config_version");
+        office_config && version != body.end() && version->is_string())
+        office_config->hub_has(version->get<std::string>(), multi, options.connection, device_time_headers(),
+                               steady_ms());
     poll.attempts = 0;
     poll.hub_asked_to_wait = false;
     poll.failing = false;
@@ -577,6 +592,8 @@ void SyncEngine::Impl::run() {
             curl_multi_remove_handle(multi, easy);
             finished = true;
             if (easy == poll_call.handle()) finish_poll(poll_call.finish(code));
+            else if (office_config && office_config->owns(easy))
+                office_config->finished(code, steady_ms(), device_now());
             else push_ended(easy, code);
         }
         if (finished) continue;
@@ -599,6 +616,7 @@ void SyncEngine::Impl::run() {
     }
     cancel_pushes();
     if (polling) curl_multi_remove_handle(multi, poll_call.handle());
+    if (office_config) office_config->cancel(multi);
     write_acks();
 }
 
@@ -634,6 +652,12 @@ Result<std::unique_ptr<SyncEngine>, std::string> SyncEngine::start(const StoreOp
     }
     if (auto kept = impl->sync_store->state_value("retention_ms"); kept && *kept)
         impl->retention_ms = std::max<std::int64_t>(0, std::strtoll((*kept)->c_str(), nullptr, 10));
+    if (impl->options.office_config_stored) {
+        auto held = cached_office_config(*impl->store);
+        if (!held) return "cannot read the office configuration: " + held.error().detail;
+        impl->office_config.emplace(*impl->store, *held ? (*held)->version : std::string(),
+                                    impl->options.office_config_stored);
+    }
     impl->refresh_counts();  // status() is true from the start, before the thread runs
     impl->multi = curl_multi_init();
     if (impl->multi == nullptr) return std::string("curl_multi_init failed");

@@ -42,6 +42,10 @@ struct SyncOptions {
     // hub's answers, the window or the retention), before its status says so: the device's
     // queue view (store/queue_view.hpp) reads it there, off the UI thread.
     std::function<void()> store_written;
+    // Set: the engine keeps the office's configuration from the hub (its service catalogue
+    // and office file, client/office_config_fetch.hpp) in the store, and calls this on its
+    // thread after each new version is stored. Empty: it does not fetch it.
+    std::function<void()> office_config_stored;
     // The printer's state for IT's health view ("ok", "paper_low", "paper_out", "cover_open",
     // "offline"; nothing: not known). Empty: this device has no printer and says nothing.
     std::function<std::optional<std::string>()> printer_state;

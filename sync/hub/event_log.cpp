@@ -153,7 +153,7 @@ StoreResult<EventResult> EventLog::store_one(sqlite3* db, const PushedEvent& pus
     // stand in the way of the device's later events.
     if (!pushed.event) return rejected(event_id, "bad_event", pushed.event.error().message);
     const Event& event = pushed.event.value();
-    if (auto problem = protocol::event_problem_at_hub(event, catalogue_, contact.hub_now_ms))
+    if (auto problem = protocol::event_problem_at_hub(event, catalogue_.load().get(), contact.hub_now_ms))
         return rejected(event_id, "bad_event", problem->message);
 
     // The log keeps the text as the device sent it; a replay is recognised by the hash of

@@ -31,8 +31,10 @@ public:
     EventLog& operator=(const EventLog&) = delete;
 
     // The needs the hub serves: events naming another need are refused (none: not checked).
-    // Set before serving; the catalogue must outlive the log.
-    void check_needs_against(const ServiceCatalogue* catalogue) { catalogue_ = catalogue; }
+    // May change while serving (the hub reads its services.toml again when it changes).
+    void check_needs_against(std::shared_ptr<const ServiceCatalogue> catalogue) {
+        catalogue_.store(std::move(catalogue));
+    }
 
     // Stores a batch in one transaction; one result per event, in order. Events must
     // already be allowed for the pushing device's role.
@@ -80,7 +82,7 @@ private:
     void publish(LogSnapshot next) { snapshot_.store(std::make_shared<const LogSnapshot>(std::move(next))); }
 
     HubWriter& writer_;
-    const ServiceCatalogue* catalogue_ = nullptr;
+    std::atomic<std::shared_ptr<const ServiceCatalogue>> catalogue_;
 
     // The writer's: touched only inside writer_.run.
     struct Statements;

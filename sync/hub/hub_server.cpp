@@ -114,7 +114,7 @@ struct Hub::Impl {
     std::unique_ptr<HubStore> store;
     std::unique_ptr<StaffStore> staff;  // staff.db: PINs and sessions (staff_routes.cpp)
     std::unique_ptr<HttpFront> front;  // cpp-httplib's routing, the hub's own connection handling
-    std::optional<ServiceCatalogue> catalogue;
+    std::unique_ptr<OfficeConfig> office_config;  // services.toml and the office file, as served
     int port = 0;
     std::thread listener;
     std::thread sweeper;
@@ -130,7 +130,18 @@ struct Hub::Impl {
     void on_read_log(const httplib::Request& req, httplib::Response& res);
     void on_export(const httplib::Request& req, httplib::Response& res);
     void sweep_loop();
+    void office_changed();
 };
+
+// A changed services.toml or office file is served (and checked against) from now on, and
+// every long-poll of a device holding another version is answered.
+void Hub::Impl::office_changed() {
+    store->check_needs_against(office_config->current()->catalogue);
+    {
+        std::lock_guard lock(wake_mutex);
+    }
+    log_grew.notify_all();
+}
 
 std::optional<AuthDevice> Hub::Impl::authenticate(const httplib::Request& req, httplib::Response& res) {
     const auto contact = contact_of(req);  // a malformed value costs no store lookup
@@ -266,10 +277,17 @@ void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res)
         }
         from = std::max(from, *recent);
     }
-    if (*wait > 0 && store->last_seq() <= from) {
+    // A device that says which office configuration it holds is answered at once when the
+    // hub's is another, so that it fetches the new one (section 11 of PROTOCOL.md).
+    const auto device_config = param_of(req, "config_version").text;
+    if (device_config && !is_config_version(*device_config))
+        return send_error(res, 400, "bad_request",
+                          "config_version must be the 64 hex digits of a configuration version");
+    const auto config_differs = [&] { return device_config && office_config->current()->version != *device_config; };
+    if (*wait > 0 && store->last_seq() <= from && !config_differs()) {
         std::unique_lock lock(wake_mutex);
         log_grew.wait_for(lock, std::chrono::milliseconds(*wait),
-                          [&] { return stopping || store->last_seq() > from; });
+                          [&] { return stopping || store->last_seq() > from || config_differs(); });
     }
     // A long-poll asks again before it answers: a device revoked meanwhile gets none of the log.
     if (const auto refusal = store->refusal_of(device->device_id); *wait > 0 && refusal)
@@ -283,7 +301,8 @@ void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res)
     }
     res.set_content("{\"events\":" + *entries + ",\"cursor\":" + std::to_string(cursor) +
                         ",\"hub_time_ms\":" + std::to_string(wall_clock_ms()) +
-                        ",\"retention_ms\":" + std::to_string(options.retention_ms) + "}",
+                        ",\"retention_ms\":" + std::to_string(options.retention_ms) +
+                        ",\"config_version\":\"" + office_config->current()->version + "\"}",
                     json_type);
 }
 
@@ -342,6 +361,8 @@ void Hub::Impl::routes() {
     s.Get("/v1/export", [this](const httplib::Request& req, httplib::Response& res) { on_export(req, res); });
     s.Get("/v1/config", [this](const httplib::Request& req, httplib::Response& res) {
         if (!authenticate(req, res)) return;
+        const auto served = office_config->current();  // one version: every field below from it
+        const ServiceCatalogue* catalogue = served->catalogue.get();
         json needs = json::array();
         if (catalogue)
             for (const Need& n : catalogue->needs())
@@ -352,7 +373,9 @@ void Hub::Impl::routes() {
                              {"counters", catalogue ? catalogue->counters() : std::vector<std::string>{}},
                              {"max_batch_events", protocol::max_batch_events},
                              {"max_body_bytes", options.max_body_bytes}, {"long_poll_max_ms", options.max_wait_ms},
-                             {"retention_ms", options.retention_ms}}.dump(), json_type);
+                             {"retention_ms", options.retention_ms}, {"config_version", served->version},
+                             {"services_toml", served->services_toml}, {"office_toml", served->office_toml}}
+                            .dump(), json_type);
     });
     s.Get("/v1/queue", [this](const httplib::Request& req, httplib::Response& res) {
         const auto device = authenticate(req, res);
@@ -394,7 +417,8 @@ void Hub::Impl::routes() {
             if (full || !d.revoked_ms) out.push_back(device_health_json(d, fleet_flags(d, now, *minutes), full));
         res.set_content(json{{"devices", out}, {"hub_time_ms", now}, {"silent_minutes", *minutes}}.dump(), json_type);
     });
-    add_staff_routes(s, *store, *staff, catalogue ? &*catalogue : nullptr, [this](const httplib::Request& req, httplib::Response& res) {
+    add_staff_routes(s, *store, *staff, [this] { return office_config->current()->catalogue; },
+                     [this](const httplib::Request& req, httplib::Response& res) {
         return authenticate(req, res);
     });
     s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
@@ -439,12 +463,10 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
     auto staff = StaffStore::open(options.data_dir / "staff.db");
     if (!staff) return "cannot open the staff store: " + staff.error().detail;
     impl->staff = std::move(staff.value());
-    if (!options.services_file.empty()) {
-        auto catalogue = ServiceCatalogue::load_file(options.services_file);
-        if (!catalogue) return "cannot load the service catalogue: " + catalogue.error().detail;
-        impl->catalogue = std::move(catalogue.value());
-        impl->store->check_needs_against(&*impl->catalogue);  // impl outlives its store's use
-    }
+    auto office_config = OfficeConfig::load({options.services_file, options.office_file});
+    if (!office_config) return "cannot load " + office_config.error();
+    impl->office_config = std::move(office_config.value());
+    impl->store->check_needs_against(impl->office_config->current()->catalogue);
     FrontOptions front;
     front.head_timeout_ms = options.head_timeout_ms;
     front.idle_timeout_ms = options.idle_timeout_ms;
@@ -466,6 +488,7 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
     Impl* raw = impl.get();
     impl->listener = std::thread([raw] { raw->front->server().listen_after_bind(); });
     impl->sweeper = std::thread([raw] { raw->sweep_loop(); });
+    impl->office_config->watch(std::max<std::int64_t>(options.config_check_ms, 10), [raw] { raw->office_changed(); });
     spdlog::info("skranke-hub listening on {}://{}:{} (protocol v{})", has_cert ? "https" : "http", options.host,
                  impl->port, protocol::version);
     return std::unique_ptr<Hub>(new Hub(std::move(impl)));
@@ -484,6 +507,7 @@ Hub::~Hub() {
     impl_->front->stop();
     if (impl_->listener.joinable()) impl_->listener.join();
     if (impl_->sweeper.joinable()) impl_->sweeper.join();
+    impl_->office_config.reset();  // its watcher uses the store
 }
 
 int Hub::port() const { return impl_->port; }
@@ -491,6 +515,11 @@ bool Hub::tls() const { return !impl_->options.cert_file.empty(); }
 HubStore& Hub::store() { return *impl_->store; }
 StoreResult<std::int64_t> Hub::sweep_retention(std::int64_t now_ms) {
     return impl_->store->remove_personal_before(now_ms - impl_->options.retention_ms);
+}
+OfficeConfig::Reload Hub::reload_office_config() {
+    auto reload = impl_->office_config->reload_if_changed();
+    if (reload.changed) impl_->office_changed();
+    return reload;
 }
 
 }  // namespace skranke::hub

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "hub/hub_store.hpp"
+#include "hub/office_config.hpp"
 
 namespace skranke::hub {
 
@@ -21,6 +22,8 @@ struct HubOptions {
     std::filesystem::path cert_file;          // both set: HTTPS; neither: HTTP on loopback only
     std::filesystem::path key_file;
     std::filesystem::path services_file;      // served by /v1/config; empty: none
+    std::filesystem::path office_file;        // opening hours, phone, texts (hub/office_config.hpp); empty: none
+    std::int64_t config_check_ms = 2000;      // how often both files are looked at for changes
     std::int64_t retention_ms = 30LL * 24 * 3600 * 1000;  // personal fields kept this long
     std::int64_t retention_sweep_ms = 3600 * 1000;         // how often the sweep runs
     std::int64_t max_wait_ms = 25000;         // longest long-poll
@@ -44,6 +47,8 @@ public:
     HubStore& store();
     // Runs the retention sweep now with the given clock (tests use a future time).
     StoreResult<std::int64_t> sweep_retention(std::int64_t now_ms);
+    // Looks at services.toml and the office file now, as the hub does every config_check_ms.
+    OfficeConfig::Reload reload_office_config();
 
     struct Impl;
 

@@ -64,7 +64,9 @@ public:
         return log_->wait_taken(device_id, device_seq, wait_ms);
     }
     void stop_waiting() { log_->stop_waiting(); }
-    void check_needs_against(const ServiceCatalogue* catalogue) { log_->check_needs_against(catalogue); }
+    void check_needs_against(std::shared_ptr<const ServiceCatalogue> catalogue) {
+        log_->check_needs_against(std::move(catalogue));
+    }
     StoreResult<std::vector<protocol::LogEntry>> read_log(std::int64_t after, std::size_t limit) {
         return log_->read_log(after, limit);
     }

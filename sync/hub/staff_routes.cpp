@@ -73,7 +73,7 @@ json figures_to_json(const DayFigures& f) {
             {"wait_by_need", wait_by_need}};
 }
 
-void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff, const ServiceCatalogue* catalogue,
+void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff, CurrentCatalogue catalogue,
                       Authenticate authenticate) {
     server.Post("/v1/staff/sign-in", [&staff, catalogue, authenticate](const httplib::Request& req,
                                                                        httplib::Response& res) {
@@ -90,7 +90,7 @@ void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff,
         const std::string staff_id = text("staff_id"), pin = text("pin"), counter = text("counter");
         if (staff_id.empty() || staff_id.size() > 64 || pin.size() > 64 || !is_counter_name(counter))
             return send_error(res, 400, "bad_request", "expected {\"staff_id\", \"pin\", \"counter\"} as short texts");
-        if (catalogue && !catalogue->knows_counter(counter)) {
+        if (const auto served = catalogue(); served && !served->knows_counter(counter)) {
             spdlog::warn("staff sign-in refused: device={} counter={} is not in the hub's services.toml counters",
                          device->device_id, counter);
             return send_error(res, 400, "unknown_counter", "the counter is not one of the office's counters");

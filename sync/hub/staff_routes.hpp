@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 #include <httplib.h>
@@ -18,9 +19,11 @@ namespace skranke::hub {
 inline constexpr const char* staff_session_header = "X-Skranke-Staff-Session";
 
 using Authenticate = std::function<std::optional<AuthDevice>(const httplib::Request&, httplib::Response&)>;
+// The catalogue the hub serves now (it may change while serving); null: none.
+using CurrentCatalogue = std::function<std::shared_ptr<const ServiceCatalogue>()>;
 
 // Sign-in is at one of the catalogue's counters (none: any counter name).
-void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff, const ServiceCatalogue* catalogue,
+void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff, CurrentCatalogue catalogue,
                       Authenticate authenticate);
 
 // Today's figures as the endpoint sends them.

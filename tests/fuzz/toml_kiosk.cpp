@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_REQUIRE(file_says.whole("timing", "idle_countdown_seconds", c.idle_countdown_seconds, d.idle_countdown_seconds));
     FUZZ_REQUIRE(file_says.whole("timing", "ticket_seconds", c.ticket_seconds, d.ticket_seconds));
     FUZZ_REQUIRE(file_says.whole("timing", "retry_seconds", c.retry_seconds, d.retry_seconds));
-    FUZZ_REQUIRE(file_says.text("office", "phone", c.office_phone, d.office_phone));
+    FUZZ_REQUIRE(file_says.text("office", "phone", c.office.phone, d.office.phone));
     FUZZ_REQUIRE(file_says.text("office", "kiosk_letter", std::string(1, c.kiosk_letter), std::string(1, d.kiosk_letter)));
     FUZZ_REQUIRE(file_says.whole("office", "open_counters", c.open_counters, d.open_counters));
     FUZZ_REQUIRE(file_says.text("office", "time_zone", c.time_zone, d.time_zone));
@@ -52,11 +52,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_REQUIRE(c.kiosk_letter >= 'A' && c.kiosk_letter <= 'Z');
     FUZZ_REQUIRE(c.open_counters >= 1 && c.open_counters <= 100);
     FUZZ_REQUIRE(c.volume_percent >= 0 && c.volume_percent <= 100);
-    for (const visitor::DayHours& day : c.hours.week) {
+    for (const visitor::DayHours& day : c.office.hours.week) {
         if (day.open) FUZZ_REQUIRE(day.from_minute >= 0 && day.from_minute < day.to_minute && day.to_minute <= 24 * 60);
     }
     // A date that can never come would be a closed day the office never gets.
-    for (const std::string& date : c.hours.closed_dates) FUZZ_REQUIRE(fuzz::is_calendar_date(date));
-    for (const std::string& date : c.hours.appointment_only_dates) FUZZ_REQUIRE(fuzz::is_calendar_date(date));
+    for (const std::string& date : c.office.hours.closed_dates) FUZZ_REQUIRE(fuzz::is_calendar_date(date));
+    for (const std::string& date : c.office.hours.appointment_only_dates) FUZZ_REQUIRE(fuzz::is_calendar_date(date));
     return 0;
 }

@@ -20,7 +20,7 @@ namespace {
 // is added, the previous "current" version gets its fixture here.
 const std::map<int, std::string>& fixtures() {
     // v3 added tables only: its fixture is v2's rows plus rows in those tables.
-    static const std::string version_2_rows = R"sql(
+    static const std::string version_2_tickets = R"sql(
 INSERT INTO meta VALUES ('device_id', 'kiosk-old'), ('device_seq', '2');
 INSERT INTO day_counters VALUES ('2026-03-02', 'A', 2);
 INSERT INTO tickets (event_id, service_day, letter, sequence, need_id, channel, urgent,
@@ -31,6 +31,8 @@ VALUES ('kiosk-old:1', '2026-03-02', 'A', 1, 'other', 'walk_in', 0, 1, 'pl', 'An
         'Pytanie', 1772442000000, 'waiting', 'kiosk-old', 1, 1, 'pl', 1, 0, 1, NULL, ''),
        ('kiosk-old:2', '2026-03-02', 'A', 2, 'other', 'appointment', 1, 0, 'nb', '', '', '',
         1772442060000, 'called', 'kiosk-old', 2, 0, '', 0, 0, 0, 1772445600000, 'REF-9');
+)sql";
+    static const std::string version_2_rows = version_2_tickets + R"sql(
 INSERT INTO outbox VALUES (1, 'kiosk-old:1', 'ticket.issued', '{}', 1772442000000, NULL),
                           (2, 'kiosk-old:2', 'ticket.issued', '{}', 1772442060000, 1772442070000);
 )sql";
@@ -56,6 +58,16 @@ INSERT INTO sync_state VALUES ('cursor', '41');
 INSERT INTO dead_letters VALUES ('kiosk-old:9', 'ticket.called', '{}', 'already_called', 'x', 1772442070000);
 INSERT INTO sync_state VALUES ('cursor', '41');
 INSERT INTO merged_log VALUES (41, 'kiosk-old:2', 'ticket.issued', '{}', 1772442070000, -5);
+)sql"},
+        // v5 added the numbering mark (made from the tickets by the step itself) and the
+        // outbox's clock stamps.
+        {5, version_2_tickets + R"sql(
+INSERT INTO outbox VALUES (1, 'kiosk-old:1', 'ticket.issued', '{}', 1772442000000, NULL, 5000, 'boot-1'),
+                          (2, 'kiosk-old:2', 'ticket.issued', '{}', 1772442060000, 1772442070000, 6000, 'boot-1');
+INSERT INTO dead_letters VALUES ('kiosk-old:9', 'ticket.called', '{}', 'already_called', 'x', 1772442070000);
+INSERT INTO sync_state VALUES ('cursor', '41');
+INSERT INTO merged_log VALUES (41, 'kiosk-old:2', 'ticket.issued', '{}', 1772442070000, -5);
+INSERT INTO numbering_mark VALUES (1, '2026-03-02', 1772442060000, 0, 0, '');
 )sql"},
     };
     return rows;
@@ -117,6 +129,7 @@ TEST_CASE("a store from every earlier schema version opens with all rows kept") 
             CHECK(query_texts(db, "SELECT value FROM sync_state WHERE key = 'cursor'") == std::vector<std::string>{"41"});
         }
         CHECK(query_int(db, "SELECT count(*) FROM merged_log") == (version >= 4 ? 1 : 0));
+        CHECK(query_int(db, "SELECT count(*) FROM office_config") == 0);  // schema 6: none received yet
         CHECK(*(*store)->outbox_depth() == 1);  // the acknowledged one stays acknowledged
         // The last day numbered becomes the numbering mark (schema 5).
         CHECK(query_texts(db, "SELECT day FROM numbering_mark") == std::vector<std::string>{"2026-03-02"});

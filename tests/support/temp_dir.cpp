@@ -1,6 +1,8 @@
 #include "support/temp_dir.hpp"
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -19,5 +21,21 @@ TempDir::~TempDir() {
 }
 
 std::filesystem::path asset_dir() { return SKRANKE_ASSET_DIR; }
+
+void save_file(const std::filesystem::path& path, const std::string& text) {
+    const std::filesystem::path temporary = path.string() + ".new";
+    {
+        std::ofstream out(temporary, std::ios::binary);
+        out << text;
+        if (!out.flush()) throw std::runtime_error("cannot write " + temporary.string());
+    }
+    std::filesystem::rename(temporary, path);
+}
+
+std::string file_text(const std::filesystem::path& path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw std::runtime_error("cannot read " + path.string());
+    return {std::istreambuf_iterator<char>(file), {}};
+}
 
 }  // namespace skranke::test

@@ -22,4 +22,10 @@ private:
 // Source-tree assets (services.toml, translations, fonts list) for tests.
 std::filesystem::path asset_dir();
 
+// Saves a file as an editor that writes a new file and renames it does: a reader never
+// sees half of it. Throws when it cannot.
+void save_file(const std::filesystem::path& path, const std::string& text);
+// A file's bytes; throws when it cannot be read.
+std::string file_text(const std::filesystem::path& path);
+
 }  // namespace skranke::test

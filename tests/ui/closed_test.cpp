@@ -62,15 +62,15 @@ TEST_CASE("on Saturday the kiosk says when it opens and takes a callback request
 TEST_CASE("after closing time the office opens tomorrow, on a closed day the next open day") {
     const auto config = skranke::visitor::default_kiosk_config();
     const auto evening = skranke::test::test_time_ms(0, 8 * 60);  // Monday 18:00
-    CHECK(skranke::visitor::office_status(config.hours, evening) == skranke::visitor::OfficeStatus::closed);
-    auto opens = skranke::visitor::next_opening(config.hours, evening);
+    CHECK(skranke::visitor::office_status(config.office.hours, evening) == skranke::visitor::OfficeStatus::closed);
+    auto opens = skranke::visitor::next_opening(config.office.hours, evening);
     REQUIRE(opens);
     CHECK(opens->days_ahead == 1);
     CHECK(opens->minute == 8 * 60);
 
     auto closed_tuesday = config;
-    closed_tuesday.hours.closed_dates.push_back("2026-03-03");
-    opens = skranke::visitor::next_opening(closed_tuesday.hours, evening);
+    closed_tuesday.office.hours.closed_dates.push_back("2026-03-03");
+    opens = skranke::visitor::next_opening(closed_tuesday.office.hours, evening);
     REQUIRE(opens);
     CHECK(opens->days_ahead == 2);
     CHECK(opens->weekday == 2);
@@ -78,7 +78,7 @@ TEST_CASE("after closing time the office opens tomorrow, on a closed day the nex
 
 TEST_CASE("on an appointments-only day walk-ins are told so, appointments check in") {
     HeadlessOptions options = weekday_hours();
-    options.config.hours.appointment_only_weekdays[0] = true;  // Mondays
+    options.config.office.hours.appointment_only_weekdays[0] = true;  // Mondays
     HeadlessKiosk kiosk(options);
     REQUIRE(kiosk.tap("language.nb"));
     REQUIRE(kiosk.page() == "appointment_question");

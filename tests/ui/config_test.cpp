@@ -87,8 +87,8 @@ TEST_CASE("the shipped kiosk.toml loads with the documented defaults") {
     CHECK(config.idle_seconds == 60);
     CHECK(config.idle_countdown_seconds >= 20);
     CHECK(config.retry_seconds == 30);
-    CHECK(config.hours.week[0].open);
-    CHECK_FALSE(config.hours.week[6].open);
+    CHECK(config.office.hours.week[0].open);
+    CHECK_FALSE(config.office.hours.week[6].open);
     CHECK(config.kiosk_letter == 'A');
 }
 
@@ -114,8 +114,8 @@ TEST_CASE("bad config values are refused with the key named") {
     CHECK_FALSE(load_text("[screen]\ndpi = 5\n", config, error));
     CHECK_FALSE(load_text("not toml = = =", config, error));
     REQUIRE(load_text("[opening_hours]\nappointment_only_days = [\"wednesday\", \"2026-03-04\"]\n", config, error));
-    CHECK(config.hours.appointment_only_weekdays[2]);
-    CHECK(config.hours.appointment_only_dates.size() == 1);
+    CHECK(config.office.hours.appointment_only_weekdays[2]);
+    CHECK(config.office.hours.appointment_only_dates.size() == 1);
 }
 
 TEST_CASE("a kiosk.toml value of the wrong kind or out of range is refused with its key, never left at the default") {
@@ -166,7 +166,7 @@ TEST_CASE("closed and appointment-only days are dates the calendar has, written 
     KioskConfig config;
     std::string error;
     REQUIRE(load_text("[opening_hours]\nclosed_days = [\"2028-02-29\", \"2026-12-31\"]\n", config, error));
-    CHECK(config.hours.closed_dates == std::vector<std::string>{"2028-02-29", "2026-12-31"});
+    CHECK(config.office.hours.closed_dates == std::vector<std::string>{"2028-02-29", "2026-12-31"});
 }
 
 TEST_CASE("the shipped roles.toml loads, and a roles.toml value of the wrong kind or out of range is refused with its key") {

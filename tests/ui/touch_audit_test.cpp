@@ -96,7 +96,7 @@ void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::
     }
     {
         HeadlessOptions options = shape(portrait);
-        options.config.hours.week[5] = {};  // closed on Saturdays
+        options.config.office.hours.week[5] = {};  // closed on Saturdays
         options.wall_ms = skranke::test::test_time_ms(5);
         HeadlessKiosk kiosk(options);
         if (large_text) REQUIRE(kiosk.tap("bar.text_size"));

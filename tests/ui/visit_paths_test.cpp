@@ -104,7 +104,7 @@ TEST_CASE("an appointment check-in's steps count up by one to one total, with a 
 TEST_CASE("a callback request's steps count up by one to one total, whether closed or appointments only") {
     {
         HeadlessOptions options;
-        options.config.hours.week[5] = {};  // closed on Saturdays
+        options.config.office.hours.week[5] = {};  // closed on Saturdays
         options.wall_ms = skranke::test::test_time_ms(5);
         HeadlessKiosk kiosk(options);
         const auto seen =
@@ -115,7 +115,7 @@ TEST_CASE("a callback request's steps count up by one to one total, whether clos
     }
     {
         HeadlessOptions options;
-        options.config.hours.appointment_only_weekdays[0] = true;  // Mondays
+        options.config.office.hours.appointment_only_weekdays[0] = true;  // Mondays
         HeadlessKiosk kiosk(options);
         const auto seen = walk(kiosk, {tap(kiosk, "language.en"), tap(kiosk, "appointment.no"),
                                        tap(kiosk, "closed.callback"), tap(kiosk, "need.social_rent"),
@@ -163,7 +163,7 @@ TEST_CASE("a ticket, a callback receipt and the reception notice each have one w
     }
     {
         HeadlessOptions options;
-        options.config.hours.week[5] = {};
+        options.config.office.hours.week[5] = {};
         options.wall_ms = skranke::test::test_time_ms(5);
         HeadlessKiosk kiosk(options);
         REQUIRE(kiosk.tap("language.en"));

@@ -6,7 +6,7 @@
 #include <toml++/toml.h>
 
 #include "domain/office_time.hpp"
-#include "shell/config_keys.hpp"
+#include "domain/config_keys.hpp"
 
 namespace skranke::roles {
 namespace {
@@ -35,7 +35,7 @@ bool load_role_config(const std::filesystem::path& file, RoleConfig& c, std::str
         error = file.string() + ": " + std::string(e.description());
         return false;
     }
-    ui::ConfigKeys keys(t);
+    ConfigKeys keys(t);
     std::int64_t minutes = c.idle_sign_out_ms / 60000;
     std::int64_t history = static_cast<std::int64_t>(c.history);
     std::string export_dir;

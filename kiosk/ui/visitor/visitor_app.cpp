@@ -84,7 +84,7 @@ void VisitorApp::wipe() {
     // Kept: what belongs to the kiosk, not the visitor.
     for (const Need& n : services_.catalogue->needs())
         fresh.needs.push_back({n.id, n.text_key, n.pictogram, n.emergency, n.appointment});
-    fresh.office_phone = services_.config->office_phone;
+    fresh.office_phone = services_.config->office.phone;
     for (const auto& code : services_.config->interpreter_languages) fresh.interpreter_languages.push_back(code);
     fresh.language = services_.translations->has_language(services_.config->default_language)
                          ? services_.config->default_language
@@ -98,8 +98,8 @@ void VisitorApp::wipe() {
 
 void VisitorApp::refresh_office() {
     const std::int64_t now = services_.wall_clock_ms();
-    state_.office = office_status(services_.config->hours, now);
-    state_.opens = next_opening(services_.config->hours, now);
+    state_.office = office_status(services_.config->office.hours, now);
+    state_.opens = next_opening(services_.config->office.hours, now);
 }
 
 void VisitorApp::go(Screen screen) {
@@ -378,7 +378,7 @@ void VisitorApp::apply(const Intent& intent, const std::vector<std::string>& spo
             if (intent.flag) {
                 for (const auto& n : state_.needs)
                     if (n.appointment) state_.form.need_id = n.id;
-                state_.appointment_slots = appointment_slots(services_.config->hours, services_.wall_clock_ms());
+                state_.appointment_slots = appointment_slots(services_.config->office.hours, services_.wall_clock_ms());
                 go(Screen::appointment_time);
             } else {
                 state_.form.need_id.clear();
@@ -478,6 +478,10 @@ bool self_ending(Screen screen) {
 }
 
 }  // namespace
+
+bool VisitorApp::between_visits() const {
+    return at_rest(state_, *services_.config) && !state_.idle_warning && !state_.speaking;
+}
 
 bool VisitorApp::tick(double now_s) {
     const KioskConfig& config = *services_.config;

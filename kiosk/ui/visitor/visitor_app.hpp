@@ -59,6 +59,9 @@ public:
     }
     // Forgets the visitor: form, keyboard, ticket, messages, speech. Back to the start.
     void wipe();
+    // Nobody is using the kiosk: the start screen as the last wipe left it (new office
+    // settings are taken in only then).
+    bool between_visits() const;
 
 private:
     void go(Screen screen);

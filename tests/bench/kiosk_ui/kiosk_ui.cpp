@@ -81,7 +81,7 @@ double frame_cpu_median_ms(const fs::path& dir) {
     io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
     std::cout << "# font atlas " << w << "x" << h << " px, one byte a pixel on the GPU\n";
 
-    for (auto& day : config.hours.week) day = visitor::DayHours{true, 0, 24 * 60};
+    for (auto& day : config.office.hours.week) day = visitor::DayHours{true, 0, 24 * 60};
     ui::RecordingSpeaker speaker;
     visitor::VisitorServices services;
     // The queue view the kiosk keeps beside its store (people ahead, the wait estimate).

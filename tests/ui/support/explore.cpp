@@ -83,10 +83,10 @@ std::vector<OfficeSituation> office_situations() {
     std::vector<OfficeSituation> out;
     out.push_back({"open", HeadlessOptions{}});
     HeadlessOptions closed;
-    for (auto& day : closed.config.hours.week) day = visitor::DayHours{};
+    for (auto& day : closed.config.office.hours.week) day = visitor::DayHours{};
     out.push_back({"closed", closed});
     HeadlessOptions appointments;
-    appointments.config.hours.appointment_only_weekdays.fill(true);
+    appointments.config.office.hours.appointment_only_weekdays.fill(true);
     out.push_back({"appointments only", appointments});
     return out;
 }

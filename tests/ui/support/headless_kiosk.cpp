@@ -13,7 +13,7 @@ namespace skranke::test {
 
 visitor::KioskConfig HeadlessOptions::open_every_day() {
     visitor::KioskConfig config = visitor::default_kiosk_config();
-    for (auto& day : config.hours.week) day = visitor::DayHours{true, 0, 24 * 60};
+    for (auto& day : config.office.hours.week) day = visitor::DayHours{true, 0, 24 * 60};
     config.dpi = test_dpi;
     return config;
 }

@@ -1,7 +1,7 @@
-// Reading the keys of a config file (kiosk.toml, roles.toml): a key that is there must hold
-// the kind of value it is for, in its range, or the file is refused naming the key. A wrong
-// value (text for a number, true for a volume, a number too big for one) never silently
-// leaves the default in place.
+// Reading the keys of a config file (kiosk.toml, roles.toml, the hub's office file): a key
+// that is there must hold the kind of value it is for, in its range, or the file is refused
+// naming the key. A wrong value (text for a number, true for a volume, a number too big for
+// one) never silently leaves the default in place.
 #pragma once
 
 #include <cmath>
@@ -12,7 +12,7 @@
 
 #include <toml++/toml.h>
 
-namespace skranke::ui {
+namespace skranke {
 
 class ConfigKeys {
 public:
@@ -98,4 +98,4 @@ private:
     std::string error_;
 };
 
-}  // namespace skranke::ui
+}  // namespace skranke

@@ -1,0 +1,67 @@
+// The office-wide settings every kiosk of an office shows: opening hours, closed days,
+// appointment-only days, the office's phone and its own wording of screen texts. They are
+// read from a kiosk's kiosk.toml (the first-boot default) and from the hub's office file
+// (sync/hub/office_config.hpp), which the hub serves and each kiosk caches: one reader for
+// both, so a value either file takes the other takes too. docs/hub.md lists the keys.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "result.hpp"
+
+namespace skranke {
+
+struct DayHours {
+    bool open = false;
+    int from_minute = 0;  // minutes after midnight, local time
+    int to_minute = 0;
+};
+
+struct OpeningHours {
+    std::array<DayHours, 7> week;           // [0] Monday ... [6] Sunday
+    std::vector<std::string> closed_dates;  // "2026-12-24"
+    std::array<bool, 7> appointment_only_weekdays{};
+    std::vector<std::string> appointment_only_dates;
+};
+
+// The office's own wording of screen texts: language code -> translation key -> text. Laid
+// over the shipped translations (a key no translation has is new text, e.g. a new need's).
+using OfficeTexts = std::map<std::string, std::map<std::string, std::string>>;
+
+struct OfficeSettings {
+    std::string phone = "55 55 33 33";  // shown when the office is closed
+    OpeningHours hours;
+    OfficeTexts texts;
+};
+
+inline constexpr std::size_t max_office_phone_chars = 40;
+inline constexpr std::size_t max_office_text_chars = 500;  // code points of one text
+inline constexpr std::size_t max_office_file_bytes = 256 * 1024;
+
+// The built-in settings: open 08:00-15:30 on weekdays, no closed days, no texts.
+OfficeSettings default_office_settings();
+
+// Reads the office-wide keys of a parsed settings file over settings: office.phone, the
+// [opening_hours] keys and [texts.<language>] tables. A key the file leaves out keeps its
+// value in settings; a list it gives replaces the list. Other keys are not looked at (a
+// kiosk.toml holds the kiosk's own settings beside these). False, with error naming the key
+// and what it must be ("opening_hours.monday must be ..."), for any wrong value.
+bool read_office_settings(const toml::table& table, OfficeSettings& settings, std::string& error);
+
+// An office file (the hub's office.toml, or its copy a kiosk keeps): only the office-wide
+// keys, read over `over`; any other key is refused by name, so a misspelt or kiosk-only key
+// is said rather than ignored. Errors start with where ("/etc/skranke/office.toml: ").
+Result<OfficeSettings, std::string> parse_office_file(std::string_view text, std::string_view where,
+                                                      const OfficeSettings& over = default_office_settings());
+
+// The version of what a hub serves (sync/PROTOCOL.md, /v1/config): SHA-256, in hex, of the
+// service catalogue's text and the office file's text (each empty when the hub has none).
+std::string office_config_version(std::string_view services_toml, std::string_view office_toml);
+
+}  // namespace skranke

@@ -1,0 +1,134 @@
+// The office-wide settings' one reader (domain/office_settings.hpp), as the hub's office
+// file and a kiosk's kiosk.toml use it: the shipped example reads, every wrong value and
+// every key that is not the office's is refused naming the file and the key, a file read
+// over a kiosk's own settings changes only what it names, and the version names the texts.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "domain/office_settings.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace skranke;
+
+namespace {
+
+// The error of a file that must be refused.
+std::string refusal(const std::string& text) {
+    const auto read = parse_office_file(text, "/etc/skranke/office.toml");
+    REQUIRE_FALSE(read.ok());
+    return read.error();
+}
+
+}  // namespace
+
+TEST_CASE("the shipped example office file reads with the documented defaults") {
+    const auto read = parse_office_file(
+        test::file_text(std::filesystem::path(SKRANKE_SOURCE_DIR) / "packaging/etc/office.toml"), "office.toml");
+    REQUIRE_MESSAGE(read.ok(), (read.ok() ? "" : read.error()));
+    CHECK(read->phone == "55 55 33 33");
+    CHECK(read->hours.week[0].open);
+    CHECK(read->hours.week[0].from_minute == 8 * 60);
+    CHECK(read->hours.week[4].to_minute == 15 * 60 + 30);
+    CHECK_FALSE(read->hours.week[5].open);
+    CHECK(read->hours.closed_dates.size() == 5);
+    CHECK(read->texts.empty());  // the example's texts are commented out
+}
+
+TEST_CASE("an office file read over a kiosk's settings changes only the keys it names") {
+    OfficeSettings kiosk = default_office_settings();
+    kiosk.phone = "11 11 11 11";
+    kiosk.hours.closed_dates = {"2026-05-17"};
+    kiosk.hours.appointment_only_weekdays[2] = true;
+    kiosk.texts["en"]["closed.call"] = "Ring us on {phone}.";
+
+    const auto read = parse_office_file(R"(
+[opening_hours]
+monday = "10:00-14:00"
+closed_days = ["2026-12-24"]
+[texts.en]
+"closed.title" = "Closed for the staff meeting"
+[texts.nb.closed]
+title = "Stengt for personalmøte"
+)",
+                                        "office.toml", kiosk);
+    REQUIRE_MESSAGE(read.ok(), (read.ok() ? "" : read.error()));
+    CHECK(read->phone == "11 11 11 11");                                        // not named: the kiosk's
+    CHECK(read->hours.week[0].from_minute == 10 * 60);                          // named
+    CHECK(read->hours.week[1].from_minute == 8 * 60);                           // not named
+    CHECK(read->hours.closed_dates == std::vector<std::string>{"2026-12-24"});  // a list replaces the list
+    CHECK(read->hours.appointment_only_weekdays[2]);                            // not named
+    CHECK(read->texts.at("en").at("closed.title") == "Closed for the staff meeting");
+    CHECK(read->texts.at("en").at("closed.call") == "Ring us on {phone}.");       // texts: key by key
+    CHECK(read->texts.at("nb").at("closed.title") == "Stengt for personalmøte");  // nested tables are dotted keys
+
+    // An empty file is the settings it is read over.
+    const auto empty = parse_office_file("", "office.toml", kiosk);
+    REQUIRE(empty.ok());
+    CHECK(empty->phone == "11 11 11 11");
+}
+
+TEST_CASE("a wrong value in an office file is refused naming the file and the key") {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"[opening_hours]\nmonday = \"9 to 5\"\n", "opening_hours.monday"},
+        {"[opening_hours]\nfriday = \"15:00-08:00\"\n", "opening_hours.friday"},
+        {"[opening_hours]\nsunday = 8\n", "opening_hours.sunday"},
+        {"[opening_hours]\nclosed_days = [\"2026-02-30\"]\n", "opening_hours.closed_days"},
+        {"[opening_hours]\nclosed_days = [\"monday\"]\n", "opening_hours.closed_days"},
+        {"[opening_hours]\nclosed_days = \"2026-12-24\"\n", "opening_hours.closed_days"},
+        {"[opening_hours]\nappointment_only_days = [\"someday\"]\n", "opening_hours.appointment_only_days"},
+        {"[office]\nphone = 55553333\n", "office.phone"},
+        {"[office]\nphone = \"\"\n", "office.phone"},
+        {"[office]\nphone = \"55 55\\u0007 33 33\"\n", "office.phone"},
+        {"[office]\nphone = \"" + std::string(41, '5') + "\"\n", "office.phone"},
+        {"office = 5\n", "office must be a section"},
+        {"opening_hours = \"08:00-15:30\"\n", "opening_hours must be a section"},
+        {"texts = \"hello\"\n", "texts must be a section"},
+        {"[texts]\nen = \"hello\"\n", "texts.en must be a section"},
+        {"[texts.english]\n\"closed.title\" = \"x\"\n", "texts.english"},
+        {"[texts.en]\n\"Closed.Title\" = \"x\"\n", "texts.en.\"Closed.Title\""},
+        {"[texts.en]\n\"closed..title\" = \"x\"\n", "texts.en.\"closed..title\""},
+        {"[texts.en]\n\"closed.title\" = 5\n", "texts.en.\"closed.title\""},
+        {"[texts.en]\n\"closed.title\" = \"\"\n", "texts.en.\"closed.title\""},
+        {"[texts.en]\n\"closed.title\" = \"two\\nlines\"\n", "texts.en.\"closed.title\""},
+        {"[texts.en]\n\"closed.title\" = \"" + std::string(501, 'x') + "\"\n", "texts.en.\"closed.title\""},
+    };
+    for (const auto& [text, key] : cases) {
+        CAPTURE(text);
+        const std::string error = refusal(text);
+        CHECK(error.rfind("/etc/skranke/office.toml: ", 0) == 0);
+        CHECK(error.find(key) != std::string::npos);
+    }
+    // Syntax: the line is named.
+    const std::string syntax = refusal("[opening_hours]\nmonday = \n");
+    CHECK(syntax.find("/etc/skranke/office.toml") != std::string::npos);
+    CHECK(syntax.find("line 2") != std::string::npos);
+    CHECK(refusal(std::string(max_office_file_bytes + 1, '#')).find("larger than") != std::string::npos);
+}
+
+TEST_CASE("an office file takes only the office's keys: a misspelt or kiosk-only key is named") {
+    for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
+             {"[office]\nphon = \"55 55 33 33\"\n", "office.phon"},
+             {"[office]\nkiosk_letter = \"B\"\n", "office.kiosk_letter"},
+             {"[office]\ntime_zone = \"Europe/Oslo\"\n", "office.time_zone"},
+             {"[opening_hours]\nmondag = \"08:00-15:30\"\n", "opening_hours.mondag"},
+             {"[timing]\nidle_seconds = 60\n", "timing"},
+             {"[screen]\ndpi = 96\n", "screen"},
+             {"phone = \"55 55 33 33\"\n", "phone"}}) {
+        CAPTURE(text);
+        const std::string error = refusal(text);
+        CHECK(error.find("/etc/skranke/office.toml: " + key + " is not an office-wide setting") == 0);
+    }
+}
+
+TEST_CASE("the configuration version names the texts served") {
+    const std::string version = office_config_version("counters = [\"1\"]", "[office]\nphone = \"1\"\n");
+    CHECK(version.size() == 64);
+    CHECK(version.find_first_not_of("0123456789abcdef") == std::string::npos);
+    CHECK(version == office_config_version("counters = [\"1\"]", "[office]\nphone = \"1\"\n"));
+    CHECK(version != office_config_version("counters = [\"1\"]", "[office]\nphone = \"2\"\n"));
+    // Moving text from one file to the other is another version.
+    CHECK(office_config_version("ab", "c") != office_config_version("a", "bc"));
+    CHECK(office_config_version("", "") != std::string(64, '0'));
+}
