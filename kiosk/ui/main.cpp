@@ -1,9 +1,11 @@
 // skranke: the front-desk GUI. Today it runs the visitor (kiosk) role; the reception
 // console and the waiting-room display will be roles of the same program, sharing shell/.
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include <GLFW/glfw3.h>
@@ -26,6 +28,7 @@
 #include "client/saved_hub.hpp"
 #include "client/sync_engine.hpp"
 #include "visitor/kiosk_config.hpp"
+#include "visitor/kiosk_office.hpp"
 #include "visitor/visitor_app.hpp"
 #include "visitor/visitor_frame.hpp"
 #include "visitor/visitor_view.hpp"
@@ -75,13 +78,19 @@ void write_screen_state(const fs::path& dir, int sequence, long taps, const std:
 // without a restart. Once both run there is no timer left, and the idle kiosk sleeps.
 class Backend {
 public:
-    Backend(std::string path, char letter, int retry_seconds)
-        : path_(std::move(path)), letter_(letter), retry_seconds_(retry_seconds) {}
+    // office_config_stored: the engine stored a new office configuration from the hub.
+    Backend(std::string path, char letter, int retry_seconds, std::function<void()> office_config_stored)
+        : path_(std::move(path)),
+          letter_(letter),
+          retry_seconds_(retry_seconds),
+          office_config_stored_(std::move(office_config_stored)) {}
 
     skranke::Store* store() const { return store_.get(); }
     skranke::QueueView* view() const { return view_.get(); }
     skranke::sync::SyncEngine* engine() const { return engine_.get(); }
     bool complete() const { return store_ && engine_; }
+    // The engine stops (before the window closes: its thread wakes the window's loop).
+    void stop_sync() { engine_.reset(); }
 
     // Seconds until the next try, or -1 when nothing is left to try.
     double seconds_until_try(double now_s) const {
@@ -168,6 +177,7 @@ private:
         skranke::sync::SyncOptions options;
         options.connection = **saved;
         if (view_) options.store_written = [view = view_.get()] { (void)view->update_now(); };
+        options.office_config_stored = office_config_stored_;
         auto engine = skranke::sync::SyncEngine::start(store_options(), options);
         if (!engine) {
             report("cannot start the sync engine: " + engine.error(), true);
@@ -181,6 +191,7 @@ private:
     std::string path_;
     char letter_;
     int retry_seconds_;
+    std::function<void()> office_config_stored_;
     double next_try_s_ = 0;
     std::string last_report_;
     std::unique_ptr<skranke::Store> store_;
@@ -224,6 +235,8 @@ int main(int argc, char** argv) {
     if (!translations.load_dir(fs::path(asset_dir) / "translations", error)) return fail(error);
     auto catalogue = skranke::ServiceCatalogue::load_file(fs::path(asset_dir) / "services.toml");
     if (!catalogue) return fail("cannot load the service catalogue: " + catalogue.error().detail);
+    // The local files until the hub's office configuration is in the store (then over them).
+    skranke::visitor::KioskOffice office(config, std::move(*catalogue), translations);
 
     if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
         return fail(
@@ -250,22 +263,35 @@ int main(int argc, char** argv) {
 
     const skranke::ui::PhysicalScale scale{config.dpi};
     skranke::ui::FontSet fonts;
-    auto texts = translations.all_texts();
-    for (auto& k : skranke::ui::keyboard_characters()) texts.push_back(k);
-    if (!skranke::ui::build_fonts(*io.Fonts, scale, texts, skranke::ui::default_font_dirs(), fonts, error,
-                                  std::string(" 0123456789") + config.kiosk_letter))
-        return fail(error);
+    // The glyphs of every translation (the office's wording too) and of the keyboards; built
+    // again when the office's texts bring a character the atlas lacks.
+    const auto font_texts = [&] {
+        auto texts = translations.all_texts();
+        for (auto& k : skranke::ui::keyboard_characters()) texts.push_back(k);
+        return texts;
+    };
+    std::vector<unsigned int> font_glyphs;  // sorted
+    const auto build_fonts = [&] {
+        const auto texts = font_texts();
+        font_glyphs = skranke::ui::glyphs_for(texts);
+        return skranke::ui::build_fonts(*io.Fonts, scale, texts, skranke::ui::default_font_dirs(), fonts, error,
+                                        std::string(" 0123456789") + config.kiosk_letter);
+    };
+    if (!build_fonts()) return fail(error);
 
     skranke::ui::EspeakSpeaker speaker;
     skranke::visitor::VisitorServices services;
     services.store = nullptr;  // opened after the first frame, so the screen comes up at once
-    services.catalogue = &*catalogue;
-    services.config = &config;
+    services.catalogue = &office.catalogue();
+    services.config = &office.config();
     services.translations = &translations;
     services.speaker = &speaker;
     services.wall_clock_ms = [] { return skranke::wall_clock_ms(); };
     services.device_clocks = [] { return skranke::read_device_clocks(); };
-    Backend backend(store_path, config.kiosk_letter, config.retry_seconds);
+    Backend backend(store_path, config.kiosk_letter, config.retry_seconds, [&office] {
+        office.stored();
+        glfwPostEmptyEvent();  // the loop takes it in once nobody is using the kiosk
+    });
     bool checkpoint_due = false;
     services.ticket_stored = [&] {
         if (backend.engine()) backend.engine()->notify_local_event();
@@ -295,6 +321,19 @@ int main(int argc, char** argv) {
         if (app.tick(now)) frames_due = std::max(frames_due, 2);
         // The store opens after the first frame, so the screen comes up at once.
         if (first_frame_drawn && backend.try_start(now)) app.set_store(backend.store(), backend.view());
+        if (backend.store()) {
+            const auto applied = office.apply_due(*backend.store(), app);
+            if (!applied) {
+                spdlog::error("{}", applied.error());
+            } else if (*applied) {
+                spdlog::info("the office's configuration {} from the hub is in use", office.version().substr(0, 12));
+                const auto needed = skranke::ui::glyphs_for(font_texts());
+                if (!std::includes(font_glyphs.begin(), font_glyphs.end(), needed.begin(), needed.end()) &&
+                    !build_fonts())
+                    spdlog::error("the fonts cannot be built again for the office's texts: {}", error);
+                frames_due = std::max(frames_due, 2);
+            }
+        }
         if (frames_due <= 0) continue;
         --frames_due;
 
@@ -339,6 +378,7 @@ int main(int argc, char** argv) {
         if (!frame.intents.empty() || (!screenshot_dir.empty() && frame.page != shot_page))
             frames_due = std::max(frames_due, 2);
     }
+    backend.stop_sync();
     window.close();
     ImGui::DestroyContext();
     return 0;

@@ -68,9 +68,9 @@ const Language* Translations::language(std::string_view code) const {
 const std::string& Translations::text(std::string_view code, std::string_view key) const {
     std::string_view current = code;
     for (int depth = 0; depth < 8 && !current.empty(); ++depth) {  // bounded: fallbacks may loop
-        if (auto lang = texts_.find(current); lang != texts_.end()) {
-            if (auto found = lang->second.find(key); found != lang->second.end()) return found->second;
-        }
+        for (const auto* source : {&office_texts_, &texts_})
+            if (auto lang = source->find(current); lang != source->end())
+                if (auto found = lang->second.find(key); found != lang->second.end()) return found->second;
         const Language* l = language(current);
         current = l ? std::string_view(l->fallback) : std::string_view{};
     }
@@ -86,11 +86,17 @@ std::vector<std::string> Translations::keys_of(std::string_view code) const {
     return keys;
 }
 
+void Translations::set_office_texts(std::map<std::string, std::map<std::string, std::string>> texts) {
+    office_texts_.clear();
+    for (auto& [code, entries] : texts) office_texts_[code].insert(entries.begin(), entries.end());
+}
+
 std::vector<std::string> Translations::all_texts() const {
     std::vector<std::string> all;
     for (const auto& l : languages_) all.push_back(l.native_name);
-    for (const auto& [code, texts] : texts_)
-        for (const auto& [key, value] : texts) all.push_back(value);
+    for (const auto* source : {&texts_, &office_texts_})
+        for (const auto& [code, texts] : *source)
+            for (const auto& [key, value] : texts) all.push_back(value);
     return all;
 }
 

@@ -30,16 +30,21 @@ public:
     bool has_language(std::string_view code) const { return language(code) != nullptr; }
 
     // The text for key in language, following fallbacks; the key itself when nobody has it
-    // (visible in testing, never a crash).
+    // (visible in testing, never a crash). At each language of the way the office's own
+    // wording of the key comes before the file's.
     const std::string& text(std::string_view code, std::string_view key) const;
+    // The office's wording (language -> key -> text, domain/office_settings.hpp), replacing
+    // any given before. Texts of languages no file has are kept but never shown.
+    void set_office_texts(std::map<std::string, std::map<std::string, std::string>> texts);
     // Keys one language file defines itself (no fallback), for the key test.
     std::vector<std::string> keys_of(std::string_view code) const;
-    // Every string of every language, so fonts can add the glyphs they use.
+    // Every string of every language (the office's too), so fonts can add the glyphs they use.
     std::vector<std::string> all_texts() const;
 
 private:
     std::vector<Language> languages_;
     std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> texts_;
+    std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> office_texts_;
 };
 
 // Marks a string literal as a translation key where it is not passed to t() directly

@@ -62,7 +62,7 @@ const ui::FontSet& shared_fonts() {
 }
 
 HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(options)), wall_ms_(options_.wall_ms) {
-    store_path_ = dir_ / "kiosk.db";
+    store_path_ = options_.store_file.empty() ? dir_ / "kiosk.db" : options_.store_file;
     if (options_.store != StoreMode::cannot_open) {
         StoreOptions so;
         so.path = store_path_;
@@ -86,9 +86,10 @@ HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(optio
     visitor::VisitorServices services;
     services.store = store_.get();
     services.view = queue_view_.get();
-    services.catalogue = &shipped_catalogue();
-    services.config = &options_.config;
-    services.translations = &shipped_translations();
+    office_ = std::make_unique<visitor::KioskOffice>(options_.config, shipped_catalogue(), translations_);
+    services.catalogue = &office_->catalogue();
+    services.config = &office_->config();
+    services.translations = &translations_;
     services.speaker = &speaker_;
     services.wall_clock_ms = [this] { return wall_ms_; };
     // Service times the test gives stand in for those of the kiosk's log (none given: the log's).
@@ -118,11 +119,13 @@ void HeadlessKiosk::frame() {
     now_s_ += 1.0 / 60.0;
     ImGui::NewFrame();
     const visitor::VisitorFrame f =
-        visitor::draw_visitor_frame(*app_, view_, shipped_translations(), shared_fonts(), scale(), recorder_, now_s_);
+        visitor::draw_visitor_frame(*app_, view_, translations_, shared_fonts(), scale(), recorder_, now_s_);
     ImGui::Render();
     last_spoken_ = f.spoken;
     visitor::apply_visitor_frame(*app_, f, now_s_);
     app_->tick(now_s_);
+    if (store_)  // as the program's loop: the office's configuration once due and between visits
+        if (const auto applied = office_->apply_due(*store_, *app_); !applied) office_error_ = applied.error();
 }
 
 bool HeadlessKiosk::tap(std::string_view id) {

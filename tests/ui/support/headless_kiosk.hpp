@@ -17,6 +17,7 @@
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
 #include "visitor/kiosk_config.hpp"
+#include "visitor/kiosk_office.hpp"
 #include "visitor/visitor_app.hpp"
 #include "visitor/visitor_frame.hpp"
 #include "visitor/visitor_view.hpp"
@@ -34,6 +35,8 @@ struct HeadlessOptions {
     StoreMode store = StoreMode::working;
     std::int64_t wall_ms = test_time_ms_default();
     std::vector<std::int64_t> recent_service_ms;
+    // The store file (a kiosk started again on its file); empty: a new one in a folder of its own.
+    std::filesystem::path store_file;
 
     static visitor::KioskConfig open_every_day();
     static std::int64_t test_time_ms_default();
@@ -79,6 +82,12 @@ public:
     // The test wrote to the store itself (tickets of other visitors, reception's actions):
     // the kiosk's queue view reads it, as the sync engine has it do in the program.
     void store_written();
+    // The sync engine stored the hub's office configuration (any thread): the kiosk takes it
+    // in between visits, at a later frame, as the program's loop does.
+    void office_config_stored() { office_->stored(); }
+    const visitor::KioskOffice& office() const { return *office_; }
+    // What the last office configuration the kiosk read was refused for (empty: none).
+    const std::string& office_error() const { return office_error_; }
     const std::filesystem::path& store_path() const { return store_path_; }
     ui::RecordingSpeaker& speaker() { return speaker_; }
     void set_wall_ms(std::int64_t ms) { wall_ms_ = ms; }
@@ -92,6 +101,9 @@ private:
     std::unique_ptr<Store> store_;
     std::unique_ptr<QueueView> queue_view_;  // as the kiosk program has (none with a faulty store)
     ui::RecordingSpeaker speaker_;
+    ui::Translations translations_ = shipped_translations();  // the office's texts go over these
+    std::unique_ptr<visitor::KioskOffice> office_;            // before app_, which reads it
+    std::string office_error_;
     std::unique_ptr<visitor::VisitorApp> app_;
     visitor::VisitorView view_;
     ui::TouchRecorder recorder_;
