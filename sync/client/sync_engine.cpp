@@ -179,7 +179,6 @@ std::vector<std::string> SyncEngine::Impl::health_headers() const {
     return headers;
 }
 
-
 // Acknowledged events leave the outbox once they are older than outbox_keep_ms (the hub and
 // this device's log have them; the numbering floor stays), and log entries of closed tickets
 // leave the log after log_window_ms, so neither grows for a year; the log copies past the
