@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     app.add_option("--key", options.key_file, "TLS private key (PEM)");
     app.add_option("--services", options.services_file, "Service catalogue served to devices")->capture_default_str();
     app.add_option("--office", options.office_file,
-                   "The office's opening hours, closed days, phone and texts, served to kiosks (TOML, docs/hub.md); "
+                   "The office's opening hours, closed days, phone and texts, served to kiosks and consoles (TOML, docs/hub.md); "
                    "both files are read again when they change");
     app.add_option("--retention-days", retention_days, "Days names, phones and descriptions are kept")
         ->capture_default_str()->check(CLI::Range(0.0, 3650.0));

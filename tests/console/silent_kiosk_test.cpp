@@ -45,13 +45,7 @@ TEST_CASE("the console says which kiosk has not been in touch for how long, and 
     auto services = hub_console_services(reception, desk);
     services.silent_kiosks_every_s = 0.2;
     HeadlessConsole console(services);
-    console::Intent sign_in;
-    sign_in.kind = console::IntentKind::sign_in;
-    sign_in.text = "kari";
-    sign_in.pin = staff_pin;
-    sign_in.counter = "1";
-    console.app().apply(sign_in, console.screen().now());
-    REQUIRE(console.app().state().signed_in);
+    sign_in_console(console.app(), "kari", "1", console.screen().now());
 
     const std::string one = said("console.kiosk_silent", {{"device", "kiosk-b"}, {"minutes", "14"}});
     CHECK(one == "Kiosken kiosk-b har ikke hatt kontakt med huben på 14 minutter. Si fra til IT.");

@@ -41,14 +41,28 @@ constexpr double refresh_every_s = 1.0;
 
 ConsoleApp::ConsoleApp(ConsoleServices services) : services_(std::move(services)) {
     state_.counters = services_.counters;
-    if (services_.catalogue) {
-        std::set<std::string> seen;
-        for (const Need& need : services_.catalogue->needs()) {
-            state_.needs.emplace_back(need.id, need.text_key);
-            if (seen.insert(need.queue_group).second)
-                state_.groups.emplace_back(need.queue_group, "group." + need.queue_group);
-        }
+    read_catalogue();
+    refresh();
+}
+
+void ConsoleApp::read_catalogue() {
+    state_.needs.clear();
+    state_.groups.clear();
+    if (!services_.catalogue) {
+        state_.group_filter.clear();
+        return;
     }
+    std::set<std::string> seen;
+    for (const Need& need : services_.catalogue->needs()) {
+        state_.needs.emplace_back(need.id, need.text_key);
+        if (seen.insert(need.queue_group).second)
+            state_.groups.emplace_back(need.queue_group, "group." + need.queue_group);
+    }
+    if (!seen.count(state_.group_filter)) state_.group_filter.clear();  // a group the office no longer has
+}
+
+void ConsoleApp::catalogue_changed() {
+    read_catalogue();
     refresh();
 }
 

@@ -65,7 +65,7 @@ struct SyncView {
 struct ConsoleServices {
     Store* store = nullptr;                    // where staff actions are written
     QueueView* view = nullptr;                 // what the screens read (kept by its own thread)
-    const ServiceCatalogue* catalogue = nullptr;
+    const ServiceCatalogue* catalogue = nullptr;  // may change: see catalogue_changed()
     const ui::Translations* texts = nullptr;   // staff translations (assets/staff-translations)
     std::string language = "nb";
     StaffDesk* desk = nullptr;
@@ -97,12 +97,16 @@ public:
     bool tick(double now_s);
     // Rebuilds the view model now.
     void refresh();
+    // The catalogue the services point at holds the office's needs from the hub now: the
+    // need filters and the names of the needs follow.
+    void catalogue_changed();
     // Seconds until tick() has something to do.
     double seconds_until_timer(double now_s) const;
 
     std::string session_token() const { return session_; }
 
 private:
+    void read_catalogue();
     // One staff action on one ticket, held as values copied from the view model before the
     // write: writing rebuilds state_ and queue_ (refresh), so the notice must not read them.
     struct StaffAction {

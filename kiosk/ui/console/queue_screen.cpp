@@ -41,7 +41,8 @@ void draw_filters(ConsoleContext& c, float& y, float width) {
         x += w + gap;
     };
     filter("", c.st("console.filter_all"));
-    for (const auto& [group, key] : c.state.groups) filter(group, c.st(key));
+    // A group the office added has its name in the office's texts, beside its needs' names.
+    for (const auto& [group, key] : c.state.groups) filter(group, c.st(key) != key ? c.st(key) : c.need(key));
     y += h + 12;
 }
 

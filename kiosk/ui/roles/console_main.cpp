@@ -8,6 +8,7 @@
 #include "console/console_view.hpp"
 #include "domain/service_catalogue.hpp"
 #include "domain/office_time.hpp"
+#include "office/hub_office.hpp"
 #include "roles/role_main.hpp"
 #include "shell/speech.hpp"
 
@@ -32,12 +33,15 @@ int run_console(RoleRuntime& rt) {
         spdlog::error("cannot load the service catalogue: {}", catalogue.error().detail);
         return 1;
     }
+    // The shipped needs until the hub's office configuration is in the store, then the
+    // office's needs and its wording of them (a need the office added has its name only there).
+    office::HubOffice office(default_office_settings(), std::move(*catalogue), visitor_texts);
     console::HubStaffDesk desk(rt.connection);
     ui::EspeakSpeaker speaker;
     console::ConsoleServices services;
     services.store = rt.store.get();
     services.view = rt.view.get();
-    services.catalogue = &*catalogue;
+    services.catalogue = &office.catalogue();
     services.texts = &staff_texts;
     services.desk = &desk;
     services.speaker = &speaker;
@@ -66,16 +70,37 @@ int run_console(RoleRuntime& rt) {
         app.apply(page, 0);
     }
 
+    const auto glyph_texts = [&] {
+        auto texts = staff_texts.all_texts();
+        for (auto& text : visitor_texts.all_texts()) texts.push_back(std::move(text));
+        texts.emplace_back("…«»–·");
+        return texts;
+    };
+    // Reads what the sync engine cached; true when the office's configuration changed.
+    const auto take_office = [&] {
+        if (!rt.office_config_due.exchange(false)) return false;
+        const auto loaded = office.load_cached(*rt.store);
+        if (!loaded) spdlog::error("{}", loaded.error());
+        if (!loaded || !*loaded) return false;
+        spdlog::info("the office's configuration {} from the hub is in use", office.version().substr(0, 12));
+        app.catalogue_changed();
+        return true;
+    };
+    take_office();  // what an earlier run cached, before the first frame
+
     RoleWindowSetup setup;
     setup.full_screen = false;
-    setup.glyph_texts = staff_texts.all_texts();
-    for (auto& text : visitor_texts.all_texts()) setup.glyph_texts.push_back(text);
-    setup.glyph_texts.push_back("…«»–·");
+    setup.glyph_texts = glyph_texts();
     setup.font_sizes = [](float) { return ui::RoleFontSizes{}; };
     RoleFrame frame;
     std::vector<console::Intent> intents;
     frame.seconds_until_timer = [&](double now) { return app.seconds_until_timer(now); };
     frame.tick = [&](double now) { return app.tick(now); };
+    // The console refreshes each second, so a new configuration is taken in within one.
+    frame.texts_changed = [&]() -> std::optional<std::vector<std::string>> {
+        if (!take_office()) return std::nullopt;
+        return glyph_texts();
+    };
     frame.draw = [&](double) {
         intents = view.draw(app.state(), staff_texts, visitor_texts, "nb", frame.fonts, ui::PhysicalScale{96}, recorder);
     };

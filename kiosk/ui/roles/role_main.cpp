@@ -1,5 +1,6 @@
 #include "roles/role_main.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -91,6 +92,8 @@ int run_staff_role(const std::string& role, int argc, char** argv) {
     sync::SyncOptions sync_options;
     sync_options.connection = rt.connection;
     sync_options.store_written = [view = rt.view.get()] { (void)view->update_now(); };
+    // The console names the office's needs as the hub serves them; the display shows calls only.
+    if (role == "reception") sync_options.office_config_stored = [due = &rt.office_config_due] { *due = true; };
     auto engine = sync::SyncEngine::start(rt.store_options, sync_options);
     if (!engine) return fail("cannot start the sync engine: " + engine.error());
     rt.engine = std::move(*engine);
@@ -117,6 +120,7 @@ int run_window(RoleRuntime& rt, const std::string& title, const RoleWindowSetup&
     const auto sizes = setup.font_sizes(static_cast<float>(window.height()));
     if (!ui::build_role_fonts(*io.Fonts, setup.glyph_texts, sizes, ui::default_font_dirs(), frame.fonts, error))
         return fail(error);
+    std::vector<unsigned int> font_glyphs = ui::glyphs_for(setup.glyph_texts);  // sorted
 
     int frames_due = 2;
     const double started = glfwGetTime();
@@ -126,6 +130,16 @@ int run_window(RoleRuntime& rt, const std::string& title, const RoleWindowSetup&
         const double now = glfwGetTime();
         if (window.take_activity()) frames_due = std::max(frames_due, 3);
         if (frame.tick(now)) frames_due = std::max(frames_due, 2);
+        if (const auto texts = frame.texts_changed ? frame.texts_changed() : std::nullopt) {
+            const auto needed = ui::glyphs_for(*texts);
+            if (!std::includes(font_glyphs.begin(), font_glyphs.end(), needed.begin(), needed.end())) {
+                if (ui::build_role_fonts(*io.Fonts, *texts, sizes, ui::default_font_dirs(), frame.fonts, error))
+                    font_glyphs = needed;
+                else
+                    spdlog::error("the fonts cannot be built again for the office's texts: {}", error);
+            }
+            frames_due = std::max(frames_due, 2);
+        }
         if (frames_due <= 0) continue;
         --frames_due;
         window.new_frame();

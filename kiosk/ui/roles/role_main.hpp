@@ -2,11 +2,13 @@
 // reception console) and `skranke --role display` (the waiting-room display).
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
-#include <vector>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "client/sync_engine.hpp"
 #include "roles/role_config.hpp"
@@ -29,6 +31,9 @@ struct RoleRuntime {
     std::unique_ptr<QueueView> view;  // before the engine: the engine writes into it until it stops
     sync::Connection connection;
     std::unique_ptr<sync::SyncEngine> engine;
+    // The sync engine stored a new office configuration from the hub (set from its thread;
+    // the first one is due at start, for what an earlier run cached).
+    std::atomic<bool> office_config_due{true};
     bool windowed = false;
     std::string screenshot;  // test hook: save this PNG once the screen has its data, then exit
     std::string page;        // console: which page the screenshot shows
@@ -45,6 +50,9 @@ struct RoleFrame {
     std::function<void(double now_s)> draw;               // between NewFrame and Render
     std::function<bool(double now_s)> after_render;       // applies input; true: draw again
     std::function<bool()> ready;                          // the screen shows its data (screenshot hook)
+    // After tick: every text to draw, when some may be new (the office's wording from the
+    // hub); the fonts are built again if they lack a character. Empty, or nullopt: none new.
+    std::function<std::optional<std::vector<std::string>>()> texts_changed;
 };
 
 struct RoleWindowSetup {

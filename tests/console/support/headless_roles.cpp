@@ -125,15 +125,18 @@ bool HeadlessScreen::drew(std::string_view text) const {
 
 namespace skranke::test {
 
-HeadlessConsole::HeadlessConsole(console::ConsoleServices services, float width, float height)
-    : screen_(width, height, ui::RoleFontSizes{}), app_(std::move(services)) {
+HeadlessConsole::HeadlessConsole(console::ConsoleServices services, float width, float height,
+                                 const ui::Translations* visitor_texts)
+    : screen_(width, height, ui::RoleFontSizes{}),
+      visitor_texts_(visitor_texts ? *visitor_texts : visitor_translations()),
+      app_(std::move(services)) {
     frame();
 }
 
 void HeadlessConsole::frame() {
     screen_.frame(
         [&] {
-            intents_ = view_.draw(app_.state(), staff_translations(), visitor_translations(), "nb", screen_.fonts(),
+            intents_ = view_.draw(app_.state(), staff_translations(), visitor_texts_, "nb", screen_.fonts(),
                                   ui::PhysicalScale{96}, recorder_);
         },
         [&](double now) {

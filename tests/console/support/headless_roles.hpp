@@ -73,7 +73,9 @@ private:
 // A console app on a screen: taps by target id, keys by number.
 class HeadlessConsole {
 public:
-    explicit HeadlessConsole(console::ConsoleServices services, float width = 1920, float height = 1080);
+    // visitor_texts: the need names' translations (default: the shipped ones), kept by the caller.
+    explicit HeadlessConsole(console::ConsoleServices services, float width = 1920, float height = 1080,
+                             const ui::Translations* visitor_texts = nullptr);
     void frame();
     bool tap(std::string_view id);  // false when no such target is drawn
     void press_key(int key);
@@ -86,6 +88,7 @@ public:
 
 private:
     HeadlessScreen screen_;
+    const ui::Translations& visitor_texts_;
     console::ConsoleApp app_;
     console::ConsoleView view_;
     ui::TouchRecorder recorder_;

@@ -10,7 +10,7 @@
 namespace skranke::test {
 
 HubDevice start_hub_device(HubFixture& hub, protocol::Role role, const std::string& id, char letter,
-                           std::int64_t clock_skew_ms) {
+                           std::int64_t clock_skew_ms, std::function<void()> office_config_stored) {
     HubDevice d;
     d.clock_skew_ms->store(clock_skew_ms);
     d.options = kiosk_options(hub.dir() / (id + ".db"), id, letter);
@@ -21,6 +21,7 @@ HubDevice start_hub_device(HubFixture& hub, protocol::Role role, const std::stri
     const auto enrolled = hub.enrol(role, id);
     auto settings = engine_options(hub.connection(enrolled.token));
     settings.store_written = [view = d.view.get()] { (void)view->update_now(); };
+    settings.office_config_stored = std::move(office_config_stored);
     if (clock_skew_ms != 0) settings.device_clock = [skew = d.clock_skew_ms] { return wall_clock_ms() + skew->load(); };
     auto engine = sync::SyncEngine::start(d.options, settings);
     REQUIRE(engine.ok());
@@ -72,14 +73,18 @@ HubConsole start_console(HubFixture& hub, const std::string& id, const std::stri
     c.device = start_hub_device(hub, protocol::Role::reception, id, 'A', clock_skew_ms);
     c.desk = std::make_unique<console::HubStaffDesk>(hub.connection(c.device.token));
     c.app = std::make_unique<console::ConsoleApp>(hub_console_services(c.device, *c.desk));
+    sign_in_console(*c.app, staff, counter, c.now_s);
+    return c;
+}
+
+void sign_in_console(console::ConsoleApp& app, const std::string& staff, const std::string& counter, double now_s) {
     console::Intent in;
     in.kind = console::IntentKind::sign_in;
     in.text = staff;
     in.pin = staff_pin;
     in.counter = counter;
-    c.app->apply(in, c.now_s);
-    REQUIRE(c.app->state().signed_in);
-    return c;
+    app.apply(in, now_s);
+    REQUIRE(app.state().signed_in);
 }
 
 }  // namespace skranke::test

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -28,9 +29,11 @@ struct HubDevice {
 };
 
 // Enrols the device with the hub and starts its sync engine; clock_skew_ms sets the device's
-// wall clock that far from the real one (as the engine reads it).
+// wall clock that far from the real one (as the engine reads it). With office_config_stored
+// the engine keeps the hub's office configuration in the store and calls it (from its thread)
+// for each new version, as the kiosk and the console have it do.
 HubDevice start_hub_device(HubFixture& hub, protocol::Role role, const std::string& id, char letter = 'A',
-                           std::int64_t clock_skew_ms = 0);
+                           std::int64_t clock_skew_ms = 0, std::function<void()> office_config_stored = {});
 
 // The store's own outbox (not the engine's last count, which lags a fresh action) is empty,
 // and the engine has applied everything the hub holds (and so has the device's queue view).
@@ -42,6 +45,9 @@ void add_reception_staff(HubFixture& hub);
 
 // A console on this device: its store and queue view, the hub's staff desk, its engine's status and wake-up.
 console::ConsoleServices hub_console_services(HubDevice& device, console::StaffDesk& desk);
+
+// Signs staff (PIN staff_pin) in at this counter; the test stops if it fails.
+void sign_in_console(console::ConsoleApp& app, const std::string& staff, const std::string& counter, double now_s);
 
 // A reception console on its own enrolled device, signed in.
 struct HubConsole {
