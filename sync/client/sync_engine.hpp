@@ -61,6 +61,10 @@ struct SyncStatus {
     std::int64_t pushes = 0;                 // answered push calls
     std::int64_t failures = 0;               // calls that failed or were refused
     std::size_t largest_batch_bytes = 0;     // memory bound evidence: biggest body sent
+
+    // What to tell a person: until the first call fails the hub counts as reachable, since
+    // a long-poll with nothing new answers only at its end.
+    bool reachable() const { return online || failures == 0; }
 };
 
 class SyncEngine {

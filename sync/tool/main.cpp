@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     // Prints the state every 5 s until a stop signal arrives; sigtimedwait is the timer.
     for (;;) {
         const auto s = (*engine)->status();
-        std::cout << (s.online ? "online " : "offline") << "  outbox " << s.outbox_depth << "  cursor " << s.cursor
+        std::cout << (s.reachable() ? "online " : "offline") << "  outbox " << s.outbox_depth << "  cursor " << s.cursor
                   << "  dead letters " << s.dead_letters << (s.last_error.empty() ? "" : "  last error: " + s.last_error)
                   << std::endl;
         const timespec wait{5, 0};

@@ -16,8 +16,7 @@ namespace skranke::roles {
 
 console::SyncView sync_view_of(const sync::SyncEngine& engine) {
     const sync::SyncStatus s = engine.status();
-    // Until the first call fails the hub counts as reachable: a long-poll answers late.
-    return console::SyncView{s.online || s.failures == 0, s.outbox_depth, s.last_sync_ms, s.cursor};
+    return console::SyncView{s.reachable(), s.outbox_depth, s.last_sync_ms, s.cursor};
 }
 
 int run_console(RoleRuntime& rt) {

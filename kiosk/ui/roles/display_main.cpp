@@ -31,10 +31,7 @@ int run_display(RoleRuntime& rt) {
     services.view = rt.view.get();
     services.announcer = &announcer;
     services.wall_clock_ms = [] { return wall_clock_ms(); };
-    services.online = [&rt] {  // reachable until a call fails: a long-poll answers late
-        const auto s = rt.engine->status();
-        return s.online || s.failures == 0;
-    };
+    services.online = [&rt] { return rt.engine->status().reachable(); };
     services.office_name = rt.config.office_name;
     services.history = rt.config.history;
     services.highlight_seconds = rt.config.highlight_seconds;
