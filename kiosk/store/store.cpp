@@ -63,10 +63,11 @@ Ticket ticket_from_row(const sql::Statement& row) {
     return t;
 }
 
-std::string random_device_id() {
+// "<kind>-" and 12 hex digits, so IT sees which device is which in `skranke-hub devices`.
+std::string random_device_id(const std::string& kind) {
     std::random_device random;
     static constexpr char hex[] = "0123456789abcdef";
-    std::string id = "kiosk-";
+    std::string id = kind + "-";
     for (int i = 0; i < 12; ++i) id += hex[random() % 16];
     return id;
 }
@@ -102,7 +103,7 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
         if (auto migrated = migrate(db); !migrated) return migrated.error();
         sql::Statement write(db, "INSERT INTO meta (key, value) VALUES ('device_id', ?)");
         if (!write.valid()) return sql::error_from(db, write.prepare_code(), "save device id");
-        write.bind(1, options.device_id.empty() ? random_device_id() : options.device_id);
+        write.bind(1, options.device_id.empty() ? random_device_id(options.device_kind) : options.device_id);
         if (int c = write.step(); c != SQLITE_DONE) return sql::error_from(db, c, "save device id");
         return Done{};
     };
@@ -130,7 +131,7 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
             store->device_id_ = read.text(0);
         } else if (code == SQLITE_DONE) {
             // A store of an older Skranke that stopped before saving its id: it has no events yet.
-            store->device_id_ = options.device_id.empty() ? random_device_id() : options.device_id;
+            store->device_id_ = options.device_id.empty() ? random_device_id(options.device_kind) : options.device_id;
             sql::WriteTransaction tx(db);
             if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "save device id");
             sql::Statement write(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('device_id', ?)");

@@ -48,6 +48,7 @@ struct StoreOptions {
     bool create_if_missing = true;  // false: a missing file is an error (checks, second connections)
     char kiosk_letter = 'A';       // this kiosk's ticket letter, unique in the office
     std::string device_id;         // empty: generated on first open and kept in the file
+    std::string device_kind = "kiosk";  // a generated id's first word: kiosk, reception or display
     std::string vfs_name;          // empty: SQLite's default VFS (tests pass a fault shim)
     int busy_timeout_ms = 5000;
     int autocheckpoint_pages = 10000;  // safety net (40 MB); see Store::checkpoint

@@ -184,3 +184,24 @@ TEST_CASE("a checkpoint between visitors moves the log into the file and loses n
     CHECK(query_texts(dir / "k.db", "PRAGMA integrity_check") == std::vector<std::string>{"ok"});
     CHECK(query_int(dir / "k.db", "PRAGMA wal_checkpoint(PASSIVE)") == 0);  // 0: not blocked
 }
+
+TEST_CASE("a new store's device id names the kind of device, and keeps it when opened as another") {
+    TempDir dir;
+    StoreOptions options;
+    options.path = dir / "desk.db";
+    options.device_kind = "reception";
+    auto desk = Store::open(options);
+    REQUIRE(desk.ok());
+    const std::string id = (*desk)->device_id();
+    CHECK(id.rfind("reception-", 0) == 0);
+    CHECK(id.size() == std::string("reception-").size() + 12);
+    desk->reset();
+    options.device_kind = "kiosk";  // the id was kept in the file at its first open
+    auto again = Store::open(options);
+    REQUIRE(again.ok());
+    CHECK((*again)->device_id() == id);
+    options.path = dir / "kiosk.db";
+    auto kiosk = Store::open(options);
+    REQUIRE(kiosk.ok());
+    CHECK((*kiosk)->device_id().rfind("kiosk-", 0) == 0);
+}

@@ -55,6 +55,7 @@ int run_staff_role(const std::string& role, int argc, char** argv) {
     if (rt.config.export_dir.empty()) rt.config.export_dir = default_data_dir() / "export";
 
     rt.store_options.path = store_path.empty() ? default_data_dir() / (role + ".db") : fs::path(store_path);
+    rt.store_options.device_kind = role;  // a new store's id: reception-… or display-…
     std::error_code ec;
     fs::create_directories(rt.store_options.path.parent_path(), ec);
     auto opened = Store::open(rt.store_options);
