@@ -188,20 +188,66 @@ bool read_texts(const toml::table& table, OfficeTexts& texts, std::string& error
     return true;
 }
 
+// [emergency]: phones of 1-40 characters (social_phone may be "" for none) and social_hours
+// "always" or "HH:MM-HH:MM", which may pass midnight ("15:30-08:00").
+bool read_emergency(ConfigKeys& keys, EmergencyNumbers& numbers, std::string& error) {
+    const auto phone = [&](const char* name, std::string& value, bool may_be_empty) {
+        const std::string key = std::string("emergency.") + name;
+        if (!keys.text(key, value)) {
+            error = keys.error();
+            return false;
+        }
+        if (!keys.has(key) || (may_be_empty && value.empty()) || is_screen_text(value, max_office_phone_chars))
+            return true;
+        error = key + " must be 1-" + std::to_string(max_office_phone_chars) +
+                " characters without control characters, like \"116 117\"" + (may_be_empty ? " (or \"\" for none)" : "");
+        return false;
+    };
+    if (!keys.section("emergency") || !phone("social_phone", numbers.social_phone, true) ||
+        !phone("doctor_phone", numbers.doctor_phone, false) || !phone("ambulance_phone", numbers.ambulance_phone, false)) {
+        if (error.empty()) error = keys.error();
+        return false;
+    }
+    std::string hours;
+    if (!keys.text("emergency.social_hours", hours)) {
+        error = keys.error();
+        return false;
+    }
+    if (!keys.has("emergency.social_hours")) return true;
+    if (hours == "always") {
+        numbers.social_always = true;
+        return true;
+    }
+    const auto dash = hours.find('-');
+    int from = 0, to = 0;
+    if (dash == std::string::npos || !parse_minute(hours.substr(0, dash), from) ||
+        !parse_minute(hours.substr(dash + 1), to) || from == to) {
+        error = "emergency.social_hours must be \"always\" or \"HH:MM-HH:MM\" (it may pass midnight), got \"" + hours +
+                "\"";
+        return false;
+    }
+    numbers.social_always = false;
+    numbers.social_from_minute = from;
+    numbers.social_to_minute = to;
+    return true;
+}
+
 // The keys an office file may hold; anything else is named in the error.
 std::string unknown_office_key(const toml::table& table) {
     for (const auto& [section, value] : table) {
         const std::string name(section.str());
         if (name == "texts") continue;  // read_texts checks each language
-        if (name != "office" && name != "opening_hours") return name;
+        if (name != "office" && name != "opening_hours" && name != "emergency") return name;
         const toml::table* keys = value.as_table();
         if (keys == nullptr) continue;  // read_office_settings says it must be a section
         for (const auto& [key, unused] : *keys) {
             (void)unused;
             const std::string k(key.str());
-            const bool known = name == "office"
-                                   ? k == "phone"
-                                   : weekday_index(k) >= 0 || k == "closed_days" || k == "appointment_only_days";
+            const bool known = name == "office"      ? k == "phone"
+                               : name == "emergency" ? k == "social_phone" || k == "social_hours" ||
+                                                           k == "doctor_phone" || k == "ambulance_phone"
+                                                     : weekday_index(k) >= 0 || k == "closed_days" ||
+                                                           k == "appointment_only_days";
             if (!known) return name + "." + k;
         }
     }
@@ -228,7 +274,9 @@ bool read_office_settings(const toml::table& table, OfficeSettings& settings, st
                 " characters without control characters, like \"55 55 33 33\"";
         return false;
     }
-    if (!read_opening_hours(keys, read.hours, error) || !read_texts(table, read.texts, error)) return false;
+    if (!read_opening_hours(keys, read.hours, error) || !read_emergency(keys, read.emergency, error) ||
+        !read_texts(table, read.texts, error))
+        return false;
     settings = std::move(read);
     return true;
 }
@@ -248,8 +296,8 @@ Result<OfficeSettings, std::string> parse_office_file(std::string_view text, std
     }
     if (const std::string unknown = unknown_office_key(table); !unknown.empty())
         return prefix + unknown +
-               " is not an office-wide setting (the office file takes office.phone, [opening_hours] and "
-               "[texts.<language>]; a kiosk's own settings stay in its kiosk.toml)";
+               " is not an office-wide setting (the office file takes office.phone, [opening_hours], [emergency] "
+               "and [texts.<language>]; a kiosk's own settings stay in its kiosk.toml)";
     OfficeSettings settings = over;
     std::string error;
     if (!read_office_settings(table, settings, error)) return prefix + error;

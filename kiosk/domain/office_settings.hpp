@@ -34,9 +34,22 @@ struct OpeningHours {
 // over the shipped translations (a key no translation has is new text, e.g. a new need's).
 using OfficeTexts = std::map<std::string, std::map<std::string, std::string>>;
 
+// Where to turn for help that cannot wait until the office opens, shown large on the
+// closed screen: the municipality's social emergency service (money for food, a place to
+// sleep tonight) and the national medical numbers.
+struct EmergencyNumbers {
+    std::string social_phone;  // the social emergency service ("sosialvakt"); empty: not shown
+    bool social_always = true;  // day and night; else from_minute to to_minute (may pass midnight)
+    int social_from_minute = 0;
+    int social_to_minute = 0;
+    std::string doctor_phone = "116 117";  // the out-of-hours doctor (legevakt)
+    std::string ambulance_phone = "113";   // when a life is in danger
+};
+
 struct OfficeSettings {
     std::string phone = "55 55 33 33";  // shown when the office is closed
     OpeningHours hours;
+    EmergencyNumbers emergency;
     OfficeTexts texts;
 };
 
@@ -48,7 +61,7 @@ inline constexpr std::size_t max_office_file_bytes = 256 * 1024;
 OfficeSettings default_office_settings();
 
 // Reads the office-wide keys of a parsed settings file over settings: office.phone, the
-// [opening_hours] keys and [texts.<language>] tables. A key the file leaves out keeps its
+// [opening_hours] and [emergency] keys and [texts.<language>] tables. A key the file leaves out keeps its
 // value in settings; a list it gives replaces the list. Other keys are not looked at (a
 // kiosk.toml holds the kiosk's own settings beside these). False, with error naming the key
 // and what it must be ("opening_hours.monday must be ..."), for any wrong value.

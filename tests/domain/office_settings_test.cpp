@@ -34,6 +34,39 @@ TEST_CASE("the shipped example office file reads with the documented defaults") 
     CHECK_FALSE(read->hours.week[5].open);
     CHECK(read->hours.closed_dates.size() == 5);
     CHECK(read->texts.empty());  // the example's texts are commented out
+    CHECK(read->emergency.social_phone.empty());
+    CHECK(read->emergency.doctor_phone == "116 117");
+    CHECK(read->emergency.ambulance_phone == "113");
+}
+
+TEST_CASE("the emergency numbers: the social emergency service with its hours, which may pass midnight") {
+    auto read = parse_office_file("[emergency]\nsocial_phone = \"55 55 00 00\"\nsocial_hours = \"15:30-08:00\"\n", "o");
+    REQUIRE_MESSAGE(read.ok(), (read.ok() ? "" : read.error()));
+    CHECK(read->emergency.social_phone == "55 55 00 00");
+    CHECK_FALSE(read->emergency.social_always);
+    CHECK(read->emergency.social_from_minute == 15 * 60 + 30);
+    CHECK(read->emergency.social_to_minute == 8 * 60);
+    CHECK(read->emergency.doctor_phone == "116 117");  // left out: the default
+
+    OfficeSettings kiosk = default_office_settings();
+    kiosk.emergency.social_phone = "22 22 22 22";
+    read = parse_office_file("[emergency]\nsocial_phone = \"\"\ndoctor_phone = \"55 55 11 11\"\n", "o", kiosk);
+    REQUIRE(read.ok());
+    CHECK(read->emergency.social_phone.empty());  // the office says there is none
+    CHECK(read->emergency.social_always);
+    CHECK(read->emergency.doctor_phone == "55 55 11 11");
+
+    for (const auto& [text, start] : std::vector<std::pair<std::string, std::string>>{
+             {"[emergency]\nsocial_hours = \"9 to 5\"\n", "emergency.social_hours must be \"always\" or \"HH:MM-HH:MM\""},
+             {"[emergency]\nsocial_hours = \"08:00-08:00\"\n", "emergency.social_hours must be"},
+             {"[emergency]\nsocial_hours = \"25:00-08:00\"\n", "emergency.social_hours must be"},
+             {"[emergency]\ndoctor_phone = \"\"\n", "emergency.doctor_phone must be 1-40 characters"},
+             {"[emergency]\nambulance_phone = \"1\\n3\"\n", "emergency.ambulance_phone must be 1-40 characters"},
+             {"[emergency]\nsocial_phone = 113\n", "emergency.social_phone"},
+             {"emergency = \"113\"\n", "emergency"}}) {
+        CAPTURE(text);
+        CHECK(refusal(text).find("/etc/skranke/office.toml: " + start) == 0);
+    }
 }
 
 TEST_CASE("an office file read over a kiosk's settings changes only the keys it names") {
@@ -113,6 +146,7 @@ TEST_CASE("an office file takes only the office's keys: a misspelt or kiosk-only
              {"[office]\nkiosk_letter = \"B\"\n", "office.kiosk_letter"},
              {"[office]\ntime_zone = \"Europe/Oslo\"\n", "office.time_zone"},
              {"[opening_hours]\nmondag = \"08:00-15:30\"\n", "opening_hours.mondag"},
+             {"[emergency]\nfire_phone = \"110\"\n", "emergency.fire_phone"},
              {"[timing]\nidle_seconds = 60\n", "timing"},
              {"[screen]\ndpi = 96\n", "screen"},
              {"phone = \"55 55 33 33\"\n", "phone"}}) {

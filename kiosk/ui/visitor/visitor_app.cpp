@@ -85,6 +85,7 @@ void VisitorApp::wipe() {
     for (const Need& n : services_.catalogue->needs())
         fresh.needs.push_back({n.id, n.text_key, n.pictogram, n.emergency, n.appointment});
     fresh.office_phone = services_.config->office.phone;
+    fresh.emergency = services_.config->office.emergency;
     for (const auto& code : services_.config->interpreter_languages) fresh.interpreter_languages.push_back(code);
     fresh.language = services_.translations->has_language(services_.config->default_language)
                          ? services_.config->default_language

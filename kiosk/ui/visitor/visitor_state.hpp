@@ -112,6 +112,7 @@ struct VisitorState {
     OfficeStatus office = OfficeStatus::open;
     std::optional<OpeningTime> opens;
     std::string office_phone;
+    EmergencyNumbers emergency;  // shown when the office is closed
     std::vector<std::string> interpreter_languages;
     bool voice_available = true;
     bool speaking = false;
