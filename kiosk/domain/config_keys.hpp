@@ -68,6 +68,14 @@ public:
         out = *value;
         return true;
     }
+    bool flag(std::string_view path, bool& out) {
+        const auto node = table_.at_path(path);
+        if (!node) return true;
+        const auto value = node.value_exact<bool>();
+        if (!value) return wrong(path, "must be true or false (no quotes)");
+        out = *value;
+        return true;
+    }
     bool texts(std::string_view path, std::vector<std::string>& out) {
         const auto node = table_.at_path(path);
         if (!node) return true;

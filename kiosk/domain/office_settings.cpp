@@ -243,7 +243,7 @@ std::string unknown_office_key(const toml::table& table) {
         for (const auto& [key, unused] : *keys) {
             (void)unused;
             const std::string k(key.str());
-            const bool known = name == "office"      ? k == "phone"
+            const bool known = name == "office"      ? k == "phone" || k == "entry_notice"
                                : name == "emergency" ? k == "social_phone" || k == "social_hours" ||
                                                            k == "doctor_phone" || k == "ambulance_phone"
                                                      : weekday_index(k) >= 0 || k == "closed_days" ||
@@ -265,7 +265,8 @@ OfficeSettings default_office_settings() {
 bool read_office_settings(const toml::table& table, OfficeSettings& settings, std::string& error) {
     ConfigKeys keys(table);
     OfficeSettings read = settings;  // nothing changes unless every key reads
-    if (!keys.section("office") || !keys.section("opening_hours") || !keys.text("office.phone", read.phone)) {
+    if (!keys.section("office") || !keys.section("opening_hours") || !keys.text("office.phone", read.phone) ||
+        !keys.flag("office.entry_notice", read.entry_notice)) {
         error = keys.error();
         return false;
     }
@@ -296,7 +297,8 @@ Result<OfficeSettings, std::string> parse_office_file(std::string_view text, std
     }
     if (const std::string unknown = unknown_office_key(table); !unknown.empty())
         return prefix + unknown +
-               " is not an office-wide setting (the office file takes office.phone, [opening_hours], [emergency] "
+               " is not an office-wide setting (the office file takes office.phone, office.entry_notice, "
+               "[opening_hours], [emergency] "
                "and [texts.<language>]; a kiosk's own settings stay in its kiosk.toml)";
     OfficeSettings settings = over;
     std::string error;

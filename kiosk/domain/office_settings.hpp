@@ -48,6 +48,9 @@ struct EmergencyNumbers {
 
 struct OfficeSettings {
     std::string phone = "55 55 33 33";  // shown when the office is closed
+    // A notice before anything else once a language is chosen (e.g. "symptoms or in
+    // quarantine? Do not come in"), with a way straight to a callback request.
+    bool entry_notice = false;
     OpeningHours hours;
     EmergencyNumbers emergency;
     OfficeTexts texts;

@@ -39,6 +39,15 @@ TEST_CASE("the shipped example office file reads with the documented defaults") 
     CHECK(read->emergency.ambulance_phone == "113");
 }
 
+TEST_CASE("the entry notice is on or off, as true or false") {
+    auto read = parse_office_file("[office]\nentry_notice = true\n", "o");
+    REQUIRE(read.ok());
+    CHECK(read->entry_notice);
+    CHECK_FALSE(default_office_settings().entry_notice);
+    CHECK(refusal("[office]\nentry_notice = \"yes\"\n").find("office.entry_notice must be true or false") !=
+          std::string::npos);
+}
+
 TEST_CASE("the emergency numbers: the social emergency service with its hours, which may pass midnight") {
     auto read = parse_office_file("[emergency]\nsocial_phone = \"55 55 00 00\"\nsocial_hours = \"15:30-08:00\"\n", "o");
     REQUIRE_MESSAGE(read.ok(), (read.ok() ? "" : read.error()));

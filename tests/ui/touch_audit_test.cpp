@@ -98,9 +98,13 @@ void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::
         HeadlessOptions options = shape(portrait);
         options.config.office.hours.week[5] = {};  // closed on Saturdays
         options.wall_ms = skranke::test::test_time_ms(5);
+        options.config.office.entry_notice = true;
         HeadlessKiosk kiosk(options);
         if (large_text) REQUIRE(kiosk.tap("bar.text_size"));
         REQUIRE(kiosk.tap("language." + lang));
+        REQUIRE(kiosk.page() == "notice");
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("notice.continue"));
         REQUIRE(kiosk.page() == "closed");
         audit.check(kiosk, where);
         REQUIRE(kiosk.tap("closed.callback"));

@@ -11,6 +11,7 @@ NavButtons nav_for(const VisitorState& s) {
     switch (s.screen) {
         case Screen::start:
             return {false, false, false, false};
+        case Screen::notice:
         case Screen::appointment_question:
         case Screen::appointment_time:
         case Screen::need:

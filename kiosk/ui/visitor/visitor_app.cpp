@@ -32,6 +32,8 @@ std::string_view screen_name(Screen screen) {
             return "ticket";
         case Screen::closed:
             return "closed";
+        case Screen::notice:
+            return "notice";
         case Screen::callback_need:
             return "callback_need";
         case Screen::callback_phone:
@@ -85,6 +87,7 @@ void VisitorApp::wipe() {
     for (const Need& n : services_.catalogue->needs())
         fresh.needs.push_back({n.id, n.text_key, n.pictogram, n.emergency, n.appointment});
     fresh.office_phone = services_.config->office.phone;
+    fresh.entry_notice = services_.config->office.entry_notice;
     fresh.emergency = services_.config->office.emergency;
     for (const auto& code : services_.config->interpreter_languages) fresh.interpreter_languages.push_back(code);
     fresh.language = services_.translations->has_language(services_.config->default_language)
@@ -101,6 +104,12 @@ void VisitorApp::refresh_office() {
     const std::int64_t now = services_.wall_clock_ms();
     state_.office = office_status(services_.config->office.hours, now);
     state_.opens = next_opening(services_.config->office.hours, now);
+}
+
+// Past the welcome (and the office's notice): the visit's first question, or the closed screen.
+void VisitorApp::enter() {
+    refresh_office();
+    go(state_.office == OfficeStatus::closed ? Screen::closed : Screen::appointment_question);
 }
 
 void VisitorApp::go(Screen screen) {
@@ -358,15 +367,19 @@ void VisitorApp::apply(const Intent& intent, const std::vector<std::string>& spo
             const bool from_menu = state_.language_menu;
             state_.language_menu = false;
             if (state_.screen == Screen::start && !from_menu) {
-                refresh_office();
                 // No store: say so now, before the visitor types anything for nothing.
                 if (!services_.store)
                     go(Screen::reception);
+                else if (state_.entry_notice)
+                    go(Screen::notice);
                 else
-                    go(state_.office == OfficeStatus::closed ? Screen::closed : Screen::appointment_question);
+                    enter();
             }
             return;
         }
+        case IntentKind::continue_visit:
+            if (state_.screen == Screen::notice) enter();
+            return;
         case IntentKind::open_language_menu:
             state_.language_menu = true;
             return;

@@ -65,6 +65,7 @@ public:
 
 private:
     void go(Screen screen);
+    void enter();
     void back();
     void refresh_office();
     void next();

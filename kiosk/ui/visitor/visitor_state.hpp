@@ -19,6 +19,7 @@ namespace skranke::visitor {
 
 enum class Screen {
     start,                 // welcome + language
+    notice,                // the office's notice before anything else (office.entry_notice)
     appointment_question,  // "Do you have an appointment?"
     appointment_time,      // "What time is your appointment?" (big time buttons, "I don't know")
     appointment_details,   // optional name / reference for a check-in
@@ -36,6 +37,7 @@ enum class Screen {
 };
 std::string_view screen_name(Screen screen);
 inline constexpr Screen all_screens[] = {Screen::start,
+                                         Screen::notice,
                                          Screen::appointment_question,
                                          Screen::appointment_time,
                                          Screen::appointment_details,
@@ -112,6 +114,7 @@ struct VisitorState {
     OfficeStatus office = OfficeStatus::open;
     std::optional<OpeningTime> opens;
     std::string office_phone;
+    bool entry_notice = false;
     EmergencyNumbers emergency;  // shown when the office is closed
     std::vector<std::string> interpreter_languages;
     bool voice_available = true;
@@ -145,6 +148,7 @@ enum class IntentKind {
     finish,
     request_callback,
     send_callback,
+    continue_visit,  // past the office's notice
 };
 
 struct Intent {

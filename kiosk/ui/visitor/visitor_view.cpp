@@ -44,6 +44,9 @@ void draw_screen(ScreenContext& c) {
         case Screen::closed:
             draw_closed_screen(c);
             break;
+        case Screen::notice:
+            draw_notice_screen(c);
+            break;
         case Screen::callback_phone:
             draw_callback_phone_screen(c);
             break;
