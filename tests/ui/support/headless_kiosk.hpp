@@ -77,6 +77,12 @@ public:
     std::string page() const { return visitor::page_name(state()); }
     const ui::TouchRecorder& targets() const { return recorder_; }
     const std::vector<std::string>& spoken() const { return last_spoken_; }
+    // Some text of the last frame (in reading order) contains this.
+    bool said(std::string_view text) const {
+        for (const auto& line : last_spoken_)
+            if (line.find(text) != std::string::npos) return true;
+        return false;
+    }
     ui::PhysicalScale scale() const { return {options_.config.dpi}; }
     Store* store() { return store_.get(); }
     // The test wrote to the store itself (tickets of other visitors, reception's actions):
