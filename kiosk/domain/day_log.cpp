@@ -64,7 +64,10 @@ void LogFold::apply(const KnownEvent& known) {
                    [&](const TicketServed&) { t.finished_ms = at; },
                    [&](const TicketNoShow&) { t.finished_ms = at; },
                    [](const TicketTransferred&) {},
-                   [&](const TicketCancelled&) { t.finished_ms = at; },
+                   [&](const TicketCancelled& e) {
+                       t.finished_ms = at;
+                       t.cancel_reason = e.reason;
+                   },
                },
                known.event.body);
 }

@@ -72,7 +72,9 @@ struct TicketTransferred {
     std::string to_counter;  // empty: any counter; else only that counter calls it next
     bool operator==(const TicketTransferred&) const = default;
 };
-enum class CancelReason { none, callback_done };
+// Why a ticket ended without a call: a callback request staff phoned (done), or phoned
+// without reaching the visitor.
+enum class CancelReason { none, callback_done, callback_not_reached };
 struct TicketCancelled {
     std::string ticket_id;
     CancelReason reason = CancelReason::none;

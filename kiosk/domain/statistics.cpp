@@ -77,6 +77,12 @@ DayFigures compute_day_figures(const std::vector<TicketTimeline>& tickets) {
             case TicketState::cancelled: ++f.cancelled; break;
             case TicketState::transferred: ++f.transferred; break;
         }
+        if (t.channel == Channel::callback) {
+            ++f.callbacks;
+            if (t.state == TicketState::waiting || t.state == TicketState::called) ++f.callbacks_waiting;
+            else if (t.cancel_reason == CancelReason::callback_not_reached) ++f.callbacks_not_reached;
+            else if (t.state == TicketState::cancelled) ++f.callbacks_done;
+        }
         if (auto wait = wait_of(t)) {
             waits.push_back(*wait);
             waits_by_need[t.need_id].push_back(*wait);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/events.hpp"
 #include "domain/ticket.hpp"
 
 namespace skranke {
@@ -25,6 +26,7 @@ struct TicketTimeline {
     std::optional<std::int64_t> last_called_ms;  // recalls and re-calls move this
     std::optional<std::int64_t> finished_ms;     // served, no-show, cancelled or transferred
     TicketState state = TicketState::waiting;
+    CancelReason cancel_reason = CancelReason::none;
 };
 
 struct Spread {
@@ -40,6 +42,12 @@ struct DayFigures {
     std::size_t no_shows = 0;
     std::size_t cancelled = 0;
     std::size_t transferred = 0;
+    // Callback requests (also counted above, by how they ended): phoned and reached, phoned
+    // without reaching the visitor, still to phone.
+    std::size_t callbacks = 0;
+    std::size_t callbacks_done = 0;
+    std::size_t callbacks_not_reached = 0;
+    std::size_t callbacks_waiting = 0;
     std::map<std::string, std::size_t> issued_by_need;
     std::map<int, std::size_t> issued_by_hour;  // local hour 0..23 of issue
     Spread wait;                           // issue -> first call, tickets that were called

@@ -68,7 +68,9 @@ json figures_to_json(const DayFigures& f) {
     json wait_by_need = json::object();
     for (const auto& [need, s] : f.wait_by_need) wait_by_need[need] = spread_json(s);
     return {{"issued", f.issued}, {"waiting_now", f.waiting_now}, {"served", f.served}, {"no_shows", f.no_shows},
-            {"cancelled", f.cancelled}, {"transferred", f.transferred}, {"issued_by_need", by_need},
+            {"cancelled", f.cancelled}, {"transferred", f.transferred}, {"callbacks", f.callbacks},
+            {"callbacks_done", f.callbacks_done}, {"callbacks_not_reached", f.callbacks_not_reached},
+            {"callbacks_waiting", f.callbacks_waiting}, {"issued_by_need", by_need},
             {"issued_by_hour", by_hour}, {"wait", spread_json(f.wait)}, {"service", spread_json(f.service)},
             {"wait_by_need", wait_by_need}};
 }

@@ -264,7 +264,9 @@ Event read_event(const json& value) {
         TicketCancelled cancelled{f.text("ticket_id"), CancelReason::none};
         const std::string reason = f.optional_text("reason");
         if (reason == "callback_done") cancelled.reason = CancelReason::callback_done;
-        else if (!reason.empty()) refuse("reason", "reason must be \"callback_done\" or left out");
+        else if (reason == "callback_not_reached") cancelled.reason = CancelReason::callback_not_reached;
+        else if (!reason.empty())
+            refuse("reason", "reason must be \"callback_done\", \"callback_not_reached\" or left out");
         e.body = std::move(cancelled);
     } else {
         refuse("type", "type must be one of the event types of docs/events.md");
@@ -360,6 +362,7 @@ std::string write_event(const Event& event) {
                    [&](const TicketCancelled& e) {
                        out["ticket_id"] = e.ticket_id;
                        if (e.reason == CancelReason::callback_done) out["reason"] = "callback_done";
+                       if (e.reason == CancelReason::callback_not_reached) out["reason"] = "callback_not_reached";
                    },
                },
                event.body);

@@ -147,6 +147,7 @@ TEST_CASE("every console action's notice names the right ticket and counter, as 
     callback.channel = Channel::callback;
     callback.phone = "412 34 567";
     const Ticket call_me = w.issue(callback, 1);
+    const Ticket not_answering = w.issue(callback, 1);
     w.open_console();
     HeadlessConsole& c = *w.console;
     std::int64_t events = 0;
@@ -260,6 +261,10 @@ TEST_CASE("every console action's notice names the right ticket and counter, as 
     check_notice(w, said("console.callback_marked", {{"number", call_me.number.text()}}));
     CHECK(w.newest_at_hub(++events) ==
           hub_row(event_type::ticket_cancelled, call_me.number.text(), "", "", "", "callback_done"));
+    REQUIRE(c.tap("callback_not_reached." + not_answering.event_id));
+    check_notice(w, said("console.callback_not_reached_marked", {{"number", not_answering.number.text()}}));
+    CHECK(w.newest_at_hub(++events) ==
+          hub_row(event_type::ticket_cancelled, not_answering.number.text(), "", "", "", "callback_not_reached"));
 
     // Export: the notice names the file that was written.
     REQUIRE(c.tap("page.figures"));

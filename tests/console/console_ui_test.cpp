@@ -302,3 +302,55 @@ TEST_CASE("a ticket transferred to another counter is called next only there") {
     REQUIRE(counter_one.state().current);
     CHECK(counter_one.state().current->ticket_id == first.event_id);
 }
+
+TEST_CASE("callback requests: urgent first and marked, the alert, language names, done or not reached, counted") {
+    ConsoleWorld world;
+    HeadlessConsole console(world.services());
+    sign_in(console);
+    const auto callback = [&](TicketRequest request, int minutes_ago) {
+        request.channel = Channel::callback;
+        request.phone = "912 34 567";
+        request.language = "uk";
+        return world.issue(request, minutes_ago);
+    };
+    const Ticket oldest = callback(plain_request(), 30);
+    const Ticket urgent = callback(emergency_request(), 5);
+    const Ticket newest = callback(plain_request(), 10);
+    console.app().refresh();
+    const auto& rows = console.app().state().callbacks;
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0].ticket_id == urgent.event_id);  // urgent first, then the longest waiting
+    CHECK(rows[0].urgent);
+    CHECK(rows[1].ticket_id == oldest.event_id);
+    CHECK(rows[2].ticket_id == newest.event_id);
+    CHECK(console.app().state().urgent_alert);  // as for an urgent ticket
+    REQUIRE_FALSE(world.speaker.said.empty());
+    CHECK(world.speaker.said.back().voice == "sound");
+
+    REQUIRE(console.tap("page.callbacks"));
+    CHECK(console.screen().drew("AKUTT"));
+    CHECK(console.screen().drew("Українська"));  // the language by its name, not "uk"
+    CHECK_FALSE(console.screen().drew("uk"));
+
+    REQUIRE(console.tap("callback_not_reached." + oldest.event_id));
+    CHECK(console.app().state().notice.text ==
+          ui::fill(staff_translations().text("nb", "console.callback_not_reached_marked"), {{"number", oldest.number.text()}}));
+    REQUIRE(console.tap("callback_done." + urgent.event_id));
+    CHECK(world.actions() ==
+          std::vector<std::string>{"ticket.cancelled " + oldest.event_id, "ticket.cancelled " + urgent.event_id});
+    CHECK(query_texts(world.dir / "reception.db",
+                      "SELECT json_extract(body, '$.reason') FROM outbox WHERE type = 'ticket.cancelled' ORDER BY device_seq") ==
+          std::vector<std::string>{"callback_not_reached", "callback_done"});
+    REQUIRE(world.view->update_now().ok());
+    console.app().refresh();
+    REQUIRE(console.app().state().callbacks.size() == 1);
+    CHECK(console.app().state().callbacks.front().ticket_id == newest.event_id);
+    const DayFigures& f = console.app().state().figures;
+    CHECK(f.callbacks == 3);
+    CHECK(f.callbacks_done == 1);
+    CHECK(f.callbacks_not_reached == 1);
+    CHECK(f.callbacks_waiting == 1);
+    REQUIRE(console.tap("page.figures"));
+    CHECK(console.screen().drew(ui::fill(staff_translations().text("nb", "console.fig_callbacks"),
+                                         {{"count", "3"}, {"done", "1"}, {"not_reached", "1"}, {"waiting", "1"}})));
+}

@@ -164,6 +164,7 @@ TEST_CASE("screenshots of the reception console and the waiting-room display, fr
         r.channel = Channel::callback;
         r.phone = i == 0 ? "412 34 567" : "98 76 54 32";
         r.language = i == 0 ? "uk" : "nb";
+        r.urgent = i == 1;  // listed first, marked
         REQUIRE(a.store->issue_ticket(r, shipped_catalogue(), now - 50 * 60000).ok());
     }
     a.engine->notify_local_event();

@@ -94,3 +94,25 @@ TEST_CASE("the CSV export parses back to the same tickets and times") {
     CHECK(rows[8][1] == "odd,\"need\"");
     CHECK(rows[8][9] == "240");
 }
+
+TEST_CASE("callback requests are counted by how they ended: done, not reached, still to call") {
+    auto day = known_day();
+    const auto callback = [&](std::string number, TicketState state, CancelReason reason) {
+        TicketTimeline t = ticket(std::move(number), "social_rent", 30, std::nullopt,
+                                  state == TicketState::waiting ? std::nullopt : std::optional<int>(50), state);
+        t.channel = Channel::callback;
+        t.cancel_reason = reason;
+        day.push_back(t);
+    };
+    callback("C 001", TicketState::cancelled, CancelReason::callback_done);
+    callback("C 002", TicketState::cancelled, CancelReason::callback_not_reached);
+    callback("C 003", TicketState::cancelled, CancelReason::callback_done);
+    callback("C 004", TicketState::waiting, CancelReason::none);
+    const DayFigures f = compute_day_figures(day);
+    CHECK(f.callbacks == 4);
+    CHECK(f.callbacks_done == 2);
+    CHECK(f.callbacks_not_reached == 1);
+    CHECK(f.callbacks_waiting == 1);
+    CHECK(f.cancelled == 1 + 3);  // A 005 and the three phoned
+    CHECK(compute_day_figures(known_day()).callbacks == 0);
+}

@@ -46,7 +46,8 @@ TEST_CASE("every event type is written and read back to the same typed value") {
     const std::vector<EventBody> actions = {
         TicketCalled{"kiosk-a:1", "Skranke 2"}, TicketRecalled{"kiosk-a:1", "2"}, TicketServed{"kiosk-a:1", {}},
         TicketNoShow{"kiosk-a:1", "2"},         TicketTransferred{"kiosk-a:1", "social_rent", "3"},
-        TicketCancelled{"kiosk-a:2", CancelReason::callback_done}};
+        TicketCancelled{"kiosk-a:2", CancelReason::callback_done},
+        TicketCancelled{"kiosk-a:2", CancelReason::callback_not_reached}};
     std::int64_t seq = 0;
     for (const EventBody& action : actions) events.push_back(staff_event(action, "desk-1", ++seq, t0, "kari"));
     for (const Event& event : events) {

@@ -130,7 +130,8 @@ void ConsoleApp::refresh() {
             if (t.state != TicketState::waiting) continue;
             const QueueRow row = row_of(t);
             state_.callbacks.push_back({row.ticket_id, row.number, t.ticket.request.phone, row.need_key,
-                                        t.ticket.request.language, row.waiting_ms});
+                                        t.ticket.request.language, row.waiting_ms, row.urgent});
+            if (row.urgent && known_urgent_.emplace(id, true).second && !first_refresh_) new_urgent = true;
             continue;
         }
         if (t.state == TicketState::waiting) {
@@ -142,6 +143,10 @@ void ConsoleApp::refresh() {
             state_.called.push_back(std::move(row));
         }
     }
+    // Urgent requests first, then the longest waiting.
+    std::stable_sort(state_.callbacks.begin(), state_.callbacks.end(), [](const CallbackRow& a, const CallbackRow& b) {
+        return a.urgent != b.urgent ? a.urgent : a.waiting_ms > b.waiting_ms;
+    });
     // Urgent tickets seen stay known while the fold holds them: bounded by its window.
     std::erase_if(known_urgent_, [&](const auto& seen) { return queue.find(seen.first) == nullptr; });
     state_.waiting.clear();
@@ -423,6 +428,10 @@ void ConsoleApp::apply(Intent intent, double now_s) {
         case IntentKind::callback_done:
             act({TicketCancelled{intent.ticket_id, CancelReason::callback_done}, "console.callback_marked",
                  number_of(intent.ticket_id), {}});
+            break;
+        case IntentKind::callback_not_reached:
+            act({TicketCancelled{intent.ticket_id, CancelReason::callback_not_reached},
+                 "console.callback_not_reached_marked", number_of(intent.ticket_id), {}});
             break;
         case IntentKind::export_csv: export_csv(); break;
         case IntentKind::acknowledge_alert: state_.urgent_alert = false; break;

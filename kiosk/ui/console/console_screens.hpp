@@ -19,6 +19,10 @@ inline constexpr int key_f3 = 292;  // Recall
 inline constexpr int key_f4 = 293;  // Served
 inline constexpr int key_f6 = 295;  // No-show
 
+// Urgent rows (queue and callbacks): a pale red row, dark red ink (contrast 6.9:1).
+inline constexpr unsigned int urgent_row = IM_COL32(0xF6, 0xD0, 0xD0, 0xFF);
+inline constexpr unsigned int urgent_ink = IM_COL32(0x8A, 0x0F, 0x0F, 0xFF);
+
 struct ConsoleContext {
     ui::Ui& ui;
     const ui::RoleFonts& fonts;

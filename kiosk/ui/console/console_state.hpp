@@ -40,6 +40,7 @@ struct CallbackRow {
     std::string need_key;
     std::string language;        // the visitor's language code
     std::int64_t waiting_ms = 0;
+    bool urgent = false;         // listed first, marked, and alerted as urgent tickets are
 };
 
 struct Notice {
@@ -96,6 +97,7 @@ enum class IntentKind {
     expand,         // ticket_id (again: close)
     filter,         // text: group id, empty for all
     callback_done,  // ticket_id
+    callback_not_reached,  // ticket_id
     export_csv,
     acknowledge_alert,
 };

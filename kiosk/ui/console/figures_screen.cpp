@@ -53,7 +53,14 @@ void draw_figures_screen(ConsoleContext& c) {
         ui::draw_text(c.ui, c.fonts.text, c.st(tile.key), {tx + 10, y + 10 + c.fonts.big->FontSize, tx + tile_w - 6, y + tile_h}, ink);
         tx += tile_w + gap;
     }
-    y += tile_h + 24;
+    y += tile_h + 12;
+    y += c.text(c.fonts.text,
+                ui::fill(c.st("console.fig_callbacks"),
+                         {{"count", std::to_string(f.callbacks)}, {"done", std::to_string(f.callbacks_done)},
+                          {"not_reached", std::to_string(f.callbacks_not_reached)},
+                          {"waiting", std::to_string(f.callbacks_waiting)}}),
+                x, y, w, ink) +
+         16;
 
     // Tickets per hour over the opening day (07-18, wider if tickets came outside it).
     int first = 7, last = 18;

@@ -9,8 +9,6 @@
 namespace skranke::console {
 namespace {
 
-constexpr unsigned int urgent_row = IM_COL32(0xF6, 0xD0, 0xD0, 0xFF);
-constexpr unsigned int urgent_ink = IM_COL32(0x8A, 0x0F, 0x0F, 0xFF);
 constexpr unsigned int called_row = IM_COL32(0xDD, 0xE6, 0xF2, 0xFF);
 
 std::string accessibility_text(ConsoleContext& c, const QueueRow& row) {
