@@ -91,8 +91,9 @@ int main(int argc, char** argv) {
     // Prints the state every 5 s until a stop signal arrives; sigtimedwait is the timer.
     for (;;) {
         const auto s = (*engine)->status();
-        std::cout << (s.reachable() ? "online " : "offline") << "  outbox " << s.outbox_depth << "  cursor " << s.cursor
-                  << "  dead letters " << s.dead_letters << (s.last_error.empty() ? "" : "  last error: " + s.last_error)
+        // "connecting" until a call answers or fails: a long-poll with nothing new answers late.
+        std::cout << (s.online ? "online " : s.failures == 0 ? "connecting" : "offline") << "  outbox " << s.outbox_depth
+                  << "  cursor " << s.cursor << "  dead letters " << s.dead_letters << (s.last_error.empty() ? "" : "  last error: " + s.last_error)
                   << std::endl;
         const timespec wait{5, 0};
         if (sigtimedwait(&signals, nullptr, &wait) > 0) break;
