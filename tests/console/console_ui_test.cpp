@@ -139,14 +139,35 @@ TEST_CASE("an urgent ticket arriving raises the alert: colour banner and sound")
     HeadlessConsole console(world.services());
     sign_in(console);
     CHECK_FALSE(console.app().state().urgent_alert);
-    world.issue(emergency_request(), 0);
+    const Ticket urgent = world.issue(emergency_request(), 0);
     console.app().refresh();
     console.frame();
     CHECK(console.app().state().urgent_alert);
-    CHECK(console.screen().drew(staff_translations().text("nb", "console.urgent_arrived")));
+    const auto banner = [](const std::string& numbers) {
+        return ui::fill(staff_translations().text("nb", "console.urgent_arrived"), {{"numbers", numbers}});
+    };
+    CHECK(console.screen().drew(banner(urgent.number.text())));  // it names the ticket
     REQUIRE_FALSE(world.speaker.said.empty());
     CHECK(world.speaker.said.back().voice == "sound");
     REQUIRE(console.tap("acknowledge_alert"));
+    CHECK_FALSE(console.app().state().urgent_alert);
+
+    // Two more: one named banner; once both are handled the banner goes by itself.
+    const Ticket second = world.issue(emergency_request(), 0);
+    const Ticket third = world.issue(emergency_request(), 0);
+    console.app().refresh();
+    console.frame();
+    CHECK(console.screen().drew(banner(second.number.text() + ", " + third.number.text())));
+    REQUIRE(console.tap("call_next"));  // the oldest urgent waiting: the first, already seen
+    REQUIRE(console.tap("served"));
+    REQUIRE(console.tap("call_next"));
+    console.app().refresh();
+    console.frame();
+    CHECK(console.app().state().urgent_alert);
+    CHECK(console.screen().drew(banner(third.number.text())));
+    REQUIRE(console.tap("served"));
+    REQUIRE(console.tap("call_next"));
+    console.app().refresh();
     CHECK_FALSE(console.app().state().urgent_alert);
 }
 

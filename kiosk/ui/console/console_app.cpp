@@ -131,12 +131,18 @@ void ConsoleApp::refresh() {
             const QueueRow row = row_of(t);
             state_.callbacks.push_back({row.ticket_id, row.number, t.ticket.request.phone, row.need_key,
                                         t.ticket.request.language, row.waiting_ms, row.urgent});
-            if (row.urgent && known_urgent_.emplace(id, true).second && !first_refresh_) new_urgent = true;
+            if (row.urgent && known_urgent_.emplace(id, true).second && !first_refresh_) {
+                new_urgent = true;
+                state_.urgent_arrivals.emplace_back(id, row.number);
+            }
             continue;
         }
         if (t.state == TicketState::waiting) {
             entries.push_back(queue_entry_of(t));
-            if (t.ticket.request.urgent && known_urgent_.emplace(id, true).second && !first_refresh_) new_urgent = true;
+            if (t.ticket.request.urgent && known_urgent_.emplace(id, true).second && !first_refresh_) {
+                new_urgent = true;
+                state_.urgent_arrivals.emplace_back(id, t.ticket.number.text());
+            }
         } else if (t.state == TicketState::called) {
             QueueRow row = row_of(t);
             if (row.mine && !state_.current) state_.current = row;
@@ -163,6 +169,12 @@ void ConsoleApp::refresh() {
     };
     if (!waits(state_.selected)) state_.selected.clear();
     if (!waits(state_.expanded)) state_.expanded.clear();
+    // Handled (by this desk or another) is seen: the alert names only what still waits.
+    std::erase_if(state_.urgent_arrivals, [&](const auto& arrival) {
+        const QueueTicket* t = queue.find(arrival.first);
+        return !t || t->state != TicketState::waiting;
+    });
+    if (state_.urgent_arrivals.empty()) state_.urgent_alert = false;
     if (new_urgent) {
         state_.urgent_alert = true;
         if (services_.speaker && !services_.alert_sound.empty() && state_.signed_in)
@@ -434,7 +446,10 @@ void ConsoleApp::apply(Intent intent, double now_s) {
                  "console.callback_not_reached_marked", number_of(intent.ticket_id), {}});
             break;
         case IntentKind::export_csv: export_csv(); break;
-        case IntentKind::acknowledge_alert: state_.urgent_alert = false; break;
+        case IntentKind::acknowledge_alert:
+            state_.urgent_alert = false;
+            state_.urgent_arrivals.clear();
+            break;
     }
 }
 

@@ -68,6 +68,9 @@ struct ConsoleState {
     std::string expanded;               // ticket whose description is open
     bool transfer_open = false;
     bool urgent_alert = false;          // an urgent ticket arrived and nobody has seen it yet
+    // The numbers the alert names ("A 004"), oldest first: each leaves once it no longer
+    // waits (called, served, cancelled), and the alert with the last of them.
+    std::vector<std::pair<std::string, std::string>> urgent_arrivals;  // ticket id, number
 
     Notice notice;
     bool online = false;                // the hub answered recently

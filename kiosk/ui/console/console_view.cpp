@@ -102,8 +102,10 @@ float draw_urgent_banner(ConsoleContext& c, float top, float width) {
     if (!c.state.urgent_alert || !c.state.signed_in) return top;
     const float h = c.fonts.heading->FontSize * 2;
     c.ui.draw->AddRectFilled(ImVec2(0, top), ImVec2(width, top + h), banner_urgent);
+    std::string numbers;
+    for (const auto& [id, number] : c.state.urgent_arrivals) numbers += (numbers.empty() ? "" : ", ") + number;
     c.ui.draw->AddText(c.fonts.heading, c.fonts.heading->FontSize, ImVec2(16, top + h / 4), text_light,
-                       c.st("console.urgent_arrived").c_str());
+                       ui::fill(c.st("console.urgent_arrived"), {{"numbers", numbers}}).c_str());
     if (c.button("acknowledge_alert", {width - 220, top + 6, width - 16, top + h - 6}, c.st("console.seen")))
         c.emit(IntentKind::acknowledge_alert);
     return top + h;
