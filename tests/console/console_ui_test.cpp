@@ -375,3 +375,25 @@ TEST_CASE("callback requests: urgent first and marked, the alert, language names
     CHECK(console.screen().drew(ui::fill(staff_translations().text("nb", "console.fig_callbacks"),
                                          {{"count", "3"}, {"done", "1"}, {"not_reached", "1"}, {"waiting", "1"}})));
 }
+
+TEST_CASE("the queue marks tickets past the ageing bound, says yes or no for children, names interpreter languages") {
+    ConsoleWorld world;
+    TicketRequest long_wait = plain_request();
+    long_wait.interpreter_wanted = true;
+    long_wait.interpreter_language = "uk";
+    const Ticket aged = world.issue(long_wait, 50);
+    TicketRequest with_children = plain_request();
+    with_children.children_affected = true;
+    world.issue(with_children, 10);
+    HeadlessConsole console(world.services());
+    sign_in(console);
+    const auto& rows = console.app().state().waiting;
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].ticket_id == aged.event_id);
+    CHECK(rows[0].aged);
+    CHECK_FALSE(rows[1].aged);
+    CHECK(console.screen().drew("over 45 min"));
+    CHECK(console.screen().drew("Ukrainsk"));
+    CHECK(console.screen().drew("Ja"));
+    CHECK(console.screen().drew("Nei"));
+}

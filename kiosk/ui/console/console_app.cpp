@@ -111,6 +111,7 @@ void ConsoleApp::refresh() {
         row.sight = r.accessibility.sight;
         row.description = r.description;
         row.waiting_ms = std::max<std::int64_t>(0, now - corrected_arrival_ms(queue_entry_of(t)));
+        row.aged = !r.urgent && row.waiting_ms >= QueuePolicy{}.ageing_bound_ms;
         row.state = t.state;
         row.counter = t.counter;
         row.for_counter = t.for_counter;

@@ -27,6 +27,7 @@ struct QueueRow {
     bool wheelchair = false, hearing = false, sight = false;
     std::string description;     // may be empty; the console is the only screen that shows it
     std::int64_t waiting_ms = 0;
+    bool aged = false;           // waited past the ageing bound: called among the urgent ones
     TicketState state = TicketState::waiting;
     std::string counter;         // where it is called to
     std::string for_counter;     // transferred to this counter: only it calls the ticket next

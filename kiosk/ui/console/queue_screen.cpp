@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "console/console_screens.hpp"
+#include "domain/queue_order.hpp"
 
 namespace skranke::console {
 namespace {
@@ -84,13 +85,25 @@ void draw_table(ConsoleContext& c, const ui::Rect& box) {
         ImGui::TableNextColumn();
         if (row.urgent) ImGui::TextColored(ImColor(urgent_ink), "%s", c.st("console.urgent").c_str());
         ImGui::TableNextColumn();
-        if (row.children) ImGui::TextUnformatted(c.st("console.yes").c_str());
+        // Children: a clear yes in bold, a plain no (never a blank that could mean either).
+        if (row.children) ImGui::PushFont(c.fonts.heading);
+        ImGui::TextUnformatted(c.st(row.children ? "console.yes" : "console.no").c_str());
+        if (row.children) ImGui::PopFont();
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(row.interpreter.c_str());
+        // The interpreter's language by its name in Norwegian ("Ukrainsk"), not its code.
+        if (!row.interpreter.empty()) ImGui::TextUnformatted(c.need("language." + row.interpreter).c_str());
         ImGui::TableNextColumn();
         ImGui::TextWrapped("%s", accessibility_text(c, row).c_str());
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(minutes_text(row.waiting_ms).c_str());
+        if (row.aged) {  // past the ageing bound: called among the urgent ones now
+            ImGui::PushFont(c.fonts.heading);
+            ImGui::TextColored(ImColor(urgent_ink), "%s", minutes_text(row.waiting_ms).c_str());
+            ImGui::PopFont();
+            const std::string bound = std::to_string(QueuePolicy{}.ageing_bound_ms / 60000);
+            ImGui::TextColored(ImColor(urgent_ink), "%s", ui::fill(c.st("console.aged"), {{"minutes", bound}}).c_str());
+        } else {
+            ImGui::TextUnformatted(minutes_text(row.waiting_ms).c_str());
+        }
         ImGui::TableNextColumn();
         if (row.description.empty()) continue;
         if (c.state.expanded == row.ticket_id) {
