@@ -327,9 +327,7 @@ int main(int argc, char** argv) {
                 spdlog::error("{}", applied.error());
             } else if (*applied) {
                 spdlog::info("the office's configuration {} from the hub is in use", office.version().substr(0, 12));
-                const auto needed = skranke::ui::glyphs_for(font_texts());
-                if (!std::includes(font_glyphs.begin(), font_glyphs.end(), needed.begin(), needed.end()) &&
-                    !build_fonts())
+                if (skranke::ui::glyphs_lack(font_glyphs, font_texts()) && !build_fonts())
                     spdlog::error("the fonts cannot be built again for the office's texts: {}", error);
                 frames_due = std::max(frames_due, 2);
             }

@@ -125,6 +125,12 @@ void ConsoleApp::refresh() {
     state_.callbacks.clear();
     state_.current.reset();
     bool new_urgent = false;
+    // An urgent ticket or callback request not seen before (none at the first refresh).
+    const auto note_urgent = [&](const std::string& id, const std::string& number) {
+        if (!known_urgent_.emplace(id, true).second || first_refresh_) return;
+        new_urgent = true;
+        state_.urgent_arrivals.emplace_back(id, number);
+    };
     for (const auto& [id, t] : queue.tickets()) {
         if (office_day_of(t) != state_.day) continue;
         if (t.ticket.request.channel == Channel::callback) {
@@ -132,18 +138,12 @@ void ConsoleApp::refresh() {
             const QueueRow row = row_of(t);
             state_.callbacks.push_back({row.ticket_id, row.number, t.ticket.request.phone, row.need_key,
                                         t.ticket.request.language, row.waiting_ms, row.urgent});
-            if (row.urgent && known_urgent_.emplace(id, true).second && !first_refresh_) {
-                new_urgent = true;
-                state_.urgent_arrivals.emplace_back(id, row.number);
-            }
+            if (row.urgent) note_urgent(id, row.number);
             continue;
         }
         if (t.state == TicketState::waiting) {
             entries.push_back(queue_entry_of(t));
-            if (t.ticket.request.urgent && known_urgent_.emplace(id, true).second && !first_refresh_) {
-                new_urgent = true;
-                state_.urgent_arrivals.emplace_back(id, t.ticket.number.text());
-            }
+            if (t.ticket.request.urgent) note_urgent(id, t.ticket.number.text());
         } else if (t.state == TicketState::called) {
             QueueRow row = row_of(t);
             if (row.mine && !state_.current) state_.current = row;

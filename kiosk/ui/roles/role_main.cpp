@@ -132,10 +132,9 @@ int run_window(RoleRuntime& rt, const std::string& title, const RoleWindowSetup&
         if (window.take_activity()) frames_due = std::max(frames_due, 3);
         if (frame.tick(now)) frames_due = std::max(frames_due, 2);
         if (const auto texts = frame.texts_changed ? frame.texts_changed() : std::nullopt) {
-            const auto needed = ui::glyphs_for(*texts);
-            if (!std::includes(font_glyphs.begin(), font_glyphs.end(), needed.begin(), needed.end())) {
+            if (ui::glyphs_lack(font_glyphs, *texts)) {
                 if (ui::build_role_fonts(*io.Fonts, *texts, sizes, ui::default_font_dirs(), frame.fonts, error))
-                    font_glyphs = needed;
+                    font_glyphs = ui::glyphs_for(*texts);
                 else
                     spdlog::error("the fonts cannot be built again for the office's texts: {}", error);
             }

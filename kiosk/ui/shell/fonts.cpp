@@ -76,6 +76,11 @@ std::string missing_font_message(const FontFile& font, const std::vector<std::fi
            font.package + ":  sudo apt-get install " + font.package;
 }
 
+bool glyphs_lack(const std::vector<unsigned int>& have, const std::vector<std::string>& texts) {
+    const auto needed = glyphs_for(texts);
+    return !std::includes(have.begin(), have.end(), needed.begin(), needed.end());
+}
+
 std::vector<unsigned int> glyphs_for(const std::vector<std::string>& texts) {
     std::set<unsigned int> points;
     for (unsigned int c = 0x20; c < 0x7F; ++c) points.insert(c);

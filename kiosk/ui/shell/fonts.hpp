@@ -47,6 +47,9 @@ struct FontSet {
 // Glyphs the fonts must hold: ASCII, "…", U+FFFD and every character in texts (translations,
 // keyboard layouts), so each language gets exactly the ranges it uses.
 std::vector<unsigned int> glyphs_for(const std::vector<std::string>& texts);
+// Whether texts need a glyph that have (sorted, as glyphs_for makes it) lacks: the fonts
+// must be built again for them (the office's wording from the hub).
+bool glyphs_lack(const std::vector<unsigned int>& have, const std::vector<std::string>& texts);
 
 // ImGui glyph ranges (zero-terminated pairs) for texts, and for the number font's capitals,
 // digits, space and hyphen. ImGui reads them only while building the atlas.
