@@ -62,6 +62,7 @@ void remove_personal_fields(Event& event) {
         issued->ticket.request.name.clear();
         issued->ticket.request.phone.clear();
         issued->ticket.request.description.clear();
+        issued->ticket.status_token.clear();  // the key to its status page: for the visitor's phone only
     }
 }
 

@@ -106,7 +106,8 @@ Event staff_event(EventBody body, const std::string& device_id, std::int64_t dev
 // Empties the personal fields: an issued ticket's name, phone and description, and the
 // staff id of a staff action. Never logged, never shown on a display, never sent to kiosks
 // and displays, removed from the kiosk once the hub has the event, and from the hub and
-// every device after the hub's retention time.
+// every device after the hub's retention time. The ticket's status token goes with them: it is
+// not personal, but it opens the ticket's status page, so only the hub and staff keep it.
 void remove_personal_fields(Event& event);
 
 }  // namespace skranke

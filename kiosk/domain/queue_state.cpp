@@ -23,6 +23,21 @@ const QueueTicket* QueueState::find(const std::string& ticket_id) const {
     return it == tickets_.end() ? nullptr : &it->second;
 }
 
+const QueueTicket* QueueState::find_by_status_token(std::string_view token) const {
+    if (token.empty()) return nullptr;
+    const auto it = by_status_token_.find(std::string(token));
+    return it == by_status_token_.end() ? nullptr : find(it->second);
+}
+
+void QueueState::note_token(const std::string& ticket_id, const QueueTicket& ticket) {
+    if (!ticket.ticket.status_token.empty()) by_status_token_.emplace(ticket.ticket.status_token, ticket_id);
+}
+
+void QueueState::drop_token(const std::string& ticket_id, const QueueTicket& ticket) {
+    const auto it = by_status_token_.find(ticket.ticket.status_token);
+    if (it != by_status_token_.end() && it->second == ticket_id) by_status_token_.erase(it);
+}
+
 std::optional<QueueConflict> QueueState::check(const Event& event, const EventMeta& meta) const {
     const std::string& id = ticket_id_of(event);
     if (is_issue(event)) {
@@ -67,7 +82,8 @@ std::optional<QueueConflict> QueueState::apply(const Event& event, const EventMe
         entry.ticket = issued->ticket;
         entry.state = TicketState::waiting;
         entry.issued = meta;
-        tickets_.emplace(event.envelope.event_id, std::move(entry));
+        const auto placed = tickets_.emplace(event.envelope.event_id, std::move(entry)).first;
+        note_token(placed->first, placed->second);
         return std::nullopt;
     }
     QueueTicket& ticket = tickets_.at(ticket_id_of(event));
@@ -97,8 +113,13 @@ std::optional<QueueConflict> QueueState::apply(const Event& event, const EventMe
 }
 
 void QueueState::restore(const std::string& ticket_id, std::optional<QueueTicket> before) {
-    if (before) tickets_.insert_or_assign(ticket_id, std::move(*before));
-    else tickets_.erase(ticket_id);
+    if (const QueueTicket* now = find(ticket_id)) drop_token(ticket_id, *now);
+    if (before) {
+        const auto placed = tickets_.insert_or_assign(ticket_id, std::move(*before)).first;
+        note_token(placed->first, placed->second);
+    } else {
+        tickets_.erase(ticket_id);
+    }
 }
 
 QueueEntry queue_entry_of(const QueueTicket& t) {
@@ -116,7 +137,9 @@ QueueEntry queue_entry_of(const QueueTicket& t) {
 
 void QueueState::forget_issued_before(std::int64_t cutoff_ms) {
     std::erase_if(tickets_, [&](const auto& entry) {
-        return entry.second.issued.received_ms.value_or(entry.second.ticket.created_ms) < cutoff_ms;
+        const bool old = entry.second.issued.received_ms.value_or(entry.second.ticket.created_ms) < cutoff_ms;
+        if (old) drop_token(entry.first, entry.second);
+        return old;
     });
 }
 
@@ -138,6 +161,17 @@ std::vector<QueueEntry> QueueState::room_entries(const std::string& office_day) 
     for (const auto& [id, t] : tickets_)
         if (waits_in_room(t) && office_day_of(t) == office_day) entries.push_back(queue_entry_of(t));
     return entries;
+}
+
+std::optional<int> people_ahead_in_room(const QueueState& queue, const std::string& ticket_id, std::int64_t now_ms) {
+    const QueueTicket* mine = queue.find(ticket_id);
+    if (!mine || !waits_in_room(*mine)) return std::nullopt;
+    int ahead = 0;
+    for (const QueueEntry& e : order_queue(queue.room_entries(office_day_of(*mine)), now_ms)) {
+        if (e.key == ticket_id) return ahead;
+        ++ahead;
+    }
+    return std::nullopt;
 }
 
 QueueState fold_events(const std::vector<KnownEvent>& events) {

@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/events.hpp"
@@ -58,6 +60,9 @@ public:
 
     const std::map<std::string, QueueTicket>& tickets() const { return tickets_; }
     const QueueTicket* find(const std::string& ticket_id) const;
+    // The ticket whose status page this token opens (Ticket::status_token), in constant time;
+    // nothing for an empty or unknown token. The first ticket issued with a token keeps it.
+    const QueueTicket* find_by_status_token(std::string_view token) const;
 
     // Drops tickets first seen before cutoff_ms (by the hub's clock, else the device's), to
     // bound memory. With cutoff_ms at most (newest hub receive time - action_window_ms) no
@@ -72,8 +77,17 @@ public:
     std::vector<QueueEntry> room_entries(const std::string& office_day) const;
 
 private:
+    void note_token(const std::string& ticket_id, const QueueTicket& ticket);
+    void drop_token(const std::string& ticket_id, const QueueTicket& ticket);
+
     std::map<std::string, QueueTicket> tickets_;  // by ticket id (the ticket.issued event id)
+    std::unordered_map<std::string, std::string> by_status_token_;  // status token -> ticket id
 };
+
+// People waiting in the room before this ticket in the one call order (order_queue) at
+// now_ms, among the waiting tickets of its office day; callback requests never count.
+// Nothing if the ticket is not waiting in the room.
+std::optional<int> people_ahead_in_room(const QueueState& queue, const std::string& ticket_id, std::int64_t now_ms);
 
 // A ticket as an entry for the one ordering rule (queue_order.hpp).
 QueueEntry queue_entry_of(const QueueTicket& ticket);

@@ -61,6 +61,16 @@ std::optional<std::int64_t> nearest_rank_percentile(std::vector<std::int64_t> va
     return values[std::min(index, values.size() - 1)];
 }
 
+std::optional<int> estimate_wait_minutes(int people_ahead, const std::vector<std::int64_t>& recent_service_ms,
+                                         int open_counters) {
+    if (recent_service_ms.size() < 3 || open_counters < 1) return std::nullopt;
+    if (people_ahead <= 0) return 0;
+    std::vector<std::int64_t> sorted = recent_service_ms;
+    std::sort(sorted.begin(), sorted.end());
+    const double median_min = static_cast<double>(sorted[sorted.size() / 2]) / 60000.0;
+    return static_cast<int>(std::ceil(median_min * people_ahead / open_counters / 5.0) * 5.0);
+}
+
 DayFigures compute_day_figures(const std::vector<TicketTimeline>& tickets) {
     DayFigures f;
     std::vector<std::int64_t> waits, services;

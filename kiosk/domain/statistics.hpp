@@ -58,6 +58,12 @@ struct DayFigures {
 // Nearest-rank percentile (p in 0..100) of the values; empty for no values.
 std::optional<std::int64_t> nearest_rank_percentile(std::vector<std::int64_t> values, double p);
 
+// The estimated wait of a visitor with people_ahead before them: the median of recent service
+// durations times people ahead, shared by the open counters, rounded up to 5 minutes.
+// Nothing with fewer than 3 recent services (too little to say) or no open counter.
+std::optional<int> estimate_wait_minutes(int people_ahead, const std::vector<std::int64_t>& recent_service_ms,
+                                         int open_counters);
+
 DayFigures compute_day_figures(const std::vector<TicketTimeline>& tickets);
 
 // One line per ticket, with a header: number, need, channel, urgent, issued (local ISO

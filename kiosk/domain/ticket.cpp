@@ -58,4 +58,11 @@ std::string TicketNumber::spoken_text() const {
     return buffer;
 }
 
+bool is_status_token(std::string_view text) {
+    if (text.size() != status_token_chars) return false;
+    for (const char c : text)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
 }  // namespace skranke

@@ -1,6 +1,7 @@
 // The ticket a visitor gets, and what the visitor told the kiosk.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -60,7 +61,14 @@ struct Ticket {
     std::int64_t device_seq = 0;         // per-device event sequence of the ticket.issued event
     std::string event_id;                // globally unique: "<device_id>:<device_seq>"
     TicketState state = TicketState::waiting;
+    // The key of the ticket's status page on the visitor's phone (the QR on the paper ticket):
+    // 32 lowercase hex digits (128 random bits), never the number. Empty: none (older kiosks).
+    std::string status_token;
     bool operator==(const Ticket&) const = default;
 };
+
+inline constexpr std::size_t status_token_chars = 32;
+// Exactly status_token_chars of 0-9 and a-f.
+bool is_status_token(std::string_view text);
 
 }  // namespace skranke

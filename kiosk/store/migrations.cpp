@@ -108,6 +108,10 @@ CREATE TABLE office_config (
   received_ms INTEGER NOT NULL
 );
 )sql"},
+        // v7: the key of each ticket's status page (the QR on the paper ticket); '' before.
+        {7, R"sql(
+ALTER TABLE tickets ADD COLUMN status_token TEXT NOT NULL DEFAULT '';
+)sql"},
     };
     return steps;
 }

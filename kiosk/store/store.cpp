@@ -33,7 +33,7 @@ namespace {
 constexpr std::string_view ticket_columns =
     "event_id, service_day, letter, sequence, need_id, channel, urgent, children_affected, language,"
     " interpreter_wanted, interpreter_language, wheelchair, hearing, sight, name, phone, description,"
-    " appointment_ms, appointment_reference, created_ms, state, device_id, device_seq";
+    " appointment_ms, appointment_reference, created_ms, state, device_id, device_seq, status_token";
 
 Ticket ticket_from_row(const sql::Statement& row) {
     Ticket t;
@@ -60,6 +60,7 @@ Ticket ticket_from_row(const sql::Statement& row) {
     t.state = ticket_state_from_string(row.text(20)).value_or(TicketState::waiting);
     t.device_id = row.text(21);
     t.device_seq = row.int64(22);
+    t.status_token = row.text(23);
     return t;
 }
 
@@ -70,6 +71,20 @@ std::string random_device_id(const std::string& kind) {
     std::string id = kind + "-";
     for (int i = 0; i < 12; ++i) id += hex[random() % 16];
     return id;
+}
+
+// The key of a ticket's status page (domain/ticket.hpp): 128 bits from the system's
+// random source, as lowercase hex.
+std::string random_status_token() {
+    std::random_device random;
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string token;
+    token.reserve(status_token_chars);
+    while (token.size() < status_token_chars) {
+        const std::uint32_t bits = random();
+        for (int shift = 0; shift < 32 && token.size() < status_token_chars; shift += 4) token += hex[(bits >> shift) & 0xf];
+    }
+    return token;
 }
 
 StoreError internal_error(std::string detail) {
@@ -158,7 +173,7 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
         " (SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM meta WHERE key = 'device_seq')) + 1");
     s->insert_ticket = sql::Statement(db, "INSERT INTO tickets (" + std::string(ticket_columns) +
         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-        " ?19, ?20, ?21, ?22, ?23)");
+        " ?19, ?20, ?21, ?22, ?23, ?24)");
     s->insert_outbox = sql::Statement(db,
         "INSERT INTO outbox (device_seq, event_id, type, body, created_ms, boot_ms, boot_id)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -239,6 +254,7 @@ StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const Serv
     ticket.device_id = device_id_;
     ticket.number.letter = letter_;
     ticket.state = TicketState::waiting;
+    ticket.status_token = random_status_token();
 
     Statements& s = *statements_;
     sql::WriteTransaction tx(db_);
@@ -280,7 +296,8 @@ StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const Serv
         .bind(12, r.accessibility.wheelchair).bind(13, r.accessibility.hearing)
         .bind(14, r.accessibility.sight).bind(15, r.name).bind(16, r.phone).bind(17, r.description)
         .bind(18, r.appointment_ms).bind(19, r.appointment_reference).bind(20, ticket.created_ms)
-        .bind(21, to_string(ticket.state)).bind(22, device_id_).bind(23, ticket.device_seq);
+        .bind(21, to_string(ticket.state)).bind(22, device_id_).bind(23, ticket.device_seq)
+        .bind(24, ticket.status_token);
     code = s.insert_ticket.step();
     s.insert_ticket.reset();
     if (code != SQLITE_DONE) return sql::error_from(db_, code, "store ticket");

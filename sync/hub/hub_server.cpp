@@ -21,7 +21,9 @@
 #include "hub/http_front.hpp"
 #include "hub/request_values.hpp"
 #include "hub/staff_routes.hpp"
+#include "hub/status_routes.hpp"
 #include "protocol/protocol.hpp"
+#include "store/paths.hpp"
 
 namespace skranke::hub {
 
@@ -115,6 +117,7 @@ struct Hub::Impl {
     std::unique_ptr<StaffStore> staff;  // staff.db: PINs and sessions (staff_routes.cpp)
     std::unique_ptr<HttpFront> front;  // cpp-httplib's routing, the hub's own connection handling
     std::unique_ptr<OfficeConfig> office_config;  // services.toml and the office file, as served
+    std::unique_ptr<StatusRoutes> status;  // the visitors' status pages (status_routes.hpp)
     int port = 0;
     std::thread listener;
     std::thread sweeper;
@@ -417,6 +420,7 @@ void Hub::Impl::routes() {
             if (full || !d.revoked_ms) out.push_back(device_health_json(d, fleet_flags(d, now, *minutes), full));
         res.set_content(json{{"devices", out}, {"hub_time_ms", now}, {"silent_minutes", *minutes}}.dump(), json_type);
     });
+    status->add_to(s);
     add_staff_routes(s, *store, *staff, [this] { return office_config->current()->catalogue; },
                      [this](const httplib::Request& req, httplib::Response& res) {
         return authenticate(req, res);
@@ -467,6 +471,12 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
     if (!office_config) return "cannot load " + office_config.error();
     impl->office_config = std::move(office_config.value());
     impl->store->check_needs_against(impl->office_config->current()->catalogue);
+    auto status = StatusRoutes::create(*impl->store,
+                                       options.translations_dir.empty() ? default_asset_dir() / "translations"
+                                                                        : options.translations_dir,
+                                       std::max(options.status_requests_per_minute, 1));
+    if (!status) return status.error();
+    impl->status = std::move(status.value());
     FrontOptions front;
     front.head_timeout_ms = options.head_timeout_ms;
     front.idle_timeout_ms = options.idle_timeout_ms;

@@ -32,6 +32,8 @@ struct HubOptions {
     int threads = 2048;                       // connections open at once (one address: half), a thread each
     std::int64_t head_timeout_ms = 10000;     // a request's line and headers must arrive whole within this
     std::int64_t idle_timeout_ms = 5000;      // keep-alive: an idle connection is closed after this
+    std::filesystem::path translations_dir;   // the status page's texts; empty: <assets>/translations
+    int status_requests_per_minute = 60;      // GET /status/<token>, per client address
 };
 
 class Hub {

@@ -81,6 +81,9 @@ public:
         return log_->remove_personal_before(cutoff_ms);
     }
     QueueState queue_state() { return log_->queue_state(); }
+    std::optional<QueueTicket> ticket_by_status_token(std::string_view token) {
+        return log_->ticket_by_status_token(token);
+    }
     void forget_old_tickets(std::int64_t now_ms) { log_->forget_old_tickets(now_ms); }
 
 private:

@@ -1,6 +1,7 @@
 #include "hub/log_snapshot.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -91,6 +92,22 @@ QueueState FoldSnapshot::state() const {
     for (const auto& changes : changes_)
         for (const auto& [ticket_id, ticket] : *changes) state.restore(ticket_id, ticket);
     return state;
+}
+
+std::optional<QueueTicket> FoldSnapshot::find_by_status_token(std::string_view token) const {
+    if (token.empty()) return std::nullopt;
+    // Each ticket's newest change is what state() holds of it; the base's ticket unless changed.
+    std::set<std::string_view> seen;
+    const QueueTicket* in_base = base_->find_by_status_token(token);
+    for (auto commit = changes_.rbegin(); commit != changes_.rend(); ++commit)
+        for (auto change = (*commit)->rbegin(); change != (*commit)->rend(); ++change) {
+            if (!seen.insert(change->first).second) continue;
+            const bool is_base = in_base && change->first == in_base->ticket.event_id;
+            if (change->second && change->second->ticket.status_token == token) return change->second;
+            if (is_base) return std::nullopt;  // changed since, and no longer holds it (or gone)
+        }
+    if (in_base) return *in_base;
+    return std::nullopt;
 }
 
 }  // namespace skranke::hub

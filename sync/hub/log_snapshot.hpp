@@ -71,6 +71,9 @@ public:
     // After a commit: its changes added; a fresh copy of whole once the changes outgrow the copy.
     FoldSnapshot with(Changes changes, const QueueState& whole) const;
     QueueState state() const;
+    // The ticket a status token opens, as state() would hold it, without copying the queue:
+    // the base's map, then the few changes since (at most a few hundred).
+    std::optional<QueueTicket> find_by_status_token(std::string_view token) const;
 
 private:
     std::shared_ptr<const QueueState> base_;

@@ -28,11 +28,10 @@ json spread_json(const Spread& s) {
     return {{"count", s.count}, {"median_ms", opt(s.median_ms)}, {"p90_ms", opt(s.p90_ms)}};
 }
 
-// The log entries that can belong to a ticket of one office day, as every device folds them:
-// received from that day's start (a ticket's arrival is never later than the hub received
-// it) until the action window after its end (QueueState::action_window_ms). Read from the
-// cursor where that day starts, not from the start of the log: a year-old hub reads a day.
-// A ticket of a past day that reached the hub more than two days late is left out of it.
+}  // namespace
+
+// Read from the cursor where the day starts, not from the start of the log: a year-old hub
+// reads a day. A ticket of a past day that reached the hub more than two days late is left out.
 std::optional<std::vector<KnownEvent>> log_of_day(HubStore& log, const std::string& day) {
     int year = 0, month = 0, date = 0;
     if (std::sscanf(day.c_str(), "%d-%d-%d", &year, &month, &date) != 3) return std::vector<KnownEvent>{};
@@ -57,8 +56,6 @@ std::optional<std::vector<KnownEvent>> log_of_day(HubStore& log, const std::stri
         }
     }
 }
-
-}  // namespace
 
 json figures_to_json(const DayFigures& f) {
     json by_need = json::object();

@@ -26,6 +26,12 @@ using CurrentCatalogue = std::function<std::shared_ptr<const ServiceCatalogue>()
 void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff, CurrentCatalogue catalogue,
                       Authenticate authenticate);
 
+// The log entries that can belong to a ticket of one office day ("YYYY-MM-DD"), as every
+// device folds them: received from that day's start (a ticket's arrival is never later than
+// the hub received it) until the action window after its end (QueueState::action_window_ms).
+// Nothing when the log cannot be read.
+std::optional<std::vector<KnownEvent>> log_of_day(HubStore& log, const std::string& day);
+
 // Today's figures as the endpoint sends them.
 nlohmann::json figures_to_json(const DayFigures& figures);
 

@@ -82,7 +82,7 @@ public:
                 refuse(name(key.c_str()), name(key.c_str()) + " is not a field of this event");
     }
     void expect(std::initializer_list<const char*> keys) {
-        for (const char* k : keys) known_[known_count_++] = k;  // at most 20: the ticket's fields
+        for (const char* k : keys) known_[known_count_++] = k;  // at most 24: the ticket's 20 fields
     }
     std::string name(const char* key) const { return prefix_ + key; }
 
@@ -164,6 +164,8 @@ std::optional<EventProblem> ticket_problem(const Ticket& t, const EventEnvelope&
         return problem("ticket.appointment_ms", "ticket.appointment_ms must be within a day of created_ms");
     if (t.created_ms != envelope.created_ms) return problem("ticket.created_ms", "ticket.created_ms must equal created_ms");
     if (t.state != TicketState::waiting) return problem("ticket.state", "ticket.state must be \"waiting\"");
+    if (!t.status_token.empty() && !is_status_token(t.status_token))
+        return problem("ticket.status_token", "ticket.status_token must be 32 lowercase hex digits, or left out");
     if (t.event_id != envelope.event_id || t.device_id != envelope.device_id || t.device_seq != envelope.device_seq)
         return problem("ticket", "the ticket must be the event's own");
     return std::nullopt;
@@ -186,7 +188,7 @@ Ticket read_ticket(const json& value, const EventEnvelope& envelope) {
     Fields f(value, "ticket.");
     f.expect({"number", "letter", "sequence", "service_day", "need_id", "channel", "urgent", "children_affected",
               "language", "interpreter_wanted", "interpreter_language", "accessibility", "name", "phone",
-              "description", "appointment_reference", "appointment_ms", "created_ms", "state"});
+              "description", "appointment_reference", "appointment_ms", "created_ms", "state", "status_token"});
     Ticket t;
     const std::string letter = f.text("letter");
     if (letter.size() != 1 || letter[0] < 'A' || letter[0] > 'Z') refuse("ticket.letter", "ticket.letter must be one letter A-Z");
@@ -222,6 +224,7 @@ Ticket read_ticket(const json& value, const EventEnvelope& envelope) {
     const auto state = ticket_state_from_string(f.text("state"));
     if (!state) refuse("ticket.state", "ticket.state must be \"waiting\"");
     t.state = *state;
+    t.status_token = f.optional_text("status_token");  // "" or left out: an older kiosk's ticket, without one
     f.no_others();
     t.event_id = envelope.event_id;
     t.device_id = envelope.device_id;
@@ -281,7 +284,7 @@ Event read_event(const json& value) {
 
 json ticket_json(const Ticket& ticket) {
     const TicketRequest& r = ticket.request;
-    return {
+    json out = {
         {"number", ticket.number.text()},
         {"letter", std::string(1, ticket.number.letter)},
         {"sequence", ticket.number.sequence},
@@ -305,6 +308,9 @@ json ticket_json(const Ticket& ticket) {
         {"created_ms", ticket.created_ms},
         {"state", to_string(ticket.state)},
     };
+    // Written only when there is one: an older kiosk's events keep their exact text.
+    if (!ticket.status_token.empty()) out["status_token"] = ticket.status_token;
+    return out;
 }
 
 }  // namespace

@@ -38,9 +38,11 @@ bool read_named(value& v, FromString from_string, Enum& out) {
 }
 
 // Visits every field of an object once; on_field(key, value) reads the ones it knows and
-// says false for any other. Every name in `keys` must come exactly once.
+// says false for any other. Every name in `keys` must come exactly once, but those whose
+// bit (1 << position in keys) is in `optional`, which may be left out.
 template <typename OnField>
-bool read_fields(object& fields, std::initializer_list<std::string_view> keys, OnField on_field) {
+bool read_fields(object& fields, std::initializer_list<std::string_view> keys, OnField on_field,
+                 std::uint32_t optional = 0) {
     std::uint32_t seen = 0;
     for (auto entry : fields) {
         simdjson::ondemand::field field;
@@ -55,7 +57,7 @@ bool read_fields(object& fields, std::initializer_list<std::string_view> keys, O
         seen |= bit;
         if (!on_field(key, field.value())) return false;
     }
-    return seen == (1u << keys.size()) - 1;
+    return (seen | optional) == (1u << keys.size()) - 1;
 }
 
 bool read_accessibility(value& v, AccessibilityNeeds& a) {
@@ -77,7 +79,7 @@ bool read_ticket(value& v, Ticket& t) {
         fields,
         {"accessibility", "appointment_ms", "appointment_reference", "channel", "children_affected", "created_ms",
          "description", "interpreter_language", "interpreter_wanted", "language", "letter", "name", "need_id",
-         "number", "phone", "sequence", "service_day", "state", "urgent"},
+         "number", "phone", "sequence", "service_day", "state", "urgent", "status_token"},
         [&](std::string_view key, value field) {
             if (key == "accessibility") return read_accessibility(field, r.accessibility);
             if (key == "appointment_ms") {
@@ -114,8 +116,11 @@ bool read_ticket(value& v, Ticket& t) {
             }
             if (key == "service_day") return read_text(field, t.service_day);
             if (key == "state") return read_named(field, ticket_state_from_string, t.state);
+            if (key == "status_token") return read_text(field, t.status_token);  // checked with the event's values
             return read_bool(field, r.urgent);
-        }) && number == t.number.text();
+        },
+        1u << 19)  // status_token: older kiosks write none
+        && number == t.number.text();
 }
 
 }  // namespace

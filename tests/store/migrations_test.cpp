@@ -36,6 +36,14 @@ VALUES ('kiosk-old:1', '2026-03-02', 'A', 1, 'other', 'walk_in', 0, 1, 'pl', 'An
 INSERT INTO outbox VALUES (1, 'kiosk-old:1', 'ticket.issued', '{}', 1772442000000, NULL),
                           (2, 'kiosk-old:2', 'ticket.issued', '{}', 1772442060000, 1772442070000);
 )sql";
+    static const std::string version_5_rows = version_2_tickets + R"sql(
+INSERT INTO outbox VALUES (1, 'kiosk-old:1', 'ticket.issued', '{}', 1772442000000, NULL, 5000, 'boot-1'),
+                          (2, 'kiosk-old:2', 'ticket.issued', '{}', 1772442060000, 1772442070000, 6000, 'boot-1');
+INSERT INTO dead_letters VALUES ('kiosk-old:9', 'ticket.called', '{}', 'already_called', 'x', 1772442070000);
+INSERT INTO sync_state VALUES ('cursor', '41');
+INSERT INTO merged_log VALUES (41, 'kiosk-old:2', 'ticket.issued', '{}', 1772442070000, -5);
+INSERT INTO numbering_mark VALUES (1, '2026-03-02', 1772442060000, 0, 0, '');
+)sql";
     static const std::map<int, std::string> rows = {
         {1, R"sql(
 INSERT INTO meta VALUES ('device_id', 'kiosk-old'), ('device_seq', '2');
@@ -61,14 +69,9 @@ INSERT INTO merged_log VALUES (41, 'kiosk-old:2', 'ticket.issued', '{}', 1772442
 )sql"},
         // v5 added the numbering mark (made from the tickets by the step itself) and the
         // outbox's clock stamps.
-        {5, version_2_tickets + R"sql(
-INSERT INTO outbox VALUES (1, 'kiosk-old:1', 'ticket.issued', '{}', 1772442000000, NULL, 5000, 'boot-1'),
-                          (2, 'kiosk-old:2', 'ticket.issued', '{}', 1772442060000, 1772442070000, 6000, 'boot-1');
-INSERT INTO dead_letters VALUES ('kiosk-old:9', 'ticket.called', '{}', 'already_called', 'x', 1772442070000);
-INSERT INTO sync_state VALUES ('cursor', '41');
-INSERT INTO merged_log VALUES (41, 'kiosk-old:2', 'ticket.issued', '{}', 1772442070000, -5);
-INSERT INTO numbering_mark VALUES (1, '2026-03-02', 1772442060000, 0, 0, '');
-)sql"},
+        {5, version_5_rows},
+        // v6 added the office configuration as the hub served it (none received yet).
+        {6, version_5_rows},
     };
     return rows;
 }
@@ -116,6 +119,7 @@ TEST_CASE("a store from every earlier schema version opens with all rows kept") 
         CHECK(anna.request.description == "Pytanie");
         CHECK(anna.request.children_affected);
         CHECK(anna.request.language == "pl");
+        CHECK(anna.status_token.empty());  // schema 7: tickets issued before have no status page
         CHECK(tickets->at(1).state == TicketState::called);
         CHECK(tickets->at(1).request.urgent);
         if (version >= 2) {
@@ -141,6 +145,8 @@ TEST_CASE("a store from every earlier schema version opens with all rows kept") 
         CHECK(next->number.text() == "A 003");
         CHECK(next->service_day == "2026-03-02");
         CHECK(next->event_id == "kiosk-old:3");
+        CHECK(is_status_token(next->status_token));
+        CHECK(query_int(db, "SELECT count(*) FROM tickets WHERE status_token = '" + next->status_token + "'") == 1);
         CHECK(*(*store)->integrity_check() == "ok");
     }
 }

@@ -62,6 +62,8 @@ std::set<std::string> keys_used() {
     const fs::path source = SKRANKE_SOURCE_DIR;
     std::set<std::string> keys;
     scan(source / "kiosk" / "ui", {"t(\"", "text_key(\""}, keys);
+    // The hub's status page on the visitor's phone (sync/hub/status_page.cpp).
+    scan(source / "sync" / "hub", {"\"status."}, keys);
     // Message keys the domain and the store hand to the UI.
     const std::vector<std::string> message = {"\"error."};
     scan(source / "kiosk" / "store", message, keys);
