@@ -77,6 +77,9 @@ int main(int argc, char** argv) {
         ->check([](const std::string& name) {
             return OfficeZone::named(name) ? std::string() : "not a time zone name from tzdata, such as Europe/Oslo";
         });
+    app.add_option("--status-requests-per-minute", options.status_requests_per_minute,
+                   "Requests a minute one client address may make for visitors' status pages (GET /status/<token>)")
+        ->capture_default_str()->check(CLI::Range(1, 100000));
     app.add_option("--threads", options.threads, "Connections served at once")->capture_default_str()
         ->check(CLI::Range(4, 4096));
 
