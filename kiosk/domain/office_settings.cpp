@@ -1,5 +1,6 @@
 #include "domain/office_settings.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -232,6 +233,17 @@ bool read_emergency(ConfigKeys& keys, EmergencyNumbers& numbers, std::string& er
     return true;
 }
 
+// "" or an address a phone can open with a token appended.
+bool is_status_page(const std::string& url) {
+    if (url.empty()) return true;
+    if (url.size() > max_status_page_bytes || url.back() != '/') return false;
+    if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) return false;
+    return std::all_of(url.begin(), url.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u > 0x20 && u != 0x7F && c != '"' && c != '<' && c != '>' && c != '\\';
+    });
+}
+
 // The keys an office file may hold; anything else is named in the error.
 std::string unknown_office_key(const toml::table& table) {
     for (const auto& [section, value] : table) {
@@ -243,7 +255,8 @@ std::string unknown_office_key(const toml::table& table) {
         for (const auto& [key, unused] : *keys) {
             (void)unused;
             const std::string k(key.str());
-            const bool known = name == "office"      ? k == "phone" || k == "entry_notice"
+            const bool known = name == "office"      ? k == "name" || k == "phone" || k == "entry_notice" ||
+                                                           k == "status_page"
                                : name == "emergency" ? k == "social_phone" || k == "social_hours" ||
                                                            k == "doctor_phone" || k == "ambulance_phone"
                                                      : weekday_index(k) >= 0 || k == "closed_days" ||
@@ -266,13 +279,25 @@ bool read_office_settings(const toml::table& table, OfficeSettings& settings, st
     ConfigKeys keys(table);
     OfficeSettings read = settings;  // nothing changes unless every key reads
     if (!keys.section("office") || !keys.section("opening_hours") || !keys.text("office.phone", read.phone) ||
-        !keys.flag("office.entry_notice", read.entry_notice)) {
+        !keys.flag("office.entry_notice", read.entry_notice) || !keys.text("office.name", read.name) ||
+        !keys.text("office.status_page", read.status_page)) {
         error = keys.error();
         return false;
     }
     if (keys.has("office.phone") && !is_screen_text(read.phone, max_office_phone_chars)) {
         error = "office.phone must be 1-" + std::to_string(max_office_phone_chars) +
                 " characters without control characters, like \"55 55 33 33\"";
+        return false;
+    }
+    if (keys.has("office.name") && !is_screen_text(read.name, max_office_name_chars)) {
+        error = "office.name must be 1-" + std::to_string(max_office_name_chars) +
+                " characters without control characters, like \"NAV Grünerløkka\"";
+        return false;
+    }
+    if (!is_status_page(read.status_page)) {
+        error = "office.status_page must be \"\" or an http:// or https:// address of at most " +
+                std::to_string(max_status_page_bytes) +
+                " bytes without spaces, ending in / (like \"https://skranke.example.no/status/\")";
         return false;
     }
     if (!read_opening_hours(keys, read.hours, error) || !read_emergency(keys, read.emergency, error) ||
@@ -297,7 +322,8 @@ Result<OfficeSettings, std::string> parse_office_file(std::string_view text, std
     }
     if (const std::string unknown = unknown_office_key(table); !unknown.empty())
         return prefix + unknown +
-               " is not an office-wide setting (the office file takes office.phone, office.entry_notice, "
+               " is not an office-wide setting (the office file takes office.name, office.phone, "
+               "office.entry_notice, office.status_page, "
                "[opening_hours], [emergency] "
                "and [texts.<language>]; a kiosk's own settings stay in its kiosk.toml)";
     OfficeSettings settings = over;

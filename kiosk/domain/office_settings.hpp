@@ -47,7 +47,11 @@ struct EmergencyNumbers {
 };
 
 struct OfficeSettings {
+    std::string name = "NAV";           // at the top of the paper ticket
     std::string phone = "55 55 33 33";  // shown when the office is closed
+    // The public address of the hub's status pages ("https://kø.example.no/status/"): a
+    // ticket's QR code is this and the ticket's status token. Empty: tickets carry no QR.
+    std::string status_page;
     // A notice before anything else once a language is chosen (e.g. "symptoms or in
     // quarantine? Do not come in"), with a way straight to a callback request.
     bool entry_notice = false;
@@ -57,13 +61,16 @@ struct OfficeSettings {
 };
 
 inline constexpr std::size_t max_office_phone_chars = 40;
+inline constexpr std::size_t max_office_name_chars = 60;
+inline constexpr std::size_t max_status_page_bytes = 200;
 inline constexpr std::size_t max_office_text_chars = 500;  // code points of one text
 inline constexpr std::size_t max_office_file_bytes = 256 * 1024;
 
 // The built-in settings: open 08:00-15:30 on weekdays, no closed days, no texts.
 OfficeSettings default_office_settings();
 
-// Reads the office-wide keys of a parsed settings file over settings: office.phone, the
+// Reads the office-wide keys of a parsed settings file over settings: office.name,
+// office.phone, office.entry_notice, office.status_page, the
 // [opening_hours] and [emergency] keys and [texts.<language>] tables. A key the file leaves out keeps its
 // value in settings; a list it gives replaces the list. Other keys are not looked at (a
 // kiosk.toml holds the kiosk's own settings beside these). False, with error naming the key

@@ -27,6 +27,7 @@
 #include "store/sync_store.hpp"
 #include "client/saved_hub.hpp"
 #include "client/sync_engine.hpp"
+#include "printer/ticket_printer.hpp"
 #include "visitor/kiosk_config.hpp"
 #include "visitor/kiosk_office.hpp"
 #include "visitor/visitor_app.hpp"
@@ -79,11 +80,14 @@ void write_screen_state(const fs::path& dir, int sequence, long taps, const std:
 class Backend {
 public:
     // office_config_stored: the engine stored a new office configuration from the hub.
-    Backend(std::string path, char letter, int retry_seconds, std::function<void()> office_config_stored)
+    // printer_state: for the health report (nothing: the kiosk has no printer).
+    Backend(std::string path, char letter, int retry_seconds, std::function<void()> office_config_stored,
+            std::function<std::optional<std::string>()> printer_state)
         : path_(std::move(path)),
           letter_(letter),
           retry_seconds_(retry_seconds),
-          office_config_stored_(std::move(office_config_stored)) {}
+          office_config_stored_(std::move(office_config_stored)),
+          printer_state_(std::move(printer_state)) {}
 
     skranke::Store* store() const { return store_.get(); }
     skranke::QueueView* view() const { return view_.get(); }
@@ -178,6 +182,7 @@ private:
         options.connection = **saved;
         if (view_) options.store_written = [view = view_.get()] { (void)view->update_now(); };
         options.office_config_stored = office_config_stored_;
+        options.printer_state = printer_state_;
         auto engine = skranke::sync::SyncEngine::start(store_options(), options);
         if (!engine) {
             report("cannot start the sync engine: " + engine.error(), true);
@@ -192,6 +197,7 @@ private:
     char letter_;
     int retry_seconds_;
     std::function<void()> office_config_stored_;
+    std::function<std::optional<std::string>()> printer_state_;
     double next_try_s_ = 0;
     std::string last_report_;
     std::unique_ptr<skranke::Store> store_;
@@ -288,10 +294,30 @@ int main(int argc, char** argv) {
     services.speaker = &speaker;
     services.wall_clock_ms = [] { return skranke::wall_clock_ms(); };
     services.device_clocks = [] { return skranke::read_device_clocks(); };
+    // The paper-ticket printer, on a thread of its own; its news wakes the loop.
+    std::unique_ptr<skranke::printer::TicketPrinter> printer;
+    std::function<std::optional<std::string>()> printer_state;
+    if (auto link = skranke::printer::open_link(config.printer)) {
+        printer = std::make_unique<skranke::printer::TicketPrinter>(
+            std::move(link),
+            [base = font_texts(), name = office.config().office.name](const std::vector<std::string>& more) {
+                auto texts = base;
+                texts.push_back(name);
+                texts.insert(texts.end(), more.begin(), more.end());
+                return skranke::printer::TicketRenderer::create(texts, skranke::ui::default_font_dirs());
+            },
+            [] { glfwPostEmptyEvent(); });
+        services.printer = printer.get();
+        printer_state = [p = printer.get()]() -> std::optional<std::string> {
+            const auto state = p->state();
+            if (!state) return std::nullopt;
+            return std::string(skranke::printer::to_string(*state));
+        };
+    }
     Backend backend(store_path, config.kiosk_letter, config.retry_seconds, [&office] {
         office.stored();
         glfwPostEmptyEvent();  // the loop takes it in once nobody is using the kiosk
-    });
+    }, printer_state);
     bool checkpoint_due = false;
     services.ticket_stored = [&] {
         if (backend.engine()) backend.engine()->notify_local_event();
@@ -377,6 +403,7 @@ int main(int argc, char** argv) {
             frames_due = std::max(frames_due, 2);
     }
     backend.stop_sync();
+    printer.reset();  // its thread wakes the window's loop: it ends first
     window.close();
     ImGui::DestroyContext();
     return 0;

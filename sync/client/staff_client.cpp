@@ -58,7 +58,7 @@ void staff_sign_out(const Connection& connection, const std::string& session) {
     call.perform();
 }
 
-Result<std::vector<SilentKiosk>, StaffCallFailure> fetch_silent_kiosks(const Connection& connection) {
+Result<std::vector<KioskAlert>, StaffCallFailure> fetch_kiosk_alerts(const Connection& connection) {
     HttpCall call;
     call.prepare(quick(connection), "GET", "/v1/devices", "", {});
     const HttpReply reply = call.perform();
@@ -66,17 +66,25 @@ Result<std::vector<SilentKiosk>, StaffCallFailure> fetch_silent_kiosks(const Con
     const auto json = protocol::parse_json_text(reply.body);
     if (!json.is_object() || !json.contains("devices") || !json.at("devices").is_array())
         return StaffCallFailure{StaffCallError::refused, "the hub's reply was not understood", 0};
-    std::vector<SilentKiosk> silent;
+    std::vector<KioskAlert> alerts;
     for (const auto& d : json.at("devices")) {
-        const bool kiosk = d.is_object() && d.value("role", "") == "kiosk" && d.value("silent", false);
-        if (!kiosk || !d.contains("device_id") || !d.at("device_id").is_string()) continue;
+        if (!d.is_object() || d.value("role", "") != "kiosk" || !d.contains("device_id") || !d.at("device_id").is_string())
+            continue;
+        KioskAlert alert{d.at("device_id").get<std::string>(), false, 0, {}};
+        if (const auto silent = d.find("silent"); silent != d.end() && silent->is_boolean()) alert.silent = silent->get<bool>();
         const auto since = d.find("silent_for_ms");
-        const bool measured = since != d.end() && since->is_number_integer() && since->get<std::int64_t>() >= 0;
-        silent.push_back({d.at("device_id").get<std::string>(), measured ? since->get<std::int64_t>() : 0});
+        if (since != d.end() && since->is_number_integer() && since->get<std::int64_t>() >= 0)
+            alert.silent_for_ms = since->get<std::int64_t>();
+        if (const auto printer = d.find("printer"); printer != d.end() && printer->is_string()) {
+            const std::string state = printer->get<std::string>();
+            if (state == "paper_low" || state == "paper_out" || state == "cover_open" || state == "offline")
+                alert.printer = state;
+        }
+        if (alert.silent || !alert.printer.empty()) alerts.push_back(std::move(alert));
     }
-    std::stable_sort(silent.begin(), silent.end(),
-                     [](const SilentKiosk& a, const SilentKiosk& b) { return a.silent_for_ms > b.silent_for_ms; });
-    return silent;
+    std::stable_sort(alerts.begin(), alerts.end(),
+                     [](const KioskAlert& a, const KioskAlert& b) { return a.silent_for_ms > b.silent_for_ms; });
+    return alerts;
 }
 
 Result<std::string, StaffCallFailure> fetch_figures_csv(const Connection& connection, const std::string& session,

@@ -31,13 +31,17 @@ struct StaffCallFailure {
 Result<StaffSignIn, StaffCallFailure> staff_sign_in(const Connection& connection, const std::string& staff_id,
                                                     const std::string& pin, const std::string& counter);
 void staff_sign_out(const Connection& connection, const std::string& session);
-// A kiosk of the office the hub has not heard from for longer than its limit (10 minutes).
-struct SilentKiosk {
+// A kiosk of the office that needs staff: the hub has not heard from it for longer than its
+// limit (10 minutes), or its printer cannot print or runs low on paper.
+struct KioskAlert {
     std::string device_id;
+    bool silent = false;
     std::int64_t silent_for_ms = 0;  // when the hub answered
+    std::string printer;  // "paper_low", "paper_out", "cover_open" or "offline"; empty: nothing to do
 };
-// GET /v1/devices as a reception device reads it: the office's silent kiosks, longest first.
-Result<std::vector<SilentKiosk>, StaffCallFailure> fetch_silent_kiosks(const Connection& connection);
+// GET /v1/devices as a reception device reads it: the office's kiosks that need staff,
+// silent longest first.
+Result<std::vector<KioskAlert>, StaffCallFailure> fetch_kiosk_alerts(const Connection& connection);
 
 // The per-ticket CSV of one service day ("YYYY-MM-DD").
 Result<std::string, StaffCallFailure> fetch_figures_csv(const Connection& connection, const std::string& session,

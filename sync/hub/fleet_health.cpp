@@ -32,15 +32,17 @@ FleetFlags fleet_flags(const DeviceHealth& device, std::int64_t now_ms, std::int
 nlohmann::json device_health_json(const DeviceHealth& d, const FleetFlags& flags, bool full) {
     using nlohmann::json;
     const auto opt = [](const auto& v) { return v ? json(*v) : json(); };
-    json out = {{"device_id", d.device_id}, {"role", protocol::to_string(d.role)}, {"last_seen_ms", opt(d.last_seen_ms)},
-                {"silent", flags.silent}, {"silent_for_ms", flags.silent_for_ms}};
+    // Reception sees who is silent and whose printer needs a hand; IT sees everything.
+    json out = {{"device_id", d.device_id},      {"role", protocol::to_string(d.role)},
+                {"last_seen_ms", opt(d.last_seen_ms)}, {"silent", flags.silent},
+                {"silent_for_ms", flags.silent_for_ms}, {"printer", opt(d.report.printer)}};
     if (!full) return out;
     const HealthReport& r = d.report;
     out.update({{"enrolled_ms", d.enrolled_ms}, {"clock_offset_ms", opt(d.clock_offset_ms)},
                 {"program_version", opt(r.program_version)}, {"uptime_s", opt(r.uptime_s)},
                 {"outbox_depth", opt(r.outbox_depth)}, {"outbox_stuck_since_ms", opt(d.outbox_stuck_since_ms)},
                 {"last_sync_ms", opt(r.last_sync_ms)}, {"dead_letters", opt(r.dead_letters)},
-                {"disk_free_bytes", opt(r.disk_free_bytes)}, {"printer", opt(r.printer)},
+                {"disk_free_bytes", opt(r.disk_free_bytes)},
                 {"revoked_ms", opt(d.revoked_ms)}, {"not_draining", flags.not_draining}});
     return out;
 }

@@ -25,6 +25,16 @@ std::string said(std::string_view key, const std::vector<std::pair<std::string, 
     return ui::fill(staff_translations().text("nb", key), values);
 }
 
+// The console draws this line within 10 s (it asks the hub every 0.2 s here).
+bool shows_line(HeadlessConsole& console, const std::string& line) {
+    return wait_until(
+        [&] {
+            console.frame();
+            return console.screen().drew(line);
+        },
+        10s);
+}
+
 void note_contact_at(HubFixture& hub, const std::string& device_id, std::int64_t at_ms) {
     hub.store().note_contact(device_id, hub::Contact{at_ms, std::nullopt, {}});
 }
@@ -49,14 +59,7 @@ TEST_CASE("the console says which kiosk has not been in touch for how long, and 
 
     const std::string one = said("console.kiosk_silent", {{"device", "kiosk-b"}, {"minutes", "14"}});
     CHECK(one == "Kiosken kiosk-b har ikke hatt kontakt med huben på 14 minutter. Si fra til IT.");
-    const auto shows = [&](const std::string& line) {
-        return wait_until(
-            [&] {
-                console.frame();
-                return console.screen().drew(line);
-            },
-            10s);
-    };
+    const auto shows = [&](const std::string& line) { return shows_line(console, line); };
     REQUIRE(shows(one));
     CHECK_FALSE(console.screen().drew("kiosk-a"));
     CHECK_FALSE(console.screen().drew("display-quiet"));
@@ -77,4 +80,42 @@ TEST_CASE("the console says which kiosk has not been in touch for how long, and 
         },
         10s));
     CHECK(console.app().state().signed_in);
+}
+
+TEST_CASE("the console says which kiosk's printer is out of paper, open or off, and stops once it prints again") {
+    HubFixture hub;
+    add_reception_staff(hub);
+    HubDevice reception = start_hub_device(hub, Role::reception, "desk-printer", 'R');
+    hub.enrol(Role::kiosk, "kiosk-a");
+    hub.enrol(Role::kiosk, "kiosk-b");
+    const auto printer_says = [&](const std::string& device, std::optional<std::string> state) {
+        hub::HealthReport report;
+        report.printer = std::move(state);
+        hub.store().note_contact(device, hub::Contact{wall_clock_ms(), std::nullopt, report});
+    };
+    printer_says("kiosk-a", "paper_out");
+    printer_says("kiosk-b", "ok");
+
+    console::HubStaffDesk desk(hub.connection(reception.token));
+    auto services = hub_console_services(reception, desk);
+    services.silent_kiosks_every_s = 0.2;
+    HeadlessConsole console(services);
+    sign_in_console(console.app(), "kari", "1", console.screen().now());
+    const auto shows = [&](const std::string& line) { return shows_line(console, line); };
+    REQUIRE(shows(said("console.printer_paper_out", {{"device", "kiosk-a"}})));
+    CHECK_FALSE(console.screen().drew("kiosk-b"));
+    CHECK(console.app().state().silent_kiosks.empty());  // in touch: only the printer is said
+
+    for (const char* state : {"cover_open", "offline", "paper_low"}) {
+        CAPTURE(state);
+        printer_says("kiosk-a", state);
+        REQUIRE(shows(said(std::string("console.printer_") + state, {{"device", "kiosk-a"}})));
+    }
+    printer_says("kiosk-a", "ok");
+    REQUIRE(wait_until(
+        [&] {
+            console.frame();
+            return console.app().state().printer_alerts.empty() && !console.screen().drew("kiosk-a");
+        },
+        10s));
 }

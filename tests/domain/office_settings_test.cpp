@@ -48,6 +48,22 @@ TEST_CASE("the entry notice is on or off, as true or false") {
           std::string::npos);
 }
 
+TEST_CASE("the office's name for the paper ticket, and the status pages' public address for its QR code") {
+    auto read = parse_office_file("[office]\nname = \"NAV Grünerløkka\"\nstatus_page = \"https://kø.example.no/status/\"\n", "o");
+    REQUIRE_MESSAGE(read.ok(), (read.ok() ? "" : read.error()));
+    CHECK(read->name == "NAV Grünerløkka");
+    CHECK(read->status_page == "https://kø.example.no/status/");
+    CHECK(default_office_settings().name == "NAV");
+    CHECK(default_office_settings().status_page.empty());
+    CHECK(parse_office_file("[office]\nstatus_page = \"\"\n", "o")->status_page.empty());
+    CHECK(refusal("[office]\nname = \"\"\n").find("office.name must be 1-60 characters") != std::string::npos);
+    for (const std::string& url : std::vector<std::string>{"ftp://x/status/", "https://x/status", "https://x y/status/", "javascript:alert(1)/",
+                                  "https://x/<script>/", "skranke.example.no/status/", std::string(300, 'h') + "/"}) {
+        CAPTURE(url);
+        CHECK(refusal("[office]\nstatus_page = \"" + url + "\"\n").find("office.status_page must be") != std::string::npos);
+    }
+}
+
 TEST_CASE("the emergency numbers: the social emergency service with its hours, which may pass midnight") {
     auto read = parse_office_file("[emergency]\nsocial_phone = \"55 55 00 00\"\nsocial_hours = \"15:30-08:00\"\n", "o");
     REQUIRE_MESSAGE(read.ok(), (read.ok() ? "" : read.error()));

@@ -191,7 +191,7 @@ TEST_CASE("a bad health header value is refused with 400 naming the header, on p
                        "silent_minutes"));
 }
 
-TEST_CASE("reception reads only who is silent, kiosks and displays not at all, and IT sees the flags") {
+TEST_CASE("reception reads only who is silent and whose printer needs a hand, kiosks and displays not at all, and IT sees the flags") {
     HubFixture hub;
     const auto admin = hub.enrol(Role::admin, "it-1");
     const auto desk = hub.enrol(Role::reception, "desk-1");
@@ -217,7 +217,7 @@ TEST_CASE("reception reads only who is silent, kiosks and displays not at all, a
         CAPTURE(id);
         std::set<std::string> keys;
         for (const auto& item : d.items()) keys.insert(item.key());
-        CHECK(keys == std::set<std::string>{"device_id", "role", "last_seen_ms", "silent", "silent_for_ms"});
+        CHECK(keys == std::set<std::string>{"device_id", "role", "last_seen_ms", "silent", "silent_for_ms", "printer"});
     }
     CHECK(seen_by_desk.at("kiosk-quiet")["silent"] == true);
     CHECK(seen_by_desk.at("kiosk-quiet")["silent_for_ms"].get<std::int64_t>() >= 14 * minute_ms);

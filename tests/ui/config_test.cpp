@@ -126,10 +126,16 @@ TEST_CASE("a kiosk.toml value of the wrong kind or out of range is refused with 
                                 {"timing", "ticket_seconds", Kind::whole},
                                 {"timing", "retry_seconds", Kind::whole},
                                 {"office", "phone", Kind::text},
+                                {"office", "name", Kind::text},
+                                {"office", "status_page", Kind::text},
                                 {"office", "kiosk_letter", Kind::text},
                                 {"office", "time_zone", Kind::text},
                                 {"office", "open_counters", Kind::whole},
                                 {"speech", "volume", Kind::whole},
+                                {"printer", "connection", Kind::text},
+                                {"printer", "address", Kind::text},
+                                {"printer", "device", Kind::text},
+                                {"printer", "queue", Kind::text},
                                 {"visitor", "default_language", Kind::text},
                                 {"visitor", "interpreter_languages", Kind::texts},
                                 {"opening_hours", "monday", Kind::text},
@@ -148,6 +154,40 @@ TEST_CASE("a kiosk.toml value of the wrong kind or out of range is refused with 
     CHECK(config.dpi == 102.0f);
     CHECK(config.idle_seconds == 90);
     CHECK(config.interpreter_languages.empty());
+}
+
+TEST_CASE("the printer: none by default; a network, device or CUPS printer with a value that fits, else the key is named") {
+    using Connection = skranke::printer::PrinterSettings::Connection;
+    KioskConfig shipped = default_kiosk_config();
+    std::string error;
+    REQUIRE(load_kiosk_config(skranke::test::asset_dir() / "kiosk.toml", shipped, error));
+    CHECK(shipped.printer.connection == Connection::none);
+    CHECK(shipped.office.name == "NAV");
+    CHECK(shipped.office.status_page.empty());
+
+    KioskConfig config;
+    REQUIRE(load_text("[printer]\nconnection = \"network\"\naddress = \"printer-3.kontor.local:9100\"\n", config, error));
+    CHECK(config.printer.connection == Connection::network);
+    CHECK(config.printer.address == "printer-3.kontor.local:9100");
+    REQUIRE(load_text("[printer]\nconnection = \"device\"\ndevice = \"/dev/usb/lp1\"\n", config, error));
+    CHECK(config.printer.connection == Connection::device);
+    CHECK(config.printer.device == "/dev/usb/lp1");
+    REQUIRE(load_text("[printer]\nconnection = \"cups\"\nqueue = \"kiosk_1\"\n", config, error));
+    CHECK(config.printer.connection == Connection::cups);
+    for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
+             {"connection = \"usb\"", "printer.connection"},
+             {"connection = \"network\"\naddress = \"10.0.0.5\"", "printer.address"},
+             {"connection = \"network\"\naddress = \"10.0.0.5:0\"", "printer.address"},
+             {"connection = \"network\"\naddress = \"10.0.0.5:70000\"", "printer.address"},
+             {"connection = \"network\"\naddress = \":9100\"", "printer.address"},
+             {"connection = \"device\"\ndevice = \"lp0\"", "printer.device"},
+             {"connection = \"cups\"", "printer.queue"},
+             {"connection = \"cups\"\nqueue = \"a queue; rm -rf /\"", "printer.queue"}}) {
+        CAPTURE(text);
+        KioskConfig c;
+        CHECK_FALSE(load_text("[printer]\n" + text + "\n", c, error));
+        CHECK(error.find(key) != std::string::npos);
+    }
 }
 
 TEST_CASE("closed and appointment-only days are dates the calendar has, written YYYY-MM-DD") {

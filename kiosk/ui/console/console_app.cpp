@@ -27,8 +27,8 @@ Result<std::string, sync::StaffCallFailure> HubStaffDesk::figures_csv(const std:
     return sync::fetch_figures_csv(connection_, session, day);
 }
 
-Result<std::vector<sync::SilentKiosk>, sync::StaffCallFailure> HubStaffDesk::silent_kiosks() {
-    return sync::fetch_silent_kiosks(connection_);
+Result<std::vector<sync::KioskAlert>, sync::StaffCallFailure> HubStaffDesk::kiosk_alerts() {
+    return sync::fetch_kiosk_alerts(connection_);
 }
 
 // [SECTION] Building the view model
@@ -187,7 +187,7 @@ void ConsoleApp::refresh() {
                                                          : compute_day_figures(snapshot_->fold.day_timelines(state_.day));
 }
 
-// Asks the hub which kiosks are silent every silent_kiosks_every_s, on a thread of its own;
+// Asks the hub which kiosks are silent or cannot print every silent_kiosks_every_s, on a thread of its own;
 // takes the answer once it is there. A console that cannot ask says nothing about kiosks
 // (its own offline banner says why).
 bool ConsoleApp::watch_silent_kiosks(double now_s) {
@@ -195,31 +195,51 @@ bool ConsoleApp::watch_silent_kiosks(double now_s) {
     if (silent_asked_.valid()) {
         if (silent_asked_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
         auto answer = silent_asked_.get();
-        silent_kiosks_ = answer ? std::move(*answer) : std::vector<sync::SilentKiosk>{};
+        kiosk_alerts_ = answer ? std::move(*answer) : std::vector<sync::KioskAlert>{};
         silent_read_ms_ = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
         return true;
     }
     if (silent_due_s_ >= 0 && now_s < silent_due_s_) return false;
     silent_due_s_ = now_s + services_.silent_kiosks_every_s;
-    silent_asked_ = std::async(std::launch::async, [desk = services_.desk] { return desk->silent_kiosks(); });
+    silent_asked_ = std::async(std::launch::async, [desk = services_.desk] { return desk->kiosk_alerts(); });
     return false;
 }
 
-// One line for the staff: the kiosk silent longest, or how many are, in whole minutes now.
+namespace {
+
+// The line for a printer state the hub reports (staff_client keeps only these four).
+const char* printer_alert_key(const std::string& state) {
+    if (state == "paper_low") return "console.printer_paper_low";
+    if (state == "paper_out") return "console.printer_paper_out";
+    if (state == "cover_open") return "console.printer_cover_open";
+    return "console.printer_offline";
+}
+
+}  // namespace
+
+// One line for the staff: the kiosk silent longest, or how many are, in whole minutes now;
+// then a line for each kiosk whose printer needs a hand.
 void ConsoleApp::describe_silent_kiosks(std::int64_t device_now) {
     state_.silent_kiosks.clear();
-    if (silent_kiosks_.empty()) return;
+    state_.printer_alerts.clear();
+    std::vector<const sync::KioskAlert*> silent;
+    for (const sync::KioskAlert& k : kiosk_alerts_) {
+        if (k.silent) silent.push_back(&k);
+        if (!k.printer.empty())
+            state_.printer_alerts.push_back(ui::fill(st(printer_alert_key(k.printer)), {{"device", k.device_id}}));
+    }
+    if (silent.empty()) return;
     const std::int64_t since_read = std::max<std::int64_t>(0, device_now - silent_read_ms_);
-    const auto minutes = [&](const sync::SilentKiosk& k) { return std::to_string((k.silent_for_ms + since_read) / 60000); };
-    if (silent_kiosks_.size() == 1) {
-        state_.silent_kiosks = ui::fill(st("console.kiosk_silent"), {{"device", silent_kiosks_.front().device_id},
-                                                                     {"minutes", minutes(silent_kiosks_.front())}});
+    const auto minutes = [&](const sync::KioskAlert& k) { return std::to_string((k.silent_for_ms + since_read) / 60000); };
+    if (silent.size() == 1) {
+        state_.silent_kiosks = ui::fill(st("console.kiosk_silent"), {{"device", silent.front()->device_id},
+                                                                     {"minutes", minutes(*silent.front())}});
         return;
     }
     std::string devices;
-    for (const sync::SilentKiosk& k : silent_kiosks_) devices += (devices.empty() ? "" : ", ") + k.device_id;
-    state_.silent_kiosks = ui::fill(st("console.kiosks_silent"), {{"count", std::to_string(silent_kiosks_.size())},
-                                                                  {"minutes", minutes(silent_kiosks_.back())},
+    for (const sync::KioskAlert* k : silent) devices += (devices.empty() ? "" : ", ") + k->device_id;
+    state_.silent_kiosks = ui::fill(st("console.kiosks_silent"), {{"count", std::to_string(silent.size())},
+                                                                  {"minutes", minutes(*silent.back())},
                                                                   {"devices", devices}});
 }
 

@@ -34,9 +34,10 @@ public:
     virtual void sign_out(const std::string& session) = 0;
     virtual Result<std::string, sync::StaffCallFailure> figures_csv(const std::string& session,
                                                                     const std::string& day) = 0;
-    // The office's kiosks the hub has not heard from for a while; called off the UI thread.
-    virtual Result<std::vector<sync::SilentKiosk>, sync::StaffCallFailure> silent_kiosks() {
-        return std::vector<sync::SilentKiosk>{};
+    // The office's kiosks the hub has not heard from for a while, or whose printer needs a
+    // hand; called off the UI thread.
+    virtual Result<std::vector<sync::KioskAlert>, sync::StaffCallFailure> kiosk_alerts() {
+        return std::vector<sync::KioskAlert>{};
     }
 };
 
@@ -48,7 +49,7 @@ public:
                                                               const std::string& counter) override;
     void sign_out(const std::string& session) override;
     Result<std::string, sync::StaffCallFailure> figures_csv(const std::string& session, const std::string& day) override;
-    Result<std::vector<sync::SilentKiosk>, sync::StaffCallFailure> silent_kiosks() override;
+    Result<std::vector<sync::KioskAlert>, sync::StaffCallFailure> kiosk_alerts() override;
 
 private:
     sync::Connection connection_;
@@ -151,9 +152,9 @@ private:
     std::map<std::string, bool> known_urgent_;          // urgent tickets already seen
     bool first_refresh_ = true;
     // Which kiosks are silent: asked of the hub on a thread of its own, so the screen never waits.
-    std::future<Result<std::vector<sync::SilentKiosk>, sync::StaffCallFailure>> silent_asked_;
+    std::future<Result<std::vector<sync::KioskAlert>, sync::StaffCallFailure>> silent_asked_;
     double silent_due_s_ = -1;  // 0 and more: when to ask next
-    std::vector<sync::SilentKiosk> silent_kiosks_;
+    std::vector<sync::KioskAlert> kiosk_alerts_;
     std::int64_t silent_read_ms_ = 0;  // device clock when the hub said so
 };
 

@@ -79,6 +79,7 @@ struct ConsoleState {
     std::optional<std::int64_t> last_sync_ms;
     std::int64_t now_ms = 0;
     std::string silent_kiosks;          // "Kiosk x has not been in touch ...", translated; empty: none
+    std::vector<std::string> printer_alerts;  // "Kiosk x: the printer is out of paper ...", one per kiosk
 
     DayFigures figures;                 // today's, from the local replica
     std::string day;                    // "YYYY-MM-DD"

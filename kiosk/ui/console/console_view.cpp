@@ -88,14 +88,20 @@ float draw_offline_banner(ConsoleContext& c, float top, float width) {
     return top + h;
 }
 
-// A kiosk of the office the hub has not heard from: one small line, so staff can tell IT.
+// Kiosks of the office that need someone: the hub has not heard from one (staff tell IT),
+// or its printer is out of paper, open or off (staff fix it). One small line each.
 float draw_silent_kiosks(ConsoleContext& c, float top, float width) {
-    if (c.state.silent_kiosks.empty() || !c.state.signed_in) return top;
+    if (!c.state.signed_in) return top;
+    std::vector<std::string> lines = c.state.printer_alerts;
+    if (!c.state.silent_kiosks.empty()) lines.insert(lines.begin(), c.state.silent_kiosks);
     const float pad = 6;
-    const float h = ui::text_height(c.fonts.text, c.state.silent_kiosks, width - 32) + 2 * pad;
-    c.ui.draw->AddRectFilled(ImVec2(0, top), ImVec2(width, top + h), banner_silent);
-    ui::draw_text(c.ui, c.fonts.text, c.state.silent_kiosks, {16, top + pad, width - 16, top + h}, text_dark);
-    return top + h;
+    for (const std::string& line : lines) {
+        const float h = ui::text_height(c.fonts.text, line, width - 32) + 2 * pad;
+        c.ui.draw->AddRectFilled(ImVec2(0, top), ImVec2(width, top + h), banner_silent);
+        ui::draw_text(c.ui, c.fonts.text, line, {16, top + pad, width - 16, top + h}, text_dark);
+        top += h;
+    }
+    return top;
 }
 
 float draw_urgent_banner(ConsoleContext& c, float top, float width) {

@@ -104,7 +104,7 @@ GlyphRanges glyph_ranges_for(const std::vector<std::string>& texts, const std::s
 
 bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vector<std::string>& texts,
                  const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error,
-                 const std::string& number_characters) {
+                 const std::string& number_characters, const FontSizes& sizes) {
     const auto regular = find_font(regular_font(), dirs);
     if (!regular) {
         error = missing_font_message(regular_font(), dirs);
@@ -115,19 +115,19 @@ bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vect
         error = missing_font_message(bold_font(), dirs);
         return false;
     }
-    // ImGui keeps a pointer to the ranges until the atlas is built: keep them static.
-    static GlyphRanges ranges;
-    ranges = glyph_ranges_for(texts, number_characters);
+    // ImGui reads the ranges until the atlas is built, below: a local serves (and lets the
+    // printer's thread build its own atlas while the screen builds one).
+    const GlyphRanges ranges = glyph_ranges_for(texts, number_characters);
     const ImWchar* text_ranges = ranges.text.data();
     const ImWchar* number_ranges = ranges.number.data();
 
     atlas.Clear();
     atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
-    fonts.body[0] = add_font(atlas, *regular, scale.px(body_cap_mm), text_ranges);
-    fonts.body[1] = add_font(atlas, *regular, scale.px(body_large_cap_mm), text_ranges);
-    fonts.title[0] = add_font(atlas, *bold, scale.px(title_cap_mm), text_ranges);
-    fonts.title[1] = add_font(atlas, *bold, scale.px(title_large_cap_mm), text_ranges);
-    fonts.number = add_font(atlas, *bold, scale.px(number_cap_mm), number_ranges);
+    fonts.body[0] = add_font(atlas, *regular, scale.px(sizes.body_mm), text_ranges);
+    fonts.body[1] = add_font(atlas, *regular, scale.px(sizes.body_large_mm), text_ranges);
+    fonts.title[0] = add_font(atlas, *bold, scale.px(sizes.title_mm), text_ranges);
+    fonts.title[1] = add_font(atlas, *bold, scale.px(sizes.title_large_mm), text_ranges);
+    fonts.number = add_font(atlas, *bold, scale.px(sizes.number_mm), number_ranges);
     if (!fonts.body[0] || !fonts.body[1] || !fonts.title[0] || !fonts.title[1] || !fonts.number || !atlas.Build()) {
         error = "the font atlas could not be built from " + regular->string();
         return false;

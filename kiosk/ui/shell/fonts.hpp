@@ -60,12 +60,23 @@ struct GlyphRanges {
 GlyphRanges glyph_ranges_for(const std::vector<std::string>& texts,
                              const std::string& number_characters = " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
+// Cap heights (mm) of a FontSet's five fonts: the screen's by default; a printed ticket has
+// its own (printer/ticket_raster.hpp).
+struct FontSizes {
+    float body_mm = body_cap_mm;
+    float body_large_mm = body_large_cap_mm;
+    float title_mm = title_cap_mm;
+    float title_large_mm = title_large_cap_mm;
+    float number_mm = number_cap_mm;
+};
+
 // Builds the atlas. On failure returns false with error for the person starting the kiosk.
 // number_characters: what the huge ticket-number font must draw (each glyph there is
 // big, so the kiosk passes only the digits and its own letter).
 bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vector<std::string>& texts,
                  const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error,
-                 const std::string& number_characters = " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+                 const std::string& number_characters = " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                 const FontSizes& sizes = {});
 
 // Cap height of a built font in pixels (the height of 'H' as rasterised).
 float cap_height_px(const ImFont* font);

@@ -1,11 +1,58 @@
 #include "visitor/kiosk_config.hpp"
 
+#include <algorithm>
+
 #include <toml++/toml.h>
 
 #include "domain/office_time.hpp"
 #include "domain/config_keys.hpp"
 
 namespace skranke::visitor {
+
+namespace {
+
+// [printer]: how the kiosk reaches its printer. False with error naming the key.
+bool read_printer(ConfigKeys& keys, printer::PrinterSettings& p, std::string& error) {
+    using Connection = printer::PrinterSettings::Connection;
+    std::string connection = "none";
+    if (!keys.section("printer") || !keys.text("printer.connection", connection) ||
+        !keys.text("printer.address", p.address) || !keys.text("printer.device", p.device) ||
+        !keys.text("printer.queue", p.queue)) {
+        error = keys.error();
+        return false;
+    }
+    if (connection == "none") p.connection = Connection::none;
+    else if (connection == "network") p.connection = Connection::network;
+    else if (connection == "device") p.connection = Connection::device;
+    else if (connection == "cups") p.connection = Connection::cups;
+    else {
+        error = "printer.connection must be \"none\", \"network\", \"device\" or \"cups\", got \"" + connection + "\"";
+        return false;
+    }
+    const auto colon = p.address.rfind(':');
+    int port = 0;
+    if (colon != std::string::npos && colon > 0 && colon + 1 < p.address.size() && colon + 6 >= p.address.size() &&
+        std::all_of(p.address.begin() + static_cast<long>(colon) + 1, p.address.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        port = std::stoi(p.address.substr(colon + 1));
+    if (p.connection == Connection::network && (port < 1 || port > 65535 || p.address.find(' ') != std::string::npos)) {
+        error = "printer.address must be a host and port like \"192.168.10.40:9100\", got \"" + p.address + "\"";
+        return false;
+    }
+    if (p.connection == Connection::device && (p.device.empty() || p.device.front() != '/')) {
+        error = "printer.device must be a device's full path like \"/dev/usb/lp0\", got \"" + p.device + "\"";
+        return false;
+    }
+    const bool queue_ok = !p.queue.empty() && p.queue.size() <= 127 && std::all_of(p.queue.begin(), p.queue.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+    if (p.connection == Connection::cups && !queue_ok) {
+        error = "printer.queue must be the name of a raw CUPS queue (letters, digits, - and _), got \"" + p.queue + "\"";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
 
 KioskConfig default_kiosk_config() {
     return KioskConfig{};
@@ -52,6 +99,10 @@ bool load_kiosk_config(const std::filesystem::path& path, KioskConfig& config, s
                                            config.time_zone + "\"");
 
     std::string office_error;
+    if (!read_printer(keys, config.printer, office_error)) {
+        error = path.string() + ": " + office_error;
+        return false;
+    }
     if (!read_office_settings(t, config.office, office_error)) {
         error = path.string() + ": " + office_error;
         return false;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/office_settings.hpp"
+#include "printer/printer_link.hpp"
 
 namespace skranke::visitor {
 
@@ -30,6 +31,8 @@ struct KioskConfig {
     // Opening hours, phone, texts: the office's, which the hub's office file sets for every
     // kiosk once it has synced (visitor/kiosk_office.hpp); this file's are the first-boot default.
     OfficeSettings office = default_office_settings();
+    // The paper-ticket printer ([printer]; docs/printer.md). None by default.
+    printer::PrinterSettings printer;
 };
 
 // The built-in defaults: open 08:00-15:30 on weekdays.

@@ -26,6 +26,10 @@ void draw_ticket_screen(ScreenContext& c) {
     c.paragraph(c.t(t.need_text_key));
     for (const TicketSentence& sentence : ticket_sentences(t.urgent, t.figures))
         c.paragraph(ui::fill(c.t(sentence.key), sentence.values));
+    if (t.paper == TicketView::Paper::failed)
+        c.paragraph(ui::fill(c.t("ticket.write_down"), {{"number", t.number}}), true);
+    else if (t.paper == TicketView::Paper::printed)
+        c.paragraph(c.t("ticket.take_paper"));
     c.paragraph(c.t("ticket.watch_screen"));
     const ui::ButtonContent r_content{c.t("ticket.done"), {}, "check", false};
     const auto r = c.row_for(r_content, big_button_mm);

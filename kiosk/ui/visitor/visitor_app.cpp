@@ -5,6 +5,8 @@
 
 #include "domain/office_time.hpp"
 #include "domain/validation.hpp"
+#include "printer/ticket_printer.hpp"
+#include "visitor/paper_ticket.hpp"
 #include "store/store.hpp"
 #include "store/sync_store.hpp"
 
@@ -328,8 +330,24 @@ void VisitorApp::issue(bool callback) {
         if (ahead && services_.recent_service_ms) recent = services_.recent_service_ms();
         if (ahead) view.figures.wait_minutes = estimate_wait_minutes(*ahead, recent, services_.config->open_counters);
     }
+    if (services_.printer && !callback) {
+        view.paper = TicketView::Paper::printing;
+        print_job_ = services_.printer->print(
+            paper_ticket(view, t, state_.language, *services_.translations, services_.config->office));
+    }
     state_.ticket = view;
     go(callback ? Screen::callback_done : Screen::ticket);
+}
+
+// The paper ticket's job ended: "take your ticket", or "write down your number" with the
+// full time on screen to do it.
+bool VisitorApp::follow_paper(double now_s) {
+    if (!state_.ticket || state_.ticket->paper != TicketView::Paper::printing || !services_.printer) return false;
+    const printer::JobState job = services_.printer->job(print_job_);
+    if (job == printer::JobState::queued) return false;
+    state_.ticket->paper = job == printer::JobState::printed ? TicketView::Paper::printed : TicketView::Paper::failed;
+    if (job == printer::JobState::failed) screen_since_s_ = now_s;
+    return true;
 }
 
 void VisitorApp::read_aloud(const std::vector<std::string>& spoken) {
@@ -499,7 +517,7 @@ bool VisitorApp::between_visits() const {
 
 bool VisitorApp::tick(double now_s) {
     const KioskConfig& config = *services_.config;
-    bool changed = false;
+    bool changed = follow_paper(now_s);
     if (state_.speaking && services_.speaker && !services_.speaker->speaking()) {
         state_.speaking = false;
         changed = true;
@@ -544,6 +562,8 @@ double VisitorApp::seconds_until_timer(double now_s) const {
         if (due < 0 || seconds < due) due = seconds;
     };
     if (state_.speaking) consider(0.5);  // notice when speech ends, to relabel the button
+    // The printer wakes the loop when a job ends; this is the backstop.
+    if (state_.ticket && state_.ticket->paper == TicketView::Paper::printing) consider(0.25);
     if (state_.idle_warning) {
         // Wake on each whole second of the countdown.
         const double left = idle_deadline_s_ - now_s;

@@ -18,6 +18,9 @@
 namespace skranke {
 class Store;
 }
+namespace skranke::printer {
+class TicketPrinter;
+}
 
 namespace skranke::visitor {
 
@@ -36,6 +39,9 @@ struct VisitorServices {
     std::function<std::vector<std::int64_t>()> recent_service_ms;
     // A ticket or callback request was committed: wake the sync engine, checkpoint later.
     std::function<void()> ticket_stored;
+    // The paper-ticket printer; null: the kiosk has none. A ticket is queued on it once
+    // stored, and the ticket screen follows the job (tick()).
+    printer::TicketPrinter* printer = nullptr;
 };
 
 class VisitorApp {
@@ -76,12 +82,14 @@ private:
     bool check_field(TextField field);
     std::string* field_text(TextField field);
     void read_aloud(const std::vector<std::string>& spoken);
+    bool follow_paper(double now_s);
 
     VisitorServices services_;
     VisitorState state_;
     double last_touch_s_ = 0;
     double idle_deadline_s_ = 0;  // when the idle warning wipes
     double screen_since_s_ = 0;   // when the current ticket / receipt appeared
+    std::uint64_t print_job_ = 0;  // the shown ticket's paper, while it is printing
 };
 
 }  // namespace skranke::visitor

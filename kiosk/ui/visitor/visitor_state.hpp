@@ -83,11 +83,16 @@ struct NeedChoice {
 
 // The ticket (or callback receipt) as shown: no store types in the view.
 struct TicketView {
+    // The paper ticket: none (no printer, or a callback receipt), on its way, in the
+    // visitor's hand, or not printed (the visitor is asked to write the number down).
+    enum class Paper { none, printing, printed, failed };
+
     std::string number;         // "A 017"
     std::string spoken_number;  // "A 17"
     std::string need_text_key;
     bool urgent = false;
     QueueFigures figures;
+    Paper paper = Paper::none;
 };
 
 struct VisitorState {

@@ -91,6 +91,7 @@ HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(optio
     services.config = &office_->config();
     services.translations = &translations_;
     services.speaker = &speaker_;
+    services.printer = options_.printer;
     services.wall_clock_ms = [this] { return wall_ms_; };
     // Service times the test gives stand in for those of the kiosk's log (none given: the log's).
     if (const auto recent = options_.recent_service_ms; !recent.empty())

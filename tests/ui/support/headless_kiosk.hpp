@@ -37,6 +37,8 @@ struct HeadlessOptions {
     std::vector<std::int64_t> recent_service_ms;
     // The store file (a kiosk started again on its file); empty: a new one in a folder of its own.
     std::filesystem::path store_file;
+    // The paper-ticket printer (tests/ui/printer_test.cpp); null: none.
+    printer::TicketPrinter* printer = nullptr;
 
     static visitor::KioskConfig open_every_day();
     static std::int64_t test_time_ms_default();
