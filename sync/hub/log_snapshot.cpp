@@ -19,7 +19,7 @@ std::string without_personal_fields(std::string_view event_text) {
     }
     nlohmann::json tree = protocol::parse_json_text(event_text);
     if (auto ticket = tree.is_object() ? tree.find("ticket") : tree.end(); ticket != tree.end() && ticket->is_object())
-        for (const char* key : {"name", "phone", "description"})
+        for (const char* key : {"name", "phone", "description", "status_token"})
             if (ticket->contains(key)) (*ticket)[key] = "";
     return tree.is_discarded() ? std::string("{}") : tree.dump();
 }

@@ -10,7 +10,10 @@
 #include <vector>
 
 #include "domain/office_time.hpp"
+#include "hub/hub_store.hpp"
+#include "hub/pushed_event.hpp"
 #include "hub/status_page.hpp"
+#include "hub/status_routes.hpp"
 #include "protocol/event_codec.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/loopback.hpp"
@@ -313,6 +316,49 @@ TEST_CASE("the estimated wait comes from today's services and the counters calli
     const Ticket second = first_kiosk.issue(visitor("en", "John Doe"));
     CHECK(get(quiet.hub().port(), "/status/" + second.status_token).has("Waiting time: unknown."));
     (void)ahead;
+}
+
+TEST_CASE("the hub finds a ticket by its token after each commit and again after a restart") {
+    TempDir dir;
+    Ticket ticket = std::get<TicketIssued>(issued_typed("kiosk-z", 1, wall_clock_ms()).body).ticket;
+    ticket.status_token = "00112233445566778899aabbccddeeff";
+    const std::string issued = protocol::write_event(issued_event(ticket));
+    const std::string called = staff_event("ticket.called", "desk-z", 1, ticket.event_id, wall_clock_ms()).dump();
+    const auto push = [](hub::HubStore& store, const std::string& text) {
+        REQUIRE(store.push({hub::pushed_event_of(nlohmann::json::parse(text), text)},
+                           hub::Contact{wall_clock_ms(), std::nullopt, {}}).ok());
+    };
+    {
+        auto store = hub::HubStore::open(dir / "hub.db");
+        REQUIRE(store.ok());
+        CHECK_FALSE((*store)->ticket_by_status_token(ticket.status_token));
+        push(**store, issued);
+        REQUIRE((*store)->ticket_by_status_token(ticket.status_token));
+        CHECK((*store)->ticket_by_status_token(ticket.status_token)->state == TicketState::waiting);
+        push(**store, called);  // the snapshot's newest change of the ticket is what the page reads
+        CHECK((*store)->ticket_by_status_token(ticket.status_token)->state == TicketState::called);
+        CHECK((*store)->ticket_by_status_token(ticket.status_token)->counter == "2");
+    }
+    auto reopened = hub::HubStore::open(dir / "hub.db");  // the fold is folded again from the log
+    REQUIRE(reopened.ok());
+    REQUIRE((*reopened)->ticket_by_status_token(ticket.status_token));
+    CHECK((*reopened)->ticket_by_status_token(ticket.status_token)->state == TicketState::called);
+    CHECK_FALSE((*reopened)->ticket_by_status_token("ffffffffffffffffffffffffffffffff"));
+}
+
+TEST_CASE("the limiter counts each address per minute and keeps a bounded memory") {
+    hub::RequestLimiter limiter(3, 60'000);
+    const std::int64_t t = 1'000'000;
+    for (int i = 0; i < 3; ++i) CHECK_FALSE(limiter.refuse("198.51.100.1", t + i));
+    const auto wait = limiter.refuse("198.51.100.1", t + 10'000);
+    REQUIRE(wait);
+    CHECK(*wait == 50'000);
+    CHECK_FALSE(limiter.refuse("198.51.100.2", t + 10'000));
+    CHECK_FALSE(limiter.refuse("198.51.100.1", t + 60'000));  // a new minute
+    // A flood of addresses neither grows memory without bound nor stops anyone for long.
+    for (std::size_t i = 0; i < hub::RequestLimiter::max_addresses + 10; ++i)
+        limiter.refuse("flood-" + std::to_string(i), t + 70'000);
+    CHECK_FALSE(limiter.refuse("198.51.100.3", t + 70'000));
 }
 
 TEST_CASE("page texts are escaped") {
