@@ -30,6 +30,7 @@
 #include "printer/ticket_printer.hpp"
 #include "visitor/kiosk_config.hpp"
 #include "visitor/kiosk_office.hpp"
+#include "visitor/paper_ticket.hpp"
 #include "visitor/visitor_app.hpp"
 #include "visitor/visitor_frame.hpp"
 #include "visitor/visitor_view.hpp"
@@ -205,6 +206,38 @@ private:
     std::unique_ptr<skranke::sync::SyncEngine> engine_;  // after store_ and view_: stops before them
 };
 
+// IT's check of a kiosk's printer: a sample ticket printed (or drawn into a PNG), and what
+// the printer says. Exit status 0 only when it printed (or the PNG was written).
+int print_sample_ticket(const skranke::visitor::KioskConfig& config, const skranke::ui::Translations& translations,
+                        const skranke::ServiceCatalogue& catalogue, const std::string& language, const std::string& png) {
+    if (!translations.has_language(language)) return fail("there is no translation for the language \"" + language + "\"");
+    auto texts = translations.all_texts();
+    texts.push_back(config.office.name);
+    const std::string need = catalogue.needs().empty() ? "need.other" : catalogue.needs().front().text_key;
+    const auto ticket = skranke::visitor::sample_paper_ticket(language, translations, config.office, need,
+                                                              skranke::wall_clock_ms());
+    for (const auto& line : ticket.visitor) texts.push_back(line.text);
+    for (const auto& line : ticket.staff) texts.push_back(line.text);
+    auto renderer = skranke::printer::TicketRenderer::create(texts, skranke::ui::default_font_dirs());
+    if (!renderer) return fail(renderer.error());
+    const skranke::printer::Raster raster = (*renderer)->render(ticket);
+    std::string error;
+    if (!png.empty()) {
+        if (!skranke::printer::write_png(raster, png, error)) return fail(error);
+        std::cout << "the sample ticket is in " << png << " (" << raster.width << " x " << raster.height << " dots)\n";
+        return 0;
+    }
+    const auto link = skranke::printer::open_link(config.printer);
+    if (!link) return fail("no printer is set up: [printer] connection is \"none\" in the kiosk's configuration");
+    const auto outcome = link->print(skranke::printer::ticket_commands(raster));
+    const std::string state = outcome.state ? std::string(skranke::printer::to_string(*outcome.state)) : "not known";
+    if (!outcome.printed)
+        return fail("the sample ticket was not printed; the printer's state: " + state +
+                    (outcome.error.empty() ? "" : " (" + outcome.error + ")"));
+    std::cout << "the sample ticket was printed; the printer's state: " << state << "\n";
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -216,7 +249,8 @@ int main(int argc, char** argv) {
     std::string config_path, store_path = skranke::default_store_path().string();
     std::string asset_dir = skranke::default_asset_dir().string(), screenshot_dir;
     std::string ready_file;
-    bool windowed = false;
+    bool windowed = false, test_print = false;
+    std::string test_print_png, test_language;
     std::string role = "kiosk";
     for (const char* candidate : {"/etc/skranke/kiosk.toml"})
         if (fs::exists(candidate)) config_path = candidate;
@@ -230,6 +264,12 @@ int main(int argc, char** argv) {
     cli.add_option("--role", role, "kiosk (this visitor flow), reception or display (see skranke --role reception --help)");
     cli.add_option("--ready-file", ready_file, "write this file once the first frame is on screen (for benchmarks)");
     cli.add_flag("--windowed", windowed, "a normal window with a cursor instead of kiosk full screen");
+    cli.add_flag("--test-print", test_print,
+                 "print a sample ticket on the printer of the configuration's [printer], say the printer's state, "
+                 "and exit (docs/printer.md)");
+    cli.add_option("--test-print-png", test_print_png,
+                   "draw the sample ticket into this PNG file instead of printing it, and exit");
+    cli.add_option("--test-print-language", test_language, "the sample ticket's language (default: the visitor default)");
     CLI11_PARSE(cli, argc, argv);
 
     skranke::visitor::KioskConfig config = skranke::visitor::default_kiosk_config();
@@ -243,6 +283,9 @@ int main(int argc, char** argv) {
     if (!catalogue) return fail("cannot load the service catalogue: " + catalogue.error().detail);
     // The local files until the hub's office configuration is in the store (then over them).
     skranke::visitor::KioskOffice office(config, std::move(*catalogue), translations);
+    if (test_print || !test_print_png.empty())
+        return print_sample_ticket(office.config(), translations, office.catalogue(),
+                                   test_language.empty() ? config.default_language : test_language, test_print_png);
 
     if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
         return fail(

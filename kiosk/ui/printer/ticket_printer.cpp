@@ -75,13 +75,16 @@ void TicketPrinter::note_state(std::optional<PrinterState> state) {
 
 void TicketPrinter::finish(std::uint64_t id, const PrintOutcome& outcome) {
     if (!outcome.error.empty()) spdlog::warn("printer: {}", outcome.error);
+    bool state_changed = false;
     {
         std::lock_guard lock(mutex_);
         if (const auto it = results_.find(id); it != results_.end())
             it->second = outcome.printed ? JobState::printed : JobState::failed;
+        state_changed = state_ != outcome.state;
         state_ = outcome.state;
     }
-    if (outcome.state) spdlog::info("printer: {} after a ticket", to_string(*outcome.state));
+    if (state_changed && outcome.state) spdlog::info("printer: {}", to_string(*outcome.state));
+    if (!outcome.printed) spdlog::warn("printer: a ticket was not printed; the visitor was asked to write the number down");
     if (changed_) changed_();
 }
 

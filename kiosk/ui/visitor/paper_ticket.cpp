@@ -45,4 +45,18 @@ printer::PrintedTicket paper_ticket(const TicketView& view, const Ticket& ticket
     return paper;
 }
 
+printer::PrintedTicket sample_paper_ticket(const std::string& language, const ui::Translations& tr,
+                                           const OfficeSettings& office, const std::string& need_text_key,
+                                           std::int64_t now_ms) {
+    TicketView view;
+    view.number = "A 000";
+    view.need_text_key = need_text_key;
+    view.figures.people_ahead = 3;
+    view.figures.wait_minutes = 15;
+    Ticket ticket;
+    ticket.created_ms = now_ms;
+    ticket.status_token = std::string(status_token_chars, '0');
+    return paper_ticket(view, ticket, language, tr, office);
+}
+
 }  // namespace skranke::visitor
