@@ -14,6 +14,7 @@
 #include "visitor/queue_figures.hpp"
 
 using namespace skranke::visitor;
+using skranke::estimate_wait_minutes;
 
 namespace {
 

@@ -29,9 +29,7 @@ std::optional<int> place_of(std::vector<QueueEntry> room, const std::string& min
 }  // namespace
 
 std::optional<int> people_ahead_in(const QueueState& queue, const Ticket& mine, std::int64_t now_ms) {
-    const QueueTicket* known = queue.find(mine.event_id);
-    if (!known) return std::nullopt;
-    return place_of(queue.room_entries(office_day_of(*known)), mine.event_id, now_ms);
+    return people_ahead_in_room(queue, mine.event_id, now_ms);  // the hub's status page counts the same
 }
 
 std::optional<int> people_ahead_of_new(const QueueState& queue, const Ticket& mine, std::int64_t hub_ahead_ms,
@@ -42,17 +40,6 @@ std::optional<int> people_ahead_of_new(const QueueState& queue, const Ticket& mi
     std::vector<QueueEntry> room = queue.room_entries(office_day_of(fresh));
     room.push_back(queue_entry_of(fresh));
     return place_of(std::move(room), mine.event_id, now_ms);
-}
-
-std::optional<int> estimate_wait_minutes(int people_ahead, const std::vector<std::int64_t>& recent_service_ms,
-                                         int open_counters) {
-    if (recent_service_ms.size() < 3 || open_counters < 1) return std::nullopt;
-    if (people_ahead <= 0) return 0;
-    std::vector<std::int64_t> sorted = recent_service_ms;
-    std::sort(sorted.begin(), sorted.end());
-    const double median_min = static_cast<double>(sorted[sorted.size() / 2]) / 60000.0;
-    const double minutes = median_min * people_ahead / open_counters;
-    return static_cast<int>(std::ceil(minutes / 5.0) * 5.0);
 }
 
 std::vector<TicketSentence> ticket_sentences(bool urgent, const QueueFigures& figures) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/queue_state.hpp"
+#include "domain/statistics.hpp"  // estimate_wait_minutes: the kiosk and the status page share it
 #include "domain/ticket.hpp"
 
 namespace skranke::visitor {
@@ -31,11 +32,6 @@ std::optional<int> people_ahead_in(const QueueState& queue, const Ticket& mine, 
 // count it, arrived on this kiosk's clock moved by hub_ahead_ms (the measured offset).
 std::optional<int> people_ahead_of_new(const QueueState& queue, const Ticket& mine, std::int64_t hub_ahead_ms,
                                        std::int64_t now_ms);
-
-// Median of recent service durations times people ahead, shared by open counters, rounded
-// up to 5 minutes. Nothing with fewer than 3 recent services (too little to say).
-std::optional<int> estimate_wait_minutes(int people_ahead, const std::vector<std::int64_t>& recent_service_ms,
-                                         int open_counters);
 
 // One sentence of the ticket screen: a translation key and the values for its {name} slots.
 struct TicketSentence {
