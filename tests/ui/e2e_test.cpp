@@ -23,6 +23,8 @@
 #include "client/saved_hub.hpp"
 #include "domain/office_time.hpp"
 #include "store/sync_store.hpp"
+#include "printer/escpos.hpp"
+#include "support/fake_printer.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/store_fixture.hpp"
 #include "support/temp_dir.hpp"
@@ -39,8 +41,9 @@ public:
     // open: whether the office is open all week or closed all week; store: the store file
     // (default: one in dir); idle_seconds: time before "Do you need more time?";
     // retry_seconds: how often a store or hub link that could not start is tried again.
+    // extra_config: more of kiosk.toml (a [printer] section).
     KioskProcess(const fs::path& dir, bool open, std::string store = {}, int idle_seconds = 60,
-                 int retry_seconds = 30)
+                 int retry_seconds = 30, const std::string& extra_config = {})
         : dir_(dir), shots_(dir / "shots") {
         fs::create_directories(shots_);
         if (store.empty()) store = (dir / "kiosk.db").string();
@@ -49,7 +52,7 @@ public:
                << "\n[opening_hours]\n";
         for (const char* day : {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
             config << day << " = \"" << (open ? "00:00-24:00" : "closed") << "\"\n";
-        config << "closed_days = []\n";
+        config << "closed_days = []\n" << extra_config;
         config.close();
         std::vector<std::string> args = {SKRANKE_BIN,    "--config", (dir / "kiosk.toml").string(),
                                          "--store",      store,      "--screenshot-dir",
@@ -222,7 +225,11 @@ nlohmann::json answer_and_get_ticket(KioskProcess& kiosk, const nlohmann::json& 
     REQUIRE(kiosk.tap(details, "nav.next"));
     REQUIRE((s = kiosk.wait_for_page("confirm")));
     REQUIRE(kiosk.tap(*s, "confirm.get_ticket"));
-    REQUIRE((s = kiosk.wait_for_page("ticket")));
+    // "ticket", or "ticket-unprinted" when a printer could not print it.
+    s = kiosk.wait_for([](const nlohmann::json& state) {
+        return state["page"].get<std::string>().rfind("ticket", 0) == 0 && state["png"] != "";
+    });
+    REQUIRE(s);
     return *s;
 }
 
@@ -272,6 +279,33 @@ TEST_CASE("the real kiosk under Xvfb: taps through to a stored ticket, with a dr
                                    "AND children_affected = 1 AND description = 'Ola'") == 1);
 
     check_screenshots(kiosk, 9, "walk-in-");
+}
+
+TEST_CASE("the real kiosk with a paper-ticket printer: prints the ticket, and asks to write the number down when the paper is out") {
+    REQUIRE(std::getenv("DISPLAY") != nullptr);
+    skranke::test::TempDir dir;
+    skranke::test::FakePrinter printer;
+    KioskProcess kiosk(dir.path(), true, {}, 60, 30,
+                       "[printer]\nconnection = \"network\"\naddress = \"" + printer.address() + "\"\n");
+    auto s = kiosk.wait_for_page("start");
+    REQUIRE(s);
+    walk_in_ticket(kiosk, *s);
+    REQUIRE(printer.wait_for_jobs(1, std::chrono::seconds(60)));
+    const auto printed = skranke::printer::raster_of(printer.jobs().front().bytes);
+    REQUIRE(printed);
+    CHECK(printed->width == skranke::printer::paper_dots);
+    CHECK(printed->height > 500);  // about 9 cm: a Norwegian ticket has no part for staff
+    REQUIRE((s = kiosk.wait_for_page("ticket")));
+
+    // The roll runs out: the next visitor's ticket is stored but not printed, and the screen
+    // asks to write the number down.
+    printer.set_answers(skranke::test::printer_paper_out);
+    REQUIRE(kiosk.tap(*s, "ticket.done"));
+    REQUIRE((s = kiosk.wait_for_page("start")));
+    walk_in_ticket(kiosk, *s);
+    REQUIRE(kiosk.wait_for_page("ticket-unprinted"));
+    CHECK(skranke::test::query_int(dir.path() / "kiosk.db", "SELECT count(*) FROM tickets") == 2);
+    CHECK(printer.jobs().size() == 1);
 }
 
 TEST_CASE("the real kiosk when the office is closed: says so and takes a callback request") {

@@ -5,8 +5,12 @@
 namespace skranke::visitor {
 
 std::string page_name(const VisitorState& state) {
-    return std::string(screen_name(state.screen)) + (state.idle_warning ? "-idle" : "") +
-           (state.language_menu ? "-languages" : "");
+    // A ticket the printer could not print is its own page: the screen asks the visitor to
+    // write the number down.
+    const bool unprinted = state.screen == Screen::ticket && state.ticket &&
+                           state.ticket->paper == TicketView::Paper::failed;
+    return std::string(screen_name(state.screen)) + (unprinted ? "-unprinted" : "") +
+           (state.idle_warning ? "-idle" : "") + (state.language_menu ? "-languages" : "");
 }
 
 VisitorFrame draw_visitor_frame(VisitorApp& app, VisitorView& view, const ui::Translations& translations,
