@@ -59,6 +59,8 @@ public:
     Canvas(int width, const unsigned char* alpha, int texture_width, int texture_height)
         : alpha_(alpha), texture_width_(texture_width), texture_height_(texture_height) {
         raster_.width = width;
+        // A ticket is 10-30 cm: room for 30 cm at once, not a copy of the image per line.
+        raster_.dots.reserve(static_cast<std::size_t>(width) * static_cast<std::size_t>(300 * dots_per_mm));
     }
 
     int y = 0;  // top of the next line

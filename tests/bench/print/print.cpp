@@ -76,14 +76,19 @@ int main(int argc, char** argv) {
     }
     std::printf("# the printer's fonts built once at start in %.0f ms\n", ms_since(built_at, Clock::now()));
 
-    std::vector<double> render_ms;
+    std::vector<double> render_ms, draw_ms;
     std::size_t bytes = 0;
     for (int i = 0; i < renders; ++i) {
+        const printer::PrintedTicket ticket = sample_ticket(i);
         const auto start = Clock::now();
-        const std::string commands = printer::ticket_commands((*renderer)->render(sample_ticket(i)));
+        const printer::Raster raster = (*renderer)->render(ticket);
+        const auto drawn = Clock::now();
+        const std::string commands = printer::ticket_commands(raster);
         render_ms.push_back(ms_since(start, Clock::now()));
+        draw_ms.push_back(ms_since(start, drawn));
         bytes = commands.size();
     }
+    std::printf("# of which drawing: median %.3f ms\n", bench::percentile(draw_ms, 50));
     std::printf("# %d tickets drawn and encoded, %zu bytes each\n", renders, bytes);
     bench::print("ticket_print_render_ms", bench::percentile(render_ms, 50), "ms");
     bench::print("ticket_print_render_p95_ms", bench::percentile(render_ms, 95), "ms");
