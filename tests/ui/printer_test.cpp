@@ -240,6 +240,25 @@ TEST_CASE("a printer that answers no status query still gets the ticket; its sta
     CHECK_FALSE(tp.state().has_value());
 }
 
+TEST_CASE("a printer that never answers a status query: asked again only between tickets, never before one") {
+    FakePrinter fake;
+    fake.set_silent(true);
+    const auto link = printer::open_link(network_printer(fake));
+    CHECK_FALSE(link->check().has_value());  // one query, unanswered
+    CHECK(fake.status_queries() == 1);
+    const auto commands = printer::ticket_commands(make_renderer({ukrainian_ticket().office})->render(ukrainian_ticket()));
+    const printer::PrintOutcome out = link->print(commands);
+    CHECK(out.printed);
+    CHECK_FALSE(out.state.has_value());
+    REQUIRE(fake.wait_for_jobs(1, 20s));
+    CHECK(fake.status_queries() == 1);  // the ticket went without waiting for an answer
+    // Once it answers again, check() finds out, and tickets are asked about again.
+    fake.set_silent(false);
+    CHECK(link->check() == PrinterState::ok);
+    fake.set_answers(test::printer_paper_out);
+    CHECK_FALSE(link->print(commands).printed);
+}
+
 TEST_CASE("a USB printer's device node (here a pseudo-terminal): status and ticket through the same file") {
     FakePrinter fake(FakePrinter::Transport::pty);
     printer::PrinterSettings settings;

@@ -1,5 +1,6 @@
 #include "printer/printer_link.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -64,11 +65,14 @@ bool write_all(int fd, std::string_view bytes, Clock::time_point deadline, std::
     return true;
 }
 
+// A printer answers a status query at once; one that has not within this does not answer.
+constexpr int status_answer_ms = 1000;
+
 // The three DLE EOT answers; nothing when the printer does not answer them in time.
 std::optional<PrinterState> query_state(int fd, int timeout_ms) {
     std::uint8_t answers[3] = {};
     for (int i = 0; i < 3; ++i) {
-        const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+        const auto deadline = Clock::now() + std::chrono::milliseconds(std::min(timeout_ms, status_answer_ms));
         std::string error;
         if (!write_all(fd, status_queries[i], deadline, error)) return std::nullopt;
         for (;;) {
@@ -91,7 +95,9 @@ public:
         std::string error;
         const Fd fd(connect(error));
         if (fd.fd < 0) return PrinterState::offline;
-        return query_state(fd.fd, settings_.timeout_ms);
+        const auto state = query_state(fd.fd, settings_.timeout_ms);
+        answers_status_ = state.has_value();
+        return state;
     }
 
     PrintOutcome print(std::string_view commands) override {
@@ -101,7 +107,12 @@ public:
             out.state = PrinterState::offline;
             return out;
         }
-        out.state = query_state(fd.fd, settings_.timeout_ms);
+        // A printer that answered no status query is not asked before each ticket (the
+        // visitor would wait for nothing); check(), every 30 s, asks it again.
+        if (answers_status_) {
+            out.state = query_state(fd.fd, settings_.timeout_ms);
+            answers_status_ = out.state.has_value();
+        }
         if (out.state && !can_print(*out.state)) return out;
         const auto deadline = Clock::now() + std::chrono::milliseconds(settings_.timeout_ms);
         out.printed = write_all(fd.fd, commands, deadline, out.error);
@@ -112,6 +123,9 @@ public:
 protected:
     virtual int connect(std::string& error) = 0;
     PrinterSettings settings_;
+
+private:
+    bool answers_status_ = true;
 };
 
 class NetworkLink : public FdLink {
@@ -122,7 +136,8 @@ protected:
     int connect(std::string& error) override {
         const std::string& a = settings_.address;
         const auto colon = a.rfind(':');
-        const std::string host = colon == std::string::npos ? a : a.substr(0, colon);
+        std::string host = colon == std::string::npos ? a : a.substr(0, colon);
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);  // [::1]
         const std::string port = colon == std::string::npos ? "9100" : a.substr(colon + 1);
         addrinfo hints{};
         hints.ai_socktype = SOCK_STREAM;

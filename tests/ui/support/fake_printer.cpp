@@ -56,6 +56,11 @@ void FakePrinter::set_answers(PrinterAnswers answers) {
     answers_ = answers;
 }
 
+void FakePrinter::set_silent(bool silent) {
+    std::lock_guard lock(mutex_);
+    silent_ = silent;
+}
+
 void FakePrinter::switch_off() {
     {
         std::lock_guard lock(mutex_);
@@ -96,13 +101,15 @@ void FakePrinter::take(Stream& s) {
         if (!s.in_job) {
             if (p.size() >= 3 && u(0) == 0x10 && u(1) == 0x04) {
                 PrinterAnswers a;
+                bool silent = false;
                 {
                     std::lock_guard lock(mutex_);
                     a = answers_;
+                    silent = silent_;
                     ++queries_;
                 }
                 const std::uint8_t answer = u(2) == 1 ? a.printer : u(2) == 2 ? a.offline_cause : a.paper;
-                (void)!::write(s.fd, &answer, 1);
+                if (!silent) (void)!::write(s.fd, &answer, 1);
                 p.erase(0, 3);
             } else if (p.size() >= 2 && u(0) == 0x1B && u(1) == '@') {
                 s.in_job = true;

@@ -39,6 +39,8 @@ public:
     std::string address() const { return "127.0.0.1:" + std::to_string(port_); }  // tcp
     std::string device() const { return device_; }                               // pty
     void set_answers(PrinterAnswers answers);
+    // Status queries are read and counted but never answered (a printer without them).
+    void set_silent(bool silent);
     // Nothing answers on the address any more (the printer is switched off).
     void switch_off();
 
@@ -68,6 +70,7 @@ private:
     mutable std::condition_variable printed_;
     PrinterAnswers answers_;
     bool stopping_ = false;
+    bool silent_ = false;
     bool switched_off_ = false;
     int queries_ = 0;
     std::vector<PrintedJob> jobs_;
