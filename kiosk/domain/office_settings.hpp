@@ -55,6 +55,9 @@ struct OfficeSettings {
     // A notice before anything else once a language is chosen (e.g. "symptoms or in
     // quarantine? Do not come in"), with a way straight to a callback request.
     bool entry_notice = false;
+    // How many may wait inside at once; 0: no limit. When as many wait inside, a walk-in is
+    // asked to come back later or to be called, unless it has an appointment or is urgent.
+    int room_capacity = 0;
     OpeningHours hours;
     EmergencyNumbers emergency;
     OfficeTexts texts;
@@ -62,6 +65,7 @@ struct OfficeSettings {
 
 inline constexpr std::size_t max_office_phone_chars = 40;
 inline constexpr std::size_t max_office_name_chars = 60;
+inline constexpr int max_room_capacity = 10000;
 inline constexpr std::size_t max_status_page_bytes = 200;
 inline constexpr std::size_t max_office_text_chars = 500;  // code points of one text
 inline constexpr std::size_t max_office_file_bytes = 256 * 1024;
@@ -70,7 +74,7 @@ inline constexpr std::size_t max_office_file_bytes = 256 * 1024;
 OfficeSettings default_office_settings();
 
 // Reads the office-wide keys of a parsed settings file over settings: office.name,
-// office.phone, office.entry_notice, office.status_page, the
+// office.phone, office.entry_notice, office.room_capacity, office.status_page, the
 // [opening_hours] and [emergency] keys and [texts.<language>] tables. A key the file leaves out keeps its
 // value in settings; a list it gives replaces the list. Other keys are not looked at (a
 // kiosk.toml holds the kiosk's own settings beside these). False, with error naming the key

@@ -174,6 +174,10 @@ std::optional<int> people_ahead_in_room(const QueueState& queue, const std::stri
     return std::nullopt;
 }
 
+int people_in_room(const QueueState& queue, std::int64_t now_ms) {
+    return static_cast<int>(queue.room_entries(service_day_of(now_ms)).size());
+}
+
 QueueState fold_events(const std::vector<KnownEvent>& events) {
     QueueState state;
     for (const KnownEvent& known : events) state.apply(known.event, known.meta);

@@ -89,6 +89,11 @@ private:
 // Nothing if the ticket is not waiting in the room.
 std::optional<int> people_ahead_in_room(const QueueState& queue, const std::string& ticket_id, std::int64_t now_ms);
 
+// People waiting in the room at now_ms (the reference clock): waiting tickets of that office
+// day that are not callback requests, the same room people_ahead_in_room counts in. What
+// office.room_capacity is held against.
+int people_in_room(const QueueState& queue, std::int64_t now_ms);
+
 // A ticket as an entry for the one ordering rule (queue_order.hpp).
 QueueEntry queue_entry_of(const QueueTicket& ticket);
 // Waiting, and for a person in the room (not a callback request).

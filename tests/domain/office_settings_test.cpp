@@ -48,6 +48,23 @@ TEST_CASE("the entry notice is on or off, as true or false") {
           std::string::npos);
 }
 
+TEST_CASE("the waiting room's capacity is a whole number from 0 (no limit) to 10000") {
+    CHECK(default_office_settings().room_capacity == 0);
+    auto read = parse_office_file("[office]\nroom_capacity = 25\n", "o");
+    REQUIRE_MESSAGE(read.ok(), (read.ok() ? "" : read.error()));
+    CHECK(read->room_capacity == 25);
+    CHECK(parse_office_file("[office]\nroom_capacity = 0\n", "o")->room_capacity == 0);
+    CHECK(parse_office_file("[office]\nroom_capacity = 10000\n", "o")->room_capacity == 10000);
+    for (const char* bad : {"-1", "10001", "\"20\"", "2.5", "true", "99999999999999"}) {
+        CAPTURE(bad);
+        const std::string error = refusal(std::string("[office]\nroom_capacity = ") + bad + "\n");
+        CHECK(error.find("/etc/skranke/office.toml: office.room_capacity must be a whole number from 0 to 10000") !=
+              std::string::npos);
+    }
+    // The list of keys an office file takes names it.
+    CHECK(refusal("[office]\nroom_size = 5\n").find("office.room_capacity") != std::string::npos);
+}
+
 TEST_CASE("the office's name for the paper ticket, and the status pages' public address for its QR code") {
     auto read = parse_office_file("[office]\nname = \"NAV Grünerløkka\"\nstatus_page = \"https://kø.example.no/status/\"\n", "o");
     REQUIRE_MESSAGE(read.ok(), (read.ok() ? "" : read.error()));

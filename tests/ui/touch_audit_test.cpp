@@ -118,6 +118,22 @@ void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::
         audit.check(kiosk, where);
     }
     {
+        // The waiting room full: its screen, and the need screen with only the urgent needs.
+        HeadlessOptions options = shape(portrait);
+        options.config.office.room_capacity = 1;
+        HeadlessKiosk kiosk(options);
+        REQUIRE(kiosk.store()->issue_ticket(skranke::test::plain_request(), skranke::test::shipped_catalogue(),
+                                            skranke::test::test_time_ms(0, -10)).ok());
+        kiosk.store_written();
+        if (large_text) REQUIRE(kiosk.tap("bar.text_size"));
+        REQUIRE(kiosk.tap("language." + lang));
+        REQUIRE(kiosk.page() == "room_full");
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("room_full.urgent"));
+        REQUIRE(kiosk.page() == "need");
+        audit.check(kiosk, where + " room full");
+    }
+    {
         HeadlessOptions options = shape(portrait);
         options.store = skranke::test::StoreMode::cannot_open;
         HeadlessKiosk kiosk(options);

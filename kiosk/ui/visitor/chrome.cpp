@@ -17,6 +17,7 @@ NavButtons nav_for(const VisitorState& s) {
         case Screen::need:
         case Screen::confirm:
         case Screen::closed:
+        case Screen::room_full:
         case Screen::callback_need:
         case Screen::callback_confirm:
             return {true, true, false, false};

@@ -1,6 +1,7 @@
 // What the visitor needs help with (a walk-in's and a callback's first step). Acute needs
 // come first, in their own colour with a heading, so someone in crisis finds them without
-// reading the rest.
+// reading the rest. When the waiting room is full a walk-in is offered only those, and
+// the callback request for anything else.
 #include <algorithm>
 
 #include "visitor/screen_context.hpp"
@@ -35,6 +36,15 @@ void need_buttons(ScreenContext& c, bool emergency) {
 void draw_need_screen(ScreenContext& c) {
     c.title(c.t(c.state.screen == Screen::callback_need ? ui::text_key("callback.need_title")
                                                         : ui::text_key("need.title")));
+    if (c.state.screen == Screen::need && c.state.room_full) {
+        c.paragraph(c.t("room_full.need_note"));
+        need_buttons(c, true);
+        c.paragraph(c.t("room_full.need_other"));
+        const ui::ButtonContent callback{c.t("room_full.callback_button"), {}, "phone", false};
+        if (ui::touch_button(c.ui, "need.callback", c.row_for(callback, big_button_mm), ui::Look::primary, callback))
+            c.emit(IntentKind::request_callback);
+        return;
+    }
     c.paragraph(c.t("need.emergency_heading"));
     need_buttons(c, true);
     c.paragraph(c.t("need.other_heading"));

@@ -110,6 +110,7 @@ void draw_confirm_screen(ScreenContext& c);
 void draw_ticket_screen(ScreenContext& c);
 void draw_closed_screen(ScreenContext& c);
 void draw_notice_screen(ScreenContext& c);
+void draw_room_full_screen(ScreenContext& c);
 void draw_callback_phone_screen(ScreenContext& c);
 void draw_callback_confirm_screen(ScreenContext& c);
 void draw_callback_done_screen(ScreenContext& c);

@@ -34,6 +34,8 @@ std::string_view screen_name(Screen screen) {
             return "ticket";
         case Screen::closed:
             return "closed";
+        case Screen::room_full:
+            return "room_full";
         case Screen::notice:
             return "notice";
         case Screen::callback_need:
@@ -67,6 +69,10 @@ std::size_t limit_of(TextField field) {
             return 0;
     }
     return 0;
+}
+
+bool is_emergency_need(const std::vector<NeedChoice>& needs, const std::string& id) {
+    return std::any_of(needs.begin(), needs.end(), [&](const NeedChoice& n) { return n.id == id && n.emergency; });
 }
 
 TextField field_from(std::string_view name) {
@@ -108,10 +114,23 @@ void VisitorApp::refresh_office() {
     state_.opens = next_opening(services_.config->office.hours, now);
 }
 
-// Past the welcome (and the office's notice): the visit's first question, or the closed screen.
+// Past the welcome (and the office's notice): the visit's first question, the closed screen,
+// or, with as many waiting inside as the room takes, the room-full screen.
 void VisitorApp::enter() {
     refresh_office();
-    go(state_.office == OfficeStatus::closed ? Screen::closed : Screen::appointment_question);
+    if (state_.office == OfficeStatus::closed) {
+        go(Screen::closed);
+        return;
+    }
+    // On an appointments-only day the appointment question already keeps walk-ins out.
+    state_.room_capacity = services_.config->office.room_capacity;
+    state_.room_full = false;
+    if (state_.office == OfficeStatus::open && state_.room_capacity > 0 && services_.view) {
+        const auto snapshot = services_.view->snapshot();
+        const int inside = people_in_room(snapshot->queue(), snapshot->reference_now(services_.wall_clock_ms()));
+        state_.room_full = inside >= state_.room_capacity;
+    }
+    go(state_.room_full ? Screen::room_full : Screen::appointment_question);
 }
 
 void VisitorApp::go(Screen screen) {
@@ -421,6 +440,7 @@ void VisitorApp::apply(const Intent& intent, const std::vector<std::string>& spo
             choose_appointment_time(intent);
             return;
         case IntentKind::choose_need:
+            if (state_.screen == Screen::need && state_.room_full && !is_emergency_need(state_.needs, intent.text)) return;
             state_.form.need_id = intent.text;
             if (state_.screen == Screen::callback_need) {
                 go(Screen::callback_phone);

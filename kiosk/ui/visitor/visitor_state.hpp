@@ -29,6 +29,7 @@ enum class Screen {
     confirm,               // summary + "Get ticket"
     ticket,                // the ticket
     closed,                // outside opening hours
+    room_full,             // the waiting room is full (office.room_capacity)
     callback_need,         // callback request: need
     callback_phone,        // callback request: phone (required)
     callback_confirm,      // callback request: summary + "Send"
@@ -47,6 +48,7 @@ inline constexpr Screen all_screens[] = {Screen::start,
                                          Screen::confirm,
                                          Screen::ticket,
                                          Screen::closed,
+                                         Screen::room_full,
                                          Screen::callback_need,
                                          Screen::callback_phone,
                                          Screen::callback_confirm,
@@ -113,6 +115,10 @@ struct VisitorState {
     std::optional<TicketView> ticket;
     ui::DragScroll scroll;  // body scroll of the current screen
     std::vector<AppointmentSlot> appointment_slots;  // the times offered, fixed when the screen opens
+    // The waiting room was full when this visit started: a walk-in's need screen then offers
+    // only the needs that cannot wait, and the callback request for anything else.
+    bool room_full = false;
+    int room_capacity = 0;  // office.room_capacity when the visit started, for the screen's text
 
     // Not personal: kept across visits, refreshed by the application.
     std::vector<NeedChoice> needs;

@@ -47,6 +47,9 @@ void draw_screen(ScreenContext& c) {
         case Screen::notice:
             draw_notice_screen(c);
             break;
+        case Screen::room_full:
+            draw_room_full_screen(c);
+            break;
         case Screen::callback_phone:
             draw_callback_phone_screen(c);
             break;

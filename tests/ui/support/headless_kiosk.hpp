@@ -74,6 +74,8 @@ public:
     void wait_seconds(double seconds);
 
     const visitor::VisitorState& state() const { return app_->state(); }
+    // The application layer itself, for an intent no screen offers.
+    visitor::VisitorApp& app() { return *app_; }
     // When the window loop would next wake up by itself (negative: only on input).
     double seconds_until_timer() const { return app_->seconds_until_timer(now_s_); }
     std::string page() const { return visitor::page_name(state()); }
