@@ -154,3 +154,48 @@ TEST_CASE("calls present when the display starts are shown, not announced; each 
     app.tick(1020);
     CHECK_FALSE(app.state().highlight);  // a few seconds later it is an ordinary call
 }
+
+TEST_CASE("the display says the waiting room is full at the office's capacity, counting only who waits inside") {
+    DisplayWorld world;
+    int capacity = 2;
+    const auto wait = [&](Channel channel) {
+        TicketRequest request = plain_request();
+        request.channel = channel;
+        request.name = "Kari Nordmann";
+        request.phone = "91234567";
+        auto t = world.store->issue_ticket(request, shipped_catalogue(), world.now_ms - 60000);
+        REQUIRE(t.ok());
+        REQUIRE(world.view->update_now().ok());
+        return *t;
+    };
+    display::DisplayServices services = world.services();
+    services.room_capacity = [&capacity] { return capacity; };
+    display::DisplayApp app(services);
+    HeadlessScreen screen(1920, 1080, display::display_font_sizes(1080));
+    const auto drawn_full = [&](double now_s) {
+        app.tick(now_s);
+        screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
+        return drew_anywhere(screen, "Venterommet er fullt");
+    };
+
+    const Ticket first = wait(Channel::walk_in);
+    wait(Channel::callback);  // staff phone these: nobody sits in the room for them
+    CHECK_FALSE(drawn_full(1000));
+    wait(Channel::walk_in);
+    CHECK(drawn_full(1001));
+    CHECK(app.state().room_full);
+    CHECK_FALSE(drew_anywhere(screen, "Kari"));
+    CHECK_FALSE(drew_anywhere(screen, "91234567"));
+
+    // A ticket called to a counter has left the room.
+    SyncStore sync_store(*world.store);
+    REQUIRE(sync_store.record_event(TicketCalled{first.event_id, "2"}, world.now_ms).ok());
+    REQUIRE(world.view->update_now().ok());
+    CHECK_FALSE(drawn_full(1002));
+
+    // The office's capacity changes with the same queue: taken in at once; 0 is no limit.
+    capacity = 1;
+    CHECK(drawn_full(1003));
+    capacity = 0;
+    CHECK_FALSE(drawn_full(1004));
+}

@@ -5,6 +5,7 @@
 
 #include "domain/day_log.hpp"
 #include "domain/office_time.hpp"
+#include "domain/queue_state.hpp"
 
 namespace skranke::display {
 namespace {
@@ -40,6 +41,9 @@ void DisplayApp::read_calls(double now_s) {
     // Calls are timed on the office's reference clock: today is read on it too.
     const std::string today = service_day_of(snapshot->reference_now(now));
     last_day_ = today;
+    // Who is inside is the domain's one rule, the kiosk's too.
+    last_capacity_ = services_.room_capacity ? services_.room_capacity() : 0;
+    state_.room_full = last_capacity_ > 0 && people_in_room(snapshot->queue(), snapshot->reference_now(now)) >= last_capacity_;
     // Only today's calls; the newest first.
     std::vector<CallRecord> calls;
     for (const CallRecord& call : snapshot->fold.calls())
@@ -73,15 +77,18 @@ bool DisplayApp::tick(double now_s) {
     // The calls are read again only when the queue view has a new snapshot, or the day turned.
     const auto snapshot = services_.view ? services_.view->snapshot() : nullptr;
     const std::int64_t now = services_.wall_clock_ms ? services_.wall_clock_ms() : wall_clock_ms();
+    const int capacity = services_.room_capacity ? services_.room_capacity() : 0;
     const bool log_moved = snapshot && (snapshot->version != last_version_ ||
-                                        service_day_of(snapshot->reference_now(now)) != last_day_);
+                                        service_day_of(snapshot->reference_now(now)) != last_day_ ||
+                                        capacity != last_capacity_);
     const bool highlight_over = state_.highlight && now_s - newest_at_s_ >= services_.highlight_seconds;
     if (log_moved || now_s - last_refresh_s_ >= refresh_every_s || highlight_over) {
         const DisplayState before = state_;
         if (log_moved) read_calls(now_s);
         refresh(now_s);
         changed = changed || state_.clock != before.clock || state_.highlight != before.highlight ||
-                  state_.offline != before.offline || state_.earlier.size() != before.earlier.size() ||
+                  state_.offline != before.offline || state_.room_full != before.room_full ||
+                  state_.earlier.size() != before.earlier.size() ||
                   (state_.newest.has_value() != before.newest.has_value()) ||
                   (state_.newest && before.newest &&
                    (state_.newest->number != before.newest->number || state_.newest->counter != before.newest->counter)) ||

@@ -19,6 +19,8 @@ struct DisplayServices {
     Announcer* announcer = nullptr;               // empty: silent
     std::function<std::int64_t()> wall_clock_ms;
     std::function<bool()> online;                 // empty: always online
+    // office.room_capacity as the office's configuration has it now; empty or 0: no limit.
+    std::function<int()> room_capacity;
     std::string office_name = "NAV";
     std::size_t history = 7;                      // earlier calls shown under the newest
     double highlight_seconds = 8;
@@ -50,6 +52,7 @@ private:
     std::uint64_t last_version_ = 0;  // of the snapshot the calls were read from
     std::string last_day_;            // the office day they were read for
     std::string last_clock_;
+    int last_capacity_ = 0;           // the room's capacity the state was read with
 };
 
 }  // namespace skranke::display

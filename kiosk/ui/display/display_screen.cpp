@@ -68,6 +68,12 @@ void draw_display(const DisplayState& state, const ui::Translations& texts, cons
         draw->AddText(fonts.text, fonts.text->FontSize, ImVec2(x, y), muted, mark.c_str());
     }
 
+    // The room is full: said in the bar's middle, large, in the bright colour.
+    if (state.room_full) {
+        const std::string full = st("display.room_full");
+        centred(draw, fonts.heading, full, size.x / 2, bar_y, highlight_fill);
+    }
+
     // The newest call.
     const float main_top = bar_h + pad;
     const float main_h = fonts.huge->FontSize + fonts.big->FontSize * 2.2f + pad;

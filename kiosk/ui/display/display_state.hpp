@@ -23,6 +23,7 @@ struct DisplayState {
     bool highlight = false;            // the newest call is fresh: drawn brighter for a few seconds
     std::vector<ShownCall> earlier;    // the calls before it, newest first
     bool offline = false;              // the hub has not answered for a while
+    bool room_full = false;            // as many wait inside as office.room_capacity (a count, never who)
 };
 
 }  // namespace skranke::display

@@ -5,6 +5,7 @@
 #include "display/display_app.hpp"
 #include "display/display_screen.hpp"
 #include "domain/office_time.hpp"
+#include "office/hub_office.hpp"
 #include "roles/role_main.hpp"
 #include "shell/speech.hpp"
 
@@ -26,12 +27,29 @@ int run_display(RoleRuntime& rt) {
         if (!texts.language(code) || texts.language(code)->voice.empty())
             spdlog::warn("display.announce_languages: {} has no announcement text or voice; it is skipped", code);
     display::Announcer announcer(speaker, texts, settings);
+    // The office's configuration from the hub, for office.room_capacity. Its texts are the
+    // kiosk's and the console's: they go over a set of their own, not the display's.
+    auto catalogue = ServiceCatalogue::load_file(rt.asset_dir / "services.toml");
+    if (!catalogue) {
+        spdlog::error("cannot load the service catalogue: {}", catalogue.error().detail);
+        return 1;
+    }
+    ui::Translations office_texts;
+    office::HubOffice office(default_office_settings(), std::move(*catalogue), office_texts);
+    const auto take_office = [&] {
+        if (!rt.office_config_due.exchange(false)) return;
+        const auto loaded = office.load_cached(*rt.store);
+        if (!loaded) spdlog::error("{}", loaded.error());
+        else if (*loaded) spdlog::info("the office's configuration {} from the hub is in use", office.version().substr(0, 12));
+    };
+    take_office();  // what an earlier run cached, before the first frame
 
     display::DisplayServices services;
     services.view = rt.view.get();
     services.announcer = &announcer;
     services.wall_clock_ms = [] { return wall_clock_ms(); };
     services.online = [&rt] { return rt.engine->status().reachable(); };
+    services.room_capacity = [&office] { return office.settings().room_capacity; };
     services.office_name = rt.config.office_name;
     services.history = rt.config.history;
     services.highlight_seconds = rt.config.highlight_seconds;
@@ -44,7 +62,10 @@ int run_display(RoleRuntime& rt) {
     setup.font_sizes = [](float height) { return display::display_font_sizes(height); };
     RoleFrame frame;
     frame.seconds_until_timer = [&](double now) { return app.seconds_until_timer(now); };
-    frame.tick = [&](double now) { return app.tick(now); };
+    frame.tick = [&](double now) {
+        take_office();
+        return app.tick(now);
+    };
     frame.draw = [&](double) { display::draw_display(app.state(), texts, "nb", frame.fonts); };
     frame.after_render = [](double) { return false; };
     frame.ready = [&] { return app.state().newest.has_value() && !app.state().offline; };

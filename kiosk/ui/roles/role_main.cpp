@@ -93,8 +93,9 @@ int run_staff_role(const std::string& role, int argc, char** argv) {
     sync::SyncOptions sync_options;
     sync_options.connection = rt.connection;
     sync_options.store_written = [view = rt.view.get()] { (void)view->update_now(); };
-    // The console names the office's needs as the hub serves them; the display shows calls only.
-    if (role == "reception") sync_options.office_config_stored = [due = &rt.office_config_due] { *due = true; };
+    // The console names the office's needs as the hub serves them; the display takes the
+    // waiting room's capacity from the same configuration.
+    sync_options.office_config_stored = [due = &rt.office_config_due] { *due = true; };
     auto engine = sync::SyncEngine::start(rt.store_options, sync_options);
     if (!engine) return fail("cannot start the sync engine: " + engine.error());
     rt.engine = std::move(*engine);
