@@ -95,3 +95,19 @@ TEST_CASE("old tickets can be forgotten; acting on one is then an unknown ticket
     CHECK(state.find("kiosk-a:2") != nullptr);
     CHECK(state.apply(staff_typed("ticket.called", "desk-1", 1, "kiosk-a:1", t0))->code == "unknown_ticket");
 }
+
+TEST_CASE("the waiting room holds today's waiting tickets, not callback requests, called tickets or yesterday's") {
+    QueueState state;
+    const auto t0 = test_time_ms();
+    const std::int64_t day = 86400000;
+    for (int i = 1; i <= 4; ++i) state.apply(issued_typed("kiosk-a", i, t0 + i * 1000), {i, t0 + i * 1000, 0});
+    Event callback = issued_typed("kiosk-a", 5, t0 + 5000);
+    std::get<TicketIssued>(callback.body).ticket.request.channel = Channel::callback;
+    state.apply(callback, {5, t0 + 5000, 0});
+    state.apply(issued_typed("kiosk-b", 1, t0 - day), {6, t0 - day, 0});  // yesterday's, never called
+    CHECK(people_in_room(state, t0 + 10000) == 4);
+    state.apply(staff_typed("ticket.called", "desk-1", 1, "kiosk-a:1", t0 + 20000), {7, t0 + 20000, 0});
+    state.apply(staff_typed("ticket.cancelled", "desk-1", 2, "kiosk-a:2", t0 + 20000), {8, t0 + 20000, 0});
+    CHECK(people_in_room(state, t0 + 30000) == 2);
+    CHECK(people_in_room(state, t0 + day) == 0);  // the next day's room starts empty
+}
