@@ -10,7 +10,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <thread>
+#include <condition_variable>
+#include <mutex>
 #include <vector>
 
 #include "bench_stats.hpp"
@@ -97,9 +98,23 @@ int main(int argc, char** argv) {
     printer::PrinterSettings settings;
     settings.connection = printer::PrinterSettings::Connection::network;
     settings.address = fake.address();
-    printer::TicketPrinter tp(printer::open_link(settings), make, [] {});
+    // The printer's thread says when a job ends or the state changes, as it wakes the kiosk.
+    std::mutex mutex;
+    std::condition_variable changed;
+    printer::TicketPrinter tp(printer::open_link(settings), make, [&] {
+        std::lock_guard lock(mutex);
+        changed.notify_all();
+    });
+    // Waits until pred holds (the printer's news), at most 20 s.
+    const auto wait_for = [&](auto pred) {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, std::chrono::seconds(20), pred);
+    };
     // Its fonts are built on its thread at start, as in the kiosk: wait for the first state.
-    while (!tp.state()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (!wait_for([&] { return tp.state().has_value(); })) {
+        std::fprintf(stderr, "the printer gave no state\n");
+        return 1;
+    }
     std::vector<double> start_ms;
     for (int i = 0; i < prints; ++i) {
         const auto queued = Clock::now();
@@ -110,7 +125,10 @@ int main(int argc, char** argv) {
             return 1;
         }
         start_ms.push_back(ms_since(queued, fake.jobs().back().started));
-        while (tp.job(job) == printer::JobState::queued) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (!wait_for([&] { return tp.job(job) != printer::JobState::queued; })) {
+            std::fprintf(stderr, "ticket %d never ended\n", i);
+            return 1;
+        }
     }
     std::printf("# %d tickets printed on the fake printer at %s\n", prints, fake.address().c_str());
     bench::print("ticket_visible_to_print_start_ms", bench::percentile(start_ms, 50), "ms");

@@ -67,14 +67,9 @@ void FakePrinter::switch_off() {
         switched_off_ = true;
     }
     (void)!::write(wake_[1], "x", 1);
-    // The thread closes the listener: a connect is then refused.
-    for (int i = 0; i < 200; ++i) {
-        {
-            std::lock_guard lock(mutex_);
-            if (listener_ < 0) return;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    // The thread closes the listener (a connect is then refused) and says so.
+    std::unique_lock lock(mutex_);
+    printed_.wait_for(lock, std::chrono::seconds(10), [&] { return listener_ < 0; });
 }
 
 std::vector<PrintedJob> FakePrinter::jobs() const {
@@ -156,6 +151,7 @@ void FakePrinter::run() {
                 listener_ = -1;
                 for (auto& s : streams) ::close(s.fd);
                 streams.clear();
+                printed_.notify_all();  // switch_off() waits for this
             }
         }
         std::vector<pollfd> fds{{wake_[0], POLLIN, 0}};
