@@ -68,6 +68,7 @@ void LogFold::apply(const KnownEvent& known) {
                        t.finished_ms = at;
                        t.cancel_reason = e.reason;
                    },
+                   [](const TicketNotified&) {},
                },
                known.event.body);
 }

@@ -10,7 +10,8 @@ bool is_known_event_type(std::string_view type) {
     constexpr std::array known{event_type::ticket_issued,   event_type::ticket_called,
                                event_type::ticket_recalled, event_type::ticket_served,
                                event_type::ticket_no_show,  event_type::ticket_transferred,
-                               event_type::ticket_cancelled, event_type::callback_requested};
+                               event_type::ticket_cancelled, event_type::callback_requested,
+                               event_type::ticket_notified};
     for (auto k : known)
         if (k == type) return true;
     return false;
@@ -32,6 +33,7 @@ std::string_view type_name(const Event& event) {
                           [](const TicketNoShow&) { return event_type::ticket_no_show; },
                           [](const TicketTransferred&) { return event_type::ticket_transferred; },
                           [](const TicketCancelled&) { return event_type::ticket_cancelled; },
+                          [](const TicketNotified&) { return event_type::ticket_notified; },
                       },
                       event.body);
 }
@@ -42,6 +44,31 @@ const std::string& ticket_id_of(const Event& event) {
                           [](const auto& action) -> const std::string& { return action.ticket_id; },
                       },
                       event.body);
+}
+
+std::string_view to_string(NotifyKind kind) {
+    return kind == NotifyKind::called ? "called" : "near_front";
+}
+
+std::string_view to_string(NotifyOutcome outcome) {
+    switch (outcome) {
+        case NotifyOutcome::sending: return "sending";
+        case NotifyOutcome::sent: return "sent";
+        case NotifyOutcome::failed: return "failed";
+    }
+    return "sending";
+}
+
+std::optional<NotifyKind> notify_kind_from_string(std::string_view text) {
+    for (NotifyKind kind : {NotifyKind::near_front, NotifyKind::called})
+        if (to_string(kind) == text) return kind;
+    return std::nullopt;
+}
+
+std::optional<NotifyOutcome> notify_outcome_from_string(std::string_view text) {
+    for (NotifyOutcome outcome : {NotifyOutcome::sending, NotifyOutcome::sent, NotifyOutcome::failed})
+        if (to_string(outcome) == text) return outcome;
+    return std::nullopt;
 }
 
 bool is_issue(const Event& event) { return std::holds_alternative<TicketIssued>(event.body); }

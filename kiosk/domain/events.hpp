@@ -5,7 +5,9 @@
 // one place only, sync/protocol/event_codec.hpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -23,6 +25,7 @@ inline constexpr std::string_view ticket_no_show = "ticket.no_show";
 inline constexpr std::string_view ticket_transferred = "ticket.transferred";
 inline constexpr std::string_view ticket_cancelled = "ticket.cancelled";
 inline constexpr std::string_view callback_requested = "callback.requested";
+inline constexpr std::string_view ticket_notified = "ticket.notified";
 }  // namespace event_type
 
 bool is_known_event_type(std::string_view type);
@@ -81,8 +84,27 @@ struct TicketCancelled {
     bool operator==(const TicketCancelled&) const = default;
 };
 
+// An SMS to a visitor who asked for one (TicketRequest::sms_wanted), made by the office's
+// notifier (skranke-notify). Each kind is sent once per ticket: the notifier first records
+// that it is sending (the hub stores only the first such claim of a kind, so two notifiers
+// never both send), then sends, then records how it went.
+enum class NotifyKind { near_front, called };
+enum class NotifyOutcome { sending, sent, failed };
+inline constexpr std::size_t notify_kind_count = 2;
+std::string_view to_string(NotifyKind kind);
+std::string_view to_string(NotifyOutcome outcome);
+std::optional<NotifyKind> notify_kind_from_string(std::string_view text);
+std::optional<NotifyOutcome> notify_outcome_from_string(std::string_view text);
+struct TicketNotified {
+    std::string ticket_id;
+    NotifyKind kind = NotifyKind::near_front;
+    NotifyOutcome outcome = NotifyOutcome::sending;
+    std::string detail;  // failed: why, for staff and IT ("the gateway answered 503"); never personal
+    bool operator==(const TicketNotified&) const = default;
+};
+
 using EventBody = std::variant<TicketIssued, TicketCalled, TicketRecalled, TicketServed, TicketNoShow,
-                               TicketTransferred, TicketCancelled>;
+                               TicketTransferred, TicketCancelled, TicketNotified>;
 
 struct Event {
     EventEnvelope envelope;

@@ -16,6 +16,29 @@ std::optional<QueueConflict> closed(const std::string& id, TicketState state) {
     return conflict("ticket_closed", "ticket " + id + " is " + std::string(to_string(state)));
 }
 
+// An SMS is claimed once per kind, while it still says something (near the front: waiting;
+// called: called), and only for a visitor who asked; its outcome is told once, by the
+// notifier that claimed it.
+std::optional<QueueConflict> sms_conflict(const QueueTicket& ticket, const TicketNotified& e, const std::string& device) {
+    const std::string& id = e.ticket_id;
+    if (!ticket.ticket.request.sms_wanted) return conflict("no_sms_wanted", "ticket " + id + " asked for no SMS");
+    const std::optional<QueueTicket::Sms>& sms = ticket.sms_of(e.kind);
+    if (e.outcome == NotifyOutcome::sending) {
+        if (sms) return conflict("already_notified", "the " + std::string(to_string(e.kind)) + " SMS of ticket " + id +
+                                                         " was claimed by " + sms->by_device);
+        const TicketState wanted = e.kind == NotifyKind::called ? TicketState::called : TicketState::waiting;
+        if (ticket.state != wanted) return closed(id, ticket.state);
+        return std::nullopt;
+    }
+    if (!sms || sms->by_device != device)
+        return conflict("not_claimed", "the " + std::string(to_string(e.kind)) + " SMS of ticket " + id +
+                                           " was not claimed by " + device);
+    if (sms->outcome != NotifyOutcome::sending)
+        return conflict("already_notified", "the " + std::string(to_string(e.kind)) + " SMS of ticket " + id +
+                                                " was already " + std::string(to_string(sms->outcome)));
+    return std::nullopt;
+}
+
 }  // namespace
 
 const QueueTicket* QueueState::find(const std::string& ticket_id) const {
@@ -65,6 +88,8 @@ std::optional<QueueConflict> QueueState::check(const Event& event, const EventMe
                 if constexpr (std::is_same_v<T, TicketRecalled> || std::is_same_v<T, TicketServed> ||
                               std::is_same_v<T, TicketNoShow>) {
                     if (state != TicketState::called) return conflict("not_called", "ticket " + id + " is not called");
+                } else if constexpr (std::is_same_v<T, TicketNotified>) {
+                    return sms_conflict(*ticket, on_called, event.envelope.device_id);
                 } else {
                     static_assert(std::is_same_v<T, TicketTransferred> || std::is_same_v<T, TicketCancelled>);
                     if (!is_open(state)) return closed(id, state);
@@ -106,6 +131,15 @@ std::optional<QueueConflict> QueueState::apply(const Event& event, const EventMe
                        ticket.called_by.clear();
                    },
                    [&](const TicketCancelled&) { ticket.state = TicketState::cancelled; },
+                   [&](const TicketNotified& e) {
+                       auto& sms = ticket.sms[static_cast<std::size_t>(e.kind)];
+                       if (e.outcome == NotifyOutcome::sending) {
+                           sms = QueueTicket::Sms{event.envelope.device_id, event.envelope.event_id, e.outcome, {}};
+                       } else {
+                           sms->outcome = e.outcome;  // check() made sure there is a claim
+                           sms->detail = e.detail;
+                       }
+                   },
                },
                event.body);
     ticket.ticket.state = ticket.state;
@@ -175,7 +209,12 @@ std::optional<int> people_ahead_in_room(const QueueState& queue, const std::stri
 }
 
 int people_in_room(const QueueState& queue, std::int64_t now_ms) {
-    return static_cast<int>(queue.room_entries(service_day_of(now_ms)).size());
+    int inside = 0;
+    for (const QueueEntry& e : queue.room_entries(service_day_of(now_ms))) {
+        const QueueTicket* t = queue.find(e.key);
+        if (t && !t->ticket.request.waits_outside) ++inside;
+    }
+    return inside;
 }
 
 QueueState fold_events(const std::vector<KnownEvent>& events) {

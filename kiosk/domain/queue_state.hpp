@@ -3,6 +3,8 @@
 // in the sync engine's store and in the reception console. No UI, network or SQL here.
 #pragma once
 
+#include <array>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -33,6 +35,15 @@ struct QueueTicket {
     std::string called_by;      // device id of the console that called it
     int recalls = 0;
     std::string for_counter;    // a transfer to a counter: only that counter calls it next
+    // The SMS of each kind (NotifyKind as index): who claimed sending it and how it went.
+    struct Sms {
+        std::string by_device;   // the notifier that claimed it (the first ticket.notified "sending")
+        std::string claim_id;    // that event's id
+        NotifyOutcome outcome = NotifyOutcome::sending;
+        std::string detail;      // failed: why
+    };
+    std::array<std::optional<Sms>, notify_kind_count> sms;
+    const std::optional<Sms>& sms_of(NotifyKind kind) const { return sms[static_cast<std::size_t>(kind)]; }
 };
 
 // Why an event cannot apply to the state it meets. Codes are stable (they travel in
@@ -90,8 +101,8 @@ private:
 std::optional<int> people_ahead_in_room(const QueueState& queue, const std::string& ticket_id, std::int64_t now_ms);
 
 // People waiting in the room at now_ms (the reference clock): waiting tickets of that office
-// day that are not callback requests, the same room people_ahead_in_room counts in. What
-// office.room_capacity is held against.
+// day that are not callback requests and not waiting outside for an SMS (the queue
+// people_ahead_in_room counts in, less those outside). What office.room_capacity is held against.
 int people_in_room(const QueueState& queue, std::int64_t now_ms);
 
 // A ticket as an entry for the one ordering rule (queue_order.hpp).

@@ -49,6 +49,12 @@ struct TicketRequest {
     std::string description;             // optional free text
     std::optional<std::int64_t> appointment_ms;  // appointment time, for check-ins
     std::string appointment_reference;   // optional
+    // The visitor asked, with the phone above, for an SMS when near the front and when called
+    // (skranke-notify sends them). Never for a callback request.
+    bool sms_wanted = false;
+    // Waits outside the waiting room for that SMS: not counted against the room's capacity.
+    // Only with sms_wanted.
+    bool waits_outside = false;
     bool operator==(const TicketRequest&) const = default;
 };
 

@@ -112,6 +112,11 @@ CREATE TABLE office_config (
         {7, R"sql(
 ALTER TABLE tickets ADD COLUMN status_token TEXT NOT NULL DEFAULT '';
 )sql"},
+        // v8: the visitor's wish for an SMS, and waiting outside for it.
+        {8, R"sql(
+ALTER TABLE tickets ADD COLUMN sms_wanted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN waits_outside INTEGER NOT NULL DEFAULT 0;
+)sql"},
     };
     return steps;
 }

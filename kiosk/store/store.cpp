@@ -33,7 +33,8 @@ namespace {
 constexpr std::string_view ticket_columns =
     "event_id, service_day, letter, sequence, need_id, channel, urgent, children_affected, language,"
     " interpreter_wanted, interpreter_language, wheelchair, hearing, sight, name, phone, description,"
-    " appointment_ms, appointment_reference, created_ms, state, device_id, device_seq, status_token";
+    " appointment_ms, appointment_reference, created_ms, state, device_id, device_seq, status_token,"
+    " sms_wanted, waits_outside";
 
 Ticket ticket_from_row(const sql::Statement& row) {
     Ticket t;
@@ -61,6 +62,8 @@ Ticket ticket_from_row(const sql::Statement& row) {
     t.device_id = row.text(21);
     t.device_seq = row.int64(22);
     t.status_token = row.text(23);
+    r.sms_wanted = row.int64(24) != 0;
+    r.waits_outside = row.int64(25) != 0;
     return t;
 }
 
@@ -173,7 +176,7 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
         " (SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM meta WHERE key = 'device_seq')) + 1");
     s->insert_ticket = sql::Statement(db, "INSERT INTO tickets (" + std::string(ticket_columns) +
         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-        " ?19, ?20, ?21, ?22, ?23, ?24)");
+        " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)");
     s->insert_outbox = sql::Statement(db,
         "INSERT INTO outbox (device_seq, event_id, type, body, created_ms, boot_ms, boot_id)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -297,7 +300,7 @@ StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const Serv
         .bind(14, r.accessibility.sight).bind(15, r.name).bind(16, r.phone).bind(17, r.description)
         .bind(18, r.appointment_ms).bind(19, r.appointment_reference).bind(20, ticket.created_ms)
         .bind(21, to_string(ticket.state)).bind(22, device_id_).bind(23, ticket.device_seq)
-        .bind(24, ticket.status_token);
+        .bind(24, ticket.status_token).bind(25, r.sms_wanted).bind(26, r.waits_outside);
     code = s.insert_ticket.step();
     s.insert_ticket.reset();
     if (code != SQLITE_DONE) return sql::error_from(db_, code, "store ticket");

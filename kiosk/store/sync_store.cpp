@@ -34,6 +34,7 @@ int update_ticket_row(sqlite3* db, const Event& event) {
                               return q.step();
                           },
                           [&](const TicketCancelled&) { return set_state(TicketState::cancelled); },
+                          [](const TicketNotified&) { return SQLITE_DONE; },
                       },
                       event.body);
 }

@@ -65,11 +65,13 @@ bool may_push(const AuthDevice& device, const PushedEvent& event) {
     const std::string& t = *event.type;
     if (!is_known_event_type(t)) return true;
     const bool issue = t == event_type::ticket_issued || t == event_type::callback_requested;
+    const bool notified = t == event_type::ticket_notified;
     switch (device.role) {
         case Role::kiosk: return issue;
-        case Role::reception: return !issue;
+        case Role::reception: return !issue && !notified;
         case Role::admin: return true;
         case Role::display: return false;
+        case Role::notify: return notified;
     }
     return false;
 }
@@ -295,7 +297,7 @@ void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res)
     // A long-poll asks again before it answers: a device revoked meanwhile gets none of the log.
     if (const auto refusal = store->refusal_of(device->device_id); *wait > 0 && refusal)
         return send_error(res, 401, "unauthorized", *refusal);
-    const bool personal = device->role == Role::reception || device->role == Role::admin;
+    const bool personal = device->role == Role::reception || device->role == Role::admin || device->role == Role::notify;
     std::int64_t cursor = from;
     auto entries = store->read_log_json(from, static_cast<std::size_t>(*limit), personal, cursor);
     if (!entries) {

@@ -86,8 +86,9 @@ int main(int argc, char** argv) {
     auto* enrol = app.add_subcommand("enrol-code", "Print a one-time code to enrol one device");
     std::string role_text = "kiosk";
     double valid_hours = 24;
-    enrol->add_option("--role", role_text, "kiosk, reception, display or admin")->capture_default_str()
-        ->check(CLI::IsMember({"kiosk", "reception", "display", "admin"}));
+    enrol->add_option("--role", role_text, "kiosk, reception, display, admin or notify (the SMS notifier)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"kiosk", "reception", "display", "admin", "notify"}));
     enrol->add_option("--valid-hours", valid_hours, "How long the code may be used")->capture_default_str()
         ->check(CLI::Range(0.01, 24.0 * 30));
     int code_count = 1;

@@ -82,7 +82,7 @@ public:
                 refuse(name(key.c_str()), name(key.c_str()) + " is not a field of this event");
     }
     void expect(std::initializer_list<const char*> keys) {
-        for (const char* k : keys) known_[known_count_++] = k;  // at most 24: the ticket's 20 fields
+        for (const char* k : keys) known_[known_count_++] = k;  // at most 24: the ticket's 22 fields
     }
     std::string name(const char* key) const { return prefix_ + key; }
 
@@ -164,6 +164,10 @@ std::optional<EventProblem> ticket_problem(const Ticket& t, const EventEnvelope&
         return problem("ticket.appointment_ms", "ticket.appointment_ms must be within a day of created_ms");
     if (t.created_ms != envelope.created_ms) return problem("ticket.created_ms", "ticket.created_ms must equal created_ms");
     if (t.state != TicketState::waiting) return problem("ticket.state", "ticket.state must be \"waiting\"");
+    if (r.sms_wanted && r.channel == Channel::callback)
+        return problem("ticket.sms_wanted", "ticket.sms_wanted must be false for a callback request");
+    if (r.waits_outside && !r.sms_wanted)
+        return problem("ticket.waits_outside", "ticket.waits_outside must be false without sms_wanted");
     if (!t.status_token.empty() && !is_status_token(t.status_token))
         return problem("ticket.status_token", "ticket.status_token must be 32 lowercase hex digits, or left out");
     if (t.event_id != envelope.event_id || t.device_id != envelope.device_id || t.device_seq != envelope.device_seq)
@@ -188,7 +192,8 @@ Ticket read_ticket(const json& value, const EventEnvelope& envelope) {
     Fields f(value, "ticket.");
     f.expect({"number", "letter", "sequence", "service_day", "need_id", "channel", "urgent", "children_affected",
               "language", "interpreter_wanted", "interpreter_language", "accessibility", "name", "phone",
-              "description", "appointment_reference", "appointment_ms", "created_ms", "state", "status_token"});
+              "description", "appointment_reference", "appointment_ms", "created_ms", "state", "status_token",
+              "sms_wanted", "waits_outside"});
     Ticket t;
     const std::string letter = f.text("letter");
     if (letter.size() != 1 || letter[0] < 'A' || letter[0] > 'Z') refuse("ticket.letter", "ticket.letter must be one letter A-Z");
@@ -225,6 +230,8 @@ Ticket read_ticket(const json& value, const EventEnvelope& envelope) {
     if (!state) refuse("ticket.state", "ticket.state must be \"waiting\"");
     t.state = *state;
     t.status_token = f.optional_text("status_token");  // "" or left out: an older kiosk's ticket, without one
+    r.sms_wanted = f.find("sms_wanted") && f.flag("sms_wanted");  // left out: false (older kiosks)
+    r.waits_outside = f.find("waits_outside") && f.flag("waits_outside");
     f.no_others();
     t.event_id = envelope.event_id;
     t.device_id = envelope.device_id;
@@ -271,6 +278,18 @@ Event read_event(const json& value) {
         else if (!reason.empty())
             refuse("reason", "reason must be \"callback_done\", \"callback_not_reached\" or left out");
         e.body = std::move(cancelled);
+    } else if (type == event_type::ticket_notified) {
+        f.expect({"ticket_id", "kind", "outcome", "detail"});
+        TicketNotified notified;
+        notified.ticket_id = f.text("ticket_id");
+        const auto kind = notify_kind_from_string(f.text("kind"));
+        if (!kind) refuse("kind", "kind must be \"near_front\" or \"called\"");
+        notified.kind = *kind;
+        const auto outcome = notify_outcome_from_string(f.text("outcome"));
+        if (!outcome) refuse("outcome", "outcome must be \"sending\", \"sent\" or \"failed\"");
+        notified.outcome = *outcome;
+        notified.detail = f.optional_text("detail");
+        e.body = std::move(notified);
     } else {
         refuse("type", "type must be one of the event types of docs/events.md");
     }
@@ -310,6 +329,8 @@ json ticket_json(const Ticket& ticket) {
     };
     // Written only when there is one: an older kiosk's events keep their exact text.
     if (!ticket.status_token.empty()) out["status_token"] = ticket.status_token;
+    if (r.sms_wanted) out["sms_wanted"] = true;
+    if (r.waits_outside) out["waits_outside"] = true;
     return out;
 }
 
@@ -370,6 +391,12 @@ std::string write_event(const Event& event) {
                        if (e.reason == CancelReason::callback_done) out["reason"] = "callback_done";
                        if (e.reason == CancelReason::callback_not_reached) out["reason"] = "callback_not_reached";
                    },
+                   [&](const TicketNotified& e) {
+                       out["ticket_id"] = e.ticket_id;
+                       out["kind"] = to_string(e.kind);
+                       out["outcome"] = to_string(e.outcome);
+                       if (!e.detail.empty()) out["detail"] = e.detail;
+                   },
                },
                event.body);
     return out.dump();
@@ -413,6 +440,12 @@ std::optional<EventProblem> event_value_problem(const Event& event) {
                               return counter_problem("to_counter", e.to_counter, false);
                           },
                           [](const TicketCancelled& e) { return ticket_id_problem(e.ticket_id); },
+                          [](const TicketNotified& e) {
+                              if (auto p = ticket_id_problem(e.ticket_id)) return p;
+                              if (!e.detail.empty() && e.outcome != NotifyOutcome::failed)
+                                  return problem("detail", "detail is only for outcome \"failed\"");
+                              return text_problem("detail", Field::description, e.detail, max_notify_detail_chars);
+                          },
                       },
                       event.body);
 }
@@ -422,6 +455,11 @@ std::optional<EventProblem> event_problem_at_hub(const Event& event, const Servi
     const std::int64_t created = event.envelope.created_ms;  // both within year 2000-2200: no overflow
     if (created < hub_now_ms - max_clock_distance_ms || created > hub_now_ms + max_clock_distance_ms)
         return problem("created_ms", "created_ms is more than 400 days from the hub's clock: set the device's clock");
+    // Checked here and not in event_value_problem: the phone leaves every copy with the other
+    // personal fields, the wish stays.
+    if (const auto* issued = std::get_if<TicketIssued>(&event.body);
+        issued && issued->ticket.request.sms_wanted && issued->ticket.request.phone.empty())
+        return problem("ticket.sms_wanted", "ticket.sms_wanted needs a phone number");
     if (!catalogue) return std::nullopt;
     if (const auto* issued = std::get_if<TicketIssued>(&event.body)) {
         const Need* need = catalogue->find(issued->ticket.request.need_id);
@@ -445,6 +483,7 @@ std::optional<EventProblem> event_problem_at_hub(const Event& event, const Servi
                               return unknown_counter("to_counter", e.to_counter);
                           },
                           [](const TicketCancelled&) -> std::optional<EventProblem> { return std::nullopt; },
+                          [](const TicketNotified&) -> std::optional<EventProblem> { return std::nullopt; },
                       },
                       event.body);
 }

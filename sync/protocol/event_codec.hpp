@@ -31,6 +31,7 @@ inline constexpr std::int64_t max_clock_distance_ms = 400LL * 24 * 3600 * 1000;
 // The largest device clock offset a log entry may carry (PROTOCOL.md §7: ten years; the hub
 // measures none beyond it).
 inline constexpr std::int64_t max_entry_offset_ms = 315'576'000'000;
+inline constexpr std::size_t max_notify_detail_chars = 200;  // ticket.notified's detail
 
 // Why an event is refused: the field ("ticket.sequence", "" for the whole text) and a
 // sentence for IT naming it. Never personal data: values of personal fields are not quoted.

@@ -79,7 +79,8 @@ bool read_ticket(value& v, Ticket& t) {
         fields,
         {"accessibility", "appointment_ms", "appointment_reference", "channel", "children_affected", "created_ms",
          "description", "interpreter_language", "interpreter_wanted", "language", "letter", "name", "need_id",
-         "number", "phone", "sequence", "service_day", "state", "urgent", "status_token"},
+         "number", "phone", "sequence", "service_day", "state", "urgent", "status_token", "sms_wanted",
+         "waits_outside"},
         [&](std::string_view key, value field) {
             if (key == "accessibility") return read_accessibility(field, r.accessibility);
             if (key == "appointment_ms") {
@@ -117,9 +118,11 @@ bool read_ticket(value& v, Ticket& t) {
             if (key == "service_day") return read_text(field, t.service_day);
             if (key == "state") return read_named(field, ticket_state_from_string, t.state);
             if (key == "status_token") return read_text(field, t.status_token);  // checked with the event's values
+            if (key == "sms_wanted") return read_bool(field, r.sms_wanted);
+            if (key == "waits_outside") return read_bool(field, r.waits_outside);
             return read_bool(field, r.urgent);
         },
-        1u << 19)  // status_token: older kiosks write none
+        (1u << 19) | (1u << 20) | (1u << 21))  // written only when there is one (or true)
         && number == t.number.text();
 }
 

@@ -16,12 +16,13 @@ std::string_view to_string(Role role) {
         case Role::reception: return "reception";
         case Role::display: return "display";
         case Role::admin: return "admin";
+        case Role::notify: return "notify";
     }
     return "display";
 }
 
 std::optional<Role> role_from_string(std::string_view text) {
-    for (Role role : {Role::kiosk, Role::reception, Role::display, Role::admin})
+    for (Role role : {Role::kiosk, Role::reception, Role::display, Role::admin, Role::notify})
         if (to_string(role) == text) return role;
     return std::nullopt;
 }

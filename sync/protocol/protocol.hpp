@@ -41,7 +41,9 @@ inline constexpr std::size_t max_log_page = 1000;
 // window and a day to spare), and a device with no log yet starts there (start=recent).
 inline constexpr std::int64_t device_log_window_ms = 3LL * 24 * 3600 * 1000;
 
-enum class Role { kiosk, reception, display, admin };
+// notify: the office's SMS notifier (skranke-notify), which reads the log with the phones and
+// records only ticket.notified.
+enum class Role { kiosk, reception, display, admin, notify };
 std::string_view to_string(Role role);
 std::optional<Role> role_from_string(std::string_view text);
 

@@ -72,6 +72,8 @@ INSERT INTO merged_log VALUES (41, 'kiosk-old:2', 'ticket.issued', '{}', 1772442
         {5, version_5_rows},
         // v6 added the office configuration as the hub served it (none received yet).
         {6, version_5_rows},
+        // v7 added each ticket's status token ('' for those before).
+        {7, version_5_rows},
     };
     return rows;
 }
@@ -120,6 +122,8 @@ TEST_CASE("a store from every earlier schema version opens with all rows kept") 
         CHECK(anna.request.children_affected);
         CHECK(anna.request.language == "pl");
         CHECK(anna.status_token.empty());  // schema 7: tickets issued before have no status page
+        CHECK(!anna.request.sms_wanted);   // schema 8: nobody asked for an SMS before
+        CHECK(!anna.request.waits_outside);
         CHECK(tickets->at(1).state == TicketState::called);
         CHECK(tickets->at(1).request.urgent);
         if (version >= 2) {

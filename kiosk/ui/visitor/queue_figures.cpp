@@ -35,7 +35,9 @@ std::optional<int> people_ahead_in(const QueueState& queue, const Ticket& mine, 
 std::optional<int> people_ahead_of_new(const QueueState& queue, const Ticket& mine, std::int64_t hub_ahead_ms,
                                        std::int64_t now_ms) {
     if (queue.find(mine.event_id)) return people_ahead_in(queue, mine, now_ms);
-    const QueueTicket fresh{mine, TicketState::waiting, EventMeta{std::nullopt, std::nullopt, -hub_ahead_ms}, {}, {}, 0, {}};
+    QueueTicket fresh;
+    fresh.ticket = mine;
+    fresh.issued = EventMeta{std::nullopt, std::nullopt, -hub_ahead_ms};
     if (!waits_in_room(fresh)) return std::nullopt;
     std::vector<QueueEntry> room = queue.room_entries(office_day_of(fresh));
     room.push_back(queue_entry_of(fresh));
