@@ -3,16 +3,10 @@
 #include <algorithm>
 #include <vector>
 
-#include <toml++/toml.h>
 
 namespace skranke::hub {
 namespace {
 
-// A text with its one {slot} replaced; both already escaped.
-std::string with_slot(std::string text, std::string_view slot, std::string_view value) {
-    if (const auto at = text.find(slot); at != std::string::npos) text.replace(at, slot.size(), value);
-    return text;
-}
 
 bool right_to_left(std::string_view language) {
     for (const std::string_view rtl : {"ar", "fa", "he", "ur", "ps", "ckb"})
@@ -76,46 +70,8 @@ std::string html_escaped(std::string_view text) {
     return out;
 }
 
-Result<StatusTexts, std::string> StatusTexts::load(const std::filesystem::path& dir) {
-    StatusTexts loaded;
-    std::error_code ec;
-    std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
-        if (entry.path().extension() == ".toml") files.push_back(entry.path());
-    if (ec) return "cannot read the translations folder " + dir.string() + ": " + ec.message();
-    std::sort(files.begin(), files.end());
-    for (const auto& file : files) {
-        toml::table table;
-        try {
-            table = toml::parse_file(file.string());
-        } catch (const toml::parse_error& e) {
-            return file.string() + ": " + std::string(e.description());
-        }
-        const std::string code = table["language"]["code"].value_or(std::string{});
-        if (code.empty()) return file.string() + ": [language] needs a code";
-        Language& language = loaded.languages_[code];
-        language.fallback = table["language"]["fallback"].value_or(std::string{});
-        if (const auto* texts = table["text"].as_table())
-            for (const auto& [key, value] : *texts)
-                if (key.str().substr(0, 7) == "status.")
-                    if (auto text = value.value<std::string>()) language.texts[std::string(key.str())] = *text;
-    }
-    if (loaded.languages_.empty()) return "no translation files (*.toml) in " + dir.string();
-    return loaded;
-}
-
-const std::string& StatusTexts::text(std::string_view language, std::string_view key) const {
-    std::string_view current = language;
-    for (int depth = 0; depth < 8 && !current.empty(); ++depth) {  // bounded: fallbacks may loop
-        const auto found = languages_.find(current);
-        if (found == languages_.end()) break;
-        if (const auto text = found->second.texts.find(key); text != found->second.texts.end()) return text->second;
-        current = found->second.fallback;
-    }
-    if (language != "nb") return text("nb", key);  // the last resort, as on the kiosk
-    thread_local std::string missing;
-    missing = std::string(key);
-    return missing;
+Result<StatusTexts, std::string> load_status_texts(const std::filesystem::path& translations_dir) {
+    return TextTable::load(translations_dir, {"status."});
 }
 
 std::string status_page_html(const StatusTexts& texts, const TicketStatus& status) {
@@ -129,7 +85,7 @@ std::string status_page_html(const StatusTexts& texts, const TicketStatus& statu
     switch (status.state) {
         case TicketState::called:
             body += "<div class=\"box called\">\n<p class=\"big\">" + t("status.called") + "</p>\n";
-            body += "<p class=\"big\">" + with_slot(t("status.go_to_counter"), "{counter}", html_escaped(status.counter)) +
+            body += "<p class=\"big\">" + fill_slots(t("status.go_to_counter"), {{"counter", html_escaped(status.counter)}}) +
                     "</p>\n</div>\n";
             break;
         case TicketState::served:
@@ -154,10 +110,10 @@ std::string status_page_html(const StatusTexts& texts, const TicketStatus& statu
                 body += "<p class=\"figure\">" + t("status.first") + "</p>\n";
             } else {
                 body += "<p class=\"figure\">" +
-                        with_slot(t("status.people_ahead"), "{count}", std::to_string(*status.people_ahead)) + "</p>\n";
+                        fill_slots(t("status.people_ahead"), {{"count", std::to_string(*status.people_ahead)}}) + "</p>\n";
                 if (status.wait_minutes)
                     body += "<p class=\"figure\">" +
-                            with_slot(t("status.wait"), "{minutes}", std::to_string(*status.wait_minutes)) + "</p>\n";
+                            fill_slots(t("status.wait"), {{"minutes", std::to_string(*status.wait_minutes)}}) + "</p>\n";
                 else
                     body += "<p>" + t("status.wait_unknown") + "</p>\n";
             }
@@ -167,7 +123,7 @@ std::string status_page_html(const StatusTexts& texts, const TicketStatus& statu
     }
     if (open) body += "<p class=\"small\">" + t("status.refresh") + "</p>\n";
     if (!status.updated.empty())
-        body += "<p class=\"small\">" + with_slot(t("status.updated"), "{time}", html_escaped(status.updated)) + "</p>\n";
+        body += "<p class=\"small\">" + fill_slots(t("status.updated"), {{"time", html_escaped(status.updated)}}) + "</p>\n";
     return page(lang.empty() ? "nb" : lang, t("status.title") + " " + number, body, open);
 }
 

@@ -14,27 +14,14 @@
 #include <string_view>
 
 #include "domain/result.hpp"
+#include "domain/text_table.hpp"
 #include "domain/ticket.hpp"
 
 namespace skranke::hub {
 
-// The page's texts (the status.* keys) of every language in assets/translations/<code>.toml,
-// each following its file's fallback language as the kiosk does.
-class StatusTexts {
-public:
-    static Result<StatusTexts, std::string> load(const std::filesystem::path& dir);
-    bool has_language(std::string_view code) const { return languages_.count(code) != 0; }
-    // The text of key in language, through its fallbacks, then Norwegian bokmål; the key
-    // itself when nobody has it.
-    const std::string& text(std::string_view language, std::string_view key) const;
-
-private:
-    struct Language {
-        std::string fallback;
-        std::map<std::string, std::string, std::less<>> texts;
-    };
-    std::map<std::string, Language, std::less<>> languages_;
-};
+// The page's texts: the status.* keys of every language (domain/text_table.hpp).
+using StatusTexts = TextTable;
+Result<StatusTexts, std::string> load_status_texts(const std::filesystem::path& translations_dir);
 
 // What the page says about one ticket.
 struct TicketStatus {

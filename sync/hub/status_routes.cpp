@@ -71,7 +71,7 @@ std::string client_address(const httplib::Request& req) {
 Result<std::unique_ptr<StatusRoutes>, std::string> StatusRoutes::create(HubStore& log,
                                                                        const std::filesystem::path& translations_dir,
                                                                        int requests_per_minute) {
-    auto texts = StatusTexts::load(translations_dir);
+    auto texts = load_status_texts(translations_dir);
     if (!texts) return "cannot load the status page's texts: " + texts.error();
     return std::unique_ptr<StatusRoutes>(new StatusRoutes(log, std::move(texts.value()), requests_per_minute));
 }

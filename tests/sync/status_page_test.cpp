@@ -277,7 +277,7 @@ TEST_CASE("status tokens never reach kiosks and displays, and the page's texts e
     CHECK(page.has("<html lang=\"so\">"));
     CHECK(page.has("Adiga ayaa ugu horreeya safka."));
 
-    auto texts = hub::StatusTexts::load(asset_dir() / "translations");
+    auto texts = hub::load_status_texts(asset_dir() / "translations");
     REQUIRE(texts.ok());
     for (const char* language : {"nb", "nn", "en", "pl", "uk", "so"})
         for (const char* key : {"status.title", "status.your_number", "status.waiting", "status.first",
