@@ -256,7 +256,8 @@ std::string unknown_office_key(const toml::table& table) {
             (void)unused;
             const std::string k(key.str());
             const bool known = name == "office"      ? k == "name" || k == "phone" || k == "entry_notice" ||
-                                                           k == "room_capacity" || k == "status_page"
+                                                           k == "room_capacity" || k == "status_page" ||
+                                                           k == "sms_near_front"
                                : name == "emergency" ? k == "social_phone" || k == "social_hours" ||
                                                            k == "doctor_phone" || k == "ambulance_phone"
                                                      : weekday_index(k) >= 0 || k == "closed_days" ||
@@ -281,7 +282,8 @@ bool read_office_settings(const toml::table& table, OfficeSettings& settings, st
     if (!keys.section("office") || !keys.section("opening_hours") || !keys.text("office.phone", read.phone) ||
         !keys.flag("office.entry_notice", read.entry_notice) || !keys.text("office.name", read.name) ||
         !keys.text("office.status_page", read.status_page) ||
-        !keys.whole("office.room_capacity", read.room_capacity, 0, max_room_capacity)) {
+        !keys.whole("office.room_capacity", read.room_capacity, 0, max_room_capacity) ||
+        !keys.whole("office.sms_near_front", read.sms_near_front, 0, max_sms_near_front)) {
         error = keys.error();
         return false;
     }
@@ -324,7 +326,7 @@ Result<OfficeSettings, std::string> parse_office_file(std::string_view text, std
     if (const std::string unknown = unknown_office_key(table); !unknown.empty())
         return prefix + unknown +
                " is not an office-wide setting (the office file takes office.name, office.phone, "
-               "office.entry_notice, office.room_capacity, office.status_page, "
+               "office.entry_notice, office.room_capacity, office.status_page, office.sms_near_front, "
                "[opening_hours], [emergency] "
                "and [texts.<language>]; a kiosk's own settings stay in its kiosk.toml)";
     OfficeSettings settings = over;

@@ -58,6 +58,9 @@ struct OfficeSettings {
     // How many may wait inside at once; 0: no limit. When as many wait inside, a walk-in is
     // asked to come back later or to be called, unless it has an appointment or is urgent.
     int room_capacity = 0;
+    // SMS to visitors who ask for it (skranke-notify sends them): one when this many or fewer
+    // are before them in the call order, and one when called. 0: the kiosk offers no SMS.
+    int sms_near_front = 0;
     OpeningHours hours;
     EmergencyNumbers emergency;
     OfficeTexts texts;
@@ -66,6 +69,7 @@ struct OfficeSettings {
 inline constexpr std::size_t max_office_phone_chars = 40;
 inline constexpr std::size_t max_office_name_chars = 60;
 inline constexpr int max_room_capacity = 10000;
+inline constexpr int max_sms_near_front = 50;
 inline constexpr std::size_t max_status_page_bytes = 200;
 inline constexpr std::size_t max_office_text_chars = 500;  // code points of one text
 inline constexpr std::size_t max_office_file_bytes = 256 * 1024;
@@ -74,7 +78,8 @@ inline constexpr std::size_t max_office_file_bytes = 256 * 1024;
 OfficeSettings default_office_settings();
 
 // Reads the office-wide keys of a parsed settings file over settings: office.name,
-// office.phone, office.entry_notice, office.room_capacity, office.status_page, the
+// office.phone, office.entry_notice, office.room_capacity, office.status_page,
+// office.sms_near_front, the
 // [opening_hours] and [emergency] keys and [texts.<language>] tables. A key the file leaves out keeps its
 // value in settings; a list it gives replaces the list. Other keys are not looked at (a
 // kiosk.toml holds the kiosk's own settings beside these). False, with error naming the key
