@@ -49,6 +49,17 @@ TEST_CASE("every event type is written and read back to the same typed value") {
         TicketCancelled{"kiosk-a:2", CancelReason::callback_done},
         TicketCancelled{"kiosk-a:2", CancelReason::callback_not_reached}};
     std::int64_t seq = 0;
+    // The SMS notifier's records: a claim, then how it went (a failure with its reason).
+    for (const EventBody& record :
+         {EventBody{TicketNotified{"kiosk-a:1", NotifyKind::near_front, NotifyOutcome::sending, {}}},
+          EventBody{TicketNotified{"kiosk-a:1", NotifyKind::called, NotifyOutcome::sent, {}}},
+          EventBody{TicketNotified{"kiosk-a:1", NotifyKind::called, NotifyOutcome::failed, "the gateway answered 503"}}})
+        events.push_back(staff_event(record, "notify-1", ++seq, t0));
+    Ticket sms = std::get<TicketIssued>(issued_typed("kiosk-a", 3, t0).body).ticket;
+    sms.request.phone = "+47 912 34 567";
+    sms.request.sms_wanted = true;
+    sms.request.waits_outside = true;
+    events.push_back(issued_event(sms));
     for (const EventBody& action : actions) events.push_back(staff_event(action, "desk-1", ++seq, t0, "kari"));
     for (const Event& event : events) {
         CAPTURE(protocol::write_event(event));
@@ -115,6 +126,37 @@ TEST_CASE("the values an independent client sent and the hub stored are each ref
     CHECK(refused_field(transfer, "/to_counter", 3) == "to_counter");
     const json cancel = staff_event("ticket.cancelled", "desk-1", 1, "kiosk-a:3", t0);
     CHECK(refused_field(cancel, "/reason", "bored") == "reason");
+
+    json notified = json::parse(protocol::write_event(
+        staff_event(TicketNotified{"kiosk-a:3", NotifyKind::called, NotifyOutcome::failed, "down"}, "notify-1", 1, t0)));
+    CHECK(refused_field(notified, "/kind", "soon") == "kind");
+    CHECK(refused_field(notified, "/kind", 1) == "kind");
+    CHECK(refused_field(notified, "/outcome", "maybe") == "outcome");
+    CHECK(refused_without(notified, "/outcome") == "outcome");
+    CHECK(refused_field(notified, "/detail", std::string(201, 'x')) == "detail");
+    CHECK(refused_field(notified, "/detail", "bell\u0007") == "detail");
+    notified["outcome"] = "sent";
+    CHECK(refused_field(notified, "/detail", "only for failures") == "detail");
+    // The visitor's wish: true or false, only with a reason to wait for an SMS.
+    CHECK(refused_field(issued, "/ticket/sms_wanted", "yes") == "ticket.sms_wanted");
+    CHECK(refused_field(issued, "/ticket/waits_outside", true) == "ticket.waits_outside");  // without sms_wanted
+    json callback = issued;
+    callback["type"] = "callback.requested";
+    callback["ticket"]["channel"] = "callback";
+    CHECK(refused_field(callback, "/ticket/sms_wanted", true) == "ticket.sms_wanted");
+}
+
+TEST_CASE("an SMS wish reaches the hub with its phone, and never needs one in a copy without personal fields") {
+    Event wish = issued_typed("kiosk-a", 1, t0);
+    auto& request = std::get<TicketIssued>(wish.body).ticket.request;
+    request.sms_wanted = true;
+    request.phone.clear();
+    CHECK(protocol::event_problem_at_hub(wish, &shipped_catalogue(), t0)->field == "ticket.sms_wanted");
+    CHECK(protocol::parse_event(protocol::write_event(wish)).ok());  // a copy whose phone was removed reads
+    request.phone = "+47 912 34 567";
+    CHECK_FALSE(protocol::event_problem_at_hub(wish, &shipped_catalogue(), t0));
+    // Without the wish nothing new is written: an older kiosk's text stays the same.
+    CHECK(protocol::write_event(issued_typed("kiosk-a", 1, t0)).find("sms_wanted") == std::string::npos);
 }
 
 TEST_CASE("texts that are not events are refused without a throw") {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "domain/office_time.hpp"
+#include "protocol/event_codec.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/hub_process.hpp"
 #include "support/sample_events.hpp"
@@ -118,6 +119,50 @@ TEST_CASE("roles: kiosks push only their own tickets, only staff act on tickets,
     CHECK(hub.call("POST", "/v1/events", desk.token, batch({staff_event("ticket.called", "desk-1", 1, "kiosk-a:1", t)}),
                    json_header).status == 200);
     CHECK(hub.event_count() == 2);
+}
+
+TEST_CASE("the SMS notifier reads the phones and records only ticket.notified; nobody else records it") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    const auto desk = hub.enrol(Role::reception, "desk-1");
+    const auto notifier = hub.enrol(Role::notify, "notify-1");
+    const auto display = hub.enrol(Role::display, "display-1");
+    const auto t = wall_clock_ms();
+    auto wish = issued_event("kiosk-a", 1, t);
+    wish["ticket"]["sms_wanted"] = true;
+    wish["ticket"]["waits_outside"] = true;
+    const std::string phone = wish["ticket"]["phone"];
+    REQUIRE_FALSE(phone.empty());
+    REQUIRE(hub.call("POST", "/v1/events", kiosk.token, batch({wish}), json_header).status == 200);
+    // Without the phone the wish is refused, naming the field.
+    auto no_phone = issued_event("kiosk-a", 2, t);
+    no_phone["ticket"]["sms_wanted"] = true;
+    no_phone["ticket"]["phone"] = "";
+    const auto refused = hub.call("POST", "/v1/events", kiosk.token, batch({no_phone}), json_header);
+    CHECK(refused.body.find("ticket.sms_wanted") != std::string::npos);
+
+    const auto claim = [&](const std::string& device, std::int64_t seq) {
+        return nlohmann::json::parse(protocol::write_event(staff_event(
+            TicketNotified{"kiosk-a:1", NotifyKind::near_front, NotifyOutcome::sending, {}}, device, seq, t)));
+    };
+    // Staff consoles and kiosks may not say an SMS was sent; the notifier may not act on tickets.
+    CHECK(hub.call("POST", "/v1/events", desk.token, batch({claim("desk-1", 1)}), json_header).status == 403);
+    CHECK(hub.call("POST", "/v1/events", kiosk.token, batch({claim("kiosk-a", 3)}), json_header).status == 403);
+    CHECK(hub.call("POST", "/v1/events", notifier.token,
+                   batch({staff_event("ticket.called", "notify-1", 1, "kiosk-a:1", t)}), json_header).status == 403);
+    CHECK(hub.call("POST", "/v1/events", notifier.token, batch({issued_event("notify-1", 1, t)}), json_header).status ==
+          403);
+    const auto stored = hub.call("POST", "/v1/events", notifier.token, batch({claim("notify-1", 1)}), json_header);
+    CHECK(stored.status == 200);
+    CHECK(stored.body.find("\"stored\"") != std::string::npos);
+
+    // The notifier reads the phone (it sends to it); a display and a kiosk never do, but see the wish.
+    const auto log_of = [&](const std::string& token) { return hub.call("GET", "/v1/events?after=0&wait_ms=0", token).body; };
+    CHECK(log_of(notifier.token).find(phone) != std::string::npos);
+    CHECK(log_of(display.token).find(phone) == std::string::npos);
+    CHECK(log_of(kiosk.token).find(phone) == std::string::npos);
+    CHECK(log_of(display.token).find("\"waits_outside\":true") != std::string::npos);
+    CHECK(log_of(display.token).find("ticket.notified") != std::string::npos);
 }
 
 TEST_CASE("hostile bodies get a 4xx JSON error and store nothing; the hub keeps serving") {

@@ -111,3 +111,51 @@ TEST_CASE("the waiting room holds today's waiting tickets, not callback requests
     CHECK(people_in_room(state, t0 + 30000) == 2);
     CHECK(people_in_room(state, t0 + day) == 0);  // the next day's room starts empty
 }
+
+TEST_CASE("each SMS is claimed once per kind, while it says something, and its outcome told once by the claimer") {
+    QueueState state;
+    const auto t0 = test_time_ms();
+    Event wish = issued_typed("kiosk-a", 1, t0);
+    std::get<TicketIssued>(wish.body).ticket.request.sms_wanted = true;
+    REQUIRE_FALSE(state.apply(wish));
+    REQUIRE_FALSE(state.apply(issued_typed("kiosk-a", 2, t0)));
+    const auto notified = [&](const std::string& device, std::int64_t seq, const std::string& ticket, NotifyKind kind,
+                              NotifyOutcome outcome) {
+        return staff_event(TicketNotified{ticket, kind, outcome, {}}, device, seq, t0);
+    };
+    using K = NotifyKind;
+    using O = NotifyOutcome;
+    CHECK(state.apply(notified("notify-1", 1, "kiosk-a:2", K::near_front, O::sending))->code == "no_sms_wanted");
+    CHECK(state.apply(notified("notify-1", 2, "kiosk-a:1", K::called, O::sending))->code == "ticket_closed");  // not called
+    CHECK(state.apply(notified("notify-1", 3, "kiosk-a:1", K::near_front, O::sent))->code == "not_claimed");
+    REQUIRE_FALSE(state.apply(notified("notify-1", 4, "kiosk-a:1", K::near_front, O::sending)));
+    CHECK(state.find("kiosk-a:1")->sms_of(K::near_front)->by_device == "notify-1");
+    CHECK(state.find("kiosk-a:1")->sms_of(K::near_front)->claim_id == "notify-1:4");
+    // A second notifier loses the claim, and may not tell how the first one's went.
+    CHECK(state.apply(notified("notify-2", 1, "kiosk-a:1", K::near_front, O::sending))->code == "already_notified");
+    CHECK(state.apply(notified("notify-2", 2, "kiosk-a:1", K::near_front, O::sent))->code == "not_claimed");
+    REQUIRE_FALSE(state.apply(notified("notify-1", 5, "kiosk-a:1", K::near_front, O::sent)));
+    CHECK(state.find("kiosk-a:1")->sms_of(K::near_front)->outcome == O::sent);
+    CHECK(state.apply(notified("notify-1", 6, "kiosk-a:1", K::near_front, O::failed))->code == "already_notified");
+    CHECK(state.find("kiosk-a:1")->state == TicketState::waiting);  // an SMS changes nothing else
+    // Called: the near-front SMS cannot be claimed any more, the called one can.
+    REQUIRE_FALSE(state.apply(staff_typed("ticket.called", "desk-1", 1, "kiosk-a:1", t0)));
+    REQUIRE_FALSE(state.apply(notified("notify-2", 3, "kiosk-a:1", K::called, O::sending)));
+    REQUIRE_FALSE(state.apply(
+        staff_event(TicketNotified{"kiosk-a:1", K::called, O::failed, "the gateway answered 503"}, "notify-2", 4, t0)));
+    CHECK(state.find("kiosk-a:1")->sms_of(K::called)->detail == "the gateway answered 503");
+    CHECK(state.find("kiosk-a:1")->state == TicketState::called);
+}
+
+TEST_CASE("a visitor waiting outside for an SMS is in the queue but not in the room") {
+    QueueState state;
+    const auto t0 = test_time_ms();
+    Event outside = issued_typed("kiosk-a", 1, t0);
+    auto& request = std::get<TicketIssued>(outside.body).ticket.request;
+    request.sms_wanted = true;
+    request.waits_outside = true;
+    REQUIRE_FALSE(state.apply(outside, {1, t0, 0}));
+    REQUIRE_FALSE(state.apply(issued_typed("kiosk-a", 2, t0 + 1000), {2, t0 + 1000, 0}));
+    CHECK(people_in_room(state, t0 + 2000) == 1);
+    CHECK(people_ahead_in_room(state, "kiosk-a:2", t0 + 2000) == 1);  // the one outside is still before
+}
