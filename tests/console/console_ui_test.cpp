@@ -397,3 +397,66 @@ TEST_CASE("the queue marks tickets past the ageing bound, says yes or no for chi
     CHECK(console.screen().drew("Ja"));
     CHECK(console.screen().drew("Nei"));
 }
+
+TEST_CASE("visitors who wait outside for an SMS are marked, and an SMS that did not go is said to staff") {
+    ConsoleWorld world;
+    TicketRequest outside = plain_request();
+    outside.phone = "+4791234567";
+    outside.sms_wanted = true;
+    outside.waits_outside = true;
+    const Ticket a = world.issue(outside, 10);
+    TicketRequest inside = outside;
+    inside.waits_outside = false;
+    const Ticket b = world.issue(inside, 5);
+    HeadlessConsole console(world.services());
+    sign_in(console);
+    CHECK(console.screen().drew("Venter ute – får SMS"));
+    CHECK(console.screen().drew("Får SMS når det nærmer seg"));
+    CHECK_FALSE(console.screen().drew("ble ikke sendt"));
+
+    // The notifier claims both tickets' near-front SMS; the gateway refuses them.
+    SyncStore sync(*world.store);
+    std::vector<MergedEvent> page;
+    std::int64_t seq = 0;
+    const auto add = [&](Event event) { page.push_back({++seq, world.now_ms, 0, std::move(event)}); };
+    add(issued_event(a));
+    add(issued_event(b));
+    std::int64_t notifier_seq = 0;
+    for (const Ticket* t : {&a, &b}) {
+        add(staff_event(TicketNotified{t->event_id, NotifyKind::near_front, NotifyOutcome::sending, {}}, "notify-1",
+                        ++notifier_seq, world.now_ms));
+        add(staff_event(TicketNotified{t->event_id, NotifyKind::near_front, NotifyOutcome::failed,
+                                       "the SMS gateway answered 503"},
+                        "notify-1", ++notifier_seq, world.now_ms));
+    }
+    REQUIRE(sync.apply_log(page, seq).ok());
+    REQUIRE(world.view->update_now().ok());
+    console.frame();
+    const auto& alerts = console.app().state().sms_alerts;
+    REQUIRE(alerts.size() == 2);
+    // The one outside is looked for at the entrance; the one inside sees the call on the screen.
+    CHECK(std::count_if(alerts.begin(), alerts.end(), [&](const std::string& line) {
+              return line.find(a.number.text()) != std::string::npos && line.find("venter ute") != std::string::npos &&
+                     line.find("503") != std::string::npos;
+          }) == 1);
+    CHECK(std::count_if(alerts.begin(), alerts.end(), [&](const std::string& line) {
+              return line.find(b.number.text()) != std::string::npos && line.find("venter ute") == std::string::npos;
+          }) == 1);
+    console.frame();  // the refresh after the snapshot, then what it drew
+    CHECK(console.screen().drew("SMS ble ikke sendt"));
+    CHECK(console.screen().drew("se etter dem ved inngangen"));
+    for (const std::string& line : alerts) CHECK(line.find(outside.phone) == std::string::npos);  // never the phone
+    // Served: nobody needs telling any more.
+    console::Intent call;
+    call.kind = console::IntentKind::call_ticket;
+    call.ticket_id = a.event_id;
+    console.app().apply(call, console.screen().now());
+    console.frame();
+    CHECK(console.screen().drew("Venter ute – får SMS"));  // at the counter, the panel says so too
+    console::Intent served;
+    served.kind = console::IntentKind::served;
+    console.app().apply(served, console.screen().now());
+    REQUIRE(world.view->update_now().ok());
+    console.frame();
+    CHECK(console.app().state().sms_alerts.size() == 1);
+}

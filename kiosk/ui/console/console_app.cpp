@@ -117,12 +117,18 @@ void ConsoleApp::refresh() {
         row.for_counter = t.for_counter;
         row.mine = t.state == TicketState::called && t.counter == state_.counter &&
                    t.called_by == services_.store->device_id() && state_.signed_in;
+        row.sms = r.sms_wanted;
+        row.outside = r.waits_outside;
+        row.sms_failed = std::any_of(t.sms.begin(), t.sms.end(), [](const auto& sms) {
+            return sms && sms->outcome == NotifyOutcome::failed;
+        });
         return row;
     };
 
     std::vector<QueueEntry> entries;
     state_.called.clear();
     state_.callbacks.clear();
+    state_.sms_alerts.clear();
     state_.current.reset();
     bool new_urgent = false;
     // An urgent ticket or callback request not seen before (none at the first refresh).
@@ -140,6 +146,17 @@ void ConsoleApp::refresh() {
                                         t.ticket.request.language, row.waiting_ms, row.urgent});
             if (row.urgent) note_urgent(id, row.number);
             continue;
+        }
+        if (t.state == TicketState::waiting || t.state == TicketState::called) {
+            // The SMS that failed most recently said something: the call if there was one.
+            for (const NotifyKind kind : {NotifyKind::called, NotifyKind::near_front}) {
+                const auto& sms = t.sms_of(kind);
+                if (!sms || sms->outcome != NotifyOutcome::failed) continue;
+                state_.sms_alerts.push_back(ui::fill(
+                    st(t.ticket.request.waits_outside ? "console.sms_failed_outside" : "console.sms_failed"),
+                    {{"number", t.ticket.number.text()}, {"detail", sms->detail}}));
+                break;
+            }
         }
         if (t.state == TicketState::waiting) {
             entries.push_back(queue_entry_of(t));

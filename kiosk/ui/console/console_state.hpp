@@ -32,6 +32,9 @@ struct QueueRow {
     std::string counter;         // where it is called to
     std::string for_counter;     // transferred to this counter: only it calls the ticket next
     bool mine = false;           // called to this console
+    bool sms = false;            // the visitor gets an SMS near the front and when called
+    bool outside = false;        // and waits outside the waiting room for it
+    bool sms_failed = false;     // an SMS to the visitor could not be sent (the notifier said so)
 };
 
 struct CallbackRow {
@@ -80,6 +83,9 @@ struct ConsoleState {
     std::int64_t now_ms = 0;
     std::string silent_kiosks;          // "Kiosk x has not been in touch ...", translated; empty: none
     std::vector<std::string> printer_alerts;  // "Kiosk x: the printer is out of paper ...", one per kiosk
+    // "The SMS to A 002 could not be sent ...": one per ticket of today still waiting or called
+    // whose SMS failed, so that somebody tells the visitor in person.
+    std::vector<std::string> sms_alerts;
 
     DayFigures figures;                 // today's, from the local replica
     std::string day;                    // "YYYY-MM-DD"

@@ -89,10 +89,12 @@ float draw_offline_banner(ConsoleContext& c, float top, float width) {
 }
 
 // Kiosks of the office that need someone: the hub has not heard from one (staff tell IT),
-// or its printer is out of paper, open or off (staff fix it). One small line each.
+// or its printer is out of paper, open or off (staff fix it); and visitors an SMS did not
+// reach (staff tell them in person). One small line each.
 float draw_silent_kiosks(ConsoleContext& c, float top, float width) {
     if (!c.state.signed_in) return top;
-    std::vector<std::string> lines = c.state.printer_alerts;
+    std::vector<std::string> lines = c.state.sms_alerts;
+    lines.insert(lines.end(), c.state.printer_alerts.begin(), c.state.printer_alerts.end());
     if (!c.state.silent_kiosks.empty()) lines.insert(lines.begin(), c.state.silent_kiosks);
     const float pad = 6;
     for (const std::string& line : lines) {

@@ -25,6 +25,14 @@ std::string accessibility_text(ConsoleContext& c, const QueueRow& row) {
     return out;
 }
 
+// Under the need: whether the visitor waits outside for an SMS or gets one, and, in the
+// urgent colour, that an SMS did not go (somebody tells the visitor in person).
+void draw_sms_marks(ConsoleContext& c, const QueueRow& row) {
+    if (row.outside) ImGui::TextWrapped("%s", c.st("console.waits_outside").c_str());
+    else if (row.sms) ImGui::TextWrapped("%s", c.st("console.gets_sms").c_str());
+    if (row.sms_failed) ImGui::TextColored(ImColor(urgent_ink), "%s", c.st("console.sms_not_sent").c_str());
+}
+
 void draw_filters(ConsoleContext& c, float& y, float width) {
     float x = c.area.x0;
     const float h = 44, gap = 8;
@@ -82,6 +90,7 @@ void draw_table(ConsoleContext& c, const ui::Rect& box) {
         ImGui::TextWrapped("%s", c.need(row.need_key).c_str());
         if (!row.for_counter.empty())
             ImGui::TextWrapped("%s", ui::fill(c.st("console.for_counter"), {{"counter", row.for_counter}}).c_str());
+        draw_sms_marks(c, row);
         ImGui::TableNextColumn();
         if (row.urgent) ImGui::TextColored(ImColor(urgent_ink), "%s", c.st("console.urgent").c_str());
         ImGui::TableNextColumn();
@@ -123,6 +132,7 @@ void draw_table(ConsoleContext& c, const ui::Rect& box) {
         ImGui::TextUnformatted(row.number.c_str());
         ImGui::TableNextColumn();
         ImGui::TextWrapped("%s", c.need(row.need_key).c_str());
+        draw_sms_marks(c, row);
         ImGui::TableNextColumn();
         ImGui::TableNextColumn();
         ImGui::TableNextColumn();
@@ -200,6 +210,7 @@ void draw_current(ConsoleContext& c, const ui::Rect& panel) {
     c.ui.draw->AddText(c.fonts.huge, c.fonts.huge->FontSize, ImVec2(x, y), t.urgent ? urgent_ink : ink, t.number.c_str());
     y += c.fonts.huge->FontSize + 4;
     y += c.text(c.fonts.text, c.need(t.need_key), x, y, w, ink) + 4;
+    if (t.outside) y += c.text(c.fonts.text, c.st("console.waits_outside"), x, y, w, t.sms_failed ? urgent_ink : ink) + 4;
     if (!t.description.empty()) y += c.text(c.fonts.text, "«" + t.description + "»", x, y, w, ink) + 4;
     y += 8;
     if (c.state.transfer_open) return;  // the choices are where the table was
