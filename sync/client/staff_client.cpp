@@ -9,6 +9,14 @@
 namespace skranke::sync {
 namespace {
 
+// A text field of a reply, or the fallback when it is missing or not a text: what the hub
+// sends is checked, never trusted to have the shape asked for (json::value would throw).
+std::string text_of(const nlohmann::json& object, const char* key, const std::string& fallback) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+
 constexpr const char* session_header = "X-Skranke-Staff-Session: ";
 
 Connection quick(Connection c) {
@@ -43,11 +51,12 @@ Result<StaffSignIn, StaffCallFailure> staff_sign_in(const Connection& connection
         return StaffCallFailure{StaffCallError::refused, "the hub's reply was not understood", 0};
     StaffSignIn s;
     s.session = json.at("session").get<std::string>();
-    s.staff_id = json.value("staff_id", staff_id);
-    s.name = json.value("name", staff_id);
-    s.role = json.value("role", "reception");
-    s.counter = json.value("counter", counter);
-    s.expires_ms = json.value("expires_ms", std::int64_t{0});
+    s.staff_id = text_of(json, "staff_id", staff_id);
+    s.name = text_of(json, "name", staff_id);
+    s.role = text_of(json, "role", "reception");
+    s.counter = text_of(json, "counter", counter);
+    const auto expires = json.find("expires_ms");
+    s.expires_ms = expires != json.end() && expires->is_number_integer() ? expires->get<std::int64_t>() : 0;
     return s;
 }
 
@@ -68,14 +77,15 @@ Result<std::vector<KioskAlert>, StaffCallFailure> fetch_kiosk_alerts(const Conne
         return StaffCallFailure{StaffCallError::refused, "the hub's reply was not understood", 0};
     std::vector<KioskAlert> alerts;
     for (const auto& d : json.at("devices")) {
-        if (!d.is_object() || d.value("role", "") != "kiosk" || !d.contains("device_id") || !d.at("device_id").is_string())
-            continue;
-        KioskAlert alert{d.at("device_id").get<std::string>(), false, 0, {}};
+        if (!d.is_object() || !d.contains("device_id") || !d.at("device_id").is_string()) continue;
+        const std::string role = text_of(d, "role", "");
+        if (role != "kiosk" && role != "notify") continue;
+        KioskAlert alert{d.at("device_id").get<std::string>(), role == "notify", false, 0, {}};
         if (const auto silent = d.find("silent"); silent != d.end() && silent->is_boolean()) alert.silent = silent->get<bool>();
         const auto since = d.find("silent_for_ms");
         if (since != d.end() && since->is_number_integer() && since->get<std::int64_t>() >= 0)
             alert.silent_for_ms = since->get<std::int64_t>();
-        if (const auto printer = d.find("printer"); printer != d.end() && printer->is_string()) {
+        if (const auto printer = d.find("printer"); !alert.notifier && printer != d.end() && printer->is_string()) {
             const std::string state = printer->get<std::string>();
             if (state == "paper_low" || state == "paper_out" || state == "cover_open" || state == "offline")
                 alert.printer = state;

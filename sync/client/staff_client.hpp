@@ -35,12 +35,13 @@ void staff_sign_out(const Connection& connection, const std::string& session);
 // limit (10 minutes), or its printer cannot print or runs low on paper.
 struct KioskAlert {
     std::string device_id;
+    bool notifier = false;  // the office's SMS notifier (role notify), not a kiosk: said only when silent
     bool silent = false;
     std::int64_t silent_for_ms = 0;  // when the hub answered
     std::string printer;  // "paper_low", "paper_out", "cover_open" or "offline"; empty: nothing to do
 };
-// GET /v1/devices as a reception device reads it: the office's kiosks that need staff,
-// silent longest first.
+// GET /v1/devices as a reception device reads it: the office's kiosks that need staff, and
+// SMS notifiers the hub has not heard from, silent longest first.
 Result<std::vector<KioskAlert>, StaffCallFailure> fetch_kiosk_alerts(const Connection& connection);
 
 // The per-ticket CSV of one service day ("YYYY-MM-DD").

@@ -119,3 +119,30 @@ TEST_CASE("the console says which kiosk's printer is out of paper, open or off, 
         },
         10s));
 }
+
+TEST_CASE("the console says when the SMS notifier has not been in touch: visitors outside get no SMS") {
+    HubFixture hub;
+    add_reception_staff(hub);
+    HubDevice reception = start_hub_device(hub, Role::reception, "desk-notify", 'R');
+    const auto notifier = hub.enrol(Role::notify, "notify-office");
+    note_contact_at(hub, notifier.device_id, wall_clock_ms() - 12 * minute_ms - 20000);
+
+    console::HubStaffDesk desk(hub.connection(reception.token));
+    auto services = hub_console_services(reception, desk);
+    services.silent_kiosks_every_s = 0.2;
+    HeadlessConsole console(services);
+    sign_in_console(console.app(), "kari", "1", console.screen().now());
+
+    const std::string line = said("console.notifier_silent", {{"device", "notify-office"}, {"minutes", "12"}});
+    CHECK(line.find("får ikke SMS") != std::string::npos);
+    REQUIRE(shows_line(console, line));
+    CHECK(console.app().state().silent_kiosks.empty());  // not counted among the kiosks
+
+    note_contact_at(hub, notifier.device_id, wall_clock_ms());
+    REQUIRE(wait_until(
+        [&] {
+            console.frame();
+            return !console.screen().drew("notify-office");
+        },
+        10s));
+}

@@ -235,19 +235,27 @@ const char* printer_alert_key(const std::string& state) {
 }  // namespace
 
 // One line for the staff: the kiosk silent longest, or how many are, in whole minutes now;
-// then a line for each kiosk whose printer needs a hand.
+// then a line for each kiosk whose printer needs a hand, and for an SMS notifier gone silent.
 void ConsoleApp::describe_silent_kiosks(std::int64_t device_now) {
     state_.silent_kiosks.clear();
     state_.printer_alerts.clear();
     std::vector<const sync::KioskAlert*> silent;
+    const std::int64_t since_read = std::max<std::int64_t>(0, device_now - silent_read_ms_);
+    const auto minutes = [&](const sync::KioskAlert& k) { return std::to_string((k.silent_for_ms + since_read) / 60000); };
     for (const sync::KioskAlert& k : kiosk_alerts_) {
+        // A silent notifier sends no SMS, and says no failure either: visitors waiting
+        // outside would wait for nothing, so staff are told.
+        if (k.notifier) {
+            if (k.silent)
+                state_.printer_alerts.push_back(
+                    ui::fill(st("console.notifier_silent"), {{"device", k.device_id}, {"minutes", minutes(k)}}));
+            continue;
+        }
         if (k.silent) silent.push_back(&k);
         if (!k.printer.empty())
             state_.printer_alerts.push_back(ui::fill(st(printer_alert_key(k.printer)), {{"device", k.device_id}}));
     }
     if (silent.empty()) return;
-    const std::int64_t since_read = std::max<std::int64_t>(0, device_now - silent_read_ms_);
-    const auto minutes = [&](const sync::KioskAlert& k) { return std::to_string((k.silent_for_ms + since_read) / 60000); };
     if (silent.size() == 1) {
         state_.silent_kiosks = ui::fill(st("console.kiosk_silent"), {{"device", silent.front()->device_id},
                                                                      {"minutes", minutes(*silent.front())}});
