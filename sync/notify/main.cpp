@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/cfg/env.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -93,6 +94,7 @@ int main(int argc, char** argv) {
         sub->add_option("--config", config_file, "Settings file (store, assets, gateway)")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     spdlog::set_default_logger(spdlog::stderr_color_mt("skranke-notify"));
+    spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=warn (or debug) from the unit's environment
 
     auto config = notify::load_notify_config(config_file);
     if (!config) return fail(config.error());
