@@ -10,6 +10,7 @@
 #include <set>
 #include <vector>
 
+#include "shell/keyboard.hpp"
 #include "shell/text.hpp"
 #include "support/explore.hpp"
 #include "visitor/screen_context.hpp"
@@ -244,12 +245,56 @@ TEST_CASE("a field too small for its text shows a full line of its end, after \"
         REQUIRE(shown.rfind(ellipsis, 0) == 0);
         CHECK(text.size() >= shown.size() - ellipsis.size());
         CHECK(text.substr(text.size() - (shown.size() - ellipsis.size())) == shown.substr(ellipsis.size()));
-        CHECK(ui::text_height(font, shown, width) == doctest::Approx(font->FontSize));
+        CHECK(ui::text_height(font, shown, width, ui::LongWords::break_inside) == doctest::Approx(font->FontSize));
         // One more character would not fit: the line is as full as it can be.
         const std::size_t kept = shown.size() - ellipsis.size();
         std::size_t more = text.size() - kept - 1;
         while (more > 0 && (static_cast<unsigned char>(text[more]) & 0xC0) == 0x80) --more;
-        CHECK(ui::text_height(font, ellipsis + text.substr(more), width) > font->FontSize);
+        CHECK(ui::text_height(font, ellipsis + text.substr(more), width, ui::LongWords::break_inside) > font->FontSize);
     }
     CHECK(ui::last_lines(font, "short", width, 1) == "short");
+}
+
+TEST_CASE("lines break between words, never inside one nor at a full stop inside an address") {
+    ImFont* font = skranke::test::shared_fonts().body[0];
+    const auto lines_of = [&](const std::string& text, float width) {
+        std::vector<std::string> out;
+        for (const ui::TextLine& line : ui::wrap_text(font, text, width)) out.emplace_back(line.begin, line.end);
+        return out;
+    };
+    const auto width_of = [&](const std::string& text) {
+        return font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, text.c_str()).x;
+    };
+    // "nav.no" fits only alone: it moves to the next line whole, never "nav." and "no".
+    const std::string address = "Read more at nav.no";
+    const float narrow = width_of("Read more at nav.") + 1;
+    REQUIRE(narrow < width_of(address));
+    CHECK(lines_of(address, narrow) == std::vector<std::string>{"Read more at", "nav.no"});
+    // A word wider than the line stays whole on a line of its own, drawn smaller to fit.
+    const std::string word = "Unemployment";
+    const std::string sentence = "Help with " + word + " benefit";  // the lines point into it
+    const auto lines = ui::wrap_text(font, sentence, width_of("Unemploym"));
+    std::string joined;
+    bool whole = false;
+    for (const auto& line : lines) {
+        const std::string text(line.begin, line.end);
+        joined += (joined.empty() ? "" : " ") + text;
+        if (text == word) {
+            whole = true;
+            CHECK(line.scale < 1.0f);
+            CHECK(line.scale * width_of(word) <= width_of("Unemploym") + 0.5f);
+        } else {
+            CHECK(line.scale == 1.0f);
+            CHECK(width_of(text) <= width_of("Unemploym"));
+        }
+    }
+    CHECK(whole);
+    CHECK(joined == sentence);  // nothing lost, nothing split
+    // A compound word may break after its hyphen; the hyphen stays on the first line.
+    CHECK(lines_of("sosial-stønad", width_of("sosial-stø")) == std::vector<std::string>{"sosial-", "stønad"});
+    // Typed text is shown to its end: there a long word does break, on a code point.
+    const std::string long_word = "Ґрунтовнийопис";
+    const auto typed = ui::wrap_text(font, long_word, width_of("Ґрунт"), ui::LongWords::break_inside);
+    REQUIRE(typed.size() > 1);
+    for (const auto& line : typed) CHECK(ui::utf8_characters(std::string(line.begin, line.end)).size() > 0);
 }

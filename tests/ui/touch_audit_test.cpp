@@ -82,7 +82,8 @@ void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::
         REQUIRE(kiosk.tap("nav.next"));
         REQUIRE(kiosk.tap("key.shift"));
         audit.check(kiosk, where);
-        REQUIRE(kiosk.tap("field.phone"));
+        INFO(where);
+        REQUIRE(kiosk.scroll_and_tap("field.phone", "field.description"));  // below the fold with larger text
         audit.check(kiosk, where);
         kiosk.wait_seconds(61);
         REQUIRE(kiosk.page() == "details-idle");

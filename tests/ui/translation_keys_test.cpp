@@ -64,6 +64,7 @@ std::set<std::string> keys_used() {
     scan(source / "kiosk" / "ui", {"t(\"", "text_key(\""}, keys);
     // The hub's status page on the visitor's phone (sync/hub/status_page.cpp).
     scan(source / "sync" / "hub", {"\"status."}, keys);
+    scan(source / "sync" / "notify", {"\"sms."}, keys);  // the SMS texts (skranke-notify)
     // Message keys the domain and the store hand to the UI.
     const std::vector<std::string> message = {"\"error."};
     scan(source / "kiosk" / "store", message, keys);

@@ -11,6 +11,7 @@
 
 #include "qr/qr_code.hpp"
 #include "shell/fonts.hpp"
+#include "shell/text.hpp"
 
 namespace skranke::printer {
 
@@ -70,23 +71,19 @@ public:
         return std::move(raster_);
     }
 
-    // Text wrapped at word boundaries within the paper's width, left-aligned or centred.
+    // Text wrapped within the paper's width by the screen's rule (words stay whole), left-aligned
+    // or centred. A single word wider than the paper is cut at the edge: the raster draws
+    // glyphs at the font's size only.
     void text(ImFont* font, const std::string& text, bool centred, int margin) {
         const float width = static_cast<float>(raster_.width - 2 * margin);
-        const char* s = text.c_str();
-        const char* const end = s + text.size();
         const int line_height = static_cast<int>(std::ceil(font->FontSize * 1.1f));
-        while (s < end) {
-            const char* line_end = font->CalcWordWrapPositionA(1.0f, s, end, width);
-            if (line_end == s) line_end = s + std::max(1, ImTextCountUtf8BytesFromChar(s, end));  // one wide glyph
-            const float line_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, s, line_end).x;
+        for (const ui::TextLine& line : ui::wrap_text(font, text, width)) {
+            const float line_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, line.begin, line.end).x;
             float x = static_cast<float>(margin);
             if (centred) x = std::max(0.0f, (static_cast<float>(raster_.width) - line_width) / 2);
             grow(y + line_height);
-            draw_run(font, s, line_end, x);
+            draw_run(font, line.begin, line.end, x);
             y += line_height;
-            s = line_end;
-            while (s < end && (*s == ' ' || *s == '\n')) ++s;
         }
     }
 

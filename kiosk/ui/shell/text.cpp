@@ -1,17 +1,71 @@
 #include "shell/text.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace skranke::ui {
 
 namespace {
 
-struct Line {
-    const char* begin;
-    const char* end;
-};
+using Line = TextLine;
 
-std::vector<Line> wrap_lines(ImFont* font, const std::string& text, float width) {
+float width_of(ImFont* font, const char* begin, const char* end) {
+    return font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, begin, end).x;
+}
+
+// Where a line may end: at a space, or after a hyphen inside a compound word. Never inside a
+// word, and never at a full stop, comma or slash without a space ("nav.no" stays whole), as
+// Dear ImGui's own wrapping would break them.
+const char* next_break(const char* s, const char* end) {
+    for (const char* p = s; p < end; ++p) {
+        if (*p == ' ') return p;
+        if (*p == '-' && p > s && p + 1 < end && p[1] != ' ') return p + 1;
+    }
+    return end;
+}
+
+// One paragraph (no newline) into lines no wider than width, each ending where next_break
+// allows; a single word wider than the line gets a line of its own, scaled down to fit.
+void wrap_paragraph(ImFont* font, const char* s, const char* const end, float width, LongWords long_words,
+                    std::vector<Line>& lines) {
+    for (int guard = 0; s < end && guard < 1000; ++guard) {  // bounded: at most 1000 lines
+        const char* fits = nullptr;  // the furthest break whose line fits
+        for (const char* p = s; p < end;) {
+            const char* word_end = next_break(p, end);
+            if (word_end == p) word_end = p + 1;  // never stand still
+            if (width_of(font, s, word_end) > width) break;
+            fits = word_end;
+            p = word_end;
+            while (p < end && *p == ' ') ++p;
+        }
+        if (!fits && long_words == LongWords::break_inside) {  // as much of the word as fits, on a code point
+            const char* cut = s + 1;
+            for (const char* p = s + 1; p <= end; ++p) {
+                if (p < end && (static_cast<unsigned char>(*p) & 0xC0) == 0x80) continue;
+                if (width_of(font, s, p) > width) break;
+                cut = p;
+            }
+            while (cut < end && (static_cast<unsigned char>(*cut) & 0xC0) == 0x80) ++cut;
+            fits = cut;
+        }
+        Line line{s, fits, 1.0f};
+        if (!fits) {  // the first word alone is wider than the line
+            line.end = next_break(s, end);
+            if (line.end == s) line.end = s + 1;
+            const float w = width_of(font, s, line.end);
+            line.scale = w > 0 && width > 0 ? std::max(0.05f, width / w) : 1.0f;
+        }
+        while (line.end > s && line.end[-1] == ' ') --line.end;
+        lines.push_back(line);
+        s = fits ? fits : next_break(s, end);
+        if (s == line.begin) ++s;  // never stand still
+        while (s < end && *s == ' ') ++s;
+    }
+}
+
+}  // namespace
+
+std::vector<TextLine> wrap_text(ImFont* font, const std::string& text, float width, LongWords long_words) {
     std::vector<Line> lines;
     std::size_t start = 0;
     for (int paragraphs = 0; start <= text.size() && paragraphs < 200; ++paragraphs) {
@@ -20,35 +74,23 @@ std::vector<Line> wrap_lines(ImFont* font, const std::string& text, float width)
         const char* s = text.data() + start;
         const char* const end = text.data() + newline;
         if (s == end) lines.push_back({s, s});
-        for (int guard = 0; s < end && guard < 1000; ++guard) {  // bounded: at most 1000 lines
-            const char* wrap = font->CalcWordWrapPositionA(1.0f, s, end, width);
-            if (wrap <= s) {  // a word wider than the line: break inside it, on a code point
-                wrap = s + 1;
-                while (wrap < end && (static_cast<unsigned char>(*wrap) & 0xC0) == 0x80) ++wrap;
-            }
-            const char* line_end = wrap;
-            while (line_end > s && line_end[-1] == ' ') --line_end;
-            lines.push_back({s, line_end});
-            s = wrap;
-            while (s < end && *s == ' ') ++s;
-        }
+        wrap_paragraph(font, s, end, width, long_words, lines);
         start = newline + 1;
     }
     return lines;
 }
 
-}  // namespace
-
-float text_height(ImFont* font, const std::string& text, float width) {
-    return static_cast<float>(wrap_lines(font, text, width).size()) * font->FontSize;
+float text_height(ImFont* font, const std::string& text, float width, LongWords long_words) {
+    return static_cast<float>(wrap_text(font, text, width, long_words).size()) * font->FontSize;
 }
 
 std::string last_lines(ImFont* font, const std::string& text, float width, int lines) {
-    const auto wrapped = wrap_lines(font, text, width);
+    const auto wrapped = wrap_text(font, text, width, LongWords::break_inside);
     if (lines < 1 || wrapped.size() <= static_cast<std::size_t>(lines)) return text;
     static const std::string ellipsis = "\u2026";
     const auto fits = [&](std::size_t from) {
-        return wrap_lines(font, ellipsis + text.substr(from), width).size() <= static_cast<std::size_t>(lines);
+        return wrap_text(font, ellipsis + text.substr(from), width, LongWords::break_inside).size() <=
+               static_cast<std::size_t>(lines);
     };
     const auto step = [&](std::size_t at, bool forward) {  // to the next or previous code point
         at = forward ? at + 1 : at - 1;
@@ -57,7 +99,7 @@ std::string last_lines(ImFont* font, const std::string& text, float width, int l
         return at;
     };
     // Start at the lines that fit, step forward until "…" fits too, then take back as much of
-    // what came before as still fits (a long word broken across lines leaves a short last one).
+    // what came before as still fits.
     auto from = static_cast<std::size_t>(wrapped[wrapped.size() - static_cast<std::size_t>(lines)].begin - text.data());
     for (int guard = 0; from < text.size() && !fits(from) && guard < 10000; ++guard) from = step(from, true);
     for (int guard = 0; from > 0 && fits(step(from, false)) && guard < 10000; ++guard) from = step(from, false);
@@ -65,16 +107,18 @@ std::string last_lines(ImFont* font, const std::string& text, float width, int l
 }
 
 float draw_text(Ui& ui, ImFont* font, const std::string& text, const Rect& rect, unsigned int colour, Align align,
-                bool speak) {
-    const auto lines = wrap_lines(font, text, rect.width());
+                bool speak, LongWords long_words) {
+    const auto lines = wrap_text(font, text, rect.width(), long_words);
     float y = rect.y0;
     for (const Line& line : lines) {
         float x = rect.x0;
+        const float size = font->FontSize * line.scale;
         if (align == Align::centre) {
-            const float w = font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, line.begin, line.end).x;
+            const float w = width_of(font, line.begin, line.end) * line.scale;
             x = rect.x0 + (rect.width() - w) / 2;
         }
-        ui.draw->AddText(font, font->FontSize, ImVec2(x, y), colour, line.begin, line.end);
+        // A word drawn smaller sits on the line's baseline area, centred in its height.
+        ui.draw->AddText(font, size, ImVec2(x, y + (font->FontSize - size) / 2), colour, line.begin, line.end);
         y += font->FontSize;
     }
     if (speak) ui.say(text);

@@ -141,6 +141,18 @@ bool HeadlessKiosk::tap(std::string_view id) {
     return true;
 }
 
+bool HeadlessKiosk::scroll_and_tap(std::string_view id, std::string_view in) {
+    for (int drags = 0; drags < 20; ++drags) {  // bounded: a list longer than 20 drags is a fault
+        const ui::TouchTarget* target = recorder_.find(id);
+        if (target && target->visible.height() >= target->rect.height() - 1) return tap(id);
+        const ui::TouchTarget* handle = recorder_.find(in);
+        if (!handle || handle->visible.height() <= 0) return false;
+        const ImVec2 from = handle->visible.centre();
+        drag(from, ImVec2(from.x, from.y - std::min(scale().px(60), handle->visible.height() / 2)));
+    }
+    return false;
+}
+
 bool HeadlessKiosk::press(std::string_view id) {
     const ui::TouchTarget* target = recorder_.find(id);
     if (!target) return false;
