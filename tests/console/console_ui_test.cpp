@@ -460,3 +460,34 @@ TEST_CASE("visitors who wait outside for an SMS are marked, and an SMS that did 
     console.frame();
     CHECK(console.app().state().sms_alerts.size() == 1);
 }
+
+TEST_CASE("a member of staff signs in by keyboard alone: staff id, Tab, PIN, Tab, counter, Enter") {
+    ConsoleWorld world;
+    HeadlessConsole console(world.services());
+    console.frame();
+    REQUIRE_FALSE(console.app().state().signed_in);
+    constexpr int tab = 258, enter = 257;
+    console.screen().type("kari");  // the staff id field has the keyboard from the start
+    console.frame();
+    console.press_key(tab);
+    console.screen().type("2468");
+    console.frame();
+    console.press_key(tab);
+    console.screen().type("9");  // no such counter: said, with the office's counters
+    console.frame();
+    console.press_key(enter);
+    CHECK_FALSE(console.app().state().signed_in);
+    CHECK(console.app().state().sign_in_problem.find("«9»") != std::string::npos);
+    CHECK(console.app().state().sign_in_problem.find("1, 2") != std::string::npos);
+    // The PIN is never kept past an attempt: the keyboard is back in it; Tab selects the
+    // counter typed, so typing replaces it.
+    console.screen().type("2468");
+    console.frame();
+    console.press_key(tab);
+    console.screen().type("2");
+    console.frame();
+    console.press_key(enter);
+    REQUIRE(console.app().state().signed_in);
+    CHECK(console.app().state().counter == "2");
+    CHECK(console.app().state().staff_id == "kari");
+}

@@ -387,13 +387,26 @@ void ConsoleApp::sign_in(std::string staff_id, std::string pin, std::string coun
     if (!services_.desk) return;
     if (staff_id.empty() || pin.empty() || counter.empty()) {
         state_.sign_in_problem = st("console.sign_in_incomplete");
+        state_.sign_in_fix = staff_id.empty() ? SignInField::staff_id : pin.empty() ? SignInField::pin : SignInField::counter;
+        return;
+    }
+    // A counter typed at the keyboard must be one of the office's (the buttons offer only those).
+    if (!state_.counters.empty() &&
+        std::find(state_.counters.begin(), state_.counters.end(), counter) == state_.counters.end()) {
+        std::string known;
+        for (const std::string& name : state_.counters) known += (known.empty() ? "" : ", ") + name;
+        state_.sign_in_problem = ui::fill(st("console.unknown_counter"), {{"counter", counter}, {"counters", known}});
+        state_.sign_in_fix = SignInField::counter;
         return;
     }
     auto result = services_.desk->sign_in(staff_id, pin, counter);
     if (!result) {
         const auto& f = result.error();
         switch (f.kind) {
-            case sync::StaffCallError::wrong_pin: state_.sign_in_problem = st("console.wrong_pin"); break;
+            case sync::StaffCallError::wrong_pin:
+                state_.sign_in_problem = st("console.wrong_pin");
+                state_.sign_in_fix = SignInField::pin;
+                break;
             case sync::StaffCallError::locked:
                 state_.sign_in_problem = ui::fill(st("console.pin_locked"),
                                                   {{"seconds", std::to_string((f.retry_after_ms + 999) / 1000)}});
@@ -409,6 +422,7 @@ void ConsoleApp::sign_in(std::string staff_id, std::string pin, std::string coun
     state_.staff_name = result->name;
     state_.counter = result->counter;
     state_.sign_in_problem.clear();
+    state_.sign_in_fix = SignInField::none;
     state_.page = Page::queue;
     say_notice(ui::fill(st("console.welcome"), {{"name", state_.staff_name}, {"counter", state_.counter}}), false);
     refresh();

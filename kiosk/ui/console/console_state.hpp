@@ -52,12 +52,15 @@ struct Notice {
     bool error = false;
 };
 
+enum class SignInField { none, staff_id, pin, counter };
+
 struct ConsoleState {
     // Sign-in.
     bool signed_in = false;
     std::string staff_id, staff_name, counter;
     std::vector<std::string> counters;  // the office's counters, to pick from
     std::string sign_in_problem;        // why the last sign-in failed
+    SignInField sign_in_fix = SignInField::none;  // where the keyboard goes to mend it
 
     Page page = Page::queue;
     std::vector<QueueRow> waiting;      // call order (the one rule), filter applied

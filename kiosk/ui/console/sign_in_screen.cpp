@@ -1,4 +1,6 @@
 // Sign in: staff id, PIN and counter. Everything else stays locked until the hub accepts.
+// It works by keyboard alone: the staff id field has the keyboard at once, Tab moves to the
+// PIN and the counter (typed, or chosen on the buttons), Enter signs in.
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -15,19 +17,37 @@ void draw_sign_in_screen(ConsoleContext& c, std::string& staff_id, std::string& 
     y += c.text(c.fonts.text, c.st("console.sign_in_help"), x, y, w, ink) + 16;
 
     bool submit = false;
-    const auto field = [&](const char* id, const std::string& label, std::string& value, ImGuiInputTextFlags flags) {
+    const auto field = [&](const char* id, const std::string& label, std::string& value, ImGuiInputTextFlags flags,
+                           bool focus) {
         y += c.text(c.fonts.text, label, x, y, w, ink) + 4;
         ImGui::SetCursorScreenPos(ImVec2(x, y));
         ImGui::SetNextItemWidth(w);
         ImGui::PushFont(c.fonts.heading);
+        // A visible edge (dark grey on white, far above 3:1), so the fields are seen as fields.
+        ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 2.0f);
+        ImGui::PushStyleColor(ImGuiCol_Border, IM_COL32(0x3A, 0x3A, 0x3A, 0xFF));
+        if (focus) ImGui::SetKeyboardFocusHere();
         if (ImGui::InputText(id, &value, flags | ImGuiInputTextFlags_EnterReturnsTrue)) submit = true;
+        ImGui::PopStyleColor();
+        ImGui::PopStyleVar();
         const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
         if (c.ui.recorder) c.ui.recorder->add({std::string("field.") + (id + 2), label, {min.x, min.y, max.x, max.y}, {min.x, min.y, max.x, max.y}});
         ImGui::PopFont();
         y = max.y + 16;
     };
-    field("##staff_id", c.st("console.staff_id"), staff_id, ImGuiInputTextFlags_CharsNoBlank);
-    field("##pin", c.st("console.pin"), pin, ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal);
+    // Whenever no field has the keyboard (at the start; Enter lets go of the field it was
+    // pressed in), it goes to the first field still to fill: the staff id, the PIN (never kept
+    // past an attempt), else the one a refused sign-in named.
+    const bool free = !ImGui::IsAnyItemActive();
+    SignInField focus = staff_id.empty() ? SignInField::staff_id : pin.empty() ? SignInField::pin : c.state.sign_in_fix;
+    if (focus == SignInField::counter && c.state.counters.size() <= 1) focus = SignInField::none;
+    field("##staff_id", c.st("console.staff_id"), staff_id, ImGuiInputTextFlags_CharsNoBlank,
+          free && focus == SignInField::staff_id);
+    field("##pin", c.st("console.pin"), pin, ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal,
+          free && focus == SignInField::pin);
+    if (c.state.counters.size() > 1)
+        field("##counter", c.st("console.counter_typed"), counter, ImGuiInputTextFlags_CharsNoBlank,
+              free && focus == SignInField::counter);
 
     y += c.text(c.fonts.text, c.st("console.choose_counter"), x, y, w, ink) + 6;
     const float gap = 10;

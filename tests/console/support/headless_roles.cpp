@@ -61,6 +61,10 @@ HeadlessScreen::HeadlessScreen(float width, float height, const ui::RoleFontSize
     io.IniFilename = nullptr;
     io.LogFilename = nullptr;
     for (int i = 0; i < ImGuiKey_COUNT; ++i) io.KeyMap[i] = -1;
+    // The keys a console is used with, numbered as GLFW numbers them (its backend maps them so).
+    io.KeyMap[ImGuiKey_Tab] = 258;
+    io.KeyMap[ImGuiKey_Enter] = 257;
+    io.KeyMap[ImGuiKey_Backspace] = 259;
 }
 
 HeadlessScreen::~HeadlessScreen() { ImGui::DestroyContext(context_); }
