@@ -89,6 +89,9 @@ int main(int argc, char** argv) {
     enrol->add_option("--pin", connection.pinned_public_key, "Pinned public key of the hub (sha256//...)");
     auto* status = app.add_subcommand("status", "This notifier's hub, outbox, dead letters and today's SMS");
     auto* run = app.add_subcommand("run", "Send SMS until stopped (SIGTERM or Ctrl-C)");
+    std::string credentials_file;
+    run->add_option("--credentials", credentials_file,
+                    "The gateway's secrets, over the settings' `credentials` (the unit passes systemd's copy)");
     app.require_subcommand(1);
     for (auto* sub : {enrol, status, run})
         sub->add_option("--config", config_file, "Settings file (store, assets, gateway)")->capture_default_str();
@@ -118,6 +121,7 @@ int main(int argc, char** argv) {
     if (status->parsed()) return print_status(*config);
     (void)run;
 
+    if (!credentials_file.empty()) config->credentials = credentials_file;
     auto setup = prepare(*config);
     if (!setup) return fail(setup.error());
     {

@@ -14,7 +14,8 @@
 namespace skranke::notify {
 
 inline constexpr const char* default_config_file = "/etc/skranke/notify.toml";
-inline constexpr const char* default_store_file = "/var/lib/skranke/notify.db";
+// Its own folder, the unit's state directory: the service user's alone (mode 0700).
+inline constexpr const char* default_store_file = "/var/lib/skranke/notify/notify.db";
 
 // How slot values are written into the body: json escapes them for a JSON string (the
 // template supplies the quotes), form URL-encodes them (application/x-www-form-urlencoded).

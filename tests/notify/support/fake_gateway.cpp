@@ -23,6 +23,8 @@ void FakeGateway::listen() {
         }
         message.key = request.get_header_value("Idempotency-Key");
         message.at = std::chrono::steady_clock::now();
+        message.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
         std::lock_guard lock(mutex_);
         ++requests_;
         if (message.phone.empty() || message.key.empty()) {

@@ -23,6 +23,7 @@ struct GatewayMessage {
     std::string text;
     std::string key;
     std::chrono::steady_clock::time_point at;  // when the request arrived
+    std::int64_t wall_ms = 0;                  // the same on the wall clock (beside the hub's receive times)
 };
 
 class FakeGateway {
