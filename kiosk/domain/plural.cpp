@@ -57,4 +57,8 @@ PluralForm plural_form(std::string_view language, std::int64_t n) {
     return i == 1 ? PluralForm::one : PluralForm::other;
 }
 
+std::string counted_key(std::string_view key, std::string_view language, std::int64_t n) {
+    return std::string(key) + "." + std::string(to_string(plural_form(language, n)));
+}
+
 }  // namespace skranke

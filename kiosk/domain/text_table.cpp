@@ -5,6 +5,8 @@
 
 #include <toml++/toml.h>
 
+#include "domain/plural.hpp"
+
 namespace skranke {
 
 Result<TextTable, std::string> TextTable::load(const std::filesystem::path& dir,
@@ -41,14 +43,25 @@ Result<TextTable, std::string> TextTable::load(const std::filesystem::path& dir,
 }
 
 const std::string& TextTable::text(std::string_view language, std::string_view key) const {
+    return find(language, key, std::nullopt);
+}
+
+const std::string& TextTable::counted(std::string_view language, std::string_view key, std::int64_t n) const {
+    return find(language, key, n);
+}
+
+const std::string& TextTable::find(std::string_view language, std::string_view key, std::optional<std::int64_t> n) const {
     std::string_view current = language;
     for (int depth = 0; depth < 8 && !current.empty(); ++depth) {  // bounded: fallbacks may loop
         const auto found = languages_.find(current);
         if (found == languages_.end()) break;
-        if (const auto text = found->second.texts.find(key); text != found->second.texts.end()) return text->second;
+        const auto& texts = found->second.texts;
+        if (n)
+            if (const auto text = texts.find(counted_key(key, current, *n)); text != texts.end()) return text->second;
+        if (const auto text = texts.find(key); text != texts.end()) return text->second;
         current = found->second.fallback;
     }
-    if (language != "nb") return text("nb", key);  // the last resort, as on the kiosk
+    if (language != "nb") return find("nb", key, n);  // the last resort, as on the kiosk
     thread_local std::string missing;
     missing = std::string(key);
     return missing;

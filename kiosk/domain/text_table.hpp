@@ -3,9 +3,11 @@
 // language following its file's fallback as the kiosk does, then Norwegian bokmål.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,10 +25,14 @@ public:
     // The text of key in language, through its fallbacks, then Norwegian bokmål; the key
     // itself when nobody has it.
     const std::string& text(std::string_view language, std::string_view key) const;
+    // The text of key for a count n: at each language of the way, its variant for n's plural
+    // form there ("status.wait.few", domain/plural.hpp), else the key itself.
+    const std::string& counted(std::string_view language, std::string_view key, std::int64_t n) const;
     // True when language itself (not a fallback) has the key.
     bool has_own(std::string_view language, std::string_view key) const;
 
 private:
+    const std::string& find(std::string_view language, std::string_view key, std::optional<std::int64_t> n) const;
     struct Language {
         std::string fallback;
         std::map<std::string, std::string, std::less<>> texts;

@@ -113,7 +113,8 @@ std::string status_page_html(const StatusTexts& texts, const TicketStatus& statu
                         fill_slots(t("status.people_ahead"), {{"count", std::to_string(*status.people_ahead)}}) + "</p>\n";
                 if (status.wait_minutes)
                     body += "<p class=\"figure\">" +
-                            fill_slots(t("status.wait"), {{"minutes", std::to_string(*status.wait_minutes)}}) + "</p>\n";
+                            fill_slots(html_escaped(texts.counted(lang, "status.wait", *status.wait_minutes)),
+                                       {{"minutes", std::to_string(*status.wait_minutes)}}) + "</p>\n";
                 else
                     body += "<p>" + t("status.wait_unknown") + "</p>\n";
             }

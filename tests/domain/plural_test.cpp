@@ -1,12 +1,17 @@
 // The one plural rule, per language, against the Unicode CLDR forms of whole numbers.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "domain/plural.hpp"
+#include "domain/text_table.hpp"
 
 using namespace skranke;
 
@@ -49,4 +54,26 @@ TEST_CASE("any count has a form: negative numbers and the extremes") {
     // The smallest int64 reads as the largest (...807): many, and no overflow.
     CHECK(plural_form("uk", std::numeric_limits<std::int64_t>::min()) == PluralForm::many);
     CHECK(plural_form("pl", std::numeric_limits<std::int64_t>::max()) == PluralForm::many);
+}
+
+TEST_CASE("a text table picks a count's variant in the language that has the text, else the plain text") {
+    const auto dir = std::filesystem::temp_directory_path() / ("skranke-plural-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "pl.toml") << "[language]\ncode = \"pl\"\nfallback = \"en\"\n[text]\n"
+                                      "\"status.wait\" = \"około {minutes} minut\"\n"
+                                      "\"status.wait.one\" = \"około {minutes} minuty\"\n";
+    std::ofstream(dir / "en.toml") << "[language]\ncode = \"en\"\n[text]\n"
+                                      "\"status.wait\" = \"about {minutes} minutes\"\n"
+                                      "\"status.wait.one\" = \"about {minutes} minute\"\n"
+                                      "\"status.first\" = \"first\"\n";
+    const auto table = TextTable::load(dir, {"status."});
+    std::filesystem::remove_all(dir);
+    REQUIRE(table.ok());
+    CHECK(table->counted("pl", "status.wait", 1) == "około {minutes} minuty");
+    CHECK(table->counted("pl", "status.wait", 2) == "około {minutes} minut");  // no "few": the plain text
+    CHECK(table->counted("pl", "status.wait", 25) == "około {minutes} minut");
+    CHECK(table->counted("en", "status.wait", 1) == "about {minutes} minute");
+    CHECK(table->counted("en", "status.wait", 21) == "about {minutes} minutes");  // English: only 1 is one
+    CHECK(table->counted("pl", "status.first", 1) == "first");  // through the fallback
+    CHECK(counted_key("ticket.wait", "uk", 22) == "ticket.wait.few");
 }

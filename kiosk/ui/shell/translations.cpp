@@ -4,6 +4,8 @@
 
 #include <toml++/toml.h>
 
+#include "domain/plural.hpp"
+
 namespace skranke::ui {
 
 bool Translations::load_dir(const std::filesystem::path& dir, std::string& error) {
@@ -66,11 +68,24 @@ const Language* Translations::language(std::string_view code) const {
 }
 
 const std::string& Translations::text(std::string_view code, std::string_view key) const {
+    return counted_or_plain(code, key, std::nullopt);
+}
+
+const std::string& Translations::counted(std::string_view code, std::string_view key, std::int64_t n) const {
+    return counted_or_plain(code, key, n);
+}
+
+const std::string& Translations::counted_or_plain(std::string_view code, std::string_view key,
+                                                  std::optional<std::int64_t> n) const {
     std::string_view current = code;
     for (int depth = 0; depth < 8 && !current.empty(); ++depth) {  // bounded: fallbacks may loop
-        for (const auto* source : {&office_texts_, &texts_})
-            if (auto lang = source->find(current); lang != source->end())
-                if (auto found = lang->second.find(key); found != lang->second.end()) return found->second;
+        const std::string variant = n ? counted_key(key, current, *n) : std::string();
+        for (const std::string_view wanted : {std::string_view(variant), key}) {
+            if (wanted.empty()) continue;
+            for (const auto* source : {&office_texts_, &texts_})
+                if (auto lang = source->find(current); lang != source->end())
+                    if (auto found = lang->second.find(wanted); found != lang->second.end()) return found->second;
+        }
         const Language* l = language(current);
         current = l ? std::string_view(l->fallback) : std::string_view{};
     }

@@ -3,8 +3,10 @@
 // the espeak-ng voice (empty when there is none) and the keyboard layout.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +35,9 @@ public:
     // (visible in testing, never a crash). At each language of the way the office's own
     // wording of the key comes before the file's.
     const std::string& text(std::string_view code, std::string_view key) const;
+    // The text of key for a count n: at each language of the way, its variant for n's plural
+    // form in that language ("ticket.wait.few", domain/plural.hpp), else the key itself.
+    const std::string& counted(std::string_view code, std::string_view key, std::int64_t n) const;
     // The office's wording (language -> key -> text, domain/office_settings.hpp), replacing
     // any given before. Texts of languages no file has are kept but never shown.
     void set_office_texts(std::map<std::string, std::map<std::string, std::string>> texts);
@@ -42,6 +47,7 @@ public:
     std::vector<std::string> all_texts() const;
 
 private:
+    const std::string& counted_or_plain(std::string_view code, std::string_view key, std::optional<std::int64_t> n) const;
     std::vector<Language> languages_;
     std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> texts_;
     std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> office_texts_;
