@@ -37,12 +37,13 @@ void HubProcess::start() {
         close(out[0]);
         close(out[1]);
         for (const auto& [name, value] : environment_) setenv(name.c_str(), value.c_str(), 1);
-        if (threads_ > 0)
-            execl(SKRANKE_HUB, SKRANKE_HUB, "--data", data_dir_.c_str(), "--port", port.c_str(), "--threads",
-                  threads.c_str(), static_cast<char*>(nullptr));
-        else  // the hub's own default, as IT runs it
-            execl(SKRANKE_HUB, SKRANKE_HUB, "--data", data_dir_.c_str(), "--port", port.c_str(),
-                  static_cast<char*>(nullptr));
+        std::vector<std::string> words = {SKRANKE_HUB, "--data", data_dir_.string(), "--port", port};
+        if (threads_ > 0) words.insert(words.end(), {"--threads", threads});  // else the hub's own default, as IT runs it
+        words.insert(words.end(), arguments_.begin(), arguments_.end());
+        std::vector<char*> argv;
+        for (std::string& word : words) argv.push_back(word.data());
+        argv.push_back(nullptr);
+        execv(SKRANKE_HUB, argv.data());
         _exit(127);
     }
     close(out[1]);
@@ -87,6 +88,10 @@ int HubProcess::stop() {
 
 void HubProcess::set_environment(const std::string& name, const std::string& value) {
     environment_.emplace_back(name, value);
+}
+
+void HubProcess::add_arguments(const std::vector<std::string>& arguments) {
+    arguments_.insert(arguments_.end(), arguments.begin(), arguments.end());
 }
 
 std::string HubProcess::enrol_code(const std::string& role) {

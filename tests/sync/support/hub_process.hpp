@@ -26,6 +26,8 @@ public:
     int stop();
     // Set in the hub's environment at its next start (NOTIFY_SOCKET, WATCHDOG_USEC, ...).
     void set_environment(const std::string& name, const std::string& value);
+    // Given to the hub after the others at its next start ("--office", file, ...).
+    void add_arguments(const std::vector<std::string>& arguments);
     int port() const { return port_; }
     pid_t pid() const { return pid_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -36,6 +38,7 @@ private:
     std::filesystem::path data_dir_;
     int threads_ = 16;
     std::vector<std::pair<std::string, std::string>> environment_;
+    std::vector<std::string> arguments_;
     int port_ = 0;
     pid_t pid_ = -1;
 };
