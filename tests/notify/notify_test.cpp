@@ -1,4 +1,4 @@
-// The notifier in-process against a real hub over HTTP on 127.0.0.1: a kiosk's tickets and a
+// The notifier in-process against the real skranke-hub program on 127.0.0.1: a kiosk's tickets and a
 // reception's calls pushed by their own sync engines, the fake SMS gateway answering.
 #include <doctest/doctest.h>
 

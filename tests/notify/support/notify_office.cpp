@@ -9,6 +9,7 @@
 #include "client/saved_hub.hpp"
 #include "domain/office_time.hpp"
 #include "store/sync_store.hpp"
+#include "support/hub_fixture.hpp"
 #include "support/store_fixture.hpp"
 #include "support/wait.hpp"
 
@@ -16,26 +17,43 @@ namespace skranke::test {
 
 using namespace std::chrono_literals;
 
-NotifyOffice::NotifyOffice(int sms_near_front) {
+NotifyOffice::NotifyOffice(int sms_near_front) : hub_(files_ / "hub") {
     const auto office = files_ / "office.toml";
     save_file(office, "[office]\nname = \"NAV Testby\"\nsms_near_front = " + std::to_string(sms_near_front) + "\n");
-    hub::HubOptions options;
-    options.office_file = office;
-    options.services_file = asset_dir() / "services.toml";
-    hub_ = std::make_unique<HubFixture>(options);
+    hub_.add_arguments({"--office", office.string(), "--services", (asset_dir() / "services.toml").string()});
+    hub_.start();
     open_device(protocol::Role::kiosk, "kiosk-notify", 'N', kiosk_, kiosk_engine_);
     open_device(protocol::Role::reception, "reception-notify", 'R', reception_, reception_engine_);
 }
 
+sync::Connection NotifyOffice::connection(const std::string& token) const {
+    sync::Connection c;
+    c.hub_url = hub_.url();
+    c.token = token;
+    c.connect_timeout_ms = 1000;
+    c.request_timeout_ms = 3000;
+    return c;
+}
+
+std::string NotifyOffice::enrol(protocol::Role role, const std::string& device_id) {
+    auto enrolled = sync::enrol_device(connection(""), hub_.enrol_code(std::string(protocol::to_string(role))), device_id);
+    if (!enrolled) throw std::runtime_error("enrolment failed: " + enrolled.error());
+    return enrolled->token;
+}
+
+std::int64_t NotifyOffice::copies_at_hub(const std::string& event_id) {
+    return query_int(files_ / "hub" / "hub.db", "SELECT count(*) FROM events WHERE event_id = '" + event_id + "'");
+}
+
 void NotifyOffice::open_device(protocol::Role role, const std::string& device_id, char letter,
                                std::unique_ptr<Store>& store, std::unique_ptr<sync::SyncEngine>& engine) {
-    const auto enrolled = hub_->enrol(role, device_id);
+    const std::string token = enrol(role, device_id);
     const StoreOptions options = kiosk_options(files_ / (device_id + ".db"), device_id, letter);
     auto opened = Store::open(options);
     if (!opened) throw std::runtime_error(device_id + " store: " + opened.error().detail);
     store = std::move(*opened);
     // Push only: the notifier is the one that reads the log here.
-    auto started = sync::SyncEngine::start(options, engine_options(hub_->connection(enrolled.token), false));
+    auto started = sync::SyncEngine::start(options, engine_options(connection(token), false));
     if (!started) throw std::runtime_error(device_id + " engine: " + started.error());
     engine = std::move(*started);
 }
@@ -56,7 +74,7 @@ Ticket NotifyOffice::issue(bool sms_wanted, const std::string& language, const s
     auto ticket = kiosk_->issue_ticket(request, shipped_catalogue(), wall_clock_ms());
     if (!ticket) throw std::runtime_error("ticket refused: " + ticket.error().detail);
     kiosk_engine_->notify_local_event();
-    if (!wait_until([&] { return hub_->copies_of(ticket->event_id) == 1; }, 20s))
+    if (!wait_until([&] { return copies_at_hub(ticket->event_id) == 1; }, 20s))
         throw std::runtime_error("ticket did not reach the hub");
     return *ticket;
 }
@@ -65,7 +83,7 @@ void NotifyOffice::push_reception(EventBody action) {
     auto recorded = SyncStore(*reception_).record_event(std::move(action), wall_clock_ms(), "staff-1");
     if (!recorded) throw std::runtime_error("reception: " + recorded.error().detail);
     reception_engine_->notify_local_event();
-    if (!wait_until([&] { return hub_->copies_of(recorded->event_id) == 1; }, 20s))
+    if (!wait_until([&] { return copies_at_hub(recorded->event_id) == 1; }, 20s))
         throw std::runtime_error("the reception's event did not reach the hub");
 }
 
@@ -83,9 +101,9 @@ std::filesystem::path NotifyOffice::add_notifier(const std::string& name, const 
     {
         auto store = Store::open(notify::notify_store_options(store_file, true));
         if (!store) throw std::runtime_error("notifier store: " + store.error().detail);
-        const auto enrolled = hub_->enrol(protocol::Role::notify, (*store)->device_id());
+        const std::string token = enrol(protocol::Role::notify, (*store)->device_id());
         SyncStore sync_store(**store);
-        if (!sync::save_hub(sync_store, hub_->connection(enrolled.token)))
+        if (!sync::save_hub(sync_store, connection(token)))
             throw std::runtime_error("cannot save the hub");
     }
     const auto credentials = folder / "credentials.toml";
@@ -119,7 +137,7 @@ notify::NotifierSetup NotifyOffice::setup(const std::filesystem::path& config_fi
 }
 
 std::vector<HubNotified> NotifyOffice::hub_notified() {
-    const auto rows = query_texts(hub_->dir() / "hub" / "hub.db",
+    const auto rows = query_texts(files_ / "hub" / "hub.db",
                                   "SELECT device_id || '|' || json_extract(body, '$.ticket_id') || '|' || "
                                   "json_extract(body, '$.kind') || '|' || json_extract(body, '$.outcome') || '|' || "
                                   "coalesce(json_extract(body, '$.detail'), '') FROM events "

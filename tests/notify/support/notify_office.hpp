@@ -1,4 +1,4 @@
-// An office for the notifier's tests: a real hub on 127.0.0.1 serving an office file with
+// An office for the notifier's tests: the real skranke-hub program on 127.0.0.1 serving an office file with
 // office.sms_near_front, a kiosk store and a reception store each pushing through its own
 // sync engine, the fake SMS gateway, and notifier stores enrolled with role notify.
 #pragma once
@@ -12,7 +12,7 @@
 #include "notify/notifier.hpp"
 #include "store/store.hpp"
 #include "support/fake_gateway.hpp"
-#include "support/hub_fixture.hpp"
+#include "support/hub_process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace skranke::test {
@@ -31,7 +31,6 @@ public:
     explicit NotifyOffice(int sms_near_front = 2);
     ~NotifyOffice();
 
-    HubFixture& hub() { return *hub_; }
     FakeGateway& gateway() { return gateway_; }
     const std::filesystem::path& dir() const { return files_.path(); }
 
@@ -54,10 +53,13 @@ public:
 
 private:
     void push_reception(EventBody action);
+    sync::Connection connection(const std::string& token) const;
+    std::string enrol(protocol::Role role, const std::string& device_id);
+    std::int64_t copies_at_hub(const std::string& event_id);
     void open_device(protocol::Role role, const std::string& device_id, char letter, std::unique_ptr<Store>& store,
                      std::unique_ptr<sync::SyncEngine>& engine);
     TempDir files_;
-    std::unique_ptr<HubFixture> hub_;
+    HubProcess hub_;
     FakeGateway gateway_;
     std::unique_ptr<Store> kiosk_;
     std::unique_ptr<sync::SyncEngine> kiosk_engine_;
