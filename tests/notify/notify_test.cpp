@@ -6,6 +6,7 @@
 
 #include "domain/text_table.hpp"
 #include "notify/notifier.hpp"
+#include "support/child_process.hpp"
 #include "support/notify_office.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
@@ -93,6 +94,26 @@ TEST_CASE("near-front and called SMS go once each, in the visitor's language, to
     CHECK(office.gateway().requests() == 4);
     CHECK(office.gateway().absorbed() == 0);
     CHECK(notifier->counts().sent == 4);
+    const auto status = run_command(std::string(SKRANKE_NOTIFY) + " status --config " +
+                                    (office.dir() / "notify-a" / "notify.toml").string());
+    CHECK(status.status == 0);
+    CHECK(status.output.find("SMS today:    4 sent, 0 failed, 0 on their way") != std::string::npos);
+    CHECK(status.output.find("+479") == std::string::npos);
+}
+
+TEST_CASE("skranke-notify enrol trades a notify code for a token; a code of another role is refused") {
+    NotifyOffice office(2);
+    const auto config = office.dir() / "enrol.toml";
+    save_file(config, "store = \"" + (office.dir() / "enrolled.db").string() +
+                          "\"\n[gateway]\nurl = \"http://127.0.0.1:9/sms\"\nbody = \"{text}\"\n");
+    const std::string enrol = std::string(SKRANKE_NOTIFY) + " enrol --config " + config.string() + " --hub " + office.hub_url();
+    const auto refused = run_command(enrol + " --code " + office.enrol_code(protocol::Role::kiosk));
+    CHECK(refused.status == 1);
+    CHECK(refused.output.find("made for role kiosk") != std::string::npos);
+    const auto enrolled = run_command(enrol + " --code " + office.enrol_code(protocol::Role::notify));
+    CHECK(enrolled.status == 0);
+    CHECK(enrolled.output.find("enrolled notify-") == 0);
+    CHECK(enrolled.output.find(" as notify with " + office.hub_url()) != std::string::npos);
 }
 
 TEST_CASE("a visitor called before being near the front gets only the called SMS") {

@@ -36,7 +36,7 @@ sync::Connection NotifyOffice::connection(const std::string& token) const {
 }
 
 std::string NotifyOffice::enrol(protocol::Role role, const std::string& device_id) {
-    auto enrolled = sync::enrol_device(connection(""), hub_.enrol_code(std::string(protocol::to_string(role))), device_id);
+    auto enrolled = sync::enrol_device(connection(""), enrol_code(role), device_id);
     if (!enrolled) throw std::runtime_error("enrolment failed: " + enrolled.error());
     return enrolled->token;
 }

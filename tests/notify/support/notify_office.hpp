@@ -32,6 +32,8 @@ public:
     ~NotifyOffice();
 
     FakeGateway& gateway() { return gateway_; }
+    std::string hub_url() const { return hub_.url(); }
+    std::string enrol_code(protocol::Role role) { return hub_.enrol_code(std::string(protocol::to_string(role))); }
     const std::filesystem::path& dir() const { return files_.path(); }
 
     // A walk-in ticket from the kiosk, at the hub when this returns.
