@@ -166,6 +166,21 @@ TEST_CASE("a gateway down for good is tried within the bound, then staff see a f
     CHECK(office.gateway().requests() == 1);
 }
 
+TEST_CASE("a gateway stuck on one message does not hold back the others") {
+    NotifyOffice office(2);
+    office.gateway().hang_for("+4795555555");
+    const Ticket stuck = office.issue(true, "nb", "+4795555555");
+    auto notifier = start_notifier(office, office.add_notifier("notify-a"));
+    REQUIRE(wait_until([&] { return office.gateway().hanging() == 1; }, 20s));
+    const Ticket next = office.issue(true, "nb", "+4796666666");
+    office.call(next.event_id);  // both of its SMS go while the first one's request hangs
+    require_delivered(office.gateway(), 2);
+    CHECK(office.gateway().hanging() == 1);
+    for (const GatewayMessage& m : office.gateway().delivered()) CHECK(m.phone == "+4796666666");
+    office.gateway().release();  // answered 504: tried again, then delivered
+    REQUIRE(wait_until([&] { return hub_has(office, stuck.event_id, "near_front", "sent"); }, 20s));
+}
+
 TEST_CASE("a gateway refusing the request (4xx) is not tried again: the SMS is failed at once") {
     NotifyOffice office(2);
     const auto wrong_path = "http://127.0.0.1:" + std::to_string(office.gateway().port()) + "/no-such-path";

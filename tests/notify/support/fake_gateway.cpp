@@ -25,8 +25,16 @@ void FakeGateway::listen() {
         message.at = std::chrono::steady_clock::now();
         message.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::system_clock::now().time_since_epoch()).count();
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
         ++requests_;
+        if (!message.phone.empty() && message.phone == hang_phone_) {
+            ++hanging_;
+            arrived_.notify_all();
+            arrived_.wait_for(lock, std::chrono::seconds(20), [&] { return hang_phone_.empty(); });
+            --hanging_;
+            response.status = 504;
+            return;
+        }
         if (message.phone.empty() || message.key.empty()) {
             response.status = 400;  // what a provider says to a malformed request
         } else if (fail_left_ > 0) {
@@ -59,7 +67,26 @@ void FakeGateway::fail_next(int count) {
     fail_left_ = count;
 }
 
+void FakeGateway::hang_for(const std::string& phone) {
+    std::lock_guard lock(mutex_);
+    hang_phone_ = phone;
+}
+
+void FakeGateway::release() {
+    {
+        std::lock_guard lock(mutex_);
+        hang_phone_.clear();
+    }
+    arrived_.notify_all();
+}
+
+int FakeGateway::hanging() const {
+    std::lock_guard lock(mutex_);
+    return hanging_;
+}
+
 void FakeGateway::switch_off() {
+    release();
     if (!server_) return;
     server_->stop();
     thread_.join();

@@ -38,6 +38,9 @@ public:
 
     // The next `count` requests are answered 503 (nothing delivered).
     void fail_next(int count);
+    // Requests for this phone get no answer until release() (or 20 s): a gateway stuck on one message.
+    void hang_for(const std::string& phone);
+    void release();
     // Off: the port refuses connections; on: listening again on the same port.
     void switch_off();
     void switch_on();
@@ -46,6 +49,7 @@ public:
     int requests() const;                            // every request that arrived
     int absorbed() const;                            // repeats of a delivered key
     int refused_503() const;
+    int hanging() const;
     // Waits until delivered() has at least count messages (bounded).
     bool wait_delivered(std::size_t count, std::chrono::milliseconds timeout) const;
     // Waits until at least count requests arrived (bounded).
@@ -64,6 +68,8 @@ private:
     int absorbed_ = 0;
     int fail_left_ = 0;
     int refused_503_ = 0;
+    std::string hang_phone_;
+    int hanging_ = 0;  // requests held now
 };
 
 }  // namespace skranke::test
