@@ -254,6 +254,18 @@ struct Notifier::Work {
         sender_wake.notify_all();
     }
 
+    // What this run remembers only until the log shows it, so a notifier that runs for
+    // months keeps these small: a claim the fold shows (ours or another's), an outcome
+    // recorded for a claim no longer sending.
+    void forget_settled(const QueueSnapshot& snapshot, const std::set<std::string>& still_sending) {
+        for (auto it = claimed.begin(); it != claimed.end();) {
+            const QueueTicket* ticket = snapshot.queue().find(it->first);
+            it = !ticket || ticket->sms_of(it->second) ? claimed.erase(it) : std::next(it);
+        }
+        for (auto it = finished.begin(); it != finished.end();)
+            it = still_sending.count(*it) ? std::next(it) : finished.erase(it);
+    }
+
     void run_loop() {
         for (;;) {
             if (config_stored.exchange(false)) load_office();
@@ -274,11 +286,14 @@ struct Notifier::Work {
                 engine->notify_local_event();
                 snapshot = fresh_snapshot();
             }
+            std::set<std::string> still_sending;
             for (SendJob& send : sends_due(*snapshot, store->device_id())) {
+                still_sending.insert(send.claim_id);
                 if (jobs.count(send.claim_id) || finished.count(send.claim_id)) continue;
                 const std::string id = send.claim_id;
                 jobs.emplace(id, Job{std::move(send), 0, now, now, false, std::nullopt});
             }
+            forget_settled(*snapshot, still_sending);
             dispatch(*snapshot, now);
 
             // At least once a second (the near-front count moves with the clock), sooner for a

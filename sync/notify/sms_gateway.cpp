@@ -67,21 +67,22 @@ std::string fill_template(std::string_view text, const std::vector<std::pair<std
     out.reserve(text.size());
     std::size_t i = 0;
     while (i < text.size()) {
+        const std::pair<std::string, std::string>* slot = nullptr;
+        std::size_t end = i + 1;
         if (text[i] == '{') {
-            std::size_t end = i + 1;
             while (end < text.size() && slot_char(text[end])) ++end;
             if (end > i + 1 && end < text.size() && text[end] == '}') {
                 const std::string_view name = text.substr(i + 1, end - i - 1);
-                for (const auto& [slot, value] : values)
-                    if (slot == name) {
-                        out += escape(value);
-                        i = end + 1;
-                        goto next;
-                    }
+                for (const auto& value : values)
+                    if (value.first == name) slot = &value;
             }
         }
-        out += text[i++];
-    next:;
+        if (slot) {
+            out += escape(slot->second);
+            i = end + 1;
+        } else {
+            out += text[i++];
+        }
     }
     return out;
 }
