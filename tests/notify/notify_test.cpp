@@ -2,12 +2,16 @@
 // reception's calls pushed by their own sync engines, the fake SMS gateway answering.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <map>
+#include <set>
 
 #include "domain/text_table.hpp"
 #include "notify/notifier.hpp"
 #include "support/child_process.hpp"
+#include "support/notifier_process.hpp"
 #include "support/notify_office.hpp"
+#include "support/store_fixture.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
@@ -194,12 +198,18 @@ TEST_CASE("a gateway refusing the request (4xx) is not tried again: the SMS is f
     CHECK(said);
 }
 
-TEST_CASE("two notifiers on one hub: one SMS of each kind per ticket and one claim of each kind in the log") {
+TEST_CASE("two notifier processes on one hub: one SMS of each kind per ticket and one claim of each kind in the log") {
     NotifyOffice office(2);
+    setenv("SPDLOG_LEVEL", "error", 1);
+    NotifierProcess first(office.add_notifier("notify-a"));
+    NotifierProcess second(office.add_notifier("notify-b"));
+    // Both have the office's settings before any visitor comes, so they race for every claim.
+    for (const char* name : {"notify-a", "notify-b"}) {
+        const auto store = office.dir() / name / "notify.db";
+        REQUIRE(wait_until([&] { return query_int(store, "SELECT count(*) FROM office_config") == 1; }, 20s));
+    }
     std::vector<Ticket> visitors;
     for (int i = 0; i < 6; ++i) visitors.push_back(office.issue(true, i % 2 ? "pl" : "nb", "+479000000" + std::to_string(i)));
-    auto first = start_notifier(office, office.add_notifier("notify-a"));
-    auto second = start_notifier(office, office.add_notifier("notify-b"));
     for (const Ticket& t : visitors) office.call(t.event_id);
     // Every called SMS told, and every claim told.
     REQUIRE(wait_until(
@@ -223,4 +233,14 @@ TEST_CASE("two notifiers on one hub: one SMS of each kind per ticket and one cla
         CHECK(by_phone_kind[{t.request.phone, "called"}] == 1);
     }
     CHECK(office.gateway().absorbed() == 0);
+    // Both took part, and both stop as systemd stops them.
+    std::set<std::string> claimers;
+    for (const HubNotified& n : office.hub_notified()) claimers.insert(n.device_id);
+    std::int64_t refused = 0;  // claims the hub refused because the other notifier was first
+    for (const char* name : {"notify-a", "notify-b"})
+        refused += query_int(office.dir() / name / "notify.db",
+                             "SELECT count(*) FROM dead_letters WHERE code = 'already_notified'");
+    MESSAGE(claimers.size() << " notifiers made the claims; " << refused << " later claims refused by the hub");
+    CHECK(first.stop() == 0);
+    CHECK(second.stop() == 0);
 }
