@@ -47,6 +47,14 @@ TEST_CASE("every wrong setting is refused naming its key") {
     CHECK(error_of("[gateway\n").find("notify.toml: ") == 0);
 }
 
+TEST_CASE("the shipped example notify.toml reads, with the packaged paths") {
+    auto shipped = load_notify_config(std::filesystem::path(SKRANKE_SOURCE_DIR) / "packaging/etc/notify.toml");
+    REQUIRE_MESSAGE(shipped.ok(), (shipped.ok() ? "" : shipped.error()));
+    CHECK(shipped->store == "/var/lib/skranke/notify/notify.db");
+    CHECK(shipped->credentials == "/etc/skranke/notify-credentials.toml");
+    CHECK(check_templates(shipped->gateway, {{"token", "t"}}).ok());
+}
+
 TEST_CASE("a credentials file others may read is refused naming the file; a slot without its secret too") {
     TempDir dir;
     const auto file = dir / "credentials.toml";
