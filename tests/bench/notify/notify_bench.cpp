@@ -26,6 +26,7 @@
 #include "notify/notifier.hpp"
 #include "store/sync_store.hpp"
 #include "support/fake_gateway.hpp"
+#include "support/wait.hpp"
 
 using namespace skranke;
 using namespace std::chrono_literals;
@@ -177,6 +178,10 @@ int main(int argc, char** argv) {
     if (sqlite3_open_v2((dir / "hub" / "hub.db").c_str(), &hub_db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
         die("cannot read hub.db");
     sqlite3_busy_timeout(hub_db, 5000);
+    // Staff call only tickets the office knows: every ticket stored at the hub first, so no
+    // call meets an unknown ticket.
+    if (!test::wait_until([&] { return hub_received_ms(hub_db, tickets.back()) != 0; }, 60s))
+        die("the kiosk's tickets did not reach the hub");
     std::vector<double> latencies;
     const char* counters[] = {"1", "2", "3", "4"};
     for (int i = 0; i < calls; ++i) {
