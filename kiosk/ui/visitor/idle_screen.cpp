@@ -7,7 +7,8 @@ namespace skranke::visitor {
 
 void draw_idle_screen(ScreenContext& c) {
     c.title(c.t("idle.title"));
-    c.paragraph(ui::fill(c.t("idle.countdown"), {{"seconds", std::to_string(c.state.idle_seconds_left)}}));
+    c.paragraph(ui::fill(c.tr.counted(c.state.language, ui::text_key("idle.countdown"), c.state.idle_seconds_left),
+                         {{"seconds", std::to_string(c.state.idle_seconds_left)}}));
     // The seconds left, very large: visible from a distance and without reading.
     ImFont* number = c.ui.fonts->number;
     c.y += ui::draw_text(c.ui, number, std::to_string(c.state.idle_seconds_left),

@@ -30,7 +30,7 @@ printer::PrintedTicket paper_ticket(const TicketView& view, const Ticket& ticket
     paper.visitor.push_back({t(view.need_text_key), true});
     paper.visitor.push_back({ui::fill(t("paper.time"), {{"time", printed_time(ticket.created_ms)}}), false});
     for (const TicketSentence& sentence : ticket_sentences(view.urgent, view.figures))
-        paper.visitor.push_back({ui::fill(t(sentence.key), sentence.values), false});
+        paper.visitor.push_back({sentence_text(tr, language, sentence), false});
     paper.visitor.push_back({t("paper.next"), false});
     if (!office.status_page.empty() && is_status_token(ticket.status_token)) {
         paper.status_url = office.status_page + ticket.status_token;

@@ -46,19 +46,26 @@ std::optional<int> people_ahead_of_new(const QueueState& queue, const Ticket& mi
 
 std::vector<TicketSentence> ticket_sentences(bool urgent, const QueueFigures& figures) {
     std::vector<TicketSentence> sentences;
-    if (urgent) sentences.push_back({ui::text_key("ticket.urgent_seen"), {}});
+    if (urgent) sentences.push_back({ui::text_key("ticket.urgent_seen"), {}, std::nullopt});
     if (!figures.people_ahead) {
-        sentences.push_back({ui::text_key("ticket.wait_unknown"), {}});
+        sentences.push_back({ui::text_key("ticket.wait_unknown"), {}, std::nullopt});
     } else if (*figures.people_ahead == 0) {
-        sentences.push_back({ui::text_key("ticket.first"), {}});
+        sentences.push_back({ui::text_key("ticket.first"), {}, std::nullopt});
     } else {
-        sentences.push_back({ui::text_key("ticket.people_ahead"), {{"count", std::to_string(*figures.people_ahead)}}});
+        sentences.push_back({ui::text_key("ticket.people_ahead"), {{"count", std::to_string(*figures.people_ahead)}},
+                             *figures.people_ahead});
         if (figures.wait_minutes)
-            sentences.push_back({ui::text_key("ticket.wait"), {{"minutes", std::to_string(*figures.wait_minutes)}}});
+            sentences.push_back({ui::text_key("ticket.wait"), {{"minutes", std::to_string(*figures.wait_minutes)}},
+                                 *figures.wait_minutes});
         else
-            sentences.push_back({ui::text_key("ticket.wait_unknown"), {}});
+            sentences.push_back({ui::text_key("ticket.wait_unknown"), {}, std::nullopt});
     }
     return sentences;
+}
+
+std::string sentence_text(const ui::Translations& tr, std::string_view language, const TicketSentence& sentence) {
+    return ui::fill(sentence.count ? tr.counted(language, sentence.key, *sentence.count) : tr.text(language, sentence.key),
+                    sentence.values);
 }
 
 }  // namespace skranke::visitor

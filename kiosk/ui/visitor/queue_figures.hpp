@@ -6,12 +6,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "domain/queue_state.hpp"
 #include "domain/statistics.hpp"  // estimate_wait_minutes: the kiosk and the status page share it
 #include "domain/ticket.hpp"
+#include "shell/translations.hpp"
 
 namespace skranke::visitor {
 
@@ -33,14 +35,19 @@ std::optional<int> people_ahead_in(const QueueState& queue, const Ticket& mine, 
 std::optional<int> people_ahead_of_new(const QueueState& queue, const Ticket& mine, std::int64_t hub_ahead_ms,
                                        std::int64_t now_ms);
 
-// One sentence of the ticket screen: a translation key and the values for its {name} slots.
+// One sentence of the ticket screen: a translation key, the values for its {name} slots, and
+// the count whose plural form picks the text's variant ("ticket.wait.one"), if it has one.
 struct TicketSentence {
     const char* key = "";
     std::vector<std::pair<std::string, std::string>> values;
+    std::optional<std::int64_t> count;
 };
 // Everything the ticket screen says about the queue, in order, all from the one figure
 // people_ahead so no two sentences can disagree: "first in the queue" exactly when nobody
 // is ahead (urgent or not), "People before you" and the wait only when someone is.
 std::vector<TicketSentence> ticket_sentences(bool urgent, const QueueFigures& figures);
+// A sentence as the language says it, its count's plural form chosen and its slots filled:
+// the screen and the paper ticket say it alike.
+std::string sentence_text(const ui::Translations& tr, std::string_view language, const TicketSentence& sentence);
 
 }  // namespace skranke::visitor
