@@ -188,3 +188,22 @@ TEST_CASE("people ahead leaves out callback requests, in the synced queue and in
     // A callback request itself has no place in the room.
     CHECK_FALSE(skranke::visitor::people_ahead_in(*queue, tickets.front(), now).has_value());
 }
+
+TEST_CASE("the wait is said in the plural form its number takes, on the screen and the paper alike") {
+    const auto& tr = skranke::test::shipped_translations();
+    const auto wait_in = [&](std::string_view language, int minutes) {
+        for (const auto& sentence : skranke::visitor::ticket_sentences(false, {3, minutes}))
+            if (std::string_view(sentence.key) == "ticket.wait") return skranke::visitor::sentence_text(tr, language, sentence);
+        return std::string();
+    };
+    CHECK(wait_in("en", 1) == "Waiting time: about 1 minute");
+    CHECK(wait_in("en", 21) == "Waiting time: about 21 minutes");
+    CHECK(wait_in("nb", 1) == "Ventetid: omtrent 1 minutt");
+    CHECK(wait_in("nb", 5) == "Ventetid: omtrent 5 minutter");
+    CHECK(wait_in("pl", 1) == "Czas oczekiwania: około 1 minuty");
+    CHECK(wait_in("pl", 22) == "Czas oczekiwania: około 22 minut");
+    CHECK(wait_in("uk", 21) == "Час очікування: приблизно 21 хвилина");
+    CHECK(wait_in("uk", 3) == "Час очікування: приблизно 3 хвилини");
+    CHECK(wait_in("uk", 12) == "Час очікування: приблизно 12 хвилин");
+    CHECK(wait_in("so", 1).find("1 daqiiqo") != std::string::npos);  // Somali: the noun does not change
+}
