@@ -56,6 +56,24 @@ HeadlessOptions shape(bool portrait) {
     return options;
 }
 
+// A room for one, with one waiting in it; sms_near_front as the office sets it.
+HeadlessOptions room_full_options(bool portrait, int sms_near_front) {
+    HeadlessOptions options = shape(portrait);
+    options.config.office.room_capacity = 1;
+    options.config.office.sms_near_front = sms_near_front;
+    return options;
+}
+
+// Someone already waits inside; the visitor chooses a language and finds the room full.
+void to_full_room(HeadlessKiosk& kiosk, bool large_text, const std::string& lang) {
+    REQUIRE(kiosk.store()->issue_ticket(skranke::test::plain_request(), skranke::test::shipped_catalogue(),
+                                        skranke::test::test_time_ms(0, -10)).ok());
+    kiosk.store_written();
+    if (large_text) REQUIRE(kiosk.tap("bar.text_size"));
+    REQUIRE(kiosk.tap("language." + lang));
+    REQUIRE(kiosk.page() == "room_full");
+}
+
 void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::string& lang) {
     const std::string where =
         std::string(portrait ? "portrait" : "landscape") + (large_text ? " large" : "") + " " + lang;
@@ -120,19 +138,42 @@ void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::
     }
     {
         // The waiting room full: its screen, and the need screen with only the urgent needs.
-        HeadlessOptions options = shape(portrait);
-        options.config.office.room_capacity = 1;
-        HeadlessKiosk kiosk(options);
-        REQUIRE(kiosk.store()->issue_ticket(skranke::test::plain_request(), skranke::test::shipped_catalogue(),
-                                            skranke::test::test_time_ms(0, -10)).ok());
-        kiosk.store_written();
-        if (large_text) REQUIRE(kiosk.tap("bar.text_size"));
-        REQUIRE(kiosk.tap("language." + lang));
-        REQUIRE(kiosk.page() == "room_full");
+        HeadlessKiosk kiosk(room_full_options(portrait, 0));
+        to_full_room(kiosk, large_text, lang);
         audit.check(kiosk, where);
         REQUIRE(kiosk.tap("room_full.urgent"));
         REQUIRE(kiosk.page() == "need");
         audit.check(kiosk, where + " room full");
+    }
+    {
+        // The office sends SMS and the room is full: the way to wait outside, the SMS question
+        // (unanswered, with its message, with the phone pad), the need screen with every need,
+        // and the summary and ticket that say so.
+        HeadlessKiosk kiosk(room_full_options(portrait, 3));
+        to_full_room(kiosk, large_text, lang);
+        audit.check(kiosk, where + " sms");
+        INFO(where);
+        REQUIRE(kiosk.scroll_and_tap("room_full.outside", "room_full.appointment"));
+        REQUIRE(kiosk.page() == "sms");
+        audit.check(kiosk, where);
+        REQUIRE(kiosk.tap("nav.next"));
+        REQUIRE(kiosk.state().error_key == "error.sms_choose");
+        audit.check(kiosk, where + " unanswered");
+        REQUIRE(kiosk.scroll_and_tap("sms_consent.yes", ""));  // below the text with larger text
+        REQUIRE(kiosk.state().form.sms == true);
+        audit.check(kiosk, where + " phone pad");
+        // Typed by intents: the pad may be below the fold beside the field in landscape.
+        for (const char* digit : {"9", "1", "2", "3", "4", "5", "6", "7"})
+            kiosk.app().apply({skranke::visitor::IntentKind::key, digit, false, skranke::ui::KeyKind::text}, {}, 1001.0);
+        REQUIRE(kiosk.tap("nav.next"));
+        REQUIRE(kiosk.page() == "need");
+        audit.check(kiosk, where + " outside");
+        REQUIRE(kiosk.tap("need.emergency_food"));
+        REQUIRE(kiosk.skip_to_confirm());
+        audit.check(kiosk, where + " sms");
+        REQUIRE(kiosk.scroll_and_tap("confirm.get_ticket", ""));  // the SMS line pushes it below the fold
+        REQUIRE(kiosk.page() == "ticket");
+        audit.check(kiosk, where + " sms");
     }
     {
         HeadlessOptions options = shape(portrait);

@@ -26,6 +26,7 @@ NavButtons nav_for(const VisitorState& s) {
             return {true, true, true, true};
         case Screen::questions:
         case Screen::callback_phone:
+        case Screen::sms:
             return {true, true, false, true};
         case Screen::ticket:
         case Screen::callback_done:
@@ -55,9 +56,16 @@ std::pair<int, int> step_of(const VisitorState& s) {
         default:
             break;
     }
+    // The SMS question, when the office sends SMS, is one more step: after the details, or
+    // first when the visitor chose to wait outside (the total stays the same).
+    const bool sms = s.sms_near_front > 0;
     if (s.form.appointment)
-        return of({Screen::appointment_time, Screen::appointment_details, Screen::confirm}, s.screen);
-    return of({Screen::need, Screen::questions, Screen::details, Screen::confirm}, s.screen);
+        return sms ? of({Screen::appointment_time, Screen::appointment_details, Screen::sms, Screen::confirm}, s.screen)
+                   : of({Screen::appointment_time, Screen::appointment_details, Screen::confirm}, s.screen);
+    if (!sms) return of({Screen::need, Screen::questions, Screen::details, Screen::confirm}, s.screen);
+    if (s.form.waits_outside)
+        return of({Screen::sms, Screen::need, Screen::questions, Screen::details, Screen::confirm}, s.screen);
+    return of({Screen::need, Screen::questions, Screen::details, Screen::sms, Screen::confirm}, s.screen);
 }
 
 float draw_tool_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& tr, const ui::Rect& screen,

@@ -15,6 +15,16 @@ void line(ScreenContext& c, std::string_view key, const std::string& value) {
     c.paragraph(c.t(key) + ": " + (value.empty() ? c.t("confirm.none") : value));
 }
 
+// The SMS choice, when the office offers it: the visitor sees what they agreed to.
+void sms_line(ScreenContext& c) {
+    const VisitorForm& f = c.state.form;
+    if (c.state.sms_near_front <= 0) return;
+    const std::string_view answer = f.sms != true     ? ui::text_key("answer.no")
+                                    : f.waits_outside ? ui::text_key("confirm.sms_outside")
+                                                      : ui::text_key("confirm.sms_yes");
+    line(c, ui::text_key("confirm.sms"), c.t(answer));
+}
+
 }  // namespace
 
 void draw_confirm_screen(ScreenContext& c) {
@@ -29,6 +39,8 @@ void draw_confirm_screen(ScreenContext& c) {
         line(c, ui::text_key("confirm.appointment_time"), time);
         line(c, ui::text_key("field.name"), f.name);
         line(c, ui::text_key("field.reference"), f.reference);
+        if (f.sms == true) line(c, ui::text_key("field.phone"), f.phone);
+        sms_line(c);
     } else {
         line(c, ui::text_key("confirm.children"),
              c.t(f.children == true ? ui::text_key("answer.yes") : ui::text_key("answer.no")));
@@ -45,6 +57,7 @@ void draw_confirm_screen(ScreenContext& c) {
         line(c, ui::text_key("field.description"), f.description);
         line(c, ui::text_key("field.name"), f.name);
         line(c, ui::text_key("field.phone"), f.phone);
+        sms_line(c);
     }
     draw_error(c);
     const ui::ButtonContent r_content{c.t("confirm.get_ticket"), {}, "check", false};

@@ -1,4 +1,5 @@
-// Step 5: optional details typed on the on-screen keyboard. Skip is as big as Next.
+// Step 5: optional details typed on the on-screen keyboard. Skip is as big as Next. Also the
+// SMS question (office.sms_near_front), which asks for the phone where it is needed.
 #include <algorithm>
 
 #include "shell/translations.hpp"
@@ -151,6 +152,33 @@ void draw_details_screen(ScreenContext& c) {
         draw_text_field(c, TextField::description, ui::text_key("field.description"), f.description);
         draw_short_text_fields(c, {TextField::name, ui::text_key("field.name"), f.name},
                                {TextField::phone, ui::text_key("field.phone"), f.phone});
+    });
+}
+
+// What the SMS are, that nothing else is sent and when the number is deleted, then "Yes" and
+// "No" as two large buttons, neither chosen until tapped (no answer is no SMS). "Yes" brings
+// the phone field and pad, with the number given on the details screen, if any, in it.
+void draw_sms_screen(ScreenContext& c) {
+    const VisitorForm& f = c.state.form;
+    c.title(c.t(f.waits_outside ? ui::text_key("sms_consent.outside_title") : ui::text_key("sms_consent.title")));
+    c.paragraph(ui::fill(c.t("sms_consent.what"), {{"count", std::to_string(c.state.sms_near_front)}}));
+    c.paragraph(c.t("sms_consent.nothing_else"));
+    c.paragraph(c.t("sms_consent.deleted"));
+    c.paragraph(c.t(f.waits_outside ? ui::text_key("sms_consent.outside_note") : ui::text_key("sms_consent.default_no")));
+    const ui::ButtonContent yes{c.t("sms_consent.yes"), {}, f.sms == true ? "check" : "phone", false, false};
+    const ui::ButtonContent no{c.t("sms_consent.no"), {}, f.sms == false ? "check" : "cross", false, false};
+    const auto cells = c.grid_for({yes, no}, 2, big_button_mm);
+    if (ui::touch_button(c.ui, "sms_consent.yes", cells[0], f.sms == true ? ui::Look::selected : ui::Look::normal, yes))
+        c.emit(IntentKind::answer_sms, {}, true);
+    if (ui::touch_button(c.ui, "sms_consent.no", cells[1], f.sms == false ? ui::Look::selected : ui::Look::normal, no))
+        c.emit(IntentKind::answer_sms, {}, false);
+    if (f.sms != true) {
+        draw_error(c);
+        return;
+    }
+    fields_with_keyboard(c, c.state.editing, [&] {
+        draw_hint_or_error(c, c.t("sms_consent.phone_hint"));
+        draw_text_field(c, TextField::phone, ui::text_key("field.phone"), f.phone);
     });
 }
 

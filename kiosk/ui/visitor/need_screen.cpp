@@ -36,7 +36,8 @@ void need_buttons(ScreenContext& c, bool emergency) {
 void draw_need_screen(ScreenContext& c) {
     c.title(c.t(c.state.screen == Screen::callback_need ? ui::text_key("callback.need_title")
                                                         : ui::text_key("need.title")));
-    if (c.state.screen == Screen::need && c.state.room_full) {
+    // Waiting outside takes no room inside: every need is offered.
+    if (c.state.screen == Screen::need && c.state.room_full && !c.state.form.waits_outside) {
         c.paragraph(c.t("room_full.need_note"));
         need_buttons(c, true);
         c.paragraph(c.t("room_full.need_other"));

@@ -114,6 +114,7 @@ void draw_room_full_screen(ScreenContext& c);
 void draw_callback_phone_screen(ScreenContext& c);
 void draw_callback_confirm_screen(ScreenContext& c);
 void draw_callback_done_screen(ScreenContext& c);
+void draw_sms_screen(ScreenContext& c);
 void draw_reception_screen(ScreenContext& c);
 void draw_idle_screen(ScreenContext& c);
 void draw_language_menu(ScreenContext& c);

@@ -25,12 +25,14 @@ void draw_ticket_screen(ScreenContext& c) {
     c.y = number_box.y1 + c.mm(4 + gap_mm);
     c.paragraph(c.t(t.need_text_key));
     for (const TicketSentence& sentence : ticket_sentences(t.urgent, t.figures))
-        c.paragraph(ui::fill(c.t(sentence.key), sentence.values));
+        c.paragraph(sentence_text(c.tr, c.state.language, sentence));
     if (t.paper == TicketView::Paper::failed)
         c.paragraph(ui::fill(c.t("ticket.write_down"), {{"number", t.number}}), true);
     else if (t.paper == TicketView::Paper::printed)
         c.paragraph(c.t("ticket.take_paper"));
-    c.paragraph(c.t("ticket.watch_screen"));
+    // The phone is not shown here: the visitor typed it, and the next one may be looking.
+    if (t.sms) c.paragraph(c.t("ticket.sms"));
+    c.paragraph(c.t(t.waits_outside ? ui::text_key("ticket.wait_outside") : ui::text_key("ticket.watch_screen")));
     const ui::ButtonContent r_content{c.t("ticket.done"), {}, "check", false};
     const auto r = c.row_for(r_content, big_button_mm);
     if (ui::touch_button(c.ui, "ticket.done", r, ui::Look::primary, r_content)) c.emit(IntentKind::finish);

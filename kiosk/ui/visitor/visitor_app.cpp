@@ -46,6 +46,8 @@ std::string_view screen_name(Screen screen) {
             return "callback_confirm";
         case Screen::callback_done:
             return "callback_done";
+        case Screen::sms:
+            return "sms";
         case Screen::reception:
             return "reception";
     }
@@ -96,6 +98,7 @@ void VisitorApp::wipe() {
         fresh.needs.push_back({n.id, n.text_key, n.pictogram, n.emergency, n.appointment});
     fresh.office_phone = services_.config->office.phone;
     fresh.entry_notice = services_.config->office.entry_notice;
+    fresh.sms_near_front = services_.config->office.sms_near_front;
     fresh.emergency = services_.config->office.emergency;
     for (const auto& code : services_.config->interpreter_languages) fresh.interpreter_languages.push_back(code);
     fresh.language = services_.translations->has_language(services_.config->default_language)
@@ -153,13 +156,18 @@ void VisitorApp::back() {
         return;
     }
     if (state_.history.empty()) return;
+    if (state_.screen == Screen::sms) {  // backing out of the SMS question withdraws the wish
+        state_.form.sms.reset();
+        state_.form.waits_outside = false;
+    }
     state_.screen = state_.history.back();
     state_.history.pop_back();
     if (state_.screen == Screen::start) state_.form.appointment = false;
     state_.editing = state_.screen == Screen::details               ? TextField::description
                      : state_.screen == Screen::appointment_details ? TextField::name
                      : state_.screen == Screen::callback_phone      ? TextField::phone
-                                                                    : TextField::none;
+                     : state_.screen == Screen::sms && state_.form.sms == true ? TextField::phone
+                                                                               : TextField::none;
 }
 
 // During the idle warning a touch restarts nothing: only "Yes" ends the warning.
@@ -243,15 +251,28 @@ bool VisitorApp::check_field(TextField field) {
 void VisitorApp::next() {
     switch (state_.screen) {
         case Screen::appointment_details:
-            if (check_field(TextField::name) && check_field(TextField::reference)) go(Screen::confirm);
+            if (check_field(TextField::name) && check_field(TextField::reference)) go(step_after_details(state_));
             return;
         case Screen::questions:
             go(Screen::details);
             state_.editing = TextField::description;
             return;
         case Screen::details:
-            if (check_field(TextField::description) && check_field(TextField::name) && check_field(TextField::phone))
-                go(Screen::confirm);
+            if (check_field(TextField::description) && check_field(TextField::name) && sms_phone_given() &&
+                check_field(TextField::phone))
+                go(step_after_details(state_));
+            return;
+        case Screen::sms:
+            if (state_.form.sms != true) {
+                // Waiting outside needs the SMS: no answer is not taken as "no" there.
+                if (state_.form.waits_outside)
+                    state_.error_key = ui::text_key("error.sms_choose");
+                else
+                    go(Screen::confirm);
+                return;
+            }
+            if (sms_phone_given() && check_field(TextField::phone))
+                go(state_.form.waits_outside ? Screen::need : Screen::confirm);
             return;
         case Screen::callback_phone:
             if (state_.form.phone.empty()) {
@@ -267,16 +288,36 @@ void VisitorApp::next() {
 
 void VisitorApp::skip() {
     // Skipping means "I would rather not say": what was typed on this screen is dropped.
+    // The phone given for the SMS the visitor asked for stays.
     if (state_.screen == Screen::details) {
         state_.form.description.clear();
         state_.form.name.clear();
-        state_.form.phone.clear();
-        go(Screen::confirm);
+        if (state_.form.sms != true) state_.form.phone.clear();
+        go(step_after_details(state_));
     } else if (state_.screen == Screen::appointment_details) {
         state_.form.name.clear();
         state_.form.reference.clear();
-        go(Screen::confirm);
+        go(step_after_details(state_));
     }
+}
+
+// Consent is its own tap: "Yes" opens the phone pad for the number the SMS goes to. "No"
+// while waiting outside is no longer waiting outside: back to the room-full screen.
+void VisitorApp::answer_sms(bool yes) {
+    if (state_.screen != Screen::sms) return;
+    state_.error_key.clear();
+    state_.form.sms = yes;
+    state_.editing = yes ? TextField::phone : TextField::none;
+    state_.shift = false;
+    if (!yes && state_.form.waits_outside) back();
+}
+
+// With the SMS asked for, the phone is required; false (and the pad on it) when it is empty.
+bool VisitorApp::sms_phone_given() {
+    if (state_.form.sms != true || !state_.form.phone.empty()) return true;
+    state_.editing = TextField::phone;
+    state_.error_key = ui::text_key("error.sms_phone_required");
+    return false;
 }
 
 // Only a time the screen offered is taken; anything else counts as "I don't know".
@@ -304,6 +345,8 @@ void VisitorApp::issue(bool callback) {
     r.description = f.description;
     r.appointment_reference = f.reference;
     if (f.appointment) r.appointment_ms = f.appointment_ms;  // due check-ins go before walk-ins
+    r.sms_wanted = !callback && state_.sms_near_front > 0 && f.sms == true;
+    r.waits_outside = r.sms_wanted && f.waits_outside;
     if (!services_.store) {
         go(Screen::reception);
         return;
@@ -331,6 +374,8 @@ void VisitorApp::issue(bool callback) {
     const Need* need = services_.catalogue->find(t.request.need_id);
     view.need_text_key = need ? need->text_key : ui::text_key("need.other");
     view.urgent = t.request.urgent;
+    view.sms = t.request.sms_wanted;
+    view.waits_outside = t.request.waits_outside;
     if (!callback) {
         const std::int64_t now = services_.wall_clock_ms();
         std::optional<int> ahead;
@@ -440,7 +485,9 @@ void VisitorApp::apply(const Intent& intent, const std::vector<std::string>& spo
             choose_appointment_time(intent);
             return;
         case IntentKind::choose_need:
-            if (state_.screen == Screen::need && state_.room_full && !is_emergency_need(state_.needs, intent.text)) return;
+            if (state_.screen == Screen::need && state_.room_full && !state_.form.waits_outside &&
+                !is_emergency_need(state_.needs, intent.text))
+                return;
             state_.form.need_id = intent.text;
             if (state_.screen == Screen::callback_need) {
                 go(Screen::callback_phone);
@@ -505,6 +552,15 @@ void VisitorApp::apply(const Intent& intent, const std::vector<std::string>& spo
             return;
         case IntentKind::read_aloud:
             read_aloud(spoken);
+            return;
+        case IntentKind::answer_sms:
+            answer_sms(intent.flag);
+            return;
+        case IntentKind::wait_outside:
+            if (state_.screen != Screen::room_full || state_.sms_near_front <= 0) return;
+            state_.form.waits_outside = true;
+            state_.form.sms.reset();
+            go(Screen::sms);
             return;
         case IntentKind::toggle_text_size:
             state_.large_text = !state_.large_text;

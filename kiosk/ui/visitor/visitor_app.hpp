@@ -78,6 +78,8 @@ private:
     void skip();
     void type(const Intent& intent);
     void choose_appointment_time(const Intent& intent);
+    void answer_sms(bool yes);
+    bool sms_phone_given();
     void issue(bool callback);
     bool check_field(TextField field);
     std::string* field_text(TextField field);

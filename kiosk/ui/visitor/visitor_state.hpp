@@ -34,6 +34,7 @@ enum class Screen {
     callback_phone,        // callback request: phone (required)
     callback_confirm,      // callback request: summary + "Send"
     callback_done,         // "We will call you"
+    sms,                   // "Do you want an SMS when it is nearly your turn?" (office.sms_near_front)
     reception,             // the store failed: "please go to the reception desk"
 };
 std::string_view screen_name(Screen screen);
@@ -53,6 +54,7 @@ inline constexpr Screen all_screens[] = {Screen::start,
                                          Screen::callback_phone,
                                          Screen::callback_confirm,
                                          Screen::callback_done,
+                                         Screen::sms,
                                          Screen::reception};
 
 enum class TextField { none, description, name, phone, reference };
@@ -72,6 +74,10 @@ struct VisitorForm {
     std::string name;
     std::string phone;
     std::string reference;
+    // The answer to the SMS question: only a tap on "Yes" is consent; no answer is no SMS.
+    std::optional<bool> sms;
+    // Chose "wait outside" on the room-full screen: asked for the SMS first, not counted inside.
+    bool waits_outside = false;
 };
 
 // A need button, from the service catalogue.
@@ -95,6 +101,8 @@ struct TicketView {
     bool urgent = false;
     QueueFigures figures;
     Paper paper = Paper::none;
+    bool sms = false;            // the visitor asked for the SMS (never the number itself here)
+    bool waits_outside = false;  // and waits outside for it
 };
 
 struct VisitorState {
@@ -126,6 +134,8 @@ struct VisitorState {
     std::optional<OpeningTime> opens;
     std::string office_phone;
     bool entry_notice = false;
+    // office.sms_near_front: the SMS is offered (0: not), sent when this many or fewer are before.
+    int sms_near_front = 0;
     EmergencyNumbers emergency;  // shown when the office is closed
     std::vector<std::string> interpreter_languages;
     bool voice_available = true;
@@ -160,7 +170,16 @@ enum class IntentKind {
     request_callback,
     send_callback,
     continue_visit,  // past the office's notice
+    answer_sms,      // flag: "Yes, send me SMS" (true) or "No SMS"
+    wait_outside,    // room full: "Wait outside - we send you an SMS"
 };
+
+// The SMS question comes after the details a visitor gives (a walk-in's, a check-in's name)
+// when the office sends SMS, unless waiting outside asked it first. Never on a callback
+// request's path: the office phones those visitors.
+inline Screen step_after_details(const VisitorState& s) {
+    return s.sms_near_front > 0 && !s.form.waits_outside ? Screen::sms : Screen::confirm;
+}
 
 struct Intent {
     IntentKind kind{};

@@ -59,6 +59,9 @@ void draw_screen(ScreenContext& c) {
         case Screen::callback_done:
             draw_callback_done_screen(c);
             break;
+        case Screen::sms:
+            draw_sms_screen(c);
+            break;
         case Screen::reception:
             draw_reception_screen(c);
             break;

@@ -145,10 +145,12 @@ bool HeadlessKiosk::scroll_and_tap(std::string_view id, std::string_view in) {
     for (int drags = 0; drags < 20; ++drags) {  // bounded: a list longer than 20 drags is a fault
         const ui::TouchTarget* target = recorder_.find(id);
         if (target && target->visible.height() >= target->rect.height() - 1) return tap(id);
-        const ui::TouchTarget* handle = recorder_.find(in);
-        if (!handle || handle->visible.height() <= 0) return false;
-        const ImVec2 from = handle->visible.centre();
-        drag(from, ImVec2(from.x, from.y - std::min(scale().px(60), handle->visible.height() / 2)));
+        const ui::TouchTarget* handle = in.empty() ? nullptr : recorder_.find(in);
+        if (!in.empty() && (!handle || handle->visible.height() <= 0)) return false;
+        // No handle named: the finger goes on the middle of the screen, where the page's text is.
+        const ImVec2 from = handle ? handle->visible.centre() : ImVec2(options_.width / 2, options_.height / 2);
+        const float step = handle ? std::min(scale().px(60), handle->visible.height() / 2) : scale().px(60);
+        drag(from, ImVec2(from.x, from.y - step));
     }
     return false;
 }

@@ -67,8 +67,8 @@ public:
     // Drags from one point to another in steps (a finger moving), then lifts.
     void drag(ImVec2 from, ImVec2 to, int steps = 8);
     // As a visitor reaches a target below the fold: drags the list it is in up from `in` (a
-    // target in the same list) until the target is wholly shown, then taps it. False when
-    // it does not come into view.
+    // target in the same list; empty: the middle of the screen) until the target is wholly
+    // shown, then taps it. False when it does not come into view.
     bool scroll_and_tap(std::string_view id, std::string_view in);
     // The usual first taps: language, "no appointment", a need. True when on the questions.
     bool walk_in(std::string_view language, std::string_view need);
