@@ -28,4 +28,31 @@ StoreResult<Done> save_hub(SyncStore& store, const Connection& c) {
     return Done{};
 }
 
+Result<Enrolment, std::string> enrol_and_save(SyncStore& store, Connection& connection, const std::string& code,
+                                              const std::string& device_id, std::string_view role) {
+    auto enrolled = enrol_device(connection, code, device_id);
+    if (!enrolled) return "enrolment failed: " + enrolled.error();
+    if (!role.empty() && enrolled->role != role)
+        return "the code was made for role " + enrolled->role + ", and this is a " + std::string(role) +
+               " device: make one with `skranke-hub enrol-code --role " + std::string(role) + "`";
+    connection.token = enrolled->token;
+    if (auto saved = save_hub(store, connection); !saved) return "cannot keep the hub settings: " + saved.error().detail;
+    return enrolled;
+}
+
+bool write_sync_status(std::ostream& out, Store& store, SyncStore& sync_store) {
+    auto hub = load_saved_hub(sync_store);
+    auto depth = store.outbox_depth();
+    auto cursor = sync_store.cursor();
+    auto dead = sync_store.dead_letters();
+    if (!hub || !depth || !cursor || !dead) return false;
+    out << "device:       " << store.device_id() << "\n"
+        << "hub:          " << (*hub ? (*hub)->hub_url : "(not enrolled)") << "\n"
+        << "outbox depth: " << *depth << "\n"
+        << "log cursor:   " << *cursor << "\n"
+        << "dead letters: " << dead->size() << "\n";
+    for (const auto& d : *dead) out << "  " << d.event_id << " " << d.type << " " << d.code << ": " << d.message << "\n";
+    return true;
+}
+
 }  // namespace skranke::sync

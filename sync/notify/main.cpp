@@ -11,6 +11,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "client/enrol_options.hpp"
 #include "client/saved_hub.hpp"
 #include "domain/office_time.hpp"
 #include "notify/notifier.hpp"
@@ -31,15 +32,11 @@ int print_status(const notify::NotifyConfig& config) {
     auto store = Store::open(options);
     if (!store) return fail("cannot open " + config.store.string() + ": " + store.error().detail);
     SyncStore sync_store(**store);
-    auto hub = sync::load_saved_hub(sync_store);
-    auto depth = (*store)->outbox_depth();
-    auto cursor = sync_store.cursor();
-    auto dead = sync_store.dead_letters();
     QueueView::Options view_options;
     view_options.thread = false;
     view_options.day_figures = false;
     auto view = QueueView::open(options, view_options);
-    if (!hub || !depth || !cursor || !dead || !view) return fail("cannot read the store " + config.store.string());
+    if (!view) return fail("cannot read the store " + config.store.string());
     // This notifier's messages of today, by how they went.
     int sending = 0, sent = 0, failed = 0;
     const auto snapshot = (*view)->snapshot();
@@ -51,13 +48,8 @@ int print_status(const notify::NotifyConfig& config) {
             ++(sms->outcome == NotifyOutcome::sent ? sent : sms->outcome == NotifyOutcome::failed ? failed : sending);
         }
     }
-    std::cout << "device:       " << (*store)->device_id() << "\n"
-              << "hub:          " << (*hub ? (*hub)->hub_url : "(not enrolled)") << "\n"
-              << "outbox depth: " << *depth << "\n"
-              << "log cursor:   " << *cursor << "\n"
-              << "dead letters: " << dead->size() << "\n"
-              << "SMS today:    " << sent << " sent, " << failed << " failed, " << sending << " on their way\n";
-    for (const auto& d : *dead) std::cout << "  " << d.event_id << " " << d.type << " " << d.code << ": " << d.message << "\n";
+    if (!sync::write_sync_status(std::cout, **store, sync_store)) return fail("cannot read the store " + config.store.string());
+    std::cout << "SMS today:    " << sent << " sent, " << failed << " failed, " << sending << " on their way\n";
     return 0;
 }
 
@@ -83,10 +75,7 @@ int main(int argc, char** argv) {
     sync::Connection connection;
     std::string code;
     auto* enrol = app.add_subcommand("enrol", "Trade a one-time code from `skranke-hub enrol-code --role notify` for a token");
-    enrol->add_option("--hub", connection.hub_url, "Hub URL, e.g. https://hub.office.local:8470")->required();
-    enrol->add_option("--code", code, "One-time enrolment code")->required();
-    enrol->add_option("--ca", connection.ca_file, "CA file (PEM) that signed the hub's certificate");
-    enrol->add_option("--pin", connection.pinned_public_key, "Pinned public key of the hub (sha256//...)");
+    sync::add_enrol_options(*enrol, connection, code);
     auto* status = app.add_subcommand("status", "This notifier's hub, outbox, dead letters and today's SMS");
     auto* run = app.add_subcommand("run", "Send SMS until stopped (SIGTERM or Ctrl-C)");
     std::string credentials_file;
@@ -108,13 +97,8 @@ int main(int argc, char** argv) {
         auto store = Store::open(notify::notify_store_options(config->store, true));
         if (!store) return fail("cannot open " + config->store.string() + ": " + store.error().detail);
         SyncStore sync_store(**store);
-        auto enrolled = sync::enrol_device(connection, code, (*store)->device_id());
+        auto enrolled = sync::enrol_and_save(sync_store, connection, code, (*store)->device_id(), "notify");
         if (!enrolled) return fail(enrolled.error());
-        if (enrolled->role != "notify")
-            return fail("the code was made for role " + enrolled->role +
-                        ": make one with `skranke-hub enrol-code --role notify`");
-        connection.token = enrolled->token;
-        if (auto saved = sync::save_hub(sync_store, connection); !saved) return fail(saved.error().detail);
         std::cout << "enrolled " << enrolled->device_id << " as " << enrolled->role << " with " << connection.hub_url << "\n";
         return 0;
     }

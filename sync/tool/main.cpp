@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "client/enrol_options.hpp"
 #include "client/saved_hub.hpp"
 #include "domain/office_time.hpp"
 #include "store/paths.hpp"
@@ -19,21 +20,6 @@ namespace {
 int fail(const std::string& what) {
     std::cerr << "skranke-sync: " << what << "\n";
     return 1;
-}
-
-int print_status(Store& store, SyncStore& sync_store) {
-    auto hub = sync::load_saved_hub(sync_store);
-    auto depth = store.outbox_depth();
-    auto cursor = sync_store.cursor();
-    auto dead = sync_store.dead_letters();
-    if (!hub || !depth || !cursor || !dead) return fail("cannot read the store");
-    std::cout << "device:       " << store.device_id() << "\n"
-              << "hub:          " << (*hub ? (*hub)->hub_url : "(not enrolled)") << "\n"
-              << "outbox depth: " << *depth << "\n"
-              << "log cursor:   " << *cursor << "\n"
-              << "dead letters: " << dead->size() << "\n";
-    for (const auto& d : *dead) std::cout << "  " << d.event_id << " " << d.type << " " << d.code << ": " << d.message << "\n";
-    return 0;
 }
 
 }  // namespace
@@ -48,10 +34,7 @@ int main(int argc, char** argv) {
     sync::Connection connection;
     std::string code;
     auto* enrol = app.add_subcommand("enrol", "Trade a one-time code from `skranke-hub enrol-code` for a token");
-    enrol->add_option("--hub", connection.hub_url, "Hub URL, e.g. https://hub.office.local:8470")->required();
-    enrol->add_option("--code", code, "One-time enrolment code")->required();
-    enrol->add_option("--ca", connection.ca_file, "CA file (PEM) that signed the hub's certificate");
-    enrol->add_option("--pin", connection.pinned_public_key, "Pinned public key of the hub (sha256//...)");
+    sync::add_enrol_options(*enrol, connection, code);
     auto* status = app.add_subcommand("status", "Outbox depth, log cursor and dead letters");
     auto* run = app.add_subcommand("run", "Run the sync engine until Ctrl-C, printing its state");
     app.require_subcommand(1);
@@ -67,14 +50,13 @@ int main(int argc, char** argv) {
     SyncStore sync_store(**store);
 
     if (enrol->parsed()) {
-        auto enrolled = sync::enrol_device(connection, code, (*store)->device_id());
+        // Any role: this program enrols kiosks', consoles' and displays' stores.
+        auto enrolled = sync::enrol_and_save(sync_store, connection, code, (*store)->device_id(), "");
         if (!enrolled) return fail(enrolled.error());
-        connection.token = enrolled->token;
-        if (auto saved = sync::save_hub(sync_store, connection); !saved) return fail(saved.error().detail);
         std::cout << "enrolled " << enrolled->device_id << " as " << enrolled->role << " with " << connection.hub_url << "\n";
         return 0;
     }
-    if (status->parsed()) return print_status(**store, sync_store);
+    if (status->parsed()) return sync::write_sync_status(std::cout, **store, sync_store) ? 0 : fail("cannot read the store");
     (void)run;
 
     auto saved = sync::load_saved_hub(sync_store);

@@ -73,12 +73,8 @@ int run_staff_role(const std::string& role, int argc, char** argv) {
     if (rt.connection.ca_file.empty()) rt.connection.ca_file = rt.config.ca_file;
     if (!token.empty()) rt.connection.token = token;
     if (!enrol_code.empty()) {
-        auto enrolled = sync::enrol_device(rt.connection, enrol_code, rt.store->device_id());
-        if (!enrolled) return fail("enrolment failed: " + enrolled.error());
-        if (enrolled->role != role)
-            return fail("the code enrols a " + enrolled->role + " device, but this is started as " + role);
-        rt.connection.token = enrolled->token;
-        if (!sync::save_hub(sync_store, rt.connection)) return fail("cannot keep the hub settings in the store");
+        auto enrolled = sync::enrol_and_save(sync_store, rt.connection, enrol_code, rt.store->device_id(), role);
+        if (!enrolled) return fail(enrolled.error());
         std::cout << "enrolled as " << enrolled->device_id << " (" << enrolled->role << ")\n";
     }
     if (rt.connection.token.empty())
