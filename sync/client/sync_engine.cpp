@@ -107,6 +107,10 @@ struct SyncEngine::Impl {
     std::int64_t cursor = 0;
     std::mt19937_64 random;
     std::int64_t tidy_due = 0;  // steady ms: when the outbox is pruned next
+    // A due tidy waits for the pushes on their way (the visitor's ticket goes first), at most
+    // this much longer.
+    static constexpr std::int64_t tidy_waits_for_pushes_ms = 10000;
+    std::int64_t tidy_at() const { return pushes.empty() ? tidy_due : tidy_due + tidy_waits_for_pushes_ms; }
     // The hub's retention (from its log replies, kept in the store) and how far its clock
     // is ahead of this device's, to apply that retention on the hub's clock.
     std::int64_t retention_ms = 0;
@@ -183,9 +187,9 @@ std::vector<std::string> SyncEngine::Impl::health_headers() const {
 // this device's log have them; the numbering floor stays), and log entries of closed tickets
 // leave the log after log_window_ms, so neither grows for a year; the log copies past the
 // hub's retention lose their personal fields, as the hub's own do. Runs at start and then
-// every tidy_every_ms.
+// every tidy_every_ms, between pushes.
 void SyncEngine::Impl::tidy(std::int64_t now) {
-    if (now < tidy_due) return;
+    if (now < tidy_at()) return;
     tidy_due = now + std::max<std::int64_t>(options.tidy_every_ms, 1000);
     if (tidy_store(*store, device_now(), hub_ahead_ms, retention_ms, options) && options.store_written)
         options.store_written();
@@ -576,8 +580,8 @@ void SyncEngine::Impl::run() {
             if (pushes.empty() && !push.hub_asked_to_wait) push.not_before = 0;
             refresh_counts();
         }
-        tidy(now);
         fill_pushes(now);
+        tidy(now);
         if (options.pull && !polling && now >= poll.not_before) start_poll();
 
         int running = 0;
@@ -607,7 +611,7 @@ void SyncEngine::Impl::run() {
             timeout = std::min(timeout, std::max<std::int64_t>(0, wake - later));
         }
         if (options.pull && !polling) timeout = std::min(timeout, std::max<std::int64_t>(0, poll.not_before - later));
-        timeout = std::min(timeout, std::max<std::int64_t>(0, tidy_due - later));
+        timeout = std::min(timeout, std::max<std::int64_t>(0, tidy_at() - later));
         long curl_timeout = -1;
         curl_multi_timeout(multi, &curl_timeout);
         if (curl_timeout >= 0) timeout = std::min<std::int64_t>(timeout, curl_timeout);

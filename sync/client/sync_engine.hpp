@@ -34,7 +34,7 @@ struct SyncOptions {
     std::function<ClockReading()> monotonic_clock;
     std::uint32_t jitter_seed = 0;              // 0: random
     std::int64_t outbox_keep_ms = 24LL * 3600 * 1000;  // acknowledged events older than this leave the outbox
-    std::int64_t tidy_every_ms = 3600LL * 1000;        // how often that is done (and once at start)
+    std::int64_t tidy_every_ms = 3600LL * 1000;        // how often that is done (and once at start, after the first pushes)
     // Log entries received longer ago than this (on the hub's clock) leave the device once
     // their ticket is closed: the hub's two-day action window and a day to spare.
     std::int64_t log_window_ms = protocol::device_log_window_ms;

@@ -66,7 +66,7 @@ public:
 
     // The queue as of the newest commit (QueueState::action_window_ms on the hub's receive
     // clock; older tickets stay in the log only).
-    QueueState queue_state() const { return snapshot()->fold.state(); }
+    std::shared_ptr<const QueueState> queue_state() const { return snapshot()->fold.state(); }
     // The ticket a status token opens, as of the newest commit (nothing: none), without a
     // copy of the queue.
     std::optional<QueueTicket> ticket_by_status_token(std::string_view token) const {

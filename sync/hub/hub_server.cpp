@@ -389,7 +389,8 @@ void Hub::Impl::routes() {
         // Today's office day on the hub's clock, as every device shows it: the people waiting
         // in the room in the one call order, the callback requests apart (nobody waits in the
         // room for them), and the tickets at a counter.
-        const QueueState state = store->queue_state();
+        const auto queue = store->queue();
+        const QueueState& state = *queue;
         const std::int64_t now = wall_clock_ms();
         const std::string today = service_day_of(now);
         json waiting = json::array();

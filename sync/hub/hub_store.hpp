@@ -80,7 +80,8 @@ public:
     StoreResult<std::int64_t> remove_personal_before(std::int64_t cutoff_ms) {
         return log_->remove_personal_before(cutoff_ms);
     }
-    QueueState queue_state() { return log_->queue_state(); }
+    std::shared_ptr<const QueueState> queue() { return log_->queue_state(); }
+    QueueState queue_state() { return *log_->queue_state(); }  // a copy
     std::optional<QueueTicket> ticket_by_status_token(std::string_view token) {
         return log_->ticket_by_status_token(token);
     }

@@ -77,25 +77,45 @@ const TailEntry* LogTail::find(std::int64_t hub_seq) const {
 }
 
 FoldSnapshot FoldSnapshot::with(Changes changes, const QueueState& whole) const {
-    // Readers apply every change after copying the base: a fresh base once they would
-    // apply more than it holds (or than a few dozen commits), so each costs O(queue).
-    if (changed_ + changes.size() > std::max<std::size_t>(256, base_->tickets().size()) || changes_.size() >= 32)
+    FoldSnapshot next;
+    std::shared_ptr<const QueueState> made;
+    if (!changes_.empty()) {
+        // A reader making it right now is not waited for: this commit keeps the changes.
+        std::unique_lock lock(made_->mutex, std::try_to_lock);
+        if (lock.owns_lock()) made = made_->state;
+    }
+    if (made) {
+        next.base_ = std::move(made);
+    } else if (changed_ + changes.size() > unread_limit(base_->tickets().size()) || changes_.size() >= commit_limit) {
         return FoldSnapshot(whole);
-    FoldSnapshot next = *this;
+    } else {
+        next.base_ = base_;
+        next.changes_ = changes_;
+        next.changed_ = changed_;
+    }
     next.changed_ += changes.size();
     next.changes_.push_back(std::make_shared<const Changes>(std::move(changes)));
     return next;
 }
 
-QueueState FoldSnapshot::state() const {
-    QueueState state = *base_;
-    for (const auto& changes : changes_)
-        for (const auto& [ticket_id, ticket] : *changes) state.restore(ticket_id, ticket);
-    return state;
+std::shared_ptr<const QueueState> FoldSnapshot::state() const {
+    if (changes_.empty()) return base_;
+    std::lock_guard lock(made_->mutex);  // readers of one snapshot make it once
+    if (!made_->state) {
+        auto state = std::make_shared<QueueState>(*base_);
+        for (const auto& changes : changes_)
+            for (const auto& [ticket_id, ticket] : *changes) state->restore(ticket_id, ticket);
+        made_->state = std::move(state);
+    }
+    return made_->state;
 }
 
 std::optional<QueueTicket> FoldSnapshot::find_by_status_token(std::string_view token) const {
     if (token.empty()) return std::nullopt;
+    if (std::unique_lock lock(made_->mutex, std::try_to_lock); lock.owns_lock() && made_->state) {
+        const QueueTicket* made = made_->state->find_by_status_token(token);
+        return made ? std::optional<QueueTicket>(*made) : std::nullopt;
+    }
     // Each ticket's newest change is what state() holds of it; the base's ticket unless changed.
     std::set<std::string_view> seen;
     const QueueTicket* in_base = base_->find_by_status_token(token);

@@ -5,6 +5,7 @@
 // queue: both are made of shared, never-changed parts.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -60,7 +61,12 @@ private:
     std::size_t size_ = 0;
 };
 
-// The fold: a copy of the writer's and the tickets changed by the commits since, in order.
+// The fold: a base shared with earlier snapshots and the tickets changed by the commits since,
+// in order. The writer never copies the whole queue on its commit path while readers ask for
+// it: the first reader that needs the whole fold of a snapshot makes it (base + changes, off
+// the writer's lock), every reader of that snapshot shares it, and the next commit takes it as
+// its base. Only changes nobody has read pile up; past unread_limit() the writer copies its
+// own fold once (a hub with no reader of the queue: once per thousands of tickets).
 class FoldSnapshot {
 public:
     // Tickets as a commit left them (nothing: gone).
@@ -68,17 +74,31 @@ public:
 
     FoldSnapshot() : base_(std::make_shared<const QueueState>()) {}
     explicit FoldSnapshot(const QueueState& whole) : base_(std::make_shared<const QueueState>(whole)) {}
-    // After a commit: its changes added; a fresh copy of whole once the changes outgrow the copy.
+    // After a commit: its changes added (whole is the writer's fold after that commit).
     FoldSnapshot with(Changes changes, const QueueState& whole) const;
-    QueueState state() const;
+    // The whole fold as of this snapshot, made once and shared.
+    std::shared_ptr<const QueueState> state() const;
     // The ticket a status token opens, as state() would hold it, without copying the queue:
-    // the base's map, then the few changes since (at most a few hundred).
+    // the base's map, then the changes since.
     std::optional<QueueTicket> find_by_status_token(std::string_view token) const;
 
+    // Whether a reader should make state() now, so that the next commit takes it as its base:
+    // the changes since the base outgrew it (a reader of state() pays O(queue) either way).
+    bool worth_making() const { return changed_ > std::max<std::size_t>(256, base_->tickets().size()); }
+    // Changes past which the writer copies its fold instead of waiting for a reader to.
+    static std::size_t unread_limit(std::size_t base_tickets) { return std::max<std::size_t>(8192, 2 * base_tickets); }
+    static constexpr std::size_t commit_limit = 256;  // commits past which likewise
+
 private:
+    // The whole fold of one snapshot, once a reader made it.
+    struct Made {
+        std::mutex mutex;
+        std::shared_ptr<const QueueState> state;
+    };
     std::shared_ptr<const QueueState> base_;
     std::vector<std::shared_ptr<const Changes>> changes_;
     std::size_t changed_ = 0;  // tickets in changes_
+    std::shared_ptr<Made> made_ = std::make_shared<Made>();
 };
 
 struct LogSnapshot {

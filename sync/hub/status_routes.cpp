@@ -142,7 +142,7 @@ void StatusRoutes::serve(const httplib::Request& req, httplib::Response& res) {
     status.updated = clock_text(now);
     if (waits_in_room(*ticket)) {
         const std::string& id = ticket->ticket.event_id;
-        status.people_ahead = people_ahead_in_room(log_.queue_state(), id, now);
+        status.people_ahead = people_ahead_in_room(*log_.queue(), id, now);
         if (status.people_ahead) {
             const WaitFigures figures = wait_figures(now);
             status.wait_minutes = estimate_wait_minutes(*status.people_ahead, figures.recent_service_ms,

@@ -105,7 +105,7 @@ TEST_CASE("the fold a reader gets is the writer's after every commit, across fre
             changes.emplace_back(called, *writer.find(called));
         }
         published = published.with(std::move(changes), writer);
-        const QueueState read = published.state();
+        const QueueState& read = *published.state();
         CAPTURE(commit);
         REQUIRE(read.tickets().size() == writer.tickets().size());
         std::size_t differing = 0;
@@ -115,4 +115,55 @@ TEST_CASE("the fold a reader gets is the writer's after every commit, across fre
         }
         CHECK(differing == 0);
     }
+}
+
+// Compares the whole fold a reader gets with the writer's, ticket by ticket.
+std::size_t differing_tickets(const QueueState& writer, const QueueState& read) {
+    std::size_t differing = writer.tickets().size() == read.tickets().size() ? 0 : 1;
+    for (const auto& [id, ticket] : writer.tickets()) {
+        const QueueTicket* seen = read.find(id);
+        if (seen == nullptr || seen->state != ticket.state || seen->called_by != ticket.called_by) ++differing;
+    }
+    return differing;
+}
+
+TEST_CASE("unread changes pile up to the limit, then the writer's copy; a reader's fold is shared and becomes the base") {
+    QueueState writer;
+    FoldSnapshot published;
+    const std::int64_t now = 1'700'000'000'000;
+    std::int64_t hub_seq = 0;
+    std::int64_t device_seq = 0;
+    const std::size_t per_commit = 500;
+    // Nobody reads while more tickets arrive than the limit allows unread: every snapshot on
+    // the way still reads right when asked at the end, and so does each one kept meanwhile.
+    std::vector<FoldSnapshot> kept;
+    const std::size_t commits = FoldSnapshot::unread_limit(0) / per_commit + 3;
+    for (std::size_t commit = 0; commit < commits; ++commit) {
+        FoldSnapshot::Changes changes;
+        for (std::size_t i = 0; i < per_commit; ++i) {
+            const Event event = issued_typed("kiosk-a", ++device_seq, now);
+            REQUIRE_FALSE(writer.apply(event, EventMeta{++hub_seq, now, std::nullopt}));
+            changes.emplace_back(ticket_id_of(event), *writer.find(ticket_id_of(event)));
+        }
+        published = published.with(std::move(changes), writer);
+        if (commit % 7 == 0) kept.push_back(published);
+    }
+    CHECK(differing_tickets(writer, *published.state()) == 0);
+    std::size_t expected = 0;
+    for (const FoldSnapshot& old : kept) {
+        expected += per_commit * 7;
+        CHECK(old.state()->tickets().size() == std::min(expected - per_commit * 6, writer.tickets().size()));
+    }
+
+    // Two readers of one snapshot share one fold; the next commit builds on it.
+    const auto first = published.state();
+    CHECK(published.state() == first);
+    const Event call = staff_typed("ticket.called", "desk-1", 1, writer.tickets().begin()->first, now);
+    REQUIRE_FALSE(writer.apply(call, EventMeta{++hub_seq, now, std::nullopt}));
+    FoldSnapshot::Changes called;
+    called.emplace_back(writer.tickets().begin()->first, *writer.find(writer.tickets().begin()->first));
+    const FoldSnapshot next = published.with(std::move(called), writer);
+    CHECK(differing_tickets(writer, *next.state()) == 0);
+    CHECK(first->find(writer.tickets().begin()->first)->state == TicketState::waiting);  // the earlier fold is kept as it was
+    CHECK_FALSE(next.worth_making());
 }
