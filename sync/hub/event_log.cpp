@@ -325,9 +325,6 @@ StoreResult<std::vector<EventResult>> EventLog::store(sqlite3* db, const std::ve
 StoreResult<std::vector<EventResult>> EventLog::push(const std::vector<PushedEvent>& events, const Contact& contact) {
     auto results = writer_.run([&](sqlite3* db) { return store(db, events, contact); });
     if (!results) return results;
-    // The whole fold, made here off the writer's lock when the changes since its base outgrew
-    // it: the next commit takes it as its base instead of copying the queue under the lock.
-    if (const auto published = snapshot(); published->fold.worth_making()) published->fold.state();
     {
         std::lock_guard lock(taken_mutex_);
         for (const PushedEvent& pushed : events) {
@@ -337,6 +334,10 @@ StoreResult<std::vector<EventResult>> EventLog::push(const std::vector<PushedEve
         }
     }
     taken_.notify_all();
+    // The whole fold, made here off the writer's lock (and once the device's next batch may
+    // go in) when the changes since its base outgrew it: the next commit takes it as its base
+    // instead of copying the queue under the lock.
+    if (const auto published = snapshot(); published->fold.worth_making()) published->fold.state();
     return results;
 }
 
