@@ -202,6 +202,35 @@ TEST_CASE("the language can be changed on any screen and the flow stays where it
     CHECK(kiosk.state().language == "uk");
 }
 
+TEST_CASE("the language picker says «Choose language» in every language, under each language's own name") {
+    const auto& texts = skranke::test::shipped_translations();
+    for (const float width : {1080.0f, 1920.0f}) {
+        CAPTURE(width);
+        skranke::test::HeadlessOptions options;
+        options.width = width;
+        options.height = width == 1080.0f ? 1920.0f : 1080.0f;
+        HeadlessKiosk kiosk(options);
+        // On the first screen and in the picker the tool bar opens, whatever language is on.
+        for (const std::string prefix : {"language.", "menu.language."}) {
+            CAPTURE(prefix);
+            if (prefix == "menu.language.") {
+                REQUIRE(kiosk.tap("language.uk"));
+                REQUIRE(kiosk.tap("bar.language"));
+            }
+            for (const auto& lang : texts.languages()) {
+                CAPTURE(lang.code);
+                const std::string choose = texts.text(lang.code, "language.menu_title");
+                if (lang.code != "en") CHECK(choose != texts.text("en", "language.menu_title"));
+                CHECK(kiosk.said(choose));
+                const auto* button = kiosk.targets().find(prefix + lang.code);
+                REQUIRE(button != nullptr);
+                CHECK(button->label == lang.native_name);
+                CHECK(button->text_fits);
+            }
+        }
+    }
+}
+
 TEST_CASE("a wrong phone number gets a message and is kept for fixing, never cut") {
     HeadlessKiosk kiosk;
     REQUIRE(kiosk.walk_in("en", "other"));

@@ -7,14 +7,18 @@ namespace skranke::visitor {
 namespace {
 
 // Big buttons, one column in portrait: the first thing a visitor touches should be easy.
+// Each says "Choose language" in its own language under its name, so a visitor who reads
+// none of the screen's language still finds the way in.
 void language_grid(ScreenContext& c, const std::string& id_prefix) {
     const auto& languages = c.tr.languages();
-    const auto cells = c.grid(languages.size(), c.portrait ? 1 : 3, 34.0f);
+    std::vector<ui::ButtonContent> contents;
+    for (const auto& lang : languages)
+        contents.push_back({lang.native_name, c.tr.text(lang.code, "language.menu_title"), {}, false, false});
+    const auto cells = c.grid_for(contents, c.portrait ? 1 : 3, 34.0f);
     for (std::size_t i = 0; i < languages.size(); ++i) {
-        const auto& lang = languages[i];
-        const auto look = lang.code == c.state.language ? ui::Look::selected : ui::Look::normal;
-        if (ui::touch_button(c.ui, id_prefix + lang.code, cells[i], look, {lang.native_name, {}, {}, false, false}))
-            c.emit(IntentKind::choose_language, lang.code);
+        const auto look = languages[i].code == c.state.language ? ui::Look::selected : ui::Look::normal;
+        if (ui::touch_button(c.ui, id_prefix + languages[i].code, cells[i], look, contents[i]))
+            c.emit(IntentKind::choose_language, languages[i].code);
     }
 }
 
