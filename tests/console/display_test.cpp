@@ -7,6 +7,8 @@
 
 #include "display/display_screen.hpp"
 #include "domain/events.hpp"
+#include "roles/role_config.hpp"
+#include "shell/fonts.hpp"
 #include "store/sync_store.hpp"
 #include "support/headless_roles.hpp"
 #include "support/store_fixture.hpp"
@@ -53,6 +55,26 @@ struct DisplayWorld {
     }
 };
 
+// A 1920x1080 TV of this diagonal, and the display's font sizes on it.
+display::DisplayScreen tv(float diagonal_inches) { return {1920, 1080, diagonal_inches}; }
+ui::RoleFontSizes tv_sizes(float diagonal_inches) {
+    return display::display_font_sizes(tv(diagonal_inches), display::font_px_per_cap_px(ui::default_font_dirs()));
+}
+
+// The capital height on the TV of a font from the real atlas: its 'H' in px over the px per mm.
+float cap_mm(const ImFont* font, const display::DisplayScreen& screen) {
+    return screen.scale().mm(ui::cap_height_px(font));
+}
+
+// Every vertex of the last frame lies on the window (half a pixel of anti-aliasing allowed).
+bool drawn_inside(float width, float height) {
+    const ImDrawData* data = ImGui::GetDrawData();
+    for (int n = 0; n < data->CmdListsCount; ++n)
+        for (const ImDrawVert& v : data->CmdLists[n]->VtxBuffer)
+            if (v.pos.x < -0.5f || v.pos.y < -0.5f || v.pos.x > width + 0.5f || v.pos.y > height + 0.5f) return false;
+    return true;
+}
+
 std::string without_spaces(std::string s) {
     s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
     return s;
@@ -72,7 +94,7 @@ TEST_CASE("the display never draws a name, phone, need or description: only numb
     for (int i = 0; i < 9; ++i) called.push_back(world.call(i % 2 ? "Kari Nordmann" : "Ола Петренко", std::to_string(1 + i % 3)));
     display::DisplayApp app(world.services());
     app.tick(1000);
-    HeadlessScreen screen(1920, 1080, display::display_font_sizes(1080));
+    HeadlessScreen screen(1920, 1080, tv_sizes(40));
     screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
     REQUIRE_FALSE(screen.drawn_texts().empty());
 
@@ -100,7 +122,7 @@ TEST_CASE("the display keeps its last state offline, with a small offline mark")
     world.call("Kari Nordmann", "2");
     display::DisplayApp app(world.services());
     app.tick(1000);
-    HeadlessScreen screen(1920, 1080, display::display_font_sizes(1080));
+    HeadlessScreen screen(1920, 1080, tv_sizes(40));
     screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
     CHECK_FALSE(drew_anywhere(screen, "frakoblet"));
     world.online = false;
@@ -171,7 +193,7 @@ TEST_CASE("the display says the waiting room is full at the office's capacity, c
     display::DisplayServices services = world.services();
     services.room_capacity = [&capacity] { return capacity; };
     display::DisplayApp app(services);
-    HeadlessScreen screen(1920, 1080, display::display_font_sizes(1080));
+    HeadlessScreen screen(1920, 1080, tv_sizes(40));
     const auto drawn_full = [&](double now_s) {
         app.tick(now_s);
         screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
@@ -198,4 +220,88 @@ TEST_CASE("the display says the waiting room is full at the office's capacity, c
     CHECK(drawn_full(1003));
     capacity = 0;
     CHECK_FALSE(drawn_full(1004));
+}
+
+TEST_CASE("on a 1920x1080 TV of 32, 40 and 55 inches the calls read at 5 m: capitals of 25 mm or more, the called "
+          "number larger still, a bigger TV shows more earlier calls, nothing off the screen") {
+    DisplayWorld world;
+    std::vector<Ticket> called;
+    for (int i = 0; i < 9; ++i) called.push_back(world.call("Kari", std::to_string(1 + i % 4)));
+    display::DisplayServices services = world.services();
+    services.history = 8;
+    display::DisplayApp app(services);
+    world.online = false;  // the offline mark too: the bar at its fullest
+    app.tick(1000);
+    REQUIRE(app.state().earlier.size() == 8);
+    std::size_t shown_before = 0;
+    for (const float inches : {32.0f, 40.0f, 55.0f}) {
+        CAPTURE(inches);
+        const display::DisplayScreen screen_size = tv(inches);
+        HeadlessScreen screen(1920, 1080, tv_sizes(inches));
+        const ui::RoleFonts& fonts = screen.fonts();
+        MESSAGE(inches << "\": earlier calls and counters " << cap_mm(fonts.text, screen_size) << " mm, clock and numbers "
+                       << cap_mm(fonts.heading, screen_size) << " mm, the newest call's counter "
+                       << cap_mm(fonts.big, screen_size) << " mm, its number " << cap_mm(fonts.huge, screen_size) << " mm");
+        CHECK(cap_mm(fonts.text, screen_size) >= display::min_secondary_cap_mm);
+        CHECK(cap_mm(fonts.heading, screen_size) >= cap_mm(fonts.text, screen_size));
+        CHECK(cap_mm(fonts.big, screen_size) >= display::min_secondary_cap_mm);
+        CHECK(cap_mm(fonts.huge, screen_size) > cap_mm(fonts.big, screen_size));
+        CHECK(cap_mm(fonts.huge, screen_size) <= display::max_number_cap_mm + 1);
+        // The same mm whatever the TV: a bigger one has fewer px per mm, so no more px.
+        CHECK(cap_mm(fonts.text, screen_size) < display::min_secondary_cap_mm * 1.1f);
+
+        screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
+        CHECK(drawn_inside(1920, 1080));
+        CHECK(drew_anywhere(screen, called.back().number.text()));
+        CHECK(drew_anywhere(screen, "frakoblet"));
+        std::size_t shown = 0;
+        for (std::size_t i = 0; i + 1 < called.size(); ++i) shown += drew_anywhere(screen, called[i].number.text()) ? 1 : 0;
+        MESSAGE(inches << "\": " << shown << " earlier calls shown");
+        CHECK(shown >= 3);
+        CHECK(shown >= shown_before);
+        shown_before = shown;
+    }
+    CHECK(shown_before == 8);  // 55": every one kept
+}
+
+TEST_CASE("a window too small for the mm sizes still holds the layout: smaller text, fewer earlier calls, nothing "
+          "off the window") {
+    DisplayWorld world;
+    for (int i = 0; i < 9; ++i) world.call("Kari", "12");
+    display::DisplayApp app(world.services());
+    app.tick(1000);
+    for (const ImVec2 window : {ImVec2(800, 450), ImVec2(640, 480), ImVec2(1280, 720), ImVec2(400, 300)}) {
+        CAPTURE(window.x);
+        const display::DisplayScreen screen_size{window.x, window.y, 40};
+        const auto sizes = display::display_font_sizes(screen_size, display::font_px_per_cap_px(ui::default_font_dirs()));
+        HeadlessScreen screen(window.x, window.y, sizes);
+        CHECK(screen.fonts().huge->FontSize > screen.fonts().text->FontSize);
+        screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
+        CHECK(drawn_inside(window.x, window.y));
+        CHECK(drew_anywhere(screen, app.state().newest->number));
+    }
+}
+
+TEST_CASE("display.diagonal_inches in roles.toml: 15 to 110 inches, anything else refused naming the key") {
+    TempDir dir;
+    const auto load = [&](const std::string& value, roles::RoleConfig& config, std::string& error) {
+        save_file(dir / "roles.toml", "[display]\ndiagonal_inches = " + value + "\n");
+        return roles::load_role_config(dir / "roles.toml", config, error);
+    };
+    for (const std::string value : {"15", "40", "54.6", "110"}) {
+        CAPTURE(value);
+        roles::RoleConfig config;
+        std::string error;
+        CHECK(load(value, config, error));
+        CHECK(config.diagonal_inches == doctest::Approx(std::stod(value)));
+    }
+    for (const std::string value : {"14.9", "111", "0", "-40", "\"40\"", "true", "nan", "inf", "[40]"}) {
+        CAPTURE(value);
+        roles::RoleConfig config;
+        std::string error;
+        CHECK_FALSE(load(value, config, error));
+        CHECK(error.find("display.diagonal_inches") != std::string::npos);
+    }
+    roles::RoleConfig defaults;
+    CHECK(defaults.diagonal_inches == 40);
 }

@@ -1,4 +1,5 @@
 // `skranke --role display`: the waiting-room display, full screen on the TV.
+#include <GLFW/glfw3.h>
 #include <spdlog/spdlog.h>
 
 #include "display/announcer.hpp"
@@ -59,7 +60,18 @@ int run_display(RoleRuntime& rt) {
     setup.full_screen = true;
     setup.glyph_texts = texts.all_texts();
     setup.glyph_texts.push_back(rt.config.office_name);
-    setup.font_sizes = [](float height) { return display::display_font_sizes(height); };
+    // Text in mm on the TV: its diagonal from roles.toml over the window's pixels.
+    setup.font_sizes = [&rt](float height) {
+        int width = 0, framebuffer_height = 0;
+        glfwGetFramebufferSize(glfwGetCurrentContext(), &width, &framebuffer_height);
+        const display::DisplayScreen screen{static_cast<float>(width), height, static_cast<float>(rt.config.diagonal_inches)};
+        const float px_per_cap = display::font_px_per_cap_px(ui::default_font_dirs());
+        const auto sizes = display::display_font_sizes(screen, px_per_cap);
+        const float px_per_cap_mm = screen.scale().px(px_per_cap);
+        spdlog::info("display: {}x{} px, {}\" diagonal: capitals {:.0f} mm, the called number's {:.0f} mm", width, height,
+                     rt.config.diagonal_inches, sizes.text_px / px_per_cap_mm, sizes.huge_px / px_per_cap_mm);
+        return sizes;
+    };
     RoleFrame frame;
     frame.seconds_until_timer = [&](double now) { return app.seconds_until_timer(now); };
     frame.tick = [&](double now) {

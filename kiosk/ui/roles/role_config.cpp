@@ -50,6 +50,7 @@ bool load_role_config(const std::filesystem::path& file, RoleConfig& c, std::str
                       keys.whole("display.history", history, 0, 12) && keys.text("display.chime", c.chime) &&
                       keys.whole("display.volume", c.volume, 0, 100) &&
                       keys.number("display.highlight_seconds", c.highlight_seconds, 0, 600) &&
+                      keys.number("display.diagonal_inches", c.diagonal_inches, 15, 110) &&
                       (short_texts(c.counters) || keys.wrong("console.counters", "must hold short, non-empty texts")) &&
                       (short_texts(c.announce_languages) ||
                        keys.wrong("display.announce_languages", "must hold short, non-empty texts"));

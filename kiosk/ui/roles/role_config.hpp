@@ -27,6 +27,7 @@ struct RoleConfig {
     std::string chime = "sounds/chime.wav";
     int volume = 80;
     double highlight_seconds = 8;
+    double diagonal_inches = 40;  // the TV's; text is sized in mm from it (docs/display.md)
 };
 
 inline constexpr const char* default_roles_config = "/etc/skranke/roles.toml";
