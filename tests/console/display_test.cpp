@@ -75,6 +75,32 @@ bool drawn_inside(float width, float height) {
     return true;
 }
 
+// No letter of the last frame lies over a letter of another text: glyph quads are the
+// vertices not at the atlas's white pixel, four each; neighbours in a word may touch.
+bool letters_apart() {
+    const ImDrawData* data = ImGui::GetDrawData();
+    const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
+    std::vector<ImVec4> quads;
+    for (int n = 0; n < data->CmdListsCount; ++n) {
+        const auto& vertices = data->CmdLists[n]->VtxBuffer;
+        for (int i = 0; i + 3 < vertices.Size;) {
+            if (vertices[i].uv.x == white.x && vertices[i].uv.y == white.y) {
+                ++i;
+                continue;
+            }
+            quads.emplace_back(vertices[i].pos.x, vertices[i].pos.y, vertices[i + 2].pos.x, vertices[i + 2].pos.y);
+            i += 4;
+        }
+    }
+    for (std::size_t a = 0; a < quads.size(); ++a)
+        for (std::size_t b = a + 2; b < quads.size(); ++b) {
+            const float w = std::min(quads[a].z, quads[b].z) - std::max(quads[a].x, quads[b].x);
+            const float h = std::min(quads[a].w, quads[b].w) - std::max(quads[a].y, quads[b].y);
+            if (w > 1 && h > 1) return false;
+        }
+    return !quads.empty();
+}
+
 std::string without_spaces(std::string s) {
     s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
     return s;
@@ -252,6 +278,7 @@ TEST_CASE("on a 1920x1080 TV of 32, 40 and 55 inches the calls read at 5 m: capi
 
         screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
         CHECK(drawn_inside(1920, 1080));
+        CHECK(letters_apart());
         CHECK(drew_anywhere(screen, called.back().number.text()));
         CHECK(drew_anywhere(screen, "frakoblet"));
         std::size_t shown = 0;
@@ -269,6 +296,7 @@ TEST_CASE("a window too small for the mm sizes still holds the layout: smaller t
     DisplayWorld world;
     for (int i = 0; i < 9; ++i) world.call("Kari", "12");
     display::DisplayApp app(world.services());
+    world.online = false;
     app.tick(1000);
     for (const ImVec2 window : {ImVec2(800, 450), ImVec2(640, 480), ImVec2(1280, 720), ImVec2(400, 300)}) {
         CAPTURE(window.x);
@@ -278,8 +306,17 @@ TEST_CASE("a window too small for the mm sizes still holds the layout: smaller t
         CHECK(screen.fonts().huge->FontSize > screen.fonts().text->FontSize);
         screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
         CHECK(drawn_inside(window.x, window.y));
+        CHECK(letters_apart());
         CHECK(drew_anywhere(screen, app.state().newest->number));
     }
+    // The check sees letters drawn over letters.
+    HeadlessScreen screen(800, 450, tv_sizes(40));
+    screen.frame([&] {
+        display::draw_display(app.state(), staff_translations(), "nb", screen.fonts());
+        ImGui::GetForegroundDrawList()->AddText(screen.fonts().text, screen.fonts().text->FontSize, ImVec2(20, 200),
+                                                IM_COL32_WHITE, "Skranke");
+    });
+    CHECK_FALSE(letters_apart());
 }
 
 TEST_CASE("display.diagonal_inches in roles.toml: 15 to 110 inches, anything else refused naming the key") {
