@@ -22,7 +22,7 @@ struct DisplayServices {
     // office.room_capacity as the office's configuration has it now; empty or 0: no limit.
     std::function<int()> room_capacity;
     std::string office_name = "NAV";
-    std::size_t history = 7;                      // earlier calls shown under the newest
+    std::size_t history = 7;                      // earlier calls kept beside the newest (as many shown as fit)
     double highlight_seconds = 8;
 };
 
