@@ -1,6 +1,7 @@
 #include "shell/fonts.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include <imgui.h>
@@ -35,6 +36,15 @@ void add_code_points(const std::string& text, std::set<unsigned int>& out) {
         if (cp >= 0x20 && cp <= 0xFFFF) out.insert(cp);
         i += len;
     }
+}
+
+// The cap height in pixels for cap_mm. A text size at or above the body minimum reaches
+// the minimum in whole inked pixels: the capitals' top row is only partly inked (the
+// baseline is on a pixel edge), so a cap of 17.9 px at 60 dpi showed 17 px, 7.2 mm.
+float cap_px_for(const PhysicalScale& scale, float cap_mm) {
+    const float px = scale.px(cap_mm);
+    if (cap_mm < min_body_cap_mm) return px;  // the paper ticket's small print, not the screen's
+    return std::max(px, std::ceil(scale.px(min_body_cap_mm)));
 }
 
 ImFont* add_font(ImFontAtlas& atlas, const std::filesystem::path& path, float cap_px, const ImWchar* ranges) {
@@ -123,11 +133,11 @@ bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vect
 
     atlas.Clear();
     atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
-    fonts.body[0] = add_font(atlas, *regular, scale.px(sizes.body_mm), text_ranges);
-    fonts.body[1] = add_font(atlas, *regular, scale.px(sizes.body_large_mm), text_ranges);
-    fonts.title[0] = add_font(atlas, *bold, scale.px(sizes.title_mm), text_ranges);
-    fonts.title[1] = add_font(atlas, *bold, scale.px(sizes.title_large_mm), text_ranges);
-    fonts.number = add_font(atlas, *bold, scale.px(sizes.number_mm), number_ranges);
+    fonts.body[0] = add_font(atlas, *regular, cap_px_for(scale, sizes.body_mm), text_ranges);
+    fonts.body[1] = add_font(atlas, *regular, cap_px_for(scale, sizes.body_large_mm), text_ranges);
+    fonts.title[0] = add_font(atlas, *bold, cap_px_for(scale, sizes.title_mm), text_ranges);
+    fonts.title[1] = add_font(atlas, *bold, cap_px_for(scale, sizes.title_large_mm), text_ranges);
+    fonts.number = add_font(atlas, *bold, cap_px_for(scale, sizes.number_mm), number_ranges);
     if (!fonts.body[0] || !fonts.body[1] || !fonts.title[0] || !fonts.title[1] || !fonts.number || !atlas.Build()) {
         error = "the font atlas could not be built from " + regular->string();
         return false;

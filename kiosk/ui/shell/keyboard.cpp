@@ -7,33 +7,57 @@ namespace skranke::ui {
 
 namespace {
 
+// Every layout starts with the digits: appointment references and addresses need them.
 const std::map<std::string, KeyboardLayout, std::less<>>& layouts() {
+    static const std::pair<std::string, std::string> digits{"1234567890", "1234567890"};
     static const std::map<std::string, KeyboardLayout, std::less<>> table = {
         {"norwegian",
-         {"norwegian", {{"qwertyuiopå", "QWERTYUIOPÅ"}, {"asdfghjkløæ", "ASDFGHJKLØÆ"}, {"zxcvbnm-.,", "ZXCVBNM-.,"}}}},
+         {"norwegian",
+          {digits, {"qwertyuiopå", "QWERTYUIOPÅ"}, {"asdfghjkløæ", "ASDFGHJKLØÆ"}, {"zxcvbnm-.,", "ZXCVBNM-.,"}}}},
         {"ukrainian",
          {"ukrainian",
-          {{"йцукенгшщзх", "ЙЦУКЕНГШЩЗХ"},
+          {digits,
+           {"йцукенгшщзх", "ЙЦУКЕНГШЩЗХ"},
            {"їфівапролдж", "ЇФІВАПРОЛДЖ"},
            {"єячсмитьбюґ", "ЄЯЧСМИТЬБЮҐ"},
            {"'-.,", "'-.,"}}}},
         {"polish",
          {"polish",
-          {{"qwertyuiop", "QWERTYUIOP"},
+          {digits,
+           {"qwertyuiop", "QWERTYUIOP"},
            {"asdfghjkl", "ASDFGHJKL"},
            {"zxcvbnm-.,", "ZXCVBNM-.,"},
            {"ąćęłńóśźż", "ĄĆĘŁŃÓŚŹŻ"}}}},
         {"latin",
-         {"latin", {{"qwertyuiop", "QWERTYUIOP"}, {"asdfghjkl'", "ASDFGHJKL'"}, {"zxcvbnm-.,", "ZXCVBNM-.,"}}}},
+         {"latin", {digits, {"qwertyuiop", "QWERTYUIOP"}, {"asdfghjkl'", "ASDFGHJKL'"}, {"zxcvbnm-.,", "ZXCVBNM-.,"}}}},
     };
     return table;
 }
 
-// Lays out n keys of equal width across area, at most max_key wide, centred.
-float key_width(const Ui& ui, float area_width, std::size_t keys) {
-    const float gap = ui.mm(min_gap_mm + 0.5f);
-    const float w = (area_width - gap * static_cast<float>(keys - 1)) / static_cast<float>(keys);
-    return std::min(w, ui.mm(30.0f));
+// How the letter rows are laid out: keys per line and the gap between them.
+struct KeyGrid {
+    std::size_t columns = 1;
+    float gap = 0;
+};
+
+// Roomy (20.2 mm keys, 3.5 mm gaps) when the widest row fits so; the exact minimums (20 mm
+// keys, 3 mm gaps) when only they keep it on one line; a row is split only when even they
+// do not (a narrow or dense screen): keys never shrink below 20 mm.
+KeyGrid key_grid(const Ui& ui, float area_width, std::size_t widest) {
+    const auto fit = [&](float key_mm, float gap_mm) {
+        const float gap = ui.mm(gap_mm);
+        return static_cast<std::size_t>((area_width + gap) / (ui.mm(key_mm) + gap));
+    };
+    const std::size_t wanted = std::max<std::size_t>(widest, 10);
+    if (fit(min_target_mm + 0.2f, min_gap_mm + 0.5f) >= wanted) return {wanted, ui.mm(min_gap_mm + 0.5f)};
+    const std::size_t columns = std::max<std::size_t>(1, std::min(wanted, fit(min_target_mm, min_gap_mm)));
+    return {columns, ui.mm(min_gap_mm)};
+}
+
+// Keys of equal width across area, at most 30 mm wide.
+float key_width(const Ui& ui, float area_width, const KeyGrid& grid) {
+    const float n = static_cast<float>(grid.columns);
+    return std::min((area_width - grid.gap * (n - 1)) / n, ui.mm(30.0f));
 }
 
 }  // namespace
@@ -78,14 +102,13 @@ std::vector<std::string> utf8_characters(std::string_view text) {
 KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, const Rect& area,
                               const KeyboardLabels& labels, float& used_height) {
     KeyPress press;
-    const float gap = ui.mm(min_gap_mm + 0.5f);
-    const float key_h = ui.mm(min_target_mm + 2.0f);
     std::size_t widest = 0;
     for (const auto& row : layout.rows) widest = std::max(widest, utf8_characters(row.first).size());
-    // On a narrow or dense screen a row may not fit at 20 mm a key: it is then split in two.
-    const auto fit = static_cast<std::size_t>((area.width() + gap) / (ui.mm(min_target_mm + 0.2f) + gap));
-    const std::size_t columns = std::max<std::size_t>(1, std::min(std::max<std::size_t>(widest, 10), fit));
-    const float w = key_width(ui, area.width(), columns);
+    const KeyGrid grid = key_grid(ui, area.width(), widest);
+    const std::size_t columns = grid.columns;
+    const float gap = grid.gap;
+    const float key_h = ui.mm(min_target_mm + 2.0f);
+    const float w = key_width(ui, area.width(), grid);
     float y = area.y0;
     int row_index = 0;
     // Keys speak as one line, not one word per key: read-aloud should not spell the alphabet.

@@ -17,7 +17,8 @@ struct KeyboardLayout {
     std::vector<std::pair<std::string, std::string>> rows;
 };
 
-// "norwegian" (æ ø å), "ukrainian" (Cyrillic), "polish", "latin"; unknown names give latin.
+// "norwegian" (æ ø å), "ukrainian" (Cyrillic), "polish", "latin", each with the digits on
+// its first row; unknown names give latin.
 const KeyboardLayout& keyboard_layout(std::string_view name);
 const std::vector<std::string>& keyboard_layout_names();
 // Every character any layout can type, for the font atlas.
@@ -39,7 +40,8 @@ struct KeyboardLabels {
 std::vector<std::string> utf8_characters(std::string_view text);
 
 // Draws a letter keyboard in area and returns the key tapped this frame. Keys are at
-// least 20 mm with 3 mm gaps when the area allows; height used is returned in used_height.
+// least 20 mm with 3 mm gaps; a row is split in two only when even those minimums do not
+// keep it on one line. Height used is returned in used_height.
 KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, const Rect& area,
                               const KeyboardLabels& labels, float& used_height);
 // A phone pad: digits, + and backspace.

@@ -1,5 +1,6 @@
 #include "support/headless_kiosk.hpp"
 
+#include <map>
 #include <stdexcept>
 
 #include <imgui.h>
@@ -39,26 +40,30 @@ struct SharedAtlas {
     ui::FontSet fonts;
 };
 
-SharedAtlas& shared_atlas() {
-    static const std::unique_ptr<SharedAtlas> shared = [] {
+// One atlas per screen dpi, built when a kiosk first needs it: the fonts' pixel sizes come
+// from the dpi, as in the program, so text takes the room it takes on that screen.
+SharedAtlas& shared_atlas(float dpi) {
+    static std::map<float, std::unique_ptr<SharedAtlas>> atlases;
+    auto& shared = atlases[dpi];
+    if (!shared) {
         auto s = std::make_unique<SharedAtlas>();
         std::string error;
         auto texts = shipped_translations().all_texts();
         for (auto& k : ui::keyboard_characters()) texts.push_back(k);
-        if (!ui::build_fonts(s->atlas, ui::PhysicalScale{test_dpi}, texts, ui::default_font_dirs(), s->fonts, error))
+        if (!ui::build_fonts(s->atlas, ui::PhysicalScale{dpi}, texts, ui::default_font_dirs(), s->fonts, error))
             throw std::runtime_error(error);
         unsigned char* pixels = nullptr;
         int w = 0, h = 0;
         s->atlas.GetTexDataAsAlpha8(&pixels, &w, &h);
-        return s;
-    }();
+        shared = std::move(s);
+    }
     return *shared;
 }
 
 }  // namespace
 
-const ui::FontSet& shared_fonts() {
-    return shared_atlas().fonts;
+const ui::FontSet& shared_fonts(float dpi) {
+    return shared_atlas(dpi).fonts;
 }
 
 HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(options)), wall_ms_(options_.wall_ms) {
@@ -76,7 +81,8 @@ HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(optio
         store_ = std::move(*opened);
         if (options_.store == StoreMode::working) queue_view_ = open_test_view(store_path_, [this] { return wall_ms_; });
     }
-    SharedAtlas& shared = shared_atlas();
+    SharedAtlas& shared = shared_atlas(options_.config.dpi);
+    fonts_ = &shared.fonts;
     context_ = ImGui::CreateContext(&shared.atlas);
     ImGui::SetCurrentContext(context_);
     ImGuiIO& io = ImGui::GetIO();
@@ -120,7 +126,7 @@ void HeadlessKiosk::frame() {
     now_s_ += 1.0 / 60.0;
     ImGui::NewFrame();
     const visitor::VisitorFrame f =
-        visitor::draw_visitor_frame(*app_, view_, translations_, shared_fonts(), scale(), recorder_, now_s_);
+        visitor::draw_visitor_frame(*app_, view_, translations_, *fonts_, scale(), recorder_, now_s_);
     ImGui::Render();
     last_spoken_ = f.spoken;
     visitor::apply_visitor_frame(*app_, f, now_s_);
@@ -171,21 +177,29 @@ void HeadlessKiosk::release() {
     frame();
 }
 
-bool HeadlessKiosk::type(std::string_view text) {
-    for (const std::string& ch : ui::utf8_characters(text)) {
-        if (ch == " ") {
-            if (!tap("key.space")) return false;
-            continue;
-        }
-        const auto find_label = [&] {
+std::string HeadlessKiosk::scroll_to(const std::function<bool(const ui::TouchTarget&)>& wanted) {
+    const ImVec2 middle(options_.width / 2, options_.height / 2);
+    for (const float direction : {-1.0f, 1.0f})  // the finger moves up (the page down), then down
+        for (int drags = 0; drags < 8; ++drags) {
             for (const auto& t : recorder_.targets())
-                if (t.label == ch && t.id.rfind("key.", 0) == 0) return t.id;
-            return std::string{};
-        };
-        std::string id = find_label();
-        if (id.empty()) {  // a capital: press shift and look again
-            if (!tap("key.shift")) return false;
-            id = find_label();
+                if (wanted(t) && t.visible.height() >= t.rect.height() - 1) return t.id;
+            drag(middle, ImVec2(middle.x, middle.y + direction * scale().px(60)));
+        }
+    return {};
+}
+
+bool HeadlessKiosk::type(std::string_view text) {
+    const auto key_labelled = [](const std::string& label) {
+        return [label](const ui::TouchTarget& t) { return t.label == label && t.id.rfind("key.", 0) == 0; };
+    };
+    const auto key_named = [](const char* id) { return [id](const ui::TouchTarget& t) { return t.id == id; }; };
+    for (const std::string& ch : ui::utf8_characters(text)) {
+        std::string id = scroll_to(ch == " " ? std::function<bool(const ui::TouchTarget&)>(key_named("key.space"))
+                                             : key_labelled(ch));
+        if (id.empty() && ch != " ") {  // a capital: press shift and look again
+            const std::string shift = scroll_to(key_named("key.shift"));
+            if (shift.empty() || !tap(shift)) return false;
+            id = scroll_to(key_labelled(ch));
         }
         if (id.empty() || !tap(id)) return false;
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,8 +46,9 @@ struct HeadlessOptions {
 };
 
 const ui::Translations& shipped_translations();
-const ui::FontSet& shared_fonts();  // built once per process at 96 DPI
 inline constexpr float test_dpi = 96.0f;
+// Built once per process and dpi (a kiosk draws with those of its configured dpi).
+const ui::FontSet& shared_fonts(float dpi = test_dpi);
 
 class HeadlessKiosk {
 public:
@@ -62,8 +64,11 @@ public:
     // Puts a finger on a target and keeps it there (one frame); release() lifts it.
     bool press(std::string_view id);
     void release();
-    // Taps the key whose label is ch, pressing shift first for capitals when needed.
+    // Taps the key whose label is ch, pressing shift first for capitals when needed, and
+    // scrolling to a key below the fold (a dense screen) as a visitor would.
     bool type(std::string_view text);
+    // Drags the page until a target that is wanted is wholly shown; its id, or empty.
+    std::string scroll_to(const std::function<bool(const ui::TouchTarget&)>& wanted);
     // Drags from one point to another in steps (a finger moving), then lifts.
     void drag(ImVec2 from, ImVec2 to, int steps = 8);
     // As a visitor reaches a target below the fold: drags the list it is in up from `in` (a
@@ -121,6 +126,7 @@ private:
     std::unique_ptr<visitor::VisitorApp> app_;
     visitor::VisitorView view_;
     ui::TouchRecorder recorder_;
+    const ui::FontSet* fonts_ = nullptr;  // built at the configured dpi
     ImGuiContext* context_ = nullptr;
     ImVec2 mouse_{-1, -1};
     bool down_ = false;
