@@ -1,8 +1,8 @@
 // Physical sizes on the screens a kiosk is sold with: at 92, 96 and 102 dpi (the 21.5"
 // 1080x1920 panel), upright and on its side, every on-screen letter keyboard keeps each row
 // on one line with keys of at least 20 mm and gaps of at least 3 mm, the whole keyboard
-// (shift, space and backspace too) is on screen without scrolling, and body text capitals
-// are at least 7.3 mm tall.
+// (shift, space and backspace too) is on screen without scrolling at the normal text size,
+// and body text capitals are at least 7.3 mm tall.
 #include <doctest/doctest.h>
 
 #include <cstdio>
