@@ -444,6 +444,7 @@ int main(int argc, char** argv) {
         state_changed = !frame.intents.empty();
         if (!frame.intents.empty() || (!screenshot_dir.empty() && frame.page != shot_page))
             frames_due = std::max(frames_due, 2);
+        if (frame.again) frames_due = std::max(frames_due, 1);  // a list's bands come or go
     }
     backend.stop_sync();
     printer.reset();  // its thread wakes the window's loop: it ends first

@@ -98,7 +98,7 @@ void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::
         REQUIRE(kiosk.tap("interpreter.yes"));
         audit.check(kiosk, where);
         REQUIRE(kiosk.tap("nav.next"));
-        REQUIRE(kiosk.tap("key.shift"));
+        REQUIRE(kiosk.scroll_and_tap("key.shift", ""));  // under «Show more» in landscape with larger text
         audit.check(kiosk, where);
         INFO(where);
         REQUIRE(kiosk.scroll_and_tap("field.phone", "field.description"));  // below the fold with larger text
@@ -109,7 +109,7 @@ void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::
         REQUIRE(kiosk.tap("idle.yes"));
         REQUIRE(kiosk.tap("nav.next"));
         audit.check(kiosk, where);
-        REQUIRE(kiosk.tap("confirm.get_ticket"));
+        REQUIRE(kiosk.scroll_and_tap("confirm.get_ticket", ""));  // under «Show more» with larger text
         REQUIRE(kiosk.page() == "ticket");
         audit.check(kiosk, where);
     }

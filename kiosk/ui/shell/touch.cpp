@@ -134,6 +134,64 @@ float button_height_for(const Ui& ui, const ButtonContent& content, float width,
     return std::max(min_height, h + 2 * pad);
 }
 
+namespace {
+
+// A band's button: a target's height, or taller when its label needs it (larger text).
+float band_button_height(const Ui& ui, const std::string& label, float width) {
+    return button_height_for(ui, {label, {}, {}, false, false}, width, ui.mm(min_target_mm));
+}
+
+float band_button_width(const Ui& ui, const Rect& area) {
+    return std::min(area.width(), std::max(area.width() * 0.6f, ui.mm(90.0f)));
+}
+
+float scroll_band_height(const Ui& ui, const DragScroll& scroll) {
+    const float button = scroll.band_height > 0 ? scroll.band_height : ui.mm(min_target_mm);
+    return button + ui.mm(min_gap_mm + 1.0f);
+}
+
+float max_scroll(const DragScroll& scroll, const Rect& area) {
+    return std::max(0.0f, scroll.content_height - area.height());
+}
+
+bool more_above(const DragScroll& scroll) { return scroll.offset > 1; }
+bool more_below(const DragScroll& scroll, const Rect& area) { return scroll.offset < max_scroll(scroll, area) - 1; }
+
+// Where the list shows through: the area less the band at each end with more beyond it. A
+// page only a few millimetres too tall (its bottom margin) gets no bands: they would hide
+// more than there is to see.
+Rect shown_part(const Ui& ui, const DragScroll& scroll, const Rect& area) {
+    Rect shown = area;
+    if (max_scroll(scroll, area) <= ui.mm(6.0f)) return shown;
+    if (more_above(scroll)) shown.y0 += scroll_band_height(ui, scroll);
+    if (more_below(scroll, area)) shown.y1 -= scroll_band_height(ui, scroll);
+    return shown;
+}
+
+// A band across the area with one button in the middle and an arrow at each side of its
+// label, pointing the way the list goes on. Tapped: true.
+bool scroll_band(Ui& ui, std::string_view id, const Rect& band, const std::string& label, bool down) {
+    ui.draw->AddRectFilled(band.min(), band.max(), ui.theme->background.packed());
+    const float gap = ui.mm(min_gap_mm);
+    const float h = band.height() - gap - ui.mm(1.0f);
+    const float y0 = down ? band.y1 - h : band.y0;
+    const float w = band_button_width(ui, band);
+    const Rect button{band.centre().x - w / 2, y0, band.centre().x + w / 2, y0 + h};
+    const bool tapped = touch_button(ui, id, button, Look::normal, {label, {}, {}, false, false});
+    const float a = ui.mm(4.0f);
+    const float cy = button.centre().y;
+    const unsigned int colour = ui.theme->text.packed();
+    for (const float cx : {button.x0 + ui.mm(9.0f), button.x1 - ui.mm(9.0f)}) {
+        if (down)
+            ui.draw->AddTriangleFilled(ImVec2(cx - a, cy - a / 2), ImVec2(cx + a, cy - a / 2), ImVec2(cx, cy + a), colour);
+        else
+            ui.draw->AddTriangleFilled(ImVec2(cx - a, cy + a / 2), ImVec2(cx, cy - a), ImVec2(cx + a, cy + a / 2), colour);
+    }
+    return tapped;
+}
+
+}  // namespace
+
 void begin_drag_scroll(Ui& ui, DragScroll& scroll, const Rect& area) {
     const ImGuiIO& io = ImGui::GetIO();
     const auto inside = [&](ImVec2 p) { return p.x >= area.x0 && p.x < area.x1 && p.y >= area.y0 && p.y < area.y1; };
@@ -146,37 +204,51 @@ void begin_drag_scroll(Ui& ui, DragScroll& scroll, const Rect& area) {
         if (!scroll.dragging && std::fabs(dy) > ui.mm(4.0f)) scroll.dragging = true;
         if (scroll.dragging) scroll.offset -= io.MouseDelta.y;
     }
+    scroll.offset = std::clamp(scroll.offset, 0.0f, max_scroll(scroll, area));
     ui.suppress_clicks = scroll.dragging;
-    ui.clip = area;
-    ImGui::PushClipRect(area.min(), area.max(), true);
+    scroll.shown = shown_part(ui, scroll, area);
+    ui.clip = scroll.shown;
+    ImGui::PushClipRect(ui.clip.min(), ui.clip.max(), true);
 }
 
-void end_drag_scroll(Ui& ui, DragScroll& scroll, const Rect& area, float content_height) {
+bool end_drag_scroll(Ui& ui, DragScroll& scroll, const Rect& area, float content_height, const ScrollLabels& labels) {
     ImGui::PopClipRect();
     ui.clip = Rect{};
-    ui.suppress_clicks = false;
-    const float max_offset = std::max(0.0f, content_height - area.height());
+    scroll.content_height = content_height;
+    const float max_offset = max_scroll(scroll, area);
     scroll.offset = std::clamp(scroll.offset, 0.0f, max_offset);
     if (!ImGui::GetIO().MouseDown[0] && !ImGui::GetIO().MouseReleased[0]) {
         scroll.dragging = false;
         scroll.press_inside = false;
     }
-    if (max_offset <= 0) return;
-    // A position bar (not a control) and arrows that say more is above or below.
+    // The bands are where begin left room for them (the list was clipped there): a change
+    // of height shows from the next frame on, and the window draws a few after any input.
+    const Rect shown = scroll.shown;
+    const float width = band_button_width(ui, area);
+    scroll.band_height = std::max(band_button_height(ui, labels.more_below, width),
+                                  band_button_height(ui, labels.more_above, width));
+    const Rect next = shown_part(ui, scroll, area);
+    const bool settled = next.y0 == shown.y0 && next.y1 == shown.y1;
+    if (max_offset <= 0 || shown.height() <= 0) {
+        ui.suppress_clicks = false;
+        return settled;
+    }
+    // A position bar (not a control) beside the list, and the bands at its ends.
     const unsigned int colour = ui.theme->text.packed();
     const float bar_w = ui.mm(1.5f);
-    const float track = area.height();
+    const float track = shown.height();
     const float thumb = std::max(ui.mm(10.0f), track * area.height() / content_height);
-    const float top = area.y0 + (track - thumb) * (scroll.offset / max_offset);
+    const float top = shown.y0 + (track - thumb) * (scroll.offset / max_offset);
     ui.draw->AddRectFilled(ImVec2(area.x1 - bar_w, top), ImVec2(area.x1, top + thumb), colour, bar_w / 2);
-    const float a = ui.mm(4.0f);
-    const float cx = area.x1 - bar_w - ui.mm(6.0f);
-    if (scroll.offset < max_offset - 1)
-        ui.draw->AddTriangleFilled(ImVec2(cx - a, area.y1 - a * 1.5f), ImVec2(cx + a, area.y1 - a * 1.5f),
-                                   ImVec2(cx, area.y1 - a * 0.3f), colour);
-    if (scroll.offset > 1)
-        ui.draw->AddTriangleFilled(ImVec2(cx - a, area.y0 + a * 1.5f), ImVec2(cx + a, area.y0 + a * 1.5f),
-                                   ImVec2(cx, area.y0 + a * 0.3f), colour);
+    const float page = std::max(shown.height() * 0.8f, ui.mm(20.0f));
+    const bool above = shown.y0 > area.y0;
+    const bool below = shown.y1 < area.y1;
+    if (above && scroll_band(ui, "scroll.more_above", Rect{area.x0, area.y0, area.x1, shown.y0}, labels.more_above, false))
+        scroll.offset = std::max(0.0f, scroll.offset - page);
+    if (below && scroll_band(ui, "scroll.more_below", Rect{area.x0, shown.y1, area.x1, area.y1}, labels.more_below, true))
+        scroll.offset = std::min(max_offset, scroll.offset + page);
+    ui.suppress_clicks = false;
+    return settled;
 }
 
 }  // namespace skranke::ui

@@ -59,7 +59,16 @@ struct DragScroll {
     float offset = 0;           // pixels scrolled
     bool press_inside = false;  // the current press started in the area
     bool dragging = false;      // the current press became a drag: no button may fire
+    float content_height = 0;   // of the last frame: whether there is more above or below
+    Rect shown;                 // where the list shows this frame (begin decides, end draws the rest)
+    float band_height = 0;      // of the bands, as their labels need (0: not known yet)
 };
+
+// The buttons at the ends of a list with more beyond them, in the visitor's language.
+struct ScrollLabels {
+    std::string more_below;  // "Show more"
+    std::string more_above;  // "Show what is above"
+}; 
 
 // What the screens draw with. One per frame.
 struct Ui {
@@ -100,8 +109,13 @@ float button_height_for(const Ui& ui, const ButtonContent& content, float width,
 bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, const ButtonContent& content);
 
 // Scroll area: call begin, draw items shifted by -scroll.offset, then end with the height
-// of the content. Dragging more than a few mm scrolls and cancels the tap.
+// of the content. Dragging more than a few mm scrolls and cancels the tap. While there is
+// more below (or above) than the area shows, a band at that end holds a button that says so
+// and scrolls by most of a screen when tapped (a visitor who has never dragged a list still
+// gets there); the list shows between the bands. Ids: "scroll.more_below", "scroll.more_above".
 void begin_drag_scroll(Ui& ui, DragScroll& scroll, const Rect& area);
-void end_drag_scroll(Ui& ui, DragScroll& scroll, const Rect& area, float content_height);
+// Returns false when the next frame shows the list differently by itself (its height changed,
+// so a band comes or goes): the caller draws one more frame before it waits for input.
+bool end_drag_scroll(Ui& ui, DragScroll& scroll, const Rect& area, float content_height, const ScrollLabels& labels);
 
 }  // namespace skranke::ui

@@ -30,6 +30,7 @@ VisitorFrame draw_visitor_frame(VisitorApp& app, VisitorView& view, const ui::Tr
     ui.spoken = &frame.spoken;
     view.draw(ui, state, translations, frame.intents);
     frame.page = page_name(state);
+    frame.again = !view.settled();
     return frame;
 }
 

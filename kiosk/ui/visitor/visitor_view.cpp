@@ -112,7 +112,8 @@ void VisitorView::draw(ui::Ui& ui, const VisitorState& state, const ui::Translat
         draw_language_menu(c);
     else
         draw_screen(c);
-    ui::end_drag_scroll(ui, scroll_, area, c.y - start + ui.mm(4));
+    settled_ = ui::end_drag_scroll(ui, scroll_, area, c.y - start + ui.mm(4),
+                                   {c.t("scroll.more_below"), c.t("scroll.more_above")});
     // After the body, so read-aloud says the screen first and the way on last.
     if (!state.idle_warning) draw_nav_bar(ui, state, tr, screen, portrait, intents);
 

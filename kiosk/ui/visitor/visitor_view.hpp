@@ -25,9 +25,12 @@ std::pair<int, int> step_of(const VisitorState& state);
 class VisitorView {
 public:
     void draw(ui::Ui& ui, const VisitorState& state, const ui::Translations& tr, std::vector<Intent>& intents);
+    // The last frame drawn is what the next one shows too (false: draw another before waiting).
+    bool settled() const { return settled_; }
 
 private:
     ui::DragScroll scroll_;
+    bool settled_ = true;
     int last_page_ = -1;  // scroll resets when the screen or an overlay changes
 };
 

@@ -133,6 +133,13 @@ void HeadlessKiosk::frame() {
     app_->tick(now_s_);
     if (store_)  // as the program's loop: the office's configuration once due and between visits
         if (const auto applied = office_->apply_due(*store_, *app_); !applied) office_error_ = applied.error();
+    // As the program's loop: one more frame when a list's bands come or go by themselves.
+    static int again = 0;
+    if (f.again && f.intents.empty() && again < 2) {
+        ++again;
+        frame();
+        --again;
+    }
 }
 
 bool HeadlessKiosk::tap(std::string_view id) {
