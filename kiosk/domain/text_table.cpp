@@ -9,22 +9,30 @@
 
 namespace skranke {
 
+Result<std::vector<TranslationFile>, std::string> read_translation_files(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::vector<std::filesystem::path> paths;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+        if (entry.path().extension() == ".toml") paths.push_back(entry.path());
+    if (ec) return "cannot read the translations folder " + dir.string() + ": " + ec.message();
+    std::sort(paths.begin(), paths.end());
+    std::vector<TranslationFile> files;
+    for (const auto& path : paths) {
+        try {
+            files.push_back({path, toml::parse_file(path.string())});
+        } catch (const toml::parse_error& e) {
+            return path.string() + ": " + std::string(e.description());
+        }
+    }
+    return files;
+}
+
 Result<TextTable, std::string> TextTable::load(const std::filesystem::path& dir,
                                                std::initializer_list<std::string_view> prefixes) {
+    auto files = read_translation_files(dir);
+    if (!files) return files.error();
     TextTable loaded;
-    std::error_code ec;
-    std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
-        if (entry.path().extension() == ".toml") files.push_back(entry.path());
-    if (ec) return "cannot read the translations folder " + dir.string() + ": " + ec.message();
-    std::sort(files.begin(), files.end());
-    for (const auto& file : files) {
-        toml::table table;
-        try {
-            table = toml::parse_file(file.string());
-        } catch (const toml::parse_error& e) {
-            return file.string() + ": " + std::string(e.description());
-        }
+    for (const auto& [file, table] : *files) {
         const std::string code = table["language"]["code"].value_or(std::string{});
         if (code.empty()) return file.string() + ": [language] needs a code";
         Language& language = loaded.languages_[code];

@@ -10,10 +10,22 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
 
 #include "domain/result.hpp"
 
 namespace skranke {
+
+// One parsed file of a translations folder.
+struct TranslationFile {
+    std::filesystem::path path;
+    toml::table table;
+};
+// Every *.toml file in dir, parsed, in name order; or what is wrong: the folder, or the file
+// that does not parse with its error. The kiosk's screens and TextTable read the folder so.
+Result<std::vector<TranslationFile>, std::string> read_translation_files(const std::filesystem::path& dir);
 
 class TextTable {
 public:

@@ -5,29 +5,19 @@
 #include <toml++/toml.h>
 
 #include "domain/plural.hpp"
+#include "domain/text_table.hpp"
 
 namespace skranke::ui {
 
 bool Translations::load_dir(const std::filesystem::path& dir, std::string& error) {
     languages_.clear();
     texts_.clear();
-    std::error_code ec;
-    std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
-        if (entry.path().extension() == ".toml") files.push_back(entry.path());
-    if (ec) {
-        error = "cannot read the translations folder " + dir.string() + ": " + ec.message();
+    auto files = read_translation_files(dir);
+    if (!files) {
+        error = files.error();
         return false;
     }
-    std::sort(files.begin(), files.end());
-    for (const auto& file : files) {
-        toml::table table;
-        try {
-            table = toml::parse_file(file.string());
-        } catch (const toml::parse_error& e) {
-            error = file.string() + ": " + std::string(e.description());
-            return false;
-        }
+    for (const auto& [file, table] : *files) {
         Language lang;
         lang.code = table["language"]["code"].value_or(std::string{});
         lang.native_name = table["language"]["native_name"].value_or(std::string{});
