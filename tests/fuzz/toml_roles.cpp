@@ -41,6 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_REQUIRE(c.history <= 12);
     FUZZ_REQUIRE(c.volume >= 0 && c.volume <= 100);
     FUZZ_REQUIRE(std::isfinite(c.highlight_seconds) && c.highlight_seconds >= 0);
+    FUZZ_REQUIRE(c.diagonal_inches >= 15 && c.diagonal_inches <= 110);
     const auto parsed = fuzz::parse_toml(fuzz::as_text(data, size));
     FUZZ_REQUIRE(parsed.has_value());
     const fuzz::FileSays file_says{*parsed};
@@ -59,5 +60,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_REQUIRE(file_says.text("display", "chime", c.chime, d.chime));
     FUZZ_REQUIRE(file_says.whole("display", "volume", c.volume, d.volume));
     FUZZ_REQUIRE(file_says.number("display", "highlight_seconds", c.highlight_seconds, d.highlight_seconds));
+    FUZZ_REQUIRE(file_says.number("display", "diagonal_inches", c.diagonal_inches, d.diagonal_inches));
     return 0;
 }

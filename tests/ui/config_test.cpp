@@ -231,11 +231,13 @@ TEST_CASE("the shipped roles.toml loads, and a roles.toml value of the wrong kin
                                 {"display", "history", Kind::whole},
                                 {"display", "chime", Kind::text},
                                 {"display", "volume", Kind::whole},
-                                {"display", "highlight_seconds", Kind::number}},
+                                {"display", "highlight_seconds", Kind::number},
+                                {"display", "diagonal_inches", Kind::number}},
                                [&](const std::string& text, std::string& out) { return load_roles_text(text, config, out); });
     // The volume is a percentage and the highlight a time: 0-100 and 0-600 seconds.
     for (const std::string text : {"[display]\nvolume = 101\n", "[display]\nvolume = -1\n",
-                             "[display]\nhighlight_seconds = -0.5\n", "[display]\nhighlight_seconds = 601\n"}) {
+                             "[display]\nhighlight_seconds = -0.5\n", "[display]\nhighlight_seconds = 601\n",
+                             "[display]\ndiagonal_inches = 14.9\n", "[display]\ndiagonal_inches = 111\n"}) {
         CAPTURE(text);
         CHECK_FALSE(load_roles_text(text, config, error));
     }
@@ -243,7 +245,8 @@ TEST_CASE("the shipped roles.toml loads, and a roles.toml value of the wrong kin
     CHECK(error.find("office.time_zone") != std::string::npos);
     REQUIRE(load_roles_text("[office]\ntime_zone = \"Asia/Kathmandu\"\n", config, error));
     CHECK(config.time_zone == "Asia/Kathmandu");
-    REQUIRE(load_roles_text("[display]\nvolume = 0\nhighlight_seconds = 2.5\n", config, error));
+    REQUIRE(load_roles_text("[display]\nvolume = 0\nhighlight_seconds = 2.5\ndiagonal_inches = 55\n", config, error));
+    CHECK(config.diagonal_inches == 55);
     CHECK(config.volume == 0);
     CHECK(config.highlight_seconds == 2.5);
 }
