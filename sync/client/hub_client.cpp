@@ -151,11 +151,13 @@ bool HttpCall::request_sent() {
 HttpReply HttpCall::perform() { return finish(curl_easy_perform(easy_)); }
 
 Result<Enrolment, std::string> enrol_device(const Connection& connection, const std::string& code,
-                                            const std::string& device_id) {
+                                            const std::string& device_id, std::string_view role) {
     HttpCall call;
     Connection c = connection;
     c.token.clear();
-    call.prepare(c, "POST", "/v1/enrol", nlohmann::json{{"code", code}, {"device_id", device_id}}.dump(), {});
+    nlohmann::json body{{"code", code}, {"device_id", device_id}};
+    if (!role.empty()) body["role"] = std::string(role);
+    call.prepare(c, "POST", "/v1/enrol", body.dump(), {});
     const HttpReply reply = call.perform();
     if (!reply.answered()) return "hub unreachable: " + reply.error;
     const auto json = protocol::parse_json_text(reply.body);

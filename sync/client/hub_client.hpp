@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <curl/curl.h>
@@ -75,9 +76,10 @@ struct Enrolment {
     std::string role;
     std::string token;
 };
-// Trades a one-time code for this device's token (blocking).
+// Trades a one-time code for this device's token (blocking). With a role, the hub refuses a
+// code made for another role before it stores anything (the code stays unused).
 Result<Enrolment, std::string> enrol_device(const Connection& connection, const std::string& code,
-                                            const std::string& device_id);
+                                            const std::string& device_id, std::string_view role = {});
 
 // Retry-After as the protocol uses it: delay-seconds (an HTTP date counts from now), in ms;
 // a delay too long for int64 milliseconds saturates at INT64_MAX; nothing for any other text.

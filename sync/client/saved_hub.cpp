@@ -30,9 +30,9 @@ StoreResult<Done> save_hub(SyncStore& store, const Connection& c) {
 
 Result<Enrolment, std::string> enrol_and_save(SyncStore& store, Connection& connection, const std::string& code,
                                               const std::string& device_id, std::string_view role) {
-    auto enrolled = enrol_device(connection, code, device_id);
+    auto enrolled = enrol_device(connection, code, device_id, role);
     if (!enrolled) return "enrolment failed: " + enrolled.error();
-    if (!role.empty() && enrolled->role != role)
+    if (!role.empty() && enrolled->role != role)  // a hub that does not check the role itself
         return "the code was made for role " + enrolled->role + ", and this is a " + std::string(role) +
                " device: make one with `skranke-hub enrol-code --role " + std::string(role) + "`";
     connection.token = enrolled->token;

@@ -204,6 +204,16 @@ StoreResult<std::optional<Enrolment>> DeviceRegistry::enrol(const std::string& c
     return enrolled;
 }
 
+StoreResult<std::optional<Role>> DeviceRegistry::role_of_code(const std::string& code, std::int64_t now_ms) {
+    std::lock_guard lock(mutex_);
+    sql::Statement q(reader_.get(), "SELECT role FROM enrol_codes WHERE code_hash = ?1 AND used_ms IS NULL AND expires_ms > ?2");
+    q.bind(1, hash_hex(code)).bind(2, now_ms);
+    const int c = q.step();
+    if (c == SQLITE_DONE) return std::optional<Role>();
+    if (c != SQLITE_ROW) return sql::error_from(reader_.get(), c, "look up enrolment code");
+    return role_from_string(q.text(0));
+}
+
 StoreResult<Admission> DeviceRegistry::authenticate(const std::string& token) {
     const std::string hash = hash_hex(token);
     const std::uint64_t looks_before = looks_.load();

@@ -85,6 +85,9 @@ public:
     // used or expired. Enrolling a device again replaces its token and ends a revocation.
     StoreResult<std::optional<Enrolment>> enrol(const std::string& code, const std::string& device_id,
                                                 std::int64_t now_ms);
+    // The role a code was made for, without using it; nothing when it is unknown, used or
+    // expired (a device that asks for another role is refused before anything is stored).
+    StoreResult<std::optional<protocol::Role>> role_of_code(const std::string& code, std::int64_t now_ms);
     StoreResult<Admission> authenticate(const std::string& token);
     // Why the device is refused now, as the last token check saw it (nothing: it is not), without
     // any lock: a long-poll asks again before it answers.

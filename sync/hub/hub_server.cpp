@@ -353,7 +353,23 @@ void Hub::Impl::routes() {
         const std::string device_id = body.at("device_id").get<std::string>();
         if (!protocol::is_valid_device_id(device_id))
             return send_error(res, 400, "bad_device_id", "device_id must be 1-64 of a-z, 0-9, -");
-        auto enrolled = store->enrol(body.at("code").get<std::string>(), device_id, wall_clock_ms());
+        const std::string code = body.at("code").get<std::string>();
+        // A device may say which role it is: a code made for another role is then refused and
+        // stays unused, and nothing of the device is stored.
+        if (const auto wanted = body.find("role"); wanted != body.end()) {
+            const auto role = wanted->is_string() ? protocol::role_from_string(wanted->get<std::string>()) : std::nullopt;
+            if (!role) return send_error(res, 400, "bad_request", "role must be one of the protocol's role names");
+            const auto made_for = store->role_of_code(code, wall_clock_ms());
+            if (!made_for) return send_error(res, 503, "hub_storage", "the hub cannot read the enrolment code; try again");
+            if (!*made_for) return send_error(res, 401, "bad_enrol_code", "the code is unknown, used or expired");
+            if (**made_for != *role)
+                return send_error(res, 409, "wrong_role",
+                                  "the code was made for role " + std::string(protocol::to_string(**made_for)) +
+                                      ", and this is a " + std::string(protocol::to_string(*role)) +
+                                      " device: make one with `skranke-hub enrol-code --role " +
+                                      std::string(protocol::to_string(*role)) + "`; this code is still unused");
+        }
+        auto enrolled = store->enrol(code, device_id, wall_clock_ms());
         if (!enrolled) return send_error(res, 503, "hub_storage", "the hub cannot store the enrolment; try again");
         if (!*enrolled) return send_error(res, 401, "bad_enrol_code", "the code is unknown, used or expired");
         spdlog::info("enrolled: device={} role={}", device_id, protocol::to_string((*enrolled)->role));

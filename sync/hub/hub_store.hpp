@@ -47,6 +47,9 @@ public:
                                                 std::int64_t now_ms) {
         return registry_->enrol(code, device_id, now_ms);
     }
+    StoreResult<std::optional<protocol::Role>> role_of_code(const std::string& code, std::int64_t now_ms) {
+        return registry_->role_of_code(code, now_ms);
+    }
     StoreResult<Admission> authenticate(const std::string& token) { return registry_->authenticate(token); }
     std::optional<std::string> refusal_of(const std::string& device_id) const { return registry_->refusal_of(device_id); }
     void note_contact(const std::string& device_id, const Contact& contact) { registry_->note_contact(device_id, contact); }

@@ -111,9 +111,14 @@ TEST_CASE("skranke-notify enrol trades a notify code for a token; a code of anot
     save_file(config, "store = \"" + (office.dir() / "enrolled.db").string() +
                           "\"\n[gateway]\nurl = \"http://127.0.0.1:9/sms\"\nbody = \"{text}\"\n");
     const std::string enrol = std::string(SKRANKE_NOTIFY) + " enrol --config " + config.string() + " --hub " + office.hub_url();
-    const auto refused = run_command(enrol + " --code " + office.enrol_code(protocol::Role::kiosk));
+    const std::string kiosk_code = office.enrol_code(protocol::Role::kiosk);
+    const auto refused = run_command(enrol + " --code " + kiosk_code);
     CHECK(refused.status == 1);
     CHECK(refused.output.find("made for role kiosk") != std::string::npos);
+    // The hub refused it before storing anything: the code still enrols the kiosk it was made for.
+    sync::Connection hub;
+    hub.hub_url = office.hub_url();
+    CHECK(sync::enrol_device(hub, kiosk_code, "kiosk-later", "kiosk").ok());
     const auto enrolled = run_command(enrol + " --code " + office.enrol_code(protocol::Role::notify));
     CHECK(enrolled.status == 0);
     CHECK(enrolled.output.find("enrolled notify-") == 0);

@@ -51,6 +51,36 @@ TEST_CASE("an enrolment code works once, and only within its time") {
     CHECK(query_int(hub.dir() / "hub" / "hub.db", "SELECT count(*) FROM devices WHERE token_hash LIKE '%'") == 1);
 }
 
+TEST_CASE("a device that says its role is refused a code made for another, and the code stays unused") {
+    HubFixture hub;
+    auto code = hub.store().create_enrol_code(Role::kiosk, wall_clock_ms(), 60000);
+    REQUIRE(code);
+    const auto devices = [&] { return query_int(hub.dir() / "hub" / "hub.db", "SELECT count(*) FROM devices"); };
+    const auto refused = hub.call("POST", "/v1/enrol", "", R"({"code":")" + *code + R"(","device_id":"notify-a","role":"notify"})");
+    CHECK(refused.status == 409);
+    CHECK(error_code_of(refused) == "wrong_role");
+    CHECK(refused.body.find("made for role kiosk") != std::string::npos);
+    CHECK(devices() == 0);  // nothing of the refused device is stored
+    for (const std::string role : {R"("sorcerer")", "7", "null", R"(["kiosk"])"}) {
+        CAPTURE(role);
+        const auto bad = hub.call("POST", "/v1/enrol", "", R"({"code":")" + *code + R"(","device_id":"kiosk-a","role":)" + role + "}");
+        CHECK(bad.status == 400);
+        CHECK(error_code_of(bad) == "bad_request");
+    }
+    // The client names the role; the code then enrols the device it was made for.
+    const auto wrong = sync::enrol_device(hub.connection(""), *code, "display-a", "display");
+    REQUIRE_FALSE(wrong.ok());
+    CHECK(wrong.error().find("409") != std::string::npos);
+    const auto right = sync::enrol_device(hub.connection(""), *code, "kiosk-a", "kiosk");
+    REQUIRE(right.ok());
+    CHECK(right->role == "kiosk");
+    CHECK(devices() == 1);
+    // A used code says so whatever the role asked for.
+    const auto used = hub.call("POST", "/v1/enrol", "", R"({"code":")" + *code + R"(","device_id":"kiosk-b","role":"display"})");
+    CHECK(used.status == 401);
+    CHECK(error_code_of(used) == "bad_enrol_code");
+}
+
 TEST_CASE("enrolling a device again retires its old token at once, even one the hub remembers") {
     HubFixture hub;
     const auto first = hub.enrol(Role::kiosk, "kiosk-a");
