@@ -16,6 +16,7 @@
 #include "support/hub_devices.hpp"
 #include "support/store_fixture.hpp"
 #include "support/temp_dir.hpp"
+#include "support/earlier_today.hpp"
 #include "support/wait.hpp"
 
 using namespace skranke;
@@ -60,7 +61,8 @@ public:
 
     // A ticket from the kiosk, issued minutes_ago, known to the hub and to this console.
     Ticket issue(TicketRequest request, int minutes_ago) {
-        auto t = kiosk.store->issue_ticket(request, shipped_catalogue(), wall_clock_ms() - minutes_ago * 60000LL);
+        auto t = kiosk.store->issue_ticket(request, shipped_catalogue(),
+                                           earlier_today(wall_clock_ms(), minutes_ago, 10));
         REQUIRE(t.ok());
         numbers[t->event_id] = t->number.text();
         kiosk.engine->notify_local_event();

@@ -18,6 +18,7 @@
 #include "domain/events.hpp"
 #include "domain/queue_order.hpp"
 #include "domain/office_time.hpp"
+#include "support/earlier_today.hpp"
 #include "hub/staff_store.hpp"
 #include "store/sync_store.hpp"
 #include "support/hub_fixture.hpp"
@@ -156,7 +157,7 @@ TEST_CASE("screenshots of the reception console and the waiting-room display, fr
         r.description = i % 2 == 0 ? "Har fått varsel om utkastelse og trenger hjelp med søknaden" : "";
         r.name = "Besøkende " + std::to_string(i);
         Store& store = i % 2 == 0 ? *a.store : *b.store;
-        REQUIRE(store.issue_ticket(r, shipped_catalogue(), now - static_cast<std::int64_t>(needs.size() - i) * 7 * 60000).ok());
+        REQUIRE(store.issue_ticket(r, shipped_catalogue(), skranke::test::earlier_today(now, static_cast<std::int64_t>(needs.size() - i) * 7, 90)).ok());
     }
     for (int i = 0; i < 2; ++i) {
         TicketRequest r;
@@ -165,7 +166,7 @@ TEST_CASE("screenshots of the reception console and the waiting-room display, fr
         r.phone = i == 0 ? "412 34 567" : "98 76 54 32";
         r.language = i == 0 ? "uk" : "nb";
         r.urgent = i == 1;  // listed first, marked
-        REQUIRE(a.store->issue_ticket(r, shipped_catalogue(), now - 50 * 60000).ok());
+        REQUIRE(a.store->issue_ticket(r, shipped_catalogue(), skranke::test::earlier_today(now, 50, 90)).ok());
     }
     a.engine->notify_local_event();
     b.engine->notify_local_event();
