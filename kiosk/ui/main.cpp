@@ -73,6 +73,21 @@ void write_screen_state(const fs::path& dir, int sequence, long taps, const std:
     fs::rename(tmp, dir / "state.json", ec);  // atomic: a reader never sees half a file
 }
 
+// Where every target is, as the test hook writes it: when this changes on a page already
+// shot (a printer that has finished, a band that came), state.json is written again.
+std::string target_places(const skranke::ui::TouchRecorder& recorder) {
+    std::string places;
+    for (const auto& t : recorder.targets()) {
+        char where[96];
+        std::snprintf(where, sizeof where, " %.1f,%.1f,%.1f,%.1f;", static_cast<double>(t.visible.x0),
+                      static_cast<double>(t.visible.y0), static_cast<double>(t.visible.x1),
+                      static_cast<double>(t.visible.y1));
+        places += t.id;
+        places += where;
+    }
+    return places;
+}
+
 // The kiosk's store and its sync engine. Neither stops the kiosk when it cannot start: a
 // store that cannot open sends visitors to reception, a kiosk that is not enrolled keeps its
 // tickets in the outbox. Both are tried again every retry_seconds until they run, so a disk
@@ -374,6 +389,8 @@ int main(int argc, char** argv) {
     int shot_sequence = 0;
     long taps = 0;  // intents applied, so a test driver knows its tap was handled
     bool state_changed = false;
+    std::string written_places;  // the targets in the last state.json
+    std::string shot_png;        // the picture of shot_page
     bool first_frame_drawn = false;
     std::string shot_page, last_frame_page;
     while (!window.should_close()) {
@@ -437,8 +454,17 @@ int main(int argc, char** argv) {
         if (!png.empty()) shot_page = frame.page;
         // state.json after each new screenshot, and on the frame after a tap was handled, so
         // it always says where the buttons are now.
-        if (!screenshot_dir.empty() && (!png.empty() || state_changed))
-            write_screen_state(screenshot_dir, shot_sequence, taps, shot_page, png, recorder, window.handle());
+        if (!screenshot_dir.empty()) {
+            std::string places = target_places(recorder);
+            const bool moved = frame.page == shot_page && places != written_places;
+            if (!png.empty()) shot_png = png;
+            if (!png.empty() || state_changed || moved) {
+                // After a tap the page's picture is not named: the driver waits for the next one.
+                write_screen_state(screenshot_dir, shot_sequence, taps, shot_page, state_changed ? png : shot_png,
+                                   recorder, window.handle());
+                written_places = std::move(places);
+            }
+        }
         skranke::visitor::apply_visitor_frame(app, frame, now);
         taps += static_cast<long>(frame.intents.size());
         state_changed = !frame.intents.empty();

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sys/stat.h>
+
 #include "printer/escpos.hpp"
 #include "printer/ticket_printer.hpp"
 #include "shell/keyboard.hpp"
@@ -310,6 +312,75 @@ TEST_CASE("a CUPS queue: lp gets the raw commands for the named queue; an lp tha
     const std::uint64_t no = refused.print(ukrainian_ticket());
     CHECK(ended(refused, no) == JobState::failed);
     CHECK(refused.state() == PrinterState::offline);
+}
+
+TEST_CASE("a CUPS lp that never ends is stopped at the deadline: the job fails, and the next one is not held") {
+    test::TempDir dir;
+    const fs::path lp = dir.path() / "lp";
+    std::ofstream(lp) << "#!/bin/sh\ncat > /dev/null\nexec sleep 60\n";
+    fs::permissions(lp, fs::perms::owner_all);
+    printer::PrinterSettings settings;
+    settings.connection = printer::PrinterSettings::Connection::cups;
+    settings.queue = "kiosk-printer";
+    settings.lp_program = lp.string();
+    settings.timeout_ms = 300;
+    printer::TicketPrinter tp(printer::open_link(settings), renderer_maker(), [] {});
+    const auto started = std::chrono::steady_clock::now();
+    const std::uint64_t first = tp.print(ukrainian_ticket());
+    const std::uint64_t second = tp.print(ukrainian_ticket());
+    CHECK(ended(tp, first) == JobState::failed);
+    CHECK(ended(tp, second) == JobState::failed);
+    CHECK(std::chrono::steady_clock::now() - started < 15s);  // not the 60 s lp would take
+    CHECK(tp.state() == PrinterState::offline);
+}
+
+// A CUPS stand-in that holds each job until the test says how it went: it takes the job,
+// then waits for a line on a named pipe and ends with that status.
+struct HeldLp {
+    test::TempDir dir;
+    fs::path program = dir.path() / "lp";
+    fs::path release = dir.path() / "release";
+
+    HeldLp() {
+        REQUIRE(::mkfifo(release.c_str(), 0600) == 0);
+        std::ofstream(program) << "#!/bin/sh\ncat > /dev/null\nread status < " << release << "\nexit $status\n";
+        fs::permissions(program, fs::perms::owner_all);
+    }
+    void end_job(int status) const { std::ofstream(release) << status << "\n"; }
+};
+
+TEST_CASE("Done stays where it is while the ticket prints, once it has printed, and when it could not print") {
+    HeldLp lp;
+    printer::PrinterSettings settings;
+    settings.connection = printer::PrinterSettings::Connection::cups;
+    settings.queue = "kiosk-printer";
+    settings.lp_program = lp.program.string();
+    settings.timeout_ms = 60000;
+    for (const bool prints : {true, false}) {
+        for (const char* language : {"nb", "uk", "so"}) {
+            CAPTURE(language);
+            CAPTURE(prints);
+            // A printer of its own: one that has failed is not asked for the next ticket.
+            printer::TicketPrinter tp(printer::open_link(settings), renderer_maker(), [] {});
+            test::HeadlessOptions options;
+            options.printer = &tp;
+            test::HeadlessKiosk kiosk(options);
+            REQUIRE(kiosk.walk_in(language, "social_rent"));
+            REQUIRE(kiosk.skip_to_confirm());
+            REQUIRE(kiosk.tap("confirm.get_ticket"));
+            kiosk.frame();
+            REQUIRE(kiosk.state().ticket->paper == visitor::TicketView::Paper::printing);
+            const ui::TouchTarget* done = kiosk.targets().find("ticket.done");
+            REQUIRE(done != nullptr);
+            const ui::Rect while_printing = done->rect;
+            lp.end_job(prints ? 0 : 1);
+            CHECK(paper_of(kiosk) == (prints ? visitor::TicketView::Paper::printed : visitor::TicketView::Paper::failed));
+            done = kiosk.targets().find("ticket.done");
+            REQUIRE(done != nullptr);
+            CHECK(done->rect.y0 == while_printing.y0);
+            CHECK(done->rect.y1 == while_printing.y1);
+        }
+    }
 }
 
 TEST_CASE("the kiosk: printed after the ticket is stored; take your ticket, or write down your number when it cannot print") {

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -224,12 +225,12 @@ public:
             out.state = PrinterState::offline;
             return out;
         }
+        ::fcntl(write_end.fd, F_SETFL, O_NONBLOCK);  // an lp that stops reading meets the deadline
         const auto deadline = Clock::now() + std::chrono::milliseconds(settings_.timeout_ms);
         const bool sent = write_all(write_end.fd, commands, deadline, out.error);
         ::close(write_end.fd);
         write_end.fd = -1;
-        int status = 0;
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        const int status = ended(pid, Clock::now() + std::chrono::milliseconds(settings_.timeout_ms), out.error);
         out.printed = sent && WIFEXITED(status) && WEXITSTATUS(status) == 0;
         if (!out.printed) {
             if (out.error.empty()) out.error = settings_.lp_program + " did not take the job for queue " + settings_.queue;
@@ -239,6 +240,21 @@ public:
     }
 
 private:
+    // lp's exit status. An lp that has not ended by the deadline (a CUPS that does not
+    // answer) is stopped, so the visitor is told to write the number down and the next
+    // ticket is not held behind it.
+    int ended(pid_t pid, Clock::time_point deadline, std::string& error) const {
+        // Debian 12's <sys/pidfd.h> declares pidfd_open without C linkage: the system call.
+        const Fd process(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+        if (process.fd >= 0 && !wait_for(process.fd, POLLIN, deadline)) {
+            ::kill(pid, SIGKILL);
+            if (error.empty()) error = settings_.lp_program + " did not end within " + std::to_string(settings_.timeout_ms) + " ms";
+        }
+        int status = 0;
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        return status;
+    }
+
     PrinterSettings settings_;
 };
 

@@ -6,6 +6,37 @@
 
 namespace skranke::visitor {
 
+namespace {
+
+// What the printer is doing with the paper ticket, in a space as tall as the longest of its
+// three sentences: the printer ends while the visitor reads, and Done must not move under a
+// finger on its way to it.
+void paper_line(ScreenContext& c, const TicketView& t) {
+    const std::string printing = c.t("ticket.printing");
+    const std::string printed = c.t("ticket.take_paper");
+    const std::string failed = ui::fill(c.t("ticket.write_down"), {{"number", t.number}});
+    float tallest = 0;
+    for (const std::string* text : {&printing, &printed, &failed})
+        tallest = std::max(tallest, ui::text_height(c.ui.body(), *text, c.width()));
+    const float top = c.y;
+    switch (t.paper) {
+        case TicketView::Paper::printing:
+            c.paragraph(printing);
+            break;
+        case TicketView::Paper::printed:
+            c.paragraph(printed);
+            break;
+        case TicketView::Paper::failed:
+            c.paragraph(failed, true);
+            break;
+        case TicketView::Paper::none:
+            return;
+    }
+    c.y = top + tallest + c.mm(gap_mm);
+}
+
+}  // namespace
+
 void draw_ticket_screen(ScreenContext& c) {
     if (!c.state.ticket) return;
     const TicketView& t = *c.state.ticket;
@@ -26,10 +57,7 @@ void draw_ticket_screen(ScreenContext& c) {
     c.paragraph(c.t(t.need_text_key));
     for (const TicketSentence& sentence : ticket_sentences(t.urgent, t.figures))
         c.paragraph(sentence_text(c.tr, c.state.language, sentence));
-    if (t.paper == TicketView::Paper::failed)
-        c.paragraph(ui::fill(c.t("ticket.write_down"), {{"number", t.number}}), true);
-    else if (t.paper == TicketView::Paper::printed)
-        c.paragraph(c.t("ticket.take_paper"));
+    if (t.paper != TicketView::Paper::none) paper_line(c, t);
     // The phone is not shown here: the visitor typed it, and the next one may be looking.
     if (t.sms) c.paragraph(c.t("ticket.sms"));
     c.paragraph(c.t(t.waits_outside ? ui::text_key("ticket.wait_outside") : ui::text_key("ticket.watch_screen")));
