@@ -41,24 +41,35 @@ std::optional<QueueConflict> sms_conflict(const QueueTicket& ticket, const Ticke
 
 }  // namespace
 
-const QueueTicket* QueueState::find(const std::string& ticket_id) const {
+const QueueTicket* QueueState::find(std::string_view ticket_id) const {
     const auto it = tickets_.find(ticket_id);
-    return it == tickets_.end() ? nullptr : &it->second;
+    return it == tickets_.end() ? nullptr : it->second.get();
+}
+
+QueueTicketRef QueueState::shared(std::string_view ticket_id) const {
+    const auto it = tickets_.find(ticket_id);
+    return it == tickets_.end() ? nullptr : it->second;
 }
 
 const QueueTicket* QueueState::find_by_status_token(std::string_view token) const {
     if (token.empty()) return nullptr;
-    const auto it = by_status_token_.find(std::string(token));
-    return it == by_status_token_.end() ? nullptr : find(it->second);
+    const auto it = by_status_token_.find(token);
+    return it == by_status_token_.end() ? nullptr : it->second;
 }
 
-void QueueState::note_token(const std::string& ticket_id, const QueueTicket& ticket) {
-    if (!ticket.ticket.status_token.empty()) by_status_token_.emplace(ticket.ticket.status_token, ticket_id);
+void QueueState::note_token(const QueueTicket& ticket) {
+    if (!ticket.ticket.status_token.empty()) by_status_token_.emplace(ticket.ticket.status_token, &ticket);
 }
 
-void QueueState::drop_token(const std::string& ticket_id, const QueueTicket& ticket) {
+void QueueState::drop_token(const QueueTicket& ticket) {
     const auto it = by_status_token_.find(ticket.ticket.status_token);
-    if (it != by_status_token_.end() && it->second == ticket_id) by_status_token_.erase(it);
+    if (it != by_status_token_.end() && it->second == &ticket) by_status_token_.erase(it);
+}
+
+void QueueState::put(QueueTickets::Map::iterator it, QueueTicketRef ticket) {
+    drop_token(*it->second);
+    it->second = std::move(ticket);
+    note_token(*it->second);
 }
 
 std::optional<QueueConflict> QueueState::check(const Event& event, const EventMeta& meta) const {
@@ -103,15 +114,18 @@ std::optional<QueueConflict> QueueState::check(const Event& event, const EventMe
 std::optional<QueueConflict> QueueState::apply(const Event& event, const EventMeta& meta) {
     if (auto problem = check(event, meta)) return problem;
     if (const auto* issued = std::get_if<TicketIssued>(&event.body)) {
-        QueueTicket entry;
-        entry.ticket = issued->ticket;
-        entry.state = TicketState::waiting;
-        entry.issued = meta;
-        const auto placed = tickets_.emplace(event.envelope.event_id, std::move(entry)).first;
-        note_token(placed->first, placed->second);
+        auto entry = std::make_shared<QueueTicket>();
+        entry->ticket = issued->ticket;
+        entry->state = TicketState::waiting;
+        entry->issued = meta;
+        note_token(*entry);
+        tickets_.emplace(event.envelope.event_id, std::move(entry));
         return std::nullopt;
     }
-    QueueTicket& ticket = tickets_.at(ticket_id_of(event));
+    // A changed copy: states that share the ticket keep it as it was.
+    const auto it = tickets_.find(ticket_id_of(event));
+    auto changed = std::make_shared<QueueTicket>(*it->second);
+    QueueTicket& ticket = *changed;
     std::visit(overloaded{
                    [](const TicketIssued&) {},
                    [&](const TicketCalled& e) {
@@ -143,17 +157,26 @@ std::optional<QueueConflict> QueueState::apply(const Event& event, const EventMe
                },
                event.body);
     ticket.ticket.state = ticket.state;
+    put(it, std::move(changed));
     return std::nullopt;
 }
 
-void QueueState::restore(const std::string& ticket_id, std::optional<QueueTicket> before) {
-    if (const QueueTicket* now = find(ticket_id)) drop_token(ticket_id, *now);
-    if (before) {
-        const auto placed = tickets_.insert_or_assign(ticket_id, std::move(*before)).first;
-        note_token(placed->first, placed->second);
+void QueueState::restore(const std::string& ticket_id, QueueTicketRef before) {
+    const auto it = tickets_.find(ticket_id);
+    if (it == tickets_.end()) {
+        if (!before) return;
+        note_token(*before);
+        tickets_.emplace(ticket_id, std::move(before));
+    } else if (before) {
+        put(it, std::move(before));
     } else {
-        tickets_.erase(ticket_id);
+        drop_token(*it->second);
+        tickets_.erase(it);
     }
+}
+
+void QueueState::restore(const std::string& ticket_id, std::optional<QueueTicket> before) {
+    restore(ticket_id, before ? std::make_shared<const QueueTicket>(std::move(*before)) : QueueTicketRef());
 }
 
 QueueEntry queue_entry_of(const QueueTicket& t) {
@@ -171,15 +194,16 @@ QueueEntry queue_entry_of(const QueueTicket& t) {
 
 void QueueState::forget_issued_before(std::int64_t cutoff_ms) {
     std::erase_if(tickets_, [&](const auto& entry) {
-        const bool old = entry.second.issued.received_ms.value_or(entry.second.ticket.created_ms) < cutoff_ms;
-        if (old) drop_token(entry.first, entry.second);
+        const QueueTicket& t = *entry.second;
+        const bool old = t.issued.received_ms.value_or(t.ticket.created_ms) < cutoff_ms;
+        if (old) drop_token(t);
         return old;
     });
 }
 
 std::vector<QueueEntry> QueueState::waiting_entries() const {
     std::vector<QueueEntry> entries;
-    for (const auto& [id, t] : tickets_)
+    for (const auto& [id, t] : tickets())
         if (t.state == TicketState::waiting) entries.push_back(queue_entry_of(t));
     return entries;
 }
@@ -192,7 +216,7 @@ std::string office_day_of(const QueueTicket& t) { return service_day_of(correcte
 
 std::vector<QueueEntry> QueueState::room_entries(const std::string& office_day) const {
     std::vector<QueueEntry> entries;
-    for (const auto& [id, t] : tickets_)
+    for (const auto& [id, t] : tickets())
         if (waits_in_room(t) && office_day_of(t) == office_day) entries.push_back(queue_entry_of(t));
     return entries;
 }

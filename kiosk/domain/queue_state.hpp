@@ -6,7 +6,9 @@
 #include <array>
 
 #include <cstdint>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +55,58 @@ struct QueueConflict {
     std::string message;  // for IT and the console; ids only, never personal data
 };
 
+// A ticket as one state holds it: never changed once made, so copies of a state share their
+// tickets, and a copy of the whole queue costs pointers, not tickets.
+using QueueTicketRef = std::shared_ptr<const QueueTicket>;
+
+// The tickets of a state by id, read as (id, ticket) pairs.
+class QueueTickets {
+public:
+    using Map = std::map<std::string, QueueTicketRef, std::less<>>;
+    using value_type = std::pair<const std::string&, const QueueTicket&>;
+
+    class const_iterator {
+    public:
+        using iterator_category = std::bidirectional_iterator_tag;
+        using value_type = QueueTickets::value_type;
+        using difference_type = std::ptrdiff_t;
+        using pointer = void;
+        using reference = value_type;
+        struct Arrow {
+            value_type pair;
+            const value_type* operator->() const { return &pair; }
+        };
+
+        const_iterator() = default;
+        explicit const_iterator(Map::const_iterator it) : it_(it) {}
+        value_type operator*() const { return {it_->first, *it_->second}; }
+        Arrow operator->() const { return Arrow{**this}; }
+        const_iterator& operator++() {
+            ++it_;
+            return *this;
+        }
+        const_iterator operator++(int) { return const_iterator(it_++); }
+        const_iterator& operator--() {
+            --it_;
+            return *this;
+        }
+        bool operator==(const const_iterator& other) const { return it_ == other.it_; }
+        bool operator!=(const const_iterator& other) const { return it_ != other.it_; }
+
+    private:
+        Map::const_iterator it_;
+    };
+
+    explicit QueueTickets(const Map& map) : map_(&map) {}
+    const_iterator begin() const { return const_iterator(map_->begin()); }
+    const_iterator end() const { return const_iterator(map_->end()); }
+    std::size_t size() const { return map_->size(); }
+    bool empty() const { return map_->empty(); }
+
+private:
+    const Map* map_;
+};
+
 class QueueState {
 public:
     // A staff action on a ticket the hub first stored more than this before the action
@@ -65,12 +119,15 @@ public:
     // Applies one event; an event that conflicts changes nothing and returns the conflict.
     std::optional<QueueConflict> apply(const Event& event, const EventMeta& meta = {});
 
-    // Puts one ticket back as it was (nothing: not there), undoing apply() for a write
-    // that did not commit.
+    // Puts one ticket back as it was (null: not there), undoing apply() for a write that did
+    // not commit, or bringing a copy of the state up to date with another's tickets.
+    void restore(const std::string& ticket_id, QueueTicketRef before);
     void restore(const std::string& ticket_id, std::optional<QueueTicket> before);
 
-    const std::map<std::string, QueueTicket>& tickets() const { return tickets_; }
-    const QueueTicket* find(const std::string& ticket_id) const;
+    QueueTickets tickets() const { return QueueTickets(tickets_); }
+    const QueueTicket* find(std::string_view ticket_id) const;
+    // The ticket as this state holds it, to keep beside it (null: not there).
+    QueueTicketRef shared(std::string_view ticket_id) const;
     // The ticket whose status page this token opens (Ticket::status_token), in constant time;
     // nothing for an empty or unknown token. The first ticket issued with a token keeps it.
     const QueueTicket* find_by_status_token(std::string_view token) const;
@@ -88,11 +145,14 @@ public:
     std::vector<QueueEntry> room_entries(const std::string& office_day) const;
 
 private:
-    void note_token(const std::string& ticket_id, const QueueTicket& ticket);
-    void drop_token(const std::string& ticket_id, const QueueTicket& ticket);
+    void note_token(const QueueTicket& ticket);
+    void drop_token(const QueueTicket& ticket);
+    // Replaces the ticket at it (the index follows).
+    void put(QueueTickets::Map::iterator it, QueueTicketRef ticket);
 
-    std::map<std::string, QueueTicket> tickets_;  // by ticket id (the ticket.issued event id)
-    std::unordered_map<std::string, std::string> by_status_token_;  // status token -> ticket id
+    QueueTickets::Map tickets_;  // by ticket id (the ticket.issued event id)
+    // Status token -> the ticket holding it; both point into tickets this state holds.
+    std::unordered_map<std::string_view, const QueueTicket*> by_status_token_;
 };
 
 // People waiting in the room before this ticket in the one call order (order_queue) at

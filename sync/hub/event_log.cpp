@@ -59,7 +59,7 @@ struct EventLog::ReadStatements {
 // and what it stored, to publish when it does.
 struct EventLog::Batch {
     std::int64_t seq = 0;  // the newest hub_seq given so far
-    std::vector<std::pair<std::string, std::optional<QueueTicket>>> tickets;
+    std::vector<std::pair<std::string, QueueTicketRef>> tickets;
     std::vector<std::pair<std::string, std::optional<std::int64_t>>> device_seqs;
     std::vector<std::shared_ptr<const TailEntry>> stored;
 };
@@ -204,8 +204,7 @@ StoreResult<EventResult> EventLog::store_one(sqlite3* db, const PushedEvent& pus
     const std::int64_t seq = batch.seq + 1;
     std::optional<QueueConflict> conflict;
     const std::string& ticket_id = ticket_id_of(event);
-    std::optional<QueueTicket> before;
-    if (const QueueTicket* t = state_.find(ticket_id)) before = *t;
+    QueueTicketRef before = state_.shared(ticket_id);
     if (!newer)
         conflict = QueueConflict{"out_of_order", "event " + event_id + " is older than one already stored"};
     else
@@ -315,8 +314,7 @@ StoreResult<std::vector<EventResult>> EventLog::store(sqlite3* db, const std::ve
     std::set<std::string> changed;
     for (const auto& entry : batch.tickets) {
         if (!changed.insert(entry.first).second) continue;
-        const QueueTicket* now = state_.find(entry.first);
-        changes.emplace_back(entry.first, now ? std::optional<QueueTicket>(*now) : std::nullopt);
+        changes.emplace_back(entry.first, state_.shared(entry.first));
     }
     publish(LogSnapshot{batch.seq, published->tail.appended(batch.stored), published->fold.with(std::move(changes), state_)});
     return results;

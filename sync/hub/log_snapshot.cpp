@@ -123,7 +123,7 @@ std::optional<QueueTicket> FoldSnapshot::find_by_status_token(std::string_view t
         for (auto change = (*commit)->rbegin(); change != (*commit)->rend(); ++change) {
             if (!seen.insert(change->first).second) continue;
             const bool is_base = in_base && change->first == in_base->ticket.event_id;
-            if (change->second && change->second->ticket.status_token == token) return change->second;
+            if (change->second && change->second->ticket.status_token == token) return *change->second;
             if (is_base) return std::nullopt;  // changed since, and no longer holds it (or gone)
         }
     if (in_base) return *in_base;

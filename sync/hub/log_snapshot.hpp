@@ -69,8 +69,8 @@ private:
 // own fold once (a hub with no reader of the queue: once per thousands of tickets).
 class FoldSnapshot {
 public:
-    // Tickets as a commit left them (nothing: gone).
-    using Changes = std::vector<std::pair<std::string, std::optional<QueueTicket>>>;
+    // Tickets as a commit left them (null: gone), shared with the writer's fold.
+    using Changes = std::vector<std::pair<std::string, QueueTicketRef>>;
 
     FoldSnapshot() : base_(std::make_shared<const QueueState>()) {}
     explicit FoldSnapshot(const QueueState& whole) : base_(std::make_shared<const QueueState>(whole)) {}

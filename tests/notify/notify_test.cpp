@@ -182,7 +182,10 @@ TEST_CASE("a gateway stuck on one message does not hold back the others") {
     auto notifier = start_notifier(office, office.add_notifier("notify-a"));
     REQUIRE(wait_until([&] { return office.gateway().hanging() == 1; }, 20s));
     const Ticket next = office.issue(true, "nb", "+4796666666");
-    office.call(next.event_id);  // both of its SMS go while the first one's request hangs
+    // Both of its SMS go while the first one's request hangs. It is called once its near-front
+    // SMS has gone: called sooner, the hub could refuse that claim for a ticket no longer waiting.
+    require_delivered(office.gateway(), 1);
+    office.call(next.event_id);
     require_delivered(office.gateway(), 2);
     CHECK(office.gateway().hanging() == 1);
     for (const GatewayMessage& m : office.gateway().delivered()) CHECK(m.phone == "+4796666666");

@@ -96,13 +96,13 @@ TEST_CASE("the fold a reader gets is the writer's after every commit, across fre
             const Event event = issued_typed("kiosk-a", static_cast<std::int64_t>(issued_ids.size()) + 1, now);
             issued_ids.push_back(ticket_id_of(event));
             REQUIRE_FALSE(writer.apply(event, EventMeta{++hub_seq, now, std::nullopt}));
-            changes.emplace_back(issued_ids.back(), *writer.find(issued_ids.back()));
+            changes.emplace_back(issued_ids.back(), writer.shared(issued_ids.back()));
         }
         if (issued_ids.size() >= 2) {
             const std::string called = issued_ids[issued_ids.size() - 2];
             REQUIRE_FALSE(writer.apply(staff_typed("ticket.called", "desk-1", commit + 1, called, now),
                                        EventMeta{++hub_seq, now, std::nullopt}));
-            changes.emplace_back(called, *writer.find(called));
+            changes.emplace_back(called, writer.shared(called));
         }
         published = published.with(std::move(changes), writer);
         const QueueState& read = *published.state();
@@ -143,7 +143,7 @@ TEST_CASE("unread changes pile up to the limit, then the writer's copy; a reader
         for (std::size_t i = 0; i < per_commit; ++i) {
             const Event event = issued_typed("kiosk-a", ++device_seq, now);
             REQUIRE_FALSE(writer.apply(event, EventMeta{++hub_seq, now, std::nullopt}));
-            changes.emplace_back(ticket_id_of(event), *writer.find(ticket_id_of(event)));
+            changes.emplace_back(ticket_id_of(event), writer.shared(ticket_id_of(event)));
         }
         published = published.with(std::move(changes), writer);
         if (commit % 7 == 0) kept.push_back(published);
@@ -161,7 +161,7 @@ TEST_CASE("unread changes pile up to the limit, then the writer's copy; a reader
     const Event call = staff_typed("ticket.called", "desk-1", 1, writer.tickets().begin()->first, now);
     REQUIRE_FALSE(writer.apply(call, EventMeta{++hub_seq, now, std::nullopt}));
     FoldSnapshot::Changes called;
-    called.emplace_back(writer.tickets().begin()->first, *writer.find(writer.tickets().begin()->first));
+    called.emplace_back(writer.tickets().begin()->first, writer.shared(writer.tickets().begin()->first));
     const FoldSnapshot next = published.with(std::move(called), writer);
     CHECK(differing_tickets(writer, *next.state()) == 0);
     CHECK(first->find(writer.tickets().begin()->first)->state == TicketState::waiting);  // the earlier fold is kept as it was
