@@ -1,7 +1,7 @@
 // Physical sizes on the screens a kiosk is sold with: at 92, 96 and 102 dpi (the 21.5"
 // 1080x1920 panel), upright and on its side, every on-screen letter keyboard keeps each row
 // on one line with keys of at least 20 mm and gaps of at least 3 mm, the whole keyboard
-// (shift, space and backspace too) is on screen without scrolling at the normal text size,
+// (shift, space and backspace too) is on screen without scrolling, with larger text too,
 // and body text capitals are at least 7.3 mm tall.
 #include <doctest/doctest.h>
 
@@ -158,12 +158,15 @@ TEST_CASE("every letter keyboard keeps its rows whole, 20 mm keys and 3 mm gaps,
                 at << shape.name << " " << dpi << " dpi " << layout_name;
                 // The pages with a letter keyboard: the details (description, name) and the
                 // appointment's (name, reference), in lower and upper case.
-                {
+                for (const bool larger : {false, true}) {
+                    // Larger text makes the page taller, never the keyboard: it stays in place
+                    // below or beside the page, and the page above it scrolls.
                     HeadlessKiosk kiosk(options);
+                    if (larger) REQUIRE(kiosk.tap("bar.text_size"));
                     REQUIRE(kiosk.walk_in(lang, "social_rent"));
                     REQUIRE(kiosk.tap("nav.next"));
                     REQUIRE(kiosk.page() == "details");
-                    check_both_cases(kiosk, layout, at.str(), shape, measured, problems);
+                    check_both_cases(kiosk, layout, at.str() + (larger ? " larger text" : ""), shape, measured, problems);
                     REQUIRE(kiosk.type("1"));  // the digit row types
                     CHECK(kiosk.state().form.description.find('1') != std::string::npos);
                 }

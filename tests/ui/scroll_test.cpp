@@ -102,3 +102,40 @@ TEST_CASE("a list that fits has no scroll buttons") {
     CHECK(kiosk.targets().find("scroll.more_below") == nullptr);
     CHECK(kiosk.targets().find("scroll.more_above") == nullptr);
 }
+
+TEST_CASE("the keyboard stays in place while the page beside it scrolls, and a key shows the field it types into") {
+    HeadlessKiosk kiosk(landscape());
+    REQUIRE(kiosk.tap("bar.text_size"));
+    REQUIRE(kiosk.walk_in("uk", "social_rent"));
+    REQUIRE(kiosk.tap("nav.next"));
+    REQUIRE(kiosk.page() == "details");
+    // The page opens at its top, with its question; the field is below the fold.
+    const auto* field = kiosk.targets().find("field.description");
+    CHECK((field == nullptr || field->visible.height() < field->rect.height()));
+    const auto keys_where = [&] {
+        std::vector<skranke::ui::Rect> keys;
+        for (const auto& t : kiosk.targets().targets())
+            if (t.id.rfind("key.", 0) == 0) {
+                CHECK(t.visible.height() == t.rect.height());  // every key wholly on screen
+                keys.push_back(t.rect);
+            }
+        return keys;
+    };
+    const auto before = keys_where();
+    REQUIRE(before.size() > 40);
+    // Dragging the page moves the page, not the keyboard.
+    REQUIRE(kiosk.tap("scroll.more_below"));
+    const auto after_scroll = keys_where();
+    REQUIRE(after_scroll.size() == before.size());
+    for (std::size_t i = 0; i < before.size(); ++i) CHECK(after_scroll[i].y0 == before[i].y0);
+    // Back at the top, a key brings the field into view, with what was typed in it.
+    REQUIRE(kiosk.tap("scroll.more_above"));
+    REQUIRE(kiosk.tap("key.1.0"));
+    field = kiosk.targets().find("field.description");
+    REQUIRE(field != nullptr);
+    CHECK(field->visible.height() == doctest::Approx(field->rect.height()));
+    CHECK(kiosk.state().form.description == "й");
+    const auto after_key = keys_where();
+    REQUIRE(after_key.size() == before.size());
+    for (std::size_t i = 0; i < before.size(); ++i) CHECK(after_key[i].y0 == before[i].y0);
+}

@@ -60,7 +60,34 @@ float key_width(const Ui& ui, float area_width, const KeyGrid& grid) {
     return std::min((area_width - grid.gap * (n - 1)) / n, ui.mm(30.0f));
 }
 
+// The widest row of a layout, in keys.
+std::size_t widest_row(const KeyboardLayout& layout) {
+    std::size_t widest = 0;
+    for (const auto& row : layout.rows) widest = std::max(widest, utf8_characters(row.first).size());
+    return widest;
+}
+
+// Lines a row of keys takes with columns keys per line, and keys on each.
+std::pair<std::size_t, std::size_t> row_lines(std::size_t keys, std::size_t columns) {
+    const std::size_t parts = (keys + columns - 1) / columns;
+    return {parts, parts == 0 ? 0 : (keys + parts - 1) / parts};
+}
+
+float key_height(const Ui& ui) { return ui.mm(min_target_mm + 2.0f); }
+float pad_gap(const Ui& ui) { return ui.mm(min_gap_mm + 1.0f); }
+
 }  // namespace
+
+float letter_keyboard_height(const Ui& ui, const KeyboardLayout& layout, float width) {
+    const KeyGrid grid = key_grid(ui, width, widest_row(layout));
+    float height = key_height(ui);  // the bottom row
+    for (const auto& row : layout.rows)
+        height += static_cast<float>(row_lines(utf8_characters(row.first).size(), grid.columns).first) *
+                  (key_height(ui) + grid.gap);
+    return height;
+}
+
+float phone_pad_height(const Ui& ui) { return 4 * key_height(ui) + 3 * pad_gap(ui); }
 
 const KeyboardLayout& keyboard_layout(std::string_view name) {
     const auto& table = layouts();
@@ -102,12 +129,10 @@ std::vector<std::string> utf8_characters(std::string_view text) {
 KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, const Rect& area,
                               const KeyboardLabels& labels, float& used_height) {
     KeyPress press;
-    std::size_t widest = 0;
-    for (const auto& row : layout.rows) widest = std::max(widest, utf8_characters(row.first).size());
-    const KeyGrid grid = key_grid(ui, area.width(), widest);
+    const KeyGrid grid = key_grid(ui, area.width(), widest_row(layout));
     const std::size_t columns = grid.columns;
     const float gap = grid.gap;
-    const float key_h = ui.mm(min_target_mm + 2.0f);
+    const float key_h = key_height(ui);
     const float w = key_width(ui, area.width(), grid);
     float y = area.y0;
     int row_index = 0;
@@ -116,8 +141,7 @@ KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, 
     ui.spoken = nullptr;
     for (const auto& [lower, upper] : layout.rows) {
         const auto all_keys = utf8_characters(shift ? upper : lower);
-        const std::size_t parts = (all_keys.size() + columns - 1) / columns;
-        const std::size_t per_part = (all_keys.size() + parts - 1) / parts;
+        const std::size_t per_part = row_lines(all_keys.size(), columns).second;
         for (std::size_t first = 0; first < all_keys.size(); first += per_part) {
             const std::size_t count = std::min(per_part, all_keys.size() - first);
             const float row_w = static_cast<float>(count) * w + static_cast<float>(count - 1) * gap;
@@ -157,8 +181,8 @@ KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, 
 
 KeyPress draw_phone_pad(Ui& ui, const Rect& area, const KeyboardLabels& labels, float& used_height) {
     KeyPress press;
-    const float gap = ui.mm(min_gap_mm + 1.0f);
-    const float key_h = ui.mm(min_target_mm + 2.0f);
+    const float gap = pad_gap(ui);
+    const float key_h = key_height(ui);
     const float w = std::min(ui.mm(36.0f), (area.width() - 2 * gap) / 3);
     const char* const keys[4][3] = {{"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {"+", "0", ""}};
     std::vector<std::string>* spoken = ui.spoken;

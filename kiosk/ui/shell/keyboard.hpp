@@ -44,6 +44,10 @@ std::vector<std::string> utf8_characters(std::string_view text);
 // keep it on one line. Height used is returned in used_height.
 KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, const Rect& area,
                               const KeyboardLabels& labels, float& used_height);
+// The height draw_letter_keyboard takes at this width, and draw_phone_pad's: known before
+// drawing, so a page can keep the keyboard in place and scroll what is above it.
+float letter_keyboard_height(const Ui& ui, const KeyboardLayout& layout, float width);
+float phone_pad_height(const Ui& ui);
 // A phone pad: digits, + and backspace.
 KeyPress draw_phone_pad(Ui& ui, const Rect& area, const KeyboardLabels& labels, float& used_height);
 

@@ -134,6 +134,11 @@ float button_height_for(const Ui& ui, const ButtonContent& content, float width,
     return std::max(min_height, h + 2 * pad);
 }
 
+float scroll_band_height(const Ui& ui, const DragScroll& scroll) {
+    const float button = scroll.band_height > 0 ? scroll.band_height : ui.mm(min_target_mm);
+    return button + ui.mm(min_gap_mm + 1.0f);
+}
+
 namespace {
 
 // A band's button: a target's height, or taller when its label needs it (larger text).
@@ -143,11 +148,6 @@ float band_button_height(const Ui& ui, const std::string& label, float width) {
 
 float band_button_width(const Ui& ui, const Rect& area) {
     return std::min(area.width(), std::max(area.width() * 0.6f, ui.mm(90.0f)));
-}
-
-float scroll_band_height(const Ui& ui, const DragScroll& scroll) {
-    const float button = scroll.band_height > 0 ? scroll.band_height : ui.mm(min_target_mm);
-    return button + ui.mm(min_gap_mm + 1.0f);
 }
 
 float max_scroll(const DragScroll& scroll, const Rect& area) {

@@ -114,6 +114,8 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
 // and scrolls by most of a screen when tapped (a visitor who has never dragged a list still
 // gets there); the list shows between the bands. Ids: "scroll.more_below", "scroll.more_above".
 void begin_drag_scroll(Ui& ui, DragScroll& scroll, const Rect& area);
+// The room a band takes at an end of the list with more beyond it.
+float scroll_band_height(const Ui& ui, const DragScroll& scroll);
 // Returns false when the next frame shows the list differently by itself (its height changed,
 // so a band comes or goes): the caller draws one more frame before it waits for input.
 bool end_drag_scroll(Ui& ui, DragScroll& scroll, const Rect& area, float content_height, const ScrollLabels& labels);

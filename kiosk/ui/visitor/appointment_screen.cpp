@@ -37,11 +37,9 @@ void draw_appointment_time_screen(ScreenContext& c) {
 
 void draw_appointment_details_screen(ScreenContext& c) {
     c.title(c.t("appointment_details.title"));
-    fields_with_keyboard(c, c.state.editing, [&] {
-        draw_hint_or_error(c, c.t("details.optional"));
-        draw_text_field(c, TextField::name, ui::text_key("field.name"), c.state.form.name);
-        draw_text_field(c, TextField::reference, ui::text_key("field.reference"), c.state.form.reference);
-    });
+    draw_hint_or_error(c, c.t("details.optional"));
+    draw_text_field(c, TextField::name, ui::text_key("field.name"), c.state.form.name);
+    draw_text_field(c, TextField::reference, ui::text_key("field.reference"), c.state.form.reference);
 }
 
 }  // namespace skranke::visitor

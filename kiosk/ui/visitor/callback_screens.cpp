@@ -6,10 +6,8 @@ namespace skranke::visitor {
 
 void draw_callback_phone_screen(ScreenContext& c) {
     c.title(c.t("callback.phone_title"));
-    fields_with_keyboard(c, TextField::phone, [&] {
-        draw_hint_or_error(c, {});  // above the field, where the other input screens have theirs
-        draw_text_field(c, TextField::phone, ui::text_key("field.phone"), c.state.form.phone);
-    });
+    draw_hint_or_error(c, {});  // above the field, where the other input screens have theirs
+    draw_text_field(c, TextField::phone, ui::text_key("field.phone"), c.state.form.phone);
 }
 
 void draw_callback_confirm_screen(ScreenContext& c) {

@@ -64,6 +64,7 @@ ui::ButtonContent field_content(const ScreenContext& c, TextField field, std::st
 }
 
 void field_button(ScreenContext& c, TextField field, const ui::Rect& r, const ui::ButtonContent& content) {
+    if (field == keyboard_field(c.state)) c.typed_field = r;
     if (ui::touch_button(c.ui, "field." + std::string(field_name(field)), r,
                          c.state.editing == field ? ui::Look::selected : ui::Look::normal, content))
         c.emit(IntentKind::edit_field, std::string(field_name(field)));
@@ -108,51 +109,56 @@ void draw_error(ScreenContext& c) {
     c.paragraph(ui::fill(c.t(c.state.error_key), {{"limit", std::to_string(c.state.error_limit)}}), true);
 }
 
+TextField keyboard_field(const VisitorState& state) {
+    switch (state.screen) {
+        case Screen::details:
+        case Screen::appointment_details:
+            return state.editing;
+        case Screen::sms:
+            return state.form.sms == true ? state.editing : TextField::none;
+        case Screen::callback_phone:
+            return TextField::phone;
+        default:
+            return TextField::none;
+    }
+}
+
+namespace {
+
+const ui::KeyboardLayout& letters_of(const ScreenContext& c) {
+    const ui::Language* lang = c.tr.language(c.state.language);
+    return ui::keyboard_layout(lang ? lang->keyboard : "latin");
+}
+
+}  // namespace
+
+float keyboard_height(const ScreenContext& c, TextField field, float width) {
+    if (field == TextField::none) return 0;
+    if (field == TextField::phone) return ui::phone_pad_height(c.ui);
+    return ui::letter_keyboard_height(c.ui, letters_of(c), width);
+}
+
 void draw_keyboard_for(ScreenContext& c, TextField field) {
     if (field == TextField::none) return;
     const ui::KeyboardLabels labels{c.t("keyboard.space"), c.t("keyboard.shift"), c.t("keyboard.backspace")};
     const ui::Rect area{c.body.x0, c.y, c.body.x1, c.y + c.mm(200)};
     float used = 0;
     ui::KeyPress press;
-    if (field == TextField::phone) {
+    if (field == TextField::phone)
         press = ui::draw_phone_pad(c.ui, area, labels, used);
-    } else {
-        const ui::Language* lang = c.tr.language(c.state.language);
-        press = ui::draw_letter_keyboard(c.ui, ui::keyboard_layout(lang ? lang->keyboard : "latin"), c.state.shift,
-                                         area, labels, used);
-    }
+    else
+        press = ui::draw_letter_keyboard(c.ui, letters_of(c), c.state.shift, area, labels, used);
     c.y += used + c.mm(gap_mm);
     if (press.kind != ui::KeyKind::none) c.intents.push_back(Intent{IntentKind::key, press.text, false, press.kind});
-}
-
-void fields_with_keyboard(ScreenContext& c, TextField field, const std::function<void()>& draw_fields) {
-    if (c.portrait) {
-        draw_fields();
-        draw_keyboard_for(c, field);
-        return;
-    }
-    const ui::Rect full = c.body;
-    const float top = c.y;
-    const float split = full.x0 + full.width() * 0.4f;
-    c.body = ui::Rect{full.x0, full.y0, split - c.mm(gap_mm), full.y1};
-    draw_fields();
-    const float fields_end = c.y;
-    c.body = ui::Rect{split + c.mm(gap_mm), full.y0, full.x1, full.y1};
-    c.y = top;
-    draw_keyboard_for(c, field);
-    c.y = std::max(c.y, fields_end);
-    c.body = full;
 }
 
 void draw_details_screen(ScreenContext& c) {
     const VisitorForm& f = c.state.form;
     c.title(c.t("details.title"));
-    fields_with_keyboard(c, c.state.editing, [&] {
-        draw_hint_or_error(c, c.t("details.optional"));
-        draw_text_field(c, TextField::description, ui::text_key("field.description"), f.description);
-        draw_short_text_fields(c, {TextField::name, ui::text_key("field.name"), f.name},
-                               {TextField::phone, ui::text_key("field.phone"), f.phone});
-    });
+    draw_hint_or_error(c, c.t("details.optional"));
+    draw_text_field(c, TextField::description, ui::text_key("field.description"), f.description);
+    draw_short_text_fields(c, {TextField::name, ui::text_key("field.name"), f.name},
+                           {TextField::phone, ui::text_key("field.phone"), f.phone});
 }
 
 // What the SMS are, that nothing else is sent and when the number is deleted, then "Yes" and
@@ -176,10 +182,8 @@ void draw_sms_screen(ScreenContext& c) {
         draw_error(c);
         return;
     }
-    fields_with_keyboard(c, c.state.editing, [&] {
-        draw_hint_or_error(c, c.t("sms_consent.phone_hint"));
-        draw_text_field(c, TextField::phone, ui::text_key("field.phone"), f.phone);
-    });
+    draw_hint_or_error(c, c.t("sms_consent.phone_hint"));
+    draw_text_field(c, TextField::phone, ui::text_key("field.phone"), f.phone);
 }
 
 }  // namespace skranke::visitor

@@ -27,6 +27,7 @@ struct ScreenContext {
     ui::Rect body;  // the area between the bars
     float y = 0;    // layout cursor (already shifted by the scroll offset)
     bool portrait = true;
+    ui::Rect typed_field{};  // where the field the keyboard types into was drawn (on the page or not)
 
     const std::string& t(std::string_view key) const { return tr.text(state.language, key); }
     void emit(IntentKind kind, std::string text = {}, bool flag = false) {
@@ -128,10 +129,14 @@ struct ShortField {
     const std::string& value;
 };
 void draw_short_text_fields(ScreenContext& c, const ShortField& left, const ShortField& right);
-// The keyboard for the field being edited (letters or the phone pad).
+// The field the screen's keyboard types into; none: the screen has no keyboard. The view
+// keeps that keyboard in place, below the page in portrait and beside it in landscape, and
+// only the page above or beside it scrolls: every key is always on the screen.
+TextField keyboard_field(const VisitorState& state);
+// Height of that keyboard at width (letters or the phone pad).
+float keyboard_height(const ScreenContext& c, TextField field, float width);
+// The keyboard for the field being edited, from the top of c.body.
 void draw_keyboard_for(ScreenContext& c, TextField field);
-// Fields, then the keyboard: below them in portrait, beside them in landscape so both fit.
-void fields_with_keyboard(ScreenContext& c, TextField field, const std::function<void()>& draw_fields);
 // The visitor's validation message, if any.
 void draw_error(ScreenContext& c);
 // On a screen with typing: a hint, replaced by the validation message while one shows, in

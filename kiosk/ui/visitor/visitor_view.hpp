@@ -29,9 +29,13 @@ public:
     bool settled() const { return settled_; }
 
 private:
+    bool bring_into_view(const ui::Ui& ui, const ui::Rect& area, const ui::Rect& field);
     ui::DragScroll scroll_;
     bool settled_ = true;
     int last_page_ = -1;  // scroll resets when the screen or an overlay changes
+    // The field typed into, as last drawn: a field that becomes the one typed into is
+    // scrolled into view (the SMS answer "Yes" opens the phone field below the fold).
+    TextField shown_editing_ = TextField::none;
 };
 
 }  // namespace skranke::visitor

@@ -158,10 +158,21 @@ bool HeadlessKiosk::scroll_and_tap(std::string_view id, std::string_view in) {
     for (int drags = 0; drags < 20; ++drags) {  // bounded: a list longer than 20 drags is a fault
         const ui::TouchTarget* target = recorder_.find(id);
         if (target && target->visible.height() >= target->rect.height() - 1) return tap(id);
+        if (in.empty()) {
+            // As a visitor would: the band that shows more toward the target, when there is one
+            // (a target wholly out of view is not drawn: it is below).
+            const bool above = target && (target->visible.height() > 0 ? target->rect.y0 < target->visible.y0
+                                                                       : target->rect.y1 < options_.height / 2);
+            if (recorder_.find(above ? "scroll.more_above" : "scroll.more_below") &&
+                tap(above ? "scroll.more_above" : "scroll.more_below"))
+                continue;
+        }
         const ui::TouchTarget* handle = in.empty() ? nullptr : recorder_.find(in);
         if (!in.empty() && (!handle || handle->visible.height() <= 0)) return false;
-        // No handle named: the finger goes on the middle of the screen, where the page's text is.
-        const ImVec2 from = handle ? handle->visible.centre() : ImVec2(options_.width / 2, options_.height / 2);
+        // No handle named: the finger goes on the page half-way down, above or below the target
+        // (beside a keyboard in landscape the page is a column of its own).
+        const float x = target ? target->rect.centre().x : options_.width / 2;
+        const ImVec2 from = handle ? handle->visible.centre() : ImVec2(x, options_.height / 2);
         const float step = handle ? std::min(scale().px(60), handle->visible.height() / 2) : scale().px(60);
         drag(from, ImVec2(from.x, from.y - step));
     }
