@@ -117,6 +117,12 @@ ALTER TABLE tickets ADD COLUMN status_token TEXT NOT NULL DEFAULT '';
 ALTER TABLE tickets ADD COLUMN sms_wanted INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tickets ADD COLUMN waits_outside INTEGER NOT NULL DEFAULT 0;
 )sql"},
+        // v9: each issued event's text as the outbox keeps it once the hub has it (name, phone
+        // and description emptied), written when the ticket is issued, so the acknowledgement
+        // swaps texts instead of rewriting JSON. Rows from before have none: rewritten as before.
+        {9, R"sql(
+ALTER TABLE outbox ADD COLUMN acked_body TEXT;
+)sql"},
     };
     return steps;
 }

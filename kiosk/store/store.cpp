@@ -178,8 +178,8 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
         " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)");
     s->insert_outbox = sql::Statement(db,
-        "INSERT INTO outbox (device_seq, event_id, type, body, created_ms, boot_ms, boot_id)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        "INSERT INTO outbox (device_seq, event_id, type, body, created_ms, boot_ms, boot_id, acked_body)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     s->tickets_of_day = sql::Statement(db, "SELECT " + std::string(ticket_columns) +
         " FROM tickets WHERE service_day = ?1 ORDER BY created_ms, letter, sequence");
     s->find_ticket = sql::Statement(db, "SELECT " + std::string(ticket_columns) +
@@ -308,8 +308,15 @@ StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const Serv
     const Event event = issued_event(ticket);
     if (auto problem = protocol::event_value_problem(event))  // the hub would refuse it: never hand it out
         return StoreError{StoreErrorKind::internal, "error.go_to_reception", "ticket event: " + problem->message, {}};
+    Event kept = event;  // what the outbox keeps once the hub has it (SyncStore::apply_acks)
+    if (auto* issued = std::get_if<TicketIssued>(&kept.body)) {
+        issued->ticket.request.name.clear();
+        issued->ticket.request.phone.clear();
+        issued->ticket.request.description.clear();
+    }
     s.insert_outbox.bind(1, ticket.device_seq).bind(2, ticket.event_id)
-        .bind(3, type_name(event)).bind(4, protocol::write_event(event)).bind(5, ticket.created_ms);
+        .bind(3, type_name(event)).bind(4, protocol::write_event(event)).bind(5, ticket.created_ms)
+        .bind(8, protocol::write_event(kept));
     if (!clocks.boot_id.empty()) s.insert_outbox.bind(6, clocks.boot_ms).bind(7, clocks.boot_id);
     code = s.insert_outbox.step();
     s.insert_outbox.reset();

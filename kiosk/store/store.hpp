@@ -72,7 +72,7 @@ namespace sql { class Statement; }
 inline constexpr const char* outbox_columns = "device_seq, event_id, type, body, created_ms, boot_ms, boot_id";
 OutboxEvent outbox_event_of(const sql::Statement& row);
 
-inline constexpr int current_schema_version = 8;
+inline constexpr int current_schema_version = 9;
 
 class Store {
 public:

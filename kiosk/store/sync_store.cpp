@@ -52,11 +52,13 @@ StoreResult<Done> SyncStore::apply_acks(const std::vector<SyncAck>& acks, std::i
     // The hub has the ticket now: this device keeps number, need and state, not the person.
     // An acknowledged event is never sent again, but it stays in this device's queue until the
     // log page with the hub's copy arrives (known_events), so the outbox keeps the ticket with
-    // its personal fields emptied (in SQLite's own JSON functions: no parse and write here).
+    // its personal fields emptied: the text made for that when the ticket was issued
+    // (acked_body), or for rows from before it, in SQLite's own JSON functions.
     // One statement per table for the whole batch; the ids travel as a JSON array.
     sql::Statement ack(db,
-        "UPDATE outbox SET acked_ms = ?2, body = CASE WHEN type NOT IN ('ticket.issued', 'callback.requested')"
-        " THEN body WHEN json_valid(body) THEN json_set(body, '$.ticket.name', '', '$.ticket.phone', '',"
+        "UPDATE outbox SET acked_ms = ?2, acked_body = NULL, body = CASE WHEN acked_body IS NOT NULL THEN acked_body"
+        " WHEN type NOT IN ('ticket.issued', 'callback.requested') THEN body"
+        " WHEN json_valid(body) THEN json_set(body, '$.ticket.name', '', '$.ticket.phone', '',"
         " '$.ticket.description', '') ELSE '{}' END"
         " WHERE acked_ms IS NULL AND event_id IN (SELECT value FROM json_each(?1))");
     sql::Statement forget(db,

@@ -74,6 +74,8 @@ INSERT INTO merged_log VALUES (41, 'kiosk-old:2', 'ticket.issued', '{}', 1772442
         {6, version_5_rows},
         // v7 added each ticket's status token ('' for those before).
         {7, version_5_rows},
+        // v8 added the SMS wish and waiting outside (no and no for those before).
+        {8, version_5_rows},
     };
     return rows;
 }

@@ -143,6 +143,39 @@ TEST_CASE("a device's own events stay in its queue from acknowledgement until th
     CHECK(queue().find(ticket.event_id)->state == TicketState::called);
 }
 
+TEST_CASE("an acknowledged ticket keeps no person on the device, whether it was issued before its kept text or after") {
+    TempDir dir;
+    const auto options = kiosk_options(dir.path() / "kiosk.db", "kiosk-a", 'A');
+    auto store = open_store(options);
+    SyncStore sync_store(*store);
+    const Ticket made_now = issue(*store, wall_clock_ms());
+    const Ticket made_before = issue(*store, wall_clock_ms(), "Kari Nordmann");
+    // Each issued row carries its text without the person, ready for the acknowledgement.
+    CHECK(query_int(options.path, "SELECT count(*) FROM outbox WHERE acked_body LIKE '%Nordmann%'"
+                                  " OR acked_body LIKE '%91234567%' OR acked_body LIKE '%sosialhjelp%'") == 0);
+    CHECK(query_int(options.path, "SELECT count(*) FROM outbox WHERE acked_body IS NOT NULL") == 2);
+    // A row written before that text existed (a store from an earlier version) has none.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(options.path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, ("UPDATE outbox SET acked_body = NULL WHERE event_id = '" + made_before.event_id + "'").c_str(),
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    REQUIRE(sync_store.apply_acks({{made_now.event_id, true, {}, {}}, {made_before.event_id, true, {}, {}}}, wall_clock_ms()).ok());
+    CHECK(query_int(options.path, "SELECT count(*) FROM outbox WHERE body LIKE '%Nordmann%' OR body LIKE '%91234567%'"
+                                  " OR body LIKE '%sosialhjelp%' OR acked_body IS NOT NULL") == 0);
+    auto state = sync_store.queue_state();
+    REQUIRE(state.ok());
+    for (const Ticket& t : {made_now, made_before}) {
+        const QueueTicket* kept = state->find(t.event_id);
+        REQUIRE(kept != nullptr);
+        CHECK(kept->ticket.number == t.number);
+        CHECK(kept->ticket.status_token == t.status_token);
+        CHECK(kept->ticket.request.name.empty());
+        CHECK(kept->ticket.request.phone.empty());
+        CHECK(kept->ticket.request.description.empty());
+    }
+}
+
 TEST_CASE("the device's queue is read from one snapshot while the sync engine stores log pages") {
     TempDir dir;
     const auto options = kiosk_options(dir.path() / "desk.db", "desk-a", 'A');
