@@ -83,14 +83,19 @@ Event staff_event(EventBody body, const std::string& device_id, std::int64_t dev
                  std::move(body)};
 }
 
-void remove_personal_fields(Event& event) {
-    event.envelope.staff_id.clear();  // who signed in names a person too
+void remove_visitor_answers(Event& event) {
     if (auto* issued = std::get_if<TicketIssued>(&event.body)) {
         issued->ticket.request.name.clear();
         issued->ticket.request.phone.clear();
         issued->ticket.request.description.clear();
-        issued->ticket.status_token.clear();  // the key to its status page: for the visitor's phone only
     }
+}
+
+void remove_personal_fields(Event& event) {
+    remove_visitor_answers(event);
+    event.envelope.staff_id.clear();  // who signed in names a person too
+    if (auto* issued = std::get_if<TicketIssued>(&event.body))
+        issued->ticket.status_token.clear();  // the key to its status page: for the visitor's phone only
 }
 
 }  // namespace skranke

@@ -131,5 +131,8 @@ Event staff_event(EventBody body, const std::string& device_id, std::int64_t dev
 // every device after the hub's retention time. The ticket's status token goes with them: it is
 // not personal, but it opens the ticket's status page, so only the hub and staff keep it.
 void remove_personal_fields(Event& event);
+// Empties only what the visitor answered (an issued ticket's name, phone and description): what
+// a device keeps of its own ticket once the hub has it. Part of remove_personal_fields.
+void remove_visitor_answers(Event& event);
 
 }  // namespace skranke

@@ -175,10 +175,6 @@ void QueueState::restore(const std::string& ticket_id, QueueTicketRef before) {
     }
 }
 
-void QueueState::restore(const std::string& ticket_id, std::optional<QueueTicket> before) {
-    restore(ticket_id, before ? std::make_shared<const QueueTicket>(std::move(*before)) : QueueTicketRef());
-}
-
 QueueEntry queue_entry_of(const QueueTicket& t) {
     QueueEntry e;
     e.key = t.ticket.event_id;

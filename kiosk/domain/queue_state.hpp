@@ -67,7 +67,7 @@ public:
 
     class const_iterator {
     public:
-        using iterator_category = std::bidirectional_iterator_tag;
+        using iterator_category = std::forward_iterator_tag;
         using value_type = QueueTickets::value_type;
         using difference_type = std::ptrdiff_t;
         using pointer = void;
@@ -86,10 +86,6 @@ public:
             return *this;
         }
         const_iterator operator++(int) { return const_iterator(it_++); }
-        const_iterator& operator--() {
-            --it_;
-            return *this;
-        }
         bool operator==(const const_iterator& other) const { return it_ == other.it_; }
         bool operator!=(const const_iterator& other) const { return it_ != other.it_; }
 
@@ -122,7 +118,6 @@ public:
     // Puts one ticket back as it was (null: not there), undoing apply() for a write that did
     // not commit, or bringing a copy of the state up to date with another's tickets.
     void restore(const std::string& ticket_id, QueueTicketRef before);
-    void restore(const std::string& ticket_id, std::optional<QueueTicket> before);
 
     QueueTickets tickets() const { return QueueTickets(tickets_); }
     const QueueTicket* find(std::string_view ticket_id) const;

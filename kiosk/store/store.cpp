@@ -309,11 +309,7 @@ StoreResult<Ticket> Store::issue_ticket(const TicketRequest& request, const Serv
     if (auto problem = protocol::event_value_problem(event))  // the hub would refuse it: never hand it out
         return StoreError{StoreErrorKind::internal, "error.go_to_reception", "ticket event: " + problem->message, {}};
     Event kept = event;  // what the outbox keeps once the hub has it (SyncStore::apply_acks)
-    if (auto* issued = std::get_if<TicketIssued>(&kept.body)) {
-        issued->ticket.request.name.clear();
-        issued->ticket.request.phone.clear();
-        issued->ticket.request.description.clear();
-    }
+    remove_visitor_answers(kept);
     s.insert_outbox.bind(1, ticket.device_seq).bind(2, ticket.event_id)
         .bind(3, type_name(event)).bind(4, protocol::write_event(event)).bind(5, ticket.created_ms)
         .bind(8, protocol::write_event(kept));

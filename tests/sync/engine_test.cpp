@@ -93,13 +93,17 @@ void pause_between_visitors() {
     wait_until([&] { return std::chrono::steady_clock::now() >= next; }, 1s, 5ms);
 }
 
+// A reception desk's store, in a folder of its own.
+struct OneDesk {
+    TempDir dir;
+    StoreOptions options = kiosk_options(dir.path() / "desk.db", "desk-a", 'A');
+    std::unique_ptr<Store> store = open_store(options);
+    SyncStore sync_store{*store};
+};
+
 }  // namespace
 
-TEST_CASE("a device's own events stay in its queue from acknowledgement until the hub's log page brings them") {
-    TempDir dir;
-    const auto options = kiosk_options(dir.path() / "desk.db", "desk-a", 'A');
-    auto store = open_store(options);
-    SyncStore sync_store(*store);
+TEST_CASE_FIXTURE(OneDesk, "a device's own events stay in its queue from acknowledgement until the hub's log page brings them") {
     const Ticket ticket = issue(*store, wall_clock_ms());
     auto called = sync_store.record_event(TicketCalled{ticket.event_id, "2"}, wall_clock_ms(), "kari");
     REQUIRE(called.ok());
@@ -143,11 +147,7 @@ TEST_CASE("a device's own events stay in its queue from acknowledgement until th
     CHECK(queue().find(ticket.event_id)->state == TicketState::called);
 }
 
-TEST_CASE("an acknowledged ticket keeps no person on the device, whether it was issued before its kept text or after") {
-    TempDir dir;
-    const auto options = kiosk_options(dir.path() / "kiosk.db", "kiosk-a", 'A');
-    auto store = open_store(options);
-    SyncStore sync_store(*store);
+TEST_CASE_FIXTURE(OneDesk, "an acknowledged ticket keeps no person on the device, whether it was issued before its kept text or after") {
     const Ticket made_now = issue(*store, wall_clock_ms());
     const Ticket made_before = issue(*store, wall_clock_ms(), "Kari Nordmann");
     // Each issued row carries its text without the person, ready for the acknowledgement.
@@ -227,12 +227,8 @@ TEST_CASE("the device's queue is read from one snapshot while the sync engine st
 namespace {
 
 // A reception desk's store and a kiosk whose tickets reach it through the log.
-struct DeskWithKiosk {
-    TempDir dir;
+struct DeskWithKiosk : OneDesk {
     std::unique_ptr<Store> kiosk_store = open_store(kiosk_options(dir.path() / "kiosk.db", "kiosk-b", 'B'));
-    StoreOptions options = kiosk_options(dir.path() / "desk.db", "desk-a", 'A');
-    std::unique_ptr<Store> store = open_store(options);
-    SyncStore sync_store{*store};
 };
 
 }  // namespace

@@ -59,13 +59,13 @@ TEST_CASE("a ticket put back as it was undoes an apply exactly") {
     QueueState state;
     const auto t0 = test_time_ms();
     REQUIRE_FALSE(state.apply(issued_typed("kiosk-a", 1, t0), {1, t0, 0}));
-    const QueueTicket before = *state.find("kiosk-a:1");
+    const QueueTicketRef before = state.shared("kiosk-a:1");
     REQUIRE_FALSE(state.apply(staff_typed("ticket.called", "desk-1", 1, "kiosk-a:1", t0), {2, t0, 0}));
     state.restore("kiosk-a:1", before);
     CHECK(state.find("kiosk-a:1")->state == TicketState::waiting);
     CHECK(state.find("kiosk-a:1")->called_by.empty());
     REQUIRE_FALSE(state.apply(issued_typed("kiosk-a", 2, t0), {3, t0, 0}));
-    state.restore("kiosk-a:2", std::nullopt);
+    state.restore("kiosk-a:2", nullptr);
     CHECK(state.find("kiosk-a:2") == nullptr);
 }
 

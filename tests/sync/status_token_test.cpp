@@ -137,8 +137,8 @@ TEST_CASE("the fold finds a ticket by its status token, through undo and forgett
     CHECK(state.find_by_status_token(token)->ticket.event_id == "kiosk-a:1");
 
     // Undone (a write that did not commit) and put back.
-    const QueueTicket before = *state.find("kiosk-a:1");
-    state.restore("kiosk-a:1", std::nullopt);
+    const QueueTicketRef before = state.shared("kiosk-a:1");
+    state.restore("kiosk-a:1", nullptr);
     CHECK_FALSE(state.find_by_status_token(token));
     state.restore("kiosk-a:1", before);
     CHECK(state.find_by_status_token(token));
