@@ -17,9 +17,15 @@ StoreResult<std::unique_ptr<HubStore>> HubStore::open(const std::filesystem::pat
     auto log = EventLog::open(*hub->writer_, std::move(log_reader.value()));
     if (!log) return log.error();
     hub->log_ = std::move(log.value());
+    auto checkpointing = open_hub_reader(file, vfs_name);
+    if (!checkpointing) return checkpointing.error();
+    hub->checkpointer_ = std::make_unique<WalCheckpointer>(std::move(checkpointing.value()));
+    hub->writer_->run([&](sqlite3* db) { hub->checkpointer_->attach(db); });
     return hub;
 }
 
-HubStore::~HubStore() = default;
+HubStore::~HubStore() {
+    if (checkpointer_) writer_->run([](sqlite3* db) { WalCheckpointer::detach(db); });
+}
 
 }  // namespace skranke::hub

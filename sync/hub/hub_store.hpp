@@ -3,13 +3,16 @@
 //   device_registry.hpp  enrolment codes, devices, tokens, revocation, device health
 //   event_log.hpp        the merged log: pushes stored by the one writer, retention
 //   log_snapshot.hpp     what readers of the log see: a snapshot published after each commit
+//   wal_checkpointer.hpp the write-ahead log copied into the file beside the writer, not in a push
 // HubStore opens the file and holds the parts; its calls go to the part that owns them.
 //
 // Locks (listed here only): the writer's (every write to the file), the registry's (its
 // reading connection and what it remembers of tokens and health), the log's reading
-// connection's, and the log's board of taken device sequences. No code holds one of them
-// while taking another, so there is no order to keep. The log's snapshot and the registry's
-// revoked devices are atomic pointers: readers never lock against the writer.
+// connection's, the log's board of taken device sequences, and the checkpointer's. Only a
+// commit holds one while taking another (the writer's, then the checkpointer's for a moment,
+// to wake it), and the checkpointer takes no other, so there is no cycle. The log's snapshot
+// and the registry's revoked devices are atomic pointers: readers never lock against the
+// writer.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +29,7 @@
 #include "hub/pushed_event.hpp"
 #include "protocol/protocol.hpp"
 #include "store/store.hpp"
+#include "store/wal_checkpointer.hpp"
 
 namespace skranke::hub {
 
@@ -95,6 +99,7 @@ private:
     std::unique_ptr<HubWriter> writer_;  // outlives the parts that write through it
     std::unique_ptr<DeviceRegistry> registry_;
     std::unique_ptr<EventLog> log_;
+    std::unique_ptr<WalCheckpointer> checkpointer_;  // copies the log into the file beside the writer
 };
 
 }  // namespace skranke::hub
