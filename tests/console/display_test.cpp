@@ -121,7 +121,7 @@ TEST_CASE("the display never draws a name, phone, need or description: only numb
     display::DisplayApp app(world.services());
     app.tick(1000);
     HeadlessScreen screen(1920, 1080, tv_sizes(40));
-    screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
+    screen.frame([&] { display::draw_display(app.state(), staff_translations(), screen.fonts()); });
     REQUIRE_FALSE(screen.drawn_texts().empty());
 
     // Newest very large, the seven before it below.
@@ -149,11 +149,11 @@ TEST_CASE("the display keeps its last state offline, with a small offline mark")
     display::DisplayApp app(world.services());
     app.tick(1000);
     HeadlessScreen screen(1920, 1080, tv_sizes(40));
-    screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
+    screen.frame([&] { display::draw_display(app.state(), staff_translations(), screen.fonts()); });
     CHECK_FALSE(drew_anywhere(screen, "frakoblet"));
     world.online = false;
     app.tick(1002);
-    screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
+    screen.frame([&] { display::draw_display(app.state(), staff_translations(), screen.fonts()); });
     CHECK(drew_anywhere(screen, "frakoblet"));
     REQUIRE(app.state().newest);  // the last known call stays
 }
@@ -222,7 +222,7 @@ TEST_CASE("the display says the waiting room is full at the office's capacity, c
     HeadlessScreen screen(1920, 1080, tv_sizes(40));
     const auto drawn_full = [&](double now_s) {
         app.tick(now_s);
-        screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
+        screen.frame([&] { display::draw_display(app.state(), staff_translations(), screen.fonts()); });
         return drew_anywhere(screen, "Venterommet er fullt");
     };
 
@@ -276,7 +276,7 @@ TEST_CASE("on a 1920x1080 TV of 32, 40 and 55 inches the calls read at 5 m: capi
         // The same mm whatever the TV: a bigger one has fewer px per mm, so no more px.
         CHECK(cap_mm(fonts.text, screen_size) < display::min_secondary_cap_mm * 1.1f);
 
-        screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
+        screen.frame([&] { display::draw_display(app.state(), staff_translations(), screen.fonts()); });
         CHECK(drawn_inside(1920, 1080));
         CHECK(letters_apart());
         CHECK(drew_anywhere(screen, called.back().number.text()));
@@ -304,7 +304,7 @@ TEST_CASE("a window too small for the mm sizes still holds the layout: smaller t
         const auto sizes = display::display_font_sizes(screen_size, display::font_px_per_cap_px(ui::default_font_dirs()));
         HeadlessScreen screen(window.x, window.y, sizes);
         CHECK(screen.fonts().huge->FontSize > screen.fonts().text->FontSize);
-        screen.frame([&] { display::draw_display(app.state(), staff_translations(), "nb", screen.fonts()); });
+        screen.frame([&] { display::draw_display(app.state(), staff_translations(), screen.fonts()); });
         CHECK(drawn_inside(window.x, window.y));
         CHECK(letters_apart());
         CHECK(drew_anywhere(screen, app.state().newest->number));
@@ -312,7 +312,7 @@ TEST_CASE("a window too small for the mm sizes still holds the layout: smaller t
     // The check sees letters drawn over letters.
     HeadlessScreen screen(800, 450, tv_sizes(40));
     screen.frame([&] {
-        display::draw_display(app.state(), staff_translations(), "nb", screen.fonts());
+        display::draw_display(app.state(), staff_translations(), screen.fonts());
         ImGui::GetForegroundDrawList()->AddText(screen.fonts().text, screen.fonts().text->FontSize, ImVec2(20, 200),
                                                 IM_COL32_WHITE, "Skranke");
     });
@@ -341,4 +341,65 @@ TEST_CASE("display.diagonal_inches in roles.toml: 15 to 110 inches, anything els
     }
     roles::RoleConfig defaults;
     CHECK(defaults.diagonal_inches == 40);
+}
+
+TEST_CASE("the display's words take turns in the office's languages, all together; the numbers stay") {
+    DisplayWorld world;
+    world.call("Kari Nordmann", "1");
+    const Ticket newest = world.call("Ола Петренко", "2");
+    display::DisplayServices services = world.services();
+    services.label_languages = {"nb", "en", "pl", "uk"};
+    services.label_seconds = 6;
+    display::DisplayApp app(services);
+    HeadlessScreen screen(1920, 1080, tv_sizes(40));
+    const ui::Translations& texts = staff_translations();
+    // Each turn, on the real fonts: every label in that language (no glyph missing: the
+    // drawn text is read back from the atlas), the numbers as they were, nothing overlapping.
+    const std::vector<std::pair<double, std::string>> turns = {{0.5, "nb"}, {6.5, "en"}, {12.5, "pl"}, {18.5, "uk"}, {24.5, "nb"}};
+    for (const auto& [at_s, language] : turns) {
+        CAPTURE(language);
+        app.tick(at_s);
+        CHECK(app.state().language == language);
+        screen.frame([&] { display::draw_display(app.state(), texts, screen.fonts()); });
+        CHECK(drew_anywhere(screen, texts.text(language, "display.number")));
+        CHECK(drew_anywhere(screen, texts.text(language, "display.earlier")));
+        CHECK(drew_anywhere(screen, ui::fill(texts.text(language, "display.to_counter"), {{"counter", "2"}})));
+        CHECK(drew_anywhere(screen, ui::fill(texts.text(language, "display.to_counter"), {{"counter", "1"}})));
+        CHECK(drew_anywhere(screen, newest.number.text()));
+        CHECK(drawn_inside(1920, 1080));
+        CHECK(letters_apart());
+    }
+    // Each language's words are its own, not another's fallen back.
+    CHECK(texts.text("pl", "display.earlier") != texts.text("en", "display.earlier"));
+    CHECK(texts.text("uk", "display.earlier") != texts.text("en", "display.earlier"));
+
+    // A turn is a visible change: the window draws it without waiting for anything else.
+    display::DisplayApp turning(services);
+    turning.tick(5.5);
+    CHECK(turning.seconds_until_timer(5.7) == doctest::Approx(0.3));  // woken for the turn, not a second late
+    CHECK(turning.tick(6.1));
+    CHECK(turning.state().language == "en");
+}
+
+TEST_CASE("display.label_languages and label_seconds in roles.toml; not set, the labels follow announce_languages") {
+    TempDir dir;
+    roles::RoleConfig config;
+    std::string error;
+    save_file(dir / "roles.toml", "[display]\nannounce_languages = [\"nb\", \"en\"]\nlabel_languages = [\"nb\", \"uk\"]\nlabel_seconds = 10\n");
+    REQUIRE(roles::load_role_config(dir / "roles.toml", config, error));
+    CHECK(config.label_languages == std::vector<std::string>{"nb", "uk"});
+    CHECK(config.label_seconds == 10);
+    roles::RoleConfig unset;
+    save_file(dir / "roles.toml", "[display]\nannounce_languages = [\"nb\", \"en\"]\n");
+    REQUIRE(roles::load_role_config(dir / "roles.toml", unset, error));
+    CHECK(unset.label_languages.empty());  // the display then takes announce_languages
+    for (const std::string line : {"label_seconds = 1", "label_seconds = 61", "label_seconds = \"6\"", "label_languages = [\"\"]",
+                                   "label_languages = \"nb\"", "label_languages = [1]"}) {
+        CAPTURE(line);
+        roles::RoleConfig refused;
+        error.clear();
+        save_file(dir / "roles.toml", "[display]\n" + line + "\n");
+        CHECK_FALSE(roles::load_role_config(dir / "roles.toml", refused, error));
+        CHECK(error.find(line.substr(0, line.find(' '))) != std::string::npos);
+    }
 }

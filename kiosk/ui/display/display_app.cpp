@@ -1,6 +1,7 @@
 #include "display/display_app.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "domain/day_log.hpp"
@@ -19,10 +20,21 @@ std::string clock_text(std::int64_t utc_ms) {
     return text;
 }
 
+// Everyone waiting reads the same words at the same moment: the languages take turns on the
+// seconds since the display started, all labels together.
+std::string label_language(const DisplayServices& services, double now_s) {
+    const auto& languages = services.label_languages;
+    if (languages.empty()) return "nb";
+    const double turn = std::max(services.label_seconds, 1.0);  // as seconds_until_timer
+    const auto index = static_cast<std::size_t>(std::max(now_s, 0.0) / turn) % languages.size();
+    return languages[index];
+}
+
 }  // namespace
 
 DisplayApp::DisplayApp(DisplayServices services) : services_(std::move(services)) {
     state_.office_name = services_.office_name;
+    state_.language = label_language(services_, 0);
 }
 
 void DisplayApp::refresh(double now_s) {
@@ -31,6 +43,7 @@ void DisplayApp::refresh(double now_s) {
     state_.clock = clock_text(now);
     state_.offline = services_.online && !services_.online();
     state_.highlight = now_s - newest_at_s_ < services_.highlight_seconds;
+    state_.language = label_language(services_, now_s);
 }
 
 void DisplayApp::read_calls(double now_s) {
@@ -82,12 +95,14 @@ bool DisplayApp::tick(double now_s) {
                                         service_day_of(snapshot->reference_now(now)) != last_day_ ||
                                         capacity != last_capacity_);
     const bool highlight_over = state_.highlight && now_s - newest_at_s_ >= services_.highlight_seconds;
-    if (log_moved || now_s - last_refresh_s_ >= refresh_every_s || highlight_over) {
+    const bool labels_turn = label_language(services_, now_s) != state_.language;
+    if (log_moved || now_s - last_refresh_s_ >= refresh_every_s || highlight_over || labels_turn) {
         const DisplayState before = state_;
         if (log_moved) read_calls(now_s);
         refresh(now_s);
         changed = changed || state_.clock != before.clock || state_.highlight != before.highlight ||
                   state_.offline != before.offline || state_.room_full != before.room_full ||
+                  state_.language != before.language ||
                   state_.earlier.size() != before.earlier.size() ||
                   (state_.newest.has_value() != before.newest.has_value()) ||
                   (state_.newest && before.newest &&
@@ -102,6 +117,10 @@ bool DisplayApp::tick(double now_s) {
 
 double DisplayApp::seconds_until_timer(double now_s) const {
     double due = last_refresh_s_ + refresh_every_s - now_s;
+    if (services_.label_languages.size() > 1) {  // the next turn of the labels, on time
+        const double turn = std::max(services_.label_seconds, 1.0);
+        due = std::min(due, (std::floor(std::max(now_s, 0.0) / turn) + 1) * turn - now_s);
+    }
     if (announcing_) due = std::min(due, 0.1);  // poll the speaker while it talks
     return std::max(0.0, due);
 }

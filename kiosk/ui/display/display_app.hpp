@@ -7,6 +7,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "display/announcer.hpp"
 #include "display/display_state.hpp"
@@ -24,6 +25,9 @@ struct DisplayServices {
     std::string office_name = "NAV";
     std::size_t history = 7;                      // earlier calls kept beside the newest (as many shown as fit)
     double highlight_seconds = 8;
+    // The labels' languages, each shown for label_seconds in turn (the first alone: always).
+    std::vector<std::string> label_languages = {"nb"};
+    double label_seconds = 6;
 };
 
 class DisplayApp {

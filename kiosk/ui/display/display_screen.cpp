@@ -111,9 +111,8 @@ ui::RoleFontSizes display_font_sizes(const DisplayScreen& screen, float font_px_
     return sizes;
 }
 
-void draw_display(const DisplayState& state, const ui::Translations& texts, const std::string& language,
-                  const ui::RoleFonts& fonts) {
-    const auto st = [&](const char* key) { return texts.text(language, key); };
+void draw_display(const DisplayState& state, const ui::Translations& texts, const ui::RoleFonts& fonts) {
+    const auto st = [&](const char* key) { return texts.text(state.language, key); };
     const ImVec2 size = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(size);

@@ -38,8 +38,8 @@ float font_px_per_cap_px(const std::vector<std::filesystem::path>& font_dirs);
 // the newest call at them (a small try-out window).
 ui::RoleFontSizes display_font_sizes(const DisplayScreen& screen, float font_px_per_cap);
 
-// Call between ImGui::NewFrame() and ImGui::Render(). Earlier calls that do not fit are left out.
-void draw_display(const DisplayState& state, const ui::Translations& texts, const std::string& language,
-                  const ui::RoleFonts& fonts);
+// Call between ImGui::NewFrame() and ImGui::Render(). Earlier calls that do not fit are left
+// out. Labels are in state.language.
+void draw_display(const DisplayState& state, const ui::Translations& texts, const ui::RoleFonts& fonts);
 
 }  // namespace skranke::display

@@ -24,6 +24,7 @@ struct DisplayState {
     std::vector<ShownCall> earlier;    // the calls before it, newest first
     bool offline = false;              // the hub has not answered for a while
     bool room_full = false;            // as many wait inside as office.room_capacity (a count, never who)
+    std::string language = "nb";       // of the labels now ("Nummer", "Skranke 2"): the office's languages in turn
 };
 
 }  // namespace skranke::display

@@ -54,6 +54,14 @@ int run_display(RoleRuntime& rt) {
     services.office_name = rt.config.office_name;
     services.history = rt.config.history;
     services.highlight_seconds = rt.config.highlight_seconds;
+    services.label_languages.clear();
+    const auto& labels = rt.config.label_languages.empty() ? rt.config.announce_languages : rt.config.label_languages;
+    for (const auto& code : labels) {
+        if (texts.language(code)) services.label_languages.push_back(code);
+        else spdlog::warn("display.label_languages: {} has no display texts; it is skipped", code);
+    }
+    if (services.label_languages.empty()) services.label_languages = {"nb"};
+    services.label_seconds = rt.config.label_seconds;
     display::DisplayApp app(services);
 
     RoleWindowSetup setup;
@@ -78,7 +86,7 @@ int run_display(RoleRuntime& rt) {
         take_office();
         return app.tick(now);
     };
-    frame.draw = [&](double) { display::draw_display(app.state(), texts, "nb", frame.fonts); };
+    frame.draw = [&](double) { display::draw_display(app.state(), texts, frame.fonts); };
     frame.after_render = [](double) { return false; };
     frame.ready = [&] { return app.state().newest.has_value() && !app.state().offline; };
     return run_window(rt, "Skranke – venterom", setup, frame);

@@ -47,13 +47,17 @@ bool load_role_config(const std::filesystem::path& file, RoleConfig& c, std::str
                       keys.text("console.export_dir", export_dir) && keys.text("console.alert_sound", c.alert_sound) &&
                       keys.text("display.office_name", c.office_name) &&
                       keys.texts("display.announce_languages", c.announce_languages) &&
+                      keys.texts("display.label_languages", c.label_languages) &&
+                      keys.number("display.label_seconds", c.label_seconds, 2, 60) &&
                       keys.whole("display.history", history, 0, 12) && keys.text("display.chime", c.chime) &&
                       keys.whole("display.volume", c.volume, 0, 100) &&
                       keys.number("display.highlight_seconds", c.highlight_seconds, 0, 600) &&
                       keys.number("display.diagonal_inches", c.diagonal_inches, 15, 110) &&
                       (short_texts(c.counters) || keys.wrong("console.counters", "must hold short, non-empty texts")) &&
                       (short_texts(c.announce_languages) ||
-                       keys.wrong("display.announce_languages", "must hold short, non-empty texts"));
+                       keys.wrong("display.announce_languages", "must hold short, non-empty texts")) &&
+                      (c.label_languages.empty() || short_texts(c.label_languages) ||
+                       keys.wrong("display.label_languages", "must hold short, non-empty texts"));
     if (!read) {
         error = file.string() + ": " + keys.error();
         return false;

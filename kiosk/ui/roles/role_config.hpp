@@ -23,6 +23,9 @@ struct RoleConfig {
     // Display.
     std::string office_name = "NAV";
     std::vector<std::string> announce_languages = {"nb"};
+    // The labels' languages in turn, label_seconds each; empty in the file: announce_languages.
+    std::vector<std::string> label_languages;
+    double label_seconds = 6;
     std::size_t history = 8;
     std::string chime = "sounds/chime.wav";
     int volume = 80;
