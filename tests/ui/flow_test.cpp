@@ -16,6 +16,7 @@ std::string word_for(const std::string& language) {
     if (language == "pl") return "Zażółć";
     if (language == "uk") return "Привіт Ґанок";
     if (language == "so") return "Caawimaad";
+    if (language == "lt") return "Ąžuolų šaknys";
     return "Hello";
 }
 

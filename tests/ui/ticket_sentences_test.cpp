@@ -205,5 +205,12 @@ TEST_CASE("the wait is said in the plural form its number takes, on the screen a
     CHECK(wait_in("uk", 21) == "Час очікування: приблизно 21 хвилина");
     CHECK(wait_in("uk", 3) == "Час очікування: приблизно 3 хвилини");
     CHECK(wait_in("uk", 12) == "Час очікування: приблизно 12 хвилин");
+    // Lithuanian: one for 1 and 21, few for 2-9 and 22, other for 10-20 and 30.
+    CHECK(wait_in("lt", 1) == "Laukimo laikas: apie 1 minutę");
+    CHECK(wait_in("lt", 21) == "Laukimo laikas: apie 21 minutę");
+    CHECK(wait_in("lt", 3) == "Laukimo laikas: apie 3 minutes");
+    CHECK(wait_in("lt", 22) == "Laukimo laikas: apie 22 minutes");
+    CHECK(wait_in("lt", 12) == "Laukimo laikas: apie 12 minučių");
+    CHECK(wait_in("lt", 30) == "Laukimo laikas: apie 30 minučių");
     CHECK(wait_in("so", 1).find("1 daqiiqo") != std::string::npos);  // Somali: the noun does not change
 }

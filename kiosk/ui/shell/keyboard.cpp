@@ -28,6 +28,13 @@ const std::map<std::string, KeyboardLayout, std::less<>>& layouts() {
            {"asdfghjkl", "ASDFGHJKL"},
            {"zxcvbnm-.,", "ZXCVBNM-.,"},
            {"ąćęłńóśźż", "ĄĆĘŁŃÓŚŹŻ"}}}},
+        {"lithuanian",
+         {"lithuanian",
+          {digits,
+           {"qwertyuiop", "QWERTYUIOP"},
+           {"asdfghjkl", "ASDFGHJKL"},
+           {"zxcvbnm-.,", "ZXCVBNM-.,"},
+           {"ąčęėįšųūž", "ĄČĘĖĮŠŲŪŽ"}}}},
         {"latin",
          {"latin", {digits, {"qwertyuiop", "QWERTYUIOP"}, {"asdfghjkl'", "ASDFGHJKL'"}, {"zxcvbnm-.,", "ZXCVBNM-.,"}}}},
     };
