@@ -343,7 +343,7 @@ int main(int argc, char** argv) {
     };
     if (!build_fonts()) return fail(error);
 
-    skranke::ui::EspeakSpeaker speaker;
+    skranke::ui::EspeakSpeaker speaker("espeak-ng", "aplay", config.headset_device);
     skranke::visitor::VisitorServices services;
     services.store = nullptr;  // opened after the first frame, so the screen comes up at once
     services.catalogue = &office.catalogue();

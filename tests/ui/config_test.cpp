@@ -28,6 +28,17 @@ bool load_text(const std::string& text, KioskConfig& config, std::string& error)
     return load_kiosk_config(dir / "kiosk.toml", config, error);
 }
 
+// Each text in [section] is refused, and the error names its key.
+void check_refused(const std::string& section, const std::vector<std::pair<std::string, std::string>>& texts_and_keys) {
+    for (const auto& [text, key] : texts_and_keys) {
+        CAPTURE(text);
+        KioskConfig config;
+        std::string error;
+        CHECK_FALSE(load_text("[" + section + "]\n" + text + "\n", config, error));
+        CHECK(error.find(key) != std::string::npos);
+    }
+}
+
 bool load_roles_text(const std::string& text, skranke::roles::RoleConfig& config, std::string& error) {
     skranke::test::TempDir dir;
     {
@@ -175,20 +186,41 @@ TEST_CASE("the printer: none by default; a network, device or CUPS printer with 
     CHECK(config.printer.device == "/dev/usb/lp1");
     REQUIRE(load_text("[printer]\nconnection = \"cups\"\nqueue = \"kiosk_1\"\n", config, error));
     CHECK(config.printer.connection == Connection::cups);
-    for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
-             {"connection = \"usb\"", "printer.connection"},
-             {"connection = \"network\"\naddress = \"10.0.0.5\"", "printer.address"},
-             {"connection = \"network\"\naddress = \"10.0.0.5:0\"", "printer.address"},
-             {"connection = \"network\"\naddress = \"10.0.0.5:70000\"", "printer.address"},
-             {"connection = \"network\"\naddress = \":9100\"", "printer.address"},
-             {"connection = \"device\"\ndevice = \"lp0\"", "printer.device"},
-             {"connection = \"cups\"", "printer.queue"},
-             {"connection = \"cups\"\nqueue = \"a queue; rm -rf /\"", "printer.queue"}}) {
-        CAPTURE(text);
-        KioskConfig c;
-        CHECK_FALSE(load_text("[printer]\n" + text + "\n", c, error));
-        CHECK(error.find(key) != std::string::npos);
+    check_refused("printer", {
+        {"connection = \"usb\"", "printer.connection"},
+        {"connection = \"network\"\naddress = \"10.0.0.5\"", "printer.address"},
+        {"connection = \"network\"\naddress = \"10.0.0.5:0\"", "printer.address"},
+        {"connection = \"network\"\naddress = \"10.0.0.5:70000\"", "printer.address"},
+        {"connection = \"network\"\naddress = \":9100\"", "printer.address"},
+        {"connection = \"device\"\ndevice = \"lp0\"", "printer.device"},
+        {"connection = \"cups\"", "printer.queue"},
+        {"connection = \"cups\"\nqueue = \"a queue; rm -rf /\"", "printer.queue"}});
+}
+
+TEST_CASE("speech: no headset by default; a headset is an ALSA device name, prompts a full path, else the key is named") {
+    KioskConfig shipped = default_kiosk_config();
+    std::string error;
+    REQUIRE(load_kiosk_config(skranke::test::asset_dir() / "kiosk.toml", shipped, error));
+    CHECK(shipped.headset_device.empty());
+    CHECK(shipped.prompts_folder == "/etc/skranke/prompts");
+
+    KioskConfig config;
+    for (const std::string device : {"plughw:1,0", "hw:CARD=Headset,DEV=0", "default", "plughw:CARD=PCH,DEV=0"}) {
+        CAPTURE(device);
+        REQUIRE(load_text("[speech]\nheadset_device = \"" + device + "\"\n", config, error));
+        CHECK(config.headset_device == device);
     }
+    REQUIRE(load_text("[speech]\nprompts_folder = \"/srv/prompts\"\n", config, error));
+    CHECK(config.prompts_folder == "/srv/prompts");
+    REQUIRE(load_text("[speech]\nprompts_folder = \"\"\n", config, error));
+    CHECK(config.prompts_folder.empty());
+    check_refused("speech", {
+        {"headset_device = \"-Dnull\"", "speech.headset_device"},
+        {"headset_device = \"plughw:1,0; rm -rf /\"", "speech.headset_device"},
+        {"headset_device = \"hw 1\"", "speech.headset_device"},
+        {"headset_device = \"" + std::string(101, 'a') + "\"", "speech.headset_device"},
+        {"headset_device = 1", "speech.headset_device"},
+        {"prompts_folder = \"prompts\"", "speech.prompts_folder"}});
 }
 
 TEST_CASE("closed and appointment-only days are dates the calendar has, written YYYY-MM-DD") {

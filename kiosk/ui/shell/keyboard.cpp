@@ -144,7 +144,7 @@ KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, 
     float y = area.y0;
     int row_index = 0;
     // Keys speak as one line, not one word per key: read-aloud should not spell the alphabet.
-    std::vector<std::string>* spoken = ui.spoken;
+    auto* spoken = ui.spoken;
     ui.spoken = nullptr;
     for (const auto& [lower, upper] : layout.rows) {
         const auto all_keys = utf8_characters(shift ? upper : lower);
@@ -192,7 +192,7 @@ KeyPress draw_phone_pad(Ui& ui, const Rect& area, const KeyboardLabels& labels, 
     const float key_h = key_height(ui);
     const float w = std::min(ui.mm(36.0f), (area.width() - 2 * gap) / 3);
     const char* const keys[4][3] = {{"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {"+", "0", ""}};
-    std::vector<std::string>* spoken = ui.spoken;
+    auto* spoken = ui.spoken;
     ui.spoken = nullptr;
     float y = area.y0;
     for (int row = 0; row < 4; ++row) {

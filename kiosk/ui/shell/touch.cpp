@@ -114,9 +114,11 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
                   : text_area.y0 + std::max(0.0f, (text_area.height() - total) / 2);
     ui.draw->PushClipRect(r.min(), r.max(), true);
     y += draw_text(ui, font, content.label, Rect{text_area.x0, y, text_area.x1, text_area.y1}, s.text.packed(), align);
-    if (!detail.empty())  // a field's typed text is shown to its end, long words broken (last_lines)
-        draw_text(ui, font, detail, Rect{text_area.x0, y, text_area.x1, text_area.y1}, s.text.packed(), align, true,
+    if (!detail.empty()) {  // a field's typed text is shown to its end, long words broken (last_lines)
+        draw_text(ui, font, detail, Rect{text_area.x0, y, text_area.x1, text_area.y1}, s.text.packed(), align, false,
                   content.detail_lines > 0 ? LongWords::break_inside : LongWords::shrink);
+        ui.say(SpokenText{detail, content.private_detail ? std::string{} : detail});
+    }
     ui.draw->PopClipRect();
 
     return released_on && !ui.suppress_clicks && !content.disabled;

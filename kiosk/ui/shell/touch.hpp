@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include "shell/fonts.hpp"
+#include "shell/speech.hpp"
 #include "shell/theme.hpp"
 #include "shell/units.hpp"
 
@@ -78,15 +79,17 @@ struct Ui {
     const FontSet* fonts = nullptr;
     bool large_text = false;
     TouchRecorder* recorder = nullptr;
-    std::vector<std::string>* spoken = nullptr;  // visible text in reading order
+    std::vector<SpokenText>* spoken = nullptr;  // visible text in reading order
     Rect clip;                                   // current scroll area clip (empty: none)
     bool suppress_clicks = false;                // a drag is in progress
 
     ImFont* body() const { return fonts->body[large_text ? 1 : 0]; }
     ImFont* title() const { return fonts->title[large_text ? 1 : 0]; }
     float mm(float millimetres) const { return scale.px(millimetres); }
-    void say(const std::string& text) const {
-        if (spoken && !text.empty()) spoken->push_back(text);
+    void say(const std::string& text) const { say(SpokenText{text, text}); }
+    // Text with a visitor's answer in it: the room's speaker hears in_room instead.
+    void say(SpokenText text) const {
+        if (spoken && !text.text.empty()) spoken->push_back(std::move(text));
     }
 };
 
@@ -100,6 +103,7 @@ struct ButtonContent {
     bool icon_when_tight = false;  // small keys: show only the pictogram if the label does not fit
     int detail_lines = 0;          // > 0: the detail always takes this many lines (its end shown), so
                                    // the button's size never follows what a visitor typed
+    bool private_detail = false;   // the detail is the visitor's answer: never read aloud in the room
 };
 
 // Height a button needs so its label wraps inside it (at least min_height).

@@ -15,8 +15,8 @@ void draw_callback_confirm_screen(ScreenContext& c) {
     std::string need;
     for (const auto& n : c.state.needs)
         if (n.id == c.state.form.need_id) need = c.t(n.text_key);
-    c.paragraph(c.t("confirm.need") + ": " + need);
-    c.paragraph(c.t("field.phone") + ": " + c.state.form.phone);
+    c.answer(ui::text_key("confirm.need"), need);
+    c.answer(ui::text_key("field.phone"), c.state.form.phone);
     const ui::Language* lang = c.tr.language(c.state.language);
     c.paragraph(c.t("callback.language") + ": " + (lang ? lang->native_name : c.state.language));
     draw_error(c);
@@ -27,7 +27,9 @@ void draw_callback_confirm_screen(ScreenContext& c) {
 
 void draw_callback_done_screen(ScreenContext& c) {
     c.title(c.t("callback.done_title"));
-    c.paragraph(ui::fill(c.t("callback.done_text"), {{"phone", c.state.form.phone}}));
+    // The room hears "We will call you on" the word "Phone", not the number.
+    c.private_paragraph(ui::fill(c.t("callback.done_text"), {{"phone", c.state.form.phone}}),
+                        ui::fill(c.t("callback.done_text"), {{"phone", c.t("field.phone")}}));
     const ui::ButtonContent r_content{c.t("ticket.done"), {}, "check", false};
     const auto r = c.row_for(r_content, big_button_mm);
     if (ui::touch_button(c.ui, "callback.done", r, ui::Look::primary, r_content)) c.emit(IntentKind::finish);

@@ -11,10 +11,6 @@ const NeedChoice* need_of(const VisitorState& s) {
     return nullptr;
 }
 
-void line(ScreenContext& c, std::string_view key, const std::string& value) {
-    c.paragraph(c.t(key) + ": " + (value.empty() ? c.t("confirm.none") : value));
-}
-
 // The SMS choice, when the office offers it: the visitor sees what they agreed to.
 void sms_line(ScreenContext& c) {
     const VisitorForm& f = c.state.form;
@@ -22,7 +18,7 @@ void sms_line(ScreenContext& c) {
     const std::string_view answer = f.sms != true     ? ui::text_key("answer.no")
                                     : f.waits_outside ? ui::text_key("confirm.sms_outside")
                                                       : ui::text_key("confirm.sms_yes");
-    line(c, ui::text_key("confirm.sms"), c.t(answer));
+    c.answer(ui::text_key("confirm.sms"), c.t(answer));
 }
 
 }  // namespace
@@ -31,32 +27,32 @@ void draw_confirm_screen(ScreenContext& c) {
     const VisitorForm& f = c.state.form;
     c.title(c.t("confirm.title"));
     const NeedChoice* need = need_of(c.state);
-    line(c, ui::text_key("confirm.need"), need ? c.t(need->text_key) : std::string{});
+    c.answer(ui::text_key("confirm.need"), need ? c.t(need->text_key) : std::string{});
     if (f.appointment) {
         std::string time = c.t("appointment_time.unknown");
         for (const AppointmentSlot& slot : c.state.appointment_slots)
             if (f.appointment_ms == slot.utc_ms) time = clock_text(slot.minute);
-        line(c, ui::text_key("confirm.appointment_time"), time);
-        line(c, ui::text_key("field.name"), f.name);
-        line(c, ui::text_key("field.reference"), f.reference);
-        if (f.sms == true) line(c, ui::text_key("field.phone"), f.phone);
+        c.answer(ui::text_key("confirm.appointment_time"), time);
+        c.answer(ui::text_key("field.name"), f.name);
+        c.answer(ui::text_key("field.reference"), f.reference);
+        if (f.sms == true) c.answer(ui::text_key("field.phone"), f.phone);
         sms_line(c);
     } else {
-        line(c, ui::text_key("confirm.children"),
+        c.answer(ui::text_key("confirm.children"),
              c.t(f.children == true ? ui::text_key("answer.yes") : ui::text_key("answer.no")));
         std::string interpreter = c.t(f.interpreter == true ? ui::text_key("answer.yes") : ui::text_key("answer.no"));
         if (f.interpreter == true && !f.interpreter_language.empty())
             interpreter += " (" + c.t("language." + f.interpreter_language) + ")";
-        line(c, ui::text_key("confirm.interpreter"), interpreter);
+        c.answer(ui::text_key("confirm.interpreter"), interpreter);
         std::string access;
         for (const auto& [on, key] :
              {std::pair{f.wheelchair, ui::text_key("access.wheelchair")},
               std::pair{f.hearing, ui::text_key("access.hearing")}, std::pair{f.sight, ui::text_key("access.sight")}})
             if (on) access += (access.empty() ? "" : ", ") + c.t(key);
-        line(c, ui::text_key("confirm.accessibility"), access);
-        line(c, ui::text_key("field.description"), f.description);
-        line(c, ui::text_key("field.name"), f.name);
-        line(c, ui::text_key("field.phone"), f.phone);
+        c.answer(ui::text_key("confirm.accessibility"), access);
+        c.answer(ui::text_key("field.description"), f.description);
+        c.answer(ui::text_key("field.name"), f.name);
+        c.answer(ui::text_key("field.phone"), f.phone);
         sms_line(c);
     }
     draw_error(c);

@@ -60,7 +60,7 @@ ui::ButtonContent field_content(const ScreenContext& c, TextField field, std::st
                                 const std::string& value) {
     const bool active = c.state.editing == field;
     const std::string shown = value.empty() ? c.t("field.empty") : value + (active ? "|" : "");
-    return {c.t(label_key) + ":", shown, {}, false, false, 1};
+    return {c.t(label_key) + ":", shown, {}, false, false, 1, !value.empty()};  // what was typed: not for the room
 }
 
 void field_button(ScreenContext& c, TextField field, const ui::Rect& r, const ui::ButtonContent& content) {

@@ -52,6 +52,34 @@ bool read_printer(ConfigKeys& keys, printer::PrinterSettings& p, std::string& er
     return true;
 }
 
+// [speech]: the headset and the recorded prompts. False with error naming the key.
+bool read_speech(ConfigKeys& keys, KioskConfig& config, std::string& error) {
+    std::string folder = config.prompts_folder.string();
+    if (!keys.text("speech.headset_device", config.headset_device) || !keys.text("speech.prompts_folder", folder)) {
+        error = keys.error();
+        return false;
+    }
+    // An ALSA device name as aplay -D takes it ("plughw:1,0", "hw:CARD=Headset,DEV=0"):
+    // never an option, a space or a shell character.
+    const std::string& device = config.headset_device;
+    const bool device_ok = device.size() <= 100 && (device.empty() || device.front() != '-') &&
+                           std::all_of(device.begin(), device.end(), [](char c) {
+                               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                                      c == ':' || c == ',' || c == '=' || c == '_' || c == '-' || c == '.';
+                           });
+    if (!device_ok) {
+        error = "speech.headset_device must be an ALSA device name like \"plughw:1,0\" (aplay -L lists them), got \"" +
+                device + "\"";
+        return false;
+    }
+    if (!folder.empty() && folder.front() != '/') {
+        error = "speech.prompts_folder must be a full path like \"/etc/skranke/prompts\", got \"" + folder + "\"";
+        return false;
+    }
+    config.prompts_folder = folder;
+    return true;
+}
+
 }  // namespace
 
 KioskConfig default_kiosk_config() {
@@ -99,7 +127,7 @@ bool load_kiosk_config(const std::filesystem::path& path, KioskConfig& config, s
                                            config.time_zone + "\"");
 
     std::string office_error;
-    if (!read_printer(keys, config.printer, office_error)) {
+    if (!read_speech(keys, config, office_error) || !read_printer(keys, config.printer, office_error)) {
         error = path.string() + ": " + office_error;
         return false;
     }

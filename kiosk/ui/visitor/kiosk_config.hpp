@@ -25,6 +25,12 @@ struct KioskConfig {
     char kiosk_letter = 'A';
     std::string time_zone = "Europe/Oslo";  // the office's zone (domain/office_time.hpp)
     int volume_percent = 80;  // read-aloud volume
+    // [speech] headset_device: the headset's ALSA device ("plughw:1,0"); empty: no headset.
+    // With one, read-aloud says the visitor's answers there only (never in the room).
+    std::string headset_device;
+    // [speech] prompts_folder: recorded prompts, <folder>/<language>/<text key>.wav, played
+    // for a language espeak-ng has no voice for. Empty: none.
+    std::filesystem::path prompts_folder = "/etc/skranke/prompts";
     std::string default_language = "nb";
     std::vector<std::string> interpreter_languages = {"ar", "en", "fa", "pl", "ru", "so", "ti", "uk"};
     int open_counters = 2;  // counters serving walk-ins, for the wait estimate

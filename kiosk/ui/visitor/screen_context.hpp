@@ -47,6 +47,18 @@ struct ScreenContext {
         y += ui::draw_text(ui, ui.body(), text, ui::Rect{body.x0, y, body.x1, body.y1 + 1e5f}, colour);
         y += mm(gap_mm);
     }
+    // A paragraph with the visitor's answer in it: drawn whole, read whole only on a headset;
+    // the room's speaker says in_room instead (the answer's label, or nothing).
+    void private_paragraph(const std::string& text, const std::string& in_room) {
+        y += ui::draw_text(ui, ui.body(), text, ui::Rect{body.x0, y, body.x1, body.y1 + 1e5f}, ui.theme->text.packed(),
+                           ui::Align::left, false);
+        ui.say(ui::SpokenText{text, in_room});
+        y += mm(gap_mm);
+    }
+    // A line of a summary, "Name: Kari": the room hears only "Name".
+    void answer(std::string_view label_key, const std::string& value) {
+        private_paragraph(t(label_key) + ": " + (value.empty() ? t("confirm.none") : value), t(label_key));
+    }
     // A full-width row of the given height.
     ui::Rect row(float height_mm) { return row_px(mm(height_mm)); }
     ui::Rect row_px(float height) {

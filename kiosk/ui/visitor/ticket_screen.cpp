@@ -54,7 +54,7 @@ void draw_ticket_screen(ScreenContext& c) {
                   ui::Align::centre, false);
     c.ui.say(c.t("ticket.number_spoken") + " " + t.spoken_number);
     c.y = number_box.y1 + c.mm(4 + gap_mm);
-    c.paragraph(c.t(t.need_text_key));
+    c.private_paragraph(c.t(t.need_text_key), {});  // the visitor's need: not for the room
     for (const TicketSentence& sentence : ticket_sentences(t.urgent, t.figures))
         c.paragraph(sentence_text(c.tr, c.state.language, sentence));
     if (t.paper != TicketView::Paper::none) paper_line(c, t);

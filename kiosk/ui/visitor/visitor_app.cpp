@@ -7,6 +7,7 @@
 #include "domain/validation.hpp"
 #include "printer/ticket_printer.hpp"
 #include "visitor/paper_ticket.hpp"
+#include "visitor/read_aloud.hpp"
 #include "store/store.hpp"
 #include "store/sync_store.hpp"
 
@@ -105,8 +106,7 @@ void VisitorApp::wipe() {
                          ? services_.config->default_language
                          : services_.translations->languages().front().code;
     state_ = std::move(fresh);
-    const ui::Language* lang = services_.translations->language(state_.language);
-    state_.voice_available = lang && !lang->voice.empty();
+    state_.voice_available = can_read_aloud(state_.language);
     if (services_.speaker) services_.speaker->stop();
     refresh_office();
 }
@@ -414,7 +414,12 @@ bool VisitorApp::follow_paper(double now_s) {
     return true;
 }
 
-void VisitorApp::read_aloud(const std::vector<std::string>& spoken) {
+bool VisitorApp::can_read_aloud(const std::string& language) const {
+    const ui::Language* lang = services_.translations->language(language);
+    return (lang && !lang->voice.empty()) || has_prompts(services_.config->prompts_folder, language);
+}
+
+void VisitorApp::read_aloud(const std::vector<ui::SpokenText>& spoken) {
     if (!services_.speaker) return;
     if (state_.speaking) {
         services_.speaker->stop();
@@ -422,17 +427,16 @@ void VisitorApp::read_aloud(const std::vector<std::string>& spoken) {
         return;
     }
     const ui::Language* lang = services_.translations->language(state_.language);
-    if (!lang || lang->voice.empty()) {
+    const ReadAloud how{state_.language, lang ? lang->voice : std::string{}, !services_.config->headset_device.empty(),
+                        services_.config->prompts_folder, services_.config->volume_percent};
+    if (!read_screen(*services_.speaker, spoken, *services_.translations, how)) {
         state_.notice_key = ui::text_key("speech.unavailable");
         return;
     }
-    std::string text;
-    for (const auto& s : spoken) text += s + ".\n";
-    services_.speaker->say(lang->voice, text, services_.config->volume_percent);
     state_.speaking = true;
 }
 
-void VisitorApp::apply(const Intent& intent, const std::vector<std::string>& spoken, double now_s) {
+void VisitorApp::apply(const Intent& intent, const std::vector<ui::SpokenText>& spoken, double now_s) {
     touched(now_s);
     if (intent.kind != IntentKind::read_aloud) state_.notice_key.clear();
     // Anything else the visitor does interrupts reading.
@@ -444,8 +448,7 @@ void VisitorApp::apply(const Intent& intent, const std::vector<std::string>& spo
         case IntentKind::choose_language: {
             if (!services_.translations->has_language(intent.text)) return;
             state_.language = intent.text;
-            const ui::Language* lang = services_.translations->language(state_.language);
-            state_.voice_available = lang && !lang->voice.empty();
+            state_.voice_available = can_read_aloud(state_.language);
             const bool from_menu = state_.language_menu;
             state_.language_menu = false;
             if (state_.screen == Screen::start && !from_menu) {

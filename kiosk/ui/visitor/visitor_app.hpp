@@ -51,7 +51,7 @@ public:
     const VisitorState& state() const { return state_; }
 
     // Applies one intent. spoken is the visible text of the frame, for read-aloud.
-    void apply(const Intent& intent, const std::vector<std::string>& spoken, double now_s);
+    void apply(const Intent& intent, const std::vector<ui::SpokenText>& spoken, double now_s);
     // The screen was touched: the idle timer starts again.
     void touched(double now_s);
     // Runs the timers; returns true when the state changed (redraw needed).
@@ -83,7 +83,9 @@ private:
     void issue(bool callback);
     bool check_field(TextField field);
     std::string* field_text(TextField field);
-    void read_aloud(const std::vector<std::string>& spoken);
+    void read_aloud(const std::vector<ui::SpokenText>& spoken);
+    // The language has a voice, or the office recorded prompts for it.
+    bool can_read_aloud(const std::string& language) const;
     bool follow_paper(double now_s);
 
     VisitorServices services_;

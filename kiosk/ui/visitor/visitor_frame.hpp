@@ -15,9 +15,9 @@ namespace skranke::visitor {
 
 struct VisitorFrame {
     std::vector<Intent> intents;
-    std::vector<std::string> spoken;  // visible text in reading order, for read-aloud
-    std::string page;                 // screen name plus overlays: "need", "ticket-idle"
-    bool again = false;               // the next frame differs by itself: draw it before waiting
+    std::vector<ui::SpokenText> spoken;  // visible text in reading order, for read-aloud
+    std::string page;                    // screen name plus overlays: "need", "ticket-idle"
+    bool again = false;                  // the next frame differs by itself: draw it before waiting
 };
 
 // Call after ImGui::NewFrame(): notes touches for the idle timer and draws the screen.

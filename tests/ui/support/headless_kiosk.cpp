@@ -16,6 +16,7 @@ visitor::KioskConfig HeadlessOptions::open_every_day() {
     visitor::KioskConfig config = visitor::default_kiosk_config();
     for (auto& day : config.office.hours.week) day = visitor::DayHours{true, 0, 24 * 60};
     config.dpi = test_dpi;
+    config.prompts_folder.clear();  // not the machine's /etc/skranke/prompts
     return config;
 }
 
@@ -128,7 +129,12 @@ void HeadlessKiosk::frame() {
     const visitor::VisitorFrame f =
         visitor::draw_visitor_frame(*app_, view_, translations_, *fonts_, scale(), recorder_, now_s_);
     ImGui::Render();
-    last_spoken_ = f.spoken;
+    last_spoken_.clear();
+    last_spoken_in_room_.clear();
+    for (const ui::SpokenText& s : f.spoken) {
+        last_spoken_.push_back(s.text);
+        if (!s.in_room.empty()) last_spoken_in_room_.push_back(s.in_room);
+    }
     visitor::apply_visitor_frame(*app_, f, now_s_);
     app_->tick(now_s_);
     if (store_)  // as the program's loop: the office's configuration once due and between visits

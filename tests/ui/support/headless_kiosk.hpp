@@ -90,6 +90,8 @@ public:
     std::string page() const { return visitor::page_name(state()); }
     const ui::TouchRecorder& targets() const { return recorder_; }
     const std::vector<std::string>& spoken() const { return last_spoken_; }
+    // What the room's speaker may say of the last frame: no visitor's answer (empty ones left out).
+    const std::vector<std::string>& spoken_in_room() const { return last_spoken_in_room_; }
     // Some text of the last frame (in reading order) contains this.
     bool said(std::string_view text) const {
         for (const auto& line : last_spoken_)
@@ -133,6 +135,7 @@ private:
     double now_s_ = 1000.0;
     std::int64_t wall_ms_ = 0;
     std::vector<std::string> last_spoken_;
+    std::vector<std::string> last_spoken_in_room_;
 };
 
 }  // namespace skranke::test
