@@ -82,7 +82,7 @@ void EspeakSpeaker::play_on(Output output, const std::vector<std::string>& wav_f
 
 void EspeakSpeaker::play_sound(const std::string& wav_file, int volume_percent) {
     stop();
-    play_on(Output::room, {wav_file}, volume_percent);
+    if (!wav_file.empty()) play_on(Output::room, {wav_file}, volume_percent);
 }
 
 bool EspeakSpeaker::write_wav(const std::string& voice, const std::string& text, const std::string& wav_file) {

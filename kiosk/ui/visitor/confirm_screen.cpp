@@ -39,7 +39,7 @@ void draw_confirm_screen(ScreenContext& c) {
         sms_line(c);
     } else {
         c.answer(ui::text_key("confirm.children"),
-             c.t(f.children == true ? ui::text_key("answer.yes") : ui::text_key("answer.no")));
+                 c.t(f.children == true ? ui::text_key("answer.yes") : ui::text_key("answer.no")));
         std::string interpreter = c.t(f.interpreter == true ? ui::text_key("answer.yes") : ui::text_key("answer.no"));
         if (f.interpreter == true && !f.interpreter_language.empty())
             interpreter += " (" + c.t("language." + f.interpreter_language) + ")";

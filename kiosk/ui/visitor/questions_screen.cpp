@@ -37,8 +37,10 @@ void draw_questions_screen(ScreenContext& c) {
     for (std::size_t i = 0; i < 3; ++i) {
         const auto& o = options[i];
         if (ui::touch_button(c.ui, o.id, cells[i], o.on ? ui::Look::selected : ui::Look::normal,
-                             {c.t(o.key), o.on ? c.t("answer.chosen") : std::string{}, o.pictogram, false, false,
-                              0, true}))  // "chosen" tells the visitor's need: not for the room
+                             {.label = c.t(o.key),
+                              .detail = o.on ? c.t("answer.chosen") : std::string{},
+                              .pictogram = o.pictogram,
+                              .private_detail = true}))  // "chosen" tells the visitor's need: not for the room
             c.emit(o.kind);
     }
 }
