@@ -85,6 +85,16 @@ TEST_CASE("every character drawn on every page, in every language, is in the atl
                 note_missing(fonts.body[0], kiosk->spoken(), where, missing);
                 note_missing(fonts.title[0], kiosk->spoken(), where, missing);
                 if (kiosk->state().ticket) note_missing(fonts.number, {kiosk->state().ticket->number}, where, missing);
+                // Before anyone types at length nothing is cut: an empty field's hint fits whole,
+                // with larger text too.
+                for (const auto& text : kiosk->spoken())
+                    if (text.find("\u2026") != std::string::npos) FAIL_CHECK(where << ": cut to \"" << text << "\"");
+                if (!skranke::test::text_fields(*kiosk).empty() && kiosk->tap("bar.text_size")) {
+                    for (const auto& text : kiosk->spoken())
+                        if (text.find("\u2026") != std::string::npos)
+                            FAIL_CHECK(where << " larger text: cut to \"" << text << "\"");
+                    REQUIRE(kiosk->tap("bar.text_size"));
+                }
                 // A field with more text than it shows: its end, after "…".
                 const auto fields = skranke::test::text_fields(*kiosk);
                 if (!fields.empty() && kiosk->tap(fields.front())) {
