@@ -49,8 +49,12 @@ void WalCheckpointer::loop() {
         lock.unlock();
         int logged = 0, copied = 0;
         const int code = sqlite3_wal_checkpoint_v2(own_.get(), "main", SQLITE_CHECKPOINT_PASSIVE, &logged, &copied);
-        // Not lost: the log keeps every page until a later checkpoint copies it.
-        if (code != SQLITE_OK)
+        // Not lost: the log keeps every page until a later checkpoint copies it. Busy is
+        // another program's checkpoint of the same file (skranke-hub enrol-code beside the
+        // service), which copies the same pages: not worth a warning.
+        if (code == SQLITE_BUSY)
+            spdlog::debug("store: the write-ahead log is being copied by another connection");
+        else if (code != SQLITE_OK)
             spdlog::warn("store: the write-ahead log was not copied into the file ({}); tried again after the next commit",
                          sqlite3_errstr(code));
         lock.lock();
