@@ -93,3 +93,39 @@ TEST_CASE("an untouched kiosk sleeps: the loop wakes only for its own timers") {
     CHECK(kiosk.page() == "start");
     CHECK(kiosk.seconds_until_timer() < 0);
 }
+
+TEST_CASE("a visitor who had the screen read aloud hears the idle warning too; one who did not, hears nothing") {
+    for (const bool listened : {true, false}) {
+        CAPTURE(listened);
+        HeadlessKiosk kiosk;
+        fill_in_details(kiosk);
+        if (listened) {
+            REQUIRE(kiosk.tap("bar.read_aloud"));
+            REQUIRE(kiosk.state().speaking);
+            kiosk.speaker().stop();  // the reading ended by itself
+        }
+        const std::size_t said_before = kiosk.speaker().said.size();
+        kiosk.wait_seconds(61);
+        REQUIRE(kiosk.page() == "details-idle");
+        kiosk.frame();
+        std::string heard;
+        for (std::size_t i = said_before; i < kiosk.speaker().said.size(); ++i) heard += kiosk.speaker().said[i].text + "\n";
+        if (!listened) {
+            CHECK(heard.empty());
+            continue;
+        }
+        // The question, the countdown and both answers; nothing of the form behind it.
+        CHECK(heard.find("Trenger du mer tid?") != std::string::npos);
+        CHECK(heard.find("sekunder") != std::string::npos);
+        CHECK(heard.find("Ja, jeg trenger mer tid") != std::string::npos);
+        CHECK(heard.find("Hjelp") == std::string::npos);
+        CHECK(kiosk.state().speaking);
+        // Read once, not again each second of the countdown.
+        kiosk.speaker().stop();
+        const std::size_t after_warning = kiosk.speaker().said.size();
+        kiosk.wait_seconds(5);
+        CHECK(kiosk.speaker().said.size() == after_warning);
+        REQUIRE(kiosk.tap("idle.yes"));
+        CHECK(kiosk.page() == "details");
+    }
+}

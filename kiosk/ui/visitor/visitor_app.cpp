@@ -106,6 +106,7 @@ void VisitorApp::wipe() {
                          ? services_.config->default_language
                          : services_.translations->languages().front().code;
     state_ = std::move(fresh);
+    read_warning_ = false;
     state_.voice_available = can_read_aloud(state_.language);
     if (services_.speaker) services_.speaker->stop();
     refresh_office();
@@ -434,6 +435,7 @@ void VisitorApp::read_aloud(const std::vector<ui::SpokenText>& spoken) {
         return;
     }
     state_.speaking = true;
+    state_.listened = true;
 }
 
 void VisitorApp::apply(const Intent& intent, const std::vector<ui::SpokenText>& spoken, double now_s) {
@@ -628,9 +630,16 @@ bool VisitorApp::tick(double now_s) {
         state_.idle_seconds_left = config.idle_countdown_seconds;
         if (services_.speaker) services_.speaker->stop();
         state_.speaking = false;
+        read_warning_ = state_.listened;
         return true;
     }
     return changed;
+}
+
+void VisitorApp::drawn(const std::vector<ui::SpokenText>& spoken) {
+    if (!read_warning_ || !state_.idle_warning) return;
+    read_warning_ = false;
+    if (!state_.speaking) read_aloud(spoken);
 }
 
 double VisitorApp::seconds_until_timer(double now_s) const {

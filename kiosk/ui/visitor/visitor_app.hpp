@@ -56,6 +56,9 @@ public:
     void touched(double now_s);
     // Runs the timers; returns true when the state changed (redraw needed).
     bool tick(double now_s);
+    // After a frame is drawn, with what it shows in reading order: reads the idle warning
+    // aloud, once, to a visitor who had the screen read this visit.
+    void drawn(const std::vector<ui::SpokenText>& spoken);
     // Seconds until a timer needs the loop to wake up (negative: none).
     double seconds_until_timer(double now_s) const;
     // The store, once open (the window comes up before it); null sends visitors to reception.
@@ -92,6 +95,7 @@ private:
     VisitorState state_;
     double last_touch_s_ = 0;
     double idle_deadline_s_ = 0;  // when the idle warning wipes
+    bool read_warning_ = false;   // the next frame drawn is the idle warning, to be read aloud
     double screen_since_s_ = 0;   // when the current ticket / receipt appeared
     std::uint64_t print_job_ = 0;  // the shown ticket's paper, while it is printing
 };

@@ -36,6 +36,7 @@ VisitorFrame draw_visitor_frame(VisitorApp& app, VisitorView& view, const ui::Tr
 
 void apply_visitor_frame(VisitorApp& app, const VisitorFrame& frame, double now_s) {
     for (const Intent& intent : frame.intents) app.apply(intent, frame.spoken, now_s);
+    app.drawn(frame.spoken);
 }
 
 }  // namespace skranke::visitor

@@ -140,6 +140,9 @@ struct VisitorState {
     std::vector<std::string> interpreter_languages;
     bool voice_available = true;
     bool speaking = false;
+    // This visit had a screen read aloud: the idle warning is read to the visitor too, who
+    // may not see that the screen asks (wiped with the visit).
+    bool listened = false;
 };
 
 enum class IntentKind {
