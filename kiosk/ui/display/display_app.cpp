@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "domain/day_log.hpp"
 #include "domain/office_time.hpp"
@@ -22,12 +23,16 @@ std::string clock_text(std::int64_t utc_ms) {
 
 // Everyone waiting reads the same words at the same moment: the languages take turns on the
 // seconds since the display started, all labels together.
+// The turn now_s falls in, and how long a turn lasts.
+std::pair<double, double> label_turn(const DisplayServices& services, double now_s) {
+    const double turn_s = std::max(services.label_seconds, 1.0);
+    return {std::floor(std::max(now_s, 0.0) / turn_s), turn_s};
+}
+
 std::string label_language(const DisplayServices& services, double now_s) {
     const auto& languages = services.label_languages;
     if (languages.empty()) return "nb";
-    const double turn = std::max(services.label_seconds, 1.0);  // as seconds_until_timer
-    const auto index = static_cast<std::size_t>(std::max(now_s, 0.0) / turn) % languages.size();
-    return languages[index];
+    return languages[static_cast<std::size_t>(label_turn(services, now_s).first) % languages.size()];
 }
 
 }  // namespace
@@ -118,8 +123,8 @@ bool DisplayApp::tick(double now_s) {
 double DisplayApp::seconds_until_timer(double now_s) const {
     double due = last_refresh_s_ + refresh_every_s - now_s;
     if (services_.label_languages.size() > 1) {  // the next turn of the labels, on time
-        const double turn = std::max(services_.label_seconds, 1.0);
-        due = std::min(due, (std::floor(std::max(now_s, 0.0) / turn) + 1) * turn - now_s);
+        const auto [turn, turn_s] = label_turn(services_, now_s);
+        due = std::min(due, (turn + 1) * turn_s - now_s);
     }
     if (announcing_) due = std::min(due, 0.1);  // poll the speaker while it talks
     return std::max(0.0, due);
