@@ -139,6 +139,7 @@ public:
     }
 
     const fs::path& shots() const { return shots_; }
+    const fs::path& dir() const { return dir_; }
 
 private:
     fs::path dir_, shots_;
@@ -245,6 +246,53 @@ void walk_in_ticket(KioskProcess& kiosk, const nlohmann::json& start) {
     answer_and_get_ticket(kiosk, *s, false, false);
 }
 
+// From the start page to the details in language, then text typed by the keys' labels (for
+// a syllable keyboard, a consonant and then one of its forms: ids "key.form.N"), then a
+// ticket; the text is stored as typed. Each key is looked for once the screen shows it.
+struct Key {
+    std::string label;
+    bool form = false;
+};
+void type_in(KioskProcess& kiosk, const std::string& language, const std::vector<Key>& keys,
+             const std::string& expected) {
+    auto s = kiosk.wait_for_page("start");
+    REQUIRE(s);
+    REQUIRE(kiosk.tap(*s, "language." + language));
+    REQUIRE((s = kiosk.wait_for_page("appointment_question")));
+    REQUIRE(kiosk.tap(*s, "appointment.no"));
+    REQUIRE((s = kiosk.wait_for_page("need")));  // its screenshot goes into docs/screenshots
+    REQUIRE(kiosk.tap(*s, "need.social_rent"));
+    REQUIRE((s = kiosk.wait_for_page("questions")));
+    REQUIRE(kiosk.tap(*s, "children.no"));
+    REQUIRE(kiosk.tap(*s, "interpreter.no"));
+    REQUIRE(kiosk.tap(*s, "nav.next"));
+    REQUIRE((s = kiosk.wait_for_page("details")));
+    for (const Key& key : keys) {
+        CAPTURE(key.label);
+        std::optional<std::pair<int, int>> point;
+        REQUIRE(kiosk.wait_for([&](const nlohmann::json& state) {
+            for (const auto& t : state["targets"]) {
+                const std::string id = t["id"];
+                if (t["label"] == key.label && id.rfind("key.", 0) == 0 && (id.rfind("key.form.", 0) == 0) == key.form) {
+                    point = std::pair{static_cast<int>(t["x"].get<double>()), static_cast<int>(t["y"].get<double>())};
+                    return true;
+                }
+            }
+            return false;
+        }, std::chrono::seconds(20)));
+        REQUIRE(kiosk.tap_at(*point));
+    }
+    REQUIRE((s = kiosk.state()));
+    REQUIRE(kiosk.tap(*s, "nav.next"));
+    REQUIRE((s = kiosk.wait_for_page("confirm")));
+    REQUIRE(kiosk.tap(*s, "confirm.get_ticket"));
+    REQUIRE(kiosk.wait_for([](const nlohmann::json& state) {
+        return state["page"].get<std::string>().rfind("ticket", 0) == 0 && state["png"] != "";
+    }));
+    CHECK(skranke::test::query_int(kiosk.dir() / "kiosk.db",
+                                   "SELECT count(*) FROM tickets WHERE description = '" + expected + "'") == 1);
+}
+
 }  // namespace
 
 TEST_CASE("the real kiosk under Xvfb: taps through to a stored ticket, with a drawn PNG of every screen") {
@@ -279,6 +327,24 @@ TEST_CASE("the real kiosk under Xvfb: taps through to a stored ticket, with a dr
                                    "AND children_affected = 1 AND description = 'Ola'") == 1);
 
     check_screenshots(kiosk, 9, "walk-in-");
+}
+
+TEST_CASE("the real kiosk in Arabic, right to left, and in Tigrinya, two taps a syllable: typed, stored, shown") {
+    REQUIRE(std::getenv("DISPLAY") != nullptr);
+    {
+        skranke::test::TempDir dir;
+        KioskProcess kiosk(dir.path(), true);
+        // seen lam alef meem, "salaam": joined on the screen.
+        type_in(kiosk, "ar", {{"\u0633"}, {"\u0644"}, {"\u0627"}, {"\u0645"}}, "\u0633\u0644\u0627\u0645");
+        check_screenshots(kiosk, 6, "arabic-");
+    }
+    {
+        skranke::test::TempDir dir;
+        KioskProcess kiosk(dir.path(), true);
+        // ሰ, then ላ from ለ and ም from መ: "selam".
+        type_in(kiosk, "ti", {{"ሰ"}, {"ሰ", true}, {"ለ"}, {"ላ", true}, {"መ"}, {"ም", true}}, "ሰላም");
+        check_screenshots(kiosk, 6, "tigrinya-");
+    }
 }
 
 TEST_CASE("the real kiosk with a paper-ticket printer: prints the ticket, and asks to write the number down when the paper is out") {

@@ -17,6 +17,9 @@ std::string word_for(const std::string& language) {
     if (language == "uk") return "Привіт Ґанок";
     if (language == "so") return "Caawimaad";
     if (language == "lt") return "Ąžuolų šaknys";
+    if (language == "ar") return "سلام عليكم";  // joined letters, typed right to left
+    if (language == "fa") return "پدر و مادر";  // Persian letters of Dari: peh
+    if (language == "ti") return "ሰላም ጓል";  // syllables: a consonant, then its form (ጓ: a w-form)
     return "Hello";
 }
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <set>
 
+#include "shell/bidi.hpp"
 #include "shell/fonts.hpp"
 #include "shell/keyboard.hpp"
 #include "support/explore.hpp"
@@ -18,11 +19,12 @@ using namespace skranke::ui;
 
 namespace {
 
-// Writes down each character of texts that font cannot draw (ImGui would draw its fallback).
+// Writes down each character of texts that font cannot draw (ImGui would draw its fallback),
+// as drawn: Arabic letters in their joined forms (shell/bidi.hpp).
 void note_missing(const ImFont* font, const std::vector<std::string>& texts, const std::string& where,
                   std::set<std::string>& missing) {
     for (const auto& text : texts)
-        for (const auto& ch : utf8_characters(text)) {
+        for (const auto& ch : utf8_characters(text + visual_line(text, has_rtl(text)))) {
             unsigned int cp = 0;
             ImTextCharFromUtf8(&cp, ch.data(), ch.data() + ch.size());
             if (cp >= 0x20 && font->FindGlyphNoFallback(static_cast<ImWchar>(cp)) == nullptr) {

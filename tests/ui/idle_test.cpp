@@ -16,7 +16,7 @@ void fill_in_details(HeadlessKiosk& kiosk) {
     REQUIRE(kiosk.type("Hjelp"));
     REQUIRE(kiosk.tap("field.name"));
     REQUIRE(kiosk.tap("key.shift"));  // shift left on: keyboard state that must not survive
-    CHECK(kiosk.state().shift);
+    CHECK(kiosk.state().keyboard.shift);
 }
 
 }  // namespace
@@ -55,7 +55,7 @@ TEST_CASE("unanswered, the idle warning wipes the form and the keyboard") {
     CHECK_FALSE(s.form.children.has_value());
     CHECK(s.form.need_id.empty());
     CHECK(s.editing == TextField::none);  // no field, so no keyboard and no buffer
-    CHECK_FALSE(s.shift);
+    CHECK_FALSE(s.keyboard.shift);
     CHECK(s.error_key.empty());
     CHECK(s.history.empty());
     CHECK_FALSE(s.ticket.has_value());

@@ -84,8 +84,15 @@ void check_keyboard(const HeadlessKiosk& kiosk, const ui::KeyboardLayout& layout
         }
         if (int row = 0; letter_key(a.id, row)) ++lines[row][a.rect.y0];
     }
-    for (const char* id : {"key.shift", "key.space", "key.backspace"})
+    const bool forms_open = !kiosk.state().keyboard.consonant.empty();
+    for (const char* id : {"key.space", "key.backspace"})
         if (!kiosk.targets().find(id)) note(std::string(id) + " is not drawn");
+    if (ui::has_capitals(layout) && !kiosk.targets().find("key.shift")) note("key.shift is not drawn");
+    if (forms_open) {  // a consonant's forms in place of the rows, and the way back
+        if (!kiosk.targets().find("key.all_letters")) note("key.all_letters is not drawn");
+        if (!kiosk.targets().find("key.form.0")) note("no forms");
+        return;
+    }
     for (std::size_t row = 0; row < layout.rows.size(); ++row) {
         const std::size_t wanted = ui::utf8_characters(layout.rows[row].first).size();
         const auto found = lines.find(static_cast<int>(row));
@@ -121,11 +128,31 @@ float inked_cap_px(const ImFont* font) {
     return static_cast<float>(rows);
 }
 
-// The keyboard on the kiosk's page, in lower case and after shift.
+// The keyboard on the kiosk's page, in lower case and after shift (a script with capitals),
+// or with a consonant's forms open (a syllable keyboard: the one with the most forms).
 void check_both_cases(HeadlessKiosk& kiosk, const ui::KeyboardLayout& layout, const std::string& at, const Shape& shape,
                       Measured& measured, std::vector<std::string>& problems) {
     const std::string where = at + " " + kiosk.page();
     check_keyboard(kiosk, layout, where, shape.width, shape.height, measured, problems);
+    if (!layout.forms.empty()) {
+        std::string most, key;
+        std::size_t most_forms = 0;
+        for (const auto& [consonant, forms] : layout.forms)
+            if (const std::size_t n = ui::utf8_characters(forms).size(); n > most_forms) {
+                most = consonant;
+                most_forms = n;
+            }
+        for (const auto& t : kiosk.targets().targets())
+            if (t.label == most && t.id.rfind("key.", 0) == 0) key = t.id;
+        if (key.empty() || !kiosk.tap(key)) {
+            problems.push_back(where + ": the consonant " + most + " cannot be tapped");
+            return;
+        }
+        check_keyboard(kiosk, layout, where + " forms of " + most, shape.width, shape.height, measured, problems);
+        if (!kiosk.tap("key.all_letters")) problems.push_back(where + ": All letters cannot be tapped");
+        return;
+    }
+    if (!ui::has_capitals(layout)) return;
     if (!kiosk.tap("key.shift")) {
         problems.push_back(where + ": shift cannot be tapped");
         return;

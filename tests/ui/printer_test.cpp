@@ -183,6 +183,40 @@ TEST_CASE("the paper ticket in Ukrainian, Polish and Norwegian matches its refer
     CHECK(make_renderer({greek.office})->covers(greek));
 }
 
+TEST_CASE("a right-to-left ticket: the visitor's lines start at the paper's right edge, letters joined") {
+    const std::string salaam = "\u0633\u0644\u0627\u0645";  // seen lam alef meem
+    const auto renderer = make_renderer({salaam});
+    for (const bool rtl : {false, true}) {
+        CAPTURE(rtl);
+        printer::PrintedTicket t;
+        t.visitor = {{salaam, true}};
+        t.visitor_rtl = rtl;
+        CHECK(renderer->covers(t));
+        const printer::Raster r = renderer->render(t);
+        int left = r.width, right = -1;
+        for (int y = 0; y < r.height; ++y)
+            for (int x = 0; x < r.width; ++x)
+                if (r.dot(x, y)) {
+                    left = std::min(left, x);
+                    right = std::max(right, x);
+                }
+        REQUIRE(right > left);
+        const int margin = static_cast<int>(2 * printer::dots_per_mm);
+        if (rtl) {
+            CHECK(right > r.width - margin - 12);
+            CHECK(left > r.width / 2);
+        } else {
+            CHECK(left < margin + 12);
+            CHECK(right < r.width / 2);
+        }
+        // Joined: the same dots as the word written in its joined forms (initial seen, lam-alef,
+        // meem); unjoined letters would be other glyphs.
+        printer::PrintedTicket drawn = t;
+        drawn.visitor = {{"\uFEB3\uFEFC\uFEE1", true}};
+        CHECK(renderer->render(drawn).dots == r.dots);
+    }
+}
+
 TEST_CASE("a network printer: the state is asked first, then the ticket prints as drawn; paper low still prints") {
     FakePrinter fake;
     printer::PrinterSettings settings = network_printer(fake);

@@ -213,4 +213,12 @@ TEST_CASE("the wait is said in the plural form its number takes, on the screen a
     CHECK(wait_in("lt", 12) == "Laukimo laikas: apie 12 minučių");
     CHECK(wait_in("lt", 30) == "Laukimo laikas: apie 30 minučių");
     CHECK(wait_in("so", 1).find("1 daqiiqo") != std::string::npos);  // Somali: the noun does not change
+    // Arabic's six forms: the dual for 2, the plural for 3-10, the singular for 11-99 and 100.
+    CHECK(wait_in("ar", 2).find("2 دقيقتان") != std::string::npos);
+    CHECK(wait_in("ar", 5).find("5 دقائق") != std::string::npos);
+    CHECK(wait_in("ar", 103).find("103 دقائق") != std::string::npos);
+    CHECK(wait_in("ar", 15).find("15 دقيقة") != std::string::npos);
+    CHECK(wait_in("ar", 100).find("100 دقيقة") != std::string::npos);
+    // Dari: a number takes the singular noun.
+    CHECK(wait_in("fa", 5).find("5 دقیقه") != std::string::npos);
 }

@@ -98,8 +98,16 @@ void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::
         REQUIRE(kiosk.tap("interpreter.yes"));
         audit.check(kiosk, where);
         REQUIRE(kiosk.tap("nav.next"));
-        REQUIRE(kiosk.scroll_and_tap("key.shift", ""));  // under «Show more» in landscape with larger text
+        // Under «Show more» in landscape with larger text; every layout has it, Shift only
+        // a script with capitals.
+        REQUIRE(kiosk.scroll_and_tap("key.backspace", ""));
         audit.check(kiosk, where);
+        // A syllable keyboard's consonant opens its forms (Tigrinya): they are keys too.
+        REQUIRE(kiosk.scroll_and_tap("key.1.0", ""));
+        if (!kiosk.state().keyboard.consonant.empty()) {
+            audit.check(kiosk, where + " forms");
+            REQUIRE(kiosk.scroll_and_tap("key.all_letters", ""));
+        }
         INFO(where);
         REQUIRE(kiosk.scroll_and_tap("field.phone", ""));  // below the fold with larger text
         audit.check(kiosk, where);

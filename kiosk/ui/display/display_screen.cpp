@@ -5,7 +5,9 @@
 
 #include <imgui.h>
 
+#include "shell/bidi.hpp"
 #include "shell/fonts.hpp"
+#include "shell/text.hpp"
 
 namespace skranke::display {
 namespace {
@@ -20,8 +22,10 @@ constexpr unsigned int highlight_ink = IM_COL32(0x11, 0x11, 0x11, 0xFF);
 constexpr unsigned int panel = IM_COL32(0x14, 0x33, 0x5C, 0xFF);
 constexpr unsigned int card = IM_COL32(0x10, 0x2A, 0x4C, 0xFF);
 
+// Measured and drawn as the kiosk's text is: Arabic joined, and a label with right-to-left
+// letters in right-to-left order (shell/text.hpp).
 ImVec2 size_of(ImFont* font, const std::string& text) {
-    return font->CalcTextSizeA(font->FontSize, 1e9f, 0, text.c_str());
+    return {ui::text_width(font, text.data(), text.data() + text.size()), font->FontSize};
 }
 
 // The size to draw text at so that it is at most max_w wide: the font's own, or smaller
@@ -32,12 +36,12 @@ float fitted(ImFont* font, const std::string& text, float max_w) {
 }
 
 void text_at(ImDrawList* draw, ImFont* font, float size, ImVec2 at, unsigned int colour, const std::string& text) {
-    draw->AddText(font, size, at, colour, text.c_str());
+    ui::draw_line(draw, font, size, at, colour, text.data(), text.data() + text.size(), ui::has_rtl(text));
 }
 
 void centred(ImDrawList* draw, ImFont* font, const std::string& text, float cx, float y, float max_w, unsigned int colour) {
     const float size = fitted(font, text, max_w);
-    const float w = font->CalcTextSizeA(size, 1e9f, 0, text.c_str()).x;
+    const float w = size_of(font, text).x * size / font->FontSize;
     text_at(draw, font, size, ImVec2(cx - w / 2, y), colour, text);
 }
 
@@ -138,8 +142,8 @@ void draw_display(const DisplayState& state, const ui::Translations& texts, cons
         const float w = size_of(fonts.text, mark).x;
         const float r = fonts.text->FontSize * 0.22f;
         right_x -= pad + w;
-        draw->AddText(fonts.text, fonts.text->FontSize, ImVec2(right_x, (l.bar_h - fonts.text->FontSize) / 2), muted,
-                      mark.c_str());
+        text_at(draw, fonts.text, fonts.text->FontSize, ImVec2(right_x, (l.bar_h - fonts.text->FontSize) / 2), muted,
+                mark);
         right_x -= r * 3.2f;
         draw->AddCircleFilled(ImVec2(right_x + r, l.bar_h / 2), r, muted);
     }
@@ -193,7 +197,7 @@ void draw_display(const DisplayState& state, const ui::Translations& texts, cons
         const float where_size = fonts.text->FontSize * shrink;
         text_at(draw, fonts.heading, number_size, ImVec2(l.list_x + pad * 0.5f, top + (l.row_h - number_size) / 2), ink,
                 call.number);
-        const float where_w = fonts.text->CalcTextSizeA(where_size, 1e9f, 0, where.c_str()).x;
+        const float where_w = size_of(fonts.text, where).x * shrink;
         text_at(draw, fonts.text, where_size, ImVec2(l.list_x + l.list_w - pad * 0.5f - where_w, top + (l.row_h - where_size) / 2),
                 muted, where);
     }

@@ -10,6 +10,7 @@
 #include <stb_image_write.h>  // implementation comes from libstb.so
 
 #include "qr/qr_code.hpp"
+#include "shell/bidi.hpp"
 #include "shell/fonts.hpp"
 #include "shell/text.hpp"
 
@@ -71,18 +72,21 @@ public:
         return std::move(raster_);
     }
 
-    // Text wrapped within the paper's width by the screen's rule (words stay whole), left-aligned
-    // or centred. A single word wider than the paper is cut at the edge: the raster draws
-    // glyphs at the font's size only.
-    void text(ImFont* font, const std::string& text, bool centred, int margin) {
+    // Text wrapped within the paper's width by the screen's rule (words stay whole), from the
+    // start of the line (the right in a right-to-left language, rtl) or centred, in the order
+    // and with the joined letters the screen draws. A single word wider than the paper is cut
+    // at the edge: the raster draws glyphs at the font's size only.
+    void text(ImFont* font, const std::string& text, bool centred, int margin, bool rtl = false) {
         const float width = static_cast<float>(raster_.width - 2 * margin);
         const int line_height = static_cast<int>(std::ceil(font->FontSize * 1.1f));
         for (const ui::TextLine& line : ui::wrap_text(font, text, width)) {
-            const float line_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, line.begin, line.end).x;
+            const float line_width = ui::text_width(font, line.begin, line.end);
             float x = static_cast<float>(margin);
             if (centred) x = std::max(0.0f, (static_cast<float>(raster_.width) - line_width) / 2);
+            else if (rtl) x = std::max(0.0f, static_cast<float>(raster_.width - margin) - line_width);
             grow(y + line_height);
-            draw_run(font, line.begin, line.end, x);
+            const std::string drawn = ui::visual_line(std::string_view(line.begin, static_cast<std::size_t>(line.end - line.begin)), rtl);
+            draw_run(font, drawn.data(), drawn.data() + drawn.size(), x);
             y += line_height;
         }
     }
@@ -210,14 +214,14 @@ Raster TicketRenderer::render(const PrintedTicket& t) const {
     c.text(f.number, t.number, true, 0);
     c.y += dots(3.0f);
     for (const PrintedLine& line : t.visitor) {
-        c.text(line.bold ? f.text_bold : f.text, line.text, false, margin);
+        c.text(line.bold ? f.text_bold : f.text, line.text, false, margin, t.visitor_rtl);
         c.y += dots(1.5f);
     }
     if (!t.status_url.empty()) {
         if (const auto code = qr::encode(t.status_url)) {
             c.y += dots(2.0f);
             c.qr_code(*code);
-            c.text(f.text, t.status_caption, true, margin);
+            c.text(f.text, t.status_caption, true, margin, t.visitor_rtl);
         }
     }
     if (!t.staff.empty()) {

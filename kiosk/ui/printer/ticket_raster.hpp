@@ -43,6 +43,7 @@ struct PrintedTicket {
     std::string office;                // the office's name, at the top
     std::string number;                // "A 017", very large
     std::vector<PrintedLine> visitor;  // need, time, people ahead, wait, what happens next
+    bool visitor_rtl = false;          // the visitor's language is written right to left
     std::string status_url;            // the QR code's address; empty: no QR code
     std::string status_caption;        // under the QR code
     std::vector<PrintedLine> staff;    // for staff, in Norwegian; empty when the visitor's is

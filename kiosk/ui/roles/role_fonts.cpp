@@ -14,30 +14,26 @@ FontSet RoleFonts::as_font_set() const {
 
 bool build_role_fonts(ImFontAtlas& atlas, const std::vector<std::string>& texts, const RoleFontSizes& sizes,
                       const std::vector<std::filesystem::path>& dirs, RoleFonts& fonts, std::string& error) {
-    const auto regular = find_font(regular_font(), dirs);
-    const auto bold = find_font(bold_font(), dirs);
-    if (!regular || !bold) {
-        error = missing_font_message(regular ? bold_font() : regular_font(), dirs);
-        return false;
-    }
     // ImGui keeps pointers to the ranges until the atlas is built.
     static GlyphRanges ranges;
+    static GlyphRanges number_ranges;
     ranges = glyph_ranges_for(texts);
+    number_ranges = GlyphRanges{ranges.number, {}, {}};
+    TextFontFiles files;
+    if (!find_text_fonts(dirs, ranges, files, error)) return false;
 
-    const auto add = [&](const std::filesystem::path& file, float px, const ImWchar* glyphs) {
-        ImFontConfig config;
-        config.OversampleH = px > 40 ? 1 : 2;  // large sizes: oversampling only grows the atlas
-        config.OversampleV = 1;
-        return atlas.AddFontFromFileTTF(file.c_str(), px, &config, glyphs);
+    // Large sizes: oversampling only grows the atlas.
+    const auto add = [&](bool bold, float px, const GlyphRanges& glyphs) {
+        return add_text_font(atlas, files, bold, px, glyphs, px > 40 ? 1 : 2);
     };
     atlas.Clear();
     atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
-    fonts.text = add(*regular, sizes.text_px, ranges.text.data());
-    fonts.heading = add(*bold, sizes.heading_px, ranges.text.data());
-    fonts.big = add(*bold, sizes.big_px, ranges.text.data());
-    fonts.huge = add(*bold, sizes.huge_px, ranges.number.data());
+    fonts.text = add(false, sizes.text_px, ranges);
+    fonts.heading = add(true, sizes.heading_px, ranges);
+    fonts.big = add(true, sizes.big_px, ranges);
+    fonts.huge = add(true, sizes.huge_px, number_ranges);
     if (!fonts.text || !fonts.heading || !fonts.big || !fonts.huge || !atlas.Build()) {
-        error = "the font atlas could not be built from " + regular->string();
+        error = "the font atlas could not be built from " + files.regular.string();
         return false;
     }
     return true;

@@ -5,6 +5,9 @@
 #include <set>
 
 #include <imgui.h>
+#include <imgui_internal.h>  // ImTextCharToUtf8
+
+#include "shell/bidi.hpp"
 
 namespace skranke::ui {
 
@@ -13,6 +16,9 @@ namespace {
 // DejaVu Sans: cap height 1493 of ascent+descent 2384 font units; ImGui sizes a font by
 // ascent+descent, so size = cap / this ratio.
 constexpr float dejavu_cap_ratio = 1493.0f / 2384.0f;
+// ImGui's size for a font is its ascent + descent in pixels: per em, DejaVu Sans 2384/2048
+// (hhea of the font in Debian 12's package).
+constexpr float dejavu_size_per_em = 2384.0f / 2048.0f;
 
 // Decodes UTF-8 leniently: a bad byte becomes U+FFFD instead of stopping.
 void add_code_points(const std::string& text, std::set<unsigned int>& out) {
@@ -47,13 +53,11 @@ float cap_px_for(const PhysicalScale& scale, float cap_mm) {
     return std::max(px, std::ceil(scale.px(min_body_cap_mm)));
 }
 
-ImFont* add_font(ImFontAtlas& atlas, const std::filesystem::path& path, float cap_px, const ImWchar* ranges) {
-    ImFontConfig config;
-    config.OversampleH = 1;  // large sizes: oversampling only quadruples the atlas
-    config.OversampleV = 1;
-    config.PixelSnapH = true;
-    return atlas.AddFontFromFileTTF(path.c_str(), cap_px / dejavu_cap_ratio, &config, ranges);
+ImFont* add_font(ImFontAtlas& atlas, const TextFontFiles& files, bool bold, float cap_px, const GlyphRanges& ranges) {
+    return add_text_font(atlas, files, bold, cap_px / dejavu_cap_ratio, ranges);
 }
+
+bool has_ranges(const std::vector<unsigned short>& ranges) { return ranges.size() > 1; }
 
 }  // namespace
 
@@ -69,6 +73,77 @@ const FontFile& regular_font() {
 const FontFile& bold_font() {
     static const FontFile f{"DejaVuSans-Bold.ttf", "fonts-dejavu-core"};
     return f;
+}
+
+const std::vector<ScriptFont>& script_fonts() {
+    // Sizes per em from each font's hhea (Debian 12's fonts-noto-core). Arabic at DejaVu's em
+    // looks a size smaller than the Latin beside it; Ethiopic a little.
+    static const std::vector<ScriptFont> fonts = {
+        {"Arabic",
+         {"NotoSansArabic-Regular.ttf", "fonts-noto-core"},
+         {"NotoSansArabic-Bold.ttf", "fonts-noto-core"},
+         2112.0f / 1000.0f,
+         1.2f,
+         {{0x0600, 0x06FF}, {0x0750, 0x077F}, {0x08A0, 0x08FF}, {0xFB50, 0xFDFF}, {0xFE70, 0xFEFE}}},
+        {"Ethiopic",
+         {"NotoSansEthiopic-Regular.ttf", "fonts-noto-core"},
+         {"NotoSansEthiopic-Bold.ttf", "fonts-noto-core"},
+         1362.0f / 1000.0f,
+         1.1f,
+         {{0x1200, 0x139F}, {0x2D80, 0x2DDF}}},
+    };
+    return fonts;
+}
+
+int script_font_of(unsigned int cp) {
+    const auto& fonts = script_fonts();
+    for (std::size_t i = 0; i < fonts.size(); ++i)
+        for (const auto& [first, last] : fonts[i].ranges)
+            if (cp >= first && cp <= last) return static_cast<int>(i);
+    return -1;
+}
+
+bool find_text_fonts(const std::vector<std::filesystem::path>& dirs, const GlyphRanges& ranges, TextFontFiles& files,
+                     std::string& error) {
+    const auto need = [&](const FontFile& font, std::filesystem::path& into) {
+        const auto found = find_font(font, dirs);
+        if (!found) error = missing_font_message(font, dirs);
+        if (found) into = *found;
+        return found.has_value();
+    };
+    if (!need(regular_font(), files.regular) || !need(bold_font(), files.bold)) return false;
+    const auto& scripts = script_fonts();
+    files.script_regular.assign(scripts.size(), std::nullopt);
+    files.script_bold.assign(scripts.size(), std::nullopt);
+    for (std::size_t i = 0; i < scripts.size() && i < ranges.scripts.size(); ++i) {
+        if (!has_ranges(ranges.scripts[i])) continue;
+        files.script_regular[i].emplace();
+        files.script_bold[i].emplace();
+        if (!need(scripts[i].regular, *files.script_regular[i]) || !need(scripts[i].bold, *files.script_bold[i]))
+            return false;
+    }
+    return true;
+}
+
+ImFont* add_text_font(ImFontAtlas& atlas, const TextFontFiles& files, bool bold, float size_px,
+                      const GlyphRanges& ranges, int oversample_h) {
+    ImFontConfig config;
+    config.OversampleH = oversample_h;  // large sizes: oversampling only quadruples the atlas
+    config.OversampleV = 1;
+    config.PixelSnapH = true;
+    ImFont* font = atlas.AddFontFromFileTTF((bold ? files.bold : files.regular).c_str(), size_px, &config,
+                                            ranges.text.data());
+    const auto& scripts = script_fonts();
+    const auto& paths = bold ? files.script_bold : files.script_regular;
+    for (std::size_t i = 0; font && i < scripts.size() && i < ranges.scripts.size() && i < paths.size(); ++i) {
+        if (!paths[i] || !has_ranges(ranges.scripts[i])) continue;
+        config.MergeMode = true;  // into font: the script's letters at the same em, a little larger
+        const float em = size_px / dejavu_size_per_em;
+        if (!atlas.AddFontFromFileTTF(paths[i]->c_str(), em * scripts[i].em_scale * scripts[i].size_per_em, &config,
+                                      ranges.scripts[i].data()))
+            return nullptr;
+    }
+    return font;
 }
 
 std::optional<std::filesystem::path> find_font(const FontFile& font, const std::vector<std::filesystem::path>& dirs) {
@@ -96,7 +171,23 @@ std::vector<unsigned int> glyphs_for(const std::vector<std::string>& texts) {
     for (unsigned int c = 0x20; c < 0x7F; ++c) points.insert(c);
     points.insert(0xFFFD);  // shown for anything the atlas lacks
     points.insert(0x2026);  // "…" where a field shows only the end of its text (last_lines)
-    for (const auto& t : texts) add_code_points(t, points);
+    std::string rtl_letters;
+    for (const auto& t : texts) {
+        add_code_points(t, points);
+        if (has_rtl(t)) rtl_letters += t;
+    }
+    if (!rtl_letters.empty()) {  // each letter's joined forms, once for every text
+        std::set<unsigned int> letters;
+        add_code_points(rtl_letters, letters);
+        std::string each;
+        for (unsigned int cp : letters)
+            if (cp >= 0x0590 && cp <= 0x08FF) {  // letters, not their forms
+                char utf8[5];
+                each += ImTextCharToUtf8(utf8, cp);
+            }
+        for (const auto& form : joined_forms(each)) add_code_points(form, points);
+        for (unsigned int cp = 0xFEF5; cp <= 0xFEFC; ++cp) points.insert(cp);  // lam with alef, joined
+    }
     return {points.begin(), points.end()};
 }
 
@@ -104,42 +195,52 @@ GlyphRanges glyph_ranges_for(const std::vector<std::string>& texts, const std::s
     static_assert(sizeof(ImWchar) == sizeof(unsigned short), "ImGui 1.86 uses 16-bit glyphs");
     ImVector<ImWchar> text, number;
     ImFontGlyphRangesBuilder builder;
-    for (unsigned int cp : glyphs_for(texts)) builder.AddChar(static_cast<ImWchar>(cp));
+    std::vector<ImFontGlyphRangesBuilder> script_builders(script_fonts().size());
+    std::vector<bool> used(script_fonts().size(), false);
+    for (unsigned int cp : glyphs_for(texts)) {
+        const int script = script_font_of(cp);
+        if (script < 0) {
+            builder.AddChar(static_cast<ImWchar>(cp));
+        } else {
+            script_builders[static_cast<std::size_t>(script)].AddChar(static_cast<ImWchar>(cp));
+            used[static_cast<std::size_t>(script)] = true;
+        }
+    }
     builder.BuildRanges(&text);
+    GlyphRanges out;
+    out.text.assign(text.begin(), text.end());
+    for (std::size_t i = 0; i < script_builders.size(); ++i) {
+        ImVector<ImWchar> ranges;
+        if (used[i]) script_builders[i].BuildRanges(&ranges);
+        out.scripts.emplace_back(ranges.begin(), ranges.end());
+    }
     ImFontGlyphRangesBuilder number_builder;
     number_builder.AddText(number_characters.c_str());
     number_builder.BuildRanges(&number);
-    return {{text.begin(), text.end()}, {number.begin(), number.end()}};
+    out.number.assign(number.begin(), number.end());
+    return out;
 }
 
 bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vector<std::string>& texts,
                  const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error,
                  const std::string& number_characters, const FontSizes& sizes) {
-    const auto regular = find_font(regular_font(), dirs);
-    if (!regular) {
-        error = missing_font_message(regular_font(), dirs);
-        return false;
-    }
-    const auto bold = find_font(bold_font(), dirs);
-    if (!bold) {
-        error = missing_font_message(bold_font(), dirs);
-        return false;
-    }
     // ImGui reads the ranges until the atlas is built, below: a local serves (and lets the
     // printer's thread build its own atlas while the screen builds one).
     const GlyphRanges ranges = glyph_ranges_for(texts, number_characters);
-    const ImWchar* text_ranges = ranges.text.data();
-    const ImWchar* number_ranges = ranges.number.data();
+    TextFontFiles files;
+    if (!find_text_fonts(dirs, ranges, files, error)) return false;
+    // The ticket number: capitals and digits only, never Arabic.
+    const GlyphRanges number_ranges{ranges.number, {}, {}};  // DejaVu's digits and capitals
 
     atlas.Clear();
     atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
-    fonts.body[0] = add_font(atlas, *regular, cap_px_for(scale, sizes.body_mm), text_ranges);
-    fonts.body[1] = add_font(atlas, *regular, cap_px_for(scale, sizes.body_large_mm), text_ranges);
-    fonts.title[0] = add_font(atlas, *bold, cap_px_for(scale, sizes.title_mm), text_ranges);
-    fonts.title[1] = add_font(atlas, *bold, cap_px_for(scale, sizes.title_large_mm), text_ranges);
-    fonts.number = add_font(atlas, *bold, cap_px_for(scale, sizes.number_mm), number_ranges);
+    fonts.body[0] = add_font(atlas, files, false, cap_px_for(scale, sizes.body_mm), ranges);
+    fonts.body[1] = add_font(atlas, files, false, cap_px_for(scale, sizes.body_large_mm), ranges);
+    fonts.title[0] = add_font(atlas, files, true, cap_px_for(scale, sizes.title_mm), ranges);
+    fonts.title[1] = add_font(atlas, files, true, cap_px_for(scale, sizes.title_large_mm), ranges);
+    fonts.number = add_font(atlas, files, true, cap_px_for(scale, sizes.number_mm), number_ranges);
     if (!fonts.body[0] || !fonts.body[1] || !fonts.title[0] || !fonts.title[1] || !fonts.number || !atlas.Build()) {
-        error = "the font atlas could not be built from " + regular->string();
+        error = "the font atlas could not be built from " + files.regular.string();
         return false;
     }
     atlas.ClearInputData();  // the glyphs are rasterised: the TTF files need not stay in memory

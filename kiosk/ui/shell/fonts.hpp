@@ -30,6 +30,18 @@ std::string missing_font_message(const FontFile& font, const std::vector<std::fi
 
 const FontFile& regular_font();
 const FontFile& bold_font();
+// A script DejaVu lacks or draws poorly, from a font of its own merged into each text font
+// for that script's code points only: Arabic (Arabic, Dari) and Ethiopic (Tigrinya).
+struct ScriptFont {
+    std::string name;  // "Arabic"
+    FontFile regular, bold;
+    float size_per_em;  // ImGui's size per em: the font's (ascent + descent) / units per em
+    float em_scale;     // drawn this much larger than DejaVu's em, so both read at one size
+    std::vector<std::pair<unsigned int, unsigned int>> ranges;  // the code points it draws
+};
+const std::vector<ScriptFont>& script_fonts();
+// The index in script_fonts() of the font that draws a code point; -1: DejaVu.
+int script_font_of(unsigned int code_point);
 
 // Cap heights (mm). Body is above the 7.3 mm minimum with room for rounding.
 inline constexpr float body_cap_mm = 7.6f;
@@ -45,7 +57,8 @@ struct FontSet {
 };
 
 // Glyphs the fonts must hold: ASCII, "…", U+FFFD and every character in texts (translations,
-// keyboard layouts), so each language gets exactly the ranges it uses.
+// keyboard layouts), so each language gets exactly the ranges it uses; for Arabic letters,
+// every joined form they can take (shell/bidi.hpp), typed ones included.
 std::vector<unsigned int> glyphs_for(const std::vector<std::string>& texts);
 // Whether texts need a glyph that have (sorted, as glyphs_for makes it) lacks: the fonts
 // must be built again for them (the office's wording from the hub).
@@ -54,11 +67,26 @@ bool glyphs_lack(const std::vector<unsigned int>& have, const std::vector<std::s
 // ImGui glyph ranges (zero-terminated pairs) for texts, and for the number font's capitals,
 // digits, space and hyphen. ImGui reads them only while building the atlas.
 struct GlyphRanges {
-    std::vector<unsigned short> text;
+    std::vector<unsigned short> text;                  // from DejaVu
+    std::vector<std::vector<unsigned short>> scripts;  // per script_fonts(), merged in (empty: none)
     std::vector<unsigned short> number;
 };
 GlyphRanges glyph_ranges_for(const std::vector<std::string>& texts,
                              const std::string& number_characters = " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+// The font files the text fonts are made of: a script's only when ranges need it.
+struct TextFontFiles {
+    std::filesystem::path regular, bold;
+    std::vector<std::optional<std::filesystem::path>> script_regular, script_bold;  // per script_fonts()
+};
+// Finds them; on failure error names the missing file and its Debian package.
+bool find_text_fonts(const std::vector<std::filesystem::path>& dirs, const GlyphRanges& ranges, TextFontFiles& files,
+                     std::string& error);
+// Adds one text font of size_px (ImGui's size: DejaVu's ascent + descent) to atlas, each
+// script's letters merged in at the same em times its em_scale. ranges must outlive
+// atlas.Build().
+ImFont* add_text_font(ImFontAtlas& atlas, const TextFontFiles& files, bool bold, float size_px,
+                      const GlyphRanges& ranges, int oversample_h = 1);
 
 // Cap heights (mm) of a FontSet's five fonts: the screen's by default; a printed ticket has
 // its own (printer/ticket_raster.hpp).

@@ -13,30 +13,68 @@ const std::map<std::string, KeyboardLayout, std::less<>>& layouts() {
     static const std::map<std::string, KeyboardLayout, std::less<>> table = {
         {"norwegian",
          {"norwegian",
-          {digits, {"qwertyuiopå", "QWERTYUIOPÅ"}, {"asdfghjkløæ", "ASDFGHJKLØÆ"}, {"zxcvbnm-.,", "ZXCVBNM-.,"}}}},
+          {digits, {"qwertyuiopå", "QWERTYUIOPÅ"}, {"asdfghjkløæ", "ASDFGHJKLØÆ"}, {"zxcvbnm-.,", "ZXCVBNM-.,"}}, {}}},
         {"ukrainian",
          {"ukrainian",
           {digits,
            {"йцукенгшщзх", "ЙЦУКЕНГШЩЗХ"},
            {"їфівапролдж", "ЇФІВАПРОЛДЖ"},
            {"єячсмитьбюґ", "ЄЯЧСМИТЬБЮҐ"},
-           {"'-.,", "'-.,"}}}},
+           {"'-.,", "'-.,"}}, {}}},
         {"polish",
          {"polish",
           {digits,
            {"qwertyuiop", "QWERTYUIOP"},
            {"asdfghjkl", "ASDFGHJKL"},
            {"zxcvbnm-.,", "ZXCVBNM-.,"},
-           {"ąćęłńóśźż", "ĄĆĘŁŃÓŚŹŻ"}}}},
+           {"ąćęłńóśźż", "ĄĆĘŁŃÓŚŹŻ"}}, {}}},
         {"lithuanian",
          {"lithuanian",
           {digits,
            {"qwertyuiop", "QWERTYUIOP"},
            {"asdfghjkl", "ASDFGHJKL"},
            {"zxcvbnm-.,", "ZXCVBNM-.,"},
-           {"ąčęėįšųūž", "ĄČĘĖĮŠŲŪŽ"}}}},
+           {"ąčęėįšųūž", "ĄČĘĖĮŠŲŪŽ"}}, {}}},
+        // Arabic and Dari have no capitals: no Shift. The letters keep the places of the
+        // Arabic and Persian (ISIRI 9147) keyboards, at most 11 to a row so that no row is
+        // split at the documented screen sizes; the hamza forms and the script's own comma and
+        // question mark on a row of their own.
+        {"arabic",
+         {"arabic",
+          {digits,
+           {"ضصثقفغعهخحج", "ضصثقفغعهخحج"},
+           {"شسيبلاتنمكط", "شسيبلاتنمكط"},
+           {"ذئءؤرىةوزظد", "ذئءؤرىةوزظد"},
+           {"أإآ،؟-.", "أإآ،؟-."}}, {}}},
+        {"dari",
+         {"dari",
+          {digits,
+           {"ضصثقفغعهخحج", "ضصثقفغعهخحج"},
+           {"شسیبلاتنمکگ", "شسیبلاتنمکگ"},
+           {"چظطزرذدپوژ", "چظطزرذدپوژ"},
+           {"آئء،؟-.", "آئء،؟-."}}, {}}},
+        // Tigrinya: the 33 consonants of its alphabet in its order, 11 to a row; each opens its
+        // seven vowel forms, with the w-form where Tigrinya writes one (ሏ, ጓ).
+        {"ethiopic",
+         {"ethiopic",
+          {digits,
+           {"ሀለሐመረሰሸቀቐበቨ", "ሀለሐመረሰሸቀቐበቨ"},
+           {"ተቸነኘአከኸወዐዘዠ", "ተቸነኘአከኸወዐዘዠ"},
+           {"የደጀገጠጨጰጸፀፈፐ", "የደጀገጠጨጰጸፀፈፐ"},
+           {"።፣?!-.", "።፣?!-."}},
+          {{"ሀ", "ሀሁሂሃሄህሆ"},           {"ለ", "ለሉሊላሌልሎሏ"},      {"ሐ", "ሐሑሒሓሔሕሖሗ"},
+           {"መ", "መሙሚማሜምሞሟ"},         {"ረ", "ረሩሪራሬርሮሯ"},      {"ሰ", "ሰሱሲሳሴስሶሷ"},
+           {"ሸ", "ሸሹሺሻሼሽሾሿ"},         {"ቀ", "ቀቁቂቃቄቅቆቈቊቋቌቍ"}, {"ቐ", "ቐቑቒቓቔቕቖ"},
+           {"በ", "በቡቢባቤብቦቧ"},         {"ቨ", "ቨቩቪቫቬቭቮቯ"},      {"ተ", "ተቱቲታቴትቶቷ"},
+           {"ቸ", "ቸቹቺቻቼችቾቿ"},         {"ነ", "ነኑኒናኔንኖኗ"},      {"ኘ", "ኘኙኚኛኜኝኞኟ"},
+           {"አ", "አኡኢኣኤእኦኧ"},         {"ከ", "ከኩኪካኬክኮኰኲኳኴኵ"}, {"ኸ", "ኸኹኺኻኼኽኾዀዂዃዄዅ"},
+           {"ወ", "ወዉዊዋዌውዎ"},          {"ዐ", "ዐዑዒዓዔዕዖ"},        {"ዘ", "ዘዙዚዛዜዝዞዟ"},
+           {"ዠ", "ዠዡዢዣዤዥዦዧ"},         {"የ", "የዩዪያዬይዮ"},        {"ደ", "ደዱዲዳዴድዶዷ"},
+           {"ጀ", "ጀጁጂጃጄጅጆጇ"},         {"ገ", "ገጉጊጋጌግጎጐጒጓጔጕ"}, {"ጠ", "ጠጡጢጣጤጥጦጧ"},
+           {"ጨ", "ጨጩጪጫጬጭጮጯ"},         {"ጰ", "ጰጱጲጳጴጵጶጷ"},      {"ጸ", "ጸጹጺጻጼጽጾጿ"},
+           {"ፀ", "ፀፁፂፃፄፅፆ"},          {"ፈ", "ፈፉፊፋፌፍፎፏ"},      {"ፐ", "ፐፑፒፓፔፕፖፗ"}}}},
         {"latin",
-         {"latin", {digits, {"qwertyuiop", "QWERTYUIOP"}, {"asdfghjkl'", "ASDFGHJKL'"}, {"zxcvbnm-.,", "ZXCVBNM-.,"}}}},
+         {"latin", {digits, {"qwertyuiop", "QWERTYUIOP"}, {"asdfghjkl'", "ASDFGHJKL'"}, {"zxcvbnm-.,", "ZXCVBNM-.,"}}, {}}},
     };
     return table;
 }
@@ -94,6 +132,11 @@ float letter_keyboard_height(const Ui& ui, const KeyboardLayout& layout, float w
     return height;
 }
 
+bool has_capitals(const KeyboardLayout& layout) {
+    return std::any_of(layout.rows.begin(), layout.rows.end(),
+                       [](const auto& row) { return row.first != row.second; });
+}
+
 float phone_pad_height(const Ui& ui) { return 4 * key_height(ui) + 3 * pad_gap(ui); }
 
 const KeyboardLayout& keyboard_layout(std::string_view name) {
@@ -113,11 +156,13 @@ const std::vector<std::string>& keyboard_layout_names() {
 
 std::vector<std::string> keyboard_characters() {
     std::vector<std::string> out;
-    for (const auto& [name, layout] : layouts())
+    for (const auto& [name, layout] : layouts()) {
         for (const auto& [lower, upper] : layout.rows) {
             out.push_back(lower);
             out.push_back(upper);
         }
+        for (const auto& [consonant, forms] : layout.forms) out.push_back(forms);
+    }
     out.push_back("+0123456789");
     return out;
 }
@@ -133,7 +178,7 @@ std::vector<std::string> utf8_characters(std::string_view text) {
     return out;
 }
 
-KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, const Rect& area,
+KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, const KeyboardState& state, const Rect& area,
                               const KeyboardLabels& labels, float& used_height) {
     KeyPress press;
     const KeyGrid grid = key_grid(ui, area.width(), widest_row(layout));
@@ -142,38 +187,56 @@ KeyPress draw_letter_keyboard(Ui& ui, const KeyboardLayout& layout, bool shift, 
     const float key_h = key_height(ui);
     const float w = key_width(ui, area.width(), grid);
     float y = area.y0;
-    int row_index = 0;
     // Keys speak as one line, not one word per key: read-aloud should not spell the alphabet.
     auto* spoken = ui.spoken;
     ui.spoken = nullptr;
-    for (const auto& [lower, upper] : layout.rows) {
-        const auto all_keys = utf8_characters(shift ? upper : lower);
-        const std::size_t per_part = row_lines(all_keys.size(), columns).second;
-        for (std::size_t first = 0; first < all_keys.size(); first += per_part) {
-            const std::size_t count = std::min(per_part, all_keys.size() - first);
+    // One row of keys, split over lines of at most columns keys; ids "key.<row>.<index>".
+    const auto draw_row = [&](const std::string& row_id, const std::vector<std::string>& keys, KeyKind kind) {
+        const std::size_t per_part = row_lines(keys.size(), columns).second;
+        for (std::size_t first = 0; first < keys.size(); first += per_part) {
+            const std::size_t count = std::min(per_part, keys.size() - first);
             const float row_w = static_cast<float>(count) * w + static_cast<float>(count - 1) * gap;
             float x = area.x0 + (area.width() - row_w) / 2;
             for (std::size_t i = first; i < first + count; ++i) {
-                const std::string id = "key." + std::to_string(row_index) + "." + std::to_string(i);
-                if (touch_button(ui, id, Rect{x, y, x + w, y + key_h}, Look::normal,
-                                 {all_keys[i], {}, {}, false, false}))
-                    press = {KeyKind::text, all_keys[i]};
+                const std::string id = "key." + row_id + "." + std::to_string(i);
+                if (touch_button(ui, id, Rect{x, y, x + w, y + key_h}, Look::normal, {keys[i], {}, {}, false, false}))
+                    press = {kind == KeyKind::consonant && layout.forms.contains(keys[i]) ? kind : KeyKind::text, keys[i]};
                 x += w + gap;
             }
             y += key_h + gap;
         }
-        ++row_index;
+    };
+    const auto open = layout.forms.find(state.consonant);
+    const bool forms_shown = open != layout.forms.end();
+    const float rows_bottom = area.y0 + letter_keyboard_height(ui, layout, area.width()) - key_h;
+    if (forms_shown) {  // the digits stay; the consonant's forms where the letters were
+        draw_row("0", utf8_characters(layout.rows.front().first), KeyKind::text);
+        draw_row("form", utf8_characters(open->second), KeyKind::text);
+        y = rows_bottom;  // the bottom row stays where it was
+    } else {
+        int row_index = 0;
+        for (const auto& [lower, upper] : layout.rows)
+            draw_row(std::to_string(row_index++), utf8_characters(state.shift ? upper : lower), KeyKind::consonant);
     }
-    // Bottom row: shift, space, backspace, as wide as the letter rows together.
+    // Bottom row: shift (for a script with capitals) or a syllable keyboard's All letters,
+    // space, backspace, as wide as the letter rows together.
+    const bool cased = has_capitals(layout);
+    const bool first_slot = cased || !layout.forms.empty();
     const float row_w = std::min(area.width(), w * static_cast<float>(columns) + gap * static_cast<float>(columns - 1));
-    const float shift_w = (row_w - 2 * gap) * 0.3f;
-    const float back_w = shift_w;
-    const float space_w = row_w - shift_w - back_w - 2 * gap;
-    float x = area.x0 + (area.width() - (shift_w + space_w + back_w + 2 * gap)) / 2;
-    if (touch_button(ui, "key.shift", Rect{x, y, x + shift_w, y + key_h}, shift ? Look::selected : Look::normal,
-                     {labels.shift, {}, "shift", false, true}))
-        press = {KeyKind::shift, {}};
-    x += shift_w + gap;
+    const float back_w = (row_w - 2 * gap) * 0.3f;
+    const float shift_w = first_slot ? back_w : 0.0f;
+    const float space_w = row_w - shift_w - back_w - (first_slot ? 2 : 1) * gap;
+    float x = area.x0 + (area.width() - row_w) / 2;
+    if (cased) {
+        if (touch_button(ui, "key.shift", Rect{x, y, x + shift_w, y + key_h},
+                         state.shift ? Look::selected : Look::normal, {labels.shift, {}, "shift", false, true}))
+            press = {KeyKind::shift, {}};
+    } else if (forms_shown) {
+        if (touch_button(ui, "key.all_letters", Rect{x, y, x + shift_w, y + key_h}, Look::normal,
+                         {labels.all_letters, {}, "back", false, true}))
+            press = {KeyKind::all_letters, {}};
+    }
+    if (first_slot) x += shift_w + gap;
     if (touch_button(ui, "key.space", Rect{x, y, x + space_w, y + key_h}, Look::normal, {labels.space, {}, {}, false}))
         press = {KeyKind::space, " "};
     x += space_w + gap;

@@ -280,7 +280,15 @@ const std::map<std::string, std::function<void(const Pen&)>, std::less<>>& paint
 
 }  // namespace
 
-void draw_pictogram(ImDrawList* draw, std::string_view name, const Rect& box, unsigned int colour) {
+void draw_pictogram(ImDrawList* draw, std::string_view name, const Rect& box, unsigned int colour, bool rtl) {
+    // Mirrored by the vertices drawn, so every primitive of the arrow follows.
+    const int first_vertex = draw->VtxBuffer.Size;
+    const bool mirrored = rtl && (name == "back" || name == "next");
+    const auto mirror = [&] {
+        if (!mirrored) return;
+        const float axis = box.x0 + box.x1;
+        for (int i = first_vertex; i < draw->VtxBuffer.Size; ++i) draw->VtxBuffer[i].pos.x = axis - draw->VtxBuffer[i].pos.x;
+    };
     const float side = std::min(box.width(), box.height());
     const Rect square{box.centre().x - side / 2, box.centre().y - side / 2, box.centre().x + side / 2,
                       box.centre().y + side / 2};
@@ -288,6 +296,7 @@ void draw_pictogram(ImDrawList* draw, std::string_view name, const Rect& box, un
     const auto& table = painters();
     if (auto found = table.find(name); found != table.end()) {
         found->second(pen);
+        mirror();
         return;
     }
     painters().at("question")(pen);

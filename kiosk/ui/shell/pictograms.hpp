@@ -12,7 +12,9 @@ namespace skranke::ui {
 
 struct Rect;
 
-void draw_pictogram(ImDrawList* draw, std::string_view name, const Rect& box, unsigned int colour);
+// rtl: drawn for a right-to-left page, where the arrows that point along the reading
+// direction (Back, Next) point the other way.
+void draw_pictogram(ImDrawList* draw, std::string_view name, const Rect& box, unsigned int colour, bool rtl = false);
 // Names draw_pictogram knows, for tests and the catalogue check.
 const std::vector<std::string>& pictogram_names();
 

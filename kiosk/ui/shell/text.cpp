@@ -3,15 +3,15 @@
 #include <algorithm>
 #include <vector>
 
+#include "shell/bidi.hpp"
+
 namespace skranke::ui {
 
 namespace {
 
 using Line = TextLine;
 
-float width_of(ImFont* font, const char* begin, const char* end) {
-    return font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, begin, end).x;
-}
+float width_of(ImFont* font, const char* begin, const char* end) { return text_width(font, begin, end); }
 
 // Where a line may end: at a space, or after a hyphen inside a compound word. Never inside a
 // word, and never at a full stop, comma or slash without a space ("nav.no" stays whole), as
@@ -65,6 +65,26 @@ void wrap_paragraph(ImFont* font, const char* s, const char* const end, float wi
 
 }  // namespace
 
+float text_width(ImFont* font, const char* begin, const char* end) {
+    const std::string_view piece(begin, static_cast<std::size_t>(end - begin));
+    if (!has_rtl(piece)) return font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, begin, end).x;
+    // Joining happens within a word, and lines break between words: a piece measured on
+    // its own has the forms it has in its line.
+    const std::string shaped = shape_logical(piece);
+    return font->CalcTextSizeA(font->FontSize, 1e9f, 0.0f, shaped.data(), shaped.data() + shaped.size()).x;
+}
+
+void draw_line(ImDrawList* draw, ImFont* font, float size, ImVec2 pos, unsigned int colour, const char* begin,
+               const char* end, bool rtl) {
+    const std::string_view line(begin, static_cast<std::size_t>(end - begin));
+    if (!has_rtl(line)) {
+        draw->AddText(font, size, pos, colour, begin, end);
+        return;
+    }
+    const std::string visual = visual_line(line, rtl);
+    draw->AddText(font, size, pos, colour, visual.data(), visual.data() + visual.size());
+}
+
 std::vector<TextLine> wrap_text(ImFont* font, const std::string& text, float width, LongWords long_words) {
     std::vector<Line> lines;
     std::size_t start = 0;
@@ -113,12 +133,13 @@ float draw_text(Ui& ui, ImFont* font, const std::string& text, const Rect& rect,
     for (const Line& line : lines) {
         float x = rect.x0;
         const float size = font->FontSize * line.scale;
-        if (align == Align::centre) {
+        if (align == Align::centre || ui.rtl) {
             const float w = width_of(font, line.begin, line.end) * line.scale;
-            x = rect.x0 + (rect.width() - w) / 2;
+            x = align == Align::centre ? rect.x0 + (rect.width() - w) / 2 : rect.x1 - w;
         }
         // A word drawn smaller sits on the line's baseline area, centred in its height.
-        ui.draw->AddText(font, size, ImVec2(x, y + (font->FontSize - size) / 2), colour, line.begin, line.end);
+        draw_line(ui.draw, font, size, ImVec2(x, y + (font->FontSize - size) / 2), colour, line.begin, line.end,
+                  ui.rtl);
         y += font->FontSize;
     }
     if (speak) ui.say(text);

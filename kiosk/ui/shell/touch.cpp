@@ -79,7 +79,7 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
         if (label_w + side + 3 * pad > r.width()) {
             const Rect box{r.centre().x - side / 2, r.centre().y - side / 2, r.centre().x + side / 2,
                            r.centre().y + side / 2};
-            draw_pictogram(ui.draw, content.pictogram, box, s.text.packed());
+            draw_pictogram(ui.draw, content.pictogram, box, s.text.packed(), ui.rtl);
             ui.say(content.label);
             return released_on && !ui.suppress_clicks && !content.disabled;
         }
@@ -89,14 +89,15 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
         if (tall) {
             const float side = std::min(r.width() - 2 * pad, (r.height() - 2 * pad) * 0.55f);
             const Rect box{r.centre().x - side / 2, r.y0 + pad, r.centre().x + side / 2, r.y0 + pad + side};
-            draw_pictogram(ui.draw, content.pictogram, box, s.text.packed());
+            draw_pictogram(ui.draw, content.pictogram, box, s.text.packed(), ui.rtl);
             text_area.y0 = box.y1 + pad / 2;
         } else {
             const float side = std::min(r.height() - 2 * pad, ui.mm(26.0f));
-            const Rect box{r.x0 + pad, r.centre().y - side / 2, r.x0 + pad + side, r.centre().y + side / 2};
-            draw_pictogram(ui.draw, content.pictogram, box, s.text.packed());
-            text_area.x0 = box.x1 + pad;
-            align = Align::left;
+            // Before the label: on its left, or its right on a right-to-left page.
+            const Rect box = ui.flow({r.x0 + pad, r.centre().y - side / 2, r.x0 + pad + side, r.centre().y + side / 2}, r);
+            draw_pictogram(ui.draw, content.pictogram, box, s.text.packed(), ui.rtl);
+            text_area = ui.flow({r.x0 + pad + side + pad, text_area.y0, text_area.x1, text_area.y1}, r);
+            align = Align::start;
         }
     }
     ImFont* font = ui.body();
@@ -109,7 +110,7 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
                                                     : text_height(font, detail, text_area.width());
     const float total = label_h + detail_h;
     if (total > text_area.height() + 1.0f && ui.recorder) ui.recorder->mark_last_text_cut();
-    float y = content.pictogram.empty() || align == Align::left
+    float y = content.pictogram.empty() || align == Align::start
                   ? text_area.y0 + std::max(0.0f, (text_area.height() - total) / 2)
                   : text_area.y0 + std::max(0.0f, (text_area.height() - total) / 2);
     ui.draw->PushClipRect(r.min(), r.max(), true);

@@ -82,6 +82,14 @@ struct Ui {
     std::vector<SpokenText>* spoken = nullptr;  // visible text in reading order
     Rect clip;                                   // current scroll area clip (empty: none)
     bool suppress_clicks = false;                // a drag is in progress
+    bool rtl = false;  // a right-to-left language: lines start on the right, rows run from the right
+
+    // Where a rectangle laid out from the left of within goes: mirrored on a right-to-left
+    // page, so the first of a row (Back, Yes, the first need) is on the right.
+    Rect flow(const Rect& r, const Rect& within) const {
+        if (!rtl) return r;
+        return {within.x0 + within.x1 - r.x1, r.y0, within.x0 + within.x1 - r.x0, r.y1};
+    }
 
     ImFont* body() const { return fonts->body[large_text ? 1 : 0]; }
     ImFont* title() const { return fonts->title[large_text ? 1 : 0]; }

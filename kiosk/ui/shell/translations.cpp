@@ -29,6 +29,12 @@ bool Translations::load_dir(const std::filesystem::path& dir, std::string& error
             error = file.string() + ": [language] needs code and native_name";
             return false;
         }
+        const std::string direction = table["language"]["direction"].value_or(std::string{"ltr"});
+        if (direction != "ltr" && direction != "rtl") {
+            error = file.string() + ": [language] direction must be \"ltr\" or \"rtl\", not \"" + direction + "\"";
+            return false;
+        }
+        lang.rtl = direction == "rtl";
         auto& texts = texts_[lang.code];
         if (const auto* text = table["text"].as_table()) {
             for (const auto& [key, value] : *text) {

@@ -20,6 +20,7 @@ struct Language {
     std::string voice;        // espeak-ng voice; empty: read-aloud is unavailable
     std::string keyboard;     // on-screen keyboard layout name: "norwegian", "ukrainian", ...
     int order = 0;            // position on the start screen
+    bool rtl = false;         // written right to left ([language] direction = "rtl"): mirrored pages
 };
 
 class Translations {

@@ -99,7 +99,7 @@ float draw_tool_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& t
     const auto cell = [&](int i) {
         const float x = screen.x0 + pad + static_cast<float>(i % columns) * (w + gap);
         const float y = screen.y0 + pad + static_cast<float>(i / columns) * (h + gap);
-        return ui::Rect{x, y, x + w, y + h};
+        return ui.flow(ui::Rect{x, y, x + w, y + h}, screen);
     };
     // The bar's labels are not read aloud with the screen: they are the same everywhere.
     auto* spoken = ui.spoken;
@@ -191,7 +191,7 @@ void draw_nav_bar(ui::Ui& ui, const VisitorState& s, const ui::Translations& tr,
         const float w = (bar.width() - 2 * pad - gap * (n - 1)) / n;
         float x = bar.x0 + pad;
         for (const NavItem& item : row) {
-            if (ui::touch_button(ui, item.id, ui::Rect{x, y, x + w, y + h}, item.look,
+            if (ui::touch_button(ui, item.id, ui.flow(ui::Rect{x, y, x + w, y + h}, bar), item.look,
                                  {tr.text(s.language, item.key), {}, item.pictogram, false, false}))
                 intents.push_back({item.kind, {}, false, {}});
             x += w + gap;

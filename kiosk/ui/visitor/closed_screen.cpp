@@ -18,12 +18,12 @@ constexpr const char* weekday_keys[7] = {ui::text_key("weekday.monday"),    ui::
 void draw_closed_screen(ScreenContext& c) {
     const bool appointments_only = c.state.office == OfficeStatus::appointments_only;
     c.title(c.t(appointments_only ? ui::text_key("closed.appointments_only_title") : ui::text_key("closed.title")));
-    // Landscape: the office's own offer on the left, the emergency numbers beside it, so
-    // that all of them are on the screen at once.
+    // Landscape: the office's own offer first (on the left, or the right on a right-to-left
+    // page), the emergency numbers beside it, so that all of them are on the screen at once.
     const ui::Rect whole = c.body;
     const float top = c.y;
     const float gap = c.mm(2 * gap_mm);
-    if (!c.portrait) c.body.x1 = whole.x0 + (whole.width() - gap) / 2;
+    if (!c.portrait) c.body = c.ui.flow({whole.x0, whole.y0, whole.x0 + (whole.width() - gap) / 2, whole.y1}, whole);
     if (c.state.opens) {
         const OpeningTime& o = *c.state.opens;
         std::string day = o.days_ahead == 0   ? c.t("day.today")
@@ -44,8 +44,7 @@ void draw_closed_screen(ScreenContext& c) {
     if (c.portrait) {
         c.y += c.mm(gap_mm);
     } else {
-        c.body.x0 = c.body.x1 + gap;
-        c.body.x1 = whole.x1;
+        c.body = c.ui.flow({whole.x0 + (whole.width() + gap) / 2, whole.y0, whole.x1, whole.y1}, whole);
         c.y = top;
     }
     const EmergencyNumbers& e = c.state.emergency;

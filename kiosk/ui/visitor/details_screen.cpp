@@ -140,14 +140,15 @@ float keyboard_height(const ScreenContext& c, TextField field, float width) {
 
 void draw_keyboard_for(ScreenContext& c, TextField field) {
     if (field == TextField::none) return;
-    const ui::KeyboardLabels labels{c.t("keyboard.space"), c.t("keyboard.shift"), c.t("keyboard.backspace")};
+    const ui::KeyboardLabels labels{c.t("keyboard.space"), c.t("keyboard.shift"), c.t("keyboard.backspace"),
+                                    c.t("keyboard.all_letters")};
     const ui::Rect area{c.body.x0, c.y, c.body.x1, c.y + c.mm(200)};
     float used = 0;
     ui::KeyPress press;
     if (field == TextField::phone)
         press = ui::draw_phone_pad(c.ui, area, labels, used);
     else
-        press = ui::draw_letter_keyboard(c.ui, letters_of(c), c.state.shift, area, labels, used);
+        press = ui::draw_letter_keyboard(c.ui, letters_of(c), c.state.keyboard, area, labels, used);
     c.y += used + c.mm(gap_mm);
     if (press.kind != ui::KeyKind::none) c.intents.push_back(Intent{IntentKind::key, press.text, false, press.kind});
 }

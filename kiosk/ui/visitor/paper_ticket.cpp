@@ -27,6 +27,8 @@ printer::PrintedTicket paper_ticket(const TicketView& view, const Ticket& ticket
     printer::PrintedTicket paper;
     paper.office = office.name;
     paper.number = view.number;
+    const ui::Language* lang = tr.language(language);
+    paper.visitor_rtl = lang && lang->rtl;
     paper.visitor.push_back({t(view.need_text_key), true});
     paper.visitor.push_back({ui::fill(t("paper.time"), {{"time", printed_time(ticket.created_ms)}}), false});
     for (const TicketSentence& sentence : ticket_sentences(view.urgent, view.figures))

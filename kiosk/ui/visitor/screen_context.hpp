@@ -51,7 +51,7 @@ struct ScreenContext {
     // the room's speaker says in_room instead (the answer's label, or nothing).
     void private_paragraph(const std::string& text, const std::string& in_room) {
         y += ui::draw_text(ui, ui.body(), text, ui::Rect{body.x0, y, body.x1, body.y1 + 1e5f}, ui.theme->text.packed(),
-                           ui::Align::left, false);
+                           ui::Align::start, false);
         ui.say(ui::SpokenText{text, in_room});
         y += mm(gap_mm);
     }
@@ -90,7 +90,7 @@ struct ScreenContext {
             const auto line = static_cast<float>(static_cast<int>(i) / columns);
             const float x = body.x0 + col * (w + gap);
             const float top = y + line * (h + gap);
-            cells.push_back(ui::Rect{x, top, x + w, top + h});
+            cells.push_back(ui.flow(ui::Rect{x, top, x + w, top + h}, body));
         }
         if (count > 0) {
             const auto lines = static_cast<float>((static_cast<int>(count) + columns - 1) / columns);

@@ -146,7 +146,7 @@ void VisitorApp::go(Screen screen) {
         state_.history.push_back(state_.screen);
     state_.screen = screen;
     state_.error_key.clear();
-    state_.shift = false;
+    state_.keyboard = {};
     screen_since_s_ = last_touch_s_;
 }
 
@@ -198,9 +198,16 @@ void VisitorApp::type(const Intent& intent) {
     state_.error_key.clear();
     switch (intent.key) {
         case ui::KeyKind::shift:
-            state_.shift = !state_.shift;
+            state_.keyboard.shift = !state_.keyboard.shift;
+            return;
+        case ui::KeyKind::consonant:  // a syllable keyboard: its forms, one of which is typed
+            state_.keyboard.consonant = intent.text;
+            return;
+        case ui::KeyKind::all_letters:
+            state_.keyboard.consonant.clear();
             return;
         case ui::KeyKind::backspace: {
+            state_.keyboard.consonant.clear();
             const auto chars = ui::utf8_characters(*text);
             if (!chars.empty()) text->resize(text->size() - chars.back().size());
             return;
@@ -214,7 +221,7 @@ void VisitorApp::type(const Intent& intent) {
                 return;
             }
             *text += intent.text;
-            state_.shift = false;  // one capital, like a phone keyboard
+            state_.keyboard = {};  // one capital, like a phone keyboard; back to the consonants
             return;
         }
         case ui::KeyKind::none:
@@ -309,7 +316,7 @@ void VisitorApp::answer_sms(bool yes) {
     state_.error_key.clear();
     state_.form.sms = yes;
     state_.editing = yes ? TextField::phone : TextField::none;
-    state_.shift = false;
+    state_.keyboard = {};
     if (!yes && state_.form.waits_outside) back();
 }
 
@@ -526,7 +533,7 @@ void VisitorApp::apply(const Intent& intent, const std::vector<ui::SpokenText>& 
             return;
         case IntentKind::edit_field:
             state_.editing = field_from(intent.text);
-            state_.shift = false;
+            state_.keyboard = {};
             state_.error_key.clear();
             return;
         case IntentKind::key:

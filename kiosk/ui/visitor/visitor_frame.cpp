@@ -26,6 +26,8 @@ VisitorFrame draw_visitor_frame(VisitorApp& app, VisitorView& view, const ui::Tr
     ui.theme = state.high_contrast ? &ui::high_contrast_theme() : &ui::default_theme();
     ui.fonts = &fonts;
     ui.large_text = state.large_text;
+    const ui::Language* language = translations.language(state.language);
+    ui.rtl = language && language->rtl;
     ui.recorder = &recorder;
     ui.spoken = &frame.spoken;
     view.draw(ui, state, translations, frame.intents);

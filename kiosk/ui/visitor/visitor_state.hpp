@@ -111,7 +111,7 @@ struct VisitorState {
     std::string language;         // UI language code
     VisitorForm form;
     TextField editing = TextField::none;
-    bool shift = false;           // on-screen keyboard shift
+    ui::KeyboardState keyboard;   // on-screen keyboard: shift, an open consonant's forms
     std::string error_key;        // a validation message to show, by key
     std::size_t error_limit = 0;  // for "too long" messages
     bool language_menu = false;   // the language picker is open

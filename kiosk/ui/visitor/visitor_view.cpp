@@ -138,9 +138,11 @@ void VisitorView::draw(ui::Ui& ui, const VisitorState& state, const ui::Translat
             const float height = keyboard_height(measure, typing, right - area.x0);
             keys = ui::Rect{area.x0, area.y1 - height, right, area.y1};
         } else {
+            // The keyboard after the page: on its right, or its left on a right-to-left page.
             const float split = area.x0 + (right - area.x0) * 0.4f;
             keys = ui::Rect{split + gap, area.y0 + ui.mm(2), right, 0};
             keys.y1 = keys.y0 + keyboard_height(measure, typing, keys.width());
+            keys = ui.flow(keys, ui::Rect{area.x0, 0, right, 0});
         }
         // A screen too small for that (a dense one splits every row) scrolls the keyboard
         // with the page rather than leave the page no room.
@@ -149,6 +151,8 @@ void VisitorView::draw(ui::Ui& ui, const VisitorState& state, const ui::Translat
             docked = false;
         } else if (portrait) {
             area.y1 = keys.y0 - gap;
+        } else if (ui.rtl) {
+            area.x0 = keys.x1 + gap;
         } else {
             area.x1 = keys.x0 - gap;
         }

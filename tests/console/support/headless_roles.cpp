@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <imgui_internal.h>  // ImTextCharToUtf8
+
 #include "support/temp_dir.hpp"
 
 namespace skranke::test {
@@ -13,19 +15,6 @@ ui::Translations load(const char* dir) {
     std::string error;
     if (!t.load_dir(std::filesystem::path(SKRANKE_SOURCE_DIR) / "assets" / dir, error)) throw std::runtime_error(error);
     return t;
-}
-
-void append_utf8(std::string& out, unsigned int cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
 }
 
 }  // namespace
@@ -110,7 +99,8 @@ void HeadlessScreen::frame(const std::function<void()>& draw, const std::functio
             } else if (v[i].pos.x - last_x > it->second.space_hint * scale) {
                 text += ' ';  // spaces draw nothing: a gap wider than a glyph means one was there
             }
-            append_utf8(text, it->second.codepoint);
+            char utf8[5];
+            text += ImTextCharToUtf8(utf8, it->second.codepoint);
             last_x = v[i + 1].pos.x;
             i += 4;
         }

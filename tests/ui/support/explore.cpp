@@ -25,7 +25,7 @@ bool is_typing_target(std::string_view id) {
 std::string first_character_key(const HeadlessKiosk& kiosk) {
     for (const auto& target : kiosk.targets().targets())
         if (starts_with(target.id, "key.") && target.id != "key.shift" && target.id != "key.space" &&
-            target.id != "key.backspace")
+            target.id != "key.backspace" && target.id != "key.all_letters")
             return target.id;
     return {};
 }

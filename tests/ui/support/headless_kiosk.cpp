@@ -217,7 +217,25 @@ bool HeadlessKiosk::type(std::string_view text) {
         return [label](const ui::TouchTarget& t) { return t.label == label && t.id.rfind("key.", 0) == 0; };
     };
     const auto key_named = [](const char* id) { return [id](const ui::TouchTarget& t) { return t.id == id; }; };
+    const auto form_labelled = [](const std::string& label) {
+        return [label](const ui::TouchTarget& t) { return t.label == label && t.id.rfind("key.form.", 0) == 0; };
+    };
+    // A syllable keyboard's consonant whose forms hold ch (Ethiopic), if any.
+    const auto consonant_of = [](const std::string& ch) -> std::string {
+        for (const auto& name : ui::keyboard_layout_names())
+            for (const auto& [consonant, forms] : ui::keyboard_layout(name).forms)
+                for (const auto& form : ui::utf8_characters(forms))
+                    if (form == ch) return consonant;
+        return {};
+    };
     for (const std::string& ch : ui::utf8_characters(text)) {
+        if (const std::string consonant = consonant_of(ch); !consonant.empty()) {  // the consonant, then its form
+            const std::string opens = scroll_to(key_labelled(consonant));
+            if (opens.empty() || !tap(opens)) return false;
+            const std::string form = scroll_to(form_labelled(ch));
+            if (form.empty() || !tap(form)) return false;
+            continue;
+        }
         std::string id = scroll_to(ch == " " ? std::function<bool(const ui::TouchTarget&)>(key_named("key.space"))
                                              : key_labelled(ch));
         if (id.empty() && ch != " ") {  // a capital: press shift and look again
