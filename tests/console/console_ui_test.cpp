@@ -134,6 +134,23 @@ TEST_CASE("a chosen ticket is called out of order; the description opens on clic
     CHECK(console.app().state().waiting.size() == 1);
 }
 
+TEST_CASE("a visitor's Arabic description reads in the console as on the kiosk: joined, from the right") {
+    ConsoleWorld world;
+    TicketRequest request = plain_request();
+    request.language = "ar";
+    request.description = "\u0633\u0644\u0627\u0645 22";  // "salaam 22"
+    auto t = world.store->issue_ticket(request, shipped_catalogue(), world.now_ms - 60000);
+    REQUIRE(t.ok());
+    REQUIRE(world.view->update_now().ok());
+    HeadlessConsole console(world.services());
+    sign_in(console);
+    REQUIRE(console.tap("row." + t->event_id));
+    // Drawn: the number left of the joined word (meem, lam-alef, initial seen), never the
+    // letters apart in typing order.
+    CHECK(console.screen().drew("22 \uFEE1\uFEFC\uFEB3"));
+    CHECK_FALSE(console.screen().drew("\u0633\u0644\u0627\u0645"));
+}
+
 TEST_CASE("an urgent ticket arriving raises the alert: colour banner and sound") {
     ConsoleWorld world;
     HeadlessConsole console(world.services());

@@ -34,8 +34,10 @@ TEST_CASE("a right-to-left line is drawn in visual order with its letters joined
     CHECK(visual_line(salaam + " 10:30", true) == "10:30 " + salaam_drawn);
     // A Latin name typed on an Arabic page stays as typed.
     CHECK(visual_line("Kari " + salaam, true) == salaam_drawn + " Kari");
-    // On a left-to-right page the Arabic word is turned, the rest stays.
+    // On a left-to-right page the Arabic word is turned, the rest stays; a line that starts
+    // in Arabic there (a visitor's text on the console) still reads from the right.
     CHECK(visual_line("Kari " + salaam, false) == "Kari " + salaam_drawn);
+    CHECK(visual_line(salaam + " 2026.", false) == ".2026 " + salaam_drawn);
     // Brackets are mirrored in right-to-left runs, so they still open before the word.
     CHECK(visual_line("(" + salaam + ")", true) == "(" + salaam_drawn + ")");
     // Persian letters join too: "pedar" (father) is peh initial, dal final, reh alone.

@@ -27,6 +27,18 @@ std::string accessibility_text(ConsoleContext& c, const QueueRow& row) {
 
 // Under the need: whether the visitor waits outside for an SMS or gets one, and, in the
 // urgent colour, that an SMS did not go (somebody tells the visitor in person).
+// What a visitor wrote, wrapped in the table's cell as the kiosk showed it: in any script,
+// Arabic joined and from the right (ImGui's own text would draw it unjoined, backwards).
+void visitor_text(ConsoleContext& c, const std::string& text) {
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const float width = std::max(1.0f, ImGui::GetContentRegionAvail().x);
+    ui::Ui cell = c.ui;
+    cell.draw = ImGui::GetWindowDrawList();
+    const float height = ui::draw_text(cell, ImGui::GetFont(), text, ui::Rect{at.x, at.y, at.x + width, at.y + 1e5f},
+                                       ImGui::GetColorU32(ImGuiCol_Text), ui::Align::start, false);
+    ImGui::Dummy(ImVec2(width, height));
+}
+
 void draw_sms_marks(ConsoleContext& c, const QueueRow& row) {
     if (row.outside) ImGui::TextWrapped("%s", c.st("console.waits_outside").c_str());
     else if (row.sms) ImGui::TextWrapped("%s", c.st("console.gets_sms").c_str());
@@ -116,12 +128,12 @@ void draw_table(ConsoleContext& c, const ui::Rect& box) {
         ImGui::TableNextColumn();
         if (row.description.empty()) continue;
         if (c.state.expanded == row.ticket_id) {
-            ImGui::TextWrapped("%s", row.description.c_str());
+            visitor_text(c, row.description);
         } else {
             std::string shown = row.description.size() > 40 ? row.description.substr(0, 40) : row.description;
             while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
             if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) shown.pop_back();
-            ImGui::TextWrapped("%s", (shown + (shown.size() < row.description.size() ? " …" : "")).c_str());
+            visitor_text(c, shown + (shown.size() < row.description.size() ? " …" : ""));
         }
         (void)ink;
     }

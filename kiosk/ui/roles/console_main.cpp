@@ -10,6 +10,7 @@
 #include "domain/office_time.hpp"
 #include "office/hub_office.hpp"
 #include "roles/role_main.hpp"
+#include "shell/keyboard.hpp"
 #include "shell/speech.hpp"
 
 namespace skranke::roles {
@@ -72,6 +73,7 @@ int run_console(RoleRuntime& rt) {
     const auto glyph_texts = [&] {
         auto texts = staff_texts.all_texts();
         for (auto& text : visitor_texts.all_texts()) texts.push_back(std::move(text));
+        for (auto& keys : ui::keyboard_characters()) texts.push_back(std::move(keys));  // what visitors type
         texts.emplace_back("…«»–·");
         return texts;
     };

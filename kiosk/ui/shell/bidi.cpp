@@ -86,7 +86,9 @@ Analysed analyse(std::string_view text, bool rtl_paragraph, FriBidiFlags shape_f
     a.levels.resize(a.points.size());
     std::vector<FriBidiBracketType> brackets(a.points.size());
     std::vector<FriBidiArabicProp> joining(a.points.size());
-    a.base = rtl_paragraph ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+    // Not on a right-to-left page: the line's first letter decides (a visitor's Arabic text
+    // on a Norwegian console reads from the right, "Kari" followed by Arabic from the left).
+    a.base = rtl_paragraph ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_ON;
     if (n == 0) return a;
     fribidi_get_bidi_types(a.points.data(), n, a.types.data());
     fribidi_get_bracket_types(a.points.data(), n, a.types.data(), brackets.data());

@@ -21,7 +21,7 @@ std::string shape_logical(std::string_view text);
 
 // One line as it is drawn from left to right: joined, its right-to-left runs reversed and
 // brackets mirrored in them. rtl_paragraph: the line belongs to a right-to-left page (its
-// base direction); otherwise the base is left to right. A line without a right-to-left
+// base direction); otherwise its first letter decides. A line without a right-to-left
 // letter comes back unchanged on either page: a Norwegian office name or a Latin name reads
 // as written ("Kontor: Grünerløkka", not ":Kontor Grünerløkka").
 std::string visual_line(std::string_view line, bool rtl_paragraph);

@@ -75,7 +75,7 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
     Align align = Align::centre;
     if (content.icon_when_tight && !content.pictogram.empty()) {
         const float side = std::min(r.height() - 2 * pad, ui.mm(26.0f));
-        const float label_w = ui.body()->CalcTextSizeA(ui.body()->FontSize, 1e9f, 0.0f, content.label.c_str()).x;
+        const float label_w = text_width(ui.body(), content.label.data(), content.label.data() + content.label.size());
         if (label_w + side + 3 * pad > r.width()) {
             const Rect box{r.centre().x - side / 2, r.centre().y - side / 2, r.centre().x + side / 2,
                            r.centre().y + side / 2};

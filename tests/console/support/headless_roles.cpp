@@ -5,6 +5,7 @@
 
 #include <imgui_internal.h>  // ImTextCharToUtf8
 
+#include "shell/keyboard.hpp"
 #include "support/temp_dir.hpp"
 
 namespace skranke::test {
@@ -33,6 +34,7 @@ HeadlessScreen::HeadlessScreen(float width, float height, const ui::RoleFontSize
     : width_(width), height_(height) {
     std::vector<std::string> texts = staff_translations().all_texts();
     for (auto& t : visitor_translations().all_texts()) texts.push_back(t);
+    for (auto& keys : ui::keyboard_characters()) texts.push_back(keys);  // as the console's own (console_main.cpp)
     texts.push_back("…«»–·");
     texts.push_back("NAV Grünerløkka");  // the office name the display tests use
     std::string error;
