@@ -336,10 +336,10 @@ int main(int argc, char** argv) {
     };
     std::vector<unsigned int> font_glyphs;  // sorted
     const auto build_fonts = [&] {
-        const auto texts = font_texts();
-        font_glyphs = skranke::ui::glyphs_for(texts);
-        return skranke::ui::build_fonts(*io.Fonts, scale, texts, skranke::ui::default_font_dirs(), fonts, error,
-                                        std::string(" 0123456789") + config.kiosk_letter);
+        font_glyphs = skranke::ui::glyphs_for(font_texts());
+        return skranke::ui::build_fonts(*io.Fonts, scale, translations.all_texts(), skranke::ui::default_font_dirs(),
+                                        fonts, error, std::string(" 0123456789") + config.kiosk_letter, {},
+                                        skranke::ui::keyboard_characters());
     };
     if (!build_fonts()) return fail(error);
 

@@ -24,7 +24,7 @@ namespace {
 void note_missing(const ImFont* font, const std::vector<std::string>& texts, const std::string& where,
                   std::set<std::string>& missing) {
     for (const auto& text : texts)
-        for (const auto& ch : utf8_characters(text + visual_line(text, has_rtl(text)))) {
+        for (const auto& ch : utf8_characters(has_rtl(text) ? visual_line(text, true) : text)) {
             unsigned int cp = 0;
             ImTextCharFromUtf8(&cp, ch.data(), ch.data() + ch.size());
             if (cp >= 0x20 && font->FindGlyphNoFallback(static_cast<ImWchar>(cp)) == nullptr) {

@@ -27,15 +27,17 @@ bool build_role_fonts(ImFontAtlas& atlas, const std::vector<std::string>& texts,
         return add_text_font(atlas, files, bold, px, glyphs, px > 40 ? 1 : 2);
     };
     atlas.Clear();
-    atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
+    // The pointer is the system's (or hidden on a kiosk): the atlas holds no cursor shapes.
+    atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight | ImFontAtlasFlags_NoMouseCursors;
     fonts.text = add(false, sizes.text_px, ranges);
     fonts.heading = add(true, sizes.heading_px, ranges);
     fonts.big = add(true, sizes.big_px, ranges);
     fonts.huge = add(true, sizes.huge_px, number_ranges);
     if (!fonts.text || !fonts.heading || !fonts.big || !fonts.huge || !atlas.Build()) {
-        error = "the font atlas could not be built from " + files.regular.string();
+        error = "the font atlas could not be built from " + files.regular.path.string();
         return false;
     }
+    atlas.ClearInputData();  // rasterised: the font files' bytes (files) are not needed again
     return true;
 }
 

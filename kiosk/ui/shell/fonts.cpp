@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include <imgui.h>
@@ -105,11 +107,20 @@ int script_font_of(unsigned int cp) {
 
 bool find_text_fonts(const std::vector<std::filesystem::path>& dirs, const GlyphRanges& ranges, TextFontFiles& files,
                      std::string& error) {
-    const auto need = [&](const FontFile& font, std::filesystem::path& into) {
+    const auto need = [&](const FontFile& font, TextFontFiles::File& into) {
         const auto found = find_font(font, dirs);
-        if (!found) error = missing_font_message(font, dirs);
-        if (found) into = *found;
-        return found.has_value();
+        if (!found) {
+            error = missing_font_message(font, dirs);
+            return false;
+        }
+        into.path = *found;
+        std::ifstream in(*found, std::ios::binary);
+        if (in) into.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        if (into.bytes.empty()) {
+            error = "the font " + found->string() + " cannot be read";
+            return false;
+        }
+        return true;
     };
     if (!need(regular_font(), files.regular) || !need(bold_font(), files.bold)) return false;
     const auto& scripts = script_fonts();
@@ -131,17 +142,20 @@ ImFont* add_text_font(ImFontAtlas& atlas, const TextFontFiles& files, bool bold,
     config.OversampleH = oversample_h;  // large sizes: oversampling only quadruples the atlas
     config.OversampleV = 1;
     config.PixelSnapH = true;
-    ImFont* font = atlas.AddFontFromFileTTF((bold ? files.bold : files.regular).c_str(), size_px, &config,
-                                            ranges.text.data());
+    // Each file's bytes are read once, for every size: the atlas only borrows them.
+    config.FontDataOwnedByAtlas = false;
+    const auto add = [&](const TextFontFiles::File& file, float px, const std::vector<unsigned short>& glyphs) {
+        return atlas.AddFontFromMemoryTTF(const_cast<char*>(file.bytes.data()), static_cast<int>(file.bytes.size()), px,
+                                          &config, glyphs.data());
+    };
+    ImFont* font = add(bold ? files.bold : files.regular, size_px, ranges.text);
     const auto& scripts = script_fonts();
-    const auto& paths = bold ? files.script_bold : files.script_regular;
-    for (std::size_t i = 0; font && i < scripts.size() && i < ranges.scripts.size() && i < paths.size(); ++i) {
-        if (!paths[i] || !has_ranges(ranges.scripts[i])) continue;
+    const auto& loaded = bold ? files.script_bold : files.script_regular;
+    for (std::size_t i = 0; font && i < scripts.size() && i < ranges.scripts.size() && i < loaded.size(); ++i) {
+        if (!loaded[i] || !has_ranges(ranges.scripts[i])) continue;
         config.MergeMode = true;  // into font: the script's letters at the same em, a little larger
         const float em = size_px / dejavu_size_per_em;
-        if (!atlas.AddFontFromFileTTF(paths[i]->c_str(), em * scripts[i].em_scale * scripts[i].size_per_em, &config,
-                                      ranges.scripts[i].data()))
-            return nullptr;
+        if (!add(*loaded[i], em * scripts[i].em_scale * scripts[i].size_per_em, ranges.scripts[i])) return nullptr;
     }
     return font;
 }
@@ -180,11 +194,15 @@ std::vector<unsigned int> glyphs_for(const std::vector<std::string>& texts) {
         std::set<unsigned int> letters;
         add_code_points(rtl_letters, letters);
         std::string each;
-        for (unsigned int cp : letters)
-            if (cp >= 0x0590 && cp <= 0x08FF) {  // letters, not their forms
-                char utf8[5];
-                each += ImTextCharToUtf8(utf8, cp);
-            }
+        for (unsigned int cp : letters) {
+            if (cp < 0x0590 || cp > 0x08FF) continue;  // letters, not their forms
+            char utf8[5];
+            const std::string letter = ImTextCharToUtf8(utf8, cp);
+            each += letter;
+            // A letter that is always drawn in one of its joined forms (shell/bidi.hpp) is never
+            // drawn as itself: the atlas need not hold it (four sizes of every Arabic letter).
+            if (shape_logical(letter) != letter) points.erase(cp);
+        }
         for (const auto& form : joined_forms(each)) add_code_points(form, points);
         for (unsigned int cp = 0xFEF5; cp <= 0xFEFC; ++cp) points.insert(cp);  // lam with alef, joined
     }
@@ -223,24 +241,29 @@ GlyphRanges glyph_ranges_for(const std::vector<std::string>& texts, const std::s
 
 bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vector<std::string>& texts,
                  const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error,
-                 const std::string& number_characters, const FontSizes& sizes) {
-    // ImGui reads the ranges until the atlas is built, below: a local serves (and lets the
-    // printer's thread build its own atlas while the screen builds one).
-    const GlyphRanges ranges = glyph_ranges_for(texts, number_characters);
+                 const std::string& number_characters, const FontSizes& sizes, const std::vector<std::string>& typed) {
+    // ImGui reads the ranges until the atlas is built, below: locals serve (and let the
+    // printer's thread build its own atlas while the screen builds one). What visitors type
+    // is drawn in the body fonts only: the titles hold the texts' characters.
+    std::vector<std::string> body_texts = texts;
+    body_texts.insert(body_texts.end(), typed.begin(), typed.end());
+    const GlyphRanges ranges = glyph_ranges_for(body_texts, number_characters);
+    const GlyphRanges title_ranges = typed.empty() ? ranges : glyph_ranges_for(texts, number_characters);
     TextFontFiles files;
     if (!find_text_fonts(dirs, ranges, files, error)) return false;
     // The ticket number: capitals and digits only, never Arabic.
     const GlyphRanges number_ranges{ranges.number, {}, {}};  // DejaVu's digits and capitals
 
     atlas.Clear();
-    atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
+    // The pointer is the system's (or hidden on a kiosk): the atlas holds no cursor shapes.
+    atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight | ImFontAtlasFlags_NoMouseCursors;
     fonts.body[0] = add_font(atlas, files, false, cap_px_for(scale, sizes.body_mm), ranges);
     fonts.body[1] = add_font(atlas, files, false, cap_px_for(scale, sizes.body_large_mm), ranges);
-    fonts.title[0] = add_font(atlas, files, true, cap_px_for(scale, sizes.title_mm), ranges);
-    fonts.title[1] = add_font(atlas, files, true, cap_px_for(scale, sizes.title_large_mm), ranges);
+    fonts.title[0] = add_font(atlas, files, true, cap_px_for(scale, sizes.title_mm), title_ranges);
+    fonts.title[1] = add_font(atlas, files, true, cap_px_for(scale, sizes.title_large_mm), title_ranges);
     fonts.number = add_font(atlas, files, true, cap_px_for(scale, sizes.number_mm), number_ranges);
     if (!fonts.body[0] || !fonts.body[1] || !fonts.title[0] || !fonts.title[1] || !fonts.number || !atlas.Build()) {
-        error = "the font atlas could not be built from " + files.regular.string();
+        error = "the font atlas could not be built from " + files.regular.path.string();
         return false;
     }
     atlas.ClearInputData();  // the glyphs are rasterised: the TTF files need not stay in memory

@@ -74,12 +74,17 @@ struct GlyphRanges {
 GlyphRanges glyph_ranges_for(const std::vector<std::string>& texts,
                              const std::string& number_characters = " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
-// The font files the text fonts are made of: a script's only when ranges need it.
+// The font files the text fonts are made of, read once: a script's only when ranges need it.
+// The atlas borrows their bytes: keep this until the atlas is built.
 struct TextFontFiles {
-    std::filesystem::path regular, bold;
-    std::vector<std::optional<std::filesystem::path>> script_regular, script_bold;  // per script_fonts()
+    struct File {
+        std::filesystem::path path;
+        std::vector<char> bytes;
+    };
+    File regular, bold;
+    std::vector<std::optional<File>> script_regular, script_bold;  // per script_fonts()
 };
-// Finds them; on failure error names the missing file and its Debian package.
+// Finds and reads them; on failure error names the missing file and its Debian package.
 bool find_text_fonts(const std::vector<std::filesystem::path>& dirs, const GlyphRanges& ranges, TextFontFiles& files,
                      std::string& error);
 // Adds one text font of size_px (ImGui's size: DejaVu's ascent + descent) to atlas, each
@@ -100,11 +105,13 @@ struct FontSizes {
 
 // Builds the atlas. On failure returns false with error for the person starting the kiosk.
 // number_characters: what the huge ticket-number font must draw (each glyph there is
-// big, so the kiosk passes only the digits and its own letter).
+// big, so the kiosk passes only the digits and its own letter). typed: what visitors can
+// type (keyboard_characters()), drawn in fields and summaries in the body fonts only, so
+// the titles do not hold every form of every script's letters.
 bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vector<std::string>& texts,
                  const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error,
                  const std::string& number_characters = " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-                 const FontSizes& sizes = {});
+                 const FontSizes& sizes = {}, const std::vector<std::string>& typed = {});
 
 // Cap height of a built font in pixels (the height of 'H' as rasterised).
 float cap_height_px(const ImFont* font);

@@ -49,9 +49,10 @@ SharedAtlas& shared_atlas(float dpi) {
     if (!shared) {
         auto s = std::make_unique<SharedAtlas>();
         std::string error;
-        auto texts = shipped_translations().all_texts();
-        for (auto& k : ui::keyboard_characters()) texts.push_back(k);
-        if (!ui::build_fonts(s->atlas, ui::PhysicalScale{dpi}, texts, ui::default_font_dirs(), s->fonts, error))
+        // As the kiosk builds it (kiosk/ui/main.cpp): what visitors type in the body fonts only.
+        if (!ui::build_fonts(s->atlas, ui::PhysicalScale{dpi}, shipped_translations().all_texts(),
+                             ui::default_font_dirs(), s->fonts, error, " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", {},
+                             ui::keyboard_characters()))
             throw std::runtime_error(error);
         unsigned char* pixels = nullptr;
         int w = 0, h = 0;
