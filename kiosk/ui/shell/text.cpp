@@ -121,7 +121,7 @@ float draw_text(Ui& ui, ImFont* font, const std::string& text, const Rect& rect,
         ui.draw->AddText(font, size, ImVec2(x, y + (font->FontSize - size) / 2), colour, line.begin, line.end);
         y += font->FontSize;
     }
-    if (speak) ui.say(text);
+    if (speak) ui.say(SpokenText{text, text, ui.shown(Rect{rect.x0, rect.y0, rect.x1, y})});
     return y - rect.y0;
 }
 

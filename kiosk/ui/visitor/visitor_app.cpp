@@ -8,6 +8,7 @@
 #include "printer/ticket_printer.hpp"
 #include "visitor/paper_ticket.hpp"
 #include "visitor/read_aloud.hpp"
+#include "visitor/visitor_frame.hpp"
 #include "store/store.hpp"
 #include "store/sync_store.hpp"
 
@@ -107,6 +108,7 @@ void VisitorApp::wipe() {
                          : services_.translations->languages().front().code;
     state_ = std::move(fresh);
     read_warning_ = false;
+    reader_.turn(false);  // the visit's end ends the screen reader
     state_.voice_available = can_read_aloud(state_.language);
     if (services_.speaker) services_.speaker->stop();
     refresh_office();
@@ -420,6 +422,12 @@ bool VisitorApp::can_read_aloud(const std::string& language) const {
     return (lang && !lang->voice.empty()) || has_prompts(services_.config->prompts_folder, language);
 }
 
+ReadAloud VisitorApp::how_to_read() const {
+    const ui::Language* lang = services_.translations->language(state_.language);
+    return {state_.language, lang ? lang->voice : std::string{}, !services_.config->headset_device.empty(),
+            services_.config->prompts_folder, services_.config->volume_percent};
+}
+
 void VisitorApp::read_aloud(const std::vector<ui::SpokenText>& spoken) {
     if (!services_.speaker) return;
     if (state_.speaking) {
@@ -427,10 +435,7 @@ void VisitorApp::read_aloud(const std::vector<ui::SpokenText>& spoken) {
         state_.speaking = false;
         return;
     }
-    const ui::Language* lang = services_.translations->language(state_.language);
-    const ReadAloud how{state_.language, lang ? lang->voice : std::string{}, !services_.config->headset_device.empty(),
-                        services_.config->prompts_folder, services_.config->volume_percent};
-    if (!read_screen(*services_.speaker, spoken, *services_.translations, how)) {
+    if (!read_screen(*services_.speaker, spoken, *services_.translations, how_to_read())) {
         state_.notice_key = ui::text_key("speech.unavailable");
         return;
     }
@@ -541,7 +546,13 @@ void VisitorApp::apply(const Intent& intent, const std::vector<ui::SpokenText>& 
         case IntentKind::back:
             back();
             return;
-        case IntentKind::start_over:
+        case IntentKind::start_over: {  // the same visitor starts again: the screen reader stays
+            const bool reader = reader_.on();
+            wipe();
+            reader_.turn(reader);
+            state_.screen_reader = reader;
+            return;
+        }
         case IntentKind::finish:
             wipe();
             return;
@@ -582,7 +593,7 @@ void VisitorApp::apply(const Intent& intent, const std::vector<ui::SpokenText>& 
 namespace {
 
 bool at_rest(const VisitorState& s, const KioskConfig& config) {
-    return s.screen == Screen::start && !s.language_menu && s.language == config.default_language && !s.large_text &&
+    return s.screen == Screen::start && !s.screen_reader && !s.language_menu && s.language == config.default_language && !s.large_text &&
            !s.high_contrast && s.notice_key.empty();
 }
 
@@ -599,6 +610,8 @@ bool VisitorApp::between_visits() const {
 bool VisitorApp::tick(double now_s) {
     const KioskConfig& config = *services_.config;
     bool changed = follow_paper(now_s);
+    // A finger held still has become a long press: a frame notices it.
+    if (const double due = reader_.frame_due(); due >= 0 && now_s >= due) changed = true;
     if (state_.speaking && services_.speaker && !services_.speaker->speaking()) {
         state_.speaking = false;
         changed = true;
@@ -636,7 +649,36 @@ bool VisitorApp::tick(double now_s) {
     return changed;
 }
 
-void VisitorApp::drawn(const std::vector<ui::SpokenText>& spoken) {
+Finger VisitorApp::reader_input(Finger raw, const std::vector<int>& keypad_down, double now_s, float drag_px) {
+    if (raw.down || !keypad_down.empty()) touched(now_s);
+    bool toggled = false;
+    const Finger to_ui = reader_.input(raw, keypad_down, now_s, drag_px, toggled);
+    if (toggled) {
+        state_.screen_reader = reader_.on();
+        const std::string& said =
+            services_.translations->text(state_.language, reader_.on() ? ui::text_key("reader.on") : ui::text_key("reader.off"));
+        reader_say({ui::SpokenText{said, said}});
+    }
+    return to_ui;
+}
+
+void VisitorApp::reader_say(const std::vector<ui::SpokenText>& words) {
+    if (!services_.speaker || words.empty()) return;
+    state_.speaking = false;  // the read-aloud button's reading, if any, is over
+    read_screen(*services_.speaker, words, *services_.translations, how_to_read());
+}
+
+void VisitorApp::drawn(const std::vector<ui::SpokenText>& spoken, const std::vector<ui::TouchTarget>& targets) {
+    if (reader_.on()) {
+        const auto& tr = *services_.translations;
+        const ReaderWords words{tr.text(state_.language, ui::text_key("reader.button")),
+                                tr.text(state_.language, ui::text_key("reader.key")),
+                                tr.text(state_.language, ui::text_key("reader.field")),
+                                tr.text(state_.language, ui::text_key("reader.selected"))};
+        const ScreenReader::Say say = reader_.drawn(spoken, targets, page_name(state_), words);
+        // A double tap on "Read aloud" reads the screen: the reader does not talk over it.
+        if (!(say.after_click && state_.speaking)) reader_say(say.words);
+    }
     if (!read_warning_ || !state_.idle_warning) return;
     read_warning_ = false;
     if (!state_.speaking) read_aloud(spoken);
@@ -650,6 +692,7 @@ double VisitorApp::seconds_until_timer(double now_s) const {
         if (due < 0 || seconds < due) due = seconds;
     };
     if (state_.speaking) consider(0.5);  // notice when speech ends, to relabel the button
+    if (const double long_press = reader_.frame_due(); long_press >= 0) consider(long_press - now_s);
     // The printer wakes the loop when a job ends; this is the backstop.
     if (state_.ticket && state_.ticket->paper == TicketView::Paper::printing) consider(0.25);
     if (state_.idle_warning) {

@@ -13,6 +13,17 @@ std::string page_name(const VisitorState& state) {
            (state.idle_warning ? "-idle" : "") + (state.language_menu ? "-languages" : "");
 }
 
+void filter_visitor_input(VisitorApp& app, const ui::PhysicalScale& scale, double now_s) {
+    ImGuiIO& io = ImGui::GetIO();
+    std::vector<int> keys;
+    for (const int key : keypad::all)
+        if (io.KeysDown[key]) keys.push_back(key);
+    const Finger f =
+        app.reader_input({io.MousePos.x, io.MousePos.y, io.MouseDown[0]}, keys, now_s, scale.px(reader_drag_mm));
+    io.MousePos = ImVec2(f.x, f.y);
+    io.MouseDown[0] = f.down;
+}
+
 VisitorFrame draw_visitor_frame(VisitorApp& app, VisitorView& view, const ui::Translations& translations,
                                 const ui::FontSet& fonts, const ui::PhysicalScale& scale, ui::TouchRecorder& recorder,
                                 double now_s) {
@@ -30,13 +41,14 @@ VisitorFrame draw_visitor_frame(VisitorApp& app, VisitorView& view, const ui::Tr
     ui.spoken = &frame.spoken;
     view.draw(ui, state, translations, frame.intents);
     frame.page = page_name(state);
+    frame.targets = recorder.targets();
     frame.again = !view.settled();
     return frame;
 }
 
 void apply_visitor_frame(VisitorApp& app, const VisitorFrame& frame, double now_s) {
     for (const Intent& intent : frame.intents) app.apply(intent, frame.spoken, now_s);
-    app.drawn(frame.spoken);
+    app.drawn(frame.spoken, frame.targets);
 }
 
 }  // namespace skranke::visitor
