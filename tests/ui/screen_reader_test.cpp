@@ -52,7 +52,7 @@ const ImVec2 middle{540, 700};
 void long_press_on(HeadlessKiosk& kiosk, std::string_view language) {
     const std::string page = kiosk.page();
     kiosk.hold(middle, skranke::visitor::long_press_seconds + 0.3);
-    REQUIRE(kiosk.state().screen_reader);
+    REQUIRE(kiosk.app().screen_reader().on());
     CHECK(last_said(kiosk, Output::room) == text(language, "reader.on") + ".\n");
     CHECK(kiosk.page() == page);  // the button under the finger did not fire
 }
@@ -177,7 +177,7 @@ TEST_CASE("a blind visitor gets a ticket in screen-reader mode by long press, to
     // The visit ends with "Done": the next visitor finds the kiosk as usual.
     choose(kiosk, "ticket.done", "en");
     CHECK(kiosk.page() == "start");
-    CHECK_FALSE(kiosk.state().screen_reader);
+    CHECK_FALSE(kiosk.app().screen_reader().on());
     REQUIRE(kiosk.tap("language.en"));  // a tap works as a tap again
     CHECK(kiosk.page() == "appointment_question");
 }
@@ -194,7 +194,7 @@ TEST_CASE("a single touch in screen-reader mode activates nothing, not even twic
 TEST_CASE("a numeric keypad turns the screen reader on and walks a visitor to a ticket") {
     HeadlessKiosk kiosk;
     kiosk.keypad(keypad::kp_2);  // the first key only turns it on
-    REQUIRE(kiosk.state().screen_reader);
+    REQUIRE(kiosk.app().screen_reader().on());
     CHECK(last_said(kiosk, Output::room) == text(kiosk.state().language, "reader.on") + ".\n");
     CHECK_FALSE(kiosk.app().screen_reader().focused());
 
@@ -261,7 +261,7 @@ TEST_CASE("in screen-reader mode a drag still scrolls the list and chooses nothi
     kiosk.drag(from, ImVec2(from.x, from.y - kiosk.scale().px(150)));
     CHECK(kiosk.page() == "need");
     CHECK(kiosk.state().form.need_id.empty());
-    CHECK(kiosk.state().screen_reader);  // a drag is no long press
+    CHECK(kiosk.app().screen_reader().on());  // a drag is no long press
     const auto* moved = kiosk.targets().find("need.social_rent");
     REQUIRE(moved);
     CHECK(moved->rect.y0 < before - kiosk.scale().px(20));
@@ -282,16 +282,33 @@ TEST_CASE("the screen reader ends with the visit, and a long press turns it off"
         HeadlessKiosk kiosk;
         long_press_on(kiosk, kiosk.state().language);
         kiosk.hold(ImVec2(540, 960), skranke::visitor::long_press_seconds + 0.3);
-        CHECK_FALSE(kiosk.state().screen_reader);
+        CHECK_FALSE(kiosk.app().screen_reader().on());
         CHECK(last_said(kiosk, Output::room) == text(kiosk.state().language, "reader.off") + ".\n");
         CHECK(kiosk.page() == "start");
         REQUIRE(kiosk.tap("language.en"));
         CHECK(kiosk.page() == "appointment_question");
     }
+    SUBCASE("not when the visitor starts over: the same visitor is there") {
+        HeadlessKiosk kiosk;
+        REQUIRE(kiosk.walk_in("en", "social_rent"));
+        long_press_on(kiosk, "en");
+        choose(kiosk, "nav.start_over", "en");
+        CHECK(kiosk.page() == "start");
+        CHECK(kiosk.app().screen_reader().on());
+        check_screen_read(kiosk);
+    }
+    SUBCASE("the idle warning is read to the visitor who uses it") {
+        HeadlessKiosk kiosk;
+        REQUIRE(kiosk.walk_in("en", "social_rent"));
+        long_press_on(kiosk, "en");
+        kiosk.wait_seconds(61);
+        REQUIRE(kiosk.page() == "questions-idle");
+        CHECK(contains(last_said(kiosk, Output::room), text("en", "idle.title")));
+    }
     SUBCASE("a shorter hold is a touch, not a long press") {
         HeadlessKiosk kiosk;
         kiosk.hold(ImVec2(540, 960), skranke::visitor::long_press_seconds - 1);
-        CHECK_FALSE(kiosk.state().screen_reader);
+        CHECK_FALSE(kiosk.app().screen_reader().on());
     }
     SUBCASE("the idle wipe, even on the start screen") {
         HeadlessKiosk kiosk;
@@ -299,7 +316,9 @@ TEST_CASE("the screen reader ends with the visit, and a long press turns it off"
         CHECK(kiosk.seconds_until_timer() > 0);  // a visitor is there: the idle timer runs
         kiosk.wait_seconds(60 + 30 + 2);
         CHECK(kiosk.page() == "start");
-        CHECK_FALSE(kiosk.state().screen_reader);
+        CHECK_FALSE(kiosk.app().screen_reader().on());
+        REQUIRE(kiosk.tap("language.en"));  // a tap is a tap again
+        CHECK(kiosk.page() == "appointment_question");
     }
     SUBCASE("the ticket's time on screen") {
         HeadlessKiosk kiosk;
@@ -309,7 +328,9 @@ TEST_CASE("the screen reader ends with the visit, and a long press turns it off"
         long_press_on(kiosk, "en");
         kiosk.wait_seconds(31);
         CHECK(kiosk.page() == "start");
-        CHECK_FALSE(kiosk.state().screen_reader);
+        CHECK_FALSE(kiosk.app().screen_reader().on());
+        REQUIRE(kiosk.tap("language.en"));
+        CHECK(kiosk.page() == "appointment_question");
     }
 }
 

@@ -547,10 +547,9 @@ void VisitorApp::apply(const Intent& intent, const std::vector<ui::SpokenText>& 
             back();
             return;
         case IntentKind::start_over: {  // the same visitor starts again: the screen reader stays
-            const bool reader = reader_.on();
+            const ScreenReader reader = reader_;
             wipe();
-            reader_.turn(reader);
-            state_.screen_reader = reader;
+            if (reader.on()) reader_ = reader;
             return;
         }
         case IntentKind::finish:
@@ -593,7 +592,7 @@ void VisitorApp::apply(const Intent& intent, const std::vector<ui::SpokenText>& 
 namespace {
 
 bool at_rest(const VisitorState& s, const KioskConfig& config) {
-    return s.screen == Screen::start && !s.screen_reader && !s.language_menu && s.language == config.default_language && !s.large_text &&
+    return s.screen == Screen::start && !s.language_menu && s.language == config.default_language && !s.large_text &&
            !s.high_contrast && s.notice_key.empty();
 }
 
@@ -603,8 +602,13 @@ bool self_ending(Screen screen) {
 
 }  // namespace
 
+// A visitor with the screen reader on is still there, even on the start screen.
+bool VisitorApp::resting() const {
+    return at_rest(state_, *services_.config) && !reader_.on();
+}
+
 bool VisitorApp::between_visits() const {
-    return at_rest(state_, *services_.config) && !state_.idle_warning && !state_.speaking;
+    return resting() && !state_.idle_warning && !state_.speaking;
 }
 
 bool VisitorApp::tick(double now_s) {
@@ -635,7 +639,7 @@ bool VisitorApp::tick(double now_s) {
         }
         return changed;
     }
-    if (at_rest(state_, config)) return changed;
+    if (resting()) return changed;
     if (now_s - last_touch_s_ >= config.idle_seconds) {
         state_.idle_warning = true;
         state_.language_menu = false;
@@ -643,7 +647,7 @@ bool VisitorApp::tick(double now_s) {
         state_.idle_seconds_left = config.idle_countdown_seconds;
         if (services_.speaker) services_.speaker->stop();
         state_.speaking = false;
-        read_warning_ = state_.listened;
+        read_warning_ = state_.listened || reader_.on();  // the visitor may not see it
         return true;
     }
     return changed;
@@ -654,7 +658,6 @@ Finger VisitorApp::reader_input(Finger raw, const std::vector<int>& keypad_down,
     bool toggled = false;
     const Finger to_ui = reader_.input(raw, keypad_down, now_s, drag_px, toggled);
     if (toggled) {
-        state_.screen_reader = reader_.on();
         const std::string& said =
             services_.translations->text(state_.language, reader_.on() ? ui::text_key("reader.on") : ui::text_key("reader.off"));
         reader_say({ui::SpokenText{said, said}});
@@ -701,7 +704,7 @@ double VisitorApp::seconds_until_timer(double now_s) const {
         consider(left - std::floor(left - 1e-6));
     } else if (self_ending(state_.screen)) {
         consider(std::max(screen_since_s_, last_touch_s_) + config.ticket_seconds - now_s);
-    } else if (!at_rest(state_, config)) {
+    } else if (!resting()) {
         consider(last_touch_s_ + config.idle_seconds - now_s);
     }
     return due;

@@ -99,6 +99,7 @@ private:
     ReadAloud how_to_read() const;
     void reader_say(const std::vector<ui::SpokenText>& words);
     bool follow_paper(double now_s);
+    bool resting() const;
 
     VisitorServices services_;
     VisitorState state_;

@@ -139,7 +139,6 @@ struct VisitorState {
     EmergencyNumbers emergency;  // shown when the office is closed
     std::vector<std::string> interpreter_languages;
     bool voice_available = true;
-    bool screen_reader = false;  // the screen-reader mode is on (screen_reader.hpp)
     bool speaking = false;
     // This visit had a screen read aloud: the idle warning is read to the visitor too, who
     // may not see that the screen asks (wiped with the visit).
