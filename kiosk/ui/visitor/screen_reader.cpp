@@ -146,14 +146,14 @@ Finger ScreenReader::input(Finger raw, const std::vector<int>& keys_down, double
             continue;
         }
         if (action == KeypadAction::activate)
-            activate();
+            activate(false);
         else
             actions_.push_back(action);
     }
     keys_were_down_ = keys_down;
     if (!on_) return s.to_ui;
     if (s.explore) explore_ = s.at;
-    if (s.activate) activate();
+    if (s.activate) activate(true);
     // An activation is a tap on the focused element: a frame pressed on it, one released.
     if (click_ == Click::press) {
         click_ = Click::release;
@@ -166,11 +166,13 @@ Finger ScreenReader::input(Finger raw, const std::vector<int>& keys_down, double
     return s.to_ui;
 }
 
-void ScreenReader::activate() {
-    if (!before_target_.empty() || !before_text_.empty()) {
+void ScreenReader::activate(bool double_tap) {
+    if (double_tap && (!before_target_.empty() || !before_text_.empty())) {
         focus_target_ = before_target_;
         focus_text_ = before_text_;
     }
+    before_target_.clear();
+    before_text_.clear();
     const ReaderElement* element = focused();
     if (!element || element->target.empty()) {  // a text, or nothing focused: say it again
         repeat_ = true;

@@ -98,7 +98,7 @@ public:
 private:
     int focus_index() const;
     void focus(const ReaderElement& element);
-    void activate();
+    void activate(bool double_tap);
 
     bool on_ = false;
     ReaderGestures gestures_;

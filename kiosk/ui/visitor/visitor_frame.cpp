@@ -40,6 +40,13 @@ VisitorFrame draw_visitor_frame(VisitorApp& app, VisitorView& view, const ui::Tr
     ui.recorder = &recorder;
     ui.spoken = &frame.spoken;
     view.draw(ui, state, translations, frame.intents);
+    // The screen reader's focus, framed, for a helper beside the visitor (where it was last frame).
+    if (const ReaderElement* focused = app.screen_reader().focused(); focused && app.screen_reader().on()) {
+        const float pad = ui.mm(1.0f);
+        ImGui::GetForegroundDrawList()->AddRect(ImVec2(focused->where.x0 - pad, focused->where.y0 - pad),
+                                                ImVec2(focused->where.x1 + pad, focused->where.y1 + pad),
+                                                ui.theme->text.packed(), ui.mm(2.0f), 0, ui.mm(1.2f));
+    }
     frame.page = page_name(state);
     frame.targets = recorder.targets();
     frame.again = !view.settled();
