@@ -386,18 +386,20 @@ TEST_CASE("the real kiosk: a long press turns the screen reader on, a touch only
     const auto nb = KioskProcess::where(*s, "id", "language.nb");
     const auto en = KioskProcess::where(*s, "id", "language.en");
     REQUIRE((nb && en));
-    const auto at = [](std::pair<int, int> p) { return std::to_string(p.first) + " " + std::to_string(p.second); };
+    // Runs a finger's xdotool commands, then gives the program time to act: the page after.
+    const auto finger = [&](const std::pair<int, int>& p, const std::string& commands) -> std::string {
+        const std::string command =
+            "xdotool mousemove " + std::to_string(p.first) + " " + std::to_string(p.second) + " " + commands;
+        if (std::system(command.c_str()) != 0) return "xdotool failed";
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        const auto after = kiosk.state();
+        return after ? (*after)["page"].get<std::string>() : "no state";
+    };
     // Held still for 3.6 s with no other event: the program's own timer notices the long press,
     // and the button under the finger does not fire.
-    REQUIRE(std::system(("xdotool mousemove " + at(*nb) + " mousedown 1 sleep 3.6 mouseup 1").c_str()) == 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    REQUIRE((s = kiosk.state()));
-    CHECK((*s)["page"] == "start");
+    CHECK(finger(*nb, "mousedown 1 sleep 3.6 mouseup 1") == "start");
     // A tap is a touch now: it says the button and does not choose it.
-    REQUIRE(std::system(("xdotool mousemove " + at(*en) + " click 1").c_str()) == 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    REQUIRE((s = kiosk.state()));
-    CHECK((*s)["page"] == "start");
+    CHECK(finger(*en, "click 1") == "start");
     // Two quick taps anywhere choose what was touched last.
     REQUIRE(std::system("xdotool mousemove 540 6 click --repeat 2 --delay 120 1") == 0);
     REQUIRE((s = kiosk.wait_for_page("appointment_question")));

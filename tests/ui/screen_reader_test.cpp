@@ -222,18 +222,19 @@ TEST_CASE("a numeric keypad turns the screen reader on and walks a visitor to a 
     REQUIRE(kiosk.page() == "appointment_question");
     check_screen_read(kiosk);
 
-    REQUIRE(focus_on("appointment.no"));
-    kiosk.keypad(keypad::kp_enter);
-    REQUIRE(kiosk.page() == "need");
-    REQUIRE(focus_on("need.social_rent"));
-    kiosk.keypad(keypad::kp_5);
-    REQUIRE(kiosk.page() == "questions");
-    REQUIRE(focus_on("nav.next"));
-    kiosk.keypad(keypad::kp_5);
-    REQUIRE(kiosk.page() == "details");
-    REQUIRE(focus_on("nav.skip"));
-    kiosk.keypad(keypad::kp_5);
-    REQUIRE(kiosk.page() == "confirm");
+    const struct {
+        const char* target;
+        int key;
+        const char* page;
+    } steps[] = {{"appointment.no", keypad::kp_enter, "need"},
+                 {"need.social_rent", keypad::kp_5, "questions"},
+                 {"nav.next", keypad::kp_5, "details"},
+                 {"nav.skip", keypad::kp_5, "confirm"}};
+    for (const auto& step : steps) {
+        REQUIRE(focus_on(step.target));
+        kiosk.keypad(step.key);
+        REQUIRE(kiosk.page() == step.page);
+    }
 
     // KP 0 reads the whole screen again.
     kiosk.keypad(keypad::kp_0);
