@@ -42,7 +42,6 @@ bool contains(const std::string& haystack, std::string_view needle) {
     return haystack.find(needle) != std::string::npos;
 }
 
-
 // Somewhere on the screen that is no target: a double tap's place does not matter.
 const ImVec2 anywhere{540, 6};
 // Where the long presses are: on whatever is there.

@@ -211,7 +211,7 @@ ScreenReader::Say ScreenReader::drawn(const std::vector<ui::SpokenText>& spoken,
     if (!on_) return say;
     elements_ = reader_elements(spoken, targets, words);
     if (click_ == Click::release) page_before_ = page;  // the press is drawn, not yet released
-    if (click_ == Click::applied) {  // the tap's intents are applied; the next frame shows them
+    if (click_ == Click::applied) {                     // the tap's intents are applied; the next frame shows them
         click_ = Click::result;
         return say;
     }

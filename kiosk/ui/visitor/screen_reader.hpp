@@ -37,8 +37,8 @@ KeypadAction keypad_action(int glfw_key);
 
 // Something the screen reader focuses and says: a touch target, or a text on no target.
 struct ReaderElement {
-    std::string target;              // the target's id; empty: a text
-    ui::Rect where;                  // its visible part
+    std::string target;                 // the target's id; empty: a text
+    ui::Rect where;                     // its visible part
     std::vector<ui::SpokenText> words;  // what it says in reading order, what it is last ("button")
 };
 // The words for what an element is, in the visitor's language.
@@ -54,9 +54,9 @@ std::vector<ReaderElement> reader_elements(const std::vector<ui::SpokenText>& sp
 class ReaderGestures {
 public:
     struct Step {
-        Finger to_ui;           // what ImGui is given this frame
-        bool toggle = false;    // a long press: the mode goes on or off
-        bool explore = false;   // a touch began at `at`: say what is there
+        Finger to_ui;          // what ImGui is given this frame
+        bool toggle = false;   // a long press: the mode goes on or off
+        bool explore = false;  // a touch began at `at`: say what is there
         Finger at;
         bool activate = false;  // a double tap ended
     };
@@ -68,11 +68,11 @@ private:
     bool down_ = false;
     Finger press_;
     double press_s_ = 0;
-    bool moved_ = false;          // the press became a drag
-    bool drag_shown_ = false;     // ImGui has been given the drag's press
-    bool long_done_ = false;      // this press was a long press
-    bool second_ = false;         // this press is a double tap's second
-    double last_tap_s_ = -1e9;    // when the last plain tap was released
+    bool moved_ = false;        // the press became a drag
+    bool drag_shown_ = false;   // ImGui has been given the drag's press
+    bool long_done_ = false;    // this press was a long press
+    bool second_ = false;       // this press is a double tap's second
+    double last_tap_s_ = -1e9;  // when the last plain tap was released
 };
 
 // The mode: gestures, focus, and what to say after each frame.
@@ -108,8 +108,8 @@ private:
     // The focus before the last touch: a double tap's first tap explores too, and the double
     // tap is for what was focused before it.
     std::string before_target_, before_text_;
-    std::optional<Finger> explore_;        // a touch to answer after the frame
-    std::vector<KeypadAction> actions_;    // keypad presses to answer after the frame
+    std::optional<Finger> explore_;      // a touch to answer after the frame
+    std::vector<KeypadAction> actions_;  // keypad presses to answer after the frame
     std::vector<int> keys_were_down_;
     // An activation's tap: the press frame, the release frame, its intents applied, the result drawn.
     enum class Click { none, press, release, applied, result } click_ = Click::none;

@@ -658,8 +658,8 @@ Finger VisitorApp::reader_input(Finger raw, const std::vector<int>& keypad_down,
     bool toggled = false;
     const Finger to_ui = reader_.input(raw, keypad_down, now_s, drag_px, toggled);
     if (toggled) {
-        const std::string& said =
-            services_.translations->text(state_.language, reader_.on() ? ui::text_key("reader.on") : ui::text_key("reader.off"));
+        const char* key = reader_.on() ? ui::text_key("reader.on") : ui::text_key("reader.off");
+        const std::string& said = services_.translations->text(state_.language, key);
         reader_say({ui::SpokenText{said, said}});
     }
     return to_ui;

@@ -61,7 +61,7 @@ public:
     // After a frame is drawn, with what it shows in reading order: reads the idle warning
     // aloud, once, to a visitor who had the screen read this visit.
     // In screen-reader mode, says what the visitor explored or what a double tap did.
-    void drawn(const std::vector<ui::SpokenText>& spoken, const std::vector<ui::TouchTarget>& targets = {});
+    void drawn(const std::vector<ui::SpokenText>& spoken, const std::vector<ui::TouchTarget>& targets);
     // Before a frame: the finger and the keypad keys held, as the platform reports them; returns
     // the finger ImGui is to get (screen_reader.hpp). drag_px: how far a finger moves to drag.
     Finger reader_input(Finger raw, const std::vector<int>& keypad_down, double now_s, float drag_px);
