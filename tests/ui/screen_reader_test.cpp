@@ -369,3 +369,79 @@ TEST_CASE("in screen-reader mode the room's speaker never says the visitor's ans
         CHECK_FALSE(contains(room, text("en", "need.social_rent")));
     }
 }
+
+TEST_CASE("screen-reader gestures: a touch explores, a quick second tap activates, a drag or a slow tap does not") {
+    using skranke::visitor::Finger;
+    using skranke::visitor::ReaderGestures;
+    const float drag = 15;
+    const Finger up{100, 100, false};
+    const Finger down{100, 100, true};
+    ReaderGestures g;
+    double t = 0;
+    auto step = [&](Finger f) {
+        t += 1.0 / 60;
+        return g.step(f, true, t, drag);
+    };
+    auto first = step(down);
+    CHECK(first.explore);
+    CHECK_FALSE(first.to_ui.down);  // ImGui never sees a touch
+    CHECK_FALSE(step(up).activate);
+    auto second = step(down);
+    CHECK_FALSE(second.explore);  // the second tap of a double tap explores nothing
+    CHECK(step(up).activate);
+
+    t += 1.0;  // a slow second tap is a new touch
+    CHECK(step(down).explore);
+    step(up);
+    t += skranke::visitor::double_tap_seconds + 0.1;
+    CHECK(step(down).explore);
+    CHECK_FALSE(step(up).activate);
+
+    // A quick second tap that moves is a drag: ImGui gets it from where it began, and no activation.
+    t += 1.0;
+    step(down);
+    step(up);
+    step(down);
+    const auto moved = step(Finger{100, 160, true});
+    CHECK(moved.to_ui.down);
+    CHECK(moved.to_ui.y == doctest::Approx(100));
+    CHECK(step(Finger{100, 200, true}).to_ui.y == doctest::Approx(200));
+    const auto lifted = step(Finger{100, 200, false});
+    CHECK_FALSE(lifted.activate);
+    CHECK(lifted.to_ui.x < -1e6f);  // released off every button
+
+    // Off, everything goes through, but not the end of a long press.
+    ReaderGestures off;
+    CHECK(off.step(down, false, 10, drag).to_ui.down);
+    CHECK(off.long_press_due() == doctest::Approx(10 + skranke::visitor::long_press_seconds));
+    CHECK(off.step(down, false, 13.1, drag).toggle);
+    CHECK(off.step(up, false, 13.2, drag).to_ui.x < -1e6f);
+}
+
+TEST_CASE("screen-reader elements: the texts on a target are said with it and what it is; hidden texts are not") {
+    using skranke::ui::Rect;
+    using skranke::ui::SpokenText;
+    const std::vector<SpokenText> spoken = {
+        {"Title", "Title", Rect{0, 0, 100, 20}},      {"Name:", "Name:", Rect{0, 30, 100, 50}},
+        {"Kari", "", Rect{0, 50, 100, 70}},           {"Yes", "Yes", Rect{0, 100, 100, 120}},
+        {"Below the fold", "Below the fold", Rect{}},
+    };
+    std::vector<skranke::ui::TouchTarget> targets(2);
+    targets[0].id = "field.name";
+    targets[0].rect = targets[0].visible = Rect{0, 25, 100, 75};
+    targets[1].id = "children.yes";
+    targets[1].label = "Yes";
+    targets[1].rect = targets[1].visible = Rect{0, 95, 100, 125};
+    targets[1].selected = true;
+    const auto elements =
+        skranke::visitor::reader_elements(spoken, targets, {"button", "key", "text field", "selected"});
+    REQUIRE(elements.size() == 3);
+    CHECK(elements[0].target.empty());
+    CHECK(elements[1].target == "field.name");
+    REQUIRE(elements[1].words.size() == 3);
+    CHECK(elements[1].words[1].text == "Kari");
+    CHECK(elements[1].words[1].in_room.empty());
+    CHECK(elements[1].words[2].text == "text field");
+    CHECK(elements[2].words.back().text == "button");
+    CHECK(elements[2].words[1].text == "selected");
+}
