@@ -194,7 +194,7 @@ TEST_CASE("a numeric keypad turns the screen reader on and walks a visitor to a 
     HeadlessKiosk kiosk;
     kiosk.keypad(keypad::kp_2);  // the first key only turns it on
     REQUIRE(kiosk.app().screen_reader().on());
-    CHECK(last_said(kiosk, Output::room) == text(kiosk.state().language, "reader.on") + ".\n");
+    CHECK(last_said(kiosk, Output::room) == text(kiosk.state().language, "reader.on_keypad") + ".\n");
     CHECK_FALSE(kiosk.app().screen_reader().focused());
 
     // Moves through the screen in reading order until the target has the focus, hearing each.

@@ -129,12 +129,13 @@ void ScreenReader::turn(bool on) {
     repeat_ = false;
 }
 
-Finger ScreenReader::input(Finger raw, const std::vector<int>& keys_down, double now_s, float drag_px, bool& toggled) {
-    toggled = false;
+Finger ScreenReader::input(Finger raw, const std::vector<int>& keys_down, double now_s, float drag_px,
+                           Toggled& toggled) {
+    toggled = Toggled::no;
     const ReaderGestures::Step s = gestures_.step(raw, on_, now_s, drag_px);
     if (s.toggle) {
         turn(!on_);
-        toggled = true;
+        toggled = Toggled::by_touch;
     }
     for (const int key : keys_down) {
         if (std::find(keys_were_down_.begin(), keys_were_down_.end(), key) != keys_were_down_.end()) continue;
@@ -142,7 +143,7 @@ Finger ScreenReader::input(Finger raw, const std::vector<int>& keys_down, double
         if (action == KeypadAction::none) continue;
         if (!on_) {  // the first key turns the mode on; it does nothing else
             turn(true);
-            toggled = true;
+            toggled = Toggled::by_keypad;
             continue;
         }
         if (action == KeypadAction::activate)

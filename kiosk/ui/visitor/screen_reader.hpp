@@ -81,8 +81,9 @@ public:
     bool on() const { return on_; }
     void turn(bool on);
     // Before the frame: the raw finger and the keypad keys held down; returns what ImGui gets.
-    // toggled: the mode went on or off (the caller says so).
-    Finger input(Finger raw, const std::vector<int>& keys_down, double now_s, float drag_px, bool& toggled);
+    // toggled: whether the mode went on or off, and how (the caller says so).
+    enum class Toggled { no, by_touch, by_keypad };
+    Finger input(Finger raw, const std::vector<int>& keys_down, double now_s, float drag_px, Toggled& toggled);
     // After the frame: what to say now (nothing: empty). after_click: it follows an activation.
     struct Say {
         std::vector<ui::SpokenText> words;

@@ -655,10 +655,12 @@ bool VisitorApp::tick(double now_s) {
 
 Finger VisitorApp::reader_input(Finger raw, const std::vector<int>& keypad_down, double now_s, float drag_px) {
     if (raw.down || !keypad_down.empty()) touched(now_s);
-    bool toggled = false;
+    auto toggled = ScreenReader::Toggled::no;
     const Finger to_ui = reader_.input(raw, keypad_down, now_s, drag_px, toggled);
-    if (toggled) {
-        const char* key = reader_.on() ? ui::text_key("reader.on") : ui::text_key("reader.off");
+    if (toggled != ScreenReader::Toggled::no) {  // how to go on, for a finger or for the keypad
+        const char* key = !reader_.on()                                  ? ui::text_key("reader.off")
+                          : toggled == ScreenReader::Toggled::by_keypad ? ui::text_key("reader.on_keypad")
+                                                                        : ui::text_key("reader.on");
         const std::string& said = services_.translations->text(state_.language, key);
         reader_say({ui::SpokenText{said, said}});
     }
