@@ -51,7 +51,8 @@ std::vector<ReaderElement> reader_elements(const std::vector<ui::SpokenText>& sp
         const ui::TouchTarget* t = nullptr;
         for (const auto& candidate : targets)
             if (candidate.id == e.target) t = &candidate;
-        if (t && t->selected) e.words.push_back({words.selected, words.selected});
+        // Which answer was chosen is the visitor's answer: on a headset only, as read-aloud.
+        if (t && t->selected) e.words.push_back({words.selected, {}});
         const std::string& kind = e.target.rfind("key.", 0) == 0     ? words.key
                                   : e.target.rfind("field.", 0) == 0 ? words.field
                                                                      : words.button;
