@@ -32,9 +32,14 @@
 #include "visitor/kiosk_office.hpp"
 #include "visitor/paper_ticket.hpp"
 #include "visitor/visitor_app.hpp"
+#include "visitor/screen_reader.hpp"
 #include "visitor/visitor_frame.hpp"
 #include "visitor/visitor_view.hpp"
 #include "roles/role_main.hpp"
+
+// The screen reader reads the keypad by GLFW's key codes.
+static_assert(skranke::visitor::keypad::kp_0 == GLFW_KEY_KP_0 && skranke::visitor::keypad::kp_8 == GLFW_KEY_KP_8 &&
+              skranke::visitor::keypad::kp_enter == GLFW_KEY_KP_ENTER);
 
 namespace {
 
@@ -422,6 +427,7 @@ int main(int argc, char** argv) {
         --frames_due;
 
         window.new_frame();
+        skranke::visitor::filter_visitor_input(app, scale, now);
         ImGui::NewFrame();
         const auto frame = skranke::visitor::draw_visitor_frame(app, view, translations, fonts, scale, recorder, now);
         ImGui::Render();

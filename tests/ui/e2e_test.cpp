@@ -443,6 +443,34 @@ TEST_CASE("the real kiosk: appointment check-in with its time, and the idle warn
     check_screenshots(kiosk, 8, "appointment-");
 }
 
+TEST_CASE("the real kiosk: a long press turns the screen reader on, a touch only explores, a double tap chooses") {
+    REQUIRE(std::getenv("DISPLAY") != nullptr);
+    skranke::test::TempDir dir;
+    KioskProcess kiosk(dir.path(), true);
+    auto s = kiosk.wait_for_page("start");
+    REQUIRE(s);
+    const auto nb = KioskProcess::where(*s, "id", "language.nb");
+    const auto en = KioskProcess::where(*s, "id", "language.en");
+    REQUIRE((nb && en));
+    // Runs a finger's xdotool commands, then gives the program time to act: the page after.
+    const auto finger = [&](const std::pair<int, int>& p, const std::string& commands) -> std::string {
+        const std::string command =
+            "xdotool mousemove " + std::to_string(p.first) + " " + std::to_string(p.second) + " " + commands;
+        if (std::system(command.c_str()) != 0) return "xdotool failed";
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        const auto after = kiosk.state();
+        return after ? (*after)["page"].get<std::string>() : "no state";
+    };
+    // Held still for 3.6 s with no other event: the program's own timer notices the long press,
+    // and the button under the finger does not fire.
+    CHECK(finger(*nb, "mousedown 1 sleep 3.6 mouseup 1") == "start");
+    // A tap is a touch now: it says the button and does not choose it.
+    CHECK(finger(*en, "click 1") == "start");
+    // Two quick taps anywhere choose what was touched last.
+    REQUIRE(std::system("xdotool mousemove 540 6 click --repeat 2 --delay 120 1") == 0);
+    REQUIRE((s = kiosk.wait_for_page("appointment_question")));
+}
+
 TEST_CASE("the real kiosk with a store that cannot open: runs, and sends visitors to reception") {
     REQUIRE(std::getenv("DISPLAY") != nullptr);
     skranke::test::TempDir dir;

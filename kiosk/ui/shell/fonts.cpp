@@ -79,19 +79,20 @@ const FontFile& bold_font() {
 
 const std::vector<ScriptFont>& script_fonts() {
     // Sizes per em from each font's hhea (Debian 12's fonts-noto-core). Arabic at DejaVu's em
-    // looks a size smaller than the Latin beside it; Ethiopic a little.
+    // looks a size smaller than the Latin beside it; Ethiopic's syllables at DejaVu's em are
+    // as tall as its capitals.
     static const std::vector<ScriptFont> fonts = {
         {"Arabic",
          {"NotoSansArabic-Regular.ttf", "fonts-noto-core"},
          {"NotoSansArabic-Bold.ttf", "fonts-noto-core"},
          2112.0f / 1000.0f,
-         1.2f,
+         1.15f,
          {{0x0600, 0x06FF}, {0x0750, 0x077F}, {0x08A0, 0x08FF}, {0xFB50, 0xFDFF}, {0xFE70, 0xFEFE}}},
         {"Ethiopic",
          {"NotoSansEthiopic-Regular.ttf", "fonts-noto-core"},
          {"NotoSansEthiopic-Bold.ttf", "fonts-noto-core"},
          1362.0f / 1000.0f,
-         1.1f,
+         1.0f,
          {{0x1200, 0x139F}, {0x2D80, 0x2DDF}}},
     };
     return fonts;

@@ -7,13 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "shell/rect.hpp"
+
 namespace skranke::ui {
 
 // A piece of the screen for read-aloud: all of it for a headset, and what the room's
 // speaker may hear, without the visitor's answers (their label, or nothing).
+// where: the part of the screen it is drawn on, for the screen reader's exploring by touch
+// (empty: not drawn as such, or scrolled out of view).
 struct SpokenText {
     std::string text;
     std::string in_room;
+    Rect where{};
 };
 
 // Where sound goes: the room's speaker, or the visitor's headset.

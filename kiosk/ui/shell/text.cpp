@@ -142,7 +142,7 @@ float draw_text(Ui& ui, ImFont* font, const std::string& text, const Rect& rect,
                   ui.rtl);
         y += font->FontSize;
     }
-    if (speak) ui.say(text);
+    if (speak) ui.say(SpokenText{text, text, ui.shown(Rect{rect.x0, rect.y0, rect.x1, y})});
     return y - rect.y0;
 }
 

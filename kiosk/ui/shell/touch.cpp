@@ -20,6 +20,10 @@ float gap_between(const Rect& a, const Rect& b) {
     return std::sqrt(dx * dx + dy * dy);
 }
 
+Rect Ui::shown(const Rect& rect) const {
+    return clip.empty() ? rect : intersect(rect, clip);
+}
+
 const TouchTarget* TouchRecorder::find(std::string_view id) const {
     for (const auto& t : targets_)
         if (t.id == id) return &t;
@@ -47,7 +51,7 @@ const ButtonColours& colours_of(const Theme& theme, Look look) {
 bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, const ButtonContent& content) {
     const Rect visible = ui.clip.empty() ? rect : intersect(rect, ui.clip);
     if (visible.empty() || rect.width() < 1 || rect.height() < 1) return false;
-    if (ui.recorder) ui.recorder->add({std::string(id), content.label, rect, visible});
+    if (ui.recorder) ui.recorder->add({std::string(id), content.label, rect, visible, true, false, look == Look::selected});
 
     ImGui::SetCursorScreenPos(rect.min());
     ImGui::PushID(id.data(), id.data() + id.size());
@@ -80,7 +84,7 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
             const Rect box{r.centre().x - side / 2, r.centre().y - side / 2, r.centre().x + side / 2,
                            r.centre().y + side / 2};
             draw_pictogram(ui.draw, content.pictogram, box, s.text.packed(), ui.rtl);
-            ui.say(content.label);
+            ui.say(SpokenText{content.label, content.label, visible});
             return released_on && !ui.suppress_clicks && !content.disabled;
         }
     }
@@ -116,9 +120,10 @@ bool touch_button(Ui& ui, std::string_view id, const Rect& rect, Look look, cons
     ui.draw->PushClipRect(r.min(), r.max(), true);
     y += draw_text(ui, font, content.label, Rect{text_area.x0, y, text_area.x1, text_area.y1}, s.text.packed(), align);
     if (!detail.empty()) {  // a field's typed text is shown to its end, long words broken (last_lines)
-        draw_text(ui, font, detail, Rect{text_area.x0, y, text_area.x1, text_area.y1}, s.text.packed(), align, false,
-                  content.detail_lines > 0 ? LongWords::break_inside : LongWords::shrink);
-        ui.say(SpokenText{detail, content.private_detail ? std::string{} : detail});
+        const float h = draw_text(ui, font, detail, Rect{text_area.x0, y, text_area.x1, text_area.y1}, s.text.packed(),
+                                  align, false, content.detail_lines > 0 ? LongWords::break_inside : LongWords::shrink);
+        ui.say(SpokenText{detail, content.private_detail ? std::string{} : detail,
+                          ui.shown(Rect{text_area.x0, y, text_area.x1, y + h})});
     }
     ui.draw->PopClipRect();
 

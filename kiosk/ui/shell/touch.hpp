@@ -9,21 +9,13 @@
 #include <imgui.h>
 
 #include "shell/fonts.hpp"
+#include "shell/rect.hpp"
 #include "shell/speech.hpp"
 #include "shell/theme.hpp"
 #include "shell/units.hpp"
 
 namespace skranke::ui {
 
-struct Rect {
-    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-    float width() const { return x1 - x0; }
-    float height() const { return y1 - y0; }
-    ImVec2 min() const { return {x0, y0}; }
-    ImVec2 max() const { return {x1, y1}; }
-    ImVec2 centre() const { return {(x0 + x1) / 2, (y0 + y1) / 2}; }
-    bool empty() const { return x1 <= x0 || y1 <= y0; }
-};
 Rect intersect(const Rect& a, const Rect& b);
 // Gap between two rectangles (0 when they touch or overlap).
 float gap_between(const Rect& a, const Rect& b);
@@ -35,6 +27,7 @@ struct TouchTarget {
     Rect visible;           // the part not clipped by a scroll area
     bool text_fits = true;  // the label fits inside the button (checked by the audit test)
     bool pressed = false;   // drawn in its pressed look (a finger is on it)
+    bool selected = false;  // drawn as the chosen answer (the screen reader says so)
 };
 
 // Every touch target drawn in the current frame.
@@ -95,6 +88,8 @@ struct Ui {
     ImFont* title() const { return fonts->title[large_text ? 1 : 0]; }
     float mm(float millimetres) const { return scale.px(millimetres); }
     void say(const std::string& text) const { say(SpokenText{text, text}); }
+    // The part of rect not clipped by the scroll area (empty: not shown).
+    Rect shown(const Rect& rect) const;
     // Text with a visitor's answer in it: the room's speaker hears in_room instead.
     void say(SpokenText text) const {
         if (spoken && !text.text.empty()) spoken->push_back(std::move(text));

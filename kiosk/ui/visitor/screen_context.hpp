@@ -50,9 +50,10 @@ struct ScreenContext {
     // A paragraph with the visitor's answer in it: drawn whole, read whole only on a headset;
     // the room's speaker says in_room instead (the answer's label, or nothing).
     void private_paragraph(const std::string& text, const std::string& in_room) {
-        y += ui::draw_text(ui, ui.body(), text, ui::Rect{body.x0, y, body.x1, body.y1 + 1e5f}, ui.theme->text.packed(),
-                           ui::Align::start, false);
-        ui.say(ui::SpokenText{text, in_room});
+        const float h = ui::draw_text(ui, ui.body(), text, ui::Rect{body.x0, y, body.x1, body.y1 + 1e5f},
+                                      ui.theme->text.packed(), ui::Align::start, false);
+        ui.say(ui::SpokenText{text, in_room, ui.shown(ui::Rect{body.x0, y, body.x1, y + h})});
+        y += h;
         y += mm(gap_mm);
     }
     // A line of a summary, "Name: Kari": the room hears only "Name".

@@ -28,6 +28,8 @@ void draw_start_screen(ScreenContext& c) {
     c.title(c.t("start.title"));
     c.paragraph(c.t("start.choose_language"));
     language_grid(c, "language.");
+    // After the languages, which must stay in view: read aloud and on screen for a helper.
+    c.paragraph(c.t("start.screen_reader"));
 }
 
 void draw_language_menu(ScreenContext& c) {

@@ -52,7 +52,8 @@ void draw_ticket_screen(ScreenContext& c) {
     ui::draw_text(c.ui, number_font, t.number,
                   ui::Rect{number_box.x0, number_box.y0 + c.mm(2), number_box.x1, number_box.y1}, surface.text.packed(),
                   ui::Align::centre, false);
-    c.ui.say(c.t("ticket.number_spoken") + " " + t.spoken_number);
+    const std::string spoken_number = c.t("ticket.number_spoken") + " " + t.spoken_number;
+    c.ui.say(ui::SpokenText{spoken_number, spoken_number, c.ui.shown(number_box)});
     c.y = number_box.y1 + c.mm(4 + gap_mm);
     c.private_paragraph(c.t(t.need_text_key), {});  // the visitor's need: not for the room
     for (const TicketSentence& sentence : ticket_sentences(t.urgent, t.figures))

@@ -8,6 +8,7 @@
 #include "printer/ticket_printer.hpp"
 #include "visitor/paper_ticket.hpp"
 #include "visitor/read_aloud.hpp"
+#include "visitor/visitor_frame.hpp"
 #include "store/store.hpp"
 #include "store/sync_store.hpp"
 
@@ -107,6 +108,7 @@ void VisitorApp::wipe() {
                          : services_.translations->languages().front().code;
     state_ = std::move(fresh);
     read_warning_ = false;
+    reader_.turn(false);  // the visit's end ends the screen reader
     state_.voice_available = can_read_aloud(state_.language);
     if (services_.speaker) services_.speaker->stop();
     refresh_office();
@@ -427,6 +429,12 @@ bool VisitorApp::can_read_aloud(const std::string& language) const {
     return (lang && !lang->voice.empty()) || has_prompts(services_.config->prompts_folder, language);
 }
 
+ReadAloud VisitorApp::how_to_read() const {
+    const ui::Language* lang = services_.translations->language(state_.language);
+    return {state_.language, lang ? lang->voice : std::string{}, !services_.config->headset_device.empty(),
+            services_.config->prompts_folder, services_.config->volume_percent};
+}
+
 void VisitorApp::read_aloud(const std::vector<ui::SpokenText>& spoken) {
     if (!services_.speaker) return;
     if (state_.speaking) {
@@ -434,10 +442,7 @@ void VisitorApp::read_aloud(const std::vector<ui::SpokenText>& spoken) {
         state_.speaking = false;
         return;
     }
-    const ui::Language* lang = services_.translations->language(state_.language);
-    const ReadAloud how{state_.language, lang ? lang->voice : std::string{}, !services_.config->headset_device.empty(),
-                        services_.config->prompts_folder, services_.config->volume_percent};
-    if (!read_screen(*services_.speaker, spoken, *services_.translations, how)) {
+    if (!read_screen(*services_.speaker, spoken, *services_.translations, how_to_read())) {
         state_.notice_key = ui::text_key("speech.unavailable");
         return;
     }
@@ -548,7 +553,12 @@ void VisitorApp::apply(const Intent& intent, const std::vector<ui::SpokenText>& 
         case IntentKind::back:
             back();
             return;
-        case IntentKind::start_over:
+        case IntentKind::start_over: {  // the same visitor starts again: the screen reader stays
+            const ScreenReader reader = reader_;
+            wipe();
+            if (reader.on()) reader_ = reader;
+            return;
+        }
         case IntentKind::finish:
             wipe();
             return;
@@ -599,13 +609,20 @@ bool self_ending(Screen screen) {
 
 }  // namespace
 
+// A visitor with the screen reader on is still there, even on the start screen.
+bool VisitorApp::resting() const {
+    return at_rest(state_, *services_.config) && !reader_.on();
+}
+
 bool VisitorApp::between_visits() const {
-    return at_rest(state_, *services_.config) && !state_.idle_warning && !state_.speaking;
+    return resting() && !state_.idle_warning && !state_.speaking;
 }
 
 bool VisitorApp::tick(double now_s) {
     const KioskConfig& config = *services_.config;
     bool changed = follow_paper(now_s);
+    // A finger held still has become a long press: a frame notices it.
+    if (const double due = reader_.frame_due(); due >= 0 && now_s >= due) changed = true;
     if (state_.speaking && services_.speaker && !services_.speaker->speaking()) {
         state_.speaking = false;
         changed = true;
@@ -629,7 +646,7 @@ bool VisitorApp::tick(double now_s) {
         }
         return changed;
     }
-    if (at_rest(state_, config)) return changed;
+    if (resting()) return changed;
     if (now_s - last_touch_s_ >= config.idle_seconds) {
         state_.idle_warning = true;
         state_.language_menu = false;
@@ -637,13 +654,43 @@ bool VisitorApp::tick(double now_s) {
         state_.idle_seconds_left = config.idle_countdown_seconds;
         if (services_.speaker) services_.speaker->stop();
         state_.speaking = false;
-        read_warning_ = state_.listened;
+        read_warning_ = state_.listened || reader_.on();  // the visitor may not see it
         return true;
     }
     return changed;
 }
 
-void VisitorApp::drawn(const std::vector<ui::SpokenText>& spoken) {
+Finger VisitorApp::reader_input(Finger raw, const std::vector<int>& keypad_down, double now_s, float drag_px) {
+    if (raw.down || !keypad_down.empty()) touched(now_s);
+    auto toggled = ScreenReader::Toggled::no;
+    const Finger to_ui = reader_.input(raw, keypad_down, now_s, drag_px, toggled);
+    if (toggled != ScreenReader::Toggled::no) {  // how to go on, for a finger or for the keypad
+        const char* key = !reader_.on()                                  ? ui::text_key("reader.off")
+                          : toggled == ScreenReader::Toggled::by_keypad ? ui::text_key("reader.on_keypad")
+                                                                        : ui::text_key("reader.on");
+        const std::string& said = services_.translations->text(state_.language, key);
+        reader_say({ui::SpokenText{said, said}});
+    }
+    return to_ui;
+}
+
+void VisitorApp::reader_say(const std::vector<ui::SpokenText>& words) {
+    if (!services_.speaker || words.empty()) return;
+    state_.speaking = false;  // the read-aloud button's reading, if any, is over
+    read_screen(*services_.speaker, words, *services_.translations, how_to_read());
+}
+
+void VisitorApp::drawn(const std::vector<ui::SpokenText>& spoken, const std::vector<ui::TouchTarget>& targets) {
+    if (reader_.on()) {
+        const auto& tr = *services_.translations;
+        const ReaderWords words{tr.text(state_.language, ui::text_key("reader.button")),
+                                tr.text(state_.language, ui::text_key("reader.key")),
+                                tr.text(state_.language, ui::text_key("reader.field")),
+                                tr.text(state_.language, ui::text_key("reader.selected"))};
+        const ScreenReader::Say say = reader_.drawn(spoken, targets, page_name(state_), words);
+        // A double tap on "Read aloud" reads the screen: the reader does not talk over it.
+        if (!(say.after_click && state_.speaking)) reader_say(say.words);
+    }
     if (!read_warning_ || !state_.idle_warning) return;
     read_warning_ = false;
     if (!state_.speaking) read_aloud(spoken);
@@ -657,6 +704,7 @@ double VisitorApp::seconds_until_timer(double now_s) const {
         if (due < 0 || seconds < due) due = seconds;
     };
     if (state_.speaking) consider(0.5);  // notice when speech ends, to relabel the button
+    if (const double long_press = reader_.frame_due(); long_press >= 0) consider(long_press - now_s);
     // The printer wakes the loop when a job ends; this is the backstop.
     if (state_.ticket && state_.ticket->paper == TicketView::Paper::printing) consider(0.25);
     if (state_.idle_warning) {
@@ -665,7 +713,7 @@ double VisitorApp::seconds_until_timer(double now_s) const {
         consider(left - std::floor(left - 1e-6));
     } else if (self_ending(state_.screen)) {
         consider(std::max(screen_since_s_, last_touch_s_) + config.ticket_seconds - now_s);
-    } else if (!at_rest(state_, config)) {
+    } else if (!resting()) {
         consider(last_touch_s_ + config.idle_seconds - now_s);
     }
     return due;

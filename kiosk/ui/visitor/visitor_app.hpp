@@ -13,6 +13,8 @@
 #include "store/queue_view.hpp"
 #include "shell/translations.hpp"
 #include "visitor/kiosk_config.hpp"
+#include "visitor/read_aloud.hpp"
+#include "visitor/screen_reader.hpp"
 #include "visitor/visitor_state.hpp"
 
 namespace skranke {
@@ -58,7 +60,12 @@ public:
     bool tick(double now_s);
     // After a frame is drawn, with what it shows in reading order: reads the idle warning
     // aloud, once, to a visitor who had the screen read this visit.
-    void drawn(const std::vector<ui::SpokenText>& spoken);
+    // In screen-reader mode, says what the visitor explored or what a double tap did.
+    void drawn(const std::vector<ui::SpokenText>& spoken, const std::vector<ui::TouchTarget>& targets);
+    // Before a frame: the finger and the keypad keys held, as the platform reports them; returns
+    // the finger ImGui is to get (screen_reader.hpp). drag_px: how far a finger moves to drag.
+    Finger reader_input(Finger raw, const std::vector<int>& keypad_down, double now_s, float drag_px);
+    const ScreenReader& screen_reader() const { return reader_; }
     // Seconds until a timer needs the loop to wake up (negative: none).
     double seconds_until_timer(double now_s) const;
     // The store, once open (the window comes up before it); null sends visitors to reception.
@@ -89,7 +96,10 @@ private:
     void read_aloud(const std::vector<ui::SpokenText>& spoken);
     // The language has a voice, or the office recorded prompts for it.
     bool can_read_aloud(const std::string& language) const;
+    ReadAloud how_to_read() const;
+    void reader_say(const std::vector<ui::SpokenText>& words);
     bool follow_paper(double now_s);
+    bool resting() const;
 
     VisitorServices services_;
     VisitorState state_;
@@ -98,6 +108,7 @@ private:
     bool read_warning_ = false;   // the next frame drawn is the idle warning, to be read aloud
     double screen_since_s_ = 0;   // when the current ticket / receipt appeared
     std::uint64_t print_job_ = 0;  // the shown ticket's paper, while it is printing
+    ScreenReader reader_;
 };
 
 }  // namespace skranke::visitor

@@ -16,10 +16,14 @@ namespace skranke::visitor {
 struct VisitorFrame {
     std::vector<Intent> intents;
     std::vector<ui::SpokenText> spoken;  // visible text in reading order, for read-aloud
+    std::vector<ui::TouchTarget> targets;  // for the screen reader
     std::string page;                    // screen name plus overlays: "need", "ticket-idle"
     bool again = false;                  // the next frame differs by itself: draw it before waiting
 };
 
+// Call before ImGui::NewFrame(), once the platform has set io's mouse and keys: the screen
+// reader's gestures and keypad (screen_reader.hpp) decide what ImGui gets of the finger.
+void filter_visitor_input(VisitorApp& app, const ui::PhysicalScale& scale, double now_s);
 // Call after ImGui::NewFrame(): notes touches for the idle timer and draws the screen.
 VisitorFrame draw_visitor_frame(VisitorApp& app, VisitorView& view, const ui::Translations& translations,
                                 const ui::FontSet& fonts, const ui::PhysicalScale& scale, ui::TouchRecorder& recorder,

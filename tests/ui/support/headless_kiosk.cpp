@@ -9,6 +9,7 @@
 #include "shell/keyboard.hpp"
 #include "support/fault_vfs.hpp"
 #include "support/store_fixture.hpp"
+#include "visitor/screen_reader.hpp"
 
 namespace skranke::test {
 
@@ -125,7 +126,9 @@ void HeadlessKiosk::frame() {
     io.DeltaTime = 1.0f / 60.0f;
     io.MousePos = mouse_;
     io.MouseDown[0] = down_;
+    for (const int key : visitor::keypad::all) io.KeysDown[key] = keys_down_.count(key) > 0;
     now_s_ += 1.0 / 60.0;
+    visitor::filter_visitor_input(*app_, scale(), now_s_);
     ImGui::NewFrame();
     const visitor::VisitorFrame f =
         visitor::draw_visitor_frame(*app_, view_, translations_, *fonts_, scale(), recorder_, now_s_);
@@ -270,6 +273,57 @@ void HeadlessKiosk::drag(ImVec2 from, ImVec2 to, int steps) {
     down_ = false;
     frame();
     frame();
+}
+
+void HeadlessKiosk::hold(ImVec2 at, double seconds) {
+    mouse_ = at;
+    down_ = true;
+    frame();
+    for (double held = 0; held < seconds; held += 0.25) {
+        now_s_ += 0.25 - 1.0 / 60.0;
+        frame();
+    }
+    down_ = false;
+    frame();
+    frame();
+}
+
+bool HeadlessKiosk::touch(std::string_view id) {
+    const ui::TouchTarget* target = recorder_.find(id);
+    if (!target) return false;
+    touch_at(target->visible.centre());
+    return true;
+}
+
+void HeadlessKiosk::touch_at(ImVec2 at) {
+    mouse_ = at;
+    down_ = true;
+    frame();
+    down_ = false;
+    frame();
+    frame();
+    now_s_ += 0.5;
+    frame();
+}
+
+void HeadlessKiosk::double_tap(ImVec2 at) {
+    mouse_ = at;
+    for (int i = 0; i < 2; ++i) {
+        down_ = true;
+        frame();
+        down_ = false;
+        frame();
+    }
+    for (int i = 0; i < 3; ++i) frame();
+    now_s_ += 0.5;
+    frame();
+}
+
+void HeadlessKiosk::keypad(int glfw_key) {
+    keys_down_.insert(glfw_key);
+    frame();
+    keys_down_.erase(glfw_key);
+    for (int i = 0; i < 4; ++i) frame();
 }
 
 void HeadlessKiosk::wait_seconds(double seconds) {

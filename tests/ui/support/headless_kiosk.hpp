@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -79,6 +80,16 @@ public:
     bool walk_in(std::string_view language, std::string_view need);
     // From the questions, skipping the details, to the summary. True when on confirm.
     bool skip_to_confirm();
+    // Screen-reader gestures (visitor/screen_reader.hpp). A finger held still at a point for
+    // seconds, a frame each quarter second, then lifted.
+    void hold(ImVec2 at, double seconds);
+    // A touch on a target (press and release), then half a second, so the next is not a double tap.
+    bool touch(std::string_view id);
+    void touch_at(ImVec2 at);
+    // Two quick taps at a point, and the frames that show what they did.
+    void double_tap(ImVec2 at);
+    // A numeric-keypad key (GLFW key code) pressed and released, and the frames after it.
+    void keypad(int glfw_key);
     // Lets seconds pass on the monotonic clock, drawing a frame each second.
     void wait_seconds(double seconds);
 
@@ -131,6 +142,7 @@ private:
     const ui::FontSet* fonts_ = nullptr;  // built at the configured dpi
     ImGuiContext* context_ = nullptr;
     ImVec2 mouse_{-1, -1};
+    std::set<int> keys_down_;
     bool down_ = false;
     double now_s_ = 1000.0;
     std::int64_t wall_ms_ = 0;
