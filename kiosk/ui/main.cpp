@@ -33,6 +33,7 @@
 #include "visitor/paper_ticket.hpp"
 #include "visitor/visitor_app.hpp"
 #include "visitor/screen_reader.hpp"
+#include "visitor/visitor_fonts.hpp"
 #include "visitor/visitor_frame.hpp"
 #include "visitor/visitor_view.hpp"
 #include "roles/role_main.hpp"
@@ -331,22 +332,25 @@ int main(int argc, char** argv) {
     if (!window.open(window_options, error)) return fail(error);
 
     const skranke::ui::PhysicalScale scale{config.dpi};
+    // The screens' atlas holds the language on screen (visitor/visitor_fonts.hpp): built
+    // again between frames when the visitor changes language, and when the office's wording
+    // comes from the hub.
     skranke::ui::FontSet fonts;
-    // The glyphs of every translation (the office's wording too) and of the keyboards; built
-    // again when the office's texts bring a character the atlas lacks.
+    skranke::visitor::VisitorGlyphs font_glyphs;
+    const auto build_fonts = [&](const skranke::visitor::VisitorGlyphs& glyphs) {
+        font_glyphs = glyphs;
+        return skranke::visitor::build_visitor_fonts(*io.Fonts, scale, translations, glyphs,
+                                                     skranke::ui::default_font_dirs(),
+                                                     std::string(" 0123456789") + config.kiosk_letter, fonts, error);
+    };
+    // The printed ticket's glyphs: of every translation (the office's wording too) and keyboard.
     const auto font_texts = [&] {
         auto texts = translations.all_texts();
         for (auto& k : skranke::ui::keyboard_characters()) texts.push_back(k);
         return texts;
     };
-    std::vector<unsigned int> font_glyphs;  // sorted
-    const auto build_fonts = [&] {
-        font_glyphs = skranke::ui::glyphs_for(font_texts());
-        return skranke::ui::build_fonts(*io.Fonts, scale, translations.all_texts(), skranke::ui::default_font_dirs(),
-                                        fonts, error, std::string(" 0123456789") + config.kiosk_letter, {},
-                                        skranke::ui::keyboard_characters());
-    };
-    if (!build_fonts()) return fail(error);
+    // Every language's fonts are there, so a change of language cannot find one missing.
+    if (!skranke::ui::text_fonts_present(skranke::ui::default_font_dirs(), font_texts(), error)) return fail(error);
 
     skranke::ui::EspeakSpeaker speaker("espeak-ng", "aplay", config.headset_device);
     skranke::visitor::VisitorServices services;
@@ -387,6 +391,7 @@ int main(int argc, char** argv) {
         checkpoint_due = true;  // after the ticket is on screen, never before
     };
     skranke::visitor::VisitorApp app(services);
+    if (!build_fonts(skranke::visitor::visitor_glyphs(translations, app.state()))) return fail(error);
     skranke::visitor::VisitorView view;
     skranke::ui::TouchRecorder recorder;
 
@@ -418,14 +423,17 @@ int main(int argc, char** argv) {
                 spdlog::error("{}", applied.error());
             } else if (*applied) {
                 spdlog::info("the office's configuration {} from the hub is in use", office.version().substr(0, 12));
-                if (skranke::ui::glyphs_lack(font_glyphs, font_texts()) && !build_fonts())
-                    spdlog::error("the fonts cannot be built again for the office's texts: {}", error);
+                font_glyphs = {};  // its wording may bring letters: built again before the next frame
                 frames_due = std::max(frames_due, 2);
             }
         }
         if (frames_due <= 0) continue;
         --frames_due;
 
+        if (const auto glyphs = skranke::visitor::visitor_glyphs(translations, app.state()); glyphs != font_glyphs) {
+            if (!build_fonts(glyphs))
+                spdlog::error("the fonts cannot be built for the language {}: {}", glyphs.language, error);
+        }
         window.new_frame();
         skranke::visitor::filter_visitor_input(app, scale, now);
         ImGui::NewFrame();

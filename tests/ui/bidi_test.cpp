@@ -65,7 +65,7 @@ TEST_CASE("a line is measured on its joined letters, in reading order") {
 }
 
 TEST_CASE("on a right-to-left page a line starts at the right edge, and Arabic is measured joined") {
-    const FontSet& fonts = skranke::test::shared_fonts();
+    const FontSet& fonts = skranke::test::shared_fonts(skranke::test::test_dpi, "ar");
     ImFont* font = fonts.body[0];
     // Joined, lam and alef are one glyph: narrower than the letters apart.
     const std::string apart = "\u0633 \u0644 \u0627 \u0645";

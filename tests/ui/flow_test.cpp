@@ -30,7 +30,7 @@ TEST_CASE("a walk-in gets a ticket by taps alone, in every language") {
         CAPTURE(lang.code);
         HeadlessKiosk kiosk;
         CHECK(kiosk.page() == "start");
-        REQUIRE(kiosk.tap("language." + lang.code));
+        REQUIRE(kiosk.scroll_and_tap("language." + lang.code, ""));
         CHECK(kiosk.page() == "appointment_question");
         CHECK(kiosk.state().language == lang.code);
         REQUIRE(kiosk.tap("appointment.no"));

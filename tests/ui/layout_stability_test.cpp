@@ -234,7 +234,7 @@ TEST_CASE("no touch target on a screen with typing moves because of what was typ
 }
 
 TEST_CASE("a field too small for its text shows a full line of its end, after \"…\"") {
-    ImFont* font = skranke::test::shared_fonts().body[0];
+    ImFont* font = skranke::test::shared_fonts(skranke::test::test_dpi, "uk").body[0];
     const float width = 600;
     const std::string ellipsis = "\u2026";
     for (const std::string& text :

@@ -199,7 +199,7 @@ TEST_CASE("every letter keyboard keeps its rows whole, 20 mm keys and 3 mm gaps,
                 }
                 {
                     HeadlessKiosk kiosk(options);
-                    REQUIRE(kiosk.tap("language." + lang));
+                    REQUIRE(kiosk.scroll_and_tap("language." + lang, ""));
                     REQUIRE(kiosk.tap("appointment.yes"));
                     REQUIRE(kiosk.tap("appointment_time.unknown"));
                     REQUIRE(kiosk.page() == "appointment_details");

@@ -70,7 +70,7 @@ void to_full_room(HeadlessKiosk& kiosk, bool large_text, const std::string& lang
                                         skranke::test::test_time_ms(0, -10)).ok());
     kiosk.store_written();
     if (large_text) REQUIRE(kiosk.tap("bar.text_size"));
-    REQUIRE(kiosk.tap("language." + lang));
+    REQUIRE(kiosk.scroll_and_tap("language." + lang, ""));
     REQUIRE(kiosk.page() == "room_full");
 }
 
@@ -83,8 +83,8 @@ void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::
         audit.check(kiosk, where);
         REQUIRE(kiosk.tap("bar.language"));
         audit.check(kiosk, where);
-        REQUIRE(kiosk.tap("menu.language." + lang));
-        REQUIRE(kiosk.tap("language." + lang));
+        REQUIRE(kiosk.scroll_and_tap("menu.language." + lang, ""));
+        REQUIRE(kiosk.scroll_and_tap("language." + lang, ""));
         audit.check(kiosk, where);
         REQUIRE(kiosk.tap("appointment.yes"));
         audit.check(kiosk, where);
@@ -128,7 +128,7 @@ void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::
         options.config.office.entry_notice = true;
         HeadlessKiosk kiosk(options);
         if (large_text) REQUIRE(kiosk.tap("bar.text_size"));
-        REQUIRE(kiosk.tap("language." + lang));
+        REQUIRE(kiosk.scroll_and_tap("language." + lang, ""));
         REQUIRE(kiosk.page() == "notice");
         audit.check(kiosk, where);
         REQUIRE(kiosk.tap("notice.continue"));
@@ -188,7 +188,7 @@ void walk_every_screen(Audit& audit, bool portrait, bool large_text, const std::
         options.store = skranke::test::StoreMode::cannot_open;
         HeadlessKiosk kiosk(options);
         if (large_text) REQUIRE(kiosk.tap("bar.text_size"));
-        REQUIRE(kiosk.tap("language." + lang));
+        REQUIRE(kiosk.scroll_and_tap("language." + lang, ""));
         REQUIRE(kiosk.page() == "reception");
         audit.check(kiosk, where);
     }

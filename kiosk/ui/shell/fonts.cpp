@@ -106,8 +106,11 @@ int script_font_of(unsigned int cp) {
     return -1;
 }
 
+namespace {
+
+// read: the files' bytes too; else only where they are.
 bool find_text_fonts(const std::vector<std::filesystem::path>& dirs, const GlyphRanges& ranges, TextFontFiles& files,
-                     std::string& error) {
+                     bool read, std::string& error) {
     const auto need = [&](const FontFile& font, TextFontFiles::File& into) {
         const auto found = find_font(font, dirs);
         if (!found) {
@@ -115,6 +118,7 @@ bool find_text_fonts(const std::vector<std::filesystem::path>& dirs, const Glyph
             return false;
         }
         into.path = *found;
+        if (!read) return true;
         std::ifstream in(*found, std::ios::binary);
         if (in) into.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
         if (into.bytes.empty()) {
@@ -135,6 +139,19 @@ bool find_text_fonts(const std::vector<std::filesystem::path>& dirs, const Glyph
             return false;
     }
     return true;
+}
+
+}  // namespace
+
+bool find_text_fonts(const std::vector<std::filesystem::path>& dirs, const GlyphRanges& ranges, TextFontFiles& files,
+                     std::string& error) {
+    return find_text_fonts(dirs, ranges, files, true, error);
+}
+
+bool text_fonts_present(const std::vector<std::filesystem::path>& dirs, const std::vector<std::string>& texts,
+                        std::string& error) {
+    TextFontFiles files;
+    return find_text_fonts(dirs, glyph_ranges_for(texts), files, false, error);
 }
 
 ImFont* add_text_font(ImFontAtlas& atlas, const TextFontFiles& files, bool bold, float size_px,
@@ -242,14 +259,17 @@ GlyphRanges glyph_ranges_for(const std::vector<std::string>& texts, const std::s
 
 bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vector<std::string>& texts,
                  const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error,
-                 const std::string& number_characters, const FontSizes& sizes, const std::vector<std::string>& typed) {
+                 const std::string& number_characters, const FontSizes& sizes, const std::vector<std::string>& typed,
+                 const std::optional<std::vector<std::string>>& titles) {
     // ImGui reads the ranges until the atlas is built, below: locals serve (and let the
     // printer's thread build its own atlas while the screen builds one). What visitors type
     // is drawn in the body fonts only: the titles hold the texts' characters.
     std::vector<std::string> body_texts = texts;
     body_texts.insert(body_texts.end(), typed.begin(), typed.end());
     const GlyphRanges ranges = glyph_ranges_for(body_texts, number_characters);
-    const GlyphRanges title_ranges = typed.empty() ? ranges : glyph_ranges_for(texts, number_characters);
+    const GlyphRanges title_ranges = titles           ? glyph_ranges_for(*titles, number_characters)
+                                     : typed.empty() ? ranges
+                                                     : glyph_ranges_for(texts, number_characters);
     TextFontFiles files;
     if (!find_text_fonts(dirs, ranges, files, error)) return false;
     // The ticket number: capitals and digits only, never Arabic.

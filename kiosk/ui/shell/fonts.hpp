@@ -87,6 +87,11 @@ struct TextFontFiles {
 // Finds and reads them; on failure error names the missing file and its Debian package.
 bool find_text_fonts(const std::vector<std::filesystem::path>& dirs, const GlyphRanges& ranges, TextFontFiles& files,
                      std::string& error);
+// Whether every font file texts need is there (none is read): a kiosk that builds its atlas
+// for one language at a time checks at start-up for all of them. Else error names the missing
+// file and its Debian package.
+bool text_fonts_present(const std::vector<std::filesystem::path>& dirs, const std::vector<std::string>& texts,
+                        std::string& error);
 // Adds one text font of size_px (ImGui's size: DejaVu's ascent + descent) to atlas, each
 // script's letters merged in at the same em times its em_scale. ranges must outlive
 // atlas.Build().
@@ -106,12 +111,15 @@ struct FontSizes {
 // Builds the atlas. On failure returns false with error for the person starting the kiosk.
 // number_characters: what the huge ticket-number font must draw (each glyph there is
 // big, so the kiosk passes only the digits and its own letter). typed: what visitors can
-// type (keyboard_characters()), drawn in fields and summaries in the body fonts only, so
-// the titles do not hold every form of every script's letters.
+// type (keyboard_characters()), drawn in fields and summaries in the body fonts only.
+// titles: when given, all the title fonts draw (Translations::title_texts(); ASCII is always
+// there, for phone numbers), so they do not hold every form of every script's letters at
+// the largest sizes; otherwise they hold texts.
 bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vector<std::string>& texts,
                  const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error,
                  const std::string& number_characters = " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-                 const FontSizes& sizes = {}, const std::vector<std::string>& typed = {});
+                 const FontSizes& sizes = {}, const std::vector<std::string>& typed = {},
+                 const std::optional<std::vector<std::string>>& titles = std::nullopt);
 
 // Cap height of a built font in pixels (the height of 'H' as rasterised).
 float cap_height_px(const ImFont* font);

@@ -1,6 +1,7 @@
 #include "shell/keyboard.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 namespace skranke::ui {
@@ -154,16 +155,23 @@ const std::vector<std::string>& keyboard_layout_names() {
     return names;
 }
 
+std::vector<std::string> keyboard_characters(const KeyboardLayout& layout) {
+    std::vector<std::string> out;
+    for (const auto& [lower, upper] : layout.rows) {
+        out.push_back(lower);
+        out.push_back(upper);
+    }
+    for (const auto& [consonant, forms] : layout.forms) out.push_back(forms);
+    out.push_back("+0123456789");
+    return out;
+}
+
 std::vector<std::string> keyboard_characters() {
     std::vector<std::string> out;
     for (const auto& [name, layout] : layouts()) {
-        for (const auto& [lower, upper] : layout.rows) {
-            out.push_back(lower);
-            out.push_back(upper);
-        }
-        for (const auto& [consonant, forms] : layout.forms) out.push_back(forms);
+        auto some = keyboard_characters(layout);
+        out.insert(out.end(), std::make_move_iterator(some.begin()), std::make_move_iterator(some.end()));
     }
-    out.push_back("+0123456789");
     return out;
 }
 

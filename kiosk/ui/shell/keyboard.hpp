@@ -34,8 +34,9 @@ const KeyboardLayout& keyboard_layout(std::string_view name);
 // Whether a layout's script has capitals (a Shift key); Arabic script has none.
 bool has_capitals(const KeyboardLayout& layout);
 const std::vector<std::string>& keyboard_layout_names();
-// Every character any layout can type, for the font atlas.
+// Every character any layout can type, for the font atlas; and those of one layout.
 std::vector<std::string> keyboard_characters();
+std::vector<std::string> keyboard_characters(const KeyboardLayout& layout);
 
 // consonant: open its forms (text: the consonant); all_letters: back to the consonants.
 enum class KeyKind { none, text, backspace, shift, space, consonant, all_letters };

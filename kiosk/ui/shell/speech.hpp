@@ -15,10 +15,12 @@ namespace skranke::ui {
 // speaker may hear, without the visitor's answers (their label, or nothing).
 // where: the part of the screen it is drawn on, for the screen reader's exploring by touch
 // (empty: not drawn as such, or scrolled out of view).
+// title: drawn in a title font (whose atlas holds only the titles' characters).
 struct SpokenText {
     std::string text;
     std::string in_room;
     Rect where{};
+    bool title = false;
 };
 
 // Where sound goes: the room's speaker, or the visitor's headset.

@@ -142,7 +142,8 @@ float draw_text(Ui& ui, ImFont* font, const std::string& text, const Rect& rect,
                   ui.rtl);
         y += font->FontSize;
     }
-    if (speak) ui.say(SpokenText{text, text, ui.shown(Rect{rect.x0, rect.y0, rect.x1, y})});
+    const bool title = ui.fonts && (font == ui.fonts->title[0] || font == ui.fonts->title[1]);
+    if (speak) ui.say(SpokenText{text, text, ui.shown(Rect{rect.x0, rect.y0, rect.x1, y}), title});
     return y - rect.y0;
 }
 

@@ -102,13 +102,44 @@ void Translations::set_office_texts(std::map<std::string, std::map<std::string, 
     for (auto& [code, entries] : texts) office_texts_[code].insert(entries.begin(), entries.end());
 }
 
+void Translations::add_texts_of(std::string_view code, bool titles, std::vector<std::string>& out) const {
+    for (const auto* source : {&texts_, &office_texts_})
+        if (auto lang = source->find(code); lang != source->end())
+            for (const auto& [key, value] : lang->second)
+                if (!titles || key.find("title") != std::string::npos) out.push_back(value);
+}
+
 std::vector<std::string> Translations::all_texts() const {
     std::vector<std::string> all;
     for (const auto& l : languages_) all.push_back(l.native_name);
-    for (const auto* source : {&texts_, &office_texts_})
-        for (const auto& [code, texts] : *source)
-            for (const auto& [key, value] : texts) all.push_back(value);
+    for (const auto& [code, texts] : texts_) add_texts_of(code, false, all);
+    for (const auto& [code, texts] : office_texts_)
+        if (!texts_.count(code)) add_texts_of(code, false, all);
     return all;
+}
+
+std::vector<std::string> Translations::title_texts() const {
+    std::vector<std::string> titles;
+    for (const auto& [code, texts] : texts_) add_texts_of(code, true, titles);
+    for (const auto& [code, texts] : office_texts_)
+        if (!texts_.count(code)) add_texts_of(code, true, titles);
+    return titles;
+}
+
+std::vector<std::string> Translations::screen_texts(std::string_view code, bool titles) const {
+    std::vector<std::string> out;
+    std::string_view current = code;
+    for (int depth = 0; depth < 8 && !current.empty(); ++depth) {  // bounded: fallbacks may loop
+        add_texts_of(current, titles, out);
+        const Language* l = language(current);
+        current = l ? std::string_view(l->fallback) : std::string_view{};
+    }
+    if (!titles)
+        for (const auto& l : languages_) {
+            out.push_back(l.native_name);
+            out.push_back(text(l.code, "language.menu_title"));
+        }
+    return out;
 }
 
 std::string fill(std::string_view pattern, const std::vector<std::pair<std::string, std::string>>& values) {

@@ -10,6 +10,7 @@
 #include "support/fault_vfs.hpp"
 #include "support/store_fixture.hpp"
 #include "visitor/screen_reader.hpp"
+#include "visitor/visitor_fonts.hpp"
 
 namespace skranke::test {
 
@@ -42,18 +43,19 @@ struct SharedAtlas {
     ui::FontSet fonts;
 };
 
-// One atlas per screen dpi, built when a kiosk first needs it: the fonts' pixel sizes come
-// from the dpi, as in the program, so text takes the room it takes on that screen.
-SharedAtlas& shared_atlas(float dpi) {
-    static std::map<float, std::unique_ptr<SharedAtlas>> atlases;
-    auto& shared = atlases[dpi];
+// One atlas per screen dpi and language (visitor/visitor_fonts.hpp), built when a kiosk first
+// needs it: the fonts' pixel sizes come from the dpi, as in the program, so text takes the
+// room it takes on that screen.
+SharedAtlas& shared_atlas(float dpi, const visitor::VisitorGlyphs& glyphs) {
+    static std::map<std::pair<float, std::string>, std::unique_ptr<SharedAtlas>> atlases;
+    auto& shared = atlases[{dpi, glyphs.key()}];
     if (!shared) {
         auto s = std::make_unique<SharedAtlas>();
         std::string error;
-        // As the kiosk builds it (kiosk/ui/main.cpp): what visitors type in the body fonts only.
-        if (!ui::build_fonts(s->atlas, ui::PhysicalScale{dpi}, shipped_translations().all_texts(),
-                             ui::default_font_dirs(), s->fonts, error, " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", {},
-                             ui::keyboard_characters()))
+        // As the kiosk builds it (kiosk/ui/main.cpp).
+        if (!visitor::build_visitor_fonts(s->atlas, ui::PhysicalScale{dpi}, shipped_translations(), glyphs,
+                                          ui::default_font_dirs(), " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", s->fonts,
+                                          error))
             throw std::runtime_error(error);
         unsigned char* pixels = nullptr;
         int w = 0, h = 0;
@@ -63,10 +65,16 @@ SharedAtlas& shared_atlas(float dpi) {
     return *shared;
 }
 
+visitor::VisitorGlyphs glyphs_of(std::string_view language) {
+    visitor::VisitorState state;
+    state.language = language;
+    return visitor::visitor_glyphs(shipped_translations(), state);
+}
+
 }  // namespace
 
-const ui::FontSet& shared_fonts(float dpi) {
-    return shared_atlas(dpi).fonts;
+const ui::FontSet& shared_fonts(float dpi, std::string_view language) {
+    return shared_atlas(dpi, glyphs_of(language)).fonts;
 }
 
 HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(options)), wall_ms_(options_.wall_ms) {
@@ -84,7 +92,8 @@ HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(optio
         store_ = std::move(*opened);
         if (options_.store == StoreMode::working) queue_view_ = open_test_view(store_path_, [this] { return wall_ms_; });
     }
-    SharedAtlas& shared = shared_atlas(options_.config.dpi);
+    glyphs_ = glyphs_of(options_.config.default_language);
+    SharedAtlas& shared = shared_atlas(options_.config.dpi, glyphs_);
     fonts_ = &shared.fonts;
     context_ = ImGui::CreateContext(&shared.atlas);
     ImGui::SetCurrentContext(context_);
@@ -128,6 +137,13 @@ void HeadlessKiosk::frame() {
     io.MouseDown[0] = down_;
     for (const int key : visitor::keypad::all) io.KeysDown[key] = keys_down_.count(key) > 0;
     now_s_ += 1.0 / 60.0;
+    // As the program's loop: the atlas of the language on screen, between two frames.
+    if (auto glyphs = visitor::visitor_glyphs(shipped_translations(), app_->state()); glyphs != glyphs_) {
+        SharedAtlas& shared = shared_atlas(options_.config.dpi, glyphs);
+        io.Fonts = &shared.atlas;
+        fonts_ = &shared.fonts;
+        glyphs_ = std::move(glyphs);
+    }
     visitor::filter_visitor_input(*app_, scale(), now_s_);
     ImGui::NewFrame();
     const visitor::VisitorFrame f =
@@ -135,8 +151,10 @@ void HeadlessKiosk::frame() {
     ImGui::Render();
     last_spoken_.clear();
     last_spoken_in_room_.clear();
+    last_titles_.clear();
     for (const ui::SpokenText& s : f.spoken) {
         last_spoken_.push_back(s.text);
+        if (s.title) last_titles_.push_back(s.text);
         if (!s.in_room.empty()) last_spoken_in_room_.push_back(s.in_room);
     }
     visitor::apply_visitor_frame(*app_, f, now_s_);
@@ -253,7 +271,9 @@ bool HeadlessKiosk::type(std::string_view text) {
 }
 
 bool HeadlessKiosk::walk_in(std::string_view language, std::string_view need) {
-    return tap("language." + std::string(language)) && tap("appointment.no") && tap("need." + std::string(need)) &&
+    // Eleven languages: with larger text or on its side a language may be below «Show more».
+    return scroll_and_tap("language." + std::string(language), "") && tap("appointment.no") &&
+           tap("need." + std::string(need)) &&
            page() == "questions";
 }
 

@@ -21,6 +21,7 @@
 #include "visitor/kiosk_config.hpp"
 #include "visitor/kiosk_office.hpp"
 #include "visitor/visitor_app.hpp"
+#include "visitor/visitor_fonts.hpp"
 #include "visitor/visitor_frame.hpp"
 #include "visitor/visitor_view.hpp"
 
@@ -48,8 +49,9 @@ struct HeadlessOptions {
 
 const ui::Translations& shipped_translations();
 inline constexpr float test_dpi = 96.0f;
-// Built once per process and dpi (a kiosk draws with those of its configured dpi).
-const ui::FontSet& shared_fonts(float dpi = test_dpi);
+// Built once per process, dpi and language (a kiosk draws with those of its configured dpi and
+// the language on screen: visitor/visitor_fonts.hpp).
+const ui::FontSet& shared_fonts(float dpi = test_dpi, std::string_view language = "nb");
 
 class HeadlessKiosk {
 public:
@@ -103,6 +105,10 @@ public:
     const std::vector<std::string>& spoken() const { return last_spoken_; }
     // What the room's speaker may say of the last frame: no visitor's answer (empty ones left out).
     const std::vector<std::string>& spoken_in_room() const { return last_spoken_in_room_; }
+    // The fonts the last frame was drawn with: those of its language.
+    const ui::FontSet& fonts() const { return *fonts_; }
+    // Of those, the texts drawn in a title font.
+    const std::vector<std::string>& titles() const { return last_titles_; }
     // Some text of the last frame (in reading order) contains this.
     bool said(std::string_view text) const {
         for (const auto& line : last_spoken_)
@@ -139,7 +145,8 @@ private:
     std::unique_ptr<visitor::VisitorApp> app_;
     visitor::VisitorView view_;
     ui::TouchRecorder recorder_;
-    const ui::FontSet* fonts_ = nullptr;  // built at the configured dpi
+    const ui::FontSet* fonts_ = nullptr;  // built at the configured dpi for glyphs_
+    visitor::VisitorGlyphs glyphs_;
     ImGuiContext* context_ = nullptr;
     ImVec2 mouse_{-1, -1};
     std::set<int> keys_down_;
@@ -148,6 +155,7 @@ private:
     std::int64_t wall_ms_ = 0;
     std::vector<std::string> last_spoken_;
     std::vector<std::string> last_spoken_in_room_;
+    std::vector<std::string> last_titles_;
 };
 
 }  // namespace skranke::test

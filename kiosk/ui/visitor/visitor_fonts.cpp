@@ -1,0 +1,65 @@
+#include "visitor/visitor_fonts.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "shell/keyboard.hpp"
+
+namespace skranke::visitor {
+
+std::string VisitorGlyphs::key() const {
+    std::string key = language;
+    for (const auto& layout : layouts) key += " " + layout;
+    return key;
+}
+
+namespace {
+
+std::set<std::string, std::less<>> characters_of(const ui::KeyboardLayout& layout) {
+    std::set<std::string, std::less<>> out;
+    for (const auto& text : ui::keyboard_characters(layout))
+        for (auto& ch : ui::utf8_characters(text)) out.insert(std::move(ch));
+    return out;
+}
+
+}  // namespace
+
+VisitorGlyphs visitor_glyphs(const ui::Translations& translations, const VisitorState& state) {
+    VisitorGlyphs glyphs;
+    glyphs.language = state.language;
+    const ui::Language* language = translations.language(state.language);
+    const ui::KeyboardLayout& own = ui::keyboard_layout(language ? language->keyboard : "latin");
+    glyphs.layouts.push_back(own.name);
+    const VisitorForm& f = state.form;
+    const std::string typed = f.description + f.name + f.phone + f.reference;
+    if (typed.empty()) return glyphs;  // most frames: nothing to look at
+    // Typed on another language's keyboard and still shown (in its field, on the summary):
+    // that keyboard's letters come too. Only the on-screen keyboards type.
+    const auto have = characters_of(own);
+    for (const auto& ch : ui::utf8_characters(typed)) {
+        if (have.count(ch)) continue;
+        for (const auto& name : ui::keyboard_layout_names()) {
+            if (std::find(glyphs.layouts.begin(), glyphs.layouts.end(), name) != glyphs.layouts.end()) continue;
+            if (characters_of(ui::keyboard_layout(name)).count(ch)) {
+                glyphs.layouts.push_back(name);
+                break;
+            }
+        }
+    }
+    std::sort(glyphs.layouts.begin() + 1, glyphs.layouts.end());  // one key whatever the order typed
+    return glyphs;
+}
+
+bool build_visitor_fonts(ImFontAtlas& atlas, const ui::PhysicalScale& scale, const ui::Translations& translations,
+                         const VisitorGlyphs& glyphs, const std::vector<std::filesystem::path>& dirs,
+                         const std::string& number_characters, ui::FontSet& fonts, std::string& error) {
+    std::vector<std::string> typed;
+    for (const auto& name : glyphs.layouts) {
+        auto letters = ui::keyboard_characters(ui::keyboard_layout(name));
+        typed.insert(typed.end(), letters.begin(), letters.end());
+    }
+    return ui::build_fonts(atlas, scale, translations.screen_texts(glyphs.language), dirs, fonts, error,
+                           number_characters, {}, typed, translations.screen_texts(glyphs.language, true));
+}
+
+}  // namespace skranke::visitor
