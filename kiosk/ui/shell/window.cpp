@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
@@ -16,9 +17,16 @@ namespace skranke::ui {
 namespace {
 
 bool activity_flag = true;
+// The finger's changes (down: true) not yet given to ImGui, at most a few: ImGui 1.86 reads the
+// button's state once a frame, so two quick taps that arrive in one wake-up (a busy machine)
+// would otherwise be one tap, and a double tap never seen.
+std::deque<bool> finger_changes;
+constexpr std::size_t max_finger_changes = 16;
 
-void on_activity_mouse(GLFWwindow*, int, int, int) {
+void on_activity_mouse(GLFWwindow*, int button, int action, int) {
     activity_flag = true;
+    if (button == GLFW_MOUSE_BUTTON_LEFT && action != GLFW_REPEAT && finger_changes.size() < max_finger_changes)
+        finger_changes.push_back(action == GLFW_PRESS);
 }
 void on_activity_cursor(GLFWwindow*, double, double) {
     activity_flag = true;
@@ -138,7 +146,7 @@ void Window::wait(double timeout_seconds) {
 }
 
 bool Window::take_activity() {
-    const bool seen = activity_flag;
+    const bool seen = activity_flag || !finger_changes.empty();  // a frame for each change
     activity_flag = false;
     return seen;
 }
@@ -190,6 +198,11 @@ void Window::new_frame() {
     if (ImGui::GetIO().Fonts->TexPixelsAlpha8 || ImGui::GetIO().Fonts->TexPixelsRGBA32) upload_font_atlas();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    // One change of the finger a frame, in the order they came (then the button's own state).
+    if (!finger_changes.empty()) {
+        ImGui::GetIO().MouseDown[0] = finger_changes.front();
+        finger_changes.pop_front();
+    }
 }
 
 int Window::width() const {
