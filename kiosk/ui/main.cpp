@@ -343,14 +343,11 @@ int main(int argc, char** argv) {
                                                      skranke::ui::default_font_dirs(),
                                                      std::string(" 0123456789") + config.kiosk_letter, fonts, error);
     };
-    // The printed ticket's glyphs: of every translation (the office's wording too) and keyboard.
-    const auto font_texts = [&] {
-        auto texts = translations.all_texts();
-        for (auto& k : skranke::ui::keyboard_characters()) texts.push_back(k);
-        return texts;
-    };
-    // Every language's fonts are there, so a change of language cannot find one missing.
-    if (!skranke::ui::text_fonts_present(skranke::ui::default_font_dirs(), font_texts(), error)) return fail(error);
+    // Every text of every translation and keyboard: the printed ticket's glyphs. Every
+    // language's fonts are there, so a change of language cannot find one missing.
+    std::vector<std::string> every_text = translations.all_texts();
+    for (auto& k : skranke::ui::keyboard_characters()) every_text.push_back(std::move(k));
+    if (!skranke::ui::text_fonts_present(skranke::ui::default_font_dirs(), every_text, error)) return fail(error);
 
     skranke::ui::EspeakSpeaker speaker("espeak-ng", "aplay", config.headset_device);
     skranke::visitor::VisitorServices services;
@@ -367,7 +364,7 @@ int main(int argc, char** argv) {
     if (auto link = skranke::printer::open_link(config.printer)) {
         printer = std::make_unique<skranke::printer::TicketPrinter>(
             std::move(link),
-            [base = font_texts(), name = office.config().office.name](const std::vector<std::string>& more) {
+            [base = std::move(every_text), name = office.config().office.name](const std::vector<std::string>& more) {
                 auto texts = base;
                 texts.push_back(name);
                 texts.insert(texts.end(), more.begin(), more.end());

@@ -263,13 +263,11 @@ bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vect
                  const std::optional<std::vector<std::string>>& titles) {
     // ImGui reads the ranges until the atlas is built, below: locals serve (and let the
     // printer's thread build its own atlas while the screen builds one). What visitors type
-    // is drawn in the body fonts only: the titles hold the texts' characters.
+    // is drawn in the body fonts only; the titles, when given, hold only theirs.
     std::vector<std::string> body_texts = texts;
     body_texts.insert(body_texts.end(), typed.begin(), typed.end());
     const GlyphRanges ranges = glyph_ranges_for(body_texts, number_characters);
-    const GlyphRanges title_ranges = titles           ? glyph_ranges_for(*titles, number_characters)
-                                     : typed.empty() ? ranges
-                                                     : glyph_ranges_for(texts, number_characters);
+    const GlyphRanges title_ranges = titles ? glyph_ranges_for(*titles, number_characters) : ranges;
     TextFontFiles files;
     if (!find_text_fonts(dirs, ranges, files, error)) return false;
     // The ticket number: capitals and digits only, never Arabic.

@@ -112,9 +112,9 @@ struct FontSizes {
 // number_characters: what the huge ticket-number font must draw (each glyph there is
 // big, so the kiosk passes only the digits and its own letter). typed: what visitors can
 // type (keyboard_characters()), drawn in fields and summaries in the body fonts only.
-// titles: when given, all the title fonts draw (Translations::title_texts(); ASCII is always
-// there, for phone numbers), so they do not hold every form of every script's letters at
-// the largest sizes; otherwise they hold texts.
+// titles: when given, all the title fonts draw (Translations::screen_texts(code, true); ASCII
+// is always there, for phone numbers), so they do not hold every form of every script's
+// letters at the largest sizes; otherwise they hold what the body fonts hold.
 bool build_fonts(ImFontAtlas& atlas, const PhysicalScale& scale, const std::vector<std::string>& texts,
                  const std::vector<std::filesystem::path>& dirs, FontSet& fonts, std::string& error,
                  const std::string& number_characters = " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",

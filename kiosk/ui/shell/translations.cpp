@@ -118,14 +118,6 @@ std::vector<std::string> Translations::all_texts() const {
     return all;
 }
 
-std::vector<std::string> Translations::title_texts() const {
-    std::vector<std::string> titles;
-    for (const auto& [code, texts] : texts_) add_texts_of(code, true, titles);
-    for (const auto& [code, texts] : office_texts_)
-        if (!texts_.count(code)) add_texts_of(code, true, titles);
-    return titles;
-}
-
 std::vector<std::string> Translations::screen_texts(std::string_view code, bool titles) const {
     std::vector<std::string> out;
     std::string_view current = code;

@@ -46,12 +46,10 @@ public:
     std::vector<std::string> keys_of(std::string_view code) const;
     // Every string of every language (the office's too), so fonts can add the glyphs they use.
     std::vector<std::string> all_texts() const;
-    // Those of them the screens draw as titles: the texts of keys with "title" in them (the
-    // title fonts hold only their characters).
-    std::vector<std::string> title_texts() const;
     // What the screens can draw in one language: its texts and the office's, those of the
     // languages it falls back to, and every language's name and "Choose language" (the
-    // language menu). titles: only those drawn as titles (as title_texts()).
+    // language menu). titles: only those the screens draw as titles, the texts of keys with
+    // "title" in them (the title fonts hold only their characters).
     std::vector<std::string> screen_texts(std::string_view code, bool titles = false) const;
 
 private:

@@ -1,6 +1,7 @@
 #include "visitor/visitor_fonts.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "shell/keyboard.hpp"
@@ -15,35 +16,41 @@ std::string VisitorGlyphs::key() const {
 
 namespace {
 
-std::set<std::string, std::less<>> characters_of(const ui::KeyboardLayout& layout) {
-    std::set<std::string, std::less<>> out;
-    for (const auto& text : ui::keyboard_characters(layout))
-        for (auto& ch : ui::utf8_characters(text)) out.insert(std::move(ch));
-    return out;
+// The characters each keyboard types, by layout name: made once, as the layouts are fixed.
+const std::map<std::string, std::set<std::string, std::less<>>, std::less<>>& layout_characters() {
+    static const auto table = [] {
+        std::map<std::string, std::set<std::string, std::less<>>, std::less<>> out;
+        for (const auto& name : ui::keyboard_layout_names())
+            for (const auto& text : ui::keyboard_characters(ui::keyboard_layout(name)))
+                for (auto& ch : ui::utf8_characters(text)) out[name].insert(std::move(ch));
+        return out;
+    }();
+    return table;
 }
 
 }  // namespace
 
+VisitorGlyphs language_glyphs(const ui::Translations& translations, std::string_view language) {
+    const ui::Language* found = translations.language(language);
+    return VisitorGlyphs{std::string(language), {ui::keyboard_layout(found ? found->keyboard : "latin").name}};
+}
+
 VisitorGlyphs visitor_glyphs(const ui::Translations& translations, const VisitorState& state) {
-    VisitorGlyphs glyphs;
-    glyphs.language = state.language;
-    const ui::Language* language = translations.language(state.language);
-    const ui::KeyboardLayout& own = ui::keyboard_layout(language ? language->keyboard : "latin");
-    glyphs.layouts.push_back(own.name);
+    VisitorGlyphs glyphs = language_glyphs(translations, state.language);
     const VisitorForm& f = state.form;
     const std::string typed = f.description + f.name + f.phone + f.reference;
     if (typed.empty()) return glyphs;  // most frames: nothing to look at
     // Typed on another language's keyboard and still shown (in its field, on the summary):
     // that keyboard's letters come too. Only the on-screen keyboards type.
-    const auto have = characters_of(own);
+    const auto& characters = layout_characters();
+    const auto& own = characters.at(glyphs.layouts.front());
     for (const auto& ch : ui::utf8_characters(typed)) {
-        if (have.count(ch)) continue;
-        for (const auto& name : ui::keyboard_layout_names()) {
-            if (std::find(glyphs.layouts.begin(), glyphs.layouts.end(), name) != glyphs.layouts.end()) continue;
-            if (characters_of(ui::keyboard_layout(name)).count(ch)) {
+        if (own.count(ch)) continue;
+        for (const auto& [name, letters] : characters) {
+            if (!letters.count(ch)) continue;
+            if (std::find(glyphs.layouts.begin(), glyphs.layouts.end(), name) == glyphs.layouts.end())
                 glyphs.layouts.push_back(name);
-                break;
-            }
+            break;
         }
     }
     std::sort(glyphs.layouts.begin() + 1, glyphs.layouts.end());  // one key whatever the order typed

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shell/fonts.hpp"
@@ -28,7 +29,9 @@ struct VisitorGlyphs {
     std::string key() const;  // "ar arabic latin": one string per atlas
 };
 
-// What the atlas must hold for the screen of state.
+// What the atlas must hold for a screen in language with nothing typed.
+VisitorGlyphs language_glyphs(const ui::Translations& translations, std::string_view language);
+// What the atlas must hold for the screen of state (called before every frame).
 VisitorGlyphs visitor_glyphs(const ui::Translations& translations, const VisitorState& state);
 
 // Builds the atlas for glyphs (ui::build_fonts: the texts in every font, the keyboards' letters

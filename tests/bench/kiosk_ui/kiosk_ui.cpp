@@ -79,10 +79,8 @@ double frame_cpu_median_ms(const fs::path& dir, double& atlas_ms) {
     // The same atlas as the kiosk's (kiosk/ui/main.cpp, visitor/visitor_fonts.hpp): the language
     // on screen; its number font has only digits and its letter.
     const auto build_atlas = [&](const std::string& language) {
-        visitor::VisitorState state;
-        state.language = language;
         const auto started = Clock::now();
-        if (!visitor::build_visitor_fonts(*io.Fonts, scale, translations, visitor::visitor_glyphs(translations, state),
+        if (!visitor::build_visitor_fonts(*io.Fonts, scale, translations, visitor::language_glyphs(translations, language),
                                           ui::default_font_dirs(), std::string(" 0123456789") + config.kiosk_letter,
                                           fonts, error))
             throw std::runtime_error(error);

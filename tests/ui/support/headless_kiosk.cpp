@@ -65,16 +65,10 @@ SharedAtlas& shared_atlas(float dpi, const visitor::VisitorGlyphs& glyphs) {
     return *shared;
 }
 
-visitor::VisitorGlyphs glyphs_of(std::string_view language) {
-    visitor::VisitorState state;
-    state.language = language;
-    return visitor::visitor_glyphs(shipped_translations(), state);
-}
-
 }  // namespace
 
 const ui::FontSet& shared_fonts(float dpi, std::string_view language) {
-    return shared_atlas(dpi, glyphs_of(language)).fonts;
+    return shared_atlas(dpi, visitor::language_glyphs(shipped_translations(), language)).fonts;
 }
 
 HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(options)), wall_ms_(options_.wall_ms) {
@@ -92,7 +86,7 @@ HeadlessKiosk::HeadlessKiosk(HeadlessOptions options) : options_(std::move(optio
         store_ = std::move(*opened);
         if (options_.store == StoreMode::working) queue_view_ = open_test_view(store_path_, [this] { return wall_ms_; });
     }
-    glyphs_ = glyphs_of(options_.config.default_language);
+    glyphs_ = visitor::language_glyphs(shipped_translations(), options_.config.default_language);
     SharedAtlas& shared = shared_atlas(options_.config.dpi, glyphs_);
     fonts_ = &shared.fonts;
     context_ = ImGui::CreateContext(&shared.atlas);
