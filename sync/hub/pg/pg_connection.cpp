@@ -1,0 +1,116 @@
+#include "hub/pg/pg_connection.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <poll.h>
+
+#include <libpq-fe.h>
+
+namespace skranke::hub::pg {
+
+namespace {
+
+// libpq's messages end in a newline; a log line does not.
+std::string trimmed(const char* message) {
+    std::string text = message == nullptr ? std::string() : std::string(message);
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+std::string where_of(PGconn* conn) {
+    const char* host = PQhost(conn);
+    const char* port = PQport(conn);
+    const char* db = PQdb(conn);
+    return std::string(host ? host : "?") + ":" + (port && *port ? port : "5432") + "/" + (db ? db : "?");
+}
+
+}  // namespace
+
+Rows::Rows(pg_result* result) : result_(result, PQclear) {}
+int Rows::count() const { return PQntuples(result_.get()); }
+bool Rows::null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+std::string_view Rows::text(int row, int column) const {
+    return {PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
+}
+std::int64_t Rows::int64(int row, int column) const {
+    const std::string_view t = text(row, column);
+    std::int64_t value = 0;
+    std::from_chars(t.data(), t.data() + t.size(), value);
+    return value;
+}
+
+std::string text_of(std::int64_t value) { return std::to_string(value); }
+
+Connection::Connection(pg_conn* conn) : conn_(conn, PQfinish) {}
+
+PgResult<Connection> Connection::open(const std::string& url, int connect_timeout_s) {
+    // The URL's own connect_timeout wins; otherwise ours, so an unreachable server is said in time.
+    // (libpq: a key after dbname would override the URL's, so ours come first.)
+    const std::string timeout = std::to_string(connect_timeout_s);
+    const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
+    const char* values[] = {timeout.c_str(), "skranke-hub", url.c_str(), nullptr};
+    PGconn* raw = PQconnectdbParams(keys, values, 1);
+    if (raw == nullptr) return PgError{{}, "cannot connect to the office database: out of memory", true};
+    Connection c(raw);
+    if (PQstatus(raw) != CONNECTION_OK)
+        return PgError{{}, "cannot connect to the office database at " + where_of(raw) + ": " +
+                               trimmed(PQerrorMessage(raw)), true};
+    // Times and numbers as Skranke writes them, whatever the server's defaults.
+    if (auto set = c.exec("SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'; SET client_min_messages = warning"); !set) return set.error();
+    return c;
+}
+
+std::string Connection::where() const { return where_of(conn_.get()); }
+
+PgError Connection::error_of(std::string_view doing, pg_result* result) const {
+    PgError e;
+    const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    if (state) e.sqlstate = state;
+    e.connection_lost = PQstatus(conn_.get()) != CONNECTION_OK;
+    const char* message = result ? PQresultErrorMessage(result) : nullptr;
+    e.detail = std::string(doing) + " on the office database at " + where() + ": " +
+               trimmed(message && *message ? message : PQerrorMessage(conn_.get()));
+    return e;
+}
+
+PgResult<Rows> Connection::run(std::string_view sql, const std::vector<Param>& params) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+    const std::string statement(sql);
+    PGresult* r = PQexecParams(conn_.get(), statement.c_str(), static_cast<int>(params.size()), nullptr,
+                               values.data(), nullptr, nullptr, 0);
+    Rows rows(r);  // cleared on every path
+    const ExecStatusType status = PQresultStatus(r);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error_of("a statement failed", r);
+    return rows;
+}
+
+PgResult<Done> Connection::exec(std::string_view sql) {
+    const std::string statements(sql);
+    PGresult* r = PQexec(conn_.get(), statements.c_str());
+    Rows owner(r);
+    const ExecStatusType status = PQresultStatus(r);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error_of("a statement failed", r);
+    return Done{};
+}
+
+PgResult<std::optional<Notification>> Connection::wait_notification(int timeout_ms) {
+    PGconn* c = conn_.get();
+    auto take = [c]() -> std::optional<Notification> {
+        PGnotify* n = PQnotifies(c);
+        if (n == nullptr) return std::nullopt;
+        Notification got{n->relname ? n->relname : "", n->extra ? n->extra : ""};
+        PQfreemem(n);
+        return got;
+    };
+    if (auto ready = take()) return ready;
+    pollfd fd{PQsocket(c), POLLIN, 0};
+    if (fd.fd < 0) return error_of("waiting for a notification", nullptr);
+    const int polled = ::poll(&fd, 1, timeout_ms);
+    if (polled < 0 && errno != EINTR) return error_of("waiting for a notification", nullptr);
+    if (polled > 0 && PQconsumeInput(c) == 0) return error_of("waiting for a notification", nullptr);
+    return take();
+}
+
+}  // namespace skranke::hub::pg

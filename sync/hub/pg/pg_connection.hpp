@@ -1,0 +1,78 @@
+// One connection to an office database on PostgreSQL, through libpq (Debian's libpq-dev).
+// libpq rather than libpqxx: the hub's errors are values (Result), not exceptions, and the
+// long-poll wake-ups need the connection's socket and LISTEN/NOTIFY, which libpq gives as
+// they are. Every message names the server (host, port, database), never the password.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/result.hpp"
+
+struct pg_conn;
+struct pg_result;
+
+namespace skranke::hub::pg {
+
+struct PgError {
+    std::string sqlstate;  // SQLSTATE of a statement's error ("40001", "23505", ...); empty otherwise
+    std::string detail;    // for IT logs: the server's message and where, never a password
+    bool connection_lost = false;  // the server went away: open a new connection and try again
+};
+
+template <typename T>
+using PgResult = Result<T, PgError>;
+
+// A statement's answer: rows of text values (libpq's text format).
+class Rows {
+public:
+    explicit Rows(pg_result* result);
+    int count() const;
+    bool null(int row, int column) const;
+    std::string_view text(int row, int column) const;
+    std::int64_t int64(int row, int column) const;  // a BIGINT column (0 when NULL)
+
+private:
+    std::shared_ptr<pg_result> result_;
+};
+
+// A notification a LISTEN on this connection received.
+struct Notification {
+    std::string channel;
+    std::string payload;
+};
+
+// A parameter: text, or NULL.
+using Param = std::optional<std::string>;
+
+class Connection {
+public:
+    // url: postgresql://user[:password]@host[:port]/database[?options] or libpq's key=value form.
+    static PgResult<Connection> open(const std::string& url, int connect_timeout_s = 10);
+
+    // One statement with $1.. parameters, run as it is (libpq's extended protocol).
+    PgResult<Rows> run(std::string_view sql, const std::vector<Param>& params = {});
+    // Statements without parameters, separated by semicolons (schema steps, BEGIN, COMMIT).
+    PgResult<Done> exec(std::string_view sql);
+
+    // LISTEN has been run: waits at most timeout_ms for the next notification (none: nothing came).
+    PgResult<std::optional<Notification>> wait_notification(int timeout_ms);
+
+    // "host:port/database", for messages.
+    std::string where() const;
+    pg_conn* get() const { return conn_.get(); }
+
+private:
+    explicit Connection(pg_conn* conn);
+    PgError error_of(std::string_view doing, pg_result* result) const;
+    std::shared_ptr<pg_conn> conn_;
+};
+
+// A BIGINT as the text libpq sends.
+std::string text_of(std::int64_t value);
+
+}  // namespace skranke::hub::pg

@@ -1,0 +1,77 @@
+// One office's log on PostgreSQL, as several hubs serving the same offices store it.
+//
+// A write holds its office's row lock (SELECT ... FOR UPDATE on offices) from its first read
+// to COMMIT. So the writes of one office are one at a time across every hub on the database,
+// each sees everything the one before it committed, hub_seq is gapless and strictly
+// increasing per office, and entries become visible in hub_seq order. Offices never wait for
+// each other. Each commit notifies log_channel with "office_id:last_seq", so long-polls
+// waiting on any hub wake (LISTEN/NOTIFY); a write that is not committed leaves nothing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hub/pg/pg_connection.hpp"
+
+namespace skranke::hub::pg {
+
+inline constexpr std::string_view log_channel = "skranke_log";
+
+// An event as the log keeps it.
+struct LogRow {
+    std::string event_id;
+    std::string device_id;
+    std::int64_t device_seq = 0;
+    std::string type;
+    std::string body;       // the text the device sent
+    std::string body_hash;
+    std::int64_t received_ms = 0;
+    std::optional<std::int64_t> device_clock_offset_ms;
+};
+
+struct StoredRow {
+    std::int64_t hub_seq = 0;
+    LogRow row;
+};
+
+// The office exists (made with an empty log when it did not).
+PgResult<Done> ensure_office(Connection& db, const std::string& office_id, std::int64_t now_ms);
+
+class OfficeLogWrite {
+public:
+    // Waits for the office's lock; an unknown office is an error.
+    static PgResult<OfficeLogWrite> begin(Connection& db, const std::string& office_id);
+    OfficeLogWrite(OfficeLogWrite&& other) noexcept;
+    OfficeLogWrite& operator=(OfficeLogWrite&&) = delete;
+    ~OfficeLogWrite();  // rolls back unless committed
+
+    std::int64_t last_seq() const { return last_seq_; }
+    // This office's entry for an event id, as stored by any hub (nothing: none).
+    PgResult<std::optional<StoredRow>> find(const std::string& event_id);
+    // Appends at last_seq() + 1; its hub_seq.
+    PgResult<std::int64_t> append(const LogRow& row);
+    // Commits and notifies; the office's last hub_seq.
+    PgResult<std::int64_t> commit();
+
+private:
+    OfficeLogWrite(Connection& db, std::string office_id, std::int64_t last_seq);
+    Connection* db_;
+    std::string office_id_;
+    std::int64_t last_seq_ = 0;
+    std::int64_t first_seq_ = 0;  // last_seq at begin: nothing appended when equal
+    bool open_ = true;
+};
+
+// The office's entries after a hub_seq, oldest first.
+PgResult<std::vector<StoredRow>> read_office_log(Connection& db, const std::string& office_id, std::int64_t after,
+                                                 std::size_t limit);
+
+// Commits of every office wake wait_notification on this connection from now on.
+PgResult<Done> listen_to_logs(Connection& db);
+// A notification's office and last hub_seq (nothing: not one of the log's).
+std::optional<std::pair<std::string, std::int64_t>> log_notification(const Notification& n);
+
+}  // namespace skranke::hub::pg
