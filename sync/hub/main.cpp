@@ -16,6 +16,7 @@
 #include "hub/backup_admin.hpp"
 #include "hub/device_admin.hpp"
 #include "hub/hub_server.hpp"
+#include "hub/pg/move_office.hpp"
 #include "hub/service_loop.hpp"
 #include "hub/staff_admin.hpp"
 #include "hub/terminal_qr.hpp"
@@ -101,6 +102,21 @@ int main(int argc, char** argv) {
     auto* exporter = app.add_subcommand("export", "Write the merged log after a cursor as JSON lines to stdout");
     std::int64_t after = 0;
     exporter->add_option("--after", after, "Hub sequence number to start after")->capture_default_str();
+    auto* mover = app.add_subcommand(
+        "migrate", "Move this office's hub.db (log, devices, staff.db beside it) into an office database on PostgreSQL");
+    std::string move_from, move_to, move_office_id;
+    mover->add_option("--from", move_from, "sqlite:FILE: the hub.db to move (the hub must be stopped)")->required()
+        ->check([](const std::string& v) { return v.rfind("sqlite:", 0) == 0 ? std::string() : "must be sqlite:FILE"; });
+    mover->add_option("--to", move_to, "The office database: postgresql://user@host/database")->required()
+        ->check([](const std::string& v) {
+            return v.rfind("postgresql://", 0) == 0 || v.rfind("postgres://", 0) == 0
+                       ? std::string() : "must be a postgresql:// URL";
+        });
+    mover->add_option("--office", move_office_id, "The office's id in that database (a-z, 0-9, -; not used yet)")
+        ->required()
+        ->check([](const std::string& v) {
+            return hub::pg::valid_office_id(v) ? std::string() : "1-64 of a-z, 0-9 and -";
+        });
     hub::StaffCommands staff_commands;
     hub::add_staff_commands(app, staff_commands);
     hub::DeviceCommands device_commands;
@@ -108,11 +124,29 @@ int main(int argc, char** argv) {
     hub::BackupCommands backup_commands;
     hub::add_backup_commands(app, backup_commands);
     enrol->fallthrough();
+    mover->fallthrough();
     exporter->fallthrough();
     app.require_subcommand(0, 1);
     CLI11_PARSE(app, argc, argv);
     options.retention_ms = static_cast<std::int64_t>(retention_days * 24 * 3600 * 1000);
     set_office_zone(time_zone);  // checked above; before any thread starts
+    if (mover->parsed()) {
+        const std::filesystem::path file = move_from.substr(std::string_view("sqlite:").size());
+        const auto folder = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+        if (!act_as_data_owner(folder)) {
+            std::cerr << "skranke-hub: cannot act as the owner of " << folder << "\n";
+            return 1;
+        }
+        auto moved = hub::pg::move_office(file, move_to, move_office_id, wall_clock_ms());
+        if (!moved) {
+            std::cerr << "skranke-hub: nothing was moved: " << moved.error() << "\n";
+            return 1;
+        }
+        std::cout << "moved office " << move_office_id << ": " << moved->events << " log entries (hub_seq up to "
+                  << moved->last_seq << "), " << moved->devices << " devices, " << moved->staff
+                  << " staff; the database is at schema version " << moved->schema_version << "\n";
+        return 0;
+    }
     if (!act_as_data_owner(options.data_dir)) {
         std::cerr << "skranke-hub: cannot act as the owner of " << options.data_dir << "\n";
         return 1;

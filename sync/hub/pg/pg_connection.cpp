@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <poll.h>
 
 #include <libpq-fe.h>
@@ -28,6 +29,7 @@ std::string where_of(PGconn* conn) {
 
 Rows::Rows(pg_result* result) : result_(result, PQclear) {}
 int Rows::count() const { return PQntuples(result_.get()); }
+int Rows::columns() const { return PQnfields(result_.get()); }
 bool Rows::null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
 std::string_view Rows::text(int row, int column) const {
     return {PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
@@ -37,6 +39,11 @@ std::int64_t Rows::int64(int row, int column) const {
     std::int64_t value = 0;
     std::from_chars(t.data(), t.data() + t.size(), value);
     return value;
+}
+
+std::int64_t Rows::affected() const {
+    const char* n = PQcmdTuples(result_.get());
+    return n == nullptr || *n == '\0' ? 0 : std::strtoll(n, nullptr, 10);
 }
 
 std::string text_of(std::int64_t value) { return std::to_string(value); }

@@ -32,9 +32,11 @@ class Rows {
 public:
     explicit Rows(pg_result* result);
     int count() const;
+    int columns() const;
     bool null(int row, int column) const;
     std::string_view text(int row, int column) const;
     std::int64_t int64(int row, int column) const;  // a BIGINT column (0 when NULL)
+    std::int64_t affected() const;                  // rows an INSERT, UPDATE or DELETE changed
 
 private:
     std::shared_ptr<pg_result> result_;

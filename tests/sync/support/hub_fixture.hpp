@@ -24,6 +24,8 @@ struct EnrolledDevice {
 class HubFixture {
 public:
     explicit HubFixture(hub::HubOptions options = {});
+    // Stops the hub (its files closed, its data lock let go); the folder stays.
+    void stop() { hub_.reset(); }
     hub::Hub& hub() { return *hub_; }
     hub::HubStore& store() { return hub_->store(); }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(hub_->port()); }
