@@ -106,7 +106,7 @@ struct SyncEngine::Impl {
     std::int64_t unwritten_through = 0;  // the last device_seq those answers cover
     std::int64_t cursor = 0;
     std::mt19937_64 random;
-    std::int64_t tidy_due = 0;  // steady ms: when the outbox is pruned next
+    std::int64_t tidy_due = 0;  // steady ms: when the outbox is pruned next (set at start: then)
     // A due tidy waits for the pushes on their way (the visitor's ticket goes first), at most
     // this much longer.
     static constexpr std::int64_t tidy_waits_for_pushes_ms = 10000;
@@ -548,7 +548,7 @@ void SyncEngine::Impl::finish_poll(const HttpReply& reply) {
         // At most ten years, at least a second.
         const std::int64_t said = std::clamp<std::int64_t>(retention->get<std::int64_t>(), 1000, 3650LL * 24 * 3600 * 1000);
         if (said != retention_ms && sync_store->set_state_value("retention_ms", std::to_string(said))) {
-            if (retention_ms == 0) tidy_due = 0;  // first word from the hub: apply it now
+            if (retention_ms == 0) tidy_due = steady_ms();  // first word from the hub: apply it now
             retention_ms = said;
         }
     }
@@ -662,6 +662,8 @@ Result<std::unique_ptr<SyncEngine>, std::string> SyncEngine::start(const StoreOp
                                     impl->options.office_config_stored);
     }
     impl->refresh_counts();  // status() is true from the start, before the thread runs
+    // The first tidy is due at once, but like every tidy it lets a backlog's pushes go first.
+    impl->tidy_due = steady_ms();
     impl->multi = curl_multi_init();
     if (impl->multi == nullptr) return std::string("curl_multi_init failed");
     Impl* raw = impl.get();

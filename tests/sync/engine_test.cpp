@@ -2,6 +2,7 @@
 // convergence of several devices, waking at once, fair order under clock skew.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "store/known_events.hpp"
 #include "store/sync_store.hpp"
 #include "support/temp_dir.hpp"
+#include "support/held_write.hpp"
 #include "support/hub_fixture.hpp"
 #include "support/sample_events.hpp"
 #include "support/store_fixture.hpp"
@@ -700,4 +702,34 @@ TEST_CASE("skranke-sync enrols a store with a code, and the engine then syncs wi
     auto engine = start_engine(options, engine_options(**saved, false));
     REQUIRE(wait_until([&] { return drained(*engine); }, 10s));
     CHECK(hub.copies_of("kiosk-a:1") == 1);
+}
+
+TEST_CASE("a kiosk that starts with a backlog sends it before it tidies its store") {
+    HubFixture hub;
+    const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
+    TempDir dir;
+    const auto options = kiosk_options(dir / "kiosk.db", "kiosk-a", 'A');
+    const auto first = issue_named_tickets(options, 1);
+    {  // the first ticket reaches the hub: acknowledged, so a tidy may prune it
+        auto engine = start_engine(options, engine_options(hub.connection(kiosk.token), false));
+        REQUIRE(wait_until([&] { return engine->status().outbox_depth == 0; }, 10s));
+    }
+    REQUIRE(outbox_ids(options.path) == first);
+    issue_named_tickets(options, 3);  // the backlog, waiting when the kiosk starts again
+    sync::SyncOptions prune_at_once = engine_options(hub.connection(kiosk.token), false);
+    prune_at_once.outbox_keep_ms = 0;  // every acknowledged event may leave at the first tidy
+    const auto storing = std::make_shared<LineWatch>("events=3 storing");
+    const LogTo watching(storing);
+    FileWriteLock held(hub.dir() / "hub" / "hub.db");  // the backlog's push waits inside the hub
+    auto engine = start_engine(options, prune_at_once);
+    REQUIRE(storing->wait(10s));
+    // The push is at the hub and the tidy has not run: the acknowledged ticket is still there.
+    CHECK(outbox_ids(options.path).size() == 4);
+    held.release();
+    REQUIRE(wait_until([&] { return engine->status().outbox_depth == 0; }, 10s));
+    // Then the tidy runs, with the backlog sent.
+    CHECK(wait_until([&] {
+        const auto ids = outbox_ids(options.path);
+        return std::find(ids.begin(), ids.end(), first.front()) == ids.end();
+    }, 10s));
 }
