@@ -62,8 +62,8 @@ void check_same(const std::filesystem::path& file, const std::string& url, const
                 const std::string& table, const std::string& columns, const std::string& order) {
     CAPTURE(table);
     const Table before = sqlite_rows(file, "SELECT " + columns + " FROM " + table + " ORDER BY " + order);
-    const Table after = pg_rows(url, "SELECT " + columns + " FROM " + table + " WHERE office_id = $1 ORDER BY " + order,
-                                office);
+    const Table after =
+        pg_rows(url, "SELECT " + columns + " FROM " + table + " WHERE office_id = $1 ORDER BY " + order, office);
     CHECK(after == before);
 }
 
@@ -107,22 +107,23 @@ TEST_CASE("an office's hub.db moves into the office database with its log, devic
     CHECK(running.error().find("stop skranke-hub first") != std::string::npos);
 
     h.hub.stop();
-    const auto moved = run_hub_command("migrate --from sqlite:" + file.string() + " --to " + url +
-                                           " --office oslo-sentrum", h.hub.dir() / "hub");
+    const auto moved = run_hub_command(
+        "migrate --from sqlite:" + file.string() + " --to " + url + " --office oslo-sentrum", h.hub.dir() / "hub");
     REQUIRE_MESSAGE(moved.status == 0, moved.output);
     CHECK(moved.output.find("moved office oslo-sentrum: 31 log entries (hub_seq up to 31), 2 devices, 1 staff") !=
           std::string::npos);
 
     check_same(file, url, "oslo-sentrum", "events",
                "hub_seq, event_id, device_id, device_seq, type, body, body_hash, received_ms, device_clock_offset_ms,"
-               " CASE WHEN personal_removed THEN 1 ELSE 0 END", "hub_seq");
+               " CASE WHEN personal_removed THEN 1 ELSE 0 END",
+               "hub_seq");
     check_same(file, url, "oslo-sentrum", "devices",
                "device_id, role, token_hash, enrolled_ms, last_seen_ms, clock_offset_ms, revoked_ms", "device_id");
     check_same(file, url, "oslo-sentrum", "enrol_codes", "code_hash, role, created_ms, expires_ms, used_ms, used_by",
                "code_hash");
     check_same(file, url, "oslo-sentrum", "rejections", "event_id, body_hash, code, message, rejected_ms", "event_id");
-    check_same(h.hub.dir() / "hub" / "staff.db", url, "oslo-sentrum", "staff", "staff_id, name, role, pin_hash, added_ms",
-               "staff_id");
+    check_same(h.hub.dir() / "hub" / "staff.db", url, "oslo-sentrum", "staff",
+               "staff_id, name, role, pin_hash, added_ms", "staff_id");
     CHECK(sqlite_rows(file, "SELECT count(*) FROM rejections")[0][0] == "1");
     CHECK(pg_rows(url, "SELECT last_seq FROM offices WHERE office_id = $1", "oslo-sentrum")[0][0] == "31");
 
@@ -149,12 +150,12 @@ TEST_CASE("migrate says what is wrong and moves nothing: no file, a bad office i
     REQUIRE_FALSE(missing);
     CHECK(missing.error().find("no such file") != std::string::npos);
 
-    const auto bad_id = run_hub_command("migrate --from sqlite:" + (dir / "hub.db").string() + " --to " + url +
-                                            " --office 'Oslo Sentrum'", dir.path());
+    const auto bad_id = run_hub_command(
+        "migrate --from sqlite:" + (dir / "hub.db").string() + " --to " + url + " --office 'Oslo Sentrum'", dir.path());
     CHECK(bad_id.status != 0);
     CHECK(bad_id.output.find("a-z, 0-9") != std::string::npos);
-    const auto not_sqlite = run_hub_command("migrate --from " + (dir / "hub.db").string() + " --to " + url +
-                                                " --office oslo", dir.path());
+    const auto not_sqlite =
+        run_hub_command("migrate --from " + (dir / "hub.db").string() + " --to " + url + " --office oslo", dir.path());
     CHECK(not_sqlite.status != 0);
     CHECK(not_sqlite.output.find("sqlite:FILE") != std::string::npos);
 

@@ -103,10 +103,15 @@ TEST_CASE("hubs that start together on a new database migrate it once") {
     for (int i = 0; i < 4; ++i)
         hubs.emplace_back([&, i] {
             auto db = Connection::open(url);
-            if (!db) { failures[i] = db.error().detail; return; }
+            if (!db) {
+                failures[i] = db.error().detail;
+                return;
+            }
             auto done = migrate(*db);
-            if (!done) failures[i] = done.error().detail;
-            else if (*done == pg_schema_version) ++migrated;
+            if (!done)
+                failures[i] = done.error().detail;
+            else if (*done == pg_schema_version)
+                ++migrated;
         });
     for (auto& t : hubs) t.join();
     for (const auto& f : failures) CHECK_MESSAGE(f.empty(), f);
@@ -138,7 +143,10 @@ TEST_CASE("several hubs writing two offices at once keep each office's hub_seq g
     for (int h = 0; h < hubs; ++h)
         threads.emplace_back([&, h] {
             auto db = Connection::open(url);
-            if (!db) { failures[h] = db.error().detail; return; }
+            if (!db) {
+                failures[h] = db.error().detail;
+                return;
+            }
             for (int b = 0; b < batches; ++b)
                 for (int d = 0; d < devices_per_office; ++d) {
                     if ((d + h) % 2 != 0) continue;  // two hubs per device
@@ -150,14 +158,26 @@ TEST_CASE("several hubs writing two offices at once keep each office's hub_seq g
                             rows.push_back(row_of(device + "-" + std::to_string(seq), device, seq));
                         }
                         auto write = OfficeLogWrite::begin(*db, office);
-                        if (!write) { failures[h] = write.error().detail; return; }
+                        if (!write) {
+                            failures[h] = write.error().detail;
+                            return;
+                        }
                         for (const LogRow& r : rows) {
                             auto earlier = write->find(r.event_id);
-                            if (!earlier) { failures[h] = earlier.error().detail; return; }
+                            if (!earlier) {
+                                failures[h] = earlier.error().detail;
+                                return;
+                            }
                             if (*earlier) continue;
-                            if (auto seq = write->append(r); !seq) { failures[h] = seq.error().detail; return; }
+                            if (auto seq = write->append(r); !seq) {
+                                failures[h] = seq.error().detail;
+                                return;
+                            }
                         }
-                        if (auto c = write->commit(); !c) { failures[h] = c.error().detail; return; }
+                        if (auto c = write->commit(); !c) {
+                            failures[h] = c.error().detail;
+                            return;
+                        }
                     }
                 }
         });
@@ -173,8 +193,8 @@ TEST_CASE("several hubs writing two offices at once keep each office's hub_seq g
         std::map<std::string, std::int64_t> last_device_seq;
         for (std::size_t i = 0; i < log.size(); ++i) {
             CHECK(log[i].hub_seq == static_cast<std::int64_t>(i + 1));  // gapless, from 1
-            CHECK(ids.insert(log[i].row.event_id).second);               // each event once
-            CHECK(log[i].row.device_id.rfind(office, 0) == 0);           // only this office's
+            CHECK(ids.insert(log[i].row.event_id).second);              // each event once
+            CHECK(log[i].row.device_id.rfind(office, 0) == 0);          // only this office's
             // One device's events in its own order: a batch is stored whole, after the one before.
             auto& last = last_device_seq[log[i].row.device_id];
             CHECK(log[i].row.device_seq == last + 1);
@@ -244,12 +264,22 @@ TEST_CASE("a commit on one hub wakes a long-poll waiting on another") {
 TEST_CASE("a database that cannot be reached is named in the message, without its password") {
     test::PgServer server;
     server.stop();
-    auto refused = Connection::open("postgresql://skranke:s3cret-pw@127.0.0.1:" + std::to_string(server.port()) +
-                                        "/office", 5);
+    auto refused =
+        Connection::open("postgresql://skranke:s3cret-pw@127.0.0.1:" + std::to_string(server.port()) + "/office", 5);
     REQUIRE_FALSE(refused);
     CHECK(refused.error().connection_lost);
     CHECK(refused.error().detail.find("127.0.0.1:" + std::to_string(server.port()) + "/office") != std::string::npos);
     CHECK(refused.error().detail.find("s3cret-pw") == std::string::npos);
+    // Nor when the URL itself cannot be read.
+    for (const std::string bad :
+         {"postgresql://skranke:s3cret-pw@127.0.0.1:notaport/office", "postgresql://skranke:s3cret-pw@[::1/office",
+          "postgresql://skranke:s3cret-pw%zz@127.0.0.1/office",
+          "postgresql://127.0.0.1/office?password=s3cret-pw&bad=1", "host=127.0.0.1 password=s3cret-pw port"}) {
+        CAPTURE(bad);
+        auto unreadable = Connection::open(bad, 5);
+        REQUIRE_FALSE(unreadable);
+        CHECK(unreadable.error().detail.find("s3cret-pw") == std::string::npos);
+    }
 }
 
 TEST_CASE("a hub's connection lost when the server restarts says so, and a new one carries on") {

@@ -51,8 +51,7 @@ Result<std::int64_t, std::string> copy_table(sqlite3* from, Connection& to, cons
     int code;
     while ((code = read.step()) == SQLITE_ROW) {
         values.emplace_back(office_id);
-        for (int c = 0; c < width - 1; ++c)
-            values.push_back(read.is_null(c) ? Param() : Param(read.text(c)));
+        for (int c = 0; c < width - 1; ++c) values.push_back(read.is_null(c) ? Param() : Param(read.text(c)));
         if (static_cast<int>(values.size()) / width == rows_per_insert)
             if (auto done = flush(); !done) return done.error();
     }
@@ -72,8 +71,7 @@ bool valid_office_id(const std::string& office_id) {
 
 Result<MovedOffice, std::string> move_office(const fs::path& hub_file, const std::string& database_url,
                                              const std::string& office_id, std::int64_t now_ms) {
-    if (!valid_office_id(office_id))
-        return "the office id '" + office_id + "' is not 1-64 of a-z, 0-9 and '-'";
+    if (!valid_office_id(office_id)) return "the office id '" + office_id + "' is not 1-64 of a-z, 0-9 and '-'";
     if (!fs::is_regular_file(hub_file)) return hub_file.string() + " is not a hub file (no such file)";
     const fs::path folder = hub_file.parent_path().empty() ? fs::path(".") : hub_file.parent_path();
     auto lock = DataFolderLock::take(folder);
@@ -102,10 +100,13 @@ Result<MovedOffice, std::string> move_office(const fs::path& hub_file, const std
     struct Rollback {
         Connection& db;
         bool done = false;
-        ~Rollback() { if (!done) db.exec("ROLLBACK"); }
+        ~Rollback() {
+            if (!done) db.exec("ROLLBACK");
+        }
     } rollback{*db};
-    auto made = db->run("INSERT INTO offices (office_id, created_ms) VALUES ($1, $2) ON CONFLICT (office_id) DO NOTHING",
-                        {office_id, text_of(now_ms)});
+    auto made =
+        db->run("INSERT INTO offices (office_id, created_ms) VALUES ($1, $2) ON CONFLICT (office_id) DO NOTHING",
+                {office_id, text_of(now_ms)});
     if (!made) return made.error().detail;
     if (made->affected() == 0)
         return "the office " + office_id + " is already in the database at " + db->where() +
@@ -119,9 +120,9 @@ Result<MovedOffice, std::string> move_office(const fs::path& hub_file, const std
                               "device_id", office_id);
     if (!devices) return devices.error();
     moved.devices = *devices;
-    if (auto codes = copy_table(from, *db, "enrol_codes",
-                                {"code_hash", "role", "created_ms", "expires_ms", "used_ms", "used_by"}, "code_hash",
-                                office_id);
+    if (auto codes =
+            copy_table(from, *db, "enrol_codes",
+                       {"code_hash", "role", "created_ms", "expires_ms", "used_ms", "used_by"}, "code_hash", office_id);
         !codes)
         return codes.error();
     auto events = copy_table(from, *db, "events",
@@ -130,9 +131,9 @@ Result<MovedOffice, std::string> move_office(const fs::path& hub_file, const std
                              "hub_seq", office_id);
     if (!events) return events.error();
     moved.events = *events;
-    if (auto rejections = copy_table(from, *db, "rejections",
-                                     {"event_id", "body_hash", "code", "message", "rejected_ms"}, "event_id",
-                                     office_id);
+    if (auto rejections =
+            copy_table(from, *db, "rejections", {"event_id", "body_hash", "code", "message", "rejected_ms"}, "event_id",
+                       office_id);
         !rejections)
         return rejections.error();
     if (staff) {
@@ -148,11 +149,13 @@ Result<MovedOffice, std::string> move_office(const fs::path& hub_file, const std
     }
     // The office counts on from the file's last hub_seq (AUTOINCREMENT never reused a number,
     // so the database's next one is after it even where retention emptied the newest rows).
-    sql::Statement last(from, "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),"
-                              " coalesce((SELECT max(hub_seq) FROM events), 0))");
+    sql::Statement last(from,
+                        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),"
+                        " coalesce((SELECT max(hub_seq) FROM events), 0))");
     if (!last.valid() || last.step() != SQLITE_ROW) return std::string("cannot read the hub file's last hub_seq");
     moved.last_seq = last.int64(0);
-    auto counted = db->run("UPDATE offices SET last_seq = $2 WHERE office_id = $1", {office_id, text_of(moved.last_seq)});
+    auto counted =
+        db->run("UPDATE offices SET last_seq = $2 WHERE office_id = $1", {office_id, text_of(moved.last_seq)});
     if (!counted) return counted.error().detail;
     if (auto committed = db->exec("COMMIT"); !committed) {
         rollback.done = true;  // a failed COMMIT has ended the transaction

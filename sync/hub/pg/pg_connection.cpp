@@ -1,9 +1,11 @@
 #include "hub/pg/pg_connection.hpp"
 
+#include <vector>
+
+#include <poll.h>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
-#include <poll.h>
 
 #include <libpq-fe.h>
 
@@ -18,19 +20,59 @@ std::string trimmed(const char* message) {
     return text;
 }
 
+// The password as written in a connection string, found without libpq (which cannot read a
+// malformed one): user:password@ in a URL, password=... in a URL's query or in key=value form.
+std::string written_password(const std::string& url) {
+    if (const auto scheme = url.find("://"); scheme != std::string::npos) {
+        const auto host_start = url.find_first_of("/?", scheme + 3);
+        const auto at = url.rfind('@', host_start == std::string::npos ? std::string::npos : host_start);
+        const auto colon = url.find(':', scheme + 3);
+        if (at != std::string::npos && at > scheme && colon != std::string::npos && colon < at)
+            return url.substr(colon + 1, at - colon - 1);
+    }
+    const auto key = url.find("password=");
+    if (key == std::string::npos) return {};
+    const auto value = key + std::string_view("password=").size();
+    return url.substr(value, url.find_first_of(" &", value) - value);
+}
+
+// A message about a connection string with its password blanked out: libpq quotes a string it
+// cannot read, whole or in part.
+std::string without_password(std::string message, const std::string& url) {
+    std::vector<std::string> secrets;
+    if (auto written = written_password(url); !written.empty()) secrets.push_back(std::move(written));
+    if (PQconninfoOption* options = PQconninfoParse(url.c_str(), nullptr)) {
+        for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o)
+            if (std::string_view(o->keyword) == "password" && o->val != nullptr && *o->val != '\0')
+                secrets.emplace_back(o->val);
+        PQconninfoFree(options);
+    }
+    for (const std::string& secret : secrets)
+        for (auto at = message.find(secret); at != std::string::npos; at = message.find(secret, at + 3))
+            message.replace(at, secret.size(), "***");
+    return message;
+}
+
 std::string where_of(PGconn* conn) {
     const char* host = PQhost(conn);
     const char* port = PQport(conn);
     const char* db = PQdb(conn);
-    return std::string(host ? host : "?") + ":" + (port && *port ? port : "5432") + "/" + (db ? db : "?");
+    if (host == nullptr || *host == '\0') return "(its address could not be read)";
+    return std::string(host) + ":" + (port && *port ? port : "5432") + "/" + (db ? db : "?");
 }
 
 }  // namespace
 
 Rows::Rows(pg_result* result) : result_(result, PQclear) {}
-int Rows::count() const { return PQntuples(result_.get()); }
-int Rows::columns() const { return PQnfields(result_.get()); }
-bool Rows::null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+int Rows::count() const {
+    return PQntuples(result_.get());
+}
+int Rows::columns() const {
+    return PQnfields(result_.get());
+}
+bool Rows::null(int row, int column) const {
+    return PQgetisnull(result_.get(), row, column) != 0;
+}
 std::string_view Rows::text(int row, int column) const {
     return {PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
 }
@@ -46,7 +88,9 @@ std::int64_t Rows::affected() const {
     return n == nullptr || *n == '\0' ? 0 : std::strtoll(n, nullptr, 10);
 }
 
-std::string text_of(std::int64_t value) { return std::to_string(value); }
+std::string text_of(std::int64_t value) {
+    return std::to_string(value);
+}
 
 Connection::Connection(pg_conn* conn) : conn_(conn, PQfinish) {}
 
@@ -60,14 +104,21 @@ PgResult<Connection> Connection::open(const std::string& url, int connect_timeou
     if (raw == nullptr) return PgError{{}, "cannot connect to the office database: out of memory", true};
     Connection c(raw);
     if (PQstatus(raw) != CONNECTION_OK)
-        return PgError{{}, "cannot connect to the office database at " + where_of(raw) + ": " +
-                               trimmed(PQerrorMessage(raw)), true};
-    // Times and numbers as Skranke writes them, whatever the server's defaults.
-    if (auto set = c.exec("SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'; SET client_min_messages = warning"); !set) return set.error();
+        return PgError{
+            {},
+            without_password(
+                "cannot connect to the office database at " + where_of(raw) + ": " + trimmed(PQerrorMessage(raw)), url),
+            true};
+    // Times and text as Skranke writes them whatever the server's defaults; notices (such as
+    // "already exists, skipping") stay out of the hub's output.
+    if (auto set = c.exec("SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'; SET client_min_messages = warning"); !set)
+        return set.error();
     return c;
 }
 
-std::string Connection::where() const { return where_of(conn_.get()); }
+std::string Connection::where() const {
+    return where_of(conn_.get());
+}
 
 PgError Connection::error_of(std::string_view doing, pg_result* result) const {
     PgError e;
@@ -85,8 +136,8 @@ PgResult<Rows> Connection::run(std::string_view sql, const std::vector<Param>& p
     values.reserve(params.size());
     for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
     const std::string statement(sql);
-    PGresult* r = PQexecParams(conn_.get(), statement.c_str(), static_cast<int>(params.size()), nullptr,
-                               values.data(), nullptr, nullptr, 0);
+    PGresult* r = PQexecParams(conn_.get(), statement.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                               nullptr, nullptr, 0);
     Rows rows(r);  // cleared on every path
     const ExecStatusType status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error_of("a statement failed", r);

@@ -19,8 +19,8 @@ struct pg_result;
 namespace skranke::hub::pg {
 
 struct PgError {
-    std::string sqlstate;  // SQLSTATE of a statement's error ("40001", "23505", ...); empty otherwise
-    std::string detail;    // for IT logs: the server's message and where, never a password
+    std::string sqlstate;          // SQLSTATE of a statement's error ("40001", "23505", ...); empty otherwise
+    std::string detail;            // for IT logs: the server's message and where, never a password
     bool connection_lost = false;  // the server went away: open a new connection and try again
 };
 

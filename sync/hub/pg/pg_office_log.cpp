@@ -36,8 +36,11 @@ OfficeLogWrite::OfficeLogWrite(Connection& db, std::string office_id, std::int64
     : db_(&db), office_id_(std::move(office_id)), last_seq_(last_seq), first_seq_(last_seq) {}
 
 OfficeLogWrite::OfficeLogWrite(OfficeLogWrite&& other) noexcept
-    : db_(other.db_), office_id_(std::move(other.office_id_)), last_seq_(other.last_seq_),
-      first_seq_(other.first_seq_), open_(other.open_) {
+    : db_(other.db_),
+      office_id_(std::move(other.office_id_)),
+      last_seq_(other.last_seq_),
+      first_seq_(other.first_seq_),
+      open_(other.open_) {
     other.open_ = false;
 }
 
@@ -67,11 +70,10 @@ PgResult<std::optional<StoredRow>> OfficeLogWrite::find(const std::string& event
 PgResult<std::int64_t> OfficeLogWrite::append(const LogRow& row) {
     const std::int64_t seq = last_seq_ + 1;
     const Param offset = row.device_clock_offset_ms ? Param(text_of(*row.device_clock_offset_ms)) : std::nullopt;
-    auto inserted = db_->run(
-        "INSERT INTO events (office_id, " + std::string(row_columns) +
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        {office_id_, text_of(seq), row.event_id, row.device_id, text_of(row.device_seq), row.type, row.body,
-         row.body_hash, text_of(row.received_ms), offset});
+    auto inserted = db_->run("INSERT INTO events (office_id, " + std::string(row_columns) +
+                                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                             {office_id_, text_of(seq), row.event_id, row.device_id, text_of(row.device_seq), row.type,
+                              row.body, row.body_hash, text_of(row.received_ms), offset});
     if (!inserted) return inserted.error();
     last_seq_ = seq;
     return seq;
@@ -79,11 +81,11 @@ PgResult<std::int64_t> OfficeLogWrite::append(const LogRow& row) {
 
 PgResult<std::int64_t> OfficeLogWrite::commit() {
     if (last_seq_ != first_seq_) {
-        auto counted = db_->run(
-            "UPDATE offices SET last_seq = $2 WHERE office_id = $1;", {office_id_, text_of(last_seq_)});
+        auto counted =
+            db_->run("UPDATE offices SET last_seq = $2 WHERE office_id = $1;", {office_id_, text_of(last_seq_)});
         if (!counted) return counted.error();
-        auto notified = db_->run("SELECT pg_notify($1, $2)",
-                                 {std::string(log_channel), office_id_ + ":" + text_of(last_seq_)});
+        auto notified =
+            db_->run("SELECT pg_notify($1, $2)", {std::string(log_channel), office_id_ + ":" + text_of(last_seq_)});
         if (!notified) return notified.error();
     }
     open_ = false;  // a failed COMMIT has ended the transaction too
@@ -103,7 +105,9 @@ PgResult<std::vector<StoredRow>> read_office_log(Connection& db, const std::stri
     return out;
 }
 
-PgResult<Done> listen_to_logs(Connection& db) { return db.exec("LISTEN " + std::string(log_channel)); }
+PgResult<Done> listen_to_logs(Connection& db) {
+    return db.exec("LISTEN " + std::string(log_channel));
+}
 
 std::optional<std::pair<std::string, std::int64_t>> log_notification(const Notification& n) {
     if (n.channel != log_channel) return std::nullopt;

@@ -26,7 +26,7 @@ struct LogRow {
     std::string device_id;
     std::int64_t device_seq = 0;
     std::string type;
-    std::string body;       // the text the device sent
+    std::string body;  // the text the device sent
     std::string body_hash;
     std::int64_t received_ms = 0;
     std::optional<std::int64_t> device_clock_offset_ms;

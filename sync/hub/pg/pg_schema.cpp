@@ -111,7 +111,9 @@ PgResult<int> migrate(Connection& db) {
     struct Rollback {
         Connection& db;
         bool done = false;
-        ~Rollback() { if (!done) db.exec("ROLLBACK"); }
+        ~Rollback() {
+            if (!done) db.exec("ROLLBACK");
+        }
     } rollback{db};
     if (auto locked = db.run(migrate_lock); !locked) return locked.error();
     if (auto made = db.exec("CREATE TABLE IF NOT EXISTS skranke_schema"
@@ -122,9 +124,10 @@ PgResult<int> migrate(Connection& db) {
     if (!found) return found.error();
     const int version = *found;
     if (version > pg_schema_version)
-        return PgError{{}, "the office database at " + db.where() + " has Skranke's schema version " +
-                               std::to_string(version) + ", newer than this skranke-hub knows (" +
-                               std::to_string(pg_schema_version) + "): upgrade skranke-hub on this host first"};
+        return PgError{{},
+                       "the office database at " + db.where() + " has Skranke's schema version " +
+                           std::to_string(version) + ", newer than this skranke-hub knows (" +
+                           std::to_string(pg_schema_version) + "): upgrade skranke-hub on this host first"};
     for (const Step& step : steps) {
         if (step.to_version <= version) continue;
         if (auto applied = db.exec(step.sql); !applied) {
@@ -134,9 +137,10 @@ PgResult<int> migrate(Connection& db) {
         }
     }
     if (version < pg_schema_version) {
-        auto saved = db.run("INSERT INTO skranke_schema (id, version) VALUES (1, $1)"
-                            " ON CONFLICT (id) DO UPDATE SET version = $1",
-                            {std::to_string(pg_schema_version)});
+        auto saved = db.run(
+            "INSERT INTO skranke_schema (id, version) VALUES (1, $1)"
+            " ON CONFLICT (id) DO UPDATE SET version = $1",
+            {std::to_string(pg_schema_version)});
         if (!saved) return saved.error();
     }
     if (auto committed = db.exec("COMMIT"); !committed) return committed.error();

@@ -60,21 +60,25 @@ std::string PgServer::as_server_user(const std::string& command) const {
 }
 
 void PgServer::start() {
-    const std::string options = "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) + " -k " +
-                                dir_.path().string();
-    const auto started = run_command(as_server_user(pg_bin + "pg_ctl -D " + (dir_ / "data").string() + " -l " +
-                                                    (dir_ / "server.log").string() + " -w -t 30 -o '" + options +
-                                                    "' start"));
+    const std::string options =
+        "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) + " -k " + dir_.path().string();
+    const auto started =
+        run_command(as_server_user(pg_bin + "pg_ctl -D " + (dir_ / "data").string() + " -l " +
+                                   (dir_ / "server.log").string() + " -w -t 30 -o '" + options + "' start"));
     if (started.status != 0) {
         std::string log;
-        try { log = file_text(dir_ / "server.log"); } catch (...) {}
+        try {
+            log = file_text(dir_ / "server.log");
+        } catch (...) {
+        }
         FAIL("PostgreSQL did not start: " << started.output << "\n" << log);
     }
     running_ = true;
 }
 
 void PgServer::stop() {
-    const auto stopped = run_command(as_server_user(pg_bin + "pg_ctl -D " + (dir_ / "data").string() + " -m fast -w stop"));
+    const auto stopped =
+        run_command(as_server_user(pg_bin + "pg_ctl -D " + (dir_ / "data").string() + " -m fast -w stop"));
     REQUIRE_MESSAGE(stopped.status == 0, stopped.output);
     running_ = false;
 }

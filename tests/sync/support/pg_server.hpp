@@ -12,7 +12,7 @@ namespace skranke::test {
 
 class PgServer {
 public:
-    PgServer();   // fails the test (REQUIRE) when the server cannot start, with its log
+    PgServer();  // fails the test (REQUIRE) when the server cannot start, with its log
     ~PgServer();
     PgServer(const PgServer&) = delete;
     PgServer& operator=(const PgServer&) = delete;
