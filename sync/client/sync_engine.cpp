@@ -106,7 +106,9 @@ struct SyncEngine::Impl {
     std::int64_t unwritten_through = 0;  // the last device_seq those answers cover
     std::int64_t cursor = 0;
     std::mt19937_64 random;
-    std::int64_t tidy_due = 0;  // steady ms: when the outbox is pruned next (set at start: then)
+    // Steady ms: when the outbox is pruned next; the first tidy is due at start (and, like
+    // every tidy, lets a backlog's pushes go first).
+    std::int64_t tidy_due = steady_ms();
     // A due tidy waits for the pushes on their way (the visitor's ticket goes first), at most
     // this much longer.
     static constexpr std::int64_t tidy_waits_for_pushes_ms = 10000;
@@ -662,8 +664,6 @@ Result<std::unique_ptr<SyncEngine>, std::string> SyncEngine::start(const StoreOp
                                     impl->options.office_config_stored);
     }
     impl->refresh_counts();  // status() is true from the start, before the thread runs
-    // The first tidy is due at once, but like every tidy it lets a backlog's pushes go first.
-    impl->tidy_due = steady_ms();
     impl->multi = curl_multi_init();
     if (impl->multi == nullptr) return std::string("curl_multi_init failed");
     Impl* raw = impl.get();

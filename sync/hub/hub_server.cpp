@@ -1,7 +1,5 @@
 #include "hub/hub_server.hpp"
 
-#include <charconv>
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -33,17 +31,6 @@ using nlohmann::json;
 using protocol::Role;
 
 namespace {
-
-// The body's declared length, when it is given and within limit (the front has already
-// refused any Content-Length that is not one whole number).
-std::optional<std::size_t> content_length_within(const httplib::Request& req, std::size_t limit) {
-    if (!req.has_header("Content-Length")) return std::nullopt;
-    const std::string text = req.get_header_value("Content-Length");
-    std::uint64_t length = 0;
-    const auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(), length);
-    if (problem != std::errc{} || end != text.data() + text.size() || length > limit) return std::nullopt;
-    return static_cast<std::size_t>(length);
-}
 
 // What every request says about its device: its clock's offset and its health report
 // (every header it sent, checked; the first bad one refuses the request).
@@ -195,7 +182,9 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res, con
     std::string body_text;
     // Room for the whole body at once when its length is given (within the limit): appending
     // chunk by chunk would copy a 500-event push several times over into fresh memory.
-    if (const auto declared = content_length_within(req, options.max_body_bytes)) body_text.reserve(*declared);
+    if (const auto declared = parse_int64(header_of(req, "Content-Length").view().value_or(""));
+        declared && *declared > 0 && static_cast<std::uint64_t>(*declared) <= options.max_body_bytes)
+        body_text.reserve(static_cast<std::size_t>(*declared));
     bool too_large = false;
     const bool whole = content([&](const char* data, std::size_t size) {
         too_large = body_text.size() + size > options.max_body_bytes;

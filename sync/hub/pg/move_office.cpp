@@ -8,6 +8,7 @@
 #include "hub/data_lock.hpp"
 #include "hub/hub_file.hpp"
 #include "hub/pg/pg_connection.hpp"
+#include "hub/pg/pg_office_log.hpp"
 #include "hub/pg/pg_schema.hpp"
 #include "store/sqlite_util.hpp"
 #include "store/store_file.hpp"
@@ -96,72 +97,69 @@ Result<MovedOffice, std::string> move_office(const fs::path& hub_file, const std
 
     MovedOffice moved;
     moved.schema_version = *version;
-    if (auto begun = db->exec("BEGIN"); !begun) return begun.error().detail;
-    struct Rollback {
-        Connection& db;
-        bool done = false;
-        ~Rollback() {
-            if (!done) db.exec("ROLLBACK");
-        }
-    } rollback{*db};
-    auto made =
-        db->run("INSERT INTO offices (office_id, created_ms) VALUES ($1, $2) ON CONFLICT (office_id) DO NOTHING",
-                {office_id, text_of(now_ms)});
+    auto transaction = Transaction::begin(*db);
+    if (!transaction) return transaction.error().detail;
+    auto made = ensure_office(*db, office_id, now_ms);
     if (!made) return made.error().detail;
-    if (made->affected() == 0)
+    if (!*made)
         return "the office " + office_id + " is already in the database at " + db->where() +
                ": an office is moved only once, into an id not used yet";
 
-    sqlite3* from = hub->get();
-    auto devices = copy_table(from, *db, "devices",
-                              {"device_id", "role", "token_hash", "enrolled_ms", "last_seen_ms", "clock_offset_ms",
-                               "outbox_depth", "revoked_ms", "program_version", "uptime_s", "last_sync_ms",
-                               "dead_letters", "disk_free_bytes", "printer", "outbox_stuck_since_ms"},
-                              "device_id", office_id);
-    if (!devices) return devices.error();
-    moved.devices = *devices;
-    if (auto codes =
-            copy_table(from, *db, "enrol_codes",
-                       {"code_hash", "role", "created_ms", "expires_ms", "used_ms", "used_by"}, "code_hash", office_id);
-        !codes)
-        return codes.error();
-    auto events = copy_table(from, *db, "events",
-                             {"hub_seq", "event_id", "device_id", "device_seq", "type", "body", "body_hash",
-                              "received_ms", "device_clock_offset_ms", "personal_removed"},
-                             "hub_seq", office_id);
-    if (!events) return events.error();
-    moved.events = *events;
-    if (auto rejections =
-            copy_table(from, *db, "rejections", {"event_id", "body_hash", "code", "message", "rejected_ms"}, "event_id",
-                       office_id);
-        !rejections)
-        return rejections.error();
+    // Every table of both files, as the database names its columns (office_id comes first).
+    struct Table {
+        sqlite3* from;
+        const char* name;
+        std::vector<std::string> columns;
+        const char* order;
+        std::int64_t* count;  // where the number of rows is reported, if it is
+    };
+    sqlite3* log = hub->get();
+    std::vector<Table> tables = {
+        {log,
+         "devices",
+         {"device_id", "role", "token_hash", "enrolled_ms", "last_seen_ms", "clock_offset_ms", "outbox_depth",
+          "revoked_ms", "program_version", "uptime_s", "last_sync_ms", "dead_letters", "disk_free_bytes", "printer",
+          "outbox_stuck_since_ms"},
+         "device_id",
+         &moved.devices},
+        {log,
+         "enrol_codes",
+         {"code_hash", "role", "created_ms", "expires_ms", "used_ms", "used_by"},
+         "code_hash",
+         nullptr},
+        {log,
+         "events",
+         {"hub_seq", "event_id", "device_id", "device_seq", "type", "body", "body_hash", "received_ms",
+          "device_clock_offset_ms", "personal_removed"},
+         "hub_seq",
+         &moved.events},
+        {log, "rejections", {"event_id", "body_hash", "code", "message", "rejected_ms"}, "event_id", nullptr},
+    };
     if (staff) {
-        auto people = copy_table(staff->get(), *db, "staff", {"staff_id", "name", "role", "pin_hash", "added_ms"},
-                                 "staff_id", office_id);
-        if (!people) return people.error();
-        moved.staff = *people;
-        if (auto sessions = copy_table(staff->get(), *db, "staff_sessions",
-                                       {"token_hash", "staff_id", "device_id", "counter", "created_ms", "expires_ms"},
-                                       "token_hash", office_id);
-            !sessions)
-            return sessions.error();
+        tables.push_back(
+            {staff->get(), "staff", {"staff_id", "name", "role", "pin_hash", "added_ms"}, "staff_id", &moved.staff});
+        tables.push_back({staff->get(),
+                          "staff_sessions",
+                          {"token_hash", "staff_id", "device_id", "counter", "created_ms", "expires_ms"},
+                          "token_hash",
+                          nullptr});
+    }
+    for (const Table& t : tables) {
+        auto copied = copy_table(t.from, *db, t.name, t.columns, t.order, office_id);
+        if (!copied) return copied.error();
+        if (t.count) *t.count = *copied;
     }
     // The office counts on from the file's last hub_seq (AUTOINCREMENT never reused a number,
     // so the database's next one is after it even where retention emptied the newest rows).
-    sql::Statement last(from,
+    sql::Statement last(log,
                         "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),"
                         " coalesce((SELECT max(hub_seq) FROM events), 0))");
     if (!last.valid() || last.step() != SQLITE_ROW) return std::string("cannot read the hub file's last hub_seq");
     moved.last_seq = last.int64(0);
     auto counted =
-        db->run("UPDATE offices SET last_seq = $2 WHERE office_id = $1", {office_id, text_of(moved.last_seq)});
+        db->run("UPDATE offices SET last_seq = $2 WHERE office_id = $1", {office_id, std::to_string(moved.last_seq)});
     if (!counted) return counted.error().detail;
-    if (auto committed = db->exec("COMMIT"); !committed) {
-        rollback.done = true;  // a failed COMMIT has ended the transaction
-        return committed.error().detail;
-    }
-    rollback.done = true;
+    if (auto committed = transaction->commit(); !committed) return committed.error().detail;
     return moved;
 }
 

@@ -88,10 +88,6 @@ std::int64_t Rows::affected() const {
     return n == nullptr || *n == '\0' ? 0 : std::strtoll(n, nullptr, 10);
 }
 
-std::string text_of(std::int64_t value) {
-    return std::to_string(value);
-}
-
 Connection::Connection(pg_conn* conn) : conn_(conn, PQfinish) {}
 
 PgResult<Connection> Connection::open(const std::string& url, int connect_timeout_s) {
@@ -131,12 +127,11 @@ PgError Connection::error_of(std::string_view doing, pg_result* result) const {
     return e;
 }
 
-PgResult<Rows> Connection::run(std::string_view sql, const std::vector<Param>& params) {
+PgResult<Rows> Connection::run(const std::string& sql, const std::vector<Param>& params) {
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
-    const std::string statement(sql);
-    PGresult* r = PQexecParams(conn_.get(), statement.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+    PGresult* r = PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
                                nullptr, nullptr, 0);
     Rows rows(r);  // cleared on every path
     const ExecStatusType status = PQresultStatus(r);
@@ -144,13 +139,30 @@ PgResult<Rows> Connection::run(std::string_view sql, const std::vector<Param>& p
     return rows;
 }
 
-PgResult<Done> Connection::exec(std::string_view sql) {
-    const std::string statements(sql);
-    PGresult* r = PQexec(conn_.get(), statements.c_str());
+PgResult<Done> Connection::exec(const std::string& sql) {
+    PGresult* r = PQexec(conn_.get(), sql.c_str());
     Rows owner(r);
     const ExecStatusType status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error_of("a statement failed", r);
     return Done{};
+}
+
+PgResult<Transaction> Transaction::begin(Connection& db) {
+    if (auto begun = db.exec("BEGIN"); !begun) return begun.error();
+    return Transaction(db);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept : db_(other.db_), open_(other.open_) {
+    other.open_ = false;
+}
+
+Transaction::~Transaction() {
+    if (open_) db_->exec("ROLLBACK");  // on a lost connection the server has rolled back already
+}
+
+PgResult<Done> Transaction::commit() {
+    open_ = false;
+    return db_->exec("COMMIT");
 }
 
 PgResult<std::optional<Notification>> Connection::wait_notification(int timeout_ms) {

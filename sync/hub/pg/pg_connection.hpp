@@ -57,9 +57,9 @@ public:
     static PgResult<Connection> open(const std::string& url, int connect_timeout_s = 10);
 
     // One statement with $1.. parameters, run as it is (libpq's extended protocol).
-    PgResult<Rows> run(std::string_view sql, const std::vector<Param>& params = {});
+    PgResult<Rows> run(const std::string& sql, const std::vector<Param>& params = {});
     // Statements without parameters, separated by semicolons (schema steps, BEGIN, COMMIT).
-    PgResult<Done> exec(std::string_view sql);
+    PgResult<Done> exec(const std::string& sql);
 
     // LISTEN has been run: waits at most timeout_ms for the next notification (none: nothing came).
     PgResult<std::optional<Notification>> wait_notification(int timeout_ms);
@@ -74,7 +74,21 @@ private:
     std::shared_ptr<pg_conn> conn_;
 };
 
-// A BIGINT as the text libpq sends.
-std::string text_of(std::int64_t value);
+// BEGIN when made; ROLLBACK when it goes out of scope uncommitted (also after a statement
+// failed: PostgreSQL has then aborted it, and only ROLLBACK ends it).
+class Transaction {
+public:
+    static PgResult<Transaction> begin(Connection& db);
+    Transaction(Transaction&& other) noexcept;
+    Transaction& operator=(Transaction&&) = delete;
+    ~Transaction();
+    // Ends the transaction whatever comes of it (a failed COMMIT has rolled back).
+    PgResult<Done> commit();
+
+private:
+    explicit Transaction(Connection& db) : db_(&db) {}
+    Connection* db_;
+    bool open_ = true;
+};
 
 }  // namespace skranke::hub::pg

@@ -25,38 +25,27 @@ StoredRow stored_row_of(const Rows& rows, int r) {
 
 }  // namespace
 
-PgResult<Done> ensure_office(Connection& db, const std::string& office_id, std::int64_t now_ms) {
+PgResult<bool> ensure_office(Connection& db, const std::string& office_id, std::int64_t now_ms) {
     auto made = db.run("INSERT INTO offices (office_id, created_ms) VALUES ($1, $2) ON CONFLICT (office_id) DO NOTHING",
-                       {office_id, text_of(now_ms)});
+                       {office_id, std::to_string(now_ms)});
     if (!made) return made.error();
-    return Done{};
+    return made->affected() == 1;
 }
 
-OfficeLogWrite::OfficeLogWrite(Connection& db, std::string office_id, std::int64_t last_seq)
-    : db_(&db), office_id_(std::move(office_id)), last_seq_(last_seq), first_seq_(last_seq) {}
-
-OfficeLogWrite::OfficeLogWrite(OfficeLogWrite&& other) noexcept
-    : db_(other.db_),
-      office_id_(std::move(other.office_id_)),
-      last_seq_(other.last_seq_),
-      first_seq_(other.first_seq_),
-      open_(other.open_) {
-    other.open_ = false;
-}
-
-OfficeLogWrite::~OfficeLogWrite() {
-    if (open_) db_->exec("ROLLBACK");  // a lost connection has rolled back already
-}
+OfficeLogWrite::OfficeLogWrite(Connection& db, Transaction transaction, std::string office_id, std::int64_t last_seq)
+    : db_(&db),
+      transaction_(std::move(transaction)),
+      office_id_(std::move(office_id)),
+      last_seq_(last_seq),
+      first_seq_(last_seq) {}
 
 PgResult<OfficeLogWrite> OfficeLogWrite::begin(Connection& db, const std::string& office_id) {
-    if (auto begun = db.exec("BEGIN"); !begun) return begun.error();
+    auto transaction = Transaction::begin(db);
+    if (!transaction) return transaction.error();
     auto locked = db.run("SELECT last_seq FROM offices WHERE office_id = $1 FOR UPDATE", {office_id});
-    if (!locked || locked->count() == 0) {
-        db.exec("ROLLBACK");
-        if (!locked) return locked.error();
-        return PgError{{}, "no office " + office_id + " in the office database at " + db.where()};
-    }
-    return OfficeLogWrite(db, office_id, locked->int64(0, 0));
+    if (!locked) return locked.error();
+    if (locked->count() == 0) return PgError{{}, "no office " + office_id + " in the office database at " + db.where()};
+    return OfficeLogWrite(db, std::move(transaction).value(), office_id, locked->int64(0, 0));
 }
 
 PgResult<std::optional<StoredRow>> OfficeLogWrite::find(const std::string& event_id) {
@@ -69,11 +58,12 @@ PgResult<std::optional<StoredRow>> OfficeLogWrite::find(const std::string& event
 
 PgResult<std::int64_t> OfficeLogWrite::append(const LogRow& row) {
     const std::int64_t seq = last_seq_ + 1;
-    const Param offset = row.device_clock_offset_ms ? Param(text_of(*row.device_clock_offset_ms)) : std::nullopt;
-    auto inserted = db_->run("INSERT INTO events (office_id, " + std::string(row_columns) +
-                                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                             {office_id_, text_of(seq), row.event_id, row.device_id, text_of(row.device_seq), row.type,
-                              row.body, row.body_hash, text_of(row.received_ms), offset});
+    const Param offset = row.device_clock_offset_ms ? Param(std::to_string(*row.device_clock_offset_ms)) : std::nullopt;
+    auto inserted =
+        db_->run("INSERT INTO events (office_id, " + std::string(row_columns) +
+                     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 {office_id_, std::to_string(seq), row.event_id, row.device_id, std::to_string(row.device_seq),
+                  row.type, row.body, row.body_hash, std::to_string(row.received_ms), offset});
     if (!inserted) return inserted.error();
     last_seq_ = seq;
     return seq;
@@ -82,14 +72,13 @@ PgResult<std::int64_t> OfficeLogWrite::append(const LogRow& row) {
 PgResult<std::int64_t> OfficeLogWrite::commit() {
     if (last_seq_ != first_seq_) {
         auto counted =
-            db_->run("UPDATE offices SET last_seq = $2 WHERE office_id = $1;", {office_id_, text_of(last_seq_)});
+            db_->run("UPDATE offices SET last_seq = $2 WHERE office_id = $1;", {office_id_, std::to_string(last_seq_)});
         if (!counted) return counted.error();
-        auto notified =
-            db_->run("SELECT pg_notify($1, $2)", {std::string(log_channel), office_id_ + ":" + text_of(last_seq_)});
+        auto notified = db_->run("SELECT pg_notify($1, $2)",
+                                 {std::string(log_channel), office_id_ + ":" + std::to_string(last_seq_)});
         if (!notified) return notified.error();
     }
-    open_ = false;  // a failed COMMIT has ended the transaction too
-    if (auto committed = db_->exec("COMMIT"); !committed) return committed.error();
+    if (auto committed = transaction_.commit(); !committed) return committed.error();
     return last_seq_;
 }
 
@@ -97,7 +86,7 @@ PgResult<std::vector<StoredRow>> read_office_log(Connection& db, const std::stri
                                                  std::size_t limit) {
     auto rows = db.run("SELECT " + std::string(row_columns) +
                            " FROM events WHERE office_id = $1 AND hub_seq > $2 ORDER BY hub_seq LIMIT $3",
-                       {office_id, text_of(after), text_of(static_cast<std::int64_t>(limit))});
+                       {office_id, std::to_string(after), std::to_string(static_cast<std::int64_t>(limit))});
     if (!rows) return rows.error();
     std::vector<StoredRow> out;
     out.reserve(static_cast<std::size_t>(rows->count()));

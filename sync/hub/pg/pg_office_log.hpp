@@ -37,16 +37,14 @@ struct StoredRow {
     LogRow row;
 };
 
-// The office exists (made with an empty log when it did not).
-PgResult<Done> ensure_office(Connection& db, const std::string& office_id, std::int64_t now_ms);
+// The office exists (made with an empty log when it did not: then true).
+PgResult<bool> ensure_office(Connection& db, const std::string& office_id, std::int64_t now_ms);
 
 class OfficeLogWrite {
 public:
     // Waits for the office's lock; an unknown office is an error.
+    // Rolls back when it goes out of scope uncommitted.
     static PgResult<OfficeLogWrite> begin(Connection& db, const std::string& office_id);
-    OfficeLogWrite(OfficeLogWrite&& other) noexcept;
-    OfficeLogWrite& operator=(OfficeLogWrite&&) = delete;
-    ~OfficeLogWrite();  // rolls back unless committed
 
     std::int64_t last_seq() const { return last_seq_; }
     // This office's entry for an event id, as stored by any hub (nothing: none).
@@ -57,12 +55,12 @@ public:
     PgResult<std::int64_t> commit();
 
 private:
-    OfficeLogWrite(Connection& db, std::string office_id, std::int64_t last_seq);
+    OfficeLogWrite(Connection& db, Transaction transaction, std::string office_id, std::int64_t last_seq);
     Connection* db_;
+    Transaction transaction_;
     std::string office_id_;
     std::int64_t last_seq_ = 0;
     std::int64_t first_seq_ = 0;  // last_seq at begin: nothing appended when equal
-    bool open_ = true;
 };
 
 // The office's entries after a hub_seq, oldest first.

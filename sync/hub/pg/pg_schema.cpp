@@ -9,7 +9,7 @@ namespace {
 // Steps only ever get appended: each brings a database of the version before it to to_version.
 struct Step {
     int to_version;
-    std::string_view sql;
+    const char* sql;
 };
 constexpr Step steps[] = {
     {1, R"sql(
@@ -93,7 +93,7 @@ CREATE TABLE staff_sessions (
 };
 
 // The advisory lock every hub takes to migrate: any constant of its own ("skra" in ASCII).
-constexpr std::string_view migrate_lock = "SELECT pg_advisory_xact_lock(1936421473)";
+constexpr const char* migrate_lock = "SELECT pg_advisory_xact_lock(1936421473)";
 
 }  // namespace
 
@@ -107,14 +107,8 @@ PgResult<int> schema_version(Connection& db) {
 }
 
 PgResult<int> migrate(Connection& db) {
-    if (auto begun = db.exec("BEGIN"); !begun) return begun.error();
-    struct Rollback {
-        Connection& db;
-        bool done = false;
-        ~Rollback() {
-            if (!done) db.exec("ROLLBACK");
-        }
-    } rollback{db};
+    auto transaction = Transaction::begin(db);
+    if (!transaction) return transaction.error();
     if (auto locked = db.run(migrate_lock); !locked) return locked.error();
     if (auto made = db.exec("CREATE TABLE IF NOT EXISTS skranke_schema"
                             " (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
@@ -143,8 +137,7 @@ PgResult<int> migrate(Connection& db) {
             {std::to_string(pg_schema_version)});
         if (!saved) return saved.error();
     }
-    if (auto committed = db.exec("COMMIT"); !committed) return committed.error();
-    rollback.done = true;
+    if (auto committed = transaction->commit(); !committed) return committed.error();
     return pg_schema_version;
 }
 

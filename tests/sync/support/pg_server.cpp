@@ -52,7 +52,11 @@ PgServer::PgServer() {
 }
 
 PgServer::~PgServer() {
-    if (running_) run_command(as_server_user(pg_bin + "pg_ctl -D " + (dir_ / "data").string() + " -m fast -w stop"));
+    if (running_) pg_ctl("-m fast -w stop");
+}
+
+RanCommand PgServer::pg_ctl(const std::string& arguments) const {
+    return run_command(as_server_user(pg_bin + "pg_ctl -D " + (dir_ / "data").string() + " " + arguments));
 }
 
 std::string PgServer::as_server_user(const std::string& command) const {
@@ -62,9 +66,7 @@ std::string PgServer::as_server_user(const std::string& command) const {
 void PgServer::start() {
     const std::string options =
         "-c listen_addresses=127.0.0.1 -p " + std::to_string(port_) + " -k " + dir_.path().string();
-    const auto started =
-        run_command(as_server_user(pg_bin + "pg_ctl -D " + (dir_ / "data").string() + " -l " +
-                                   (dir_ / "server.log").string() + " -w -t 30 -o '" + options + "' start"));
+    const auto started = pg_ctl("-l " + (dir_ / "server.log").string() + " -w -t 30 -o '" + options + "' start");
     if (started.status != 0) {
         std::string log;
         try {
@@ -77,8 +79,7 @@ void PgServer::start() {
 }
 
 void PgServer::stop() {
-    const auto stopped =
-        run_command(as_server_user(pg_bin + "pg_ctl -D " + (dir_ / "data").string() + " -m fast -w stop"));
+    const auto stopped = pg_ctl("-m fast -w stop");
     REQUIRE_MESSAGE(stopped.status == 0, stopped.output);
     running_ = false;
 }

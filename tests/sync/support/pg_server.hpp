@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace skranke::test {
@@ -28,6 +29,7 @@ public:
 
 private:
     std::string as_server_user(const std::string& command) const;
+    RanCommand pg_ctl(const std::string& arguments) const;  // on this server's folder
     TempDir dir_;
     std::string user_;  // empty: this process's own user
     int port_ = 0;
