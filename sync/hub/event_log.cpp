@@ -6,7 +6,6 @@
 #include <limits>
 
 #include "domain/events.hpp"
-#include "store/sqlite_util.hpp"
 #include "protocol/protocol.hpp"
 
 namespace skranke::hub {
@@ -20,8 +19,6 @@ namespace {
 // a clock stepped back by NTP cannot make a forgotten ticket matter again.
 constexpr std::int64_t forget_margin_ms = 3600 * 1000;
 
-constexpr std::string_view entry_columns = "hub_seq, received_ms, device_clock_offset_ms, body";
-
 EventResult rejected(std::string event_id, std::string code, std::string message) {
     return EventResult{std::move(event_id), "rejected", std::nullopt, std::move(code), std::move(message)};
 }
@@ -30,124 +27,154 @@ EventResult rejected(std::string event_id, std::string code, std::string message
 // that compare or hash the canonical JSON.
 nlohmann::json tree_of(const PushedEvent& pushed) { return protocol::parse_json_text(pushed.text); }
 
-// A row selected with entry_columns.
-LogEntry entry_of(const sql::Statement& q) {
-    LogEntry e;
-    e.hub_seq = q.int64(0);
-    e.received_ms = q.int64(1);
-    if (!q.is_null(2)) e.device_clock_offset_ms = q.int64(2);
-    e.event_json = q.text(3);
-    return e;
+// A write begun on the storage: rolled back unless it was handed to commit.
+struct Undecided {
+    LogStorage& storage;
+    bool open = true;
+    ~Undecided() {
+        if (open) storage.rollback();
+    }
+};
+
+// An event id's device and sequence ("device:seq"; nothing: not an id the hub would keep).
+std::optional<std::pair<std::string, std::int64_t>> device_seq_of_id(const std::string& id) {
+    const std::size_t colon = id.rfind(':');
+    std::int64_t seq = 0;
+    if (colon == std::string::npos || std::from_chars(id.data() + colon + 1, id.data() + id.size(), seq).ec != std::errc{})
+        return std::nullopt;
+    return std::make_pair(id.substr(0, colon), seq);
 }
 
 }  // namespace
-
-struct EventLog::Statements {
-    sql::Statement find_event;
-    sql::Statement find_rejection;
-    sql::Statement insert_event;
-    sql::Statement insert_rejection;
-    sql::Statement personal_rows;
-    sql::Statement remove_personal;
-};
-
-struct EventLog::ReadStatements {
-    sql::Statement read_log;
-};
 
 // What a batch changed in memory, to put back when it does not commit (newest change last),
 // and what it stored, to publish when it does.
 struct EventLog::Batch {
     std::int64_t seq = 0;  // the newest hub_seq given so far
+    std::set<std::string> rejected_elsewhere;  // event ids of the batch another hub has rejected
     std::vector<std::pair<std::string, QueueTicketRef>> tickets;
     std::vector<std::pair<std::string, std::optional<std::int64_t>>> device_seqs;
     std::vector<std::shared_ptr<const TailEntry>> stored;
 };
 
-StoreResult<std::unique_ptr<EventLog>> EventLog::open(HubWriter& writer, Connection reader) {
-    std::unique_ptr<EventLog> log(new EventLog(writer, std::move(reader)));
-    auto reads = std::make_unique<ReadStatements>();
-    reads->read_log = sql::Statement(log->reader_.get(), "SELECT " + std::string(entry_columns) +
-                                         " FROM events WHERE hub_seq > ?1 AND hub_seq <= ?2 ORDER BY hub_seq LIMIT ?3");
-    if (!reads->read_log.valid()) return sql::error_from(log->reader_.get(), reads->read_log.prepare_code(), "prepare log reads");
-    log->reads_ = std::move(reads);
+// Work run as the log's writer, its result handed out.
+template <class Work>
+auto EventLog::as_writer(Work&& work) {
+    std::optional<decltype(work())> out;
+    storage_->exclusive([&] { out.emplace(work()); });
+    return std::move(*out);
+}
+
+StoreResult<std::unique_ptr<EventLog>> EventLog::open(std::unique_ptr<LogStorage> storage) {
+    std::unique_ptr<EventLog> log(new EventLog(std::move(storage)));
     EventLog* raw = log.get();
-    if (auto loaded = writer.run([raw](sqlite3* db) { return raw->load(db); }); !loaded) return loaded.error();
+    if (auto loaded = log->as_writer([raw] { return raw->load(); }); !loaded) return loaded.error();
+    log->storage_->on_commit_elsewhere([raw](std::int64_t stored_last_seq) {
+        if (stored_last_seq <= raw->last_seq()) return;
+        if (auto taken = raw->as_writer([&] { return raw->take_in(stored_last_seq); }); !taken)
+            return;  // the next write or wake tries again
+        std::function<void()> grown;
+        {
+            std::lock_guard lock(raw->grown_mutex_);
+            grown = raw->grown_;
+        }
+        if (grown) grown();
+    });
     return log;
 }
 
-EventLog::EventLog(HubWriter& writer, Connection reader) : writer_(writer), reader_(std::move(reader)) {}
+EventLog::EventLog(std::unique_ptr<LogStorage> storage) : storage_(std::move(storage)) {}
 
-EventLog::~EventLog() = default;
+EventLog::~EventLog() { storage_->stop(); }
 
-// The fold, the sequences and the tail from the file, at open (no other thread sees the log yet).
-StoreResult<Done> EventLog::load(sqlite3* db) {
-    auto s = std::make_unique<Statements>();
-    s->find_event = sql::Statement(db, "SELECT hub_seq, body_hash, body, personal_removed FROM events WHERE event_id = ?1");
-    s->find_rejection = sql::Statement(db, "SELECT body_hash, code, message FROM rejections WHERE event_id = ?1");
-    s->insert_event = sql::Statement(db,
-        "INSERT INTO events (event_id, device_id, device_seq, type, body, body_hash, received_ms,"
-        " device_clock_offset_ms, hub_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    s->insert_rejection = sql::Statement(db,
-        "INSERT INTO rejections (event_id, body_hash, code, message, rejected_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
-    s->personal_rows = sql::Statement(db,
-        "SELECT hub_seq, body FROM events WHERE personal_removed = 0 AND received_ms < ?1 AND hub_seq > ?2"
-        " ORDER BY hub_seq LIMIT ?3");
-    s->remove_personal = sql::Statement(db, "UPDATE events SET body = ?2, personal_removed = 1 WHERE hub_seq = ?1");
-    for (sql::Statement* st : {&s->find_event, &s->find_rejection, &s->insert_event, &s->insert_rejection,
-                               &s->personal_rows, &s->remove_personal})
-        if (!st->valid()) return sql::error_from(db, st->prepare_code(), "prepare hub statements");
-    statements_ = std::move(s);
-
-    sql::Statement last(db, "SELECT device_id, max(device_seq) FROM events GROUP BY device_id");
-    int rc;
-    while ((rc = last.step()) == SQLITE_ROW) {
-        last_device_seq_[last.text(0)] = last.int64(1);
-        taken_through_[last.text(0)] = last.int64(1);
-    }
-    if (rc != SQLITE_DONE) return sql::error_from(db, rc, "load device sequences");
-    sql::Statement rejections(db, "SELECT event_id FROM rejections");
-    while ((rc = rejections.step()) == SQLITE_ROW) {
-        const std::string id = rejections.text(0);
-        const std::size_t colon = id.rfind(':');
-        std::int64_t seq = 0;
-        if (colon == std::string::npos ||
-            std::from_chars(id.data() + colon + 1, id.data() + id.size(), seq).ec != std::errc{})
-            continue;  // not an id the hub would have stored a rejection for
-        note_rejection(id.substr(0, colon), seq);
-    }
-    if (rc != SQLITE_DONE) return sql::error_from(db, rc, "load rejections");
-    sql::Statement top(db, "SELECT coalesce(max(hub_seq), 0), coalesce(max(received_ms), 0) FROM events");
-    if (rc = top.step(); rc != SQLITE_ROW) return sql::error_from(db, rc, "load hub sequence");
+// The fold, the sequences and the tail from the storage, at open (no other thread sees the log yet).
+StoreResult<Done> EventLog::load() {
+    auto facts = storage_->facts();
+    if (!facts) return facts.error();
+    last_device_seq_ = facts->device_seqs;
+    for (const auto& [device, seq] : facts->device_seqs) taken_through_[device] = seq;
+    for (const std::string& id : facts->rejected_ids)
+        if (const auto device_seq = device_seq_of_id(id)) note_rejection(device_seq->first, device_seq->second);
     LogSnapshot first;
-    first.last_seq = top.int64(0);
-    last_received_ms_ = top.int64(1);
+    first.last_seq = facts->last_seq;
+    last_received_ms_ = facts->last_received_ms;
 
     // Only tickets a later event can still act on are folded; older ones stay in the log.
     // The window is measured from the log's own newest event, not from the clock at start.
-    sql::Statement q(db, "SELECT " + std::string(entry_columns) + " FROM events WHERE received_ms >= ?1 ORDER BY hub_seq");
-    q.bind(1, last_received_ms_ - QueueState::action_window_ms - forget_margin_ms);
-    while ((rc = q.step()) == SQLITE_ROW) {
-        const LogEntry e = entry_of(q);
-        if (auto event = protocol::parse_event(e.event_json))
-            state_.apply(*event, EventMeta{e.hub_seq, e.received_ms, e.device_clock_offset_ms});
-    }
-    if (rc != SQLITE_DONE) return sql::error_from(db, rc, "load hub log");
+    auto folded = storage_->read_received_since(
+        last_received_ms_ - QueueState::action_window_ms - forget_margin_ms, [&](LogEntry&& e) {
+            if (e.hub_seq > first.last_seq) return;  // stored since the facts: taken in by the next write
+            if (auto event = protocol::parse_event(e.event_json))
+                state_.apply(*event, EventMeta{e.hub_seq, e.received_ms, e.device_clock_offset_ms});
+        });
+    if (!folded) return folded;
 
-    sql::Statement tail(db, "SELECT " + std::string(entry_columns) + " FROM events WHERE hub_seq > ?1 ORDER BY hub_seq");
-    tail.bind(1, first.last_seq - static_cast<std::int64_t>(LogTail::capacity));
     std::vector<std::shared_ptr<const TailEntry>> newest;
-    while ((rc = tail.step()) == SQLITE_ROW) newest.push_back(std::make_shared<const TailEntry>(entry_of(tail)));
-    if (rc != SQLITE_DONE) return sql::error_from(db, rc, "load the log's tail");
+    auto tail = storage_->read(first.last_seq - static_cast<std::int64_t>(LogTail::capacity), first.last_seq,
+                               LogTail::capacity, [&](LogEntry&& e) {
+                                   newest.push_back(std::make_shared<const TailEntry>(std::move(e)));
+                               });
+    if (!tail) return tail;
     first.tail = LogTail().appended(newest);
     first.fold = FoldSnapshot(state_);
     publish(std::move(first));
     return Done{};
 }
 
-StoreResult<EventResult> EventLog::store_one(sqlite3* db, const PushedEvent& pushed, const Contact& contact,
-                                             Batch& batch) {
-    Statements& s = *statements_;
+// Entries other hubs stored up to stored_last_seq, folded in order and published, as if this
+// hub had stored them; nothing changes unless all of them were read.
+StoreResult<Done> EventLog::take_in(std::int64_t stored_last_seq) {
+    const auto published = snapshot();
+    if (stored_last_seq <= published->last_seq) return Done{};
+    std::vector<LogEntry> entries;
+    auto read = storage_->read(published->last_seq, stored_last_seq,
+                               static_cast<std::size_t>(stored_last_seq - published->last_seq),
+                               [&](LogEntry&& e) { entries.push_back(std::move(e)); });
+    if (!read) return read;
+    if (entries.size() != static_cast<std::size_t>(stored_last_seq - published->last_seq))
+        return StoreError{StoreErrorKind::internal, "error.go_to_reception",
+                          "the log has gaps before hub_seq " + std::to_string(stored_last_seq), {}};
+    std::vector<std::shared_ptr<const TailEntry>> added;
+    FoldSnapshot::Changes changes;
+    std::set<std::string> changed;
+    std::vector<std::pair<std::string, std::int64_t>> taken;
+    for (LogEntry& e : entries) {
+        if (auto event = protocol::parse_event(e.event_json)) {
+            state_.apply(*event, EventMeta{e.hub_seq, e.received_ms, e.device_clock_offset_ms});
+            if (const std::string& ticket = ticket_id_of(*event); changed.insert(ticket).second)
+                changes.emplace_back(ticket, nullptr);
+            auto& last = last_device_seq_[event->envelope.device_id];
+            last = std::max(last, event->envelope.device_seq);
+            taken.emplace_back(event->envelope.device_id, event->envelope.device_seq);
+        }
+        last_received_ms_ = std::max(last_received_ms_, e.received_ms);
+        added.push_back(std::make_shared<const TailEntry>(std::move(e)));
+    }
+    for (auto& [ticket, now] : changes) now = state_.shared(ticket);
+    for (const auto& [device_id, seq] : taken) forget_rejections_through(device_id);
+    publish(LogSnapshot{stored_last_seq, published->tail.appended(added), published->fold.with(std::move(changes), state_)});
+    {
+        std::lock_guard lock(taken_mutex_);
+        for (const auto& [device_id, seq] : taken) {
+            auto& through = taken_through_[device_id];
+            through = std::max(through, seq);
+        }
+    }
+    taken_.notify_all();
+    return Done{};
+}
+
+StoreResult<Done> EventLog::catch_up() {
+    return as_writer([&]() -> StoreResult<Done> {
+        auto stored = storage_->begin();
+        if (!stored) return stored.error();
+        auto taken = take_in(*stored);
+        storage_->rollback();  // nothing written
+        return taken;
+    });
+}
+
+StoreResult<EventResult> EventLog::store_one(const PushedEvent& pushed, const Contact& contact, Batch& batch) {
     const std::string event_id = pushed.event_id.value_or("");
     // Refused for what it says, before anything is looked up: never stored, so it cannot
     // stand in the way of the device's later events.
@@ -168,37 +195,28 @@ StoreResult<EventResult> EventLog::store_one(sqlite3* db, const PushedEvent& pus
     const auto rejected_before = rejected_newer_.find(device_id);
     const auto overflow = rejected_overflow_.find(device_id);
     const bool maybe_rejected = (rejected_before != rejected_newer_.end() && rejected_before->second.count(device_seq) != 0) ||
-                                (overflow != rejected_overflow_.end() && device_seq <= overflow->second);
+                                (overflow != rejected_overflow_.end() && device_seq <= overflow->second) ||
+                                batch.rejected_elsewhere.count(event_id) != 0;
     if (!newer || maybe_rejected) {
-        s.find_event.bind(1, event_id);
-        int c = s.find_event.step();
-        if (c == SQLITE_ROW) {
-            const std::int64_t seq = s.find_event.int64(0);
-            bool same = s.find_event.text(1) == hash;
+        auto kept = storage_->find_event(event_id);
+        if (!kept) return kept.error();
+        if (*kept) {
+            bool same = (*kept)->body_hash == hash;
             if (!same) {
                 Event sent = event;
-                if (s.find_event.int64(3) != 0) remove_personal_fields(sent);  // as the log keeps it now
-                const auto kept = protocol::parse_event(s.find_event.text(2));
-                same = kept && *kept == sent;
+                if ((*kept)->personal_removed) remove_personal_fields(sent);  // as the log keeps it now
+                const auto stored = protocol::parse_event((*kept)->body);
+                same = stored && *stored == sent;
             }
-            s.find_event.reset();
-            if (same) return EventResult{event_id, "stored", seq, "", ""};
+            if (same) return EventResult{event_id, "stored", (*kept)->hub_seq, "", ""};
             return rejected(event_id, "conflict", "event id " + event_id + " was stored with a different body");
         }
-        s.find_event.reset();
-        if (c != SQLITE_DONE) return sql::error_from(db, c, "look up event");
-
-        s.find_rejection.bind(1, event_id);
-        c = s.find_rejection.step();
-        if (c == SQLITE_ROW) {
-            EventResult earlier = hash_hex(tree_of(pushed).dump()) == s.find_rejection.text(0)
-                                      ? rejected(event_id, s.find_rejection.text(1), s.find_rejection.text(2))
-                                      : rejected(event_id, "conflict", "event id " + event_id + " was sent with a different body");
-            s.find_rejection.reset();
-            return earlier;
-        }
-        s.find_rejection.reset();
-        if (c != SQLITE_DONE) return sql::error_from(db, c, "look up rejection");
+        auto earlier = storage_->find_rejection(event_id);
+        if (!earlier) return earlier.error();
+        if (*earlier)
+            return hash_hex(tree_of(pushed).dump()) == (*earlier)->body_hash
+                       ? rejected(event_id, (*earlier)->code, (*earlier)->message)
+                       : rejected(event_id, "conflict", "event id " + event_id + " was sent with a different body");
     }
 
     const std::int64_t seq = batch.seq + 1;
@@ -212,11 +230,9 @@ StoreResult<EventResult> EventLog::store_one(sqlite3* db, const PushedEvent& pus
     if (conflict) {
         // Kept, so that the same event sent again gets the same answer (rejections are
         // few: their hash is of the canonical JSON, keys sorted).
-        s.insert_rejection.bind(1, event_id).bind(2, hash_hex(tree_of(pushed).dump())).bind(3, conflict->code)
-            .bind(4, conflict->message).bind(5, contact.hub_now_ms);
-        const int c = s.insert_rejection.step();
-        s.insert_rejection.reset();
-        if (c != SQLITE_DONE) return sql::error_from(db, c, "store rejection");
+        auto kept = storage_->reject(event_id, KeptRejection{hash_hex(tree_of(pushed).dump()), conflict->code, conflict->message},
+                                     contact.hub_now_ms);
+        if (!kept) return kept.error();
         note_rejection(device_id, device_seq);
         return rejected(event_id, conflict->code, conflict->message);
     }
@@ -225,11 +241,9 @@ StoreResult<EventResult> EventLog::store_one(sqlite3* db, const PushedEvent& pus
                                                                              : std::optional<std::int64_t>(last->second));
     last_device_seq_[device_id] = device_seq;
 
-    s.insert_event.bind(1, event_id).bind(2, device_id).bind(3, device_seq).bind(4, type_name(event))
-        .bind(5, pushed.text).bind(6, hash).bind(7, contact.hub_now_ms).bind(8, contact.clock_offset_ms).bind(9, seq);
-    const int c = s.insert_event.step();
-    s.insert_event.reset();
-    if (c != SQLITE_DONE) return sql::error_from(db, c, "store event");  // the caller undoes the batch
+    const NewEntry entry{seq, event_id, device_id, device_seq, type_name(event), pushed.text, hash,
+                         contact.hub_now_ms, contact.clock_offset_ms};
+    if (auto stored = storage_->append(entry); !stored) return stored.error();  // the caller undoes the batch
     batch.seq = seq;
     batch.stored.push_back(std::make_shared<const TailEntry>(
         LogEntry{seq, contact.hub_now_ms, contact.clock_offset_ms, std::string(pushed.text)}));
@@ -253,7 +267,7 @@ void EventLog::note_rejection(const std::string& device_id, std::int64_t device_
 }
 
 std::size_t EventLog::rejections_in_memory() {
-    return writer_.run([&](sqlite3*) {
+    return as_writer([&] {
         std::size_t count = rejected_overflow_.size();
         for (const auto& [device, seqs] : rejected_newer_) count += seqs.size();
         return count;
@@ -273,8 +287,12 @@ void EventLog::forget_rejections_through(const std::string& device_id) {
         rejected_overflow_.erase(overflow);
 }
 
-StoreResult<std::vector<EventResult>> EventLog::store(sqlite3* db, const std::vector<PushedEvent>& events,
-                                                      const Contact& sent) {
+StoreResult<std::vector<EventResult>> EventLog::store(const std::vector<PushedEvent>& events, const Contact& sent) {
+    auto stored_last = storage_->begin();
+    if (!stored_last) return stored_last.error();
+    Undecided write{*storage_};
+    // What other hubs stored first, so that this batch is decided as one hub would decide it.
+    if (auto taken = take_in(*stored_last); !taken) return taken.error();
     Contact contact = sent;
     contact.hub_now_ms = std::max(contact.hub_now_ms, last_received_ms_);  // the log's time never goes back
     const auto published = snapshot();
@@ -283,19 +301,21 @@ StoreResult<std::vector<EventResult>> EventLog::store(sqlite3* db, const std::ve
     StoreResult<Done> outcome = Done{};
     Batch batch;
     batch.seq = published->last_seq;
-    {
-        sql::WriteTransaction tx(db);
-        if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "begin batch");
-        for (const PushedEvent& event : events) {
-            auto result = store_one(db, event, contact, batch);
-            if (!result) {
-                outcome = result.error();
-                break;
-            }
-            results.push_back(std::move(result.value()));
-        }
-        if (outcome.ok())
-            if (int c = tx.commit(); c != SQLITE_OK) outcome = sql::error_from(db, c, "commit batch");
+    std::vector<std::string_view> ids;
+    ids.reserve(events.size());
+    for (const PushedEvent& event : events)
+        if (event.event_id) ids.push_back(*event.event_id);
+    if (auto elsewhere = storage_->rejected_elsewhere(ids); elsewhere) batch.rejected_elsewhere = std::move(*elsewhere);
+    else outcome = elsewhere.error();
+    for (const PushedEvent& event : events) {
+        if (!outcome.ok()) break;
+        auto result = store_one(event, contact, batch);
+        if (!result) outcome = result.error();
+        else results.push_back(std::move(result.value()));
+    }
+    if (outcome.ok()) {
+        write.open = false;
+        outcome = storage_->commit();
     }
     if (!outcome.ok()) {
         // Nothing of the batch is stored: the fold and the sequences are put back exactly
@@ -321,7 +341,7 @@ StoreResult<std::vector<EventResult>> EventLog::store(sqlite3* db, const std::ve
 }
 
 StoreResult<std::vector<EventResult>> EventLog::push(const std::vector<PushedEvent>& events, const Contact& contact) {
-    auto results = writer_.run([&](sqlite3* db) { return store(db, events, contact); });
+    auto results = as_writer([&] { return store(events, contact); });
     if (!results) return results;
     {
         std::lock_guard lock(taken_mutex_);
@@ -358,14 +378,10 @@ void EventLog::stop_waiting() {
 }
 
 StoreResult<std::vector<LogEntry>> EventLog::read_log(std::int64_t after, std::size_t limit) {
-    std::lock_guard lock(reader_mutex_);
-    sql::Statement& q = reads_->read_log;
-    q.bind(1, after).bind(2, std::numeric_limits<std::int64_t>::max()).bind(3, static_cast<std::int64_t>(limit));
     std::vector<LogEntry> entries;
-    int c;
-    while ((c = q.step()) == SQLITE_ROW) entries.push_back(entry_of(q));
-    q.reset();
-    if (c != SQLITE_DONE) return sql::error_from(reader_.get(), c, "read log");
+    auto read = storage_->read(after, std::numeric_limits<std::int64_t>::max(), limit,
+                               [&](LogEntry&& e) { entries.push_back(std::move(e)); });
+    if (!read) return read.error();
     return entries;
 }
 
@@ -373,25 +389,17 @@ StoreResult<std::vector<LogEntry>> EventLog::read_log(std::int64_t after, std::s
 // received at or after from_ms is found by bisecting hub_seq through the primary key: about
 // twenty row look-ups on a year's log, and no index for every push to keep up.
 StoreResult<std::int64_t> EventLog::cursor_before_received(std::int64_t from_ms) {
-    std::lock_guard lock(reader_mutex_);
-    sql::Statement q(reader_.get(), "SELECT hub_seq, received_ms FROM events WHERE hub_seq >= ?1 ORDER BY hub_seq LIMIT 1");
-    if (!q.valid()) return sql::error_from(reader_.get(), q.prepare_code(), "find a day in the log");
     // Entries up to lo were received before from_ms; entries after hi at or after it.
     std::int64_t lo = 0;
     std::int64_t hi = last_seq();
     while (lo < hi) {
         const std::int64_t mid = lo + (hi - lo + 1) / 2;
-        q.bind(1, mid);
-        const int c = q.step();
-        if (c == SQLITE_ROW && q.int64(1) < from_ms) {
-            lo = std::min(q.int64(0), hi);
-        } else if (c == SQLITE_ROW || c == SQLITE_DONE) {
+        auto found = storage_->first_from(mid);
+        if (!found) return found.error();
+        if (*found && (*found)->second < from_ms)
+            lo = std::min((*found)->first, hi);
+        else
             hi = mid - 1;  // nothing in [mid, that entry) exists, and from that entry on it is later
-        } else {
-            q.reset();
-            return sql::error_from(reader_.get(), c, "find a day in the log");
-        }
-        q.reset();
     }
     return lo;
 }
@@ -407,20 +415,14 @@ StoreResult<std::string> EventLog::read_log_json(std::int64_t after, std::size_t
         if (taken++ > 0) out += ',';
         out += json;
     };
-    // hub_seq has no gaps: what is older than the tail, the file has.
+    // hub_seq has no gaps: what is older than the tail, the storage has.
     const std::int64_t file_through = tail.first_seq() != 0 ? tail.first_seq() - 1 : published->last_seq;
     if (cursor < file_through && limit > 0) {
-        std::lock_guard lock(reader_mutex_);
-        sql::Statement& q = reads_->read_log;
-        q.bind(1, cursor).bind(2, file_through).bind(3, static_cast<std::int64_t>(limit));
-        int c;
-        while ((c = q.step()) == SQLITE_ROW) {
-            const LogEntry e = entry_of(q);
+        auto read = storage_->read(cursor, file_through, limit, [&](LogEntry&& e) {
             append(log_entry_json_for(e, personal));
             cursor = e.hub_seq;
-        }
-        q.reset();
-        if (c != SQLITE_DONE) return sql::error_from(reader_.get(), c, "read log");
+        });
+        if (!read) return read.error();
     }
     while (taken < limit) {
         const TailEntry* entry = tail.find(cursor + 1);
@@ -431,29 +433,22 @@ StoreResult<std::string> EventLog::read_log_json(std::int64_t after, std::size_t
     return out + ']';
 }
 
-StoreResult<std::int64_t> EventLog::remove_personal_batch(sqlite3* db, std::int64_t cutoff_ms, std::int64_t& cursor) {
-    Statements& s = *statements_;
-    sql::WriteTransaction tx(db);
-    if (tx.begin_code() != SQLITE_OK) return sql::error_from(db, tx.begin_code(), "begin retention");
-    std::vector<std::pair<std::int64_t, std::string>> rows;  // read whole before the rows change
-    s.personal_rows.bind(1, cutoff_ms).bind(2, cursor).bind(3, retention_batch);
-    int c;
-    while ((c = s.personal_rows.step()) == SQLITE_ROW) rows.emplace_back(s.personal_rows.int64(0), s.personal_rows.text(1));
-    s.personal_rows.reset();
-    if (c != SQLITE_DONE) return sql::error_from(db, c, "find expired personal fields");
-    if (rows.empty()) return 0;
-    for (const auto& [hub_seq, body] : rows) {
-        s.remove_personal.bind(1, hub_seq).bind(2, without_personal_fields(body));
-        c = s.remove_personal.step();
-        s.remove_personal.reset();
-        if (c != SQLITE_DONE) return sql::error_from(db, c, "remove personal fields");
-    }
-    if (c = tx.commit(); c != SQLITE_OK) return sql::error_from(db, c, "commit retention");
-    cursor = rows.back().first;
+StoreResult<std::int64_t> EventLog::remove_personal_batch(std::int64_t cutoff_ms, std::int64_t& cursor) {
+    if (auto begun = storage_->begin(); !begun) return begun.error();
+    Undecided write{*storage_};
+    auto rows = storage_->personal_rows(cutoff_ms, cursor, retention_batch);  // read whole before the rows change
+    if (!rows) return rows.error();
+    if (rows->empty()) return 0;
+    for (const auto& [hub_seq, body] : *rows)
+        if (auto removed = storage_->remove_personal(hub_seq, without_personal_fields(body)); !removed)
+            return removed.error();
+    write.open = false;
+    if (auto committed = storage_->commit(); !committed) return committed.error();
+    cursor = rows->back().first;
     // The tail still holds what was just removed from the file: readers get those from the file now.
     const auto published = snapshot();
     publish(LogSnapshot{published->last_seq, published->tail.without_through(cursor), published->fold});
-    return static_cast<std::int64_t>(rows.size());
+    return static_cast<std::int64_t>(rows->size());
 }
 
 StoreResult<std::int64_t> EventLog::remove_personal_before(std::int64_t cutoff_ms) {
@@ -462,22 +457,33 @@ StoreResult<std::int64_t> EventLog::remove_personal_before(std::int64_t cutoff_m
     // Bounded: every full batch moves the cursor past retention_batch rows of today's log.
     const std::int64_t rounds = last_seq() / retention_batch + 2;
     for (std::int64_t round = 0; round < rounds; ++round) {
-        auto removed = writer_.run([&](sqlite3* db) { return remove_personal_batch(db, cutoff_ms, cursor); });
+        auto removed = as_writer([&] { return remove_personal_batch(cutoff_ms, cursor); });
         if (!removed) return removed.error();
         count += *removed;
         if (*removed < retention_batch) break;
     }
+    // Another hub on the same log may have removed them from the storage first: this hub's
+    // tail lets go of everything received before the cutoff all the same.
+    auto through = cursor_before_received(cutoff_ms);
+    if (!through) return through.error();
+    as_writer([&] {
+        const auto published = snapshot();
+        if (published->tail.first_seq() != 0 && published->tail.first_seq() <= *through)
+            publish(LogSnapshot{published->last_seq, published->tail.without_through(*through), published->fold});
+        return 0;
+    });
     return count;
 }
 
 void EventLog::forget_old_tickets(std::int64_t now_ms) {
-    writer_.run([&](sqlite3*) {
+    as_writer([&] {
         // No decision depends on this: a ticket is forgotten only after no later event can act on it.
         const std::size_t before = state_.tickets().size();
         state_.forget_issued_before(std::min(now_ms, last_received_ms_) - QueueState::action_window_ms - forget_margin_ms);
-        if (state_.tickets().size() == before) return;
+        if (state_.tickets().size() == before) return 0;
         const auto published = snapshot();
         publish(LogSnapshot{published->last_seq, published->tail, FoldSnapshot(state_)});
+        return 0;
     });
 }
 

@@ -1,13 +1,18 @@
-// The merged event log. Pushes are stored by the hub file's one writer (HubWriter), which
-// owns the fold and each device's last sequence number; a batch that does not commit is
+// The merged event log. Pushes are stored by the log's one writer (LogStorage::exclusive),
+// which owns the fold and each device's last sequence number; a batch that does not commit is
 // undone exactly. After every commit the writer publishes a LogSnapshot: readers
 // (long-polls, /v1/queue, figures) use the newest one and never wait for a write. Older
-// parts of the log are read through the log's own reading connection.
+// parts of the log are read from the storage.
+//
+// Where several hubs write one office's log (PostgreSQL), each write first folds what the
+// others committed since this hub's last look, so every decision is the one a single hub
+// would have made; their commits also reach this hub between pushes (on_grown).
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,14 +23,15 @@
 #include "hub/device_registry.hpp"
 #include "hub/hub_file.hpp"
 #include "hub/log_snapshot.hpp"
+#include "hub/log_storage.hpp"
 #include "hub/pushed_event.hpp"
 
 namespace skranke::hub {
 
 class EventLog {
 public:
-    // Reads the fold's window and the tail from the file and publishes the first snapshot.
-    static StoreResult<std::unique_ptr<EventLog>> open(HubWriter& writer, Connection reader);
+    // Reads the fold's window and the tail from the storage and publishes the first snapshot.
+    static StoreResult<std::unique_ptr<EventLog>> open(std::unique_ptr<LogStorage> storage);
     ~EventLog();
     EventLog(const EventLog&) = delete;
     EventLog& operator=(const EventLog&) = delete;
@@ -74,24 +80,34 @@ public:
     }
     void forget_old_tickets(std::int64_t now_ms);
 
+    // grown is called (from the storage's thread) after this hub has taken in entries another
+    // hub stored.
+    void on_grown(std::function<void()> grown) {
+        std::lock_guard lock(grown_mutex_);
+        grown_ = std::move(grown);
+    }
+    // Brings this hub up to the log as stored (other hubs' commits) and publishes it.
+    StoreResult<Done> catch_up();
+
 private:
-    EventLog(HubWriter& writer, Connection reader);
+    explicit EventLog(std::unique_ptr<LogStorage> storage);
     struct Batch;
-    StoreResult<Done> load(sqlite3* db);
-    StoreResult<std::vector<protocol::EventResult>> store(sqlite3* db, const std::vector<PushedEvent>& events,
-                                                          const Contact& sent);
-    StoreResult<protocol::EventResult> store_one(sqlite3* db, const PushedEvent& pushed, const Contact& contact,
-                                                 Batch& batch);
-    StoreResult<std::int64_t> remove_personal_batch(sqlite3* db, std::int64_t cutoff_ms, std::int64_t& cursor);
+    template <class Work>
+    auto as_writer(Work&& work);
+    StoreResult<Done> load();
+    StoreResult<Done> take_in(std::int64_t stored_last_seq);
+    StoreResult<std::vector<protocol::EventResult>> store(const std::vector<PushedEvent>& events, const Contact& sent);
+    StoreResult<protocol::EventResult> store_one(const PushedEvent& pushed, const Contact& contact, Batch& batch);
+    StoreResult<std::int64_t> remove_personal_batch(std::int64_t cutoff_ms, std::int64_t& cursor);
     std::shared_ptr<const LogSnapshot> snapshot() const { return snapshot_.load(); }
     void publish(LogSnapshot next) { snapshot_.store(std::make_shared<const LogSnapshot>(std::move(next))); }
 
-    HubWriter& writer_;
+    std::unique_ptr<LogStorage> storage_;
+    std::mutex grown_mutex_;
+    std::function<void()> grown_;
     std::atomic<std::shared_ptr<const ServiceCatalogue>> catalogue_;
 
-    // The writer's: touched only inside writer_.run.
-    struct Statements;
-    std::unique_ptr<Statements> statements_;
+    // The writer's: touched only inside storage_->exclusive.
     QueueState state_;
     std::map<std::string, std::int64_t> last_device_seq_;
     // Per device, rejected device_seqs above its last stored one (see note_rejection), at
@@ -110,11 +126,6 @@ private:
     std::condition_variable taken_;
     std::map<std::string, std::int64_t> taken_through_;  // highest device_seq answered per device
     bool stopping_ = false;
-
-    std::mutex reader_mutex_;  // reader_ and its statement
-    Connection reader_;
-    struct ReadStatements;
-    std::unique_ptr<ReadStatements> reads_;
 };
 
 }  // namespace skranke::hub

@@ -14,7 +14,9 @@ StoreResult<std::unique_ptr<HubStore>> HubStore::open(const std::filesystem::pat
     hub->registry_ = std::move(registry.value());
     auto log_reader = open_hub_reader(file, vfs_name);
     if (!log_reader) return log_reader.error();
-    auto log = EventLog::open(*hub->writer_, std::move(log_reader.value()));
+    auto log_storage = SqliteLogStorage::open(*hub->writer_, std::move(log_reader.value()));
+    if (!log_storage) return log_storage.error();
+    auto log = EventLog::open(std::move(log_storage.value()));
     if (!log) return log.error();
     hub->log_ = std::move(log.value());
     auto checkpointing = open_hub_reader(file, vfs_name);

@@ -165,6 +165,16 @@ PgResult<Done> Transaction::commit() {
     return db_->exec("COMMIT");
 }
 
+bool Connection::alive() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+
+StoreError store_error_of(const PgError& error) {
+    StoreError e;
+    e.kind = error.connection_lost ? StoreErrorKind::io : StoreErrorKind::internal;
+    e.message_key = "error.go_to_reception";
+    e.detail = error.detail;
+    return e;
+}
+
 PgResult<std::optional<Notification>> Connection::wait_notification(int timeout_ms) {
     PGconn* c = conn_.get();
     auto take = [c]() -> std::optional<Notification> {

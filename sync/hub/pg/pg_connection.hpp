@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "domain/result.hpp"
+#include "store/store.hpp"
 
 struct pg_conn;
 struct pg_result;
@@ -26,6 +27,10 @@ struct PgError {
 
 template <typename T>
 using PgResult = Result<T, PgError>;
+
+// The error as the hub's stores give theirs (the hub answers 503; IT reads the detail): io
+// when the server went away, else internal.
+StoreError store_error_of(const PgError& error);
 
 // A statement's answer: rows of text values (libpq's text format).
 class Rows {
@@ -66,6 +71,8 @@ public:
 
     // "host:port/database", for messages.
     std::string where() const;
+    // False once the server went away: open a new connection.
+    bool alive() const;
     pg_conn* get() const { return conn_.get(); }
 
 private:
