@@ -118,9 +118,9 @@ void add_device_commands(CLI::App& app, DeviceCommands& c) {
     for (CLI::App* sub : {c.list, c.revoke}) sub->fallthrough();
 }
 
-std::optional<int> run_device_command(const DeviceCommands& c, const std::filesystem::path& data_dir) {
+std::optional<int> run_device_command(const DeviceCommands& c, const HubData& data) {
     if (!c.list->parsed() && !c.revoke->parsed()) return std::nullopt;
-    auto store = HubStore::open(data_dir / "hub.db");
+    auto store = open_hub_store(data);
     if (!store) {
         std::cerr << "skranke-hub: cannot open the hub store (" << to_string(store.error().kind)
                   << "): " << store.error().detail << "\n";

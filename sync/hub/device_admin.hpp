@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "hub/fleet_health.hpp"
+#include "hub/hub_store.hpp"
 
 namespace skranke::hub {
 
@@ -23,8 +24,8 @@ struct DeviceCommands {
 
 // Registers the subcommands; the options live in commands.
 void add_device_commands(CLI::App& app, DeviceCommands& commands);
-// Runs the parsed device command, if any, against data_dir/hub.db; its exit code, or
+// Runs the parsed device command, if any, against the hub's data; its exit code, or
 // nothing when no device command was given.
-std::optional<int> run_device_command(const DeviceCommands& commands, const std::filesystem::path& data_dir);
+std::optional<int> run_device_command(const DeviceCommands& commands, const HubData& data);
 
 }  // namespace skranke::hub

@@ -12,17 +12,7 @@ namespace skranke::hub {
 using protocol::Role;
 using protocol::role_from_string;
 
-namespace {
-
-// An unknown token is answered from memory this long: a device enrolled meanwhile got a new
-// token (never one tried before), so only a hub sharing the file with another could differ.
-constexpr std::int64_t unknown_token_ms = 60 * 1000;
-constexpr std::size_t unknown_token_capacity = 4096;
-constexpr std::int64_t contact_save_ms = 60 * 1000;
-
-const char* const unknown_refusal = "unknown device token; enrol the device again";
-const char* const revoked_refusal =
-    "this device was revoked at the hub; IT must enrol it again (skranke-hub enrol-code, then skranke-sync enrol)";
+namespace registry {
 
 std::int64_t steady_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -35,26 +25,6 @@ std::string random_code() {
     std::string code;
     for (int i = 0; i < 12; ++i) code += alphabet[randombytes_uniform(sizeof alphabet - 1)];
     return code;
-}
-
-// The columns health_of reads, in its order.
-constexpr const char* health_columns =
-    "device_id, role, enrolled_ms, last_seen_ms, clock_offset_ms, outbox_depth, revoked_ms, program_version, uptime_s,"
-    " last_sync_ms, dead_letters, disk_free_bytes, printer, outbox_stuck_since_ms";
-
-DeviceHealth health_of(const sql::Statement& q) {
-    const auto number = [&](int column) { return q.is_null(column) ? std::nullopt : std::optional(q.int64(column)); };
-    const auto text = [&](int column) { return q.is_null(column) ? std::nullopt : std::optional(q.text(column)); };
-    DeviceHealth d;
-    d.device_id = q.text(0);
-    d.role = role_from_string(q.text(1)).value_or(Role::display);
-    d.enrolled_ms = q.int64(2);
-    d.last_seen_ms = number(3);
-    d.clock_offset_ms = number(4);
-    d.report = HealthReport{number(5), text(7), number(8), number(9), number(10), number(11), text(12)};
-    d.revoked_ms = number(6);
-    d.outbox_stuck_since_ms = number(13);
-    return d;
 }
 
 // One request's word on top of what was known: what it says replaces, what it leaves out
@@ -80,6 +50,33 @@ void take_contact(DeviceHealth& known, const Contact& contact) {
     take(report.dead_letters, said.dead_letters);
     take(report.disk_free_bytes, said.disk_free_bytes);
     take(report.printer, said.printer);
+}
+
+}  // namespace registry
+
+using namespace registry;
+
+namespace {
+
+
+// The columns health_of reads, in its order.
+constexpr const char* health_columns =
+    "device_id, role, enrolled_ms, last_seen_ms, clock_offset_ms, outbox_depth, revoked_ms, program_version, uptime_s,"
+    " last_sync_ms, dead_letters, disk_free_bytes, printer, outbox_stuck_since_ms";
+
+DeviceHealth health_of(const sql::Statement& q) {
+    const auto number = [&](int column) { return q.is_null(column) ? std::nullopt : std::optional(q.int64(column)); };
+    const auto text = [&](int column) { return q.is_null(column) ? std::nullopt : std::optional(q.text(column)); };
+    DeviceHealth d;
+    d.device_id = q.text(0);
+    d.role = role_from_string(q.text(1)).value_or(Role::display);
+    d.enrolled_ms = q.int64(2);
+    d.last_seen_ms = number(3);
+    d.clock_offset_ms = number(4);
+    d.report = HealthReport{number(5), text(7), number(8), number(9), number(10), number(11), text(12)};
+    d.revoked_ms = number(6);
+    d.outbox_stuck_since_ms = number(13);
+    return d;
 }
 
 void bind_text(sql::Statement& q, int index, const std::optional<std::string>& text) {

@@ -71,35 +71,71 @@ struct Contact {
     HealthReport report;
 };
 
-class DeviceRegistry {
+// What every registry does alike.
+namespace registry {
+// An unknown token is answered from memory this long: a device enrolled meanwhile got a new
+// token (never one tried before), so only a hub sharing its data with another could differ.
+inline constexpr std::int64_t unknown_token_ms = 60 * 1000;
+inline constexpr std::size_t unknown_token_capacity = 4096;
+inline constexpr std::int64_t contact_save_ms = 60 * 1000;  // a device's health written at most this often
+inline constexpr const char* unknown_refusal = "unknown device token; enrol the device again";
+inline constexpr const char* revoked_refusal =
+    "this device was revoked at the hub; IT must enrol it again (skranke-hub enrol-code, then skranke-sync enrol)";
+std::int64_t steady_ms();
+// A one-time enrolment code: 12 characters without 0/o, 1/l/i.
+std::string random_code();
+// One request's word on top of what was known: what it says replaces, what it leaves out
+// stays; the outbox counts as stuck from a report where it held events and had not gone down.
+void take_contact(DeviceHealth& known, const Contact& contact);
+}  // namespace registry
+
+// Who may talk to the hub, wherever that is kept: DeviceRegistry (hub.db, below) or
+// pg::PgDeviceRegistry (one office of the office database, hub/pg/pg_device_registry.hpp).
+class Registry {
+public:
+    virtual ~Registry() = default;
+    // A one-time enrolment code for one device of this role, valid for valid_ms.
+    virtual StoreResult<std::string> create_enrol_code(protocol::Role role, std::int64_t now_ms,
+                                                       std::int64_t valid_ms) = 0;
+    // Uses the code up and returns the device's token; nothing when the code is unknown,
+    // used or expired. Enrolling a device again replaces its token and ends a revocation.
+    virtual StoreResult<std::optional<Enrolment>> enrol(const std::string& code, const std::string& device_id,
+                                                        std::int64_t now_ms) = 0;
+    // The role a code was made for, without using it; nothing when it is unknown, used or
+    // expired (a device that asks for another role is refused before anything is stored).
+    virtual StoreResult<std::optional<protocol::Role>> role_of_code(const std::string& code, std::int64_t now_ms) = 0;
+    virtual StoreResult<Admission> authenticate(const std::string& token) = 0;
+    // Why the device is refused now, as the last token check saw it (nothing: it is not),
+    // without any lock: a long-poll asks again before it answers.
+    virtual std::optional<std::string> refusal_of(const std::string& device_id) const = 0;
+    // Remembers the device's health (a report's values replace the ones before, what it does
+    // not say stays); written at most once a minute per device, and only when no other write
+    // is running, so a request never waits for a batch.
+    virtual void note_contact(const std::string& device_id, const Contact& contact) = 0;
+    virtual StoreResult<std::vector<DeviceHealth>> devices() = 0;
+    // Every request with the device's token is refused from now on, here and in a running
+    // hub on the same data, until it is enrolled again. False: no such device.
+    virtual StoreResult<bool> revoke(const std::string& device_id, std::int64_t now_ms) = 0;
+};
+
+class DeviceRegistry final : public Registry {
 public:
     // Writes go through writer; reads through reader (a connection of open_hub_reader).
     static StoreResult<std::unique_ptr<DeviceRegistry>> open(HubWriter& writer, Connection reader);
-    ~DeviceRegistry();
+    ~DeviceRegistry() override;
     DeviceRegistry(const DeviceRegistry&) = delete;
     DeviceRegistry& operator=(const DeviceRegistry&) = delete;
 
-    // A one-time enrolment code for one device of this role, valid for valid_ms.
-    StoreResult<std::string> create_enrol_code(protocol::Role role, std::int64_t now_ms, std::int64_t valid_ms);
-    // Uses the code up and returns the device's token; nothing when the code is unknown,
-    // used or expired. Enrolling a device again replaces its token and ends a revocation.
+    StoreResult<std::string> create_enrol_code(protocol::Role role, std::int64_t now_ms,
+                                               std::int64_t valid_ms) override;
     StoreResult<std::optional<Enrolment>> enrol(const std::string& code, const std::string& device_id,
-                                                std::int64_t now_ms);
-    // The role a code was made for, without using it; nothing when it is unknown, used or
-    // expired (a device that asks for another role is refused before anything is stored).
-    StoreResult<std::optional<protocol::Role>> role_of_code(const std::string& code, std::int64_t now_ms);
-    StoreResult<Admission> authenticate(const std::string& token);
-    // Why the device is refused now, as the last token check saw it (nothing: it is not), without
-    // any lock: a long-poll asks again before it answers.
-    std::optional<std::string> refusal_of(const std::string& device_id) const;
-    // Remembers the device's health (a report's values replace the ones before, what it does
-    // not say stays); written to the file at most once a minute per device, and only when no
-    // other write is running, so a request never waits for a batch.
-    void note_contact(const std::string& device_id, const Contact& contact);
-    StoreResult<std::vector<DeviceHealth>> devices();
-    // Every request with the device's token is refused from now on, here and in a running
-    // hub on the same file, until it is enrolled again. False: no such device.
-    StoreResult<bool> revoke(const std::string& device_id, std::int64_t now_ms);
+                                                std::int64_t now_ms) override;
+    StoreResult<std::optional<protocol::Role>> role_of_code(const std::string& code, std::int64_t now_ms) override;
+    StoreResult<Admission> authenticate(const std::string& token) override;
+    std::optional<std::string> refusal_of(const std::string& device_id) const override;
+    void note_contact(const std::string& device_id, const Contact& contact) override;
+    StoreResult<std::vector<DeviceHealth>> devices() override;
+    StoreResult<bool> revoke(const std::string& device_id, std::int64_t now_ms) override;
 
 private:
     DeviceRegistry(HubWriter& writer, Connection reader);

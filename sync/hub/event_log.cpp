@@ -73,12 +73,8 @@ StoreResult<std::unique_ptr<EventLog>> EventLog::open(std::unique_ptr<LogStorage
         if (stored_last_seq <= raw->last_seq()) return;
         if (auto taken = raw->as_writer([&] { return raw->take_in(stored_last_seq); }); !taken)
             return;  // the next write or wake tries again
-        std::function<void()> grown;
-        {
-            std::lock_guard lock(raw->grown_mutex_);
-            grown = raw->grown_;
-        }
-        if (grown) grown();
+        std::lock_guard lock(raw->grown_mutex_);  // held while called: on_grown({}) waits for it
+        if (raw->grown_) raw->grown_();
     });
     return log;
 }

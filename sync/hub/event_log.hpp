@@ -81,7 +81,7 @@ public:
     void forget_old_tickets(std::int64_t now_ms);
 
     // grown is called (from the storage's thread) after this hub has taken in entries another
-    // hub stored.
+    // hub stored. on_grown({}) returns once no call is running, and none comes after it.
     void on_grown(std::function<void()> grown) {
         std::lock_guard lock(grown_mutex_);
         grown_ = std::move(grown);

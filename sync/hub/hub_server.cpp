@@ -115,7 +115,7 @@ struct Hub::Impl {
     std::optional<DataFolderLock> folder_lock;  // first member, so let go of last, after the files are closed
     HubOptions options;
     std::unique_ptr<HubStore> store;
-    std::unique_ptr<StaffStore> staff;  // staff.db: PINs and sessions (staff_routes.cpp)
+    std::unique_ptr<StaffStore> staff;  // staff.db or the office database: PINs and sessions (staff_routes.cpp)
     std::unique_ptr<HttpFront> front;  // cpp-httplib's routing, the hub's own connection handling
     std::unique_ptr<OfficeConfig> office_config;  // services.toml and the office file, as served
     std::unique_ptr<StatusRoutes> status;  // the visitors' status pages (status_routes.hpp)
@@ -124,10 +124,13 @@ struct Hub::Impl {
     std::thread sweeper;
 
     std::mutex wake_mutex;
-    std::condition_variable log_grew;      // a push stored something
+    std::condition_variable log_grew;      // a push stored something (here or, office database, at another hub)
     std::condition_variable sweep_wake;    // stop
     bool stopping = false;
 
+    ~Impl() {
+        if (store) store->on_log_grown({});  // before log_grew goes
+    }
     std::optional<AuthDevice> authenticate(const httplib::Request& req, httplib::Response& res);
     void routes();
     void on_push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& content);
@@ -145,6 +148,10 @@ void Hub::Impl::office_changed() {
         std::lock_guard lock(wake_mutex);
     }
     log_grew.notify_all();
+}
+
+HubData hub_data_of(const HubOptions& options) {
+    return HubData{options.data_dir, options.database_url, options.office_id};
 }
 
 std::optional<AuthDevice> Hub::Impl::authenticate(const httplib::Request& req, httplib::Response& res) {
@@ -374,6 +381,8 @@ void Hub::Impl::routes() {
                                       std::string(protocol::to_string(*role)) + "`; this code is still unused");
         }
         auto enrolled = store->enrol(code, device_id, wall_clock_ms());
+        if (!enrolled && enrolled.error().kind == StoreErrorKind::invalid_request)  // another office's device id
+            return send_error(res, 409, "device_in_other_office", enrolled.error().detail);
         if (!enrolled) return send_error(res, 503, "hub_storage", "the hub cannot store the enrolment; try again");
         if (!*enrolled) return send_error(res, 401, "bad_enrol_code", "the code is unknown, used or expired");
         spdlog::info("enrolled: device={} role={}", device_id, protocol::to_string((*enrolled)->role));
@@ -484,10 +493,17 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
     auto folder_lock = DataFolderLock::take(options.data_dir);  // one hub a folder; restore waits for it to stop
     if (!folder_lock) return folder_lock.error() + "; one hub runs on a data folder at a time";
     impl->folder_lock = std::move(folder_lock.value());
-    auto store = HubStore::open(options.data_dir / "hub.db");
+    auto store = open_hub_store(hub_data_of(options));
     if (!store) return "cannot open the hub store: " + store.error().detail;
     impl->store = std::move(store.value());
-    auto staff = StaffStore::open(options.data_dir / "staff.db");
+    Impl* woken = impl.get();
+    impl->store->on_log_grown([woken] {  // another hub on the office database stored entries
+        {
+            std::lock_guard lock(woken->wake_mutex);
+        }
+        woken->log_grew.notify_all();
+    });
+    auto staff = open_staff_store(hub_data_of(options));
     if (!staff) return "cannot open the staff store: " + staff.error().detail;
     impl->staff = std::move(staff.value());
     auto office_config = OfficeConfig::load({options.services_file, options.office_file});

@@ -18,7 +18,9 @@ inline constexpr std::size_t small_body_bytes = 16 * 1024;
 struct HubOptions {
     std::string host = "127.0.0.1";
     int port = 0;                             // 0: any free port (see Hub::port)
-    std::filesystem::path data_dir;           // hub.db lives here
+    std::filesystem::path data_dir;           // hub.db lives here (one hub a folder)
+    std::string database_url;                 // set: the office's data is in this office database instead
+    std::string office_id;                    // the office there (with database_url)
     std::filesystem::path cert_file;          // both set: HTTPS; neither: HTTP on loopback only
     std::filesystem::path key_file;
     std::filesystem::path services_file;      // served by /v1/config; empty: none
@@ -35,6 +37,9 @@ struct HubOptions {
     std::filesystem::path translations_dir;   // the status page's texts; empty: <assets>/translations
     int status_requests_per_minute = 60;      // GET /status/<token>, per client address
 };
+
+// Where the options say the hub's data is.
+HubData hub_data_of(const HubOptions& options);
 
 class Hub {
 public:

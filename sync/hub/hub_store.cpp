@@ -1,5 +1,10 @@
 #include "hub/hub_store.hpp"
 
+#include "domain/office_time.hpp"
+#include "hub/pg/pg_device_registry.hpp"
+#include "hub/pg/pg_log_storage.hpp"
+#include "hub/pg/pg_staff_store.hpp"
+
 namespace skranke::hub {
 
 StoreResult<std::unique_ptr<HubStore>> HubStore::open(const std::filesystem::path& file, const std::string& vfs_name) {
@@ -24,6 +29,29 @@ StoreResult<std::unique_ptr<HubStore>> HubStore::open(const std::filesystem::pat
     hub->checkpointer_ = std::make_unique<WalCheckpointer>(std::move(checkpointing.value()));
     hub->writer_->run([&](sqlite3* db) { hub->checkpointer_->attach(db); });
     return hub;
+}
+
+StoreResult<std::unique_ptr<HubStore>> HubStore::open_office(const std::string& url, const std::string& office_id) {
+    std::unique_ptr<HubStore> hub(new HubStore());
+    auto registry = pg::PgDeviceRegistry::open(url, office_id);
+    if (!registry) return registry.error();
+    hub->registry_ = std::move(registry.value());
+    auto log_storage = pg::PgLogStorage::open(url, office_id, wall_clock_ms());
+    if (!log_storage) return log_storage.error();
+    auto log = EventLog::open(std::move(log_storage.value()));
+    if (!log) return log.error();
+    hub->log_ = std::move(log.value());
+    return hub;
+}
+
+StoreResult<std::unique_ptr<HubStore>> open_hub_store(const HubData& data) {
+    return data.in_database() ? HubStore::open_office(data.database_url, data.office_id)
+                              : HubStore::open(data.dir / "hub.db");
+}
+
+StoreResult<std::unique_ptr<StaffStore>> open_staff_store(const HubData& data) {
+    return data.in_database() ? pg::PgStaffStore::open(data.database_url, data.office_id)
+                              : StaffStore::open(data.dir / "staff.db");
 }
 
 HubStore::~HubStore() {

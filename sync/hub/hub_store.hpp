@@ -5,6 +5,8 @@
 //   log_snapshot.hpp     what readers of the log see: a snapshot published after each commit
 //   wal_checkpointer.hpp the write-ahead log copied into the file beside the writer, not in a push
 // HubStore opens the file and holds the parts; its calls go to the part that owns them.
+// With an office database on PostgreSQL instead (open_office), the registry and the log keep
+// one office there (hub/pg/), and several hubs may serve that office at once.
 //
 // Locks (listed here only): the writer's (every write to the file), the registry's (its
 // reading connection and what it remembers of tokens and health), the log's reading
@@ -27,11 +29,22 @@
 #include "hub/event_log.hpp"
 #include "hub/hub_file.hpp"
 #include "hub/pushed_event.hpp"
+#include "hub/staff_store.hpp"
 #include "protocol/protocol.hpp"
 #include "store/store.hpp"
 #include "store/wal_checkpointer.hpp"
 
 namespace skranke::hub {
+
+// Where a hub keeps its data: hub.db and staff.db in a folder (the default), or one office of
+// an office database on PostgreSQL (database_url and office_id both set; the folder then
+// holds no data).
+struct HubData {
+    std::filesystem::path dir;
+    std::string database_url;  // postgresql://...
+    std::string office_id;
+    bool in_database() const { return !database_url.empty(); }
+};
 
 class HubStore {
 public:
@@ -39,6 +52,8 @@ public:
     // migrates an older one. vfs_name: empty for SQLite's default (tests pass a fault shim).
     static StoreResult<std::unique_ptr<HubStore>> open(const std::filesystem::path& file,
                                                        const std::string& vfs_name = {});
+    // One office of the office database at url (postgresql://...), made when it is not there.
+    static StoreResult<std::unique_ptr<HubStore>> open_office(const std::string& url, const std::string& office_id);
     ~HubStore();
     HubStore(const HubStore&) = delete;
     HubStore& operator=(const HubStore&) = delete;
@@ -93,13 +108,19 @@ public:
         return log_->ticket_by_status_token(token);
     }
     void forget_old_tickets(std::int64_t now_ms) { log_->forget_old_tickets(now_ms); }
+    // grown is called when this hub has taken in entries another hub stored (office database).
+    void on_log_grown(std::function<void()> grown) { log_->on_grown(std::move(grown)); }
 
 private:
     HubStore() = default;
-    std::unique_ptr<HubWriter> writer_;  // outlives the parts that write through it
-    std::unique_ptr<DeviceRegistry> registry_;
+    std::unique_ptr<HubWriter> writer_;  // hub.db's; outlives the parts that write through it
+    std::unique_ptr<Registry> registry_;
     std::unique_ptr<EventLog> log_;
-    std::unique_ptr<WalCheckpointer> checkpointer_;  // copies the log into the file beside the writer
+    std::unique_ptr<WalCheckpointer> checkpointer_;  // hub.db's: copies the log into the file beside the writer
 };
+
+// The stores where data says.
+StoreResult<std::unique_ptr<HubStore>> open_hub_store(const HubData& data);
+StoreResult<std::unique_ptr<StaffStore>> open_staff_store(const HubData& data);
 
 }  // namespace skranke::hub

@@ -64,6 +64,21 @@ int main(int argc, char** argv) {
     app.add_option("--listen", options.host, "Address to listen on (plain HTTP only on loopback)")->capture_default_str();
     app.add_option("--port", options.port, "Port (0: any free port, printed on start)")->capture_default_str();
     app.add_option("--data", options.data_dir, "Folder for hub.db")->capture_default_str();
+    auto* db_option = app.add_option(
+        "--db", options.database_url,
+        "Keep the office's data in this office database on PostgreSQL (postgresql://user@host/database) instead "
+        "of hub.db; several hubs may serve one office there (docs/hub.md)");
+    db_option->check([](const std::string& v) {
+        return v.rfind("postgresql://", 0) == 0 || v.rfind("postgres://", 0) == 0 ? std::string()
+                                                                                   : "must be a postgresql:// URL";
+    });
+    auto* office_id_option =
+        app.add_option("--office-id", options.office_id, "This hub's office in the office database (a-z, 0-9, -)")
+            ->check([](const std::string& v) {
+                return hub::pg::valid_office_id(v) ? std::string() : "1-64 of a-z, 0-9 and -";
+            });
+    db_option->needs(office_id_option);
+    office_id_option->needs(db_option);
     app.add_option("--cert", options.cert_file, "TLS certificate (PEM); with --key serves HTTPS");
     app.add_option("--key", options.key_file, "TLS private key (PEM)");
     app.add_option("--services", options.services_file, "Service catalogue served to devices")->capture_default_str();
@@ -151,12 +166,19 @@ int main(int argc, char** argv) {
         std::cerr << "skranke-hub: cannot act as the owner of " << options.data_dir << "\n";
         return 1;
     }
-    if (auto code = hub::run_staff_command(staff_commands, options.data_dir)) return *code;
-    if (auto code = hub::run_device_command(device_commands, options.data_dir)) return *code;
+    const hub::HubData data = hub::hub_data_of(options);
+    if (auto code = hub::run_staff_command(staff_commands, data)) return *code;
+    if (auto code = hub::run_device_command(device_commands, data)) return *code;
+    if (data.in_database() && (backup_commands.backup->parsed() || backup_commands.restore->parsed())) {
+        std::cerr << "skranke-hub: an office database is backed up and restored with PostgreSQL's own tools "
+                     "(pg_dump and pg_restore, or the server's base backups and WAL archive; docs/hub.md); "
+                     "skranke-hub backup and restore are for hub.db\n";
+        return 1;
+    }
     if (auto code = hub::run_backup_command(backup_commands, options.data_dir)) return *code;
 
     if (enrol->parsed() || exporter->parsed()) {
-        auto store = hub::HubStore::open(options.data_dir / "hub.db");
+        auto store = hub::open_hub_store(data);
         if (!store) {
             std::cerr << "skranke-hub: cannot open the hub store (" << to_string(store.error().kind)
                       << "): " << store.error().detail << "\n";
@@ -204,8 +226,9 @@ int main(int argc, char** argv) {
     }
     auto& running = started.value();
     // Machine-readable first line (tests and scripts read the port from it).
-    std::printf("skranke-hub listening on %s://%s:%d data=%s\n", running->tls() ? "https" : "http",
-                options.host.c_str(), running->port(), options.data_dir.c_str());
+    std::printf("skranke-hub listening on %s://%s:%d data=%s%s\n", running->tls() ? "https" : "http",
+                options.host.c_str(), running->port(), options.data_dir.c_str(),
+                data.in_database() ? (" office=" + data.office_id).c_str() : "");
     std::printf("To enrol a device: skranke-hub enrol-code --role kiosk --data %s\n", options.data_dir.c_str());
     std::fflush(stdout);
     const int signal_number =

@@ -46,11 +46,11 @@ void add_staff_commands(CLI::App& app, StaffCommands& c) {
     for (CLI::App* sub : {c.add, c.remove, c.list}) sub->fallthrough();
 }
 
-std::optional<int> run_staff_command(const StaffCommands& c, const std::filesystem::path& data_dir) {
+std::optional<int> run_staff_command(const StaffCommands& c, const HubData& data) {
     if (!c.add->parsed() && !c.remove->parsed() && !c.list->parsed()) return std::nullopt;
-    auto store = StaffStore::open(data_dir / "staff.db");
+    auto store = open_staff_store(data);
     if (!store) {
-        std::cerr << "skranke-hub: cannot open " << (data_dir / "staff.db") << ": " << store.error().detail << "\n";
+        std::cerr << "skranke-hub: cannot open the staff store: " << store.error().detail << "\n";
         return 1;
     }
     if (c.add->parsed()) {

@@ -9,6 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "hub/hub_store.hpp"
+
 namespace skranke::hub {
 
 struct StaffCommands {
@@ -22,8 +24,9 @@ struct StaffCommands {
 
 // Registers the subcommands; the options live in commands.
 void add_staff_commands(CLI::App& app, StaffCommands& commands);
-// Runs the parsed staff command, if any, against data_dir/staff.db; its exit code, or
+// Runs the parsed staff command, if any, against the hub's staff (staff.db or the office
+// database); its exit code, or
 // nothing when no staff command was given.
-std::optional<int> run_staff_command(const StaffCommands& commands, const std::filesystem::path& data_dir);
+std::optional<int> run_staff_command(const StaffCommands& commands, const HubData& data);
 
 }  // namespace skranke::hub

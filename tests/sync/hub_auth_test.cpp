@@ -48,14 +48,14 @@ TEST_CASE("an enrolment code works once, and only within its time") {
     auto fresh = hub.store().create_enrol_code(Role::kiosk, wall_clock_ms(), 60000);
     const auto bad_id = hub.call("POST", "/v1/enrol", "", R"({"code":")" + *fresh + R"(","device_id":"Kiosk A!"})");
     CHECK(bad_id.status == 400);
-    CHECK(query_int(hub.dir() / "hub" / "hub.db", "SELECT count(*) FROM devices WHERE token_hash LIKE '%'") == 1);
+    CHECK(hub.query_int("SELECT count(*) FROM devices WHERE token_hash LIKE '%'") == 1);
 }
 
 TEST_CASE("a device that says its role is refused a code made for another, and the code stays unused") {
     HubFixture hub;
     auto code = hub.store().create_enrol_code(Role::kiosk, wall_clock_ms(), 60000);
     REQUIRE(code);
-    const auto devices = [&] { return query_int(hub.dir() / "hub" / "hub.db", "SELECT count(*) FROM devices"); };
+    const auto devices = [&] { return hub.query_int("SELECT count(*) FROM devices"); };
     const auto refused = hub.call("POST", "/v1/enrol", "", R"({"code":")" + *code + R"(","device_id":"notify-a","role":"notify"})");
     CHECK(refused.status == 409);
     CHECK(error_code_of(refused) == "wrong_role");
@@ -92,7 +92,7 @@ TEST_CASE("enrolling a device again retires its old token at once, even one the 
 
 TEST_CASE("skranke-hub enrol-code --count prints as many codes, each good for one device") {
     HubFixture hub;
-    const auto printed = run_hub_command("enrol-code --role display --count 3", hub.dir() / "hub");
+    const auto printed = hub.command("enrol-code --role display --count 3");
     REQUIRE(printed.status == 0);
     std::istringstream lines(printed.output);
     std::vector<std::string> codes;
@@ -105,14 +105,13 @@ TEST_CASE("skranke-hub enrol-code --count prints as many codes, each good for on
         CHECK(enrolled->role == "display");
     }
     CHECK_FALSE(sync::enrol_device(hub.connection(""), codes[0], "display-9").ok());
-    CHECK(run_hub_command("enrol-code --count 0", hub.dir() / "hub").status != 0);
+    CHECK(hub.command("enrol-code --count 0").status != 0);
 }
 
 TEST_CASE("tokens are stored hashed, never as given") {
     HubFixture hub;
     const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
-    CHECK(query_int(hub.dir() / "hub" / "hub.db",
-                    "SELECT count(*) FROM devices WHERE token_hash = '" + kiosk.token + "'") == 0);
+    CHECK(hub.query_int("SELECT count(*) FROM devices WHERE token_hash = '" + kiosk.token + "'") == 0);
 }
 
 TEST_CASE("roles: kiosks push only their own tickets, only staff act on tickets, displays only read (403)") {

@@ -237,8 +237,7 @@ TEST_CASE("the log after a cursor long-polls, and kiosks and displays never get 
     std::thread poller([&] { waited = hub.call("GET", "/v1/events?after=0&wait_ms=2500", display.token); });
     // The poll has reached the hub once the hub noted the display's visit.
     REQUIRE(wait_until([&] {
-        return query_int(hub.dir() / "hub" / "hub.db",
-                         "SELECT count(*) FROM devices WHERE device_id = 'display-1' AND last_seen_ms IS NOT NULL") == 1;
+        return hub.query_int("SELECT count(*) FROM devices WHERE device_id = 'display-1' AND last_seen_ms IS NOT NULL") == 1;
     }, std::chrono::seconds(5)));
     push(hub, kiosk.token, kiosk_batch("kiosk-a", 1, 3));
     poller.join();
@@ -337,12 +336,12 @@ TEST_CASE("a hub that cannot commit answers 503 with Retry-After and stores noth
     const auto kiosk = hub.enrol(Role::kiosk, "kiosk-a");
     const auto events = kiosk_batch("kiosk-a", 1, 10);
     // The hub file's write lock is held longer than the hub's busy timeout.
-    FileWriteLock blocker(hub.dir() / "hub" / "hub.db");
+    const auto blocker = hub.hold_writes();
     const auto reply = patient_push(hub, kiosk.token, events);
     CHECK(reply.status == 503);
     CHECK(reply.error_code() == "hub_storage");
     CHECK(reply.retry_after_ms == 1000);
-    blocker.release();
+    blocker->release();
     CHECK(hub.event_count() == 0);
     // The fold forgot the failed batch too: the same events are stored whole on retry.
     const auto results = push(hub, kiosk.token, events);

@@ -106,8 +106,12 @@ PgResult<Connection> Connection::open(const std::string& url, int connect_timeou
                 "cannot connect to the office database at " + where_of(raw) + ": " + trimmed(PQerrorMessage(raw)), url),
             true};
     // Times and text as Skranke writes them whatever the server's defaults; notices (such as
-    // "already exists, skipping") stay out of the hub's output.
-    if (auto set = c.exec("SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'; SET client_min_messages = warning"); !set)
+    // "already exists, skipping") stay out of the hub's output. A lock held elsewhere longer
+    // than lock_timeout (another hub stuck in a write) fails the statement, as hub.db's busy
+    // timeout does: the device is answered 503 and tries again, never left hanging.
+    if (auto set = c.exec("SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'; SET client_min_messages = warning;"
+                          " SET lock_timeout = '5s'");
+        !set)
         return set.error();
     return c;
 }

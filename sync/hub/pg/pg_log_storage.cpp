@@ -38,6 +38,7 @@ StoreResult<Done> done_or(const PgResult<Rows>& ran) {
 
 StoreResult<std::unique_ptr<PgLogStorage>> PgLogStorage::open(const std::string& url, const std::string& office_id,
                                                               std::int64_t now_ms, int connect_timeout_s) {
+    if (auto ready = ready_for_office(office_id); !ready) return ready.error();
     std::unique_ptr<PgLogStorage> storage(new PgLogStorage(url, office_id, connect_timeout_s));
     auto writer = storage->usable(storage->writer_);
     if (!writer) return store_error_of(writer.error());

@@ -2,6 +2,10 @@
 
 #include <charconv>
 
+#include <sodium.h>
+
+#include "hub/pg/move_office.hpp"
+
 namespace skranke::hub::pg {
 
 namespace {
@@ -24,6 +28,15 @@ StoredRow stored_row_of(const Rows& rows, int r) {
 }
 
 }  // namespace
+
+StoreResult<Done> ready_for_office(const std::string& office_id) {
+    if (!valid_office_id(office_id))
+        return StoreError{StoreErrorKind::invalid_request, "error.go_to_reception",
+                          "office id '" + office_id + "' is not valid: use 1-64 of a-z, 0-9 and '-'", {}};
+    if (sodium_init() < 0)
+        return StoreError{StoreErrorKind::internal, "error.go_to_reception", "libsodium failed to initialise", {}};
+    return Done{};
+}
 
 PgResult<bool> ensure_office(Connection& db, const std::string& office_id, std::int64_t now_ms) {
     auto made = db.run("INSERT INTO offices (office_id, created_ms) VALUES ($1, $2) ON CONFLICT (office_id) DO NOTHING",

@@ -37,6 +37,10 @@ struct StoredRow {
     LogRow row;
 };
 
+// Before a store of one office opens: the office id is one the database may hold
+// (valid_office_id), and libsodium (token and PIN hashes) is ready.
+StoreResult<Done> ready_for_office(const std::string& office_id);
+
 // The office exists (made with an empty log when it did not: then true).
 PgResult<bool> ensure_office(Connection& db, const std::string& office_id, std::int64_t now_ms);
 

@@ -40,7 +40,7 @@ HeldPush while_a_batch_waits(HubFixture& hub, const std::string& kiosk_token, co
                              const std::function<void()>& calls) {
     const auto watch = std::make_shared<LineWatch>("events=" + std::to_string(events.size()) + " storing");
     const LogTo watching(watch);
-    FileWriteLock blocker(hub.dir() / "hub" / "hub.db");
+    const auto blocker = hub.hold_writes();
     std::atomic<bool> push_answered = false;
     HeldPush held;
     std::thread pusher([&] {
@@ -55,7 +55,7 @@ HeldPush while_a_batch_waits(HubFixture& hub, const std::string& kiosk_token, co
         failed = std::current_exception();
     }
     held.calls_first = !push_answered;
-    blocker.release();
+    blocker->release();
     pusher.join();
     if (failed) std::rethrow_exception(failed);
     return held;

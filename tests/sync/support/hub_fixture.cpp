@@ -7,15 +7,45 @@
 #include "domain/office_time.hpp"
 #include <spdlog/spdlog.h>
 
+#include "hub/pg/pg_connection.hpp"
+#include "support/held_write.hpp"
+#include "support/pg_server.hpp"
 #include "support/store_fixture.hpp"
 
 namespace skranke::test {
+
+namespace {
+
+// One server for every hub of the test process, each hub with a database of its own.
+PgServer& shared_pg_server() {
+    static PgServer server;
+    return server;
+}
+
+hub::pg::Connection connect(const std::string& url) {
+    auto c = hub::pg::Connection::open(url);
+    if (!c) throw std::runtime_error("office database: " + c.error().detail);
+    return std::move(c).value();
+}
+
+}  // namespace
+
+bool hubs_on_office_database() {
+    const char* db = std::getenv("SKRANKE_TEST_HUB_DB");
+    return db != nullptr && std::string(db) == "postgresql";
+}
 
 HubFixture::HubFixture(hub::HubOptions options) {
     spdlog::set_level(spdlog::level::warn);  // keep test output to what matters
     options.host = "127.0.0.1";
     options.port = 0;
     options.data_dir = dir_.path() / "hub";
+    if (hubs_on_office_database()) {
+        static int databases = 0;
+        options.database_url = shared_pg_server().new_database("hub" + std::to_string(++databases));
+        options.office_id = "office-test";
+    }
+    data_ = hub::hub_data_of(options);
     if (options.threads > 64) options.threads = 64;
     auto started = hub::Hub::start(options);
     if (!started) throw std::runtime_error("hub did not start: " + started.error());
@@ -48,11 +78,59 @@ sync::HttpReply HubFixture::call(const std::string& method, const std::string& p
 }
 
 std::int64_t HubFixture::copies_of(const std::string& event_id) {
-    return query_int(dir_.path() / "hub" / "hub.db", "SELECT count(*) FROM events WHERE event_id = '" + event_id + "'");
+    return query_int("SELECT count(*) FROM events WHERE event_id = '" + event_id + "'");
 }
 
-std::int64_t HubFixture::event_count() {
-    return query_int(dir_.path() / "hub" / "hub.db", "SELECT count(*) FROM events");
+std::int64_t HubFixture::event_count() { return query_int("SELECT count(*) FROM events"); }
+
+std::int64_t HubFixture::query_int(const std::string& sql) {
+    if (!data_.in_database()) return test::query_int(data_.dir / "hub.db", sql);
+    auto db = connect(data_.database_url);
+    auto rows = db.run(sql);
+    if (!rows) throw std::runtime_error("office database: " + rows.error().detail);
+    return rows->int64(0, 0);
+}
+
+HubCommand HubFixture::command(const std::string& args, const std::string& input) const {
+    const std::string where =
+        data_.in_database() ? " --db '" + data_.database_url + "' --office-id " + data_.office_id : "";
+    return run_hub_command(args + where, data_.dir, input);
+}
+
+namespace {
+
+class HeldFile final : public HubFixture::HeldWrites {
+public:
+    explicit HeldFile(const std::filesystem::path& file) : lock_(file) {}
+    void release() override { lock_.release(); }
+
+private:
+    FileWriteLock lock_;
+};
+
+// The office's row lock, as another hub's write holds it.
+class HeldOffice final : public HubFixture::HeldWrites {
+public:
+    HeldOffice(const std::string& url, const std::string& office_id) : db_(connect(url)) {
+        auto held = db_->run("BEGIN");
+        if (held) held = db_->run("SELECT last_seq FROM offices WHERE office_id = $1 FOR UPDATE", {office_id});
+        if (!held) throw std::runtime_error("office database: " + held.error().detail);
+    }
+    ~HeldOffice() override { release(); }
+    void release() override {
+        if (db_) db_->run("ROLLBACK");
+        db_.reset();
+    }
+
+private:
+    std::optional<hub::pg::Connection> db_;
+};
+
+}  // namespace
+
+std::unique_ptr<HubFixture::HeldWrites> HubFixture::hold_writes() {
+    if (data_.in_database()) return std::make_unique<HeldOffice>(data_.database_url, data_.office_id);
+    return std::make_unique<HeldFile>(data_.dir / "hub.db");
 }
 
 StoreOptions kiosk_options(const std::filesystem::path& file, const std::string& device_id, char letter) {

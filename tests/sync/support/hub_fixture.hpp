@@ -1,5 +1,9 @@
 // An in-process hub on 127.0.0.1 (ephemeral port) in a temporary folder, device enrolment,
 // kiosk stores, and a blocking HTTP helper for raw protocol calls.
+//
+// The hub keeps its data in hub.db, or with SKRANKE_TEST_HUB_DB=postgresql in an office
+// database of its own on one PostgreSQL server the test process starts at its first hub
+// (support/pg_server.hpp): the same tests, run once for each backend.
 #pragma once
 
 #include <memory>
@@ -12,6 +16,7 @@
 #include "client/sync_engine.hpp"
 #include "hub/hub_server.hpp"
 #include "store/store.hpp"
+#include "support/hub_process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace skranke::test {
@@ -20,6 +25,9 @@ struct EnrolledDevice {
     std::string device_id;
     std::string token;
 };
+
+// The tests' hubs keep their data in an office database (SKRANKE_TEST_HUB_DB=postgresql).
+bool hubs_on_office_database();
 
 class HubFixture {
 public:
@@ -42,9 +50,24 @@ public:
     // How many times the hub stored this event id (0 or 1 when all is well).
     std::int64_t copies_of(const std::string& event_id);
     std::int64_t event_count();
+    // The first column of the first row of a query of the hub's data (hub.db, or its office
+    // database: the same tables; the office's own rows are the only ones there).
+    std::int64_t query_int(const std::string& sql);
+    // Runs `skranke-hub <args>` on this hub's data to its end.
+    HubCommand command(const std::string& args, const std::string& input = "") const;
+
+    // Holds the hub's writes (hub.db's write lock, or the office's row lock) until released
+    // or gone: pushes wait for it, and past the store's timeout answer 503.
+    class HeldWrites {
+    public:
+        virtual ~HeldWrites() = default;
+        virtual void release() = 0;
+    };
+    std::unique_ptr<HeldWrites> hold_writes();
 
 private:
     TempDir dir_;
+    hub::HubData data_;
     std::unique_ptr<hub::Hub> hub_;
 };
 

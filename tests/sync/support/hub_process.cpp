@@ -95,7 +95,13 @@ void HubProcess::add_arguments(const std::vector<std::string>& arguments) {
 }
 
 std::string HubProcess::enrol_code(const std::string& role) {
-    auto store = hub::HubStore::open(data_dir_ / "hub.db");
+    // Where the hub's data is: hub.db, or the office database its arguments name.
+    hub::HubData data{data_dir_, {}, {}};
+    for (std::size_t i = 0; i + 1 < arguments_.size(); ++i) {
+        if (arguments_[i] == "--db") data.database_url = arguments_[i + 1];
+        if (arguments_[i] == "--office-id") data.office_id = arguments_[i + 1];
+    }
+    auto store = hub::open_hub_store(data);
     if (!store) throw std::runtime_error("cannot open hub store: " + store.error().detail);
     auto code = (*store)->create_enrol_code(protocol::role_from_string(role).value_or(protocol::Role::kiosk),
                                            wall_clock_ms(), 60000);

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "hub/pg/pg_connection.hpp"
@@ -52,7 +53,12 @@ PgServer::PgServer() {
 }
 
 PgServer::~PgServer() {
-    if (running_) pg_ctl("-m fast -w stop");
+    // Without doctest's macros (run_command has one): a server shared by a test process is
+    // stopped after doctest has ended.
+    if (running_)
+        std::system((as_server_user(pg_bin + "pg_ctl -D " + (dir_ / "data").string() + " -m fast -w stop") +
+                     " >/dev/null 2>&1")
+                         .c_str());
 }
 
 RanCommand PgServer::pg_ctl(const std::string& arguments) const {
