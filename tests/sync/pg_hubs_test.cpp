@@ -171,3 +171,29 @@ TEST_CASE(
     }
     CHECK(ids.size() == log.size());
 }
+
+TEST_CASE(
+    "the office database restarted during pushes: 503 with Retry-After while it is down, then every push completes") {
+    PgServer server;
+    const std::string url = server.new_database("office");
+    TempDir dir;
+    auto hub = office_hub(dir, "hub", url, "oslo");
+    const std::string kiosk = enrol(*hub, "kiosk", "kiosk-a");
+    const std::string desk = enrol(*hub, "reception", "desk-1");
+    REQUIRE(push(*hub, kiosk, std::vector<nlohmann::json>{issued_event("kiosk-a", 1, wall_clock_ms())}).size() == 1);
+
+    server.stop();  // fast shutdown: the hub's connections are ended
+    const std::vector<nlohmann::json> waiting = {issued_event("kiosk-a", 2, wall_clock_ms()),
+                                                 issued_event("kiosk-a", 3, wall_clock_ms())};
+    const auto refused = call(*hub, kiosk, "POST", "/v1/events", batch(waiting));
+    CHECK(refused.status == 503);
+    CHECK(refused.retry_after_ms.has_value());
+    CHECK(refused.body.find("password") == std::string::npos);
+    server.start();
+    // The device sends the same batch again, as its engine does after Retry-After.
+    const auto stored = push(*hub, kiosk, waiting);
+    REQUIRE(stored.size() == 2);
+    CHECK(stored[0]["hub_seq"] == 2);
+    CHECK(stored[1]["hub_seq"] == 3);
+    CHECK(log_after(*hub, desk, 0).size() == 3);
+}
