@@ -229,7 +229,11 @@ int main(int argc, char** argv) {
     std::printf("skranke-hub listening on %s://%s:%d data=%s%s\n", running->tls() ? "https" : "http",
                 options.host.c_str(), running->port(), options.data_dir.c_str(),
                 data.in_database() ? (" office=" + data.office_id).c_str() : "");
-    std::printf("To enrol a device: skranke-hub enrol-code --role kiosk --data %s\n", options.data_dir.c_str());
+    if (data.in_database())  // the URL may hold a password: not printed
+        std::printf("To enrol a device: skranke-hub enrol-code --role kiosk --db <this hub's --db> --office-id %s\n",
+                    data.office_id.c_str());
+    else
+        std::printf("To enrol a device: skranke-hub enrol-code --role kiosk --data %s\n", options.data_dir.c_str());
     std::fflush(stdout);
     const int signal_number =
         hub::serve_until_signal(options.host, running->port(), running->tls(), signals,

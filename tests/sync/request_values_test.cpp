@@ -273,9 +273,7 @@ TEST_CASE("a real hub answers every extreme header and query value with 200 or a
         CHECK(hub.call("GET", "/v1/export?after=9007199254740991&limit=100000", admin.token).status == 200);
     }
     SUBCASE("a figures day that is no date is refused, naming day") {
-        auto staff = hub::StaffStore::open(hub.dir() / "hub" / "staff.db");
-        REQUIRE(staff.ok());
-        REQUIRE((*staff)->add({"kari", "Kari N.", hub::StaffRole::reception}, "246813", wall_clock_ms()).ok());
+        REQUIRE(hub.staff_store()->add({"kari", "Kari N.", hub::StaffRole::reception}, "246813", wall_clock_ms()).ok());
         const auto session = sync::staff_sign_in(hub.connection(desk.token), "kari", "246813", "2");
         REQUIRE(session.ok());
         const std::string header = "X-Skranke-Staff-Session: " + session->session;

@@ -31,10 +31,14 @@ namespace {
 const int free_attempts = PinAttemptPolicy{}.free_attempts;
 constexpr const char* kari_pin = "246813";
 
+void add_staff(hub::StaffStore& staff, const std::string& id, const std::string& pin) {
+    REQUIRE(staff.add({id, "Kari N.", hub::StaffRole::reception}, pin, wall_clock_ms()).ok());
+}
+
 void add_staff(const std::filesystem::path& staff_db, const std::string& id, const std::string& pin) {
     auto staff = hub::StaffStore::open(staff_db);
     REQUIRE(staff.ok());
-    REQUIRE((*staff)->add({id, "Kari N.", hub::StaffRole::reception}, pin, wall_clock_ms()).ok());
+    add_staff(**staff, id, pin);
 }
 
 struct SignIn {
@@ -107,7 +111,7 @@ int outcome_status(const StoreResult<hub::SignInResult>& result) {
 
 TEST_CASE("64 parallel wrong PINs for one staff id from two consoles: only the lockout's allowance is checked") {
     HubFixture hub;
-    add_staff(hub.dir() / "hub" / "staff.db", "kari", kari_pin);
+    add_staff(*hub.staff_store(), "kari", kari_pin);
     const auto a = hub.enrol(Role::reception, "reception-a");
     const auto b = hub.enrol(Role::reception, "reception-b");
     const auto c = hub.enrol(Role::reception, "reception-c");
@@ -132,7 +136,7 @@ TEST_CASE("64 parallel wrong PINs for one staff id from two consoles: only the l
 
 TEST_CASE("64 parallel sign-ins for different staff ids from one console: only the console's allowance is checked") {
     HubFixture hub;
-    add_staff(hub.dir() / "hub" / "staff.db", "kari", kari_pin);
+    add_staff(*hub.staff_store(), "kari", kari_pin);
     const auto a = hub.enrol(Role::reception, "reception-a");
     const auto b = hub.enrol(Role::reception, "reception-b");
 
@@ -151,7 +155,7 @@ TEST_CASE("64 parallel sign-ins for different staff ids from one console: only t
 
 TEST_CASE("a staff id shaped like a device's key locks only itself, never that console") {
     HubFixture hub;
-    add_staff(hub.dir() / "hub" / "staff.db", "kari", kari_pin);
+    add_staff(*hub.staff_store(), "kari", kari_pin);
     const auto a = hub.enrol(Role::reception, "reception-a");
     const auto b = hub.enrol(Role::reception, "reception-b");
     for (int i = 0; i < free_attempts; ++i)

@@ -91,6 +91,12 @@ std::int64_t HubFixture::query_int(const std::string& sql) {
     return rows->int64(0, 0);
 }
 
+std::unique_ptr<hub::StaffStore> HubFixture::staff_store() {
+    auto staff = hub::open_staff_store(data_);
+    if (!staff) throw std::runtime_error("staff store: " + staff.error().detail);
+    return std::move(staff.value());
+}
+
 HubCommand HubFixture::command(const std::string& args, const std::string& input) const {
     const std::string where =
         data_.in_database() ? " --db '" + data_.database_url + "' --office-id " + data_.office_id : "";

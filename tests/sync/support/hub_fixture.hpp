@@ -53,6 +53,8 @@ public:
     // The first column of the first row of a query of the hub's data (hub.db, or its office
     // database: the same tables; the office's own rows are the only ones there).
     std::int64_t query_int(const std::string& sql);
+    // The hub's staff store, opened beside the hub (staff.db, or the office database).
+    std::unique_ptr<hub::StaffStore> staff_store();
     // Runs `skranke-hub <args>` on this hub's data to its end.
     HubCommand command(const std::string& args, const std::string& input = "") const;
 
