@@ -12,7 +12,10 @@
 namespace skranke::sync {
 
 inline void add_enrol_options(CLI::App& enrol, Connection& connection, std::string& code) {
-    enrol.add_option("--hub", connection.hub_url, "Hub URL, e.g. https://hub.office.local:8470")->required();
+    enrol
+        .add_option("--hub", connection.hub_url,
+                    "Hub URL, e.g. https://hub.office.local:8470; several hubs of one office separated by commas")
+        ->required();
     enrol.add_option("--code", code, "One-time enrolment code")->required();
     enrol.add_option("--ca", connection.ca_file, "CA file (PEM) that signed the hub's certificate");
     enrol.add_option("--pin", connection.pinned_public_key, "Pinned public key of the hub (sha256//...)");

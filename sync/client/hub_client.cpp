@@ -1,10 +1,12 @@
 #include "client/hub_client.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <ctime>
 #include <mutex>
 
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "protocol/protocol.hpp"
@@ -46,6 +48,24 @@ std::optional<std::int64_t> parse_retry_after_ms(std::string_view value) {
     if (when < 0) return std::nullopt;
     const std::int64_t seconds = static_cast<std::int64_t>(when) - static_cast<std::int64_t>(std::time(nullptr));
     return seconds > 0 ? seconds_to_ms(seconds) : 0;
+}
+
+std::vector<std::string> parse_hub_urls(std::string_view list) {
+    std::vector<std::string> urls;
+    std::size_t at = 0;
+    while (at < list.size()) {
+        const std::size_t end = std::min(list.find_first_of(", \t\r\n", at), list.size());
+        std::string_view url = list.substr(at, end - at);
+        while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+        if (!url.empty()) urls.emplace_back(url);
+        at = end + 1;
+    }
+    return urls;
+}
+
+std::string current_hub_url(const Connection& connection) {
+    const std::vector<std::string> urls = parse_hub_urls(connection.hub_url);
+    return urls.empty() ? std::string() : urls[connection.hub_index % urls.size()];
 }
 
 HttpCall::HttpCall() {
@@ -92,9 +112,8 @@ void HttpCall::prepare(const Connection& c, const std::string& method, const std
     request_body_ = std::move(body);
     max_reply_ = c.max_reply_bytes;
 
-    std::string url = c.hub_url;
-    while (!url.empty() && url.back() == '/') url.pop_back();
-    url += path;
+    hub_url_ = current_hub_url(c);
+    const std::string url = hub_url_ + path;
     curl_easy_setopt(easy_, CURLOPT_URL, url.c_str());
     curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS, c.connect_timeout_ms);
@@ -139,6 +158,7 @@ HttpReply HttpCall::finish(CURLcode code) {
     reply.body = std::move(reply_);
     reply_.clear();
     reply.retry_after_ms = retry_after_ms_;
+    reply.hub_url = hub_url_;
     return reply;
 }
 
@@ -157,9 +177,17 @@ Result<Enrolment, std::string> enrol_device(const Connection& connection, const 
     c.token.clear();
     nlohmann::json body{{"code", code}, {"device_id", device_id}};
     if (!role.empty()) body["role"] = std::string(role);
-    call.prepare(c, "POST", "/v1/enrol", body.dump(), {});
-    const HttpReply reply = call.perform();
-    if (!reply.answered()) return "hub unreachable: " + reply.error;
+    const std::size_t hubs = std::max<std::size_t>(parse_hub_urls(c.hub_url).size(), 1);
+    HttpReply reply;
+    std::string unreachable;
+    for (c.hub_index = 0; c.hub_index < hubs; ++c.hub_index) {
+        call.prepare(c, "POST", "/v1/enrol", body.dump(), {});
+        reply = call.perform();
+        if (reply.answered()) break;
+        unreachable += (unreachable.empty() ? "" : "; ") + reply.error;
+        if (c.hub_index + 1 < hubs) spdlog::warn("enrol: hub {} unreachable, trying the next", reply.hub_url);
+    }
+    if (!reply.answered()) return "hub unreachable: " + unreachable;
     const auto json = protocol::parse_json_text(reply.body);
     if (reply.status != 200 || !json.is_object()) {
         const std::string message = json.is_object() ? json.value("message", "") : "";

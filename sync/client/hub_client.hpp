@@ -18,7 +18,10 @@
 namespace skranke::sync {
 
 struct Connection {
-    std::string hub_url;             // "https://hub.office.local:8470" (no trailing slash needed)
+    // "https://hub.office.local:8470", or several hubs of one office separated by commas or
+    // spaces: the device uses one at a time and moves to the next when it fails.
+    std::string hub_url;
+    std::size_t hub_index = 0;       // which of hub_url's hubs requests go to now
     std::string token;               // device token from enrolment; empty for enrolment itself
     std::string ca_file;             // PEM bundle to verify the hub; empty: system store
     std::string pinned_public_key;   // "sha256//<base64>" or a PEM/DER file; empty: no pinning
@@ -35,7 +38,10 @@ struct HttpReply {
     std::string body;
     std::optional<std::int64_t> retry_after_ms;
     std::string error;               // curl's words when the transport failed
+    std::string hub_url;             // the hub the request went to
     bool answered() const { return curl == CURLE_OK && status != 0; }
+    // No HTTP reply, or the hub says it cannot serve now: another hub of the office may.
+    bool hub_unavailable() const { return curl != CURLE_OK || status == 503; }
     // The {"code": ...} of an error body, empty if none.
     std::string error_code() const;
 };
@@ -68,15 +74,23 @@ private:
     std::string reply_;
     std::size_t max_reply_ = 0;
     std::optional<std::int64_t> retry_after_ms_;
+    std::string hub_url_;
     char error_[CURL_ERROR_SIZE] = {};
 };
+
+// The hubs a hub_url names, in order: split at commas and white space, empty entries
+// dropped, trailing slashes removed.
+std::vector<std::string> parse_hub_urls(std::string_view list);
+// The hub requests go to now (hub_index wraps around); empty when hub_url names none.
+std::string current_hub_url(const Connection& connection);
 
 struct Enrolment {
     std::string device_id;
     std::string role;
     std::string token;
 };
-// Trades a one-time code for this device's token (blocking). With a role, the hub refuses a
+// Trades a one-time code for this device's token (blocking), asking the hubs of hub_url in
+// order until one answers; hub_index is ignored. With a role, the hub refuses a
 // code made for another role before it stores anything (the code stays unused).
 Result<Enrolment, std::string> enrol_device(const Connection& connection, const std::string& code,
                                             const std::string& device_id, std::string_view role = {});

@@ -46,8 +46,13 @@ bool write_sync_status(std::ostream& out, Store& store, SyncStore& sync_store) {
     auto cursor = sync_store.cursor();
     auto dead = sync_store.dead_letters();
     if (!hub || !depth || !cursor || !dead) return false;
+    std::string hubs = "(not enrolled)";
+    if (*hub) {
+        hubs.clear();
+        for (const std::string& url : parse_hub_urls((*hub)->hub_url)) hubs += (hubs.empty() ? "" : ", ") + url;
+    }
     out << "device:       " << store.device_id() << "\n"
-        << "hub:          " << (*hub ? (*hub)->hub_url : "(not enrolled)") << "\n"
+        << "hub:          " << hubs << "\n"
         << "outbox depth: " << *depth << "\n"
         << "log cursor:   " << *cursor << "\n"
         << "dead letters: " << dead->size() << "\n";

@@ -123,6 +123,7 @@ struct SyncEngine::Impl {
     std::filesystem::path store_folder;
     std::int64_t started_ms = steady_ms();
     std::optional<std::int64_t> last_sync_steady_ms;
+    std::size_t hubs_failed = 0;  // hubs of the connection that failed one after another since the last answer
 
     mutable std::mutex status_mutex;
     SyncStatus status;
@@ -154,6 +155,7 @@ struct SyncEngine::Impl {
     void start_poll();
     void finish_poll(const HttpReply& reply);
     void back_off(Slot& slot, const HttpReply& reply, const std::string& what);
+    bool move_to_next_hub(const HttpReply& reply);
     void answered(Slot& other, bool other_busy);
     void refresh_counts();
     void write_acks();
@@ -255,8 +257,30 @@ void SyncEngine::Impl::refresh_counts() {
     status.cursor = cursor;
 }
 
+// A hub that gave no reply or answered 503: the next call goes to the connection's next hub,
+// at once while one is untried since the last answer; after a round of failures the usual
+// backoff applies. True when the next call need not wait.
+bool SyncEngine::Impl::move_to_next_hub(const HttpReply& reply) {
+    const std::size_t hubs = parse_hub_urls(options.connection.hub_url).size();
+    if (hubs < 2 || !reply.hub_unavailable()) return false;
+    if (reply.hub_url != current_hub_url(options.connection)) return hubs_failed > 0;  // the other call moved on
+    options.connection.hub_index = (options.connection.hub_index + 1) % hubs;
+    spdlog::warn("sync: hub {} unavailable, moving to {}", reply.hub_url, current_hub_url(options.connection));
+    if (++hubs_failed < hubs) return true;
+    hubs_failed = 0;  // a whole round failed
+    return false;
+}
+
 void SyncEngine::Impl::back_off(Slot& slot, const HttpReply& reply, const std::string& what) {
     const std::int64_t now = steady_ms();
+    std::string detail = what;
+    if (reply.answered()) detail += ": HTTP " + std::to_string(reply.status) + " " + reply.error_code();
+    else detail += ": " + reply.error;
+    if (move_to_next_hub(reply)) {
+        slot.hub_asked_to_wait = false;
+        slot.not_before = now;
+        return failed(slot, detail);
+    }
     std::int64_t delay;
     const bool asked = reply.answered() && (reply.status == 429 || reply.status == 503) && reply.retry_after_ms;
     if (asked) {
@@ -269,14 +293,12 @@ void SyncEngine::Impl::back_off(Slot& slot, const HttpReply& reply, const std::s
     ++slot.attempts;
     slot.hub_asked_to_wait = asked;
     slot.not_before = now + delay;
-    std::string detail = what;
-    if (reply.answered()) detail += ": HTTP " + std::to_string(reply.status) + " " + reply.error_code();
-    else detail += ": " + reply.error;
     failed(slot, detail);
 }
 
 // The hub answered a call: the other kind of call need not wait out its backoff either.
 void SyncEngine::Impl::answered(Slot& other, bool other_busy) {
+    hubs_failed = 0;
     if (!other_busy && !other.hub_asked_to_wait) {
         other.not_before = 0;
         other.attempts = 0;
@@ -416,7 +438,7 @@ void SyncEngine::Impl::finish_push(PushCall& done) {
         if (!valid) {
             cancel_pushes();
             write_acks();
-            return back_off(push, HttpReply{CURLE_OK, 0, {}, {}, "malformed push reply"}, "push");
+            return back_off(push, HttpReply{CURLE_OK, 0, {}, {}, "malformed push reply", {}}, "push");
         }
         push.attempts = 0;
         push.not_before = 0;
@@ -518,11 +540,11 @@ void SyncEngine::Impl::finish_poll(const HttpReply& reply) {
     const json body = protocol::parse_json_text(reply.body);
     if (!body.is_object() || !body.contains("events") || !body.at("events").is_array() || !body.contains("cursor") ||
         !body.at("cursor").is_number_integer() || body.at("cursor").get<std::int64_t>() < cursor)
-        return back_off(poll, HttpReply{CURLE_OK, 0, {}, {}, "malformed log reply"}, "read log");
+        return back_off(poll, HttpReply{CURLE_OK, 0, {}, {}, "malformed log reply", {}}, "read log");
     std::vector<MergedEvent> page;
     for (const auto& item : body.at("events")) {
         auto entry = protocol::read_log_entry(item);
-        if (!entry) return back_off(poll, HttpReply{CURLE_OK, 0, {}, {}, "malformed log entry"}, "read log");
+        if (!entry) return back_off(poll, HttpReply{CURLE_OK, 0, {}, {}, "malformed log entry", {}}, "read log");
         if (!entry->event) {
             // An event this device cannot read (a newer or damaged one) is skipped, not
             // fatal: the cursor moves past it, and IT sees which one in the log.

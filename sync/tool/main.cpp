@@ -1,6 +1,7 @@
 // skranke-sync: enrol a device's store with the office hub, see its sync state, or run the
 // sync engine in the foreground (reception and display PCs without the GUI, and for IT).
 //   skranke-sync enrol --hub https://hub.office.local:8470 --code k3vf7638akvw [--ca hub.crt]
+//   (several hubs of one office: --hub "https://hub-a:8470, https://hub-b:8470")
 //   skranke-sync status
 //   skranke-sync run
 #include <csignal>

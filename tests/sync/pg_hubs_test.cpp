@@ -134,8 +134,8 @@ TEST_CASE(
     const std::string kiosk = enrol(*first, "kiosk", "kiosk-a");
     const std::string desk = enrol(*second, "reception", "desk-1");
 
-    constexpr int rounds = 5;
-    constexpr int per_round = 40;
+    constexpr int rounds = 20;
+    constexpr int per_round = 20;
     int next = 1;
     for (int round = 0; round < rounds; ++round) {
         std::vector<nlohmann::json> events;
@@ -148,7 +148,7 @@ TEST_CASE(
                      std::vector<nlohmann::json>(events.begin() + static_cast<std::ptrdiff_t>(i),
                                                  events.begin() + static_cast<std::ptrdiff_t>(i + 4)));
         });
-        std::this_thread::sleep_for(std::chrono::milliseconds(20 * (round + 1)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(5 * (round % 8 + 1)));  // a kill at another moment each round
         first->kill_hard();
         killed = true;
         pusher.join();

@@ -12,7 +12,7 @@ namespace skranke::roles {
 
 struct RoleConfig {
     std::string role = "kiosk";
-    std::string hub_url = "http://127.0.0.1:8470";
+    std::string hub_url = "http://127.0.0.1:8470";  // several hubs of one office: separated by commas
     std::string ca_file;
     std::string time_zone = "Europe/Oslo";  // the office's zone (domain/office_time.hpp)
     // Console.

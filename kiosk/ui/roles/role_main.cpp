@@ -37,7 +37,7 @@ int run_staff_role(const std::string& role, int argc, char** argv) {
     cli.add_option("--roles-config", roles_config, "role configuration (TOML); default /etc/skranke/roles.toml");
     cli.add_option("--store", store_path, "SQLite store file (default: " + role + ".db in the data folder)");
     cli.add_option("--assets", asset_dir, "asset folder")->capture_default_str();
-    cli.add_option("--hub", hub_url, "hub URL (overrides the config)");
+    cli.add_option("--hub", hub_url, "hub URL, or several separated by commas (overrides the config)");
     cli.add_option("--enrol", enrol_code, "enrol this device with a one-time code from `skranke-hub enrol-code`");
     cli.add_option("--token", token, "device token (normally kept in the store after --enrol)");
     cli.add_flag("--windowed", rt.windowed, "a normal window instead of full screen");
