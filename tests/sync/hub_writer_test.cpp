@@ -34,30 +34,6 @@ std::vector<nlohmann::json> kiosk_batch(int first, int count) {
     return events;
 }
 
-struct Route {
-    std::string method;
-    std::string path;
-    std::string body;
-};
-
-// Every route that takes a device token (PROTOCOL.md section 3).
-const std::vector<Route>& token_routes() {
-    static const std::vector<Route> routes = {
-        {"POST", "/v1/events", batch(kiosk_batch(100, 1))},
-        {"GET", "/v1/events?after=0", ""},
-        {"GET", "/v1/events?after=99&wait_ms=20000", ""},
-        {"GET", "/v1/config", ""},
-        {"GET", "/v1/queue", ""},
-        {"GET", "/v1/devices", ""},
-        {"GET", "/v1/export?after=0", ""},
-        {"POST", "/v1/staff/sign-in", R"({"staff_id":"kari","pin":"246813","counter":"2"})"},
-        {"POST", "/v1/staff/sign-out", "{}"},
-        {"GET", "/v1/figures", ""},
-        {"GET", "/v1/figures.csv", ""},
-    };
-    return routes;
-}
-
 }  // namespace
 
 TEST_CASE("unknown tokens are refused at once on every route while a batch waits for the writer") {

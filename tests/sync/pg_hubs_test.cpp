@@ -122,6 +122,19 @@ TEST_CASE("two hubs serve one office: a push through one wakes a long-poll on th
     REQUIRE_FALSE(taken.ok());
     CHECK_MESSAGE(taken.error().find("kiosk-a is enrolled in office oslo") != std::string::npos, taken.error());
     CHECK(log_after(*second, display, 0).size() == 2);
+    // Every route that takes a device token: an admin of the one office is an unknown device
+    // at the other office's hub, and known at both hubs of its own.
+    const std::string admin = enrol(*first, "admin", "admin-oslo");
+    const auto unknown_device = [](const sync::HttpReply& reply) {
+        return reply.status == 401 && reply.body.find("unknown device token") != std::string::npos;
+    };
+    for (const Route& route : token_routes()) {
+        CAPTURE(route.path);
+        CHECK(unknown_device(call(*elsewhere, admin, route.method, route.path, route.body)));
+        if (route.path.find("wait_ms") != std::string::npos) continue;  // would wait for a new entry
+        CHECK_FALSE(unknown_device(call(*first, admin, route.method, route.path, route.body)));
+        CHECK_FALSE(unknown_device(call(*second, admin, route.method, route.path, route.body)));
+    }
 }
 
 TEST_CASE(
@@ -148,7 +161,8 @@ TEST_CASE(
                      std::vector<nlohmann::json>(events.begin() + static_cast<std::ptrdiff_t>(i),
                                                  events.begin() + static_cast<std::ptrdiff_t>(i + 4)));
         });
-        std::this_thread::sleep_for(std::chrono::milliseconds(5 * (round % 8 + 1)));  // a kill at another moment each round
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(5 * (round % 8 + 1)));  // a kill at another moment each round
         first->kill_hard();
         killed = true;
         pusher.join();

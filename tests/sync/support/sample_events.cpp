@@ -54,4 +54,21 @@ std::string batch(const std::vector<nlohmann::json>& events) {
     return nlohmann::json{{"events", events}}.dump();
 }
 
+const std::vector<Route>& token_routes() {
+    static const std::vector<Route> routes = {
+        {"POST", "/v1/events", batch({issued_event("kiosk-a", 100, wall_clock_ms())})},
+        {"GET", "/v1/events?after=0", ""},
+        {"GET", "/v1/events?after=99&wait_ms=20000", ""},
+        {"GET", "/v1/config", ""},
+        {"GET", "/v1/queue", ""},
+        {"GET", "/v1/devices", ""},
+        {"GET", "/v1/export?after=0", ""},
+        {"POST", "/v1/staff/sign-in", R"({"staff_id":"kari","pin":"246813","counter":"2"})"},
+        {"POST", "/v1/staff/sign-out", "{}"},
+        {"GET", "/v1/figures", ""},
+        {"GET", "/v1/figures.csv", ""},
+    };
+    return routes;
+}
+
 }  // namespace skranke::test

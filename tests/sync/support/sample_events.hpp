@@ -28,4 +28,13 @@ Event staff_typed(const std::string& type, const std::string& device_id, std::in
 // {"events": [...]} as text.
 std::string batch(const std::vector<nlohmann::json>& events);
 
+// A request to the hub.
+struct Route {
+    std::string method;
+    std::string path;
+    std::string body;
+};
+// Every route that takes a device token (PROTOCOL.md section 3), with a body it would accept.
+const std::vector<Route>& token_routes();
+
 }  // namespace skranke::test
