@@ -27,4 +27,10 @@ struct LogRow {
 StoreResult<std::int64_t> raw_log_insert(const std::filesystem::path& hub_file, const std::vector<LogRow>& rows,
                                          std::size_t batch_size, std::int64_t now_ms);
 
+// The same into an office's log in a new office database on PostgreSQL (made here), in
+// transactions of batch_size rows on one connection; how many were stored.
+StoreResult<std::int64_t> raw_pg_log_insert(const std::string& url, const std::string& office_id,
+                                            const std::vector<LogRow>& rows, std::size_t batch_size,
+                                            std::int64_t now_ms);
+
 }  // namespace skranke::bench

@@ -5,6 +5,8 @@
 // 500 long-polling devices, 20 of which push 50 events/s between them, then beside 300 idle
 // sockets.
 //   bench_sync [events] [load seconds]    (defaults 10000, 60; SKRANKE_SYNC_BENCH_SCALE_S: 30)
+//   bench_sync [events] 0 pg postgresql://user@host:port/   the drain into an office database
+//     on that server (tests/bench/pg/run starts one) against a raw insert into it: BENCH pg_...
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +25,7 @@
 #include "domain/service_catalogue.hpp"
 #include "domain/office_time.hpp"
 #include "hub/hub_server.hpp"
+#include "hub/pg/pg_connection.hpp"
 #include "store/paths.hpp"
 
 using namespace skranke;
@@ -43,9 +46,12 @@ struct Setup {
     std::string reader_token;
 };
 
-Setup start_hub(const std::filesystem::path& dir) {
+// database_url empty: hub.db in dir.
+Setup start_hub(const std::filesystem::path& dir, const std::string& database_url = "") {
     hub::HubOptions options;
     options.data_dir = dir / "hub";
+    options.database_url = database_url;
+    options.office_id = database_url.empty() ? "" : "bench";
     options.threads = 16;
     auto started = hub::Hub::start(options);
     if (!started) die(started.error());
@@ -73,8 +79,19 @@ sync::SyncOptions engine_options(int port, const std::string& token, bool pull) 
     return o;
 }
 
-// Drain rate of a backlog of count tickets, and the raw insert rate of the same rows.
-std::pair<double, double> drain_round(const std::filesystem::path& dir, const ServiceCatalogue& catalogue, int count) {
+// A new database on the server at server_url (postgresql://user@host:port/); its URL.
+std::string new_database(const std::string& server_url, const std::string& name) {
+    auto admin = hub::pg::Connection::open(server_url + "postgres");
+    if (!admin) die(admin.error().detail);
+    for (const std::string& statement : {"DROP DATABASE IF EXISTS " + name, "CREATE DATABASE " + name})
+        if (auto done = admin->exec(statement); !done) die(done.error().detail);
+    return server_url + name;
+}
+
+// Drain rate of a backlog of count tickets, and the raw insert rate of the same rows: into
+// hub.db, or (pg_server set) into new databases on that PostgreSQL server.
+std::pair<double, double> drain_round(const std::filesystem::path& dir, const ServiceCatalogue& catalogue, int count,
+                                      const std::string& pg_server = "") {
     std::filesystem::remove_all(dir);
     StoreOptions store_options;
     store_options.path = dir / "kiosk.db";
@@ -97,7 +114,7 @@ std::pair<double, double> drain_round(const std::filesystem::path& dir, const Se
             rows.push_back(bench::LogRow{e.event_id, store_options.device_id, e.device_seq, e.type, e.body_json,
                                        hub::hash_hex(e.body_json)});
     }
-    Setup setup = start_hub(dir);
+    Setup setup = start_hub(dir, pg_server.empty() ? "" : new_database(pg_server, "drain"));
     const auto start = Clock::now();
     auto engine = sync::SyncEngine::start(store_options, engine_options(setup.hub->port(), setup.kiosk_token, false));
     if (!engine) die(engine.error());
@@ -113,6 +130,13 @@ std::pair<double, double> drain_round(const std::filesystem::path& dir, const Se
                      std::chrono::duration<double>(Clock::now().time_since_epoch()).count());
     if (setup.hub->store().last_seq() != count) die("hub did not get every event exactly once");
 
+    if (!pg_server.empty()) {
+        const std::string raw_url = new_database(pg_server, "raw");
+        const auto raw_start = Clock::now();
+        auto inserted = bench::raw_pg_log_insert(raw_url, "bench", rows, protocol::max_batch_events, wall_clock_ms());
+        if (!inserted || *inserted != count) die("raw insert failed: " + (inserted ? std::string() : inserted.error().detail));
+        return {drain, count / seconds_since(raw_start)};
+    }
     if (auto made = hub::HubStore::open(dir / "raw" / "hub.db"); !made) die(made.error().detail);  // a new hub file
     const auto raw_start = Clock::now();
     auto inserted = bench::raw_log_insert(dir / "raw" / "hub.db", rows, protocol::max_batch_events, wall_clock_ms());
@@ -189,13 +213,16 @@ int main(int argc, char** argv) {
 
     // Five rounds; the round with the median fraction is reported (the disk is shared and
     // noisy: the raw figure alone moves by a third between rounds).
+    const bool pg = argc > 4 && std::string_view(argv[3]) == "pg";
+    const std::string prefix = pg ? "pg_" : "";
     std::vector<std::pair<double, double>> rounds;
-    for (int r = 0; r < 5; ++r) rounds.push_back(drain_round(dir, *catalogue, count));
+    for (int r = 0; r < 5; ++r) rounds.push_back(drain_round(dir, *catalogue, count, pg ? argv[4] : ""));
     std::sort(rounds.begin(), rounds.end(), [](auto& a, auto& b) { return a.first / a.second < b.first / b.second; });
     const auto [drain, raw] = rounds[2];
-    bench::print("drain_events_per_s", drain, "events/s");
-    bench::print("drain_raw_insert_per_s", raw, "events/s");
-    bench::print("drain_fraction_of_raw", drain / raw, "ratio");
+    bench::print(prefix + "drain_events_per_s", drain, "events/s");
+    bench::print(prefix + "drain_raw_insert_per_s", raw, "events/s");
+    bench::print(prefix + "drain_fraction_of_raw", drain / raw, "ratio");
+    if (pg) return 0;
     if (argc > 3 && std::string_view(argv[3]) == "drain-only") return 0;  // for profiling the drain
 
     const auto latencies = issue_to_subscriber(dir, *catalogue, 200);

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -55,10 +56,10 @@ PgServer::PgServer() {
 PgServer::~PgServer() {
     // Without doctest's macros (run_command has one): a server shared by a test process is
     // stopped after doctest has ended.
-    if (running_)
-        std::system((as_server_user(pg_bin + "pg_ctl -D " + (dir_ / "data").string() + " -m fast -w stop") +
-                     " >/dev/null 2>&1")
-                         .c_str());
+    if (!running_) return;
+    const std::string stop = as_server_user(pg_bin + "pg_ctl -D " + (dir_ / "data").string() + " -m fast -w stop");
+    const int status = std::system((stop + " >/dev/null 2>&1").c_str());
+    if (status != 0) std::fprintf(stderr, "PostgreSQL did not stop cleanly (%d): %s\n", status, stop.c_str());
 }
 
 RanCommand PgServer::pg_ctl(const std::string& arguments) const {
