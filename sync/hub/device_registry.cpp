@@ -59,24 +59,10 @@ using namespace registry;
 namespace {
 
 
-// The columns health_of reads, in its order.
-constexpr const char* health_columns =
-    "device_id, role, enrolled_ms, last_seen_ms, clock_offset_ms, outbox_depth, revoked_ms, program_version, uptime_s,"
-    " last_sync_ms, dead_letters, disk_free_bytes, printer, outbox_stuck_since_ms";
-
 DeviceHealth health_of(const sql::Statement& q) {
-    const auto number = [&](int column) { return q.is_null(column) ? std::nullopt : std::optional(q.int64(column)); };
-    const auto text = [&](int column) { return q.is_null(column) ? std::nullopt : std::optional(q.text(column)); };
-    DeviceHealth d;
-    d.device_id = q.text(0);
-    d.role = role_from_string(q.text(1)).value_or(Role::display);
-    d.enrolled_ms = q.int64(2);
-    d.last_seen_ms = number(3);
-    d.clock_offset_ms = number(4);
-    d.report = HealthReport{number(5), text(7), number(8), number(9), number(10), number(11), text(12)};
-    d.revoked_ms = number(6);
-    d.outbox_stuck_since_ms = number(13);
-    return d;
+    return health_from(
+        [&](int column) { return q.is_null(column) ? std::nullopt : std::optional(q.int64(column)); },
+        [&](int column) { return q.is_null(column) ? std::nullopt : std::optional(q.text(column)); });
 }
 
 void bind_text(sql::Statement& q, int index, const std::optional<std::string>& text) {

@@ -87,6 +87,27 @@ std::string random_code();
 // One request's word on top of what was known: what it says replaces, what it leaves out
 // stays; the outbox counts as stuck from a report where it held events and had not gone down.
 void take_contact(DeviceHealth& known, const Contact& contact);
+
+// The devices table's columns that health_from reads, in its order (the same in hub.db and in
+// the office database).
+inline constexpr const char* health_columns =
+    "device_id, role, enrolled_ms, last_seen_ms, clock_offset_ms, outbox_depth, revoked_ms, program_version, uptime_s,"
+    " last_sync_ms, dead_letters, disk_free_bytes, printer, outbox_stuck_since_ms";
+// One row of health_columns, read through number(c) and text(c): a column's value, or nothing
+// for NULL.
+template <typename Number, typename Text>
+DeviceHealth health_from(const Number& number, const Text& text) {
+    DeviceHealth d;
+    d.device_id = text(0).value_or("");
+    d.role = protocol::role_from_string(text(1).value_or("")).value_or(protocol::Role::display);
+    d.enrolled_ms = number(2).value_or(0);
+    d.last_seen_ms = number(3);
+    d.clock_offset_ms = number(4);
+    d.report = HealthReport{number(5), text(7), number(8), number(9), number(10), number(11), text(12)};
+    d.revoked_ms = number(6);
+    d.outbox_stuck_since_ms = number(13);
+    return d;
+}
 }  // namespace registry
 
 // Who may talk to the hub, wherever that is kept: DeviceRegistry (hub.db, below) or

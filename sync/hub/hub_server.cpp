@@ -125,6 +125,7 @@ struct Hub::Impl {
 
     std::mutex wake_mutex;
     std::condition_variable log_grew;      // a push stored something (here or, office database, at another hub)
+    std::atomic<int> long_polls{0};        // reads waiting for the log to grow now (/v1/health)
     std::condition_variable sweep_wake;    // stop
     bool stopping = false;
 
@@ -302,8 +303,10 @@ void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res)
     const auto config_differs = [&] { return device_config && office_config->current()->version != *device_config; };
     if (*wait > 0 && store->last_seq() <= from && !config_differs()) {
         std::unique_lock lock(wake_mutex);
+        ++long_polls;
         log_grew.wait_for(lock, std::chrono::milliseconds(*wait),
                           [&] { return stopping || store->last_seq() > from || config_differs(); });
+        --long_polls;
     }
     // A long-poll asks again before it answers: a device revoked meanwhile gets none of the log.
     if (const auto refusal = store->refusal_of(device->device_id); *wait > 0 && refusal)
@@ -352,7 +355,8 @@ void Hub::Impl::routes() {
     httplib::Server& s = front->server();
     s.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) {
         res.set_content(json{{"status", "ok"}, {"protocol", protocol::version}, {"last_seq", store->last_seq()},
-                             {"hub_time_ms", wall_clock_ms()}}.dump(), json_type);
+                             {"hub_time_ms", wall_clock_ms()},
+                             {"long_polls", long_polls.load()}}.dump(), json_type);
     });
     s.Post("/v1/enrol", [this](const httplib::Request& req, httplib::Response& res) {
         if (!protocol::nesting_within(req.body, protocol::max_json_depth))
@@ -493,9 +497,10 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
     auto folder_lock = DataFolderLock::take(options.data_dir);  // one hub a folder; restore waits for it to stop
     if (!folder_lock) return folder_lock.error() + "; one hub runs on a data folder at a time";
     impl->folder_lock = std::move(folder_lock.value());
-    auto store = open_hub_store(hub_data_of(options));
-    if (!store) return "cannot open the hub store: " + store.error().detail;
-    impl->store = std::move(store.value());
+    auto stores = open_hub_stores(hub_data_of(options));
+    if (!stores) return "cannot open the hub's stores: " + stores.error().detail;
+    impl->store = std::move(stores->hub);
+    impl->staff = std::move(stores->staff);
     Impl* woken = impl.get();
     impl->store->on_log_grown([woken] {  // another hub on the office database stored entries
         {
@@ -503,9 +508,6 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
         }
         woken->log_grew.notify_all();
     });
-    auto staff = open_staff_store(hub_data_of(options));
-    if (!staff) return "cannot open the staff store: " + staff.error().detail;
-    impl->staff = std::move(staff.value());
     auto office_config = OfficeConfig::load({options.services_file, options.office_file});
     if (!office_config) return "cannot load " + office_config.error();
     impl->office_config = std::move(office_config.value());

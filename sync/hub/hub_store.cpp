@@ -31,12 +31,12 @@ StoreResult<std::unique_ptr<HubStore>> HubStore::open(const std::filesystem::pat
     return hub;
 }
 
-StoreResult<std::unique_ptr<HubStore>> HubStore::open_office(const std::string& url, const std::string& office_id) {
+StoreResult<std::unique_ptr<HubStore>> HubStore::open_office(const pg::ReadyOffice& office) {
     std::unique_ptr<HubStore> hub(new HubStore());
-    auto registry = pg::PgDeviceRegistry::open(url, office_id);
+    auto registry = pg::PgDeviceRegistry::open(office);
     if (!registry) return registry.error();
     hub->registry_ = std::move(registry.value());
-    auto log_storage = pg::PgLogStorage::open(url, office_id, wall_clock_ms());
+    auto log_storage = pg::PgLogStorage::open(office);
     if (!log_storage) return log_storage.error();
     auto log = EventLog::open(std::move(log_storage.value()));
     if (!log) return log.error();
@@ -45,13 +45,34 @@ StoreResult<std::unique_ptr<HubStore>> HubStore::open_office(const std::string& 
 }
 
 StoreResult<std::unique_ptr<HubStore>> open_hub_store(const HubData& data) {
-    return data.in_database() ? HubStore::open_office(data.database_url, data.office_id)
-                              : HubStore::open(data.dir / "hub.db");
+    if (!data.in_database()) return HubStore::open(data.dir / "hub.db");
+    auto office = pg::ReadyOffice::prepare(data.database_url, data.office_id, wall_clock_ms());
+    if (!office) return office.error();
+    return HubStore::open_office(*office);
 }
 
 StoreResult<std::unique_ptr<StaffStore>> open_staff_store(const HubData& data) {
-    return data.in_database() ? pg::PgStaffStore::open(data.database_url, data.office_id)
-                              : StaffStore::open(data.dir / "staff.db");
+    if (!data.in_database()) return StaffStore::open(data.dir / "staff.db");
+    auto office = pg::ReadyOffice::prepare(data.database_url, data.office_id, wall_clock_ms());
+    if (!office) return office.error();
+    return pg::PgStaffStore::open(*office);
+}
+
+StoreResult<HubStores> open_hub_stores(const HubData& data) {
+    if (!data.in_database()) {
+        auto hub = open_hub_store(data);
+        if (!hub) return hub.error();
+        auto staff = open_staff_store(data);
+        if (!staff) return staff.error();
+        return HubStores{std::move(hub).value(), std::move(staff).value()};
+    }
+    auto office = pg::ReadyOffice::prepare(data.database_url, data.office_id, wall_clock_ms());
+    if (!office) return office.error();
+    auto hub = HubStore::open_office(*office);
+    if (!hub) return hub.error();
+    auto staff = pg::PgStaffStore::open(*office);
+    if (!staff) return staff.error();
+    return HubStores{std::move(hub).value(), std::move(staff).value()};
 }
 
 HubStore::~HubStore() {

@@ -36,6 +36,10 @@
 
 namespace skranke::hub {
 
+namespace pg {
+class ReadyOffice;
+}
+
 // Where a hub keeps its data: hub.db and staff.db in a folder (the default), or one office of
 // an office database on PostgreSQL (database_url and office_id both set; the folder then
 // holds no data).
@@ -52,8 +56,8 @@ public:
     // migrates an older one. vfs_name: empty for SQLite's default (tests pass a fault shim).
     static StoreResult<std::unique_ptr<HubStore>> open(const std::filesystem::path& file,
                                                        const std::string& vfs_name = {});
-    // One office of the office database at url (postgresql://...), made when it is not there.
-    static StoreResult<std::unique_ptr<HubStore>> open_office(const std::string& url, const std::string& office_id);
+    // One office of the office database (postgresql://...), made ready by pg::ReadyOffice.
+    static StoreResult<std::unique_ptr<HubStore>> open_office(const pg::ReadyOffice& office);
     ~HubStore();
     HubStore(const HubStore&) = delete;
     HubStore& operator=(const HubStore&) = delete;
@@ -122,5 +126,11 @@ private:
 // The stores where data says.
 StoreResult<std::unique_ptr<HubStore>> open_hub_store(const HubData& data);
 StoreResult<std::unique_ptr<StaffStore>> open_staff_store(const HubData& data);
+// Both, as a running hub needs them (the office database is made ready once for both).
+struct HubStores {
+    std::unique_ptr<HubStore> hub;
+    std::unique_ptr<StaffStore> staff;
+};
+StoreResult<HubStores> open_hub_stores(const HubData& data);
 
 }  // namespace skranke::hub

@@ -9,10 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "domain/office_time.hpp"
 #include "hub/hub_file.hpp"
 #include "hub/pg/pg_connection.hpp"
 #include "hub/pg/pg_device_registry.hpp"
 #include "support/pg_server.hpp"
+#include "support/wait.hpp"
 
 using namespace skranke;
 using namespace skranke::hub;
@@ -25,8 +27,13 @@ constexpr std::int64_t t0 = 1'700'000'000'000;
 constexpr std::int64_t an_hour = 60 * 60 * 1000;
 const std::string unknown_refusal = "unknown device token; enrol the device again";
 
-std::unique_ptr<PgDeviceRegistry> open_registry(const std::string& url, const std::string& office) {
-    auto registry = PgDeviceRegistry::open(url, office);
+// version_check_ms 0: every token check looks at the office's devices first, so what another
+// hub changed shows at the next check (the hub's own default is tested apart).
+std::unique_ptr<PgDeviceRegistry> open_registry(const std::string& url, const std::string& office,
+                                                std::int64_t version_check_ms = 0) {
+    auto ready = ReadyOffice::prepare(url, office, wall_clock_ms());
+    REQUIRE_MESSAGE(ready, (ready ? std::string() : ready.error().detail));
+    auto registry = PgDeviceRegistry::open(*ready, version_check_ms);
     REQUIRE_MESSAGE(registry, (registry ? std::string() : registry.error().detail));
     return std::move(registry).value();
 }
@@ -120,7 +127,7 @@ TEST_CASE("a device enrolled with its office's code is let in by its token, kept
     CHECK(codes->text(0, 0) == hash_hex(code));
     CHECK(codes->text(0, 1) == "desk-1");
 
-    auto bad_office = PgDeviceRegistry::open(url, "Oslo Sentrum");
+    auto bad_office = ReadyOffice::prepare(url, "Oslo Sentrum", wall_clock_ms());
     REQUIRE_FALSE(bad_office);
     CHECK(bad_office.error().kind == StoreErrorKind::invalid_request);
 }
@@ -248,6 +255,41 @@ TEST_CASE("a revocation by another hub on the database is seen at the device's n
     CHECK_FALSE(*unknown);
 }
 
+TEST_CASE("a hub answers known tokens from memory, and another hub's revocation or enrolment holds there within "
+          "its look at the office's devices") {
+    test::PgServer server;
+    const std::string url = server.new_database("office");
+    auto hub_1 = open_registry(url, "office-a", PgDeviceRegistry::default_version_check_ms);
+    auto hub_2 = open_registry(url, "office-a");
+    const std::string token = enrolled(*hub_1, "kiosk-1");
+    const std::string other = enrolled(*hub_1, "kiosk-2");
+    REQUIRE(admission(*hub_1, token).device.has_value());
+    REQUIRE(admission(*hub_1, other).device.has_value());
+    // From memory: a token check needs no statement while the devices are unchanged (a row
+    // changed behind the registry's back, not as an enrolment or revocation does, is not seen).
+    auto behind = pg::Connection::open(url);
+    REQUIRE(behind);
+    REQUIRE(behind->run("UPDATE devices SET role = 'display' WHERE device_id = 'kiosk-1'"));
+    CHECK(admission(*hub_1, token).device->role == Role::kiosk);
+
+    REQUIRE(hub_2->revoke("kiosk-1", t0 + 100));
+    // Within the look's interval: refused, and a long-poll of the device asking refusal_of is
+    // told so after a token check of any device.
+    CHECK(test::wait_until([&] { return !admission(*hub_1, other).device || hub_1->refusal_of("kiosk-1"); },
+                           std::chrono::seconds(5)));
+    REQUIRE(hub_1->refusal_of("kiosk-1").has_value());
+    const Admission refused = admission(*hub_1, token);
+    CHECK_FALSE(refused.device.has_value());
+    CHECK(refused.refusal.find("revoked") != std::string::npos);
+    CHECK(admission(*hub_1, other).device.has_value());
+
+    // Enrolled again through the other hub: the new token gets in, the old one never again.
+    const std::string new_token = enrolled(*hub_2, "kiosk-1", Role::kiosk, t0 + 200);
+    CHECK(test::wait_until([&] { return admission(*hub_1, new_token).device.has_value(); }, std::chrono::seconds(5)));
+    CHECK_FALSE(hub_1->refusal_of("kiosk-1").has_value());
+    CHECK_FALSE(admission(*hub_1, token).device.has_value());
+}
+
 TEST_CASE("a revoked device enrolled again gets in with its new token, never with its old one") {
     test::PgServer server;
     const std::string url = server.new_database("office");
@@ -370,7 +412,7 @@ TEST_CASE("the database stopped is an error in time, and the registry carries on
     const auto waited =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count();
     CHECK(waited < 5000);
-    auto unreachable = PgDeviceRegistry::open(url, "office-a");
+    auto unreachable = ReadyOffice::prepare(url, "office-a", wall_clock_ms());
     REQUIRE_FALSE(unreachable);
     io_error(unreachable.error());
 

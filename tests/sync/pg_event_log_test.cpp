@@ -23,7 +23,9 @@ using protocol::EventResult;
 namespace {
 
 std::unique_ptr<hub::EventLog> open_log(const std::string& url, const std::string& office) {
-    auto storage = hub::pg::PgLogStorage::open(url, office, wall_clock_ms());
+    auto ready = hub::pg::ReadyOffice::prepare(url, office, wall_clock_ms());
+    REQUIRE_MESSAGE(ready, (ready ? std::string() : ready.error().detail));
+    auto storage = hub::pg::PgLogStorage::open(*ready);
     REQUIRE_MESSAGE(storage, (storage ? std::string() : storage.error().detail));
     auto log = hub::EventLog::open(std::move(storage.value()));
     REQUIRE_MESSAGE(log, (log ? std::string() : log.error().detail));

@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -14,6 +16,7 @@
 #include "support/pg_server.hpp"
 #include "support/sample_events.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 using namespace skranke;
 using namespace skranke::test;
@@ -83,8 +86,13 @@ TEST_CASE("two hubs serve one office: a push through one wakes a long-poll on th
     sync::HttpReply waited;
     std::thread poller([&] { waited = call(*second, display, "GET", "/v1/events?after=0&wait_ms=20000"); });
     const auto started = std::chrono::steady_clock::now();
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(300));  // the poll is (most likely) waiting: either way it must see the push
+    // The push is made once the second hub says the display's read waits, so that the wake-up
+    // must cross from one hub to the other.
+    const auto polls_waiting = [&] {
+        const auto health = call(*second, "", "GET", "/v1/health");
+        return health.status == 200 && nlohmann::json::parse(health.body).value("long_polls", 0) == 1;
+    };
+    REQUIRE(wait_until(polls_waiting, std::chrono::seconds(10)));
     const auto stored = push(*first, kiosk, std::vector<nlohmann::json>{issued_event("kiosk-a", 1, wall_clock_ms())});
     REQUIRE(stored.size() == 1);
     CHECK(stored[0]["status"] == "stored");
@@ -153,16 +161,21 @@ TEST_CASE(
     for (int round = 0; round < rounds; ++round) {
         std::vector<nlohmann::json> events;
         for (int i = 0; i < per_round; ++i) events.push_back(issued_event("kiosk-a", next + i, wall_clock_ms()));
-        // Batches of 4 to the first hub until it is killed under them.
+        // Batches of 4 to the first hub until it is killed under them: after another number of
+        // answered batches each round (0 to 4), while the next one is on its way.
         std::atomic<bool> killed = false;
+        std::atomic<int> answered = 0;
         std::thread pusher([&] {
-            for (std::size_t i = 0; i < events.size() && !killed; i += 4)
+            for (std::size_t i = 0; i < events.size() && !killed; i += 4) {
                 push(*first, kiosk,
                      std::vector<nlohmann::json>(events.begin() + static_cast<std::ptrdiff_t>(i),
                                                  events.begin() + static_cast<std::ptrdiff_t>(i + 4)));
+                ++answered;
+            }
         });
-        std::this_thread::sleep_for(
-            std::chrono::milliseconds(5 * (round % 8 + 1)));  // a kill at another moment each round
+        const int kill_after = round % 5;
+        REQUIRE(wait_until([&] { return answered >= kill_after; }, std::chrono::seconds(30),
+                           std::chrono::milliseconds(1)));
         first->kill_hard();
         killed = true;
         pusher.join();
@@ -210,4 +223,123 @@ TEST_CASE(
     CHECK(stored[0]["hub_seq"] == 2);
     CHECK(stored[1]["hub_seq"] == 3);
     CHECK(log_after(*hub, desk, 0).size() == 3);
+}
+
+TEST_CASE("two offices on four hubs, pushes and calls at once: each office's log gapless, each ticket called once, "
+          "nothing of one office at the other") {
+    PgServer server;
+    const std::string url = server.new_database("office");
+    TempDir dir;
+    constexpr int tickets = 25;  // per kiosk
+    struct Office {
+        std::string id;
+        std::vector<std::unique_ptr<HubProcess>> hubs;  // two
+        std::vector<std::string> kiosks, desks;         // tokens; device i uses hub i % 2 first
+    };
+    std::vector<Office> offices(2);
+    offices[0].id = "oslo";
+    offices[1].id = "bergen";
+    for (Office& o : offices) {
+        for (int h = 0; h < 2; ++h) o.hubs.push_back(office_hub(dir, o.id + "-" + std::to_string(h), url, o.id));
+        for (int i = 0; i < 2; ++i) {
+            o.kiosks.push_back(enrol(*o.hubs[i % 2], "kiosk", o.id + "-kiosk-" + std::to_string(i)));
+            o.desks.push_back(enrol(*o.hubs[i % 2], "reception", o.id + "-desk-" + std::to_string(i)));
+        }
+    }
+
+    std::mutex failed_mutex;
+    std::vector<std::string> failed;
+    const auto fail = [&](const std::string& what) {
+        std::lock_guard lock(failed_mutex);
+        failed.push_back(what);
+    };
+    std::map<std::string, int> calls_stored;  // "office ticket": calls stored
+    std::mutex calls_mutex;
+    std::vector<std::thread> threads;
+    for (Office& o : offices) {
+        // Each kiosk pushes its tickets one a push, to its hubs in turn, and each once more to
+        // the other hub (a device that moved sends its batch again): the same answer both times.
+        for (int k = 0; k < 2; ++k)
+            threads.emplace_back([&, k] {
+                const std::string device = o.id + "-kiosk-" + std::to_string(k);
+                for (int i = 1; i <= tickets; ++i) {
+                    const auto e = issued_event(device, i, wall_clock_ms());
+                    const auto first = push(*o.hubs[(k + i) % 2], o.kiosks[k], {e});
+                    const auto again = push(*o.hubs[(k + i + 1) % 2], o.kiosks[k], {e});
+                    if (first.size() != 1 || again.size() != 1 || first[0]["status"] != "stored" ||
+                        first[0]["hub_seq"] != again[0]["hub_seq"])
+                        fail(device + ":" + std::to_string(i) + " " + first.dump() + " " + again.dump());
+                }
+            });
+        // Each desk reads the log through its hub as it grows and calls every ticket it sees; the
+        // two desks of an office race for each one.
+        for (int d = 0; d < 2; ++d)
+            threads.emplace_back([&, d] {
+                const std::string device = o.id + "-desk-" + std::to_string(d);
+                const HubProcess& hub = *o.hubs[d % 2];
+                std::int64_t cursor = 0, seq = 0;
+                int seen = 0;
+                const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+                while (seen < 2 * tickets && std::chrono::steady_clock::now() < give_up) {
+                    const auto reply = call(hub, o.desks[d], "GET",
+                                            "/v1/events?after=" + std::to_string(cursor) + "&limit=100&wait_ms=2000");
+                    if (reply.status != 200) {
+                        fail(device + " read " + std::to_string(reply.status));
+                        return;
+                    }
+                    const auto page = nlohmann::json::parse(reply.body);
+                    cursor = page.at("cursor").get<std::int64_t>();
+                    for (const auto& entry : page.at("events")) {
+                        const auto& e = entry.at("event");
+                        if (e.at("type") != "ticket.issued") continue;
+                        ++seen;
+                        const std::string ticket = e.at("event_id").get<std::string>();
+                        const auto r = push(hub, o.desks[d], {staff_event("ticket.called", device, ++seq, ticket,
+                                                                          wall_clock_ms())});
+                        if (r.size() != 1) {
+                            fail(device + " call " + ticket);
+                        } else if (r[0]["status"] == "stored") {
+                            std::lock_guard lock(calls_mutex);
+                            ++calls_stored[o.id + " " + ticket];
+                        } else if (r[0]["code"] != "already_called") {
+                            fail(device + " call " + ticket + ": " + r[0].dump());
+                        }
+                    }
+                }
+                if (seen != 2 * tickets) fail(device + " saw " + std::to_string(seen) + " tickets");
+            });
+    }
+    for (auto& t : threads) t.join();
+    for (const std::string& f : failed) CHECK_MESSAGE(false, f);
+
+    // Every ticket of each office called exactly once.
+    CHECK(calls_stored.size() == 2 * 2 * tickets);
+    for (const auto& [ticket, times] : calls_stored) CHECK_MESSAGE(times == 1, ticket);
+    for (const Office& o : offices) {
+        CAPTURE(o.id);
+        const auto log = log_after(*o.hubs[0], o.desks[0], 0);
+        // Gapless from 1; each event once; only this office's devices; both hubs read the same.
+        REQUIRE(log.size() == static_cast<std::size_t>(2 * tickets + 2 * tickets));
+        std::set<std::string> ids;
+        for (std::size_t i = 0; i < log.size(); ++i) {
+            CHECK(log[i]["hub_seq"] == static_cast<std::int64_t>(i + 1));
+            CHECK(ids.insert(log[i]["event"]["event_id"].get<std::string>()).second);
+            CHECK(log[i]["event"]["device_id"].get<std::string>().rfind(o.id + "-", 0) == 0);
+        }
+        CHECK(log_after(*o.hubs[1], o.desks[1], 0) == log);
+        // Both hubs' queues: every ticket at a counter, none waiting.
+        for (const auto& hub : o.hubs) {
+            const auto queue = call(*hub, o.desks[0], "GET", "/v1/queue");
+            REQUIRE(queue.status == 200);
+            const auto q = nlohmann::json::parse(queue.body);
+            CHECK(q.at("waiting").empty());
+            CHECK(q.at("called").size() == static_cast<std::size_t>(2 * tickets));
+        }
+    }
+    // One office's devices are unknown at the other's hubs.
+    for (std::size_t o = 0; o < offices.size(); ++o)
+        for (const auto& hub : offices[1 - o].hubs) {
+            CHECK(call(*hub, offices[o].kiosks[0], "GET", "/v1/events?after=0").status == 401);
+            CHECK(call(*hub, offices[o].desks[1], "GET", "/v1/queue").status == 401);
+        }
 }

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -14,8 +15,9 @@
 #include "hub/pg/pg_schema.hpp"
 #include "support/pg_server.hpp"
 
-using namespace skranke;
 using namespace skranke::hub::pg;
+namespace hub = skranke::hub;
+namespace test = skranke::test;
 
 namespace {
 
@@ -25,42 +27,55 @@ Connection connect(const std::string& url) {
     return std::move(c).value();
 }
 
-LogRow row_of(const std::string& event_id, const std::string& device, std::int64_t seq) {
-    LogRow r;
-    r.event_id = event_id;
-    r.device_id = device;
-    r.device_seq = seq;
-    r.type = "ticket.issued";
-    r.body = R"({"event_id":")" + event_id + R"("})";
-    r.body_hash = "hash-" + event_id;
-    r.received_ms = 1'700'000'000'000 + seq;
-    if (seq % 2 == 0) r.device_clock_offset_ms = -seq;
-    return r;
+// An event a device sent, as these tests offer it.
+struct Row {
+    std::string event_id;
+    std::string device_id;
+    std::int64_t device_seq = 0;
+    std::string body;
+    std::string body_hash;
+
+    hub::NewEntry at(std::int64_t hub_seq) const {
+        hub::NewEntry e;
+        e.hub_seq = hub_seq;
+        e.event_id = event_id;
+        e.device_id = device_id;
+        e.device_seq = device_seq;
+        e.type = "ticket.issued";
+        e.body = body;
+        e.body_hash = body_hash;
+        e.received_ms = 1'700'000'000'000 + device_seq;
+        if (device_seq % 2 == 0) e.device_clock_offset_ms = -device_seq;
+        return e;
+    }
+};
+
+Row row_of(const std::string& event_id, const std::string& device, std::int64_t seq) {
+    return Row{event_id, device, seq, R"({"event_id":")" + event_id + R"("})", "hash-" + event_id};
 }
 
 // Offers the rows as a hub stores a push: a replay of a stored event id is not stored again.
 // Each row's hub_seq. Without doctest's macros, so threads may call it.
 PgResult<std::vector<std::int64_t>> offer_batch(Connection& db, const std::string& office,
-                                                const std::vector<LogRow>& rows) {
+                                                const std::vector<Row>& rows) {
     auto write = OfficeLogWrite::begin(db, office);
     if (!write) return write.error();
     std::vector<std::int64_t> seqs;
-    for (const LogRow& r : rows) {
-        auto earlier = write->find(r.event_id);
+    for (const Row& r : rows) {
+        auto earlier = db.run("SELECT hub_seq FROM events WHERE office_id = $1 AND event_id = $2", {office, r.event_id});
         if (!earlier) return earlier.error();
-        if (*earlier) {
-            seqs.push_back((*earlier)->hub_seq);
+        if (earlier->count() > 0) {
+            seqs.push_back(earlier->int64(0, 0));
             continue;
         }
-        auto seq = write->append(r);
-        if (!seq) return seq.error();
-        seqs.push_back(*seq);
+        if (auto appended = write->append(r.at(write->last_seq() + 1)); !appended) return appended.error();
+        seqs.push_back(write->last_seq());
     }
     if (auto committed = write->commit(); !committed) return committed.error();
     return seqs;
 }
 
-std::vector<std::int64_t> store_batch(Connection& db, const std::string& office, const std::vector<LogRow>& rows) {
+std::vector<std::int64_t> store_batch(Connection& db, const std::string& office, const std::vector<Row>& rows) {
     auto seqs = offer_batch(db, office, rows);
     REQUIRE_MESSAGE(seqs, (seqs ? std::string() : seqs.error().detail));
     return *seqs;
@@ -76,10 +91,30 @@ std::string office_database(test::PgServer& server, const std::vector<std::strin
     return url;
 }
 
-std::vector<StoredRow> whole_log(Connection& db, const std::string& office) {
-    auto rows = read_office_log(db, office, 0, 1'000'000);
+// An entry as the office's log holds it.
+struct Logged {
+    std::string event_id;
+    std::string device_id;
+    std::string body;
+    std::int64_t hub_seq = 0;
+    std::int64_t device_seq = 0;
+    std::optional<std::int64_t> device_clock_offset_ms;
+};
+
+std::vector<Logged> whole_log(Connection& db, const std::string& office) {
+    auto rows = db.run(
+        "SELECT hub_seq, event_id, device_id, device_seq, body, device_clock_offset_ms FROM events"
+        " WHERE office_id = $1 ORDER BY hub_seq",
+        {office});
     REQUIRE(rows);
-    return *rows;
+    std::vector<Logged> log;
+    for (int r = 0; r < rows->count(); ++r) {
+        Logged l{std::string(rows->text(r, 1)), std::string(rows->text(r, 2)), std::string(rows->text(r, 4)),
+                 rows->int64(r, 0), rows->int64(r, 3), std::nullopt};
+        if (!rows->null(r, 5)) l.device_clock_offset_ms = rows->int64(r, 5);
+        log.push_back(std::move(l));
+    }
+    return log;
 }
 
 }  // namespace
@@ -159,7 +194,7 @@ TEST_CASE("several hubs writing two offices at once keep each office's hub_seq g
                     if ((d + h) % 2 != 0) continue;  // two hubs per device
                     for (const char* office : {"office-a", "office-b"}) {
                         const std::string device = std::string(office) + "-kiosk-" + std::to_string(d);
-                        std::vector<LogRow> rows;
+                        std::vector<Row> rows;
                         for (int i = 0; i < batch_size; ++i) {
                             const std::int64_t seq = b * batch_size + i + 1;
                             rows.push_back(row_of(device + "-" + std::to_string(seq), device, seq));
@@ -183,12 +218,12 @@ TEST_CASE("several hubs writing two offices at once keep each office's hub_seq g
         std::map<std::string, std::int64_t> last_device_seq;
         for (std::size_t i = 0; i < log.size(); ++i) {
             CHECK(log[i].hub_seq == static_cast<std::int64_t>(i + 1));  // gapless, from 1
-            CHECK(ids.insert(log[i].row.event_id).second);              // each event once
-            CHECK(log[i].row.device_id.rfind(office, 0) == 0);          // only this office's
+            CHECK(ids.insert(log[i].event_id).second);              // each event once
+            CHECK(log[i].device_id.rfind(office, 0) == 0);          // only this office's
             // One device's events in its own order: a batch is stored whole, after the one before.
-            auto& last = last_device_seq[log[i].row.device_id];
-            CHECK(log[i].row.device_seq == last + 1);
-            last = log[i].row.device_seq;
+            auto& last = last_device_seq[log[i].device_id];
+            CHECK(log[i].device_seq == last + 1);
+            last = log[i].device_seq;
         }
         auto write = OfficeLogWrite::begin(db, office);
         REQUIRE(write);
@@ -202,16 +237,17 @@ TEST_CASE("a write that is not committed leaves no entry and no gap") {
     {
         auto write = OfficeLogWrite::begin(db, "office-a");
         REQUIRE(write);
-        REQUIRE(write->append(row_of("lost-1", "kiosk", 1)));
-        REQUIRE(write->append(row_of("lost-2", "kiosk", 2)));
+        REQUIRE(write->append(row_of("lost-1", "kiosk", 1).at(1)));
+        REQUIRE(write->append(row_of("lost-2", "kiosk", 2).at(2)));
+        CHECK_FALSE(write->append(row_of("lost-4", "kiosk", 4).at(4)));  // out of turn: refused
     }  // the hub failed before COMMIT
     CHECK(whole_log(db, "office-a").empty());
     CHECK(store_batch(db, "office-a", {row_of("kept", "kiosk", 1)}) == std::vector<std::int64_t>{1});
     const auto log = whole_log(db, "office-a");
     REQUIRE(log.size() == 1);
-    CHECK(log[0].row.event_id == "kept");
-    CHECK(log[0].row.body == R"({"event_id":"kept"})");
-    CHECK_FALSE(log[0].row.device_clock_offset_ms.has_value());  // NULL read back as none
+    CHECK(log[0].event_id == "kept");
+    CHECK(log[0].body == R"({"event_id":"kept"})");
+    CHECK_FALSE(log[0].device_clock_offset_ms.has_value());  // NULL read back as none
 }
 
 TEST_CASE("the same event id in two offices is two events, and neither office sees the other's") {
@@ -222,8 +258,8 @@ TEST_CASE("the same event id in two offices is two events, and neither office se
           std::vector<std::int64_t>{1, 2});
     const auto a = whole_log(db, "office-a");
     REQUIRE(a.size() == 1);
-    CHECK(a[0].row.device_id == "kiosk-a");
-    CHECK(a[0].row.device_clock_offset_ms == -2);
+    CHECK(a[0].device_id == "kiosk-a");
+    CHECK(a[0].device_clock_offset_ms == -2);
     CHECK(whole_log(db, "office-b").size() == 2);
     auto unknown = OfficeLogWrite::begin(db, "office-c");
     REQUIRE_FALSE(unknown);

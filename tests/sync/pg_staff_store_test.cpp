@@ -17,9 +17,11 @@
 #include "hub/pg/pg_staff_store.hpp"
 #include "hub/staff_store.hpp"
 #include "support/pg_server.hpp"
+#include "support/wait.hpp"
 
 using namespace skranke;
 using namespace skranke::hub;
+using skranke::test::wait_until;
 
 namespace {
 
@@ -35,7 +37,7 @@ T ok(Result<T, E> result) {
 }
 
 std::unique_ptr<StaffStore> open_staff(const std::string& url, const std::string& office) {
-    return ok(pg::PgStaffStore::open(url, office));
+    return ok(pg::PgStaffStore::open(ok(pg::ReadyOffice::prepare(url, office, t0))));
 }
 
 void add(StaffStore& store, const std::string& id, const std::string& name, const std::string& pin,
@@ -162,7 +164,7 @@ TEST_CASE("a member or PIN the rules refuse is not stored, and an office id not 
     refused({"kari", "", StaffRole::reception}, "1234");
     CHECK(listed_ids(*oslo.a).empty());
 
-    auto bad_office = pg::PgStaffStore::open(oslo.url, "Oslo Office");
+    auto bad_office = pg::ReadyOffice::prepare(oslo.url, "Oslo Office", t0);
     REQUIRE_FALSE(bad_office);
     CHECK(bad_office.error().kind == StoreErrorKind::invalid_request);
 }
@@ -244,14 +246,14 @@ TEST_CASE("a member removed through another hub while their PIN is being checked
     std::optional<StoreResult<SignInResult>> result;
     std::thread signing([&] { result.emplace(oslo.a->sign_in("kari", kari_pin, "reception-1", "2", t0)); });
     // The sign-in's session waits for the removal's row lock (at most ten seconds are waited for).
-    bool waiting = false;
-    for (int i = 0; i < 200 && !waiting; ++i) {
-        auto rows = watcher.run(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-            " AND query LIKE '%INSERT INTO staff_sessions%'");
-        waiting = rows && rows->text(0, 0) != "0";
-        if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    const bool waiting = wait_until(
+        [&] {
+            auto rows = watcher.run(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND query LIKE '%INSERT INTO staff_sessions%'");
+            return rows && rows->text(0, 0) != "0";
+        },
+        std::chrono::seconds(10), std::chrono::milliseconds(20));
     auto committed = other.exec("COMMIT");  // no REQUIRE before the join
     signing.join();
     CHECK(waiting);
@@ -339,7 +341,7 @@ TEST_CASE("the database stopped is an error in time, and the store carries on on
         REQUIRE_FALSE(signing_out);
         io_error(signing_out.error());
     }
-    auto unreachable = pg::PgStaffStore::open(oslo.url, "oslo");
+    auto unreachable = pg::ReadyOffice::prepare(oslo.url, "oslo", t0);
     REQUIRE_FALSE(unreachable);
     io_error(unreachable.error());
     const auto waited =

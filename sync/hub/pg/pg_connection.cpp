@@ -140,6 +140,7 @@ PgResult<Rows> Connection::run(const std::string& sql, const std::vector<Param>&
     Rows rows(r);  // cleared on every path
     const ExecStatusType status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error_of("a statement failed", r);
+    ++answered_;
     return rows;
 }
 
@@ -148,6 +149,7 @@ PgResult<Done> Connection::exec(const std::string& sql) {
     Rows owner(r);
     const ExecStatusType status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error_of("a statement failed", r);
+    ++answered_;
     return Done{};
 }
 
@@ -169,7 +171,24 @@ PgResult<Done> Transaction::commit() {
     return db_->exec("COMMIT");
 }
 
-bool Connection::alive() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+bool Connection::alive() {
+    if (PQstatus(conn_.get()) != CONNECTION_OK) return false;
+    // A closed socket is read as the end of the connection, and PQstatus says so after it:
+    // twice, since a server that shuts down sends its farewell message before it closes, and
+    // one read takes only the message.
+    for (int read = 0; read < 2 && PQstatus(conn_.get()) == CONNECTION_OK; ++read) PQconsumeInput(conn_.get());
+    return PQstatus(conn_.get()) == CONNECTION_OK;
+}
+
+PgResult<Connection*> Link::get() {
+    if (!connection_ || !connection_->alive()) {
+        connection_.reset();
+        auto opened = Connection::open(url_, connect_timeout_s_);
+        if (!opened) return opened.error();
+        connection_.emplace(std::move(opened).value());
+    }
+    return &*connection_;
+}
 
 StoreError store_error_of(const PgError& error) {
     StoreError e;

@@ -71,14 +71,55 @@ public:
 
     // "host:port/database", for messages.
     std::string where() const;
-    // False once the server went away: open a new connection.
-    bool alive() const;
+    // False once the server went away: open a new connection. Reads what the server sent
+    // meanwhile first (without waiting), so a restart or shutdown it announced is seen here,
+    // before a statement is sent.
+    bool alive();
+    // How many statements this connection has had answered.
+    std::uint64_t answered() const { return answered_; }
     pg_conn* get() const { return conn_.get(); }
 
 private:
     explicit Connection(pg_conn* conn);
     PgError error_of(std::string_view doing, pg_result* result) const;
     std::shared_ptr<pg_conn> conn_;
+    std::uint64_t answered_ = 0;
+};
+
+// A connection to the office database that is opened again when the server lost it (a
+// restart, a fast shutdown, a server that went away and came back). Its owner serialises the
+// calls.
+class Link {
+public:
+    Link(std::string url, int connect_timeout_s) : url_(std::move(url)), connect_timeout_s_(connect_timeout_s) {}
+    // The connection, opened anew when there is none or the server lost the one there was.
+    PgResult<Connection*> get();
+    // The connection as it is, without opening one (nullptr: none).
+    Connection* current() { return connection_ ? &*connection_ : nullptr; }
+
+    // Runs work on the connection. When the connection turns out lost before the server
+    // answered any of work's statements, work runs once more on a new connection: the server
+    // kept nothing of it. Lost after a statement was answered, the error is returned and
+    // nothing runs again, since a COMMIT may or may not have been kept; a work whose first
+    // statement changes something on its own (no BEGIN before it) must be one that may run twice.
+    template <class T, class Work>
+    PgResult<T> run(Work&& work) {
+        for (int attempt = 0;; ++attempt) {
+            auto db = get();
+            if (!db) return db.error();
+            const std::uint64_t before = (*db)->answered();
+            PgResult<T> done = work(**db);
+            if (done || !done.error().connection_lost) return done;
+            const bool nothing_answered = (*db)->answered() == before;
+            connection_.reset();  // the next use opens a new one
+            if (!nothing_answered || attempt > 0) return done;
+        }
+    }
+
+private:
+    std::string url_;
+    int connect_timeout_s_;
+    std::optional<Connection> connection_;
 };
 
 // BEGIN when made; ROLLBACK when it goes out of scope uncommitted (also after a statement

@@ -27,26 +27,10 @@ Param number(const std::optional<std::int64_t>& value) {
     return value ? Param(std::to_string(*value)) : std::nullopt;
 }
 
-// The columns health_of reads, in its order.
-constexpr const char* health_columns =
-    "device_id, role, enrolled_ms, last_seen_ms, clock_offset_ms, outbox_depth, revoked_ms, program_version, uptime_s,"
-    " last_sync_ms, dead_letters, disk_free_bytes, printer, outbox_stuck_since_ms";
-
 DeviceHealth health_of(const Rows& rows, int r) {
-    const auto number = [&](int c) { return rows.null(r, c) ? std::nullopt : std::optional(rows.int64(r, c)); };
-    const auto text = [&](int c) {
-        return rows.null(r, c) ? std::nullopt : std::optional(std::string(rows.text(r, c)));
-    };
-    DeviceHealth d;
-    d.device_id = rows.text(r, 0);
-    d.role = role_from_string(rows.text(r, 1)).value_or(Role::display);
-    d.enrolled_ms = rows.int64(r, 2);
-    d.last_seen_ms = number(3);
-    d.clock_offset_ms = number(4);
-    d.report = HealthReport{number(5), text(7), number(8), number(9), number(10), number(11), text(12)};
-    d.revoked_ms = number(6);
-    d.outbox_stuck_since_ms = number(13);
-    return d;
+    return health_from(
+        [&](int c) { return rows.null(r, c) ? std::nullopt : std::optional(rows.int64(r, c)); },
+        [&](int c) { return rows.null(r, c) ? std::nullopt : std::optional(std::string(rows.text(r, c))); });
 }
 
 // What a row of the database has that a hub's memory may not: health another hub wrote later.
@@ -62,42 +46,30 @@ struct Tried {
 
 }  // namespace
 
-PgDeviceRegistry::PgDeviceRegistry(std::string url, std::string office_id)
+PgDeviceRegistry::PgDeviceRegistry(std::string url, std::string office_id, std::int64_t version_check_ms)
     : url_(std::move(url)),
       office_id_(std::move(office_id)),
-      revoked_(std::make_shared<const std::set<std::string>>()) {}
+      writes_(url_, connect_timeout_s),
+      reads_(url_, connect_timeout_s),
+      revoked_(std::make_shared<const std::set<std::string>>()),
+      version_check_ms_(version_check_ms) {}
 
 PgDeviceRegistry::~PgDeviceRegistry() = default;
 
-StoreResult<std::unique_ptr<PgDeviceRegistry>> PgDeviceRegistry::open(const std::string& url,
-                                                                      const std::string& office_id) {
-    if (auto ready = ready_for_office(office_id); !ready) return ready.error();
-    std::unique_ptr<PgDeviceRegistry> registry(new PgDeviceRegistry(url, office_id));
-    auto ready = registry->use<Done>(registry->writes_, [&](Connection& db) -> PgResult<Done> {
-        if (auto migrated = migrate(db); !migrated) return migrated.error();
-        if (auto made = ensure_office(db, office_id, wall_clock_ms()); !made) return made.error();
-        return Done{};
-    });
-    if (!ready) return ready.error();
-    // Opened now, so a database that cannot be read is said at start, not at the first request.
-    auto reading = registry->use<Done>(registry->reads_, [](Connection&) -> PgResult<Done> { return Done{}; });
-    if (!reading) return reading.error();
+StoreResult<std::unique_ptr<PgDeviceRegistry>> PgDeviceRegistry::open(const ReadyOffice& office,
+                                                                      std::int64_t version_check_ms) {
+    std::unique_ptr<PgDeviceRegistry> registry(
+        new PgDeviceRegistry(office.url(), office.office_id(), std::max<std::int64_t>(version_check_ms, 0)));
+    for (Line* line : {&registry->writes_, &registry->reads_})
+        if (auto opened = line->link.get(); !opened) return store_error_of(opened.error());
     return registry;
 }
 
 template <class T, class Work>
-StoreResult<T> PgDeviceRegistry::use(Link& link, Work&& work) {
-    std::lock_guard lock(link.mutex);
-    if (!link.db) {
-        auto opened = Connection::open(url_, connect_timeout_s);
-        if (!opened) return store_error_of(opened.error());
-        link.db = std::move(opened).value();
-    }
-    PgResult<T> done = work(*link.db);
-    if (!done) {
-        if (done.error().connection_lost) link.db.reset();  // the next call opens a new one
-        return store_error_of(done.error());
-    }
+StoreResult<T> PgDeviceRegistry::use(Line& line, Work&& work) {
+    std::lock_guard lock(line.mutex);
+    auto done = line.link.run<T>(std::forward<Work>(work));
+    if (!done) return store_error_of(done.error());
     return std::move(done).value();
 }
 
@@ -160,6 +132,9 @@ StoreResult<std::optional<Enrolment>> PgDeviceRegistry::enrol(const std::string&
             if (!other) return other.error();
             return Tried{std::nullopt, other->count() == 0 ? std::string("?") : std::string(other->text(0, 0))};
         }
+        auto bumped =
+            db.run("UPDATE offices SET devices_version = devices_version + 1 WHERE office_id = $1", {office_id_});
+        if (!bumped) return bumped.error();
         if (auto committed = transaction->commit(); !committed) return committed.error();
         return Tried{std::move(enrolment), std::nullopt};
     });
@@ -174,7 +149,7 @@ StoreResult<std::optional<Enrolment>> PgDeviceRegistry::enrol(const std::string&
                           {}};
     if (!tried->enrolment) return std::optional<Enrolment>();
     std::lock_guard lock(memory_);
-    unknown_.erase(hash_hex(tried->enrolment->token));
+    forget_admissions();  // the device's old token among them
     change_revoked(device_id, false);
     return std::move(tried->enrolment);
 }
@@ -191,13 +166,67 @@ StoreResult<std::optional<Role>> PgDeviceRegistry::role_of_code(const std::strin
     });
 }
 
+void PgDeviceRegistry::forget_admissions() {
+    admitted_.clear();
+    ++generation_;
+}
+
+StoreResult<Done> PgDeviceRegistry::look_at_version(std::int64_t now_ms) {
+    {
+        std::lock_guard lock(memory_);
+        if (version_read_ && now_ms - version_read_ms_ < version_check_ms_) return Done{};
+        version_read_ = true;
+        version_read_ms_ = now_ms;  // the checks meanwhile use what is known: one look at a time
+    }
+    struct Seen {
+        std::int64_t version = 0;
+        std::set<std::string> revoked;
+    };
+    auto seen = use<Seen>(reads_, [&](Connection& db) -> PgResult<Seen> {
+        auto version = db.run("SELECT devices_version FROM offices WHERE office_id = $1", {office_id_});
+        if (!version) return version.error();
+        Seen s;
+        s.version = version->count() == 0 ? 0 : version->int64(0, 0);
+        {
+            std::lock_guard lock(memory_);
+            if (s.version == devices_version_) return s;
+        }
+        auto revoked =
+            db.run("SELECT device_id FROM devices WHERE office_id = $1 AND revoked_ms IS NOT NULL", {office_id_});
+        if (!revoked) return revoked.error();
+        for (int r = 0; r < revoked->count(); ++r) s.revoked.emplace(revoked->text(r, 0));
+        return s;
+    });
+    std::lock_guard lock(memory_);
+    if (!seen) {
+        version_read_ = false;  // the next check looks again
+        return seen.error();
+    }
+    if (seen->version != devices_version_) {
+        devices_version_ = seen->version;
+        forget_admissions();
+        any_revoked_.store(!seen->revoked.empty());
+        revoked_.store(std::make_shared<const std::set<std::string>>(std::move(seen->revoked)));
+    }
+    return Done{};
+}
+
 StoreResult<Admission> PgDeviceRegistry::authenticate(const std::string& token) {
     const std::string hash = hash_hex(token);
     const std::int64_t now = steady_ms();
     {
+        // A token found unknown stays unknown: an enrolment gives a new one, never one tried before.
         std::lock_guard lock(memory_);
         if (const auto unknown = unknown_.find(hash); unknown != unknown_.end() && unknown->second > now)
             return Admission{std::nullopt, unknown_refusal};
+    }
+    if (auto looked = look_at_version(now); !looked) return looked.error();
+    std::uint64_t generation = 0;
+    {
+        std::lock_guard lock(memory_);
+        if (const auto admitted = admitted_.find(hash); admitted != admitted_.end())
+            return Admission{admitted->second, ""};
+        generation = generation_;
     }
     auto found = use<std::optional<DeviceHealth>>(reads_, [&](Connection& db) -> PgResult<std::optional<DeviceHealth>> {
         auto rows =
@@ -224,6 +253,10 @@ StoreResult<Admission> PgDeviceRegistry::authenticate(const std::string& token) 
     else if (newer_than(row, known->second))
         known->second = row;
     if (revoked) return Admission{std::nullopt, revoked_refusal};
+    if (generation == generation_) {  // no enrolment or revocation seen since the row was read
+        if (admitted_.size() >= unknown_token_capacity) admitted_.clear();
+        admitted_.emplace(hash, device);
+    }
     return Admission{std::move(device), ""};
 }
 
@@ -245,11 +278,12 @@ void PgDeviceRegistry::note_contact(const std::string& device_id, const Contact&
         if (contact.hub_now_ms - contact_saved_ms_[device_id] < contact_save_ms) return;
         to_save = known->second;
     }
-    std::unique_lock link(writes_.mutex, std::try_to_lock);
-    if (!link.owns_lock() || !writes_.db) return;  // busy, or lost (a call that may wait opens it): later
+    std::unique_lock line(writes_.mutex, std::try_to_lock);
+    Connection* db = line.owns_lock() ? writes_.link.current() : nullptr;
+    if (db == nullptr) return;  // busy, or lost (a call that may wait opens it): later
     const HealthReport& r = to_save.report;
     // Never over newer health: another hub the device talked to since may have written it.
-    auto saved = writes_.db->run(
+    auto saved = db->run(
         "UPDATE devices SET last_seen_ms = $3, clock_offset_ms = coalesce($4, clock_offset_ms),"
         " outbox_depth = coalesce($5, outbox_depth), program_version = coalesce($6, program_version),"
         " uptime_s = coalesce($7, uptime_s), last_sync_ms = coalesce($8, last_sync_ms),"
@@ -259,12 +293,8 @@ void PgDeviceRegistry::note_contact(const std::string& device_id, const Contact&
         {device_id, office_id_, number(to_save.last_seen_ms), number(to_save.clock_offset_ms), number(r.outbox_depth),
          r.program_version, number(r.uptime_s), number(r.last_sync_ms), number(r.dead_letters),
          number(r.disk_free_bytes), r.printer, number(to_save.outbox_stuck_since_ms)});
-    if (!saved) {
-        // Health bookkeeping only: a failure here must not fail the request; a later one tries again.
-        if (saved.error().connection_lost) writes_.db.reset();
-        return;
-    }
-    link.unlock();
+    if (!saved) return;  // health bookkeeping only: a failure must not fail the request; a later one tries again
+    line.unlock();
     std::lock_guard lock(memory_);
     auto& saved_ms = contact_saved_ms_[device_id];
     saved_ms = std::max(saved_ms, to_save.last_seen_ms.value_or(0));
@@ -297,14 +327,20 @@ StoreResult<std::vector<DeviceHealth>> PgDeviceRegistry::devices() {
 
 StoreResult<bool> PgDeviceRegistry::revoke(const std::string& device_id, std::int64_t now_ms) {
     auto found = use<bool>(writes_, [&](Connection& db) -> PgResult<bool> {
-        auto changed =
-            db.run("UPDATE devices SET revoked_ms = coalesce(revoked_ms, $3) WHERE device_id = $1 AND office_id = $2",
-                   {device_id, office_id_, number(now_ms)});
+        // One statement: the revocation and the bump of the office's devices_version together.
+        auto changed = db.run(
+            "WITH revoked AS (UPDATE devices SET revoked_ms = coalesce(revoked_ms, $3)"
+            " WHERE device_id = $1 AND office_id = $2 RETURNING 1),"
+            " bumped AS (UPDATE offices SET devices_version = devices_version + 1"
+            " WHERE office_id = $2 AND EXISTS (SELECT 1 FROM revoked))"
+            " SELECT count(*) FROM revoked",
+            {device_id, office_id_, number(now_ms)});
         if (!changed) return changed.error();
-        return changed->affected() > 0;
+        return changed->int64(0, 0) > 0;
     });
     if (found && *found) {
         std::lock_guard lock(memory_);
+        forget_admissions();
         change_revoked(device_id, true);
     }
     return found;

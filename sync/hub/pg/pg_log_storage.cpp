@@ -29,57 +29,43 @@ void each_entry(const Rows& rows, const std::function<void(protocol::LogEntry&&)
 }
 
 // A StoreResult<Done> of a statement's outcome.
-StoreResult<Done> done_or(const PgResult<Rows>& ran) {
+template <typename T>
+StoreResult<Done> done_or(const PgResult<T>& ran) {
     if (!ran) return store_error_of(ran.error());
     return Done{};
 }
 
 }  // namespace
 
-StoreResult<std::unique_ptr<PgLogStorage>> PgLogStorage::open(const std::string& url, const std::string& office_id,
-                                                              std::int64_t now_ms, int connect_timeout_s) {
-    if (auto ready = ready_for_office(office_id); !ready) return ready.error();
-    std::unique_ptr<PgLogStorage> storage(new PgLogStorage(url, office_id, connect_timeout_s));
-    auto writer = storage->usable(storage->writer_);
-    if (!writer) return store_error_of(writer.error());
-    if (auto migrated = migrate(**writer); !migrated) return store_error_of(migrated.error());
-    if (auto made = ensure_office(**writer, office_id, now_ms); !made) return store_error_of(made.error());
-    if (auto reader = storage->usable(storage->reader_); !reader) return store_error_of(reader.error());
+StoreResult<std::unique_ptr<PgLogStorage>> PgLogStorage::open(const ReadyOffice& office, int connect_timeout_s) {
+    std::unique_ptr<PgLogStorage> storage(new PgLogStorage(office.url(), office.office_id(), connect_timeout_s));
+    for (Link* link : {&storage->writer_, &storage->reader_})
+        if (auto opened = link->get(); !opened) return store_error_of(opened.error());
     return storage;
 }
 
 PgLogStorage::PgLogStorage(std::string url, std::string office_id, int connect_timeout_s)
-    : url_(std::move(url)), office_id_(std::move(office_id)), connect_timeout_s_(connect_timeout_s) {}
+    : url_(std::move(url)),
+      office_id_(std::move(office_id)),
+      connect_timeout_s_(connect_timeout_s),
+      writer_(url_, connect_timeout_s),
+      reader_(url_, connect_timeout_s) {}
 
 PgLogStorage::~PgLogStorage() {
     stop();
 }
 
-PgResult<Connection*> PgLogStorage::usable(std::optional<Connection>& connection) {
-    if (!connection || !connection->alive()) {
-        connection.reset();
-        auto opened = Connection::open(url_, connect_timeout_s_);
-        if (!opened) return opened.error();
-        connection.emplace(std::move(opened.value()));
-    }
-    return &*connection;
-}
-
 PgResult<Rows> PgLogStorage::run_writer(const std::string& sql, const std::vector<Param>& params) {
-    if (!writer_) return PgError{{}, "no connection to the office database", true};
-    return writer_->run(sql, params);
+    Connection* writer = writer_.current();
+    if (!writer) return PgError{{}, "no connection to the office database", true};
+    return writer->run(sql, params);
 }
 
 // A read that finds its connection lost (the server restarted since its last use) is
 // tried once more on a new connection: reading twice changes nothing.
 PgResult<Rows> PgLogStorage::run_reader(const std::string& sql, const std::vector<Param>& params) {
     std::lock_guard lock(reader_mutex_);
-    for (int attempt = 0;; ++attempt) {
-        auto reader = usable(reader_);
-        if (!reader) return reader.error();
-        auto rows = (*reader)->run(sql, params);
-        if (rows || !rows.error().connection_lost || attempt > 0) return rows;
-    }
+    return reader_.run<Rows>([&](Connection& db) { return db.run(sql, params); });
 }
 
 void PgLogStorage::exclusive(const std::function<void()>& work) {
@@ -89,7 +75,7 @@ void PgLogStorage::exclusive(const std::function<void()>& work) {
 
 // One snapshot of the database for all of it, so the sequences and the last hub_seq agree.
 StoreResult<LogFacts> PgLogStorage::facts() {
-    auto writer = usable(writer_);
+    auto writer = writer_.get();
     if (!writer) return store_error_of(writer.error());
     auto transaction = Transaction::begin(**writer);
     if (!transaction) return store_error_of(transaction.error());
@@ -119,16 +105,10 @@ StoreResult<LogFacts> PgLogStorage::facts() {
 // its last use) begins once more on a new connection.
 StoreResult<std::int64_t> PgLogStorage::begin() {
     write_.reset();
-    for (int attempt = 0;; ++attempt) {
-        auto writer = usable(writer_);
-        if (!writer) return store_error_of(writer.error());
-        auto write = OfficeLogWrite::begin(**writer, office_id_);
-        if (write) {
-            write_.emplace(std::move(write.value()));
-            return write_->last_seq();
-        }
-        if (!write.error().connection_lost || attempt > 0) return store_error_of(write.error());
-    }
+    auto write = writer_.run<OfficeLogWrite>([&](Connection& db) { return OfficeLogWrite::begin(db, office_id_); });
+    if (!write) return store_error_of(write.error());
+    write_.emplace(std::move(write).value());
+    return write_->last_seq();
 }
 
 StoreResult<std::set<std::string>> PgLogStorage::rejected_elsewhere(const std::vector<std::string_view>& event_ids) {
@@ -165,14 +145,8 @@ StoreResult<std::optional<KeptRejection>> PgLogStorage::find_rejection(const std
 }
 
 StoreResult<Done> PgLogStorage::append(const NewEntry& e) {
-    if (!write_ || e.hub_seq != write_->last_seq() + 1)
-        return store_error_of(
-            PgError{{}, "an entry out of turn for office " + office_id_ + " (hub_seq " + number(e.hub_seq) + ")"});
-    auto appended =
-        write_->append(LogRow{std::string(e.event_id), std::string(e.device_id), e.device_seq, std::string(e.type),
-                              std::string(e.body), std::string(e.body_hash), e.received_ms, e.device_clock_offset_ms});
-    if (!appended) return store_error_of(appended.error());
-    return Done{};
+    if (!write_) return store_error_of(PgError{{}, "an entry for office " + office_id_ + " outside a write"});
+    return done_or(write_->append(e));
 }
 
 StoreResult<Done> PgLogStorage::reject(const std::string& event_id, const KeptRejection& r, std::int64_t rejected_ms) {
@@ -264,26 +238,22 @@ void PgLogStorage::listen_loop() {
         std::lock_guard lock(stop_mutex_);
         return stopping_;
     };
-    std::optional<Connection> listener;
+    Link link(url_, connect_timeout_s_);
     while (!stopping()) {
-        if (!listener || !listener->alive()) {
-            listener.reset();
-            auto opened = Connection::open(url_, connect_timeout_s_);
-            if (opened && listen_to_logs(*opened)) {
-                listener.emplace(std::move(opened.value()));
-            } else {
-                std::unique_lock lock(stop_mutex_);
-                stop_wake_.wait_for(lock, std::chrono::milliseconds(wake_check_ms), [this] { return stopping_; });
-                continue;
-            }
+        // A new connection (nothing answered on it yet) listens first.
+        auto listener = link.get();
+        if (!listener || ((*listener)->answered() == 0 && !listen_to_logs(**listener))) {
+            std::unique_lock lock(stop_mutex_);
+            stop_wake_.wait_for(lock, std::chrono::milliseconds(wake_check_ms), [this] { return stopping_; });
+            continue;
         }
-        auto got = listener->wait_notification(wake_check_ms);
+        auto got = (*listener)->wait_notification(wake_check_ms);
         if (!got) continue;  // the connection is looked at again above
         if (*got) {
             if (const auto said = log_notification(**got); said && said->first == office_id_) wake_(said->second);
             continue;
         }
-        auto last = listener->run("SELECT last_seq FROM offices WHERE office_id = $1", {office_id_});
+        auto last = (*listener)->run("SELECT last_seq FROM offices WHERE office_id = $1", {office_id_});
         if (last && last->count() == 1) wake_(last->int64(0, 0));
     }
 }

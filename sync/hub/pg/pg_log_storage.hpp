@@ -26,10 +26,8 @@ namespace skranke::hub::pg {
 
 class PgLogStorage final : public LogStorage {
 public:
-    // Opens the connections, brings the database's schema up to date and makes the office
-    // (with an empty log) when it is not there.
-    static StoreResult<std::unique_ptr<PgLogStorage>> open(const std::string& url, const std::string& office_id,
-                                                           std::int64_t now_ms, int connect_timeout_s = 10);
+    // Opens the connections to the office's database.
+    static StoreResult<std::unique_ptr<PgLogStorage>> open(const ReadyOffice& office, int connect_timeout_s = 10);
     ~PgLogStorage() override;
 
     void exclusive(const std::function<void()>& work) override;
@@ -59,8 +57,6 @@ public:
 
 private:
     PgLogStorage(std::string url, std::string office_id, int connect_timeout_s);
-    // The connection, opened again when the server lost it (a PgError otherwise).
-    PgResult<Connection*> usable(std::optional<Connection>& connection);
     // A statement on the write connection; a lost connection is noted for the next use.
     PgResult<Rows> run_writer(const std::string& sql, const std::vector<Param>& params);
     PgResult<Rows> run_reader(const std::string& sql, const std::vector<Param>& params);
@@ -70,10 +66,10 @@ private:
     std::string office_id_;
     int connect_timeout_s_;
     std::mutex write_mutex_;  // the writer's connection and write_
-    std::optional<Connection> writer_;
+    Link writer_;
     std::optional<OfficeLogWrite> write_;
     std::mutex reader_mutex_;
-    std::optional<Connection> reader_;
+    Link reader_;
 
     std::function<void(std::int64_t)> wake_;
     std::thread listener_;

@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "hub/pg/move_office.hpp"
+#include "hub/pg/pg_schema.hpp"
 
 namespace skranke::hub::pg {
 
@@ -13,29 +14,20 @@ namespace {
 constexpr std::string_view row_columns =
     "hub_seq, event_id, device_id, device_seq, type, body, body_hash, received_ms, device_clock_offset_ms";
 
-StoredRow stored_row_of(const Rows& rows, int r) {
-    StoredRow s;
-    s.hub_seq = rows.int64(r, 0);
-    s.row.event_id = rows.text(r, 1);
-    s.row.device_id = rows.text(r, 2);
-    s.row.device_seq = rows.int64(r, 3);
-    s.row.type = rows.text(r, 4);
-    s.row.body = rows.text(r, 5);
-    s.row.body_hash = rows.text(r, 6);
-    s.row.received_ms = rows.int64(r, 7);
-    if (!rows.null(r, 8)) s.row.device_clock_offset_ms = rows.int64(r, 8);
-    return s;
-}
-
 }  // namespace
 
-StoreResult<Done> ready_for_office(const std::string& office_id) {
+StoreResult<ReadyOffice> ReadyOffice::prepare(const std::string& url, const std::string& office_id,
+                                              std::int64_t now_ms) {
     if (!valid_office_id(office_id))
         return StoreError{StoreErrorKind::invalid_request, "error.go_to_reception",
                           "office id '" + office_id + "' is not valid: use 1-64 of a-z, 0-9 and '-'", {}};
     if (sodium_init() < 0)
         return StoreError{StoreErrorKind::internal, "error.go_to_reception", "libsodium failed to initialise", {}};
-    return Done{};
+    auto db = Connection::open(url, 10);
+    if (!db) return store_error_of(db.error());
+    if (auto migrated = migrate(*db); !migrated) return store_error_of(migrated.error());
+    if (auto made = ensure_office(*db, office_id, now_ms); !made) return store_error_of(made.error());
+    return ReadyOffice(url, office_id);
 }
 
 PgResult<bool> ensure_office(Connection& db, const std::string& office_id, std::int64_t now_ms) {
@@ -61,25 +53,20 @@ PgResult<OfficeLogWrite> OfficeLogWrite::begin(Connection& db, const std::string
     return OfficeLogWrite(db, std::move(transaction).value(), office_id, locked->int64(0, 0));
 }
 
-PgResult<std::optional<StoredRow>> OfficeLogWrite::find(const std::string& event_id) {
-    auto found = db_->run("SELECT " + std::string(row_columns) + " FROM events WHERE office_id = $1 AND event_id = $2",
-                          {office_id_, event_id});
-    if (!found) return found.error();
-    if (found->count() == 0) return std::optional<StoredRow>();
-    return std::optional<StoredRow>(stored_row_of(*found, 0));
-}
-
-PgResult<std::int64_t> OfficeLogWrite::append(const LogRow& row) {
-    const std::int64_t seq = last_seq_ + 1;
-    const Param offset = row.device_clock_offset_ms ? Param(std::to_string(*row.device_clock_offset_ms)) : std::nullopt;
+PgResult<Done> OfficeLogWrite::append(const NewEntry& e) {
+    if (e.hub_seq != last_seq_ + 1)
+        return PgError{{}, "an entry out of turn for office " + office_id_ + " (hub_seq " + std::to_string(e.hub_seq) +
+                               " after " + std::to_string(last_seq_) + ")"};
+    const Param offset = e.device_clock_offset_ms ? Param(std::to_string(*e.device_clock_offset_ms)) : std::nullopt;
     auto inserted =
         db_->run("INSERT INTO events (office_id, " + std::string(row_columns) +
                      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                 {office_id_, std::to_string(seq), row.event_id, row.device_id, std::to_string(row.device_seq),
-                  row.type, row.body, row.body_hash, std::to_string(row.received_ms), offset});
+                 {office_id_, std::to_string(e.hub_seq), std::string(e.event_id), std::string(e.device_id),
+                  std::to_string(e.device_seq), std::string(e.type), std::string(e.body), std::string(e.body_hash),
+                  std::to_string(e.received_ms), offset});
     if (!inserted) return inserted.error();
-    last_seq_ = seq;
-    return seq;
+    last_seq_ = e.hub_seq;
+    return Done{};
 }
 
 PgResult<std::int64_t> OfficeLogWrite::commit() {
@@ -93,18 +80,6 @@ PgResult<std::int64_t> OfficeLogWrite::commit() {
     }
     if (auto committed = transaction_.commit(); !committed) return committed.error();
     return last_seq_;
-}
-
-PgResult<std::vector<StoredRow>> read_office_log(Connection& db, const std::string& office_id, std::int64_t after,
-                                                 std::size_t limit) {
-    auto rows = db.run("SELECT " + std::string(row_columns) +
-                           " FROM events WHERE office_id = $1 AND hub_seq > $2 ORDER BY hub_seq LIMIT $3",
-                       {office_id, std::to_string(after), std::to_string(static_cast<std::int64_t>(limit))});
-    if (!rows) return rows.error();
-    std::vector<StoredRow> out;
-    out.reserve(static_cast<std::size_t>(rows->count()));
-    for (int r = 0; r < rows->count(); ++r) out.push_back(stored_row_of(*rows, r));
-    return out;
 }
 
 PgResult<Done> listen_to_logs(Connection& db) {

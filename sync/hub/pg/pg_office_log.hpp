@@ -14,32 +14,29 @@
 #include <string_view>
 #include <vector>
 
+#include "hub/log_storage.hpp"
 #include "hub/pg/pg_connection.hpp"
 
 namespace skranke::hub::pg {
 
 inline constexpr std::string_view log_channel = "skranke_log";
 
-// An event as the log keeps it.
-struct LogRow {
-    std::string event_id;
-    std::string device_id;
-    std::int64_t device_seq = 0;
-    std::string type;
-    std::string body;  // the text the device sent
-    std::string body_hash;
-    std::int64_t received_ms = 0;
-    std::optional<std::int64_t> device_clock_offset_ms;
-};
+// One office of the office database, ready for its stores: the office id is one the database
+// may hold (valid_office_id), libsodium (token and PIN hashes) is ready, the schema is at this
+// program's version (migrate) and the office is there (made with an empty log when it was
+// not). Made once, however many stores of the office then open on it.
+class ReadyOffice {
+public:
+    static StoreResult<ReadyOffice> prepare(const std::string& url, const std::string& office_id,
+                                            std::int64_t now_ms);
+    const std::string& url() const { return url_; }
+    const std::string& office_id() const { return office_id_; }
 
-struct StoredRow {
-    std::int64_t hub_seq = 0;
-    LogRow row;
+private:
+    ReadyOffice(std::string url, std::string office_id) : url_(std::move(url)), office_id_(std::move(office_id)) {}
+    std::string url_;
+    std::string office_id_;
 };
-
-// Before a store of one office opens: the office id is one the database may hold
-// (valid_office_id), and libsodium (token and PIN hashes) is ready.
-StoreResult<Done> ready_for_office(const std::string& office_id);
 
 // The office exists (made with an empty log when it did not: then true).
 PgResult<bool> ensure_office(Connection& db, const std::string& office_id, std::int64_t now_ms);
@@ -51,10 +48,8 @@ public:
     static PgResult<OfficeLogWrite> begin(Connection& db, const std::string& office_id);
 
     std::int64_t last_seq() const { return last_seq_; }
-    // This office's entry for an event id, as stored by any hub (nothing: none).
-    PgResult<std::optional<StoredRow>> find(const std::string& event_id);
-    // Appends at last_seq() + 1; its hub_seq.
-    PgResult<std::int64_t> append(const LogRow& row);
+    // Appends the entry, whose hub_seq must be last_seq() + 1.
+    PgResult<Done> append(const NewEntry& entry);
     // Commits and notifies; the office's last hub_seq.
     PgResult<std::int64_t> commit();
 
@@ -66,10 +61,6 @@ private:
     std::int64_t last_seq_ = 0;
     std::int64_t first_seq_ = 0;  // last_seq at begin: nothing appended when equal
 };
-
-// The office's entries after a hub_seq, oldest first.
-PgResult<std::vector<StoredRow>> read_office_log(Connection& db, const std::string& office_id, std::int64_t after,
-                                                 std::size_t limit);
 
 // Commits of every office wake wait_notification on this connection from now on.
 PgResult<Done> listen_to_logs(Connection& db);

@@ -90,6 +90,11 @@ CREATE TABLE staff_sessions (
   expires_ms BIGINT NOT NULL
 );
 )sql"},
+    // Bumped by every enrolment and revocation, so that a hub may answer token checks from
+    // memory while it is unchanged (pg::PgDeviceRegistry).
+    {2, R"sql(
+ALTER TABLE offices ADD COLUMN devices_version BIGINT NOT NULL DEFAULT 0;
+)sql"},
 };
 
 // The advisory lock every hub takes to migrate: any constant of its own ("skra" in ASCII).

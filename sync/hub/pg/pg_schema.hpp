@@ -12,7 +12,7 @@
 namespace skranke::hub::pg {
 
 // 1: offices, devices, enrolment codes, the log and its rejections, staff and their sessions.
-inline constexpr int pg_schema_version = 1;
+inline constexpr int pg_schema_version = 2;
 
 // Brings the database to pg_schema_version; the version it is at afterwards.
 PgResult<int> migrate(Connection& db);

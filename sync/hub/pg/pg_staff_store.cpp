@@ -23,42 +23,25 @@ StaffMember member_of(const Rows& rows, int r) {
 }  // namespace
 
 PgStaffStore::PgStaffStore(std::string url, std::string office_id, PinAttemptPolicy policy)
-    : url_(std::move(url)), office_id_(std::move(office_id)), pins_(policy) {}
+    : url_(std::move(url)), office_id_(std::move(office_id)), link_(url_, connect_timeout_s), pins_(policy) {}
 
 PgStaffStore::~PgStaffStore() = default;
 
-StoreResult<std::unique_ptr<StaffStore>> PgStaffStore::open(const std::string& url, const std::string& office_id,
-                                                            PinAttemptPolicy policy) {
-    if (auto ready = ready_for_office(office_id); !ready) return ready.error();
-    std::unique_ptr<PgStaffStore> store(new PgStaffStore(url, office_id, policy));
-    auto ready = store->use<Done>([&](Connection& db) -> PgResult<Done> {
-        if (auto migrated = migrate(db); !migrated) return migrated.error();
-        if (auto made = ensure_office(db, office_id, wall_clock_ms()); !made) return made.error();
-        return Done{};
-    });
-    if (!ready) return ready.error();
+StoreResult<std::unique_ptr<StaffStore>> PgStaffStore::open(const ReadyOffice& office, PinAttemptPolicy policy) {
+    std::unique_ptr<PgStaffStore> store(new PgStaffStore(office.url(), office.office_id(), policy));
+    if (auto opened = store->link_.get(); !opened) return store_error_of(opened.error());
     return std::unique_ptr<StaffStore>(std::move(store));
 }
 
-// A connection the server lost since its last use (a restart) fails its next statement before
-// the server keeps anything: the call runs once more on a new connection.
+// A connection the server lost since its last use (a restart) fails its first statement before
+// the server kept anything: the call runs once more on a new connection (pg::Link). Every call
+// below begins with BEGIN, a read, or an upsert that may run twice.
 template <class T, class Work>
 StoreResult<T> PgStaffStore::use(Work&& work) {
     std::lock_guard lock(mutex_);
-    for (;;) {
-        const bool fresh = !db_ || !db_->alive();
-        if (fresh) {
-            db_.reset();
-            auto opened = Connection::open(url_, connect_timeout_s);
-            if (!opened) return store_error_of(opened.error());
-            db_ = std::move(opened).value();
-        }
-        PgResult<T> done = work(*db_);
-        if (done) return std::move(done).value();
-        if (!done.error().connection_lost) return store_error_of(done.error());
-        db_.reset();
-        if (fresh) return store_error_of(done.error());  // lost a new connection too: the server is going away
-    }
+    auto done = link_.run<T>(std::forward<Work>(work));
+    if (!done) return store_error_of(done.error());
+    return std::move(done).value();
 }
 
 StoreResult<Done> PgStaffStore::add(const StaffMember& member, const std::string& pin, std::int64_t now_ms) {
@@ -120,9 +103,12 @@ StoreResult<SignInResult> PgStaffStore::sign_in(const std::string& staff_id, con
         });
     };
     // Stored only while the member is still there with the PIN just checked; this office's
-    // expired sessions are forgotten in the same statement.
+    // expired sessions are forgotten in the same statement. In a transaction of its own, so
+    // that a connection lost at COMMIT is an error, never a second try (see use()).
     const auto keep = [&](const StaffSession& session, const std::string& pin_hash) {
         return use<bool>([&](Connection& db) -> PgResult<bool> {
+            auto transaction = Transaction::begin(db);
+            if (!transaction) return transaction.error();
             auto stored = db.run(
                 "WITH expired AS (DELETE FROM staff_sessions WHERE office_id = $2 AND expires_ms < $6::bigint)"
                 " INSERT INTO staff_sessions (token_hash, office_id, staff_id, device_id, counter, created_ms,"
@@ -131,6 +117,7 @@ StoreResult<SignInResult> PgStaffStore::sign_in(const std::string& staff_id, con
                 {hash_hex(session.token), office_id_, staff_id, device_id, counter, std::to_string(now_ms),
                  std::to_string(session.expires_ms), pin_hash});
             if (!stored) return stored.error();
+            if (auto committed = transaction->commit(); !committed) return committed.error();
             return stored->affected() == 1;
         });
     };

@@ -25,16 +25,15 @@
 #include <string>
 
 #include "hub/pg/pg_connection.hpp"
+#include "hub/pg/pg_office_log.hpp"
 #include "hub/staff_store.hpp"
 
 namespace skranke::hub::pg {
 
 class PgStaffStore final : public StaffStore {
 public:
-    // Connects to the database at url, brings its schema up to date (pg::migrate) and makes the
-    // office when it is not there yet. An office id must be valid_office_id's (move_office.hpp).
-    static StoreResult<std::unique_ptr<StaffStore>> open(const std::string& url, const std::string& office_id,
-                                                         PinAttemptPolicy policy = {});
+    // Connects to the office's database.
+    static StoreResult<std::unique_ptr<StaffStore>> open(const ReadyOffice& office, PinAttemptPolicy policy = {});
     ~PgStaffStore() override;
 
     StoreResult<Done> add(const StaffMember& member, const std::string& pin, std::int64_t now_ms) override;
@@ -56,8 +55,8 @@ private:
 
     const std::string url_;
     const std::string office_id_;
-    std::mutex mutex_;  // db_
-    std::optional<Connection> db_;
+    std::mutex mutex_;  // link_
+    Link link_;
     StaffPins pins_;
 };
 

@@ -16,6 +16,9 @@
 #include <nlohmann/json.hpp>
 
 #include "client/hub_client.hpp"
+#include "client/sync_engine.hpp"
+#include "domain/service_catalogue.hpp"
+#include "store/store.hpp"
 #include "domain/events.hpp"
 #include "domain/office_time.hpp"
 #include "protocol/event_codec.hpp"
@@ -149,29 +152,63 @@ std::string one_ticket_push(const std::string& device_id, int n) {
     return "{\"events\":[" + protocol::write_event(issued_event(t)) + "]}";
 }
 
-// The real hub with its default connection settings, and devices enrolled with it: kiosks
-// first ("kiosk-load", "kiosk-load-1", ...), then displays.
+// The real hub with its default connection settings (or several, on one office of the office
+// database at database_url), and devices enrolled with it: kiosks first ("kiosk-load",
+// "kiosk-load-1", ...), then displays; device i talks to hub i % hubs.
 struct LoadHub {
-    test::HubProcess hub;
-    sync::Connection base;
+    std::vector<std::unique_ptr<test::HubProcess>> hubs;
+    std::vector<sync::Connection> bases;  // one per hub
     std::vector<std::string> tokens;
+    test::HubProcess& hub;  // the first
+    const sync::Connection& base;
 
-    LoadHub(const std::filesystem::path& dir, int kiosks, int displays) : hub(dir / "hub", 0) {
-        hub.start();
-        base.hub_url = hub.url();
-        base.request_timeout_ms = 10000;
-        auto store = hub::HubStore::open(dir / "hub" / "hub.db");
+    LoadHub(const std::filesystem::path& dir, int kiosks, int displays, const std::string& database_url = "",
+            int count = 1)
+        : hubs(make_hubs(dir, database_url, count)), bases(bases_of(hubs)), hub(*hubs.front()), base(bases.front()) {
+        auto store = hub::open_hub_store(hub::HubData{dir / "hub", database_url, database_url.empty() ? "" : "bench"});
         if (!store) throw std::runtime_error(store.error().detail);
         for (int i = 0; i < kiosks + displays; ++i) {
             const bool kiosk = i < kiosks;
             auto code = (*store)->create_enrol_code(kiosk ? protocol::Role::kiosk : protocol::Role::display,
                                                    wall_clock_ms(), 60000);
+            if (!code) throw std::runtime_error(code.error().detail);
             const std::string id = kiosk ? "kiosk-load" + (i == 0 ? std::string() : "-" + std::to_string(i))
                                          : "display-" + std::to_string(i - kiosks + 1);
-            auto enrolled = sync::enrol_device(base, *code, id);
+            auto enrolled = sync::enrol_device(base_of(i), *code, id);
             if (!enrolled) throw std::runtime_error(enrolled.error());
             tokens.push_back(enrolled->token);
         }
+    }
+    const sync::Connection& base_of(int device) const {
+        return bases[static_cast<std::size_t>(device) % bases.size()];
+    }
+    // The tokens of the devices that talk to one hub.
+    std::vector<std::string> tokens_of_hub(std::size_t h) const {
+        std::vector<std::string> mine;
+        for (std::size_t i = h; i < tokens.size(); i += hubs.size()) mine.push_back(tokens[i]);
+        return mine;
+    }
+
+private:
+    static std::vector<std::unique_ptr<test::HubProcess>> make_hubs(const std::filesystem::path& dir,
+                                                                    const std::string& database_url, int count) {
+        std::vector<std::unique_ptr<test::HubProcess>> made;
+        for (int h = 0; h < count; ++h) {
+            made.push_back(std::make_unique<test::HubProcess>(dir / (h == 0 ? "hub" : "hub-" + std::to_string(h)), 0));
+            if (!database_url.empty()) made.back()->add_arguments({"--db", database_url, "--office-id", "bench"});
+            made.back()->start();
+        }
+        return made;
+    }
+    static std::vector<sync::Connection> bases_of(const std::vector<std::unique_ptr<test::HubProcess>>& hubs) {
+        std::vector<sync::Connection> made;
+        for (const auto& h : hubs) {
+            sync::Connection c;
+            c.hub_url = h->url();
+            c.request_timeout_ms = 10000;
+            made.push_back(c);
+        }
+        return made;
     }
 };
 
@@ -220,15 +257,23 @@ HubLoad run_hub_load(const std::filesystem::path& dir, int devices, int events_p
     return result;
 }
 
-HubScale run_hub_scale(const std::filesystem::path& dir, int devices, int pushers, int events_per_s, int seconds) {
+HubScale run_hub_scale(const std::filesystem::path& dir, int devices, int pushers, int events_per_s, int seconds,
+                       const std::string& database_url, int hubs) {
     HubScale result;
-    LoadHub load(dir, pushers, devices - pushers);
+    LoadHub load(dir, pushers, devices - pushers, database_url, hubs);
     test::HubProcess& hub = load.hub;
     const sync::Connection& base = load.base;
     const std::vector<std::string>& tokens = load.tokens;
     std::atomic<int> errors{0};
-    auto pollers = std::make_unique<LongPollers>(base, tokens, errors, std::nullopt);  // the kiosks poll too
-    (void)pollers->wait_connected(std::chrono::seconds(60));
+    std::vector<std::unique_ptr<LongPollers>> pollers;  // the kiosks poll too
+    for (std::size_t h = 0; h < load.hubs.size(); ++h)
+        pollers.push_back(std::make_unique<LongPollers>(load.bases[h], load.tokens_of_hub(h), errors, std::nullopt));
+    for (const auto& p : pollers) (void)p->wait_connected(std::chrono::seconds(60));
+    const auto resident_mb = [&] {
+        double most = 0;
+        for (const auto& h : load.hubs) most = std::max(most, rss_mb(h->pid(), "VmRSS:"));
+        return most;
+    };
 
     // Each kiosk pushes its share at a steady rate, offset so that pushes are spread evenly.
     std::mutex mutex;
@@ -238,7 +283,7 @@ HubScale run_hub_scale(const std::filesystem::path& dir, int devices, int pusher
     std::vector<std::thread> kiosks;
     for (int k = 0; k < pushers; ++k) {
         kiosks.emplace_back([&, k] {
-            sync::Connection c = base;
+            sync::Connection c = load.base_of(k);
             c.token = tokens[static_cast<std::size_t>(k)];
             const std::string id = "kiosk-load" + (k == 0 ? std::string() : "-" + std::to_string(k));
             sync::HttpCall push;
@@ -255,20 +300,21 @@ HubScale run_hub_scale(const std::filesystem::path& dir, int devices, int pusher
             latencies.insert(latencies.end(), mine.begin(), mine.end());
         });
     }
-    // The hub's resident memory while that goes on.
+    // The hubs' resident memory while that goes on (the largest of one hub).
     for (auto end = start + std::chrono::seconds(seconds); Clock::now() < end;) {
-        result.rss_mb = std::max(result.rss_mb, rss_mb(hub.pid(), "VmRSS:"));
+        result.rss_mb = std::max(result.rss_mb, resident_mb());
         std::this_thread::sleep_until(Clock::now() + std::chrono::milliseconds(250));
     }
     for (auto& k : kiosks) k.join();
-    result.rss_mb = std::max(result.rss_mb, rss_mb(hub.pid(), "VmRSS:"));
+    result.rss_mb = std::max(result.rss_mb, resident_mb());
 
-    // 300 sockets that connect and say nothing, beside the 500 long-polls: a push and a read.
+    // 300 sockets that connect and say nothing (to the first hub), beside the 500 long-polls: a
+    // push and a read.
     std::vector<int> idle;
     for (int i = 0; i < 300; ++i) idle.push_back(test::connect_loopback(hub.port()));
     sync::Connection kiosk = base, display = base;
     kiosk.token = tokens.front();
-    display.token = tokens.back();
+    display.token = load.tokens_of_hub(0).back();
     sync::HttpCall call;
     const auto pushed_at = Clock::now();
     call.prepare(kiosk, "POST", "/v1/events", one_ticket_push("kiosk-load", per_kiosk + 1), {});
@@ -279,11 +325,82 @@ HubScale run_hub_scale(const std::filesystem::path& dir, int devices, int pusher
     result.idle_sockets_ok = pushed && read && std::count(idle.begin(), idle.end(), -1) == 0;
     for (int fd : idle) close(fd);
 
-    pollers.reset();
-    hub.kill_hard();
+    pollers.clear();
+    for (const auto& h : load.hubs) h->kill_hard();
     result.push_ms = std::move(latencies);
     result.errors = errors;
     return result;
+}
+
+}  // namespace skranke::bench
+
+namespace skranke::bench {
+
+std::vector<double> run_pg_failover(const std::filesystem::path& dir, const std::string& database_url,
+                                    const ServiceCatalogue& catalogue, int rounds) {
+    // A kiosk and a display; both may use either hub.
+    LoadHub load(dir, 1, 1, database_url, 2);
+    StoreOptions kiosk;
+    kiosk.path = dir / "kiosk.db";
+    kiosk.device_id = "kiosk-load";
+    auto store = Store::open(kiosk);
+    if (!store) throw std::runtime_error(store.error().detail);
+    TicketRequest request;
+    request.need_id = catalogue.needs().front().id;
+    const auto issue = [&] {
+        auto t = (*store)->issue_ticket(request, catalogue, wall_clock_ms());
+        if (!t) throw std::runtime_error(t.error().detail);
+        return t->event_id;
+    };
+    // Whether the office's log holds the event, read through hub h.
+    std::int64_t cursor = 0;
+    const auto stored = [&](std::size_t h, const std::string& event_id) {
+        sync::Connection c = load.bases[h];
+        c.token = load.tokens[1];
+        sync::HttpCall read;
+        read.prepare(c, "GET", "/v1/events?after=" + std::to_string(cursor) + "&limit=1000", {}, {});
+        const auto reply = read.perform();
+        if (reply.status != 200) return false;
+        const auto page = nlohmann::json::parse(reply.body);
+        bool found = false;
+        for (const auto& e : page["events"]) found = found || e["event"]["event_id"] == event_id;
+        cursor = page["cursor"].get<std::int64_t>();
+        return found;
+    };
+    const auto wait_stored = [&](std::size_t h, const std::string& event_id) {
+        const auto give_up = Clock::now() + std::chrono::seconds(60);  // bounded: a failover that stalls is a failure
+        while (!stored(h, event_id)) {
+            if (Clock::now() > give_up) throw std::runtime_error("event " + event_id + " was not stored within 60 s");
+            std::this_thread::sleep_until(Clock::now() + std::chrono::milliseconds(5));
+        }
+    };
+
+    // The kiosk's engine as it runs in an office (its default options), given both hubs.
+    sync::SyncOptions options;
+    options.connection.hub_url = load.bases[0].hub_url + "," + load.bases[1].hub_url;
+    options.connection.token = load.tokens[0];
+    auto engine = sync::SyncEngine::start(kiosk, options);
+    if (!engine) throw std::runtime_error(engine.error());
+    const std::string first = issue();
+    (*engine)->notify_local_event();
+    wait_stored(0, first);
+
+    std::vector<double> seconds;
+    std::size_t in_use = 0;  // the engine begins with the first hub of its list
+    for (int round = 0; round < rounds; ++round) {
+        const std::size_t other = 1 - in_use;
+        const auto killed = Clock::now();
+        load.hubs[in_use]->kill_hard();
+        const std::string id = issue();
+        (*engine)->notify_local_event();
+        wait_stored(other, id);
+        seconds.push_back(std::chrono::duration<double>(Clock::now() - killed).count());
+        load.hubs[in_use]->start();  // back for the next round, whose victim is the other one
+        in_use = other;
+    }
+    engine->reset();
+    for (const auto& h : load.hubs) h->kill_hard();
+    return seconds;
 }
 
 }  // namespace skranke::bench

@@ -3,7 +3,12 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <vector>
+
+namespace skranke {
+class ServiceCatalogue;
+}
 
 namespace skranke::bench {
 
@@ -23,7 +28,15 @@ struct HubScale {
 };
 
 // devices long-poll the log; pushers of them (kiosks) push events_per_s between them, one
-// event a push; then 300 idle sockets open beside the long-polls.
-HubScale run_hub_scale(const std::filesystem::path& dir, int devices, int pushers, int events_per_s, int seconds);
+// event a push; then 300 idle sockets open beside the long-polls. database_url set: hubs hub
+// processes serve one office of that office database, and the devices are spread over them.
+HubScale run_hub_scale(const std::filesystem::path& dir, int devices, int pushers, int events_per_s, int seconds,
+                       const std::string& database_url = "", int hubs = 1);
+
+// A kiosk's sync engine given two hubs of one office (database_url); rounds times, the hub it
+// uses is SIGKILLed and a ticket issued at once: the seconds from the kill to that ticket
+// stored in the office's log through the other hub, each round.
+std::vector<double> run_pg_failover(const std::filesystem::path& dir, const std::string& database_url,
+                                    const ServiceCatalogue& catalogue, int rounds);
 
 }  // namespace skranke::bench

@@ -6,7 +6,9 @@
 // sockets.
 //   bench_sync [events] [load seconds]    (defaults 10000, 60; SKRANKE_SYNC_BENCH_SCALE_S: 30)
 //   bench_sync [events] 0 pg postgresql://user@host:port/   the drain into an office database
-//     on that server (tests/bench/pg/run starts one) against a raw insert into it: BENCH pg_...
+//     on that server (tests/bench/pg/run starts one) against a raw insert into it; two hubs of
+//     one office under 500 devices; a kiosk's hub killed under it: BENCH pg_...
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -222,7 +224,24 @@ int main(int argc, char** argv) {
     bench::print(prefix + "drain_events_per_s", drain, "events/s");
     bench::print(prefix + "drain_raw_insert_per_s", raw, "events/s");
     bench::print(prefix + "drain_fraction_of_raw", drain / raw, "ratio");
-    if (pg) return 0;
+    if (pg) {
+        // Two hubs of one office on the server, 500 devices spread over them, 50 events/s.
+        std::filesystem::remove_all(dir);
+        const char* scale_env = std::getenv("SKRANKE_SYNC_BENCH_SCALE_S");
+        const auto scale = bench::run_hub_scale(dir, 500, 20, 50, scale_env != nullptr ? std::atoi(scale_env) : 30,
+                                                new_database(argv[4], "scale"), 2);
+        bench::print("pg_two_hubs_500_devices_p50_ms", bench::percentile(scale.push_ms, 50), "ms");
+        bench::print("pg_two_hubs_500_devices_p99_ms", bench::percentile(scale.push_ms, 99), "ms");
+        bench::print("pg_two_hubs_500_devices_rss_mb", scale.rss_mb, "MB");
+        bench::print("pg_two_hubs_500_devices_errors", scale.errors, "count");
+        // A kiosk's hub killed under it, ten times: the median and the longest.
+        std::filesystem::remove_all(dir);
+        const auto failover = bench::run_pg_failover(dir, new_database(argv[4], "failover"), *catalogue, 10);
+        bench::print("pg_failover_s", bench::percentile(failover, 50), "s");
+        bench::print("pg_failover_max_s", *std::max_element(failover.begin(), failover.end()), "s");
+        std::filesystem::remove_all(dir);
+        return 0;
+    }
     if (argc > 3 && std::string_view(argv[3]) == "drain-only") return 0;  // for profiling the drain
 
     const auto latencies = issue_to_subscriber(dir, *catalogue, 200);
