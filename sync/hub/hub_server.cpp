@@ -111,11 +111,28 @@ bool is_loopback_host(const std::string& host) {
     return false;
 }
 
+namespace {
+
+// One office this hub serves: hub.db's, or one of --office-id's in the office database.
+struct ServedOffice {
+    std::string id;  // empty: hub.db
+    std::unique_ptr<HubStore> store;
+    std::unique_ptr<StaffStore> staff;  // staff.db or the office database: PINs and sessions (staff_routes.cpp)
+};
+
+// A device a request's token let in, and its office: all the request reads or writes is that
+// office's.
+struct Caller : AuthDevice {
+    ServedOffice* office = nullptr;
+    HubStore& store() const { return *office->store; }
+};
+
+}  // namespace
+
 struct Hub::Impl {
     std::optional<DataFolderLock> folder_lock;  // first member, so let go of last, after the files are closed
     HubOptions options;
-    std::unique_ptr<HubStore> store;
-    std::unique_ptr<StaffStore> staff;  // staff.db or the office database: PINs and sessions (staff_routes.cpp)
+    std::vector<std::unique_ptr<ServedOffice>> offices;  // at least one
     std::unique_ptr<HttpFront> front;  // cpp-httplib's routing, the hub's own connection handling
     std::unique_ptr<OfficeConfig> office_config;  // services.toml and the office file, as served
     std::unique_ptr<StatusRoutes> status;  // the visitors' status pages (status_routes.hpp)
@@ -130,9 +147,11 @@ struct Hub::Impl {
     bool stopping = false;
 
     ~Impl() {
-        if (store) store->on_log_grown({});  // before log_grew goes
+        for (const auto& office : offices) office->store->on_log_grown({});  // before log_grew goes
     }
-    std::optional<AuthDevice> authenticate(const httplib::Request& req, httplib::Response& res);
+    std::optional<Caller> authenticate(const httplib::Request& req, httplib::Response& res);
+    // The office that made the enrolment code (nothing: none made it, or it is used or expired).
+    StoreResult<ServedOffice*> office_of_code(const std::string& code);
     void routes();
     void on_push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& content);
     void on_read_log(const httplib::Request& req, httplib::Response& res);
@@ -144,7 +163,7 @@ struct Hub::Impl {
 // A changed services.toml or office file is served (and checked against) from now on, and
 // every long-poll of a device holding another version is answered.
 void Hub::Impl::office_changed() {
-    store->check_needs_against(office_config->current()->catalogue);
+    for (const auto& office : offices) office->store->check_needs_against(office_config->current()->catalogue);
     {
         std::lock_guard lock(wake_mutex);
     }
@@ -155,7 +174,15 @@ HubData hub_data_of(const HubOptions& options) {
     return HubData{options.data_dir, options.database_url, options.office_id};
 }
 
-std::optional<AuthDevice> Hub::Impl::authenticate(const httplib::Request& req, httplib::Response& res) {
+std::vector<HubData> offices_of(const HubOptions& options) {
+    if (options.database_url.empty()) return {hub_data_of(options)};
+    std::vector<HubData> offices;
+    for (const std::string& id : office_ids_in(options.office_id))
+        offices.push_back(HubData{options.data_dir, options.database_url, id});
+    return offices;
+}
+
+std::optional<Caller> Hub::Impl::authenticate(const httplib::Request& req, httplib::Response& res) {
     const auto contact = contact_of(req);  // a malformed value costs no store lookup
     if (!contact) {
         send_error(res, 400, "bad_request", contact.error().message);
@@ -167,18 +194,37 @@ std::optional<AuthDevice> Hub::Impl::authenticate(const httplib::Request& req, h
         send_error(res, 401, "unauthorized", "send Authorization: Bearer <device token>");
         return std::nullopt;
     }
-    auto admission = store->authenticate(header.substr(bearer.size()));
-    if (!admission) {
-        send_error(res, 503, "hub_storage", "the hub cannot read its store; try again");
-        res.set_header("Retry-After", "1");
-        return std::nullopt;
+    // The token belongs to one office at most: each office served is asked.
+    const std::string token = header.substr(bearer.size());
+    std::string refusal = registry::unknown_refusal;
+    for (const auto& office : offices) {
+        auto admission = office->store->authenticate(token);
+        if (!admission) {
+            send_error(res, 503, "hub_storage", "the hub cannot read its store; try again");
+            res.set_header("Retry-After", "1");
+            return std::nullopt;
+        }
+        if (!admission->device) {
+            if (admission->refusal != registry::unknown_refusal) refusal = admission->refusal;  // revoked: says so
+            continue;
+        }
+        office->store->note_contact(admission->device->device_id, *contact);
+        Caller caller;
+        static_cast<AuthDevice&>(caller) = *admission->device;
+        caller.office = office.get();
+        return caller;
     }
-    if (!admission->device) {
-        send_error(res, 401, "unauthorized", admission->refusal);  // unknown or revoked: says which
-        return std::nullopt;
+    send_error(res, 401, "unauthorized", refusal);  // unknown or revoked: says which
+    return std::nullopt;
+}
+
+StoreResult<ServedOffice*> Hub::Impl::office_of_code(const std::string& code) {
+    for (const auto& office : offices) {
+        auto made_for = office->store->role_of_code(code, wall_clock_ms());
+        if (!made_for) return made_for.error();
+        if (*made_for) return office.get();
     }
-    store->note_contact(admission->device->device_id, *contact);
-    return admission->device;
+    return static_cast<ServedOffice*>(nullptr);
 }
 
 // The body is read only once the token is known, and never past max_body_bytes, however it
@@ -247,14 +293,14 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res, con
     const auto after_seq = follows(header_of(req, protocol::follows_header).view());
     if (!after_seq) return send_error(res, 400, "bad_request", after_seq.error().message);
     if (*after_seq > 0) {
-        if (!store->wait_taken(device->device_id, *after_seq, options.follow_wait_ms))
+        if (!device->store().wait_taken(device->device_id, *after_seq, options.follow_wait_ms))
             return send_error(res, 409, "out_of_sequence",
                               "the push this one follows has not reached the hub; nothing of this one was stored");
     }
     Contact contact = *contact_of(req);  // checked by authenticate; measured again after the wait
     contact.report = {};  // the log keeps only the clock
     spdlog::debug("push: device={} events={} storing", device->device_id, list.size());
-    auto results = store->push(list, contact);
+    auto results = device->store().push(list, contact);
     if (!results) {
         spdlog::error("push failed: device={} events={} error={}", device->device_id, list.size(), results.error().detail);
         res.set_header("Retry-After", "1");
@@ -276,6 +322,7 @@ void Hub::Impl::on_push(const httplib::Request& req, httplib::Response& res, con
 void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res) {
     const auto device = authenticate(req, res);
     if (!device) return;
+    HubStore& store = device->store();
     const auto after = log_cursor(param_of(req, "after").view());
     const auto limit = page_limit(param_of(req, "limit").view(), 500, static_cast<std::int64_t>(protocol::max_log_page));
     const auto wait = long_poll_wait(param_of(req, "wait_ms").view(), options.max_wait_ms);
@@ -287,7 +334,7 @@ void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res)
     std::int64_t from = *after;
     if (*start_recent) {
         // A device with no log yet: from the first entry of the device window, if later.
-        auto recent = store->cursor_before_received(wall_clock_ms() - protocol::device_log_window_ms);
+        auto recent = store.cursor_before_received(wall_clock_ms() - protocol::device_log_window_ms);
         if (!recent) {
             res.set_header("Retry-After", "1");
             return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");
@@ -301,19 +348,19 @@ void Hub::Impl::on_read_log(const httplib::Request& req, httplib::Response& res)
         return send_error(res, 400, "bad_request",
                           "config_version must be the 64 hex digits of a configuration version");
     const auto config_differs = [&] { return device_config && office_config->current()->version != *device_config; };
-    if (*wait > 0 && store->last_seq() <= from && !config_differs()) {
+    if (*wait > 0 && store.last_seq() <= from && !config_differs()) {
         std::unique_lock lock(wake_mutex);
         ++long_polls;
         log_grew.wait_for(lock, std::chrono::milliseconds(*wait),
-                          [&] { return stopping || store->last_seq() > from || config_differs(); });
+                          [&] { return stopping || store.last_seq() > from || config_differs(); });
         --long_polls;
     }
     // A long-poll asks again before it answers: a device revoked meanwhile gets none of the log.
-    if (const auto refusal = store->refusal_of(device->device_id); *wait > 0 && refusal)
+    if (const auto refusal = store.refusal_of(device->device_id); *wait > 0 && refusal)
         return send_error(res, 401, "unauthorized", *refusal);
     const bool personal = device->role == Role::reception || device->role == Role::admin || device->role == Role::notify;
     std::int64_t cursor = from;
-    auto entries = store->read_log_json(from, static_cast<std::size_t>(*limit), personal, cursor);
+    auto entries = store.read_log_json(from, static_cast<std::size_t>(*limit), personal, cursor);
     if (!entries) {
         res.set_header("Retry-After", "1");
         return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");
@@ -337,7 +384,7 @@ void Hub::Impl::on_export(const httplib::Request& req, httplib::Response& res) {
     std::int64_t cursor = *after;
     std::int64_t left = *limit;
     while (left > 0) {
-        auto page = store->read_log(cursor, static_cast<std::size_t>(std::min<std::int64_t>(left, 1000)));
+        auto page = device->store().read_log(cursor, static_cast<std::size_t>(std::min<std::int64_t>(left, 1000)));
         if (!page) return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");
         if (page->empty()) break;
         for (const auto& e : *page) {
@@ -354,7 +401,9 @@ void Hub::Impl::on_export(const httplib::Request& req, httplib::Response& res) {
 void Hub::Impl::routes() {
     httplib::Server& s = front->server();
     s.Get("/v1/health", [this](const httplib::Request&, httplib::Response& res) {
-        res.set_content(json{{"status", "ok"}, {"protocol", protocol::version}, {"last_seq", store->last_seq()},
+        std::int64_t entries = 0;  // one office: its last hub_seq; several: their entries together
+        for (const auto& office : offices) entries += office->store->last_seq();
+        res.set_content(json{{"status", "ok"}, {"protocol", protocol::version}, {"last_seq", entries},
                              {"hub_time_ms", wall_clock_ms()},
                              {"long_polls", long_polls.load()}}.dump(), json_type);
     });
@@ -369,12 +418,17 @@ void Hub::Impl::routes() {
         if (!protocol::is_valid_device_id(device_id))
             return send_error(res, 400, "bad_device_id", "device_id must be 1-64 of a-z, 0-9, -");
         const std::string code = body.at("code").get<std::string>();
+        // The code says the office: the device is enrolled into the office that made it.
+        const auto office = office_of_code(code);
+        if (!office) return send_error(res, 503, "hub_storage", "the hub cannot read the enrolment code; try again");
+        if (!*office) return send_error(res, 401, "bad_enrol_code", "the code is unknown, used or expired");
+        HubStore& store = *(*office)->store;
         // A device may say which role it is: a code made for another role is then refused and
         // stays unused, and nothing of the device is stored.
         if (const auto wanted = body.find("role"); wanted != body.end()) {
             const auto role = wanted->is_string() ? protocol::role_from_string(wanted->get<std::string>()) : std::nullopt;
             if (!role) return send_error(res, 400, "bad_request", "role must be one of the protocol's role names");
-            const auto made_for = store->role_of_code(code, wall_clock_ms());
+            const auto made_for = store.role_of_code(code, wall_clock_ms());
             if (!made_for) return send_error(res, 503, "hub_storage", "the hub cannot read the enrolment code; try again");
             if (!*made_for) return send_error(res, 401, "bad_enrol_code", "the code is unknown, used or expired");
             if (**made_for != *role)
@@ -384,7 +438,7 @@ void Hub::Impl::routes() {
                                       " device: make one with `skranke-hub enrol-code --role " +
                                       std::string(protocol::to_string(*role)) + "`; this code is still unused");
         }
-        auto enrolled = store->enrol(code, device_id, wall_clock_ms());
+        auto enrolled = store.enrol(code, device_id, wall_clock_ms());
         if (!enrolled && enrolled.error().kind == StoreErrorKind::invalid_request)  // another office's device id
             return send_error(res, 409, "device_in_other_office", enrolled.error().detail);
         if (!enrolled) return send_error(res, 503, "hub_storage", "the hub cannot store the enrolment; try again");
@@ -422,7 +476,7 @@ void Hub::Impl::routes() {
         // Today's office day on the hub's clock, as every device shows it: the people waiting
         // in the room in the one call order, the callback requests apart (nobody waits in the
         // room for them), and the tickets at a counter.
-        const auto queue = store->queue();
+        const auto queue = device->store().queue();
         const QueueState& state = *queue;
         const std::int64_t now = wall_clock_ms();
         const std::string today = service_day_of(now);
@@ -448,7 +502,7 @@ void Hub::Impl::routes() {
         const auto minutes = silent_minutes_param(param_of(req, "silent_minutes").view(), default_silent_minutes,
                                                   max_silent_minutes);
         if (!minutes) return send_error(res, 400, "bad_request", minutes.error().message);
-        auto list = store->devices();
+        auto list = device->store().devices();
         if (!list) return send_error(res, 503, "hub_storage", "the hub cannot read its store; try again");
         const std::int64_t now = wall_clock_ms();
         json out = json::array();
@@ -457,10 +511,12 @@ void Hub::Impl::routes() {
         res.set_content(json{{"devices", out}, {"hub_time_ms", now}, {"silent_minutes", *minutes}}.dump(), json_type);
     });
     status->add_to(s);
-    add_staff_routes(s, *store, *staff, [this] { return office_config->current()->catalogue; },
-                     [this](const httplib::Request& req, httplib::Response& res) {
-        return authenticate(req, res);
-    });
+    add_staff_routes(s, [this] { return office_config->current()->catalogue; },
+                     [this](const httplib::Request& req, httplib::Response& res) -> std::optional<StaffCaller> {
+                         const auto device = authenticate(req, res);
+                         if (!device) return std::nullopt;
+                         return StaffCaller{*device, device->office->store.get(), device->office->staff.get()};
+                     });
     s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
         if (HttpFront::body_limit_hit()) res.status = 413;  // cpp-httplib says 400 for a body it could not read
         else if (!res.body.empty()) return;
@@ -477,10 +533,14 @@ void Hub::Impl::sweep_loop() {
     std::unique_lock lock(wake_mutex);
     for (;;) {
         lock.unlock();
-        store->forget_old_tickets(wall_clock_ms());
-        auto removed = store->remove_personal_before(wall_clock_ms() - options.retention_ms);
-        if (!removed) spdlog::error("retention sweep failed: {}", removed.error().detail);
-        else if (*removed > 0) spdlog::info("retention: personal fields removed from {} events", *removed);
+        for (const auto& office : offices) {
+            HubStore& store = *office->store;
+            store.forget_old_tickets(wall_clock_ms());
+            auto removed = store.remove_personal_before(wall_clock_ms() - options.retention_ms);
+            if (!removed) spdlog::error("retention sweep failed: office={} {}", office->id, removed.error().detail);
+            else if (*removed > 0)
+                spdlog::info("retention: personal fields removed from {} events office={}", *removed, office->id);
+        }
         lock.lock();
         if (sweep_wake.wait_for(lock, std::chrono::milliseconds(options.retention_sweep_ms), [&] { return stopping; }))
             return;
@@ -497,22 +557,31 @@ Result<std::unique_ptr<Hub>, std::string> Hub::start(const HubOptions& options) 
     auto folder_lock = DataFolderLock::take(options.data_dir);  // one hub a folder; restore waits for it to stop
     if (!folder_lock) return folder_lock.error() + "; one hub runs on a data folder at a time";
     impl->folder_lock = std::move(folder_lock.value());
-    auto stores = open_hub_stores(hub_data_of(options));
-    if (!stores) return "cannot open the hub's stores: " + stores.error().detail;
-    impl->store = std::move(stores->hub);
-    impl->staff = std::move(stores->staff);
     Impl* woken = impl.get();
-    impl->store->on_log_grown([woken] {  // another hub on the office database stored entries
-        {
-            std::lock_guard lock(woken->wake_mutex);
-        }
-        woken->log_grew.notify_all();
-    });
+    for (const HubData& data : offices_of(options)) {
+        auto stores = open_hub_stores(data);
+        if (!stores) return "cannot open the hub's stores" + (data.in_database() ? " of office " + data.office_id : "") +
+                            ": " + stores.error().detail;
+        auto office = std::make_unique<ServedOffice>(ServedOffice{data.office_id, std::move(stores->hub),
+                                                                  std::move(stores->staff)});
+        office->store->on_log_grown([woken] {  // another hub on the office database stored entries
+            {
+                std::lock_guard lock(woken->wake_mutex);
+            }
+            woken->log_grew.notify_all();
+        });
+        impl->offices.push_back(std::move(office));
+    }
+    if (impl->offices.empty()) return std::string("name the office database's offices to serve with --office-id");
     auto office_config = OfficeConfig::load({options.services_file, options.office_file});
     if (!office_config) return "cannot load " + office_config.error();
     impl->office_config = std::move(office_config.value());
-    impl->store->check_needs_against(impl->office_config->current()->catalogue);
-    auto status = StatusRoutes::create(*impl->store,
+    std::vector<HubStore*> logs;
+    for (const auto& office : impl->offices) {
+        office->store->check_needs_against(impl->office_config->current()->catalogue);
+        logs.push_back(office->store.get());
+    }
+    auto status = StatusRoutes::create(std::move(logs),
                                        options.translations_dir.empty() ? default_asset_dir() / "translations"
                                                                         : options.translations_dir,
                                        std::max(options.status_requests_per_minute, 1));
@@ -554,7 +623,7 @@ Hub::~Hub() {
     }
     impl_->log_grew.notify_all();
     impl_->sweep_wake.notify_all();
-    impl_->store->stop_waiting();
+    for (const auto& office : impl_->offices) office->store->stop_waiting();
     impl_->front->stop();
     if (impl_->listener.joinable()) impl_->listener.join();
     if (impl_->sweeper.joinable()) impl_->sweeper.join();
@@ -563,9 +632,15 @@ Hub::~Hub() {
 
 int Hub::port() const { return impl_->port; }
 bool Hub::tls() const { return !impl_->options.cert_file.empty(); }
-HubStore& Hub::store() { return *impl_->store; }
+HubStore& Hub::store() { return *impl_->offices.front()->store; }
 StoreResult<std::int64_t> Hub::sweep_retention(std::int64_t now_ms) {
-    return impl_->store->remove_personal_before(now_ms - impl_->options.retention_ms);
+    std::int64_t removed = 0;
+    for (const auto& office : impl_->offices) {
+        auto swept = office->store->remove_personal_before(now_ms - impl_->options.retention_ms);
+        if (!swept) return swept.error();
+        removed += *swept;
+    }
+    return removed;
 }
 OfficeConfig::Reload Hub::reload_office_config() {
     auto reload = impl_->office_config->reload_if_changed();

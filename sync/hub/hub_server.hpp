@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hub/hub_store.hpp"
 #include "hub/office_config.hpp"
@@ -20,7 +21,7 @@ struct HubOptions {
     int port = 0;                             // 0: any free port (see Hub::port)
     std::filesystem::path data_dir;           // hub.db lives here (one hub a folder)
     std::string database_url;                 // set: the office's data is in this office database instead
-    std::string office_id;                    // the office there (with database_url)
+    std::string office_id;                    // the office there (with database_url); several: comma-separated
     std::filesystem::path cert_file;          // both set: HTTPS; neither: HTTP on loopback only
     std::filesystem::path key_file;
     std::filesystem::path services_file;      // served by /v1/config; empty: none
@@ -38,8 +39,10 @@ struct HubOptions {
     int status_requests_per_minute = 60;      // GET /status/<token>, per client address
 };
 
-// Where the options say the hub's data is.
+// Where the options say the hub's data is (as one office_id, for the commands that name one).
 HubData hub_data_of(const HubOptions& options);
+// Each office the hub serves: hub.db's, or each office of office_id in the office database.
+std::vector<HubData> offices_of(const HubOptions& options);
 
 class Hub {
 public:

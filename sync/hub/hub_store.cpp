@@ -1,5 +1,7 @@
 #include "hub/hub_store.hpp"
 
+#include <algorithm>
+
 #include "domain/office_time.hpp"
 #include "hub/pg/pg_device_registry.hpp"
 #include "hub/pg/pg_log_storage.hpp"
@@ -42,6 +44,21 @@ StoreResult<std::unique_ptr<HubStore>> HubStore::open_office(const pg::ReadyOffi
     if (!log) return log.error();
     hub->log_ = std::move(log.value());
     return hub;
+}
+
+std::vector<std::string> office_ids_in(const std::string& list) {
+    std::vector<std::string> ids;
+    std::string id;
+    for (std::size_t i = 0; i <= list.size(); ++i) {
+        const char c = i < list.size() ? list[i] : ',';
+        if (c != ',' && c != ' ' && c != '\t') {
+            id += c;
+            continue;
+        }
+        if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+        id.clear();
+    }
+    return ids;
 }
 
 StoreResult<std::unique_ptr<HubStore>> open_hub_store(const HubData& data) {

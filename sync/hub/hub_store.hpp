@@ -50,6 +50,10 @@ struct HubData {
     bool in_database() const { return !database_url.empty(); }
 };
 
+// The office ids of a list as --office-id takes it ("oslo-sentrum,bergen" or with spaces),
+// without empty entries, in their order, each once.
+std::vector<std::string> office_ids_in(const std::string& list);
+
 class HubStore {
 public:
     // Creates the file only when none exists; refuses an empty or foreign one (not_a_store);

@@ -73,9 +73,15 @@ int main(int argc, char** argv) {
                                                                                    : "must be a postgresql:// URL";
     });
     auto* office_id_option =
-        app.add_option("--office-id", options.office_id, "This hub's office in the office database (a-z, 0-9, -)")
+        app.add_option("--office-id", options.office_id,
+                       "The office this hub serves in the office database (a-z, 0-9, -); several, comma-separated: "
+                       "it serves each of them (a command names one)")
             ->check([](const std::string& v) {
-                return hub::pg::valid_office_id(v) ? std::string() : "1-64 of a-z, 0-9 and -";
+                const auto ids = hub::office_ids_in(v);
+                if (ids.empty()) return std::string("name an office: 1-64 of a-z, 0-9 and -");
+                for (const std::string& id : ids)
+                    if (!hub::pg::valid_office_id(id)) return "'" + id + "': 1-64 of a-z, 0-9 and -";
+                return std::string();
             });
     db_option->needs(office_id_option);
     office_id_option->needs(db_option);
@@ -167,6 +173,11 @@ int main(int argc, char** argv) {
         return 1;
     }
     const hub::HubData data = hub::hub_data_of(options);
+    if (!app.get_subcommands().empty() && hub::office_ids_in(options.office_id).size() > 1) {
+        std::cerr << "skranke-hub: " << app.get_subcommands().front()->get_name()
+                  << " works on one office: name one with --office-id\n";
+        return 1;
+    }
     if (auto code = hub::run_staff_command(staff_commands, data)) return *code;
     if (auto code = hub::run_device_command(device_commands, data)) return *code;
     if (data.in_database() && (backup_commands.backup->parsed() || backup_commands.restore->parsed())) {
@@ -225,13 +236,16 @@ int main(int argc, char** argv) {
         return 1;
     }
     auto& running = started.value();
+    std::string served_offices;  // " office=a,b" on the office database
+    for (const std::string& id : hub::office_ids_in(data.office_id))
+        served_offices += (served_offices.empty() ? " office=" : ",") + id;
     // Machine-readable first line (tests and scripts read the port from it).
     std::printf("skranke-hub listening on %s://%s:%d data=%s%s\n", running->tls() ? "https" : "http",
                 options.host.c_str(), running->port(), options.data_dir.c_str(),
-                data.in_database() ? (" office=" + data.office_id).c_str() : "");
+                served_offices.c_str());
     if (data.in_database())  // the URL may hold a password: not printed
         std::printf("To enrol a device: skranke-hub enrol-code --role kiosk --db <this hub's --db> --office-id %s\n",
-                    data.office_id.c_str());
+                    hub::office_ids_in(data.office_id).front().c_str());
     else
         std::printf("To enrol a device: skranke-hub enrol-code --role kiosk --data %s\n", options.data_dir.c_str());
     std::fflush(stdout);

@@ -72,12 +72,11 @@ json figures_to_json(const DayFigures& f) {
             {"wait_by_need", wait_by_need}};
 }
 
-void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff, CurrentCatalogue catalogue,
-                      Authenticate authenticate) {
-    server.Post("/v1/staff/sign-in", [&staff, catalogue, authenticate](const httplib::Request& req,
-                                                                       httplib::Response& res) {
-        const auto device = authenticate(req, res);
-        if (!device) return;
+void add_staff_routes(httplib::Server& server, CurrentCatalogue catalogue, Authenticate authenticate) {
+    server.Post("/v1/staff/sign-in", [catalogue, authenticate](const httplib::Request& req, httplib::Response& res) {
+        const auto caller = authenticate(req, res);
+        if (!caller) return;
+        const AuthDevice* device = &caller->device;
         if (!staff_device(*device)) return send_error(res, 403, "forbidden", "staff sign in at reception consoles only");
         if (!protocol::nesting_within(req.body, protocol::max_json_depth))
             return send_error(res, 400, "too_deep", "JSON nests deeper than the protocol allows");
@@ -94,7 +93,7 @@ void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff,
                          device->device_id, counter);
             return send_error(res, 400, "unknown_counter", "the counter is not one of the office's counters");
         }
-        auto result = staff.sign_in(staff_id, pin, device->device_id, counter, wall_clock_ms());
+        auto result = caller->staff->sign_in(staff_id, pin, device->device_id, counter, wall_clock_ms());
         if (!result) return send_error(res, 503, "hub_storage", "the hub cannot read its staff list; try again");
         if (result->outcome == SignInOutcome::locked) {
             const std::int64_t seconds = (result->retry_after_ms + 999) / 1000;
@@ -114,25 +113,27 @@ void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff,
                              {"expires_ms", s.expires_ms}}.dump(), json_type);
     });
 
-    server.Post("/v1/staff/sign-out", [&staff, authenticate](const httplib::Request& req, httplib::Response& res) {
-        if (!authenticate(req, res)) return;
-        if (auto done = staff.sign_out(req.get_header_value(staff_session_header)); !done)
+    server.Post("/v1/staff/sign-out", [authenticate](const httplib::Request& req, httplib::Response& res) {
+        const auto caller = authenticate(req, res);
+        if (!caller) return;
+        if (auto done = caller->staff->sign_out(req.get_header_value(staff_session_header)); !done)
             return send_error(res, 503, "hub_storage", "the hub cannot end the session; try again");
         res.set_content(json{{"signed_out", true}}.dump(), json_type);
     });
 
     // Figures and the CSV: a staff device with a live staff session, for one service day.
-    const auto figures = [&log, &staff, authenticate](const httplib::Request& req, httplib::Response& res, bool csv) {
-        const auto device = authenticate(req, res);
-        if (!device) return;
-        if (!staff_device(*device)) return send_error(res, 403, "forbidden", "figures are for reception and admin");
-        auto session = staff.session(req.get_header_value(staff_session_header), wall_clock_ms());
+    const auto figures = [authenticate](const httplib::Request& req, httplib::Response& res, bool csv) {
+        const auto caller = authenticate(req, res);
+        if (!caller) return;
+        if (!staff_device(caller->device))
+            return send_error(res, 403, "forbidden", "figures are for reception and admin");
+        auto session = caller->staff->session(req.get_header_value(staff_session_header), wall_clock_ms());
         if (!session) return send_error(res, 503, "hub_storage", "the hub cannot read its staff sessions; try again");
         if (!*session) return send_error(res, 401, "staff_sign_in_required", "sign in with your staff PIN first");
         const auto checked = service_day_param(param_of(req, "day").view(), service_day_of(wall_clock_ms()));
         if (!checked) return send_error(res, 400, "bad_request", checked.error().message);
         const std::string& day = *checked;
-        const auto events = log_of_day(log, day);
+        const auto events = log_of_day(*caller->log, day);
         if (!events) return send_error(res, 503, "hub_storage", "the hub cannot read its log; try again");
         const auto timelines = day_timelines(*events, day);
         if (csv) {

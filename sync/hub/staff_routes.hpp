@@ -18,13 +18,19 @@ namespace skranke::hub {
 
 inline constexpr const char* staff_session_header = "X-Skranke-Staff-Session";
 
-using Authenticate = std::function<std::optional<AuthDevice>(const httplib::Request&, httplib::Response&)>;
+// A device a request's token let in, with its office's log and staff.
+struct StaffCaller {
+    AuthDevice device;
+    HubStore* log;
+    StaffStore* staff;
+};
+// Checks the request's token (and has answered it when it returns nothing).
+using Authenticate = std::function<std::optional<StaffCaller>(const httplib::Request&, httplib::Response&)>;
 // The catalogue the hub serves now (it may change while serving); null: none.
 using CurrentCatalogue = std::function<std::shared_ptr<const ServiceCatalogue>()>;
 
 // Sign-in is at one of the catalogue's counters (none: any counter name).
-void add_staff_routes(httplib::Server& server, HubStore& log, StaffStore& staff, CurrentCatalogue catalogue,
-                      Authenticate authenticate);
+void add_staff_routes(httplib::Server& server, CurrentCatalogue catalogue, Authenticate authenticate);
 
 // The log entries that can belong to a ticket of one office day ("YYYY-MM-DD"), as every
 // device folds them: received from that day's start (a ticket's arrival is never later than

@@ -68,12 +68,13 @@ std::string client_address(const httplib::Request& req) {
     return last.empty() || last.size() > 64 ? req.remote_addr : std::string(last);
 }
 
-Result<std::unique_ptr<StatusRoutes>, std::string> StatusRoutes::create(HubStore& log,
+Result<std::unique_ptr<StatusRoutes>, std::string> StatusRoutes::create(std::vector<HubStore*> logs,
                                                                        const std::filesystem::path& translations_dir,
                                                                        int requests_per_minute) {
     auto texts = load_status_texts(translations_dir);
     if (!texts) return "cannot load the status page's texts: " + texts.error();
-    return std::unique_ptr<StatusRoutes>(new StatusRoutes(log, std::move(texts.value()), requests_per_minute));
+    return std::unique_ptr<StatusRoutes>(
+        new StatusRoutes(std::move(logs), std::move(texts.value()), requests_per_minute));
 }
 
 void StatusRoutes::add_to(httplib::Server& server) {
@@ -89,14 +90,16 @@ void StatusRoutes::add_to(httplib::Server& server) {
     });
 }
 
-StatusRoutes::WaitFigures StatusRoutes::wait_figures(std::int64_t now_ms) {
+StatusRoutes::WaitFigures StatusRoutes::wait_figures(std::size_t office, std::int64_t now_ms) {
     std::lock_guard lock(figures_mutex_);
-    const std::int64_t seq = log_.last_seq();
+    HubStore& log = *logs_[office];
+    KeptFigures& kept = figures_[office];
+    const std::int64_t seq = log.last_seq();
     // The recent window moves with the clock: read again after a minute even with no new event.
-    const std::int64_t max_age_ms = seq == figures_seq_ ? 60'000 : figures_max_age_ms;
-    if (figures_seq_ >= 0 && now_ms >= figures_ms_ && now_ms - figures_ms_ < max_age_ms) return figures_;
-    const auto events = log_of_day(log_, service_day_of(now_ms));
-    if (!events) return figures_;  // the log cannot be read now: the last figures stand
+    const std::int64_t max_age_ms = seq == kept.seq ? 60'000 : figures_max_age_ms;
+    if (kept.seq >= 0 && now_ms >= kept.read_ms && now_ms - kept.read_ms < max_age_ms) return kept.figures;
+    const auto events = log_of_day(log, service_day_of(now_ms));
+    if (!events) return kept.figures;  // the log cannot be read now: the last figures stand
     LogFold fold;
     for (const KnownEvent& known : *events) fold.apply(known);
     WaitFigures figures;
@@ -105,10 +108,8 @@ StatusRoutes::WaitFigures StatusRoutes::wait_figures(std::int64_t now_ms) {
     for (const CallRecord& call : fold.calls())
         if (call.at_ms >= now_ms - open_counter_window_ms) counters.insert(call.counter);
     figures.open_counters = static_cast<int>(counters.size());
-    figures_ = std::move(figures);
-    figures_ms_ = now_ms;
-    figures_seq_ = seq;
-    return figures_;
+    kept = KeptFigures{std::move(figures), now_ms, seq};
+    return kept.figures;
 }
 
 void StatusRoutes::serve(const httplib::Request& req, httplib::Response& res) {
@@ -129,7 +130,10 @@ void StatusRoutes::serve(const httplib::Request& req, httplib::Response& res) {
     if (path.size() != prefix.size() + status_token_chars || path.substr(0, prefix.size()) != prefix) return not_known();
     const std::string_view token = path.substr(prefix.size());
     if (!is_status_token(token)) return not_known();
-    const auto ticket = log_.ticket_by_status_token(token);
+    std::size_t office = 0;
+    std::optional<QueueTicket> ticket;
+    for (; office < logs_.size() && !ticket; ++office) ticket = logs_[office]->ticket_by_status_token(token);
+    --office;  // the one that had it
     // A ticket of an earlier office day has expired, even while the hub still folds it.
     if (!ticket || office_day_of(*ticket) != service_day_of(now)) return not_known();
 
@@ -142,9 +146,9 @@ void StatusRoutes::serve(const httplib::Request& req, httplib::Response& res) {
     status.updated = clock_text(now);
     if (waits_in_room(*ticket)) {
         const std::string& id = ticket->ticket.event_id;
-        status.people_ahead = people_ahead_in_room(*log_.queue(), id, now);
+        status.people_ahead = people_ahead_in_room(*logs_[office]->queue(), id, now);
         if (status.people_ahead) {
-            const WaitFigures figures = wait_figures(now);
+            const WaitFigures figures = wait_figures(office, now);
             status.wait_minutes = estimate_wait_minutes(*status.people_ahead, figures.recent_service_ms,
                                                         std::max(figures.open_counters, 1));
         }

@@ -48,30 +48,35 @@ std::string client_address(const httplib::Request& req);
 
 class StatusRoutes {
 public:
-    // Reads the page's texts from translations_dir (assets/translations).
-    static Result<std::unique_ptr<StatusRoutes>, std::string> create(HubStore& log,
+    // Reads the page's texts from translations_dir (assets/translations). logs: each office the
+    // hub serves; a token opens the ticket of whichever office has it.
+    static Result<std::unique_ptr<StatusRoutes>, std::string> create(std::vector<HubStore*> logs,
                                                                      const std::filesystem::path& translations_dir,
                                                                      int requests_per_minute);
     void add_to(httplib::Server& server);
 
 private:
-    StatusRoutes(HubStore& log, StatusTexts texts, int requests_per_minute)
-        : log_(log), texts_(std::move(texts)), limiter_(requests_per_minute) {}
+    StatusRoutes(std::vector<HubStore*> logs, StatusTexts texts, int requests_per_minute)
+        : logs_(std::move(logs)), figures_(logs_.size()), texts_(std::move(texts)), limiter_(requests_per_minute) {}
     void serve(const httplib::Request& req, httplib::Response& res);
     // Recent service durations and counters calling, for the wait estimate.
     struct WaitFigures {
         std::vector<std::int64_t> recent_service_ms;
         int open_counters = 0;
     };
-    WaitFigures wait_figures(std::int64_t now_ms);
+    // One office's figures, as last read from its log.
+    struct KeptFigures {
+        WaitFigures figures;
+        std::int64_t read_ms = 0;
+        std::int64_t seq = -1;
+    };
+    WaitFigures wait_figures(std::size_t office, std::int64_t now_ms);
 
-    HubStore& log_;
+    std::vector<HubStore*> logs_;
+    std::vector<KeptFigures> figures_;  // one per log
     StatusTexts texts_;
     RequestLimiter limiter_;
-    std::mutex figures_mutex_;  // one reading of the day's log at a time; the rest use its result
-    WaitFigures figures_;
-    std::int64_t figures_ms_ = 0;
-    std::int64_t figures_seq_ = -1;
+    std::mutex figures_mutex_;  // one reading of a day's log at a time; the rest use its result
 };
 
 }  // namespace skranke::hub

@@ -4,6 +4,7 @@
 // carry on through the other.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -49,8 +50,10 @@ sync::HttpReply call(const HubProcess& hub, const std::string& token, const std:
     return http.perform();
 }
 
-std::string enrol(HubProcess& hub, const std::string& role, const std::string& device_id) {
-    auto enrolled = sync::enrol_device(to(hub), hub.enrol_code(role), device_id, role);
+// office: one of the hub's (empty: its first).
+std::string enrol(HubProcess& hub, const std::string& role, const std::string& device_id,
+                  const std::string& office = "") {
+    auto enrolled = sync::enrol_device(to(hub), hub.enrol_code(role, office), device_id, role);
     REQUIRE_MESSAGE(enrolled.ok(), (enrolled.ok() ? std::string() : enrolled.error()));
     return enrolled->token;
 }
@@ -225,27 +228,28 @@ TEST_CASE(
     CHECK(log_after(*hub, desk, 0).size() == 3);
 }
 
-TEST_CASE("two offices on four hubs, pushes and calls at once: each office's log gapless, each ticket called once, "
-          "nothing of one office at the other") {
+TEST_CASE("two hubs each serving two offices, pushes and calls at once: each office's log gapless, each ticket "
+          "called once, nothing of one office at the other") {
     PgServer server;
     const std::string url = server.new_database("office");
     TempDir dir;
     constexpr int tickets = 25;  // per kiosk
+    // Both hubs serve both offices; a third serves only Bergen.
+    std::vector<std::unique_ptr<HubProcess>> hubs;
+    for (int h = 0; h < 2; ++h) hubs.push_back(office_hub(dir, "hub-" + std::to_string(h), url, "oslo,bergen"));
+    auto bergen_only = office_hub(dir, "bergen-only", url, "bergen");
     struct Office {
         std::string id;
-        std::vector<std::unique_ptr<HubProcess>> hubs;  // two
-        std::vector<std::string> kiosks, desks;         // tokens; device i uses hub i % 2 first
+        std::vector<std::string> kiosks, desks;  // tokens; device i uses hub i % 2 first
     };
     std::vector<Office> offices(2);
     offices[0].id = "oslo";
     offices[1].id = "bergen";
-    for (Office& o : offices) {
-        for (int h = 0; h < 2; ++h) o.hubs.push_back(office_hub(dir, o.id + "-" + std::to_string(h), url, o.id));
-        for (int i = 0; i < 2; ++i) {
-            o.kiosks.push_back(enrol(*o.hubs[i % 2], "kiosk", o.id + "-kiosk-" + std::to_string(i)));
-            o.desks.push_back(enrol(*o.hubs[i % 2], "reception", o.id + "-desk-" + std::to_string(i)));
+    for (Office& o : offices)
+        for (int i = 0; i < 2; ++i) {  // the codes are made for the office, the devices enrol at either hub
+            o.kiosks.push_back(enrol(*hubs[i % 2], "kiosk", o.id + "-kiosk-" + std::to_string(i), o.id));
+            o.desks.push_back(enrol(*hubs[(i + 1) % 2], "reception", o.id + "-desk-" + std::to_string(i), o.id));
         }
-    }
 
     std::mutex failed_mutex;
     std::vector<std::string> failed;
@@ -257,26 +261,26 @@ TEST_CASE("two offices on four hubs, pushes and calls at once: each office's log
     std::mutex calls_mutex;
     std::vector<std::thread> threads;
     for (Office& o : offices) {
-        // Each kiosk pushes its tickets one a push, to its hubs in turn, and each once more to
+        // Each kiosk pushes its tickets one a push, to the hubs in turn, and each once more to
         // the other hub (a device that moved sends its batch again): the same answer both times.
         for (int k = 0; k < 2; ++k)
             threads.emplace_back([&, k] {
                 const std::string device = o.id + "-kiosk-" + std::to_string(k);
                 for (int i = 1; i <= tickets; ++i) {
                     const auto e = issued_event(device, i, wall_clock_ms());
-                    const auto first = push(*o.hubs[(k + i) % 2], o.kiosks[k], {e});
-                    const auto again = push(*o.hubs[(k + i + 1) % 2], o.kiosks[k], {e});
+                    const auto first = push(*hubs[(k + i) % 2], o.kiosks[k], {e});
+                    const auto again = push(*hubs[(k + i + 1) % 2], o.kiosks[k], {e});
                     if (first.size() != 1 || again.size() != 1 || first[0]["status"] != "stored" ||
                         first[0]["hub_seq"] != again[0]["hub_seq"])
                         fail(device + ":" + std::to_string(i) + " " + first.dump() + " " + again.dump());
                 }
             });
         // Each desk reads the log through its hub as it grows and calls every ticket it sees; the
-        // two desks of an office race for each one.
+        // two desks of an office race for each one, through different hubs.
         for (int d = 0; d < 2; ++d)
             threads.emplace_back([&, d] {
                 const std::string device = o.id + "-desk-" + std::to_string(d);
-                const HubProcess& hub = *o.hubs[d % 2];
+                const HubProcess& hub = *hubs[d % 2];
                 std::int64_t cursor = 0, seq = 0;
                 int seen = 0;
                 const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
@@ -317,7 +321,7 @@ TEST_CASE("two offices on four hubs, pushes and calls at once: each office's log
     for (const auto& [ticket, times] : calls_stored) CHECK_MESSAGE(times == 1, ticket);
     for (const Office& o : offices) {
         CAPTURE(o.id);
-        const auto log = log_after(*o.hubs[0], o.desks[0], 0);
+        const auto log = log_after(*hubs[0], o.desks[0], 0);
         // Gapless from 1; each event once; only this office's devices; both hubs read the same.
         REQUIRE(log.size() == static_cast<std::size_t>(2 * tickets + 2 * tickets));
         std::set<std::string> ids;
@@ -326,20 +330,51 @@ TEST_CASE("two offices on four hubs, pushes and calls at once: each office's log
             CHECK(ids.insert(log[i]["event"]["event_id"].get<std::string>()).second);
             CHECK(log[i]["event"]["device_id"].get<std::string>().rfind(o.id + "-", 0) == 0);
         }
-        CHECK(log_after(*o.hubs[1], o.desks[1], 0) == log);
-        // Both hubs' queues: every ticket at a counter, none waiting.
-        for (const auto& hub : o.hubs) {
+        CHECK(log_after(*hubs[1], o.desks[1], 0) == log);
+        // Both hubs' queues for the office: every ticket at a counter, none waiting, none of the other's.
+        for (const auto& hub : hubs) {
             const auto queue = call(*hub, o.desks[0], "GET", "/v1/queue");
             REQUIRE(queue.status == 200);
             const auto q = nlohmann::json::parse(queue.body);
             CHECK(q.at("waiting").empty());
-            CHECK(q.at("called").size() == static_cast<std::size_t>(2 * tickets));
+            REQUIRE(q.at("called").size() == static_cast<std::size_t>(2 * tickets));
+            for (const auto& t : q.at("called"))
+                CHECK(t.at("ticket_id").get<std::string>().rfind(o.id + "-", 0) == 0);
         }
     }
-    // One office's devices are unknown at the other's hubs.
-    for (std::size_t o = 0; o < offices.size(); ++o)
-        for (const auto& hub : offices[1 - o].hubs) {
-            CHECK(call(*hub, offices[o].kiosks[0], "GET", "/v1/events?after=0").status == 401);
-            CHECK(call(*hub, offices[o].desks[1], "GET", "/v1/queue").status == 401);
-        }
+    // An admin of one office, at a hub serving both: the devices, the export and the figures'
+    // day log are its office's only.
+    const std::string admin = enrol(*hubs[1], "admin", "oslo-admin", "oslo");
+    const auto devices = call(*hubs[0], admin, "GET", "/v1/devices");
+    REQUIRE(devices.status == 200);
+    const auto listed = nlohmann::json::parse(devices.body).at("devices");
+    CHECK(listed.size() == 5);  // two kiosks, two desks, the admin
+    for (const auto& d : listed) CHECK(d.at("device_id").get<std::string>().rfind("oslo-", 0) == 0);
+    const auto exported = call(*hubs[0], admin, "GET", "/v1/export?after=0&limit=1000");
+    REQUIRE(exported.status == 200);
+    CHECK(exported.body.find("bergen-") == std::string::npos);
+    CHECK(std::count(exported.body.begin(), exported.body.end(), '\n') == 4 * tickets);
+    for (const Route& route : token_routes()) {  // every route: nothing of the other office
+        CAPTURE(route.path);
+        if (route.path.find("wait_ms") != std::string::npos) continue;  // would wait for a new entry
+        const auto reply = call(*hubs[0], admin, route.method, route.path, route.body);
+        CHECK(reply.body.find("unknown device token") == std::string::npos);  // a device of an office served
+        CHECK(reply.body.find("bergen") == std::string::npos);
+    }
+    // A hub of one office knows nothing of the other's devices; it answers its own.
+    CHECK(call(*bergen_only, offices[0].kiosks[0], "GET", "/v1/events?after=0").status == 401);
+    CHECK(call(*bergen_only, offices[0].desks[1], "GET", "/v1/queue").status == 401);
+    // (A hub that only follows takes the others' entries in as their notifications arrive.)
+    const auto whole_office = [&] {
+        return log_after(*bergen_only, offices[1].desks[0], 0).size() == static_cast<std::size_t>(4 * tickets);
+    };
+    CHECK(wait_until(whole_office, std::chrono::seconds(10)));
+    // Health counts the entries of every office the hub serves.
+    const auto health = call(*hubs[0], "", "GET", "/v1/health");
+    REQUIRE(health.status == 200);
+    CHECK(nlohmann::json::parse(health.body).at("last_seq") == 2 * 4 * tickets);
+    // A command works on one office, and says so when given two.
+    const auto refused = run_hub_command("enrol-code --db " + url + " --office-id oslo,bergen", dir / "command");
+    CHECK(refused.status == 1);
+    CHECK_MESSAGE(refused.output.find("enrol-code works on one office") != std::string::npos, refused.output);
 }

@@ -94,12 +94,15 @@ void HubProcess::add_arguments(const std::vector<std::string>& arguments) {
     arguments_.insert(arguments_.end(), arguments.begin(), arguments.end());
 }
 
-std::string HubProcess::enrol_code(const std::string& role) {
+std::string HubProcess::enrol_code(const std::string& role, const std::string& office) {
     // Where the hub's data is: hub.db, or the office database its arguments name.
     hub::HubData data{data_dir_, {}, {}};
     for (std::size_t i = 0; i + 1 < arguments_.size(); ++i) {
         if (arguments_[i] == "--db") data.database_url = arguments_[i + 1];
-        if (arguments_[i] == "--office-id") data.office_id = arguments_[i + 1];
+        if (arguments_[i] == "--office-id") {
+            const auto served = hub::office_ids_in(arguments_[i + 1]);
+            data.office_id = office.empty() && !served.empty() ? served.front() : office;
+        }
     }
     auto store = hub::open_hub_store(data);
     if (!store) throw std::runtime_error("cannot open hub store: " + store.error().detail);

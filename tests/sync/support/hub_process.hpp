@@ -32,8 +32,9 @@ public:
     pid_t pid() const { return pid_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     // A one-time code written straight into the hub's data (what `skranke-hub enrol-code` does):
-    // hub.db, or the office database of its --db and --office-id arguments.
-    std::string enrol_code(const std::string& role);
+    // hub.db, or the office database of its --db and --office-id arguments (office: one of those;
+    // empty: the first).
+    std::string enrol_code(const std::string& role, const std::string& office = "");
 
 private:
     std::filesystem::path data_dir_;
