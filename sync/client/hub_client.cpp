@@ -52,13 +52,9 @@ std::optional<std::int64_t> parse_retry_after_ms(std::string_view value) {
 
 std::vector<std::string> parse_hub_urls(std::string_view list) {
     std::vector<std::string> urls;
-    std::size_t at = 0;
-    while (at < list.size()) {
-        const std::size_t end = std::min(list.find_first_of(", \t\r\n", at), list.size());
-        std::string_view url = list.substr(at, end - at);
+    for (std::string_view url : protocol::list_items(list)) {
         while (!url.empty() && url.back() == '/') url.remove_suffix(1);
         if (!url.empty()) urls.emplace_back(url);
-        at = end + 1;
     }
     return urls;
 }

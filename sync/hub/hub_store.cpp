@@ -48,16 +48,8 @@ StoreResult<std::unique_ptr<HubStore>> HubStore::open_office(const pg::ReadyOffi
 
 std::vector<std::string> office_ids_in(const std::string& list) {
     std::vector<std::string> ids;
-    std::string id;
-    for (std::size_t i = 0; i <= list.size(); ++i) {
-        const char c = i < list.size() ? list[i] : ',';
-        if (c != ',' && c != ' ' && c != '\t') {
-            id += c;
-            continue;
-        }
-        if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-        id.clear();
-    }
+    for (const std::string_view id : protocol::list_items(list))
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.emplace_back(id);
     return ids;
 }
 

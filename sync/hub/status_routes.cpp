@@ -130,10 +130,12 @@ void StatusRoutes::serve(const httplib::Request& req, httplib::Response& res) {
     if (path.size() != prefix.size() + status_token_chars || path.substr(0, prefix.size()) != prefix) return not_known();
     const std::string_view token = path.substr(prefix.size());
     if (!is_status_token(token)) return not_known();
+    std::optional<QueueTicket> ticket;  // of whichever office has the token
     std::size_t office = 0;
-    std::optional<QueueTicket> ticket;
-    for (; office < logs_.size() && !ticket; ++office) ticket = logs_[office]->ticket_by_status_token(token);
-    --office;  // the one that had it
+    for (std::size_t i = 0; i < logs_.size() && !ticket; ++i) {
+        ticket = logs_[i]->ticket_by_status_token(token);
+        office = i;
+    }
     // A ticket of an earlier office day has expired, even while the hub still folds it.
     if (!ticket || office_day_of(*ticket) != service_day_of(now)) return not_known();
 

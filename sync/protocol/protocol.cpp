@@ -126,6 +126,17 @@ std::optional<EventBatchTexts> split_event_batch(std::string_view body, int max_
     return texts;
 }
 
+std::vector<std::string_view> list_items(std::string_view list) {
+    std::vector<std::string_view> items;
+    std::size_t at = 0;
+    while (at < list.size()) {
+        const std::size_t end = std::min(list.find_first_of(", \t\r\n", at), list.size());
+        if (end > at) items.push_back(list.substr(at, end - at));
+        at = end + 1;
+    }
+    return items;
+}
+
 bool is_valid_device_id(std::string_view id) {
     if (id.empty() || id.size() > 64) return false;
     for (const char c : id)

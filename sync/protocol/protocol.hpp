@@ -73,6 +73,10 @@ std::optional<EventBatchTexts> split_event_batch(std::string_view body, int max_
 // Device ids: 1-64 characters of [a-z0-9-]; they appear in logs and event ids.
 bool is_valid_device_id(std::string_view id);
 
+// The items of a list as IT writes one in an option or a setting (several hub URLs, several
+// office ids): separated by commas or white space, empty items left out, in their order.
+std::vector<std::string_view> list_items(std::string_view list);
+
 // One result inside a push reply.
 struct EventResult {
     std::string event_id;
