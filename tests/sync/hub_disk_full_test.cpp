@@ -62,8 +62,8 @@ TEST_CASE("a batch that does not commit leaves the hub's queue exactly as before
     const auto now = wall_clock_ms();
     REQUIRE(hub.call("POST", "/v1/events", kiosk.token, batch({issued_event("kiosk-a", 1, now)}), json_header).status ==
             200);
-    // A call of ticket 1 and the issue of ticket 2, in a batch the disk refuses.
-    const std::string failing = batch({issued_event("kiosk-a", 2, now)});
+    // A call of ticket 1, and the issues of tickets 2 and 3 in one batch, each refused by the disk.
+    const std::string failing = batch({issued_event("kiosk-a", 2, now), issued_event("kiosk-a", 3, now)});
     const std::string call = batch({staff_event("ticket.called", "desk-1", 1, "kiosk-a:1", now)});
     for (const std::string* body : {&failing, &call}) {
         arm_fault(FaultOp::sync, 1, SQLITE_IOERR_FSYNC, true, EIO);
@@ -71,17 +71,21 @@ TEST_CASE("a batch that does not commit leaves the hub's queue exactly as before
         CHECK(hub.call("POST", "/v1/events", token, *body, json_header).status == 503);
         disarm_fault();
     }
-    // Nothing of them happened: ticket 1 waits (not "already called"), ticket 2 is unknown
-    // until it is sent again, and both go through now, the same as on a hub that never failed.
+    // Nothing of them happened: ticket 1 waits (not "already called"), tickets 2 and 3 are
+    // unknown until sent again, and the kiosk's sequence is back at 1 (ticket 2 is not "older
+    // than one already stored"): all go through now, the same as on a hub that never failed.
     const auto state = hub.store().queue_state();
     REQUIRE(state.find("kiosk-a:1"));
     CHECK(state.find("kiosk-a:1")->state == TicketState::waiting);
     CHECK(state.find("kiosk-a:2") == nullptr);
+    CHECK(state.find("kiosk-a:3") == nullptr);
     for (const auto& [token, body] : {std::pair{kiosk.token, failing}, std::pair{desk.token, call}}) {
         const auto reply = hub.call("POST", "/v1/events", token, body, json_header);
         REQUIRE(reply.status == 200);
-        CHECK(nlohmann::json::parse(reply.body)["results"][0]["status"] == "stored");
+        const auto answer = nlohmann::json::parse(reply.body);
+        for (const auto& result : answer["results"]) CHECK(result["status"] == "stored");
     }
     CHECK(hub.store().queue_state().find("kiosk-a:1")->state == TicketState::called);
-    CHECK(hub.event_count() == 3);
+    CHECK(hub.store().queue_state().find("kiosk-a:3")->state == TicketState::waiting);
+    CHECK(hub.event_count() == 4);
 }
